@@ -1,0 +1,229 @@
+"""redbox-net: bring the DVD network up and down, show it, drill it.
+
+Verbs: up, down, status, failover NODE, rejoin NODE, reset, psql NODE [args],
+plus tune (Patroni timings at run time), reconcile, and kiosk-config."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from . import cluster, procs, render, servers, status
+from .procs import PortBusy
+from .state import State, StateError
+from .topology import TopologyError, load
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_TOPOLOGY = REPO / "deploy" / "topology" / "loopback.toml"
+
+
+class UsageError(Exception):
+    pass
+
+
+def make_state(args) -> State:
+    topo = load(args.topology)
+    root = Path(args.state_dir) if args.state_dir else Path("/var/lib/redbox-net") / topo.name
+    state = State(topo, root.resolve())
+    saved = state.root / "topology.toml"
+    if saved.exists() and args.verb not in ("up", "reset") and not args.topology_given:
+        # Later verbs use the topology the network was made from.
+        state = State(load(saved), state.root)
+    return state
+
+
+def cmd_up(state: State, args) -> int:
+    t0 = time.monotonic()
+    missing = servers.required_programs()
+    if missing:
+        raise UsageError("missing programs: " + ", ".join(missing) + " (install: apt-get install postgresql-15 "
+                         "postgresql-contrib patroni etcd-server etcd-client openssl util-linux)")
+    if os.geteuid() != 0:
+        raise UsageError("redbox-net up runs as root (it starts the servers as the OS user "
+                         f"{state.topo.os_user})")
+    saved = state.root / "topology.toml"
+    if saved.exists() and saved.read_text() != state.topo.raw_text:
+        raise UsageError(f"{state.root} was made from a different topology; run 'redbox-net reset' "
+                         f"first or use another --state-dir")
+    servers.check_ports(state)          # nothing is created before the ports are known to be free
+    state.make_dirs()
+    saved.write_text(state.topo.raw_text)
+    passwords = state.passwords()
+    state.card_key()
+    state.write_pgpass_files()
+    servers.make_certificates(state)
+    render.write_patroni_configs(state, passwords)
+    render.write_network_json(state)
+    servers.say(f"redbox-net up: {len(state.topo.servers())} servers of network {state.topo.name!r} in {state.root}")
+    servers.up_servers(state)
+    from . import schema  # needs psycopg2; imported late so `--help` works without it
+    schema.setup_all(state, passwords)
+    servers.wait_standbys(state)
+    if not args.no_data:
+        from . import data
+        data.load_all(state, seed=args.seed, members=args.members, kiosks_per_node=args.kiosks_per_node,
+                      catalog=args.catalog)
+    if not args.no_forwarders:
+        from . import forwarders
+        forwarders.start_all(state, args.forwarder)
+    servers.say(f"network up in {time.monotonic() - t0:.1f} s; state: {state.root}")
+    return 0
+
+
+def cmd_down(state: State, args) -> int:
+    if not state.root.exists():
+        print(f"nothing to stop: {state.root} does not exist")
+        return 0
+    from . import forwarders
+    forwarders.stop_all(state)
+    servers.down(state)
+    print(f"network {state.topo.name!r} stopped ({state.root} kept; 'reset' deletes it)")
+    return 0
+
+
+def cmd_reset(state: State, args) -> int:
+    if state.root.exists():
+        from . import forwarders
+        forwarders.stop_all(state)
+        servers.down(state)
+        shutil.rmtree(state.root)
+    print(f"network {state.topo.name!r} reset: {state.root} deleted (servers, data, secrets)")
+    return 0
+
+
+def cmd_status(state: State, args) -> int:
+    if not (state.root / "topology.toml").exists():
+        raise UsageError(f"no network in {state.root}: run 'redbox-net up' first")
+    rows = status.table(state)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        print(status.render_table(rows))
+        from . import forwarders
+        fw = forwarders.status(state)
+        if fw:
+            print()
+            print("forwarders: " + ", ".join(f"{n} {'running' if ok else 'STOPPED'}" for n, ok in fw))
+    return 0
+
+
+def cmd_failover(state: State, args) -> int:
+    node = state.topo.node(args.node)
+    old = cluster.leader(node)
+    if not old:
+        raise UsageError(f"{node.name} has no running primary to switch over from")
+    cand = next(s for s in node.servers if s != old)
+    t0 = time.monotonic()
+    servers.patronictl(state, node.name, "switchover", node.name, "--leader", old.member,
+                       "--candidate", cand.member, "--force")
+    procs.wait_until(lambda: (cluster.leader(node) == cand) or None, 120, f"{cand.member} to lead {node.name}")
+    print(f"{node.name}: switched over from {old.member} to {cand.member} in {time.monotonic() - t0:.1f} s")
+    return 0
+
+
+def cmd_rejoin(state: State, args) -> int:
+    node = state.topo.node(args.node)
+    t0 = time.monotonic()
+    started = [s.member for s in node.servers if servers.start_patroni(state, s)]
+    for s in node.servers:
+        servers.wait_running(state, s, 180)
+    procs.wait_until(lambda: cluster.sync_standby(node), 180, f"a synchronous standby for {node.name}")
+    lead = cluster.leader(node)
+    what = f"restarted {', '.join(started)}" if started else "both servers were running"
+    print(f"{node.name}: {what}; primary {lead.member if lead else '?'}, "
+          f"synchronous standby streaming, {time.monotonic() - t0:.1f} s")
+    return 0
+
+
+def cmd_psql(state: State, args) -> int:
+    node = state.topo.node(args.node)
+    info = render.conninfo(state, node.name, "postgres", application="redbox-net psql")
+    os.execvp("psql", ["psql", info, *args.psql_args])
+    return 0
+
+
+def cmd_tune(state: State, args) -> int:
+    """Patroni timings at run time (failover drills tighten them, then restore)."""
+    t = state.topo
+    ttl, lw, rt = args.ttl or t.ttl, args.loop_wait or t.loop_wait, args.retry_timeout or t.retry_timeout
+    if lw + 2 * rt > ttl:
+        raise UsageError(f"Patroni needs loop_wait + 2*retry_timeout <= ttl ({lw} + 2*{rt} > {ttl})")
+    for node in (state.topo.node(n) for n in (args.nodes or [n.name for n in t.nodes])):
+        servers.patronictl(state, node.name, "edit-config", node.name, "--force", "-s", f"ttl={ttl}",
+                           "-s", f"loop_wait={lw}", "-s", f"retry_timeout={rt}")
+    print(f"patroni timings: ttl={ttl} loop_wait={lw} retry_timeout={rt}")
+    return 0
+
+
+def cmd_reconcile(state: State, args) -> int:
+    from . import reconcile
+    return reconcile.run(state, as_json=args.json)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="redbox-net", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--topology", help=f"topology file (default {DEFAULT_TOPOLOGY.relative_to(REPO)})")
+    p.add_argument("--state-dir", default=os.environ.get("REDBOX_NET_STATE"),
+                   help="state folder (default /var/lib/redbox-net/NAME, or $REDBOX_NET_STATE)")
+    sub = p.add_subparsers(dest="verb", required=True)
+    up = sub.add_parser("up", help="start the network (idempotent), load schema and data")
+    up.add_argument("--seed", type=int, default=20221, help="data generator seed (default 20221)")
+    up.add_argument("--members", type=int, default=10000, help="members to generate (default 10000)")
+    up.add_argument("--kiosks-per-node", type=int, default=1, help="kiosks per red box node (default 1)")
+    up.add_argument("--catalog", help="catalog CSV (default: ../shared/datasets/pagila/films.csv if present, "
+                                      "else a generated catalog)")
+    up.add_argument("--no-data", action="store_true", help="servers and schema only")
+    up.add_argument("--no-forwarders", action="store_true", help="do not start the hop forwarders")
+    up.add_argument("--forwarder", help="path of the redbox-forwarder executable (default build/redbox-forwarder)")
+    sub.add_parser("down", help="stop every server (data kept)")
+    sub.add_parser("reset", help="stop everything and delete the state folder")
+    st = sub.add_parser("status", help="one row per server")
+    st.add_argument("--json", action="store_true")
+    fo = sub.add_parser("failover", help="switch NODE's primary over to its standby on purpose")
+    fo.add_argument("node")
+    rj = sub.add_parser("rejoin", help="restart NODE's dead server(s); they come back as standby")
+    rj.add_argument("node")
+    ps = sub.add_parser("psql", help="an administrator's psql on NODE's current primary")
+    ps.add_argument("node")
+    ps.add_argument("psql_args", nargs=argparse.REMAINDER)
+    tu = sub.add_parser("tune", help="set Patroni timings at run time")
+    tu.add_argument("--ttl", type=int)
+    tu.add_argument("--loop-wait", type=int)
+    tu.add_argument("--retry-timeout", type=int)
+    tu.add_argument("nodes", nargs="*")
+    rc = sub.add_parser("reconcile", help="compare red boxes, coasts and HQ; print every difference")
+    rc.add_argument("--json", action="store_true")
+    return p
+
+
+VERBS = {"up": cmd_up, "down": cmd_down, "reset": cmd_reset, "status": cmd_status, "failover": cmd_failover,
+         "rejoin": cmd_rejoin, "psql": cmd_psql, "tune": cmd_tune, "reconcile": cmd_reconcile}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.topology_given = args.topology is not None
+    if args.topology is None:
+        args.topology = str(DEFAULT_TOPOLOGY)
+    try:
+        state = make_state(args)
+        return VERBS[args.verb](state, args)
+    except (TopologyError, UsageError, StateError, PortBusy, TimeoutError) as e:
+        print(f"redbox-net: error: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # errors of the later stages, typed in their modules
+        if type(e).__name__ not in ("MigrationError", "DataError", "OperationalError"):
+            raise
+
+        print(f"redbox-net: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except RuntimeError as e:
+        print(f"redbox-net: error: {e}", file=sys.stderr)
+        return 1

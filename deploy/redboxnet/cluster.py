@@ -1,0 +1,75 @@
+"""Talking to the HA engine: Patroni's REST API and etcd's health endpoint."""
+from __future__ import annotations
+
+import json
+import ssl
+import urllib.error
+import urllib.request
+
+from .state import State
+from .topology import EtcdMember, Node, Server
+
+
+def _get(url: str, timeout: float = 2.0, context: ssl.SSLContext | None = None) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout, context=context) as r:
+            body = r.read()
+            return r.status, (json.loads(body) if body else {})
+    except urllib.error.HTTPError as e:  # Patroni answers 503 with a JSON body for "not primary"
+        body = e.read()
+        try:
+            return e.code, json.loads(body) if body else {}
+        except ValueError:
+            return e.code, {}
+
+
+def patroni(s: Server, path: str = "patroni", timeout: float = 2.0) -> dict | None:
+    """Patroni's view of one member, or None when its API does not answer."""
+    try:
+        _, data = _get(f"http://{s.host}:{s.api_port}/{path}", timeout)
+        return data
+    except (OSError, ValueError):
+        return None
+
+
+def cluster_view(node: Node) -> dict | None:
+    """The pair as Patroni sees it (members, roles, lag), from any member that answers."""
+    for s in node.servers:
+        data = patroni(s, "cluster")
+        if data and "members" in data:
+            return data
+    return None
+
+
+def leader(node: Node) -> Server | None:
+    view = cluster_view(node)
+    if not view:
+        return None
+    for m in view["members"]:
+        if m.get("role") == "leader" and m.get("state") == "running":
+            return next((s for s in node.servers if s.member == m["name"]), None)
+    return None
+
+
+def sync_standby(node: Node) -> Server | None:
+    view = cluster_view(node)
+    if not view:
+        return None
+    for m in view["members"]:
+        if m.get("role") == "sync_standby" and m.get("state") in ("running", "streaming"):
+            return next((s for s in node.servers if s.member == m["name"]), None)
+    return None
+
+
+def etcd_context(state: State, e: EtcdMember) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(cafile=str(state.ca_cert))
+    ctx.load_cert_chain(str(state.certs_dir / f"{e.name}.crt"), str(state.certs_dir / f"{e.name}.key"))
+    return ctx
+
+
+def etcd_healthy(state: State, e: EtcdMember) -> bool:
+    try:
+        code, data = _get(f"https://{e.host}:{e.client_port}/health", 2.0, etcd_context(state, e))
+        return code == 200 and str(data.get("health")) == "true"
+    except (OSError, ValueError, ssl.SSLError):
+        return False

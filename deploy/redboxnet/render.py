@@ -1,0 +1,214 @@
+"""Configuration rendered from the topology: Patroni YAML, etcd arguments,
+pg_hba, the public network description and each kiosk's configuration file."""
+from __future__ import annotations
+
+import ipaddress
+import json
+
+import yaml
+
+from .state import State, write_public, write_secret
+from .topology import EtcdMember, Server, Topology
+
+PG_BIN = "/usr/lib/postgresql/15/bin"
+
+
+def hba_sources(topo: Topology) -> list[str]:
+    """Addresses allowed to connect: the client networks and every server's host."""
+    out: list[str] = []
+    for cidr in topo.client_networks:
+        out.append(str(ipaddress.ip_network(cidr, strict=False)))
+    for s in topo.servers():
+        if s.is_ip:
+            out.append(str(ipaddress.ip_network(s.host)))
+        else:
+            out.append(s.host)
+    return list(dict.fromkeys(out))
+
+
+def pg_hba(topo: Topology) -> list[str]:
+    # Peer on the local socket (the server user only, mapped to the superuser);
+    # TLS + scram-sha-256 on every TCP line; anything without TLS is rejected.
+    lines = [f"local all all peer map=redbox"]
+    for src in hba_sources(topo):
+        lines.append(f"hostssl replication replicator {src} scram-sha-256")
+        lines.append(f"hostssl all rewinder,postgres,peer,forwarder,kiosk,technician,verifier {src} scram-sha-256")
+    lines += ["hostnossl all all 0.0.0.0/0 reject", "hostnossl all all ::/0 reject",
+              "hostnossl replication all 0.0.0.0/0 reject", "hostnossl replication all ::/0 reject"]
+    return lines
+
+
+def etcd_url(e: EtcdMember, port: int) -> str:
+    return f"https://{e.host}:{port}"
+
+
+def etcd_hosts(topo: Topology) -> list[str]:
+    return [f"{e.host}:{e.client_port}" for e in topo.etcd]
+
+
+def patroni_config(state: State, s: Server, passwords: dict) -> dict:
+    topo = state.topo
+    node_pw = passwords[s.node]
+    ca = str(state.ca_cert)
+    certs = state.certs_dir
+    tls_client = {"sslmode": "verify-full", "sslrootcert": ca}
+    return {
+        "scope": s.node,
+        "namespace": f"/{topo.name}/",
+        "name": s.member,
+        "log": {"dir": str(state.log_dir / s.member), "level": "INFO", "file_num": 2, "file_size": 10_000_000},
+        "restapi": {"listen": f"{s.host}:{s.api_port}", "connect_address": f"{s.host}:{s.api_port}"},
+        "etcd3": {
+            "hosts": etcd_hosts(topo),
+            "protocol": "https",
+            "cacert": ca,
+            "cert": str(certs / f"{s.member}.crt"),
+            "key": str(certs / f"{s.member}.key"),
+        },
+        "bootstrap": {
+            "dcs": {
+                "ttl": topo.ttl,
+                "loop_wait": topo.loop_wait,
+                "retry_timeout": topo.retry_timeout,
+                "maximum_lag_on_failover": 16 * 1024 * 1024,
+                "synchronous_mode": True,
+                "postgresql": {
+                    "use_pg_rewind": True,
+                    "use_slots": True,
+                    "parameters": {
+                        "wal_level": "replica",
+                        "hot_standby": "on",
+                        "wal_log_hints": "on",
+                        "max_connections": 200,
+                        "max_wal_senders": 10,
+                        "max_replication_slots": 10,
+                        "max_worker_processes": 8,
+                        "max_prepared_transactions": 0,
+                        "max_locks_per_transaction": 128,
+                        "wal_keep_size": "256MB",
+                        "password_encryption": "scram-sha-256",
+                    },
+                },
+            },
+            "initdb": [{"encoding": "UTF8"}, "data-checksums", {"locale": "C.UTF-8"},
+                       {"auth-local": "peer"}, {"auth-host": "scram-sha-256"}],
+        },
+        "postgresql": {
+            "listen": f"{s.host}:{s.port}",
+            "connect_address": f"{s.host}:{s.port}",
+            "data_dir": str(state.pg_data(s.member)),
+            "bin_dir": PG_BIN,
+            "pgpass": str(state.run_dir / f"{s.member}.pgpass"),
+            "use_unix_socket": True,
+            "basebackup": {"checkpoint": "fast"},   # a new standby must not wait for a spread checkpoint
+            "authentication": {
+                "superuser": {"username": "postgres", "password": node_pw["postgres"], **tls_client},
+                "replication": {"username": "replicator", "password": node_pw["replicator"], **tls_client},
+                "rewind": {"username": "rewinder", "password": node_pw["rewinder"], **tls_client},
+            },
+            "parameters": {
+                "unix_socket_directories": str(state.socket_dir(s.member)),
+                "cluster_name": s.member,
+                "shared_buffers": "64MB",
+                "ssl": "on",
+                "ssl_cert_file": str(certs / f"{s.member}.crt"),
+                "ssl_key_file": str(certs / f"{s.member}.key"),
+                "ssl_ca_file": ca,
+                "ssl_min_protocol_version": "TLSv1.2",
+                "logging_collector": "on",
+                "log_directory": str(state.log_dir / s.member),
+                "log_filename": "postgresql-%a.log",
+                "log_truncate_on_rotation": "on",
+                "log_rotation_age": "1d",
+                "log_line_prefix": "%m [%p] %q%u@%d ",
+                "log_min_duration_statement": 2000,
+                "tcp_keepalives_idle": 10,
+                "tcp_keepalives_interval": 5,
+                "tcp_keepalives_count": 3,
+            },
+            "pg_hba": pg_hba(topo),
+            "pg_ident": [f"redbox {topo.os_user} postgres"],
+        },
+        "tags": {"nofailover": False, "noloadbalance": False, "clonefrom": False, "nosync": False},
+    }
+
+
+def write_patroni_configs(state: State, passwords: dict) -> None:
+    uid, gid = state.ids()
+    for s in state.topo.servers():
+        cfg = patroni_config(state, s, passwords)
+        (state.log_dir / s.member).mkdir(exist_ok=True)
+        import os
+        os.chown(state.log_dir / s.member, uid, gid)
+        write_secret(state.patroni_yml(s.member), yaml.safe_dump(cfg, sort_keys=False), uid, gid)
+
+
+def etcd_args(state: State, e: EtcdMember) -> list[str]:
+    topo = state.topo
+    cluster = ",".join(f"{m.name}={etcd_url(m, m.peer_port)}" for m in topo.etcd)
+    crt = str(state.certs_dir / f"{e.name}.crt")
+    key = str(state.certs_dir / f"{e.name}.key")
+    ca = str(state.ca_cert)
+    return [
+        "etcd", "--name", e.name, "--data-dir", str(state.etcd_dir / e.name),
+        "--listen-client-urls", etcd_url(e, e.client_port),
+        "--advertise-client-urls", etcd_url(e, e.client_port),
+        "--listen-peer-urls", etcd_url(e, e.peer_port),
+        "--initial-advertise-peer-urls", etcd_url(e, e.peer_port),
+        "--initial-cluster", cluster, "--initial-cluster-state", "new",
+        "--initial-cluster-token", f"redbox-{topo.name}",
+        "--cert-file", crt, "--key-file", key, "--trusted-ca-file", ca, "--client-cert-auth",
+        "--peer-cert-file", crt, "--peer-key-file", key, "--peer-trusted-ca-file", ca, "--peer-client-cert-auth",
+        "--auto-compaction-mode", "periodic", "--auto-compaction-retention", "1h",
+        "--snapshot-count", "10000", "--quota-backend-bytes", str(256 * 1024 * 1024),
+        "--logger", "zap", "--log-outputs", "stderr",
+    ]
+
+
+def conninfo(state: State, node_name: str, role: str, *, application: str = "redbox-net",
+             timeout: int = 3, any_server: bool = False) -> str:
+    """A libpq connection string for ROLE on NODE's current primary (multi-host, verify-full)."""
+    node = state.topo.node(node_name)
+    parts = [
+        f"host={node.hosts_csv()}", f"port={node.ports_csv()}", f"dbname={state.topo.database}",
+        f"user={role}", f"passfile={state.pgpass(role)}", "sslmode=verify-full",
+        f"sslrootcert={state.ca_cert}", f"connect_timeout={timeout}", f"application_name={application}",
+    ]
+    if not any_server:
+        parts.append("target_session_attrs=read-write")
+    return " ".join(parts)
+
+
+def server_conninfo(state: State, s: Server, role: str, dbname: str | None = None, timeout: int = 3) -> str:
+    return " ".join([
+        f"host={s.host}", f"port={s.port}", f"dbname={dbname or state.topo.database}", f"user={role}",
+        f"passfile={state.pgpass(role)}", "sslmode=verify-full", f"sslrootcert={state.ca_cert}",
+        f"connect_timeout={timeout}", "application_name=redbox-net",
+    ])
+
+
+def network_json(state: State) -> dict:
+    """What clients (kiosks, forwarders, tests) need to find the network. No secrets,
+    only the paths of the 0600 files that hold them."""
+    topo = state.topo
+    return {
+        "name": topo.name,
+        "database": topo.database,
+        "ca": str(state.ca_cert),
+        "card_key_file": str(state.card_key_file),
+        "pgpass": {role: str(state.pgpass(role)) for role in
+                   ("postgres", "peer", "forwarder", "kiosk", "technician", "verifier")},
+        "nodes": [
+            {
+                "name": n.name, "tier": n.tier, "coast": n.coast,
+                "servers": [{"member": s.member, "host": s.host, "port": s.port, "api_port": s.api_port}
+                            for s in n.servers],
+                "links": [{"target": link.target, "kind": link.kind} for link in topo.links_from(n.name)],
+            }
+            for n in topo.nodes
+        ],
+    }
+
+
+def write_network_json(state: State) -> None:
+    write_public(state.root / "network.json", json.dumps(network_json(state), indent=2) + "\n")

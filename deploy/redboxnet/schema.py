@@ -1,0 +1,230 @@
+"""Roles, the database, numbered migrations and the dblink links, on every primary.
+
+Migrations: schema/common/NNN_*.sql and schema/<tier>/NNN_*.sql, applied in
+number order, each in one transaction with its row in
+redbox_meta.schema_migrations; re-applying is a no-op and a migration whose
+file changed after it was applied is refused. Functions:
+schema/<tier>/functions/*.sql (CREATE OR REPLACE), re-applied when their
+checksum changes. A database migrated by a newer version (a migration this
+checkout does not have) is refused.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psycopg2
+import psycopg2.extensions
+from psycopg2 import sql
+
+from . import db
+from .state import State
+from .topology import Node
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
+MIGRATION_RE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+# Login roles the schema grants to, and the one role that owns everything.
+APP_ROLES = ("peer", "forwarder", "kiosk", "technician", "verifier")
+
+
+class MigrationError(Exception):
+    pass
+
+
+def migrations_for(tier: str) -> list[Path]:
+    files = []
+    for d in (SCHEMA_DIR / "common", SCHEMA_DIR / tier):
+        files += [p for p in d.glob("*.sql") if MIGRATION_RE.match(p.name)]
+    nums: dict[str, Path] = {}
+    for p in files:
+        n = p.name[:3]
+        if n in nums:
+            raise MigrationError(f"migration number {n} used twice: {nums[n]} and {p}")
+        nums[n] = p
+    return [nums[n] for n in sorted(nums)]
+
+
+def functions_for(tier: str) -> list[Path]:
+    out = []
+    dirs = [SCHEMA_DIR / "common" / "functions"]
+    if tier in ("hq", "coast"):
+        dirs.append(SCHEMA_DIR / "upper" / "functions")   # the ledger HQ and the coasts share
+    dirs.append(SCHEMA_DIR / tier / "functions")
+    for d in dirs:
+        out += sorted(d.glob("*.sql"))
+    return out
+
+
+def checksum(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def ensure_roles(conn, passwords: dict) -> None:
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT rolname FROM pg_roles")
+        have = {r[0] for r in cur.fetchall()}
+        if "redbox_owner" not in have:
+            cur.execute("CREATE ROLE redbox_owner NOLOGIN")
+        for role in APP_ROLES:
+            if role not in have:
+                cur.execute(sql.SQL("CREATE ROLE {} LOGIN NOINHERIT").format(sql.Identifier(role)))
+            # Send the SCRAM verifier, never the password, so it cannot reach a server log.
+            verifier = psycopg2.extensions.encrypt_password(passwords[role], role, conn, "scram-sha-256")
+            cur.execute(sql.SQL("ALTER ROLE {} LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE "
+                                "NOREPLICATION CONNECTION LIMIT 400 PASSWORD {}").format(
+                sql.Identifier(role), sql.Literal(verifier)))
+
+
+def ensure_database(conn, dbname: str) -> None:
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
+        if not cur.fetchone():
+            cur.execute(sql.SQL("CREATE DATABASE {} OWNER redbox_owner ENCODING 'UTF8' TEMPLATE template0")
+                        .format(sql.Identifier(dbname)))
+        cur.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(dbname)))
+        cur.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO peer, forwarder, kiosk, technician, verifier")
+                    .format(sql.Identifier(dbname)))
+        for other in ("postgres", "template1"):
+            cur.execute(sql.SQL("REVOKE CONNECT ON DATABASE {} FROM PUBLIC").format(sql.Identifier(other)))
+
+
+def ensure_extensions(conn) -> None:
+    """dblink and pgcrypto in schema ext, usable by the owner of our functions only."""
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("CREATE SCHEMA IF NOT EXISTS ext")
+        cur.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
+        cur.execute("CREATE EXTENSION IF NOT EXISTS dblink SCHEMA ext")
+        cur.execute("CREATE EXTENSION IF NOT EXISTS pgcrypto SCHEMA ext")
+        cur.execute("REVOKE ALL ON SCHEMA ext FROM PUBLIC")
+        cur.execute("REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA ext FROM PUBLIC")
+        cur.execute("GRANT USAGE ON SCHEMA ext TO redbox_owner")
+        cur.execute("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ext TO redbox_owner")
+        cur.execute("GRANT CREATE ON DATABASE " + conn.info.dbname + " TO redbox_owner")
+
+
+def apply_migrations(conn, tier: str, node: str) -> list[str]:
+    conn.autocommit = False
+    applied_now = []
+    with conn.cursor() as cur:
+        cur.execute("SET LOCAL ROLE redbox_owner")
+        cur.execute("CREATE SCHEMA IF NOT EXISTS redbox_meta")
+        cur.execute("""CREATE TABLE IF NOT EXISTS redbox_meta.schema_migrations (
+                         version text PRIMARY KEY, checksum text NOT NULL,
+                         applied_at timestamptz NOT NULL DEFAULT now())""")
+        cur.execute("""CREATE TABLE IF NOT EXISTS redbox_meta.schema_functions (
+                         file text PRIMARY KEY, checksum text NOT NULL,
+                         applied_at timestamptz NOT NULL DEFAULT now())""")
+        conn.commit()
+        cur.execute("SELECT version, checksum FROM redbox_meta.schema_migrations")
+        done = dict(cur.fetchall())
+    files = migrations_for(tier)
+    known = {p.stem for p in files}
+    newer = sorted(set(done) - known)
+    if newer:
+        raise MigrationError(f"{node}: the database has migration(s) {', '.join(newer)} that this version does "
+                             f"not know; it was migrated by a newer redbox. Refusing to touch it.")
+    for p in files:
+        if p.stem in done:
+            if done[p.stem] != checksum(p):
+                raise MigrationError(f"{node}: migration {p.relative_to(SCHEMA_DIR)} changed after it was applied; "
+                                     f"write a new migration instead of editing an applied one")
+            continue
+        with conn.cursor() as cur:
+            try:
+                cur.execute("SET LOCAL lock_timeout = '10s'")
+                cur.execute("SET LOCAL ROLE redbox_owner")
+                cur.execute(p.read_text())
+                cur.execute("INSERT INTO redbox_meta.schema_migrations (version, checksum) VALUES (%s, %s)",
+                            (p.stem, checksum(p)))
+                conn.commit()
+            except psycopg2.Error as e:
+                conn.rollback()
+                raise MigrationError(f"{node}: migration {p.relative_to(SCHEMA_DIR)} failed: "
+                                     f"{str(e).strip()}") from None
+        applied_now.append(p.stem)
+    # Functions: re-applied when changed, all in one transaction.
+    with conn.cursor() as cur:
+        cur.execute("SELECT file, checksum FROM redbox_meta.schema_functions")
+        fdone = dict(cur.fetchall())
+        changed = [p for p in functions_for(tier) if fdone.get(str(p.relative_to(SCHEMA_DIR))) != checksum(p)]
+        if changed:
+            # Functions depend on each other: apply the whole set, in order, when any changed.
+            changed = functions_for(tier)
+            try:
+                cur.execute("SET LOCAL lock_timeout = '10s'")
+                cur.execute("SET LOCAL ROLE redbox_owner")
+                cur.execute("SET LOCAL search_path = redbox, ext, pg_temp")
+                for p in changed:
+                    cur.execute(p.read_text())
+                    cur.execute("INSERT INTO redbox_meta.schema_functions (file, checksum) VALUES (%s, %s) "
+                                "ON CONFLICT (file) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now()",
+                                (str(p.relative_to(SCHEMA_DIR)), checksum(p)))
+                conn.commit()
+            except psycopg2.Error as e:
+                conn.rollback()
+                raise MigrationError(f"{node}: functions file {p.relative_to(SCHEMA_DIR)} failed: "
+                                     f"{str(e).strip()}") from None
+            applied_now.append(f"{len(changed)} function files")
+    conn.commit()
+    return applied_now
+
+
+def configure_node(conn, state: State, node: Node, passwords: dict) -> None:
+    """Who this node is and the dblink links of figure 14 (foreign servers, user mappings)."""
+    topo = state.topo
+    conn.autocommit = False
+    with conn.cursor() as cur:
+        cur.execute("SELECT redbox.configure_identity(%s, %s, %s, %s)",
+                    (node.name, node.tier, node.coast, passwords["ticket_key"]))
+        wanted = []
+        for link in topo.links_from(node.name):
+            target = topo.node(link.target)
+            server = "link_" + link.target.replace("-", "_")
+            wanted.append(server)
+            options = {
+                "host": target.hosts_csv(), "port": target.ports_csv(), "dbname": topo.database,
+                "sslmode": "verify-full", "sslrootcert": str(state.ca_cert),
+                "target_session_attrs": "read-write", "connect_timeout": "3",
+                "keepalives": "1", "keepalives_idle": "5", "keepalives_interval": "2", "keepalives_count": "3",
+                "tcp_user_timeout": "10000", "application_name": f"dblink {node.name}->{link.target}",
+            }
+            cur.execute("SELECT redbox.configure_link(%s, %s, %s, %s, %s, %s)",
+                        (link.target, target.tier, target.coast, link.kind, server,
+                         psycopg2.extras.Json(options)))
+            cur.execute("SELECT redbox.configure_link_password(%s, %s)",
+                        (server, passwords[link.target]["peer"]))
+        cur.execute("SELECT redbox.configure_drop_links_except(%s)", (wanted,))
+    conn.commit()
+
+
+def setup_node(state: State, node: Node, passwords: dict) -> str:
+    t0 = time.monotonic()
+    conn = db.connect_node(state, node.name, dbname="postgres", timeout=10)
+    try:
+        ensure_roles(conn, passwords[node.name])
+        ensure_database(conn, state.topo.database)
+    finally:
+        conn.close()
+    conn = db.connect_node(state, node.name, timeout=10)
+    try:
+        ensure_extensions(conn)
+        applied = apply_migrations(conn, node.tier, node.name)
+        configure_node(conn, state, node, passwords)
+    finally:
+        conn.close()
+    what = ", ".join(applied) if applied else "up to date"
+    return f"  schema    {node.name:18} {node.tier:8} {what} ({time.monotonic() - t0:.1f} s)"
+
+
+def setup_all(state: State, passwords: dict) -> None:
+    import psycopg2.extras  # noqa: F401  (Json adapter used by configure_node)
+    with ThreadPoolExecutor(max_workers=len(state.topo.nodes)) as ex:
+        for line in ex.map(lambda n: setup_node(state, n, passwords), state.topo.nodes):
+            print(line, flush=True)

@@ -1,0 +1,177 @@
+"""Bring the servers of the network up and down: etcd, then one Patroni pair per node."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from . import cluster, procs, render, tls
+from .procs import PortBusy
+from .state import State
+from .topology import Server
+
+PATRONI = "/usr/bin/patroni"
+PATRONICTL = "/usr/bin/patronictl"
+
+
+def say(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def required_programs() -> list[str]:
+    missing = [p for p in ("etcd", "patroni", "patronictl", "openssl", "setpriv", "psql")
+               if shutil.which(p) is None]
+    if not shutil.which(f"{render.PG_BIN}/postgres"):
+        missing.append(f"{render.PG_BIN}/postgres (postgresql-15)")
+    return missing
+
+
+def patroni_pid(state: State, s: Server) -> int | None:
+    return procs.read_pid(state, f"patroni-{s.member}", str(state.patroni_yml(s.member)))
+
+
+def etcd_pid(state: State, name: str) -> int | None:
+    return procs.read_pid(state, f"etcd-{name}", "etcd")
+
+
+def check_ports(state: State) -> None:
+    """Every port we are about to listen on must be free or already ours; else nothing is started."""
+    topo = state.topo
+    if not topo.is_local:
+        return
+    problems = []
+    for e in topo.etcd:
+        if etcd_pid(state, e.name):
+            continue
+        for port in (e.client_port, e.peer_port):
+            if not procs.port_free(e.host, port):
+                problems.append(f"{e.host}:{port} (etcd {e.name}) is taken by {procs.port_owner(port)}")
+    for s in topo.servers():
+        ours = patroni_pid(state, s) or procs.postmaster_pid(state.pg_data(s.member))
+        if ours:
+            continue
+        for port, what in ((s.port, "postgres"), (s.api_port, "patroni api")):
+            if not procs.port_free(s.host, port):
+                problems.append(f"{s.host}:{port} ({s.member} {what}) is taken by {procs.port_owner(port)}")
+    if problems:
+        raise PortBusy("cannot start the network, port(s) in use:\n  " + "\n  ".join(problems))
+
+
+def make_certificates(state: State) -> None:
+    uid, gid = state.ids()
+    tls.ensure_ca(state)
+    for s in state.topo.servers():
+        tls.ensure_cert(state, s.member, tls.server_hosts(s.host), (uid, gid), client=True)
+    for e in state.topo.etcd:
+        tls.ensure_cert(state, e.name, tls.server_hosts(e.host), (uid, gid), client=True)
+
+
+def start_etcd(state: State) -> None:
+    for e in state.topo.etcd:
+        if etcd_pid(state, e.name):
+            continue
+        (state.etcd_dir / e.name).mkdir(mode=0o700, exist_ok=True)
+        uid, gid = state.ids()
+        import os
+        os.chown(state.etcd_dir / e.name, uid, gid)
+        procs.start_daemon(state, f"etcd-{e.name}", render.etcd_args(state, e))
+    for e in state.topo.etcd:
+        procs.wait_until(lambda e=e: cluster.etcd_healthy(state, e), 60, f"etcd {e.name} to be healthy")
+        say(f"  etcd      {e.name:18} {e.host}:{e.client_port}  healthy")
+
+
+def start_patroni(state: State, s: Server) -> bool:
+    """Start Patroni for S unless it runs; returns True when it was started now."""
+    if patroni_pid(state, s):
+        return False
+    # A postmaster left running without its Patroni (e.g. Patroni killed) is adopted by the new Patroni.
+    procs.start_daemon(state, f"patroni-{s.member}", [PATRONI, str(state.patroni_yml(s.member))])
+    return True
+
+
+def wait_running(state: State, s: Server, timeout: float) -> dict:
+    def ok():
+        d = cluster.patroni(s)
+        return d if d and d.get("state") == "running" else None
+    return procs.wait_until(ok, timeout, f"{s.member} to run (log: {state.log_dir}/patroni-{s.member}.log)")
+
+
+def up_servers(state: State) -> None:
+    topo = state.topo
+    t0 = time.monotonic()
+    start_etcd(state)
+    firsts = [n.servers[0] for n in topo.nodes]
+    seconds = [n.servers[1] for n in topo.nodes]
+    fresh = {s.member for s in topo.servers() if not (state.pg_data(s.member) / "PG_VERSION").exists()}
+
+    # First members first, so on a fresh network the paper's port is the primary.
+    for s in firsts:
+        start_patroni(state, s)
+    # Members with data restart together; a fresh standby waits for its leader.
+    for s in seconds:
+        if s.member not in fresh:
+            start_patroni(state, s)
+
+    def first_up(s: Server):
+        node = topo.node(s.node)
+        procs.wait_until(lambda: cluster.leader(node), 120, f"a primary for {node.name}")
+        d = wait_running(state, s, 120)
+        say(f"  postgres  {s.member:18} {s.address:16} {d.get('role', '?'):8} up {time.monotonic() - t0:5.1f} s")
+
+    with ThreadPoolExecutor(max_workers=len(firsts)) as ex:
+        list(ex.map(first_up, firsts))
+    for s in seconds:
+        start_patroni(state, s)
+
+
+def wait_standbys(state: State, timeout: float = 180) -> None:
+    t0 = time.monotonic()
+
+    def standby_up(s: Server):
+        node = state.topo.node(s.node)
+        wait_running(state, s, timeout)
+        procs.wait_until(lambda: cluster.sync_standby(node), timeout, f"a synchronous standby for {node.name}")
+        d = cluster.patroni(s) or {}
+        say(f"  postgres  {s.member:18} {s.address:16} {d.get('role', '?'):8} up {time.monotonic() - t0:5.1f} s")
+
+    with ThreadPoolExecutor(max_workers=len(state.topo.nodes)) as ex:
+        list(ex.map(standby_up, [n.servers[1] for n in state.topo.nodes]))
+
+
+def stop_server(state: State, s: Server) -> None:
+    pid = patroni_pid(state, s)
+    if pid:
+        procs.stop_pid(pid, timeout=60)
+    pm = procs.postmaster_pid(state.pg_data(s.member))
+    if pm:  # a postmaster without its Patroni: stop it cleanly
+        uid, gid = state.ids()
+        subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--init-groups",
+                        f"{render.PG_BIN}/pg_ctl", "-D", str(state.pg_data(s.member)), "-m", "fast", "-w",
+                        "-t", "60", "stop"], capture_output=True)
+        if procs.pid_alive(pm):
+            procs.stop_pid(pm, timeout=10)
+    state.pidfile(f"patroni-{s.member}").unlink(missing_ok=True)
+
+
+def down(state: State) -> None:
+    topo = state.topo
+    # Standbys first, so a primary never waits for a synchronous standby that is going away.
+    order = [n.servers[1] for n in topo.nodes] + [n.servers[0] for n in topo.nodes]
+    with ThreadPoolExecutor(max_workers=len(order)) as ex:
+        list(ex.map(lambda s: stop_server(state, s), order[: len(topo.nodes)]))
+        list(ex.map(lambda s: stop_server(state, s), order[len(topo.nodes):]))
+    for e in topo.etcd:
+        pid = etcd_pid(state, e.name)
+        if pid:
+            procs.stop_pid(pid, timeout=20)
+        state.pidfile(f"etcd-{e.name}").unlink(missing_ok=True)
+
+
+def patronictl(state: State, node: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    s = state.topo.node(node).servers[0]
+    r = subprocess.run([PATRONICTL, "-c", str(state.patroni_yml(s.member)), *args],
+                       capture_output=True, text=True, timeout=180)
+    if check and r.returncode != 0:
+        raise RuntimeError(f"patronictl {' '.join(args)} failed: {(r.stderr or r.stdout).strip()}")
+    return r

@@ -1,0 +1,191 @@
+"""The network's state folder: where data, configuration and secrets live.
+
+Layout (STATE defaults to /var/lib/redbox-net/<network name>):
+  topology.toml        the topology this state was made from
+  network.json         public description of the network (no secrets)
+  ca/ca.crt            our certificate authority (ca.key is 0600)
+  certs/               one certificate per server and etcd member
+  secrets/             0600 files: passwords.json, one pgpass file per role, card.key
+  patroni/             one Patroni YAML per server (0600, owned by the server user)
+  data/, etcd/         server and etcd data
+  run/                 sockets, pid files
+  log/                 daemon logs
+Secrets are generated once, never printed, never logged.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import grp
+import secrets as pysecrets
+import subprocess
+from pathlib import Path
+
+from .topology import Topology
+
+# Roles that exist on every server, with what they may do (see schema/common/roles).
+LOGIN_ROLES = ("postgres", "replicator", "rewinder", "peer", "forwarder", "kiosk", "technician", "verifier")
+
+
+class StateError(Exception):
+    pass
+
+
+class State:
+    def __init__(self, topo: Topology, root: Path):
+        self.topo = topo
+        self.root = root
+
+    # ---- paths -------------------------------------------------------------
+    @property
+    def ca_dir(self) -> Path: return self.root / "ca"
+    @property
+    def ca_cert(self) -> Path: return self.ca_dir / "ca.crt"
+    @property
+    def certs_dir(self) -> Path: return self.root / "certs"
+    @property
+    def secrets_dir(self) -> Path: return self.root / "secrets"
+    @property
+    def patroni_dir(self) -> Path: return self.root / "patroni"
+    @property
+    def data_dir(self) -> Path: return self.root / "data"
+    @property
+    def etcd_dir(self) -> Path: return self.root / "etcd"
+    @property
+    def run_dir(self) -> Path: return self.root / "run"
+    @property
+    def log_dir(self) -> Path: return self.root / "log"
+    @property
+    def kiosk_dir(self) -> Path: return self.root / "kiosks"
+
+    def socket_dir(self, member: str) -> Path: return self.run_dir / member
+    def pg_data(self, member: str) -> Path: return self.data_dir / member
+    def patroni_yml(self, member: str) -> Path: return self.patroni_dir / f"{member}.yml"
+    def pidfile(self, name: str) -> Path: return self.run_dir / f"{name}.pid"
+    def pgpass(self, role: str) -> Path: return self.secrets_dir / f"{role}.pgpass"
+    @property
+    def card_key_file(self) -> Path: return self.secrets_dir / "card.key"
+    @property
+    def passwords_file(self) -> Path: return self.secrets_dir / "passwords.json"
+
+    # ---- the OS user the servers run as ------------------------------------
+    def ensure_os_user(self) -> tuple[int, int]:
+        user = self.topo.os_user
+        try:
+            pw = pwd.getpwnam(user)
+        except KeyError:
+            subprocess.run(["useradd", "--system", "--user-group", "--home-dir", "/nonexistent",
+                            "--no-create-home", "--shell", "/usr/sbin/nologin", user], check=True)
+            pw = pwd.getpwnam(user)
+        if pw.pw_uid == 0:
+            raise StateError(f"OS user {user} is root; the servers must not run as root")
+        return pw.pw_uid, pw.pw_gid
+
+    def ids(self) -> tuple[int, int]:
+        pw = pwd.getpwnam(self.topo.os_user)
+        return pw.pw_uid, pw.pw_gid
+
+    # ---- folders -----------------------------------------------------------
+    def make_dirs(self) -> None:
+        uid, gid = self.ensure_os_user()
+        # Parents must be traversable by the server user.
+        p = self.root
+        chain = []
+        while p != p.parent and not p.exists():
+            chain.append(p)
+            p = p.parent
+        for d in reversed(chain):
+            d.mkdir(mode=0o755)
+        os.chmod(self.root, 0o755)
+        for d, mode, owner in (
+            (self.ca_dir, 0o755, (0, 0)),
+            (self.certs_dir, 0o755, (0, 0)),
+            (self.secrets_dir, 0o711, (0, 0)),
+            (self.patroni_dir, 0o700, (uid, gid)),
+            (self.data_dir, 0o700, (uid, gid)),
+            (self.etcd_dir, 0o700, (uid, gid)),
+            (self.run_dir, 0o755, (uid, gid)),
+            (self.log_dir, 0o755, (uid, gid)),
+            (self.kiosk_dir, 0o755, (0, 0)),
+        ):
+            d.mkdir(mode=mode, exist_ok=True)
+            os.chown(d, *owner)
+            os.chmod(d, mode)
+        for s in self.topo.servers():
+            sd = self.socket_dir(s.member)
+            sd.mkdir(mode=0o755, exist_ok=True)
+            os.chown(sd, uid, gid)
+
+    # ---- secrets -----------------------------------------------------------
+    def passwords(self) -> dict:
+        """Per node, per role passwords; made once, kept in a 0600 file."""
+        data: dict = {}
+        if self.passwords_file.exists():
+            data = json.loads(self.passwords_file.read_text())
+        changed = False
+        for node in self.topo.nodes:
+            roles = data.setdefault(node.name, {})
+            for role in LOGIN_ROLES:
+                if role not in roles:
+                    roles[role] = pysecrets.token_urlsafe(24)
+                    changed = True
+        if "ticket_key" not in data:
+            data["ticket_key"] = pysecrets.token_hex(32)
+            changed = True
+        if changed:
+            write_secret(self.passwords_file, json.dumps(data, indent=1) + "\n", 0, 0)
+        return data
+
+    def card_key(self) -> str:
+        if not self.card_key_file.exists():
+            write_secret(self.card_key_file, pysecrets.token_hex(32) + "\n", 0, 0)
+        return self.card_key_file.read_text().strip()
+
+    def write_pgpass_files(self) -> None:
+        """One libpq password file per role, naming every server of every node.
+
+        Clients point libpq at it (passfile=...), so no password ever appears in a
+        connection string, a command line or a log."""
+        pw = self.passwords()
+        uid, gid = self.ids()
+        for role in LOGIN_ROLES:
+            lines = []
+            for node in self.topo.nodes:
+                for s in node.servers:
+                    lines.append(f"{s.host}:{s.port}:*:{role}:{pgpass_escape(pw[node.name][role])}")
+            owner = (uid, gid) if role in ("forwarder", "replicator", "rewinder") else (0, 0)
+            write_secret(self.pgpass(role), "\n".join(lines) + "\n", *owner)
+
+
+def pgpass_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(":", "\\:")
+
+
+def write_secret(path: Path, content: str, uid: int, gid: int) -> None:
+    """Write a file readable only by its owner, atomically, never world-readable even briefly."""
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchown(fd, uid, gid)
+        os.write(fd, content.encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+
+
+def write_public(path: Path, content: str, uid: int = 0, gid: int = 0, mode: int = 0o644) -> bool:
+    """Write a non-secret file if its content changed; returns True when it did."""
+    if path.exists() and path.read_text() == content:
+        return False
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(content)
+    os.chown(tmp, uid, gid)
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+    return True
+
+
+def group_name(gid: int) -> str:
+    return grp.getgrgid(gid).gr_name

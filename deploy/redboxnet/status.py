@@ -1,0 +1,84 @@
+"""`redbox-net status`: one row per server with its role, reachability,
+replication state and lag, as Patroni and PostgreSQL report them."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg2
+
+from . import cluster, db
+from .state import State
+from .topology import Node, Server
+
+
+def _probe(state: State, s: Server) -> tuple[bool, str]:
+    try:
+        conn = db.connect_server(state, s, timeout=2)
+    except psycopg2.Error as e:
+        return False, str(e).strip().splitlines()[0] if str(e).strip() else "no answer"
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_is_in_recovery()")
+            return True, "standby" if cur.fetchone()[0] else "primary"
+    finally:
+        conn.close()
+
+
+def _replication(state: State, primary: Server) -> dict[str, tuple[str, str]]:
+    """application_name -> (sync_state, replay_lag) from the primary's pg_stat_replication."""
+    try:
+        conn = db.connect_server(state, primary, timeout=2)
+    except psycopg2.Error:
+        return {}
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT application_name, sync_state, "
+                        "coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), 0)::bigint, "
+                        "coalesce(extract(epoch FROM replay_lag) * 1000, 0)::numeric(12,1) "
+                        "FROM pg_stat_replication")
+            return {r[0]: (r[1], f"{r[2]} B / {r[3]} ms") for r in cur.fetchall()}
+    finally:
+        conn.close()
+
+
+def node_rows(state: State, node: Node) -> list[dict]:
+    view = cluster.cluster_view(node) or {"members": []}
+    by_name = {m["name"]: m for m in view["members"]}
+    rows = []
+    probes = {s.member: _probe(state, s) for s in node.servers}
+    primary = next((s for s in node.servers if probes[s.member] == (True, "primary")), None)
+    repl = _replication(state, primary) if primary else {}
+    for s in node.servers:
+        m = by_name.get(s.member, {})
+        reachable, what = probes[s.member]
+        role = what if reachable else {"leader": "primary", "sync_standby": "standby",
+                                       "replica": "standby"}.get(m.get("role", ""), "-")
+        if reachable and what == "primary":
+            sync, lag = "-", "-"
+        elif s.member in repl:
+            sync, lag = repl[s.member]
+        else:
+            sync, lag = ("not streaming" if reachable else "-"), "-"
+        rows.append({
+            "node": node.name, "member": s.member, "role": role, "address": s.address,
+            "reachable": "yes" if reachable else "no", "sync": sync, "lag": lag,
+            "ha": m.get("state", "no patroni") + (f" ({m['role']})" if m.get("role") else ""),
+            "timeline": m.get("timeline"),
+        })
+    return rows
+
+
+def table(state: State) -> list[dict]:
+    with ThreadPoolExecutor(max_workers=len(state.topo.nodes)) as ex:
+        parts = list(ex.map(lambda n: node_rows(state, n), state.topo.nodes))
+    return [r for p in parts for r in p]
+
+
+def render_table(rows: list[dict]) -> str:
+    cols = [("node", "NODE"), ("member", "SERVER"), ("role", "ROLE"), ("address", "HOST:PORT"),
+            ("reachable", "REACHABLE"), ("sync", "SYNC"), ("lag", "REPLAY LAG"), ("ha", "HA STATE")]
+    widths = {k: max(len(h), *(len(str(r[k])) for r in rows)) for k, h in cols} if rows else {}
+    out = ["  ".join(h.ljust(widths[k]) for k, h in cols)]
+    for r in rows:
+        out.append("  ".join(str(r[k]).ljust(widths[k]) for k, _ in cols))
+    return "\n".join(out)

@@ -1,0 +1,175 @@
+-- A coast server's part in the distributed transactions (paper section 7):
+-- it records its region's rentals and its members' rentals, carries what
+-- its red boxes send on to HQ, and fans membership status out to its red
+-- boxes when the change did not start at one of them.
+
+CREATE OR REPLACE FUNCTION redbox.hq_node() RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT target FROM redbox.node_link WHERE kind = 'hq';
+$$;
+
+-- A return with its rental known: close it here and do what follows from that.
+CREATE OR REPLACE FUNCTION redbox.coast_apply_resolution(p jsonb) RETURNS void
+LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
+DECLARE
+    me_ node_identity := me();
+    r rental;
+BEGIN
+    r := close_rental(p);
+    IF r.rental_id IS NULL THEN
+        RETURN;     -- not held here, or closed already
+    END IF;
+    IF r.member_coast = me_.coast THEN
+        PERFORM refresh_member_status(r.member_id);
+        IF NOT coalesce((p->>'status_done')::boolean, false) THEN
+            PERFORM enqueue_kind((p->>'return_id')::uuid, 'member_delta', 'redbox',
+                                 jsonb_build_object('member_id', r.member_id, 'delta', -1));
+        END IF;
+    END IF;
+    -- The red box the disc was rented from still counts it out: tell it.
+    IF r.kiosk_coast = me_.coast AND r.kiosk_node <> p->>'kiosk_node' THEN
+        PERFORM enqueue((p->>'return_id')::uuid, 'return_close', r.kiosk_node,
+                        jsonb_build_object('rental_id', r.rental_id, 'return_id', p->>'return_id',
+                                           'barcode', r.barcode, 'returned_at', p->>'returned_at',
+                                           'nights', p->>'nights', 'charge_cents', p->>'charge_cents'));
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION redbox.apply_one(p_kind text, p_event uuid, p jsonb, p_source text)
+RETURNS void LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
+DECLARE
+    me_ node_identity := me();
+    src text := link_tier(p_source);
+    q jsonb;
+    r rental;
+BEGIN
+    CASE p_kind
+    WHEN 'rental' THEN
+        IF p->>'kiosk_coast' = me_.coast THEN
+            PERFORM set_dvd(p->>'barcode', (p->>'movie_id')::int, p->>'kiosk_id', NULL, 'out',
+                            (p->>'rented_at')::timestamptz);
+        END IF;
+        IF record_rental(p) AND p->>'member_coast' = me_.coast THEN
+            PERFORM refresh_member_status((p->>'member_id')::bigint, (p->>'rental_id')::uuid,
+                                          (p->>'membership_id')::int);
+            IF NOT (p->>'status_done')::boolean THEN
+                -- Away rental (paper steps 5-6): status to every red box of this coast.
+                PERFORM enqueue_kind(p_event, 'member_delta', 'redbox',
+                                     jsonb_build_object('member_id', (p->>'member_id')::bigint, 'delta', 1));
+            END IF;
+        END IF;
+        IF src = 'redbox' THEN
+            PERFORM enqueue(p_event, 'rental', hq_node(), p);
+        END IF;
+    WHEN 'rental_void' THEN
+        r := void_rental(p);
+        IF r.rental_id IS NOT NULL THEN
+            IF r.kiosk_coast = me_.coast THEN
+                PERFORM set_dvd(r.barcode, r.movie_id, r.kiosk_id, (p->>'slot_no')::int, 'in',
+                                (p->>'at')::timestamptz);
+            END IF;
+            IF r.member_coast = me_.coast THEN
+                PERFORM refresh_member_status(r.member_id);
+                IF NOT coalesce((p->>'status_done')::boolean, false) THEN
+                    PERFORM enqueue_kind(p_event, 'member_delta_void', 'redbox',
+                                         jsonb_build_object('member_id', r.member_id, 'delta', -1));
+                END IF;
+            END IF;
+        END IF;
+        IF src = 'redbox' THEN
+            PERFORM enqueue(p_event, 'rental_void', hq_node(), p);
+        END IF;
+    WHEN 'return' THEN
+        -- From one of this coast's red boxes.
+        IF NOT (p->>'resolved')::boolean THEN
+            q := resolve_return(p);
+            IF q IS NOT NULL THEN
+                p := q;
+            END IF;
+        END IF;
+        IF (p->>'resolved')::boolean THEN
+            PERFORM coast_apply_resolution(p);
+        END IF;
+        PERFORM set_dvd(p->>'barcode', barcode_movie(p->>'barcode'), p->>'kiosk_id', (p->>'slot_no')::int, 'in',
+                        (p->>'returned_at')::timestamptz);
+        PERFORM enqueue(p_event, 'return', hq_node(), p);
+    WHEN 'return_resolved' THEN
+        -- From HQ: a return it priced (or one priced elsewhere) that concerns this coast.
+        PERFORM coast_apply_resolution(p);
+        IF p->>'kiosk_coast' <> me_.coast THEN
+            -- One of this region's discs now sits in another coast's kiosk.
+            PERFORM set_dvd(p->>'barcode', barcode_movie(p->>'barcode'), p->>'kiosk_id', NULL, 'elsewhere',
+                            (p->>'returned_at')::timestamptz, false);
+        END IF;
+    WHEN 'member_upsert' THEN
+        PERFORM coast_upsert_member(p_event, p);
+    WHEN 'member_status' THEN
+        UPDATE membershipstatus SET allowed = (p->>'allowed')::boolean, status_note = p->>'note', updated_at = now()
+         WHERE member_id = (p->>'member_id')::bigint;
+        PERFORM enqueue_kind(p_event, 'member_status', 'redbox', p);
+    WHEN 'catalog_upsert' THEN
+        INSERT INTO movie SELECT * FROM jsonb_populate_record(NULL::movie, p)
+        ON CONFLICT (movie_id) DO UPDATE SET title = EXCLUDED.title, genre = EXCLUDED.genre,
+            categories = EXCLUDED.categories, rating = EXCLUDED.rating, release_year = EXCLUDED.release_year,
+            runtime_min = EXCLUDED.runtime_min, blurb = EXCLUDED.blurb, language = EXCLUDED.language,
+            cover_ref = EXCLUDED.cover_ref, rent_from = EXCLUDED.rent_from, rent_until = EXCLUDED.rent_until,
+            is_new_release = EXCLUDED.is_new_release;
+        PERFORM enqueue_kind(p_event, 'catalog_upsert', 'redbox', p);
+    ELSE
+        RAISE EXCEPTION 'a coast server cannot apply a % hop', p_kind USING ERRCODE = 'RB500';
+    END CASE;
+END
+$$;
+
+-- A member registered (or changed) at HQ: the paper's horizontal partition
+-- routes them by state into west_member or east_member; this coast only
+-- takes its own.
+CREATE OR REPLACE FUNCTION redbox.coast_upsert_member(p_event uuid, p jsonb) RETURNS void
+LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
+DECLARE
+    me_ node_identity := me();
+    st state;
+    plan membership;
+BEGIN
+    SELECT * INTO st FROM state WHERE state_name = p->>'state_name';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'state % is not mapped to a coast', p->>'state_name' USING ERRCODE = 'RB013';
+    END IF;
+    IF st.coast <> me_.coast THEN
+        RAISE EXCEPTION 'member % lives in % (% coast), not on this coast', p->>'member_id', st.state_name, st.coast
+            USING ERRCODE = 'RB013';
+    END IF;
+    SELECT * INTO plan FROM membership WHERE membership_id = (p->>'membership_id')::int;
+    DELETE FROM member_partitioned WHERE member_id = (p->>'member_id')::bigint;
+    INSERT INTO member_partitioned SELECT * FROM jsonb_populate_record(NULL::member_partitioned, p);
+    INSERT INTO membershipstatus (member_id, allowed, discs_out)
+    VALUES ((p->>'member_id')::bigint, coalesce((p->>'allowed')::boolean, true), 0)
+    ON CONFLICT (member_id) DO UPDATE SET allowed = EXCLUDED.allowed, updated_at = now();
+    PERFORM enqueue_kind(p_event, 'member_upsert', 'redbox',
+        jsonb_build_object('member_id', (p->>'member_id')::bigint, 'card_hash', p->>'card_hash',
+                           'pin_hash', p->>'pin_hash', 'allowed', coalesce((p->>'allowed')::boolean, true),
+                           'plan_limit', plan.max_discs_out, 'membership_id', plan.membership_id,
+                           'home_coast', me_.coast));
+END
+$$;
+
+-- Escalation, step one: a kiosk of this coast does not know the card.
+CREATE OR REPLACE FUNCTION redbox.verify_member(p_card_hash text)
+RETURNS TABLE (member_id bigint, pin_hash text, allowed boolean, discs_out int, plan_limit int,
+               membership_id int, home_coast text, daily_rate_cents int, max_charge_cents int, ticket jsonb)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
+BEGIN
+    PERFORM need_card_hash(p_card_hash);
+    RETURN QUERY
+        SELECT m.member_id, m.pin_hash, s.allowed, s.discs_out, p.max_discs_out, m.membership_id,
+               (me()).coast, p.daily_rate_cents, p.max_charge_cents,
+               ticket_for(m.member_id, m.membership_id, (me()).coast, s.discs_out, s.allowed)
+          FROM member_partitioned m
+          JOIN membershipstatus s USING (member_id)
+          JOIN membership p ON p.membership_id = m.membership_id
+         WHERE m.card_hash = p_card_hash;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'this card is not a member of the % coast', (me()).coast USING ERRCODE = 'RB001';
+    END IF;
+END
+$$;

@@ -1,0 +1,114 @@
+-- HQ's catalog feed and what it exports to the coasts.
+
+-- Merge the staged catalog feed (catalog_import, filled by the importer with
+-- COPY) into the catalog master. All or nothing: any bad line and the whole
+-- feed is refused with every problem listed; the catalog is left as it was.
+CREATE OR REPLACE FUNCTION redbox.import_catalog(p_propagate boolean DEFAULT true)
+RETURNS TABLE (inserted int, updated int)
+LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
+DECLARE
+    problems text;
+    v_ins int;
+    v_upd int;
+    c text;
+    m record;
+BEGIN
+    SELECT string_agg(format('line %s: %s', line_no, why), E'\n' ORDER BY line_no) INTO problems
+      FROM (SELECT line_no,
+                   CASE
+                     WHEN movie_id !~ '^[0-9]{1,5}$' OR movie_id::int = 0 THEN 'film id must be 1-99999'
+                     WHEN coalesce(btrim(title), '') = '' THEN 'title is empty'
+                     WHEN length(title) > 120 THEN 'title longer than 120 characters'
+                     WHEN length(coalesce(description, '')) > 600 THEN 'description longer than 600 characters'
+                     WHEN release_year !~ '^[0-9]{4}$' OR release_year::int NOT BETWEEN 1888 AND 2100
+                       THEN 'release year must be 1888-2100'
+                     WHEN rating NOT IN ('G', 'PG', 'PG-13', 'R', 'NC-17', 'NR') THEN 'rating must be G, PG, PG-13, R, NC-17 or NR'
+                     WHEN runtime !~ '^[0-9]{1,3}$' OR runtime::int = 0 THEN 'length must be 1-999 minutes'
+                     WHEN replacement_cost !~ '^[0-9]{1,4}(\.[0-9]{1,2})?$' THEN 'replacement cost must be a price'
+                     WHEN coalesce(btrim(category), '') = '' OR length(category) > 30 THEN 'category must be 1-30 characters'
+                     WHEN length(coalesce(language, '')) > 30 THEN 'language longer than 30 characters'
+                     WHEN count(*) OVER (PARTITION BY movie_id) > 1 THEN 'film id ' || movie_id || ' appears twice'
+                   END AS why
+              FROM catalog_import) x
+     WHERE why IS NOT NULL;
+    IF problems IS NOT NULL THEN
+        RAISE EXCEPTION 'catalog feed refused, nothing imported:%', E'\n' || problems USING ERRCODE = '22023';
+    END IF;
+
+    WITH src AS (
+        SELECT movie_id::int AS movie_id, initcap(btrim(title)) AS title, btrim(category) AS genre,
+               coalesce(string_to_array(nullif(categories, ''), '|'), ARRAY[btrim(category)]) AS categories,
+               rating, release_year::smallint AS release_year, runtime::smallint AS runtime_min,
+               coalesce(description, '') AS blurb, coalesce(nullif(btrim(language), ''), 'English') AS language,
+               'cover:' || movie_id::int AS cover_ref,
+               make_date(release_year::int, 1, 1) AS rent_from,
+               round(replacement_cost::numeric * 100)::int AS replacement_cost_cents,
+               'New' = ANY (coalesce(string_to_array(nullif(categories, ''), '|'), '{}')) AS is_new_release
+          FROM catalog_import),
+    up AS (
+        INSERT INTO movie (movie_id, title, genre, categories, rating, release_year, runtime_min, blurb, language,
+                           cover_ref, rent_from, replacement_cost_cents, is_new_release)
+        SELECT * FROM src
+        ON CONFLICT (movie_id) DO UPDATE SET title = EXCLUDED.title, genre = EXCLUDED.genre,
+            categories = EXCLUDED.categories, rating = EXCLUDED.rating, release_year = EXCLUDED.release_year,
+            runtime_min = EXCLUDED.runtime_min, blurb = EXCLUDED.blurb, language = EXCLUDED.language,
+            cover_ref = EXCLUDED.cover_ref, rent_from = EXCLUDED.rent_from,
+            replacement_cost_cents = EXCLUDED.replacement_cost_cents, is_new_release = EXCLUDED.is_new_release,
+            updated_at = now()
+         WHERE (movie.title, movie.genre, movie.categories, movie.rating, movie.release_year, movie.runtime_min,
+                movie.blurb, movie.language, movie.is_new_release)
+               IS DISTINCT FROM
+               (EXCLUDED.title, EXCLUDED.genre, EXCLUDED.categories, EXCLUDED.rating, EXCLUDED.release_year,
+                EXCLUDED.runtime_min, EXCLUDED.blurb, EXCLUDED.language, EXCLUDED.is_new_release)
+        RETURNING movie_id, (xmax = 0) AS is_insert)
+    SELECT count(*) FILTER (WHERE is_insert), count(*) FILTER (WHERE NOT is_insert) INTO v_ins, v_upd FROM up;
+
+    IF p_propagate THEN
+        FOR m IN SELECT * FROM movie WHERE updated_at >= now() LOOP
+            FOR c IN SELECT target FROM node_link WHERE kind = 'coast' LOOP
+                PERFORM enqueue(md5('catalog:' || m.movie_id || ':' || m.updated_at)::uuid, 'catalog_upsert', c,
+                                to_jsonb(m) - 'replacement_cost_cents' - 'updated_at');
+            END LOOP;
+        END LOOP;
+    END IF;
+    TRUNCATE catalog_import;
+    RETURN QUERY SELECT v_ins, v_upd;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION redbox.export_rows(p_what text, p_scope text, p_after text, p_limit int)
+RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
+DECLARE
+    v jsonb;
+BEGIN
+    IF p_limit NOT BETWEEN 1 AND 20000 THEN
+        RAISE EXCEPTION 'page size % outside 1-20000', p_limit USING ERRCODE = '22023';
+    END IF;
+    CASE p_what
+    WHEN 'members' THEN
+        SELECT coalesce(jsonb_agg(member_row(member_id) ORDER BY member_id), '[]') INTO v
+          FROM (SELECT member_id FROM member
+                 WHERE home_coast = p_scope AND member_id > coalesce(p_after::bigint, 0)
+                 ORDER BY member_id LIMIT p_limit) x;
+    WHEN 'movies' THEN
+        SELECT coalesce(jsonb_agg(to_jsonb(m) - 'replacement_cost_cents' - 'updated_at' ORDER BY movie_id), '[]') INTO v
+          FROM (SELECT * FROM movie WHERE movie_id > coalesce(p_after::int, 0) ORDER BY movie_id LIMIT p_limit) m;
+    WHEN 'kiosks' THEN
+        SELECT coalesce(jsonb_agg(to_jsonb(k) - 'city_id' - 'installed_at' ORDER BY kiosk_id), '[]') INTO v
+          FROM (SELECT * FROM redbox WHERE coast = p_scope AND kiosk_id > coalesce(p_after, '')
+                 ORDER BY kiosk_id LIMIT p_limit) k;
+    WHEN 'dvds' THEN
+        SELECT coalesce(jsonb_agg(to_jsonb(d) ORDER BY barcode), '[]') INTO v
+          FROM (SELECT d.* FROM dvd d JOIN redbox k USING (kiosk_id)
+                 WHERE k.coast = p_scope AND d.barcode > coalesce(p_after, '')
+                 ORDER BY d.barcode LIMIT p_limit) d;
+    WHEN 'technicians' THEN
+        SELECT coalesce(jsonb_agg(to_jsonb(t) - 'coast' ORDER BY technician_id), '[]') INTO v
+          FROM (SELECT * FROM technician WHERE (coast IS NULL OR coast = p_scope)
+                   AND technician_id > coalesce(p_after::bigint, 0) ORDER BY technician_id LIMIT p_limit) t;
+    ELSE
+        RAISE EXCEPTION 'nothing called % to export', p_what USING ERRCODE = '22023';
+    END CASE;
+    RETURN v;
+END
+$$;

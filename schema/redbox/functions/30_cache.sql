@@ -1,0 +1,109 @@
+-- Incremental sync of a kiosk's SQLite cache.
+--
+-- Rows carry the id of the transaction that last wrote them (change_xid);
+-- deletes leave tombstones. A kiosk remembers the snapshot it last synced
+-- to. A round starts with cache_begin(), which fixes the round's upper
+-- snapshot; cache_changes() then pages through every row written by a
+-- transaction visible in the upper snapshot but not in the lower one, in
+-- (change_xid, entity, key) order, so a page cursor survives a kill and no
+-- commit is missed (a sequence number would be: sequences are not assigned
+-- in commit order).
+
+CREATE OR REPLACE FUNCTION redbox.cache_rows(p_kiosk_id text)
+RETURNS TABLE (change_xid xid8, entity text, key text, deleted boolean, data jsonb)
+LANGUAGE sql STABLE SET search_path = redbox, pg_temp AS $$
+    SELECT m.change_xid, 'movie', m.movie_id::text, false,
+           jsonb_build_object('movie_id', m.movie_id, 'title', m.title, 'genre', m.genre,
+                              'categories', m.categories, 'rating', m.rating, 'release_year', m.release_year,
+                              'runtime_min', m.runtime_min, 'blurb', m.blurb, 'cover_ref', m.cover_ref,
+                              'rent_from', m.rent_from, 'rent_until', m.rent_until,
+                              'is_new_release', m.is_new_release)
+      FROM movie m
+    UNION ALL
+    SELECT s.change_xid, 'member', s.member_id::text, false,
+           jsonb_build_object('member_id', s.member_id, 'card_hash', s.card_hash, 'pin_hash', s.pin_hash,
+                              'allowed', s.allowed, 'discs_out', greatest(s.discs_out, 0),
+                              'plan_limit', s.plan_limit, 'membership_id', s.membership_id,
+                              'home_coast', s.home_coast)
+      FROM membershipstatus s
+    UNION ALL
+    SELECT k.change_xid, 'kiosk', k.kiosk_id, false,
+           jsonb_build_object('kiosk_id', k.kiosk_id, 'timezone', k.timezone, 'tax_rate_bp', k.tax_rate_bp,
+                              'slot_count', k.slot_count)
+      FROM kiosk k WHERE k.kiosk_id = p_kiosk_id
+    UNION ALL
+    SELECT d.change_xid, 'dvd', d.barcode::text, false,
+           jsonb_build_object('barcode', d.barcode, 'movie_id', d.movie_id, 'slot_no', d.slot_no,
+                              'status', d.status, 'condition', d.condition)
+      FROM dvd d WHERE d.kiosk_id = p_kiosk_id
+    UNION ALL
+    SELECT t.change_xid, 'technician', t.technician_id::text, false,
+           jsonb_build_object('technician_id', t.technician_id, 'name', t.name, 'card_hash', t.card_hash,
+                              'pin_hash', t.pin_hash, 'active', t.active)
+      FROM technician t
+    UNION ALL
+    SELECT tb.change_xid, CASE tb.entity WHEN 'membershipstatus' THEN 'member' ELSE tb.entity END,
+           tb.key, true, NULL::jsonb
+      FROM tombstone tb WHERE tb.kiosk_id IN ('', p_kiosk_id)
+$$;
+
+CREATE OR REPLACE FUNCTION redbox.cache_begin(p_kiosk_id text, p_from text)
+RETURNS TABLE (to_snapshot text, total bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
+DECLARE
+    v_from pg_snapshot;
+    v_to pg_snapshot := pg_current_snapshot();
+BEGIN
+    PERFORM need(p_kiosk_id, 'kiosk id', 20, '^[A-Z0-9-]{3,20}$');
+    IF NOT EXISTS (SELECT 1 FROM kiosk WHERE kiosk_id = p_kiosk_id) THEN
+        RAISE EXCEPTION 'kiosk % is not served by red box %', p_kiosk_id, (me()).node_name USING ERRCODE = 'RB008';
+    END IF;
+    IF p_from IS NOT NULL THEN
+        PERFORM need(p_from, 'snapshot', 100000, '^[0-9]+:[0-9]+:[0-9,]*$');
+        v_from := p_from::pg_snapshot;
+    END IF;
+    RETURN QUERY
+        SELECT v_to::text, count(*)
+          FROM cache_rows(p_kiosk_id) c
+         WHERE (v_from IS NULL OR (c.change_xid >= pg_snapshot_xmin(v_from)
+                                   AND NOT pg_visible_in_snapshot(c.change_xid, v_from)))
+           AND pg_visible_in_snapshot(c.change_xid, v_to);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION redbox.cache_changes(p_kiosk_id text, p_from text, p_to text,
+                                                p_after_xid text, p_after_entity text, p_after_key text,
+                                                p_after_live boolean, p_limit int)
+RETURNS TABLE (change_xid text, entity text, key text, deleted boolean, data jsonb)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
+DECLARE
+    v_from pg_snapshot;
+    v_to pg_snapshot;
+    v_after xid8 := '0';
+BEGIN
+    PERFORM need(p_kiosk_id, 'kiosk id', 20, '^[A-Z0-9-]{3,20}$');
+    IF p_from IS NOT NULL THEN
+        PERFORM need(p_from, 'snapshot', 100000, '^[0-9]+:[0-9]+:[0-9,]*$');
+        v_from := p_from::pg_snapshot;
+    END IF;
+    PERFORM need(p_to, 'snapshot', 100000, '^[0-9]+:[0-9]+:[0-9,]*$');
+    v_to := p_to::pg_snapshot;
+    IF p_after_xid IS NOT NULL THEN
+        PERFORM need(p_after_xid, 'cursor', 20, '^[0-9]+$');
+        v_after := p_after_xid::xid8;
+    END IF;
+    IF p_limit NOT BETWEEN 1 AND 10000 THEN
+        RAISE EXCEPTION 'page size % outside 1-10000', p_limit USING ERRCODE = '22023';
+    END IF;
+    RETURN QUERY
+        SELECT c.change_xid::text, c.entity, c.key, c.deleted, c.data
+          FROM cache_rows(p_kiosk_id) c
+         WHERE (v_from IS NULL OR (c.change_xid >= pg_snapshot_xmin(v_from)
+                                   AND NOT pg_visible_in_snapshot(c.change_xid, v_from)))
+           AND pg_visible_in_snapshot(c.change_xid, v_to)
+           AND (c.change_xid, c.entity, c.key, NOT c.deleted)
+               > (v_after, coalesce(p_after_entity, ''), coalesce(p_after_key, ''), coalesce(p_after_live, true))
+         ORDER BY c.change_xid, c.entity, c.key, NOT c.deleted
+         LIMIT p_limit;
+END
+$$;

@@ -1,0 +1,179 @@
+-- The ledger HQ and the coast servers share: recording rentals and payments,
+-- voids, and closing a rental when its disc comes back. Every step is
+-- idempotent on the rental or return id, and a step that finds the work done
+-- (or a newer fact already recorded) changes nothing.
+
+-- Move a disc's recorded state forward; an older event never overwrites a newer one.
+CREATE OR REPLACE FUNCTION redbox.set_dvd(p_barcode text, p_movie int, p_kiosk text, p_slot int, p_status text,
+                                          p_at timestamptz, p_insert boolean DEFAULT true)
+RETURNS void LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
+BEGIN
+    IF p_insert THEN
+        INSERT INTO dvd (barcode, movie_id, kiosk_id, slot_no, status, state_at)
+        VALUES (p_barcode, p_movie, p_kiosk, p_slot, p_status, p_at)
+        ON CONFLICT (barcode) DO UPDATE
+           SET kiosk_id = EXCLUDED.kiosk_id, slot_no = EXCLUDED.slot_no, status = EXCLUDED.status,
+               state_at = EXCLUDED.state_at
+         WHERE dvd.state_at <= EXCLUDED.state_at;
+    ELSE
+        UPDATE dvd SET kiosk_id = p_kiosk, slot_no = p_slot, status = p_status, state_at = p_at
+         WHERE barcode = p_barcode AND state_at <= p_at;
+    END IF;
+END
+$$;
+
+-- Record a rental and its first night's payment; true when it was new here.
+CREATE OR REPLACE FUNCTION redbox.record_rental(p jsonb) RETURNS boolean
+LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
+DECLARE
+    pay jsonb := p->'payment';
+BEGIN
+    INSERT INTO rental (rental_id, member_id, member_coast, barcode, movie_id, kiosk_id, kiosk_node, kiosk_coast,
+                        rented_at, daily_rate_cents, max_charge_cents, tax_rate_bp, timezone, offline, committed_at)
+    VALUES ((p->>'rental_id')::uuid, (p->>'member_id')::bigint, p->>'member_coast', p->>'barcode',
+            (p->>'movie_id')::int, p->>'kiosk_id', p->>'kiosk_node', p->>'kiosk_coast',
+            (p->>'rented_at')::timestamptz, (p->>'daily_rate_cents')::int, (p->>'max_charge_cents')::int,
+            (p->>'tax_rate_bp')::int, p->>'timezone', (p->>'offline')::boolean, (p->>'committed_at')::timestamptz)
+    ON CONFLICT (rental_id) DO NOTHING;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    INSERT INTO payment (payment_id, rental_id, member_id, kind, amount_cents, tax_cents, card_token, card_last4, paid_at)
+    VALUES ((pay->>'payment_id')::uuid, (p->>'rental_id')::uuid, (p->>'member_id')::bigint, 'night',
+            (pay->>'amount_cents')::int, (pay->>'tax_cents')::int, pay->>'card_token', pay->>'card_last4',
+            (pay->>'paid_at')::timestamptz)
+    ON CONFLICT (payment_id) DO NOTHING;
+    RETURN true;
+END
+$$;
+
+-- A failed dispense: the rental and its payment no longer count. True when it was open here.
+CREATE OR REPLACE FUNCTION redbox.void_rental(p jsonb) RETURNS rental
+LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
+DECLARE
+    r rental;
+BEGIN
+    UPDATE rental SET status = 'void', returned_at = (p->>'at')::timestamptz, nights = 0, charge_cents = 0
+     WHERE rental_id = (p->>'rental_id')::uuid AND status = 'open'
+     RETURNING * INTO r;
+    IF FOUND THEN
+        UPDATE payment SET voided = true WHERE rental_id = r.rental_id;
+    END IF;
+    RETURN r;
+END
+$$;
+
+-- For a return that did not know its rental: find the open rental of that
+-- disc rented before it came back, and price the return.
+CREATE OR REPLACE FUNCTION redbox.resolve_return(p jsonb) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
+DECLARE
+    r rental;
+    v_nights int;
+    v_total int;
+    v_late int;
+BEGIN
+    SELECT * INTO r FROM rental
+     WHERE barcode = p->>'barcode' AND status = 'open' AND rented_at <= (p->>'returned_at')::timestamptz
+     ORDER BY rented_at DESC LIMIT 1 FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    v_nights := rental_nights(r.rented_at, (p->>'returned_at')::timestamptz, r.timezone);
+    v_total := rental_total(v_nights, r.daily_rate_cents, r.max_charge_cents);
+    v_late := v_total - r.daily_rate_cents;
+    RETURN p || jsonb_build_object('resolved', true, 'rental_id', r.rental_id, 'member_id', r.member_id,
+                                   'member_coast', r.member_coast, 'nights', v_nights, 'charge_cents', v_total,
+                                   'late_cents', v_late, 'late_tax_cents', tax_on(v_late, r.tax_rate_bp),
+                                   'kept', rental_kept(v_nights, r.daily_rate_cents, r.max_charge_cents),
+                                   'status_done', false);
+END
+$$;
+
+-- Close a rental with a priced return; charges the late days to the card
+-- that paid the first night. Returns the rental when it was open here.
+CREATE OR REPLACE FUNCTION redbox.close_rental(p jsonb) RETURNS rental
+LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
+DECLARE
+    r rental;
+    night payment;
+BEGIN
+    UPDATE rental SET status = 'returned', return_id = (p->>'return_id')::uuid,
+                      returned_at = (p->>'returned_at')::timestamptz, return_kiosk_id = p->>'kiosk_id',
+                      nights = (p->>'nights')::int, charge_cents = (p->>'charge_cents')::int
+     WHERE rental_id = (p->>'rental_id')::uuid AND status = 'open'
+     RETURNING * INTO r;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    IF (p->>'late_cents')::int > 0 THEN
+        SELECT * INTO night FROM payment WHERE rental_id = r.rental_id AND kind = 'night';
+        INSERT INTO payment (payment_id, rental_id, member_id, kind, amount_cents, tax_cents, card_token,
+                             card_last4, paid_at)
+        VALUES (late_payment_id((p->>'return_id')::uuid), r.rental_id, r.member_id, 'late',
+                (p->>'late_cents')::int, (p->>'late_tax_cents')::int, night.card_token, night.card_last4,
+                (p->>'returned_at')::timestamptz)
+        ON CONFLICT (payment_id) DO NOTHING;
+    END IF;
+    RETURN r;
+END
+$$;
+
+-- A member's discs out, recounted from the open rentals held here; a
+-- rental beyond the plan's limit is reported (only possible offline).
+CREATE OR REPLACE FUNCTION redbox.refresh_member_status(p_member bigint, p_rental uuid DEFAULT NULL,
+                                                        p_plan int DEFAULT NULL)
+RETURNS int LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
+DECLARE
+    n int;
+    lim int;
+BEGIN
+    SELECT count(*) INTO n FROM rental WHERE member_id = p_member AND status = 'open';
+    UPDATE membershipstatus SET discs_out = n, updated_at = now() WHERE member_id = p_member;
+    IF p_rental IS NOT NULL AND p_plan IS NOT NULL THEN
+        SELECT max_discs_out INTO lim FROM membership WHERE membership_id = p_plan;
+        IF n > lim THEN
+            INSERT INTO limit_overshoot (rental_id, member_id, discs_out, plan_limit)
+            VALUES (p_rental, p_member, n, lim) ON CONFLICT DO NOTHING;
+        END IF;
+    END IF;
+    RETURN n;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION redbox.coast_node_of(p_coast text) RETURNS text
+LANGUAGE plpgsql STABLE SET search_path = redbox, pg_temp AS $$
+DECLARE
+    n text;
+BEGIN
+    SELECT target INTO n FROM node_link WHERE kind = 'coast' AND target_coast = p_coast;
+    IF n IS NULL THEN
+        RAISE EXCEPTION 'no link to the % coast server', p_coast USING ERRCODE = 'RB500';
+    END IF;
+    RETURN n;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION redbox.link_tier(p_node text) RETURNS text
+LANGUAGE sql STABLE SET search_path = redbox, pg_temp AS $$
+    SELECT target_tier FROM node_link WHERE target = p_node;
+$$;
+
+CREATE OR REPLACE FUNCTION redbox.link_coast(p_node text) RETURNS text
+LANGUAGE sql STABLE SET search_path = redbox, pg_temp AS $$
+    SELECT target_coast FROM node_link WHERE target = p_node;
+$$;
+
+-- Escalation: verify a member by card for a kiosk that does not know them,
+-- and sign what was verified so the kiosk's red box can trust it.
+CREATE OR REPLACE FUNCTION redbox.ticket_for(p_member bigint, p_plan int, p_coast text, p_out int, p_allowed boolean)
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = redbox, pg_temp AS $$
+DECLARE
+    v_exp timestamptz := date_trunc('second', now()) + interval '15 minutes';
+BEGIN
+    RETURN jsonb_build_object('member_id', p_member, 'membership_id', p_plan, 'home_coast', p_coast,
+                              'discs_out', p_out, 'allowed', p_allowed,
+                              'expires', extract(epoch FROM v_exp)::bigint,
+                              'signature', sign_ticket(p_member, p_plan, p_coast, p_out, p_allowed, v_exp));
+END
+$$;
