@@ -159,6 +159,25 @@ def cmd_tune(state: State, args) -> int:
     return 0
 
 
+def cmd_forwarder(state: State, args) -> int:
+    from . import forwarders
+    nodes = [state.topo.node(n).name for n in (args.nodes or [n.name for n in state.topo.nodes])]
+    for n in nodes:
+        if args.action == "start":
+            pid = forwarders.start(state, n, args.forwarder)
+            print(f"forwarder {n}: running (pid {pid})")
+        elif args.action == "stop":
+            pid = forwarders.running(state, n)
+            if pid:
+                procs.stop_pid(pid, timeout=15)
+            state.pidfile(forwarders.name(n)).unlink(missing_ok=True)
+            print(f"forwarder {n}: stopped")
+        else:
+            pid = forwarders.running(state, n)
+            print(f"forwarder {n}: {'running (pid %d)' % pid if pid else 'not running'}")
+    return 0
+
+
 def cmd_reconcile(state: State, args) -> int:
     from . import reconcile
     return reconcile.run(state, as_json=args.json)
@@ -196,13 +215,18 @@ def build_parser() -> argparse.ArgumentParser:
     tu.add_argument("--loop-wait", type=int)
     tu.add_argument("--retry-timeout", type=int)
     tu.add_argument("nodes", nargs="*")
+    fw = sub.add_parser("forwarder", help="start, stop or show the hop forwarders")
+    fw.add_argument("action", choices=["start", "stop", "status"])
+    fw.add_argument("nodes", nargs="*")
+    fw.add_argument("--forwarder", help="path of the redbox-forwarder executable")
     rc = sub.add_parser("reconcile", help="compare red boxes, coasts and HQ; print every difference")
     rc.add_argument("--json", action="store_true")
     return p
 
 
 VERBS = {"up": cmd_up, "down": cmd_down, "reset": cmd_reset, "status": cmd_status, "failover": cmd_failover,
-         "rejoin": cmd_rejoin, "psql": cmd_psql, "tune": cmd_tune, "reconcile": cmd_reconcile}
+         "rejoin": cmd_rejoin, "psql": cmd_psql, "tune": cmd_tune, "reconcile": cmd_reconcile,
+         "forwarder": cmd_forwarder}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -165,14 +165,22 @@ def etcd_args(state: State, e: EtcdMember) -> list[str]:
     ]
 
 
+def kv(key: str, value) -> str:
+    """One libpq conninfo keyword=value, quoted when it needs to be."""
+    v = str(value)
+    if v and all(c.isalnum() or c in "._-/,:@" for c in v):
+        return f"{key}={v}"
+    return key + "='" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 def conninfo(state: State, node_name: str, role: str, *, application: str = "redbox-net",
              timeout: int = 3, any_server: bool = False) -> str:
     """A libpq connection string for ROLE on NODE's current primary (multi-host, verify-full)."""
     node = state.topo.node(node_name)
     parts = [
-        f"host={node.hosts_csv()}", f"port={node.ports_csv()}", f"dbname={state.topo.database}",
-        f"user={role}", f"passfile={state.pgpass(role)}", "sslmode=verify-full",
-        f"sslrootcert={state.ca_cert}", f"connect_timeout={timeout}", f"application_name={application}",
+        kv("host", node.hosts_csv()), kv("port", node.ports_csv()), kv("dbname", state.topo.database),
+        kv("user", role), kv("passfile", state.pgpass(role)), "sslmode=verify-full",
+        kv("sslrootcert", state.ca_cert), kv("connect_timeout", timeout), kv("application_name", application),
     ]
     if not any_server:
         parts.append("target_session_attrs=read-write")
@@ -181,9 +189,9 @@ def conninfo(state: State, node_name: str, role: str, *, application: str = "red
 
 def server_conninfo(state: State, s: Server, role: str, dbname: str | None = None, timeout: int = 3) -> str:
     return " ".join([
-        f"host={s.host}", f"port={s.port}", f"dbname={dbname or state.topo.database}", f"user={role}",
-        f"passfile={state.pgpass(role)}", "sslmode=verify-full", f"sslrootcert={state.ca_cert}",
-        f"connect_timeout={timeout}", "application_name=redbox-net",
+        kv("host", s.host), kv("port", s.port), kv("dbname", dbname or state.topo.database), kv("user", role),
+        kv("passfile", state.pgpass(role)), "sslmode=verify-full", kv("sslrootcert", state.ca_cert),
+        kv("connect_timeout", timeout), "application_name=redbox-net",
     ])
 
 

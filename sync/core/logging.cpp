@@ -1,0 +1,10 @@
+// Logging categories of the sync library.
+#include "core/logging.h"
+
+Q_LOGGING_CATEGORY(lcPg, "redbox.sync.pg", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcForwarder, "redbox.sync.forwarder", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcClient, "redbox.sync.client", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcCache, "redbox.sync.cache", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcOutbox, "redbox.sync.outbox", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcEscalation, "redbox.sync.escalation", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcCrypto, "redbox.sync.crypto", QtInfoMsg)
