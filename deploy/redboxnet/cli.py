@@ -45,8 +45,11 @@ def cmd_up(state: State, args) -> int:
     if os.geteuid() != 0:
         raise UsageError("redbox-net up runs as root (it starts the servers as the OS user "
                          f"{state.topo.os_user})")
+    if not state.topo.is_local:
+        raise UsageError("this topology names other hosts; `up` runs servers on this machine only. Use "
+                         "`redbox-net render` to write each host's configuration (README: Real hosts)")
     saved = state.root / "topology.toml"
-    if saved.exists() and saved.read_text() != state.topo.raw_text:
+    if saved.exists() and load(saved).shape() != state.topo.shape():
         raise UsageError(f"{state.root} was made from a different topology; run 'redbox-net reset' "
                          f"first or use another --state-dir")
     servers.check_ports(state)          # nothing is created before the ports are known to be free
@@ -71,6 +74,27 @@ def cmd_up(state: State, args) -> int:
         from . import forwarders
         forwarders.start_all(state, args.forwarder)
     servers.say(f"network up in {time.monotonic() - t0:.1f} s; state: {state.root}")
+    return 0
+
+
+def cmd_render(state: State, args) -> int:
+    """Every configuration file of the network, for hosts this tool does not start itself."""
+    state.make_dirs()
+    (state.root / "topology.toml").write_text(state.topo.raw_text)
+    passwords = state.passwords()
+    state.card_key()
+    state.write_pgpass_files()
+    servers.make_certificates(state)
+    render.write_patroni_configs(state, passwords)
+    render.write_network_json(state)
+    for e in state.topo.etcd:
+        (state.root / "etcd" / f"{e.name}.args").write_text(" ".join(render.etcd_args(state, e)) + "\n")
+    hosts = sorted({s.host for s in state.topo.servers()} | {e.host for e in state.topo.etcd})
+    print(f"rendered the configuration of {len(state.topo.servers())} servers on {len(hosts)} host(s) into {state.root}")
+    for h in hosts:
+        members = [s.member for s in state.topo.servers() if s.host == h]
+        etcds = [e.name for e in state.topo.etcd if e.host == h]
+        print(f"  {h}: " + ", ".join([f"patroni/{m}.yml" for m in members] + [f"etcd/{n}.args" for n in etcds]))
     return 0
 
 
@@ -200,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--no-forwarders", action="store_true", help="do not start the hop forwarders")
     up.add_argument("--forwarder", help="path of the redbox-forwarder executable (default build/redbox-forwarder)")
     sub.add_parser("down", help="stop every server (data kept)")
+    sub.add_parser("render", help="write every configuration file (certificates, Patroni, etcd) without starting")
     sub.add_parser("reset", help="stop everything and delete the state folder")
     st = sub.add_parser("status", help="one row per server")
     st.add_argument("--json", action="store_true")
@@ -224,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-VERBS = {"up": cmd_up, "down": cmd_down, "reset": cmd_reset, "status": cmd_status, "failover": cmd_failover,
+VERBS = {"up": cmd_up, "render": cmd_render, "down": cmd_down, "reset": cmd_reset, "status": cmd_status, "failover": cmd_failover,
          "rejoin": cmd_rejoin, "psql": cmd_psql, "tune": cmd_tune, "reconcile": cmd_reconcile,
          "forwarder": cmd_forwarder}
 

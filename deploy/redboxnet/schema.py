@@ -92,6 +92,8 @@ def ensure_database(conn, dbname: str) -> None:
                     .format(sql.Identifier(dbname)))
         for other in ("postgres", "template1"):
             cur.execute(sql.SQL("REVOKE CONNECT ON DATABASE {} FROM PUBLIC").format(sql.Identifier(other)))
+        # Patroni's rewind user checks and rewinds a returning primary through the postgres database.
+        cur.execute("GRANT CONNECT ON DATABASE postgres TO rewinder")
 
 
 def ensure_extensions(conn) -> None:

@@ -113,30 +113,29 @@ def up_servers(state: State) -> None:
         if s.member not in fresh:
             start_patroni(state, s)
 
-    def first_up(s: Server):
-        node = topo.node(s.node)
-        procs.wait_until(lambda: cluster.leader(node), 120, f"a primary for {node.name}")
-        d = wait_running(state, s, 120)
-        say(f"  postgres  {s.member:18} {s.address:16} {d.get('role', '?'):8} up {time.monotonic() - t0:5.1f} s")
+    def leader_up(node):
+        lead = procs.wait_until(lambda: cluster.leader(node), 120,
+                                f"a primary for {node.name} (log: {state.log_dir}/patroni-{node.servers[0].member}.log)")
+        say(f"  postgres  {lead.member:18} {lead.address:16} primary  up {time.monotonic() - t0:5.1f} s")
 
-    with ThreadPoolExecutor(max_workers=len(firsts)) as ex:
-        list(ex.map(first_up, firsts))
+    with ThreadPoolExecutor(max_workers=len(topo.nodes)) as ex:
+        list(ex.map(leader_up, topo.nodes))
     for s in seconds:
         start_patroni(state, s)
 
 
 def wait_standbys(state: State, timeout: float = 180) -> None:
+    """Both servers of every pair running, one of them a streaming synchronous standby."""
     t0 = time.monotonic()
 
-    def standby_up(s: Server):
-        node = state.topo.node(s.node)
-        wait_running(state, s, timeout)
-        procs.wait_until(lambda: cluster.sync_standby(node), timeout, f"a synchronous standby for {node.name}")
-        d = cluster.patroni(s) or {}
-        say(f"  postgres  {s.member:18} {s.address:16} {d.get('role', '?'):8} up {time.monotonic() - t0:5.1f} s")
+    def standby_up(node):
+        for s in node.servers:
+            wait_running(state, s, timeout)
+        sb = procs.wait_until(lambda: cluster.sync_standby(node), timeout, f"a synchronous standby for {node.name}")
+        say(f"  postgres  {sb.member:18} {sb.address:16} standby  up {time.monotonic() - t0:5.1f} s (synchronous)")
 
     with ThreadPoolExecutor(max_workers=len(state.topo.nodes)) as ex:
-        list(ex.map(standby_up, [n.servers[1] for n in state.topo.nodes]))
+        list(ex.map(standby_up, state.topo.nodes))
 
 
 def stop_server(state: State, s: Server) -> None:

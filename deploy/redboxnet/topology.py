@@ -132,6 +132,14 @@ class Topology:
             links += [Link(name, c.name, "coast") for c in self.coasts()]
         return links
 
+    def shape(self) -> dict:
+        """What the servers were built from (comments and Patroni timings aside)."""
+        return {"name": self.name, "database": self.database, "os_user": self.os_user,
+                "client_networks": self.client_networks,
+                "etcd": [e.__dict__ for e in self.etcd],
+                "nodes": [{"name": n.name, "tier": n.tier, "coast": n.coast,
+                           "servers": [s.__dict__ for s in n.servers]} for n in self.nodes]}
+
     @property
     def is_local(self) -> bool:
         """True when every server is on this machine (loopback)."""

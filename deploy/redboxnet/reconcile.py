@@ -1,0 +1,28 @@
+"""`redbox-net reconcile`: HQ's reconcile() compares red boxes, coasts and HQ
+and returns every difference; no output lines means the ledgers agree."""
+from __future__ import annotations
+
+import json
+
+from . import db
+from .state import State
+
+
+def run(state: State, as_json: bool = False) -> int:
+    with db.node_conn(state, state.topo.hq.name) as conn, conn.cursor() as cur:
+        cur.execute("SET ROLE redbox_owner")
+        cur.execute("SELECT problem FROM redbox.reconcile()")
+        problems = [r[0] for r in cur.fetchall()]
+        cur.execute("SELECT count(*) FROM redbox.rental")
+        rentals = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM redbox.offline_overshoots()")
+        overshoots = cur.fetchone()[0]
+        conn.rollback()
+    if as_json:
+        print(json.dumps({"rentals": rentals, "problems": problems, "offline_overshoots": overshoots}, indent=2))
+    else:
+        for p in problems:
+            print(p)
+        print(f"reconciled {rentals} rentals across the network: {len(problems)} difference(s)"
+              + (f"; {overshoots} offline overshoot(s) reported" if overshoots else ""))
+    return 1 if problems else 0

@@ -1,0 +1,65 @@
+// Card numbers and disc barcodes (see cards.h).
+#include "core/cards.h"
+
+namespace redbox {
+
+char luhnDigit(const QString &digits)
+{
+    int total = 0;
+    for (qsizetype i = 0; i < digits.size(); ++i) {
+        int d = digits.at(digits.size() - 1 - i).digitValue();
+        if (i % 2 == 0) {
+            d *= 2;
+            if (d > 9)
+                d -= 9;
+        }
+        total += d;
+    }
+    return static_cast<char>('0' + (10 - total % 10) % 10);
+}
+
+bool luhnValid(const QString &number)
+{
+    if (number.size() < 2)
+        return false;
+    for (const QChar c : number)
+        if (c < QLatin1Char('0') || c > QLatin1Char('9'))
+            return false;
+    return luhnDigit(number.left(number.size() - 1)) == number.back().toLatin1();
+}
+
+QString memberCardNumber(qint64 memberId)
+{
+    const QString body = QStringLiteral("70") + QStringLiteral("%1").arg(memberId, 13, 10, QLatin1Char('0'));
+    return body + QLatin1Char(luhnDigit(body));
+}
+
+QString technicianCardNumber(qint64 technicianId)
+{
+    const QString body = QStringLiteral("79") + QStringLiteral("%1").arg(technicianId, 13, 10, QLatin1Char('0'));
+    return body + QLatin1Char(luhnDigit(body));
+}
+
+QString discBarcode(int movieId, int serial)
+{
+    const QString body = QStringLiteral("%1%2").arg(movieId, 5, 10, QLatin1Char('0')).arg(serial, 6, 10, QLatin1Char('0'));
+    return QStringLiteral("D") + body + QLatin1Char(luhnDigit(body));
+}
+
+std::optional<DiscBarcode> parseDiscBarcode(const QString &raw)
+{
+    if (raw.size() != 13 || raw.at(0) != QLatin1Char('D'))
+        return std::nullopt;
+    const QString digits = raw.mid(1);
+    if (!luhnValid(digits))
+        return std::nullopt;
+    DiscBarcode b;
+    b.text = raw;
+    b.movieId = digits.left(5).toInt();
+    b.serial = digits.mid(5, 6).toInt();
+    if (b.movieId == 0)
+        return std::nullopt;
+    return b;
+}
+
+} // namespace redbox

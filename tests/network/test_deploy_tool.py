@@ -1,0 +1,132 @@
+"""The network tool refuses bad input clearly and leaves nothing half made;
+the same topology format renders a network of real hosts."""
+import os
+import re
+import socket
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TOOL = HERE.parent.parent / "deploy" / "redbox-net"
+GOOD = (HERE.parent.parent / "deploy" / "topology" / "loopback.toml").read_text()
+
+
+def run(*args, timeout=120):
+    return subprocess.run([str(TOOL), *args], capture_output=True, text=True, timeout=timeout)
+
+
+class BadTopologies(unittest.TestCase):
+    CASES = {
+        "not toml": ("[network\nname=", r"not valid TOML"),
+        "no network": (GOOD.replace("[network]", "[netwrk]"), r"unknown key\(s\) netwrk"),
+        "unknown key": (GOOD.replace('database = "redbox"', 'database = "redbox"\ncolour = "red"'), r"unknown key\(s\) colour"),
+        "bad tier": (GOOD.replace('tier = "hq"', 'tier = "cloud"'), r"tier 'cloud' must be one of"),
+        "one server": (GOOD.replace('  { host = "127.0.0.1", port = 5441, api_port = 8441 },\n', ''),
+                       r"needs exactly 2 servers"),
+        "port clash": (GOOD.replace("port = 5441", "port = 5440"), r"127.0.0.1:5440 is used by both"),
+        "port range": (GOOD.replace("port = 5441", "port = 99999"), r"outside 1024-65535"),
+        "port type": (GOOD.replace("port = 5441", 'port = "5441"'), r"'port' must be int"),
+        "bad host": (GOOD.replace('host = "127.0.0.1", port = 5441', 'host = "not a host!", port = 5441'),
+                     r"neither an IP address nor a host name"),
+        "unknown coast": (GOOD.replace('name = "east-rb2"\ntier = "redbox"\ncoast = "east"',
+                                       'name = "east-rb2"\ntier = "redbox"\ncoast = "north"'),
+                          r"names coast 'north', which no coast node serves"),
+        "two hqs": (GOOD.replace('name = "west"\ntier = "coast"\ncoast = "west"', 'name = "west"\ntier = "hq"'),
+                    r"exactly one node with tier = \"hq\""),
+        "duplicate node": (GOOD.replace('name = "east-rb2"', 'name = "east-rb1"'), r"used twice: east-rb1"),
+        "timings": (GOOD.replace("ttl = 10", "ttl = 5"), r"loop_wait \+ 2\*retry_timeout <= ttl"),
+        "bad cidr": (GOOD.replace('["127.0.0.1/32"]', '["everyone"]'), r"is not a CIDR"),
+        "root user": (GOOD.replace('os_user = "redboxdb"', 'os_user = "root"'), r"non-root"),
+    }
+
+    def test_each_malformed_topology_is_refused_and_nothing_is_made(self):
+        for name, (text, pattern) in self.CASES.items():
+            with self.subTest(name), tempfile.TemporaryDirectory() as tmp:
+                topo = Path(tmp) / "topology.toml"
+                topo.write_text(text)
+                state = Path(tmp) / "state"
+                r = run("--topology", str(topo), "--state-dir", str(state), "up")
+                self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+                self.assertRegex(r.stderr, r"^redbox-net: error: ")
+                self.assertRegex(r.stderr, pattern)
+                self.assertNotIn("Traceback", r.stderr)
+                self.assertFalse(state.exists(), "a refused topology left a state folder behind")
+
+    def test_missing_topology_file_is_named(self):
+        r = run("--topology", "/nonexistent/topo.toml", "status")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("/nonexistent/topo.toml does not exist", r.stderr)
+
+    def test_unknown_node_is_named(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            r = run("--state-dir", tmp, "failover", "north-rb9")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("no node named 'north-rb9'", r.stderr)
+
+
+class OccupiedPort(unittest.TestCase):
+    def test_a_taken_port_is_a_clear_error_and_nothing_is_started(self):
+        # A network on ports 3xxxx, one of which someone else already listens on.
+        text = re.sub(r"port = 5(\d\d\d)", r"port = 35\1", GOOD)
+        text = re.sub(r"api_port = 8(\d\d\d)", r"api_port = 38\1", text)
+        text = text.replace("client_port = 2379", "client_port = 32379").replace("peer_port = 2380", "peer_port = 32380")
+        text = text.replace('name = "redbox"', 'name = "redbox-porttest"')
+        with tempfile.TemporaryDirectory() as tmp, socket.socket() as squatter:
+            squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            squatter.bind(("127.0.0.1", 35426))
+            squatter.listen()
+            topo = Path(tmp) / "topology.toml"
+            topo.write_text(text)
+            state = Path(tmp) / "state"
+            r = run("--topology", str(topo), "--state-dir", str(state), "up")
+            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+            self.assertIn("127.0.0.1:35426 (west-rb2 postgres) is taken by", r.stderr)
+            self.assertFalse(state.exists(), "nothing may be made when a port is taken")
+            out = subprocess.run(["ss", "-Hltn"], capture_output=True, text=True).stdout
+            self.assertNotIn(":32379", out, "etcd was started although a port was taken")
+
+
+class RealHosts(unittest.TestCase):
+    def test_a_topology_of_real_hosts_renders_every_configuration(self):
+        topo = HERE / "hosts-topology.toml"
+        with tempfile.TemporaryDirectory() as tmp:
+            state = Path(tmp) / "rendered"
+            up = run("--topology", str(topo), "--state-dir", str(state), "up")
+            self.assertEqual(up.returncode, 2)
+            self.assertIn("names other hosts", up.stderr)
+            r = run("--topology", str(topo), "--state-dir", str(state), "render")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            import yaml  # Debian's python3-yaml (a Patroni dependency)
+            cfg = yaml.safe_load((state / "patroni" / "west-rb2-standby.yml").read_text())
+            self.assertEqual(cfg["postgresql"]["listen"], "10.20.1.11:5426")
+            self.assertEqual(cfg["scope"], "west-rb2")
+            self.assertEqual(cfg["etcd3"]["hosts"], ["hq-db1.redbox.example:2379", "west-db1.redbox.example:2379",
+                                                      "east-db1.redbox.example:2379"])
+            hba = cfg["postgresql"]["pg_hba"]
+            self.assertIn("hostssl all rewinder,postgres,peer,forwarder,kiosk,technician,verifier 10.20.0.0/16 scram-sha-256", hba)
+            self.assertIn("hostssl replication replicator hq-db2.redbox.example scram-sha-256", hba)
+            self.assertFalse([l for l in hba if re.search(r"\b(trust|md5|password)\b", l)])
+            san = subprocess.run(["openssl", "x509", "-noout", "-ext", "subjectAltName", "-in",
+                                  str(state / "certs" / "hq-standby.crt")], capture_output=True, text=True).stdout
+            self.assertIn("DNS:hq-db2.redbox.example", san)
+            san_ip = subprocess.run(["openssl", "x509", "-noout", "-ext", "subjectAltName", "-in",
+                                     str(state / "certs" / "west-rb2.crt")], capture_output=True, text=True).stdout
+            self.assertIn("IP Address:10.20.1.10", san_ip)
+            verify = subprocess.run(["openssl", "verify", "-CAfile", str(state / "ca" / "ca.crt"),
+                                     str(state / "certs" / "east.crt")], capture_output=True, text=True)
+            self.assertEqual(verify.returncode, 0, verify.stdout + verify.stderr)
+            args = (state / "etcd" / "etcd-west.args").read_text()
+            self.assertIn("--initial-cluster etcd-hq=https://hq-db1.redbox.example:2380,etcd-west=https://west-db1", args)
+            self.assertIn("--client-cert-auth", args)
+            # Secrets: 0600 files, not printed.
+            for f in (state / "secrets").iterdir():
+                self.assertEqual(f.stat().st_mode & 0o077, 0, f"{f} is readable by others")
+            pw = (state / "secrets" / "passwords.json").read_text()
+            for secret in re.findall(r'"([A-Za-z0-9_-]{32})"', pw)[:5]:
+                self.assertNotIn(secret, r.stdout + r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
