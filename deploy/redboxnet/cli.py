@@ -202,6 +202,11 @@ def cmd_forwarder(state: State, args) -> int:
     return 0
 
 
+def cmd_demo(state: State, args) -> int:
+    from . import demo
+    return demo.run(state)
+
+
 def cmd_reconcile(state: State, args) -> int:
     from . import reconcile
     return reconcile.run(state, as_json=args.json)
@@ -244,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     fw.add_argument("action", choices=["start", "stop", "status"])
     fw.add_argument("nodes", nargs="*")
     fw.add_argument("--forwarder", help="path of the redbox-forwarder executable")
+    sub.add_parser("demo", help="a sample rental and return through the network, with hop timings")
     rc = sub.add_parser("reconcile", help="compare red boxes, coasts and HQ; print every difference")
     rc.add_argument("--json", action="store_true")
     return p
@@ -251,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 VERBS = {"up": cmd_up, "render": cmd_render, "down": cmd_down, "reset": cmd_reset, "status": cmd_status, "failover": cmd_failover,
          "rejoin": cmd_rejoin, "psql": cmd_psql, "tune": cmd_tune, "reconcile": cmd_reconcile,
-         "forwarder": cmd_forwarder}
+         "forwarder": cmd_forwarder, "demo": cmd_demo}
 
 
 def main(argv: list[str] | None = None) -> int:

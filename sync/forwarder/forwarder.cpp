@@ -138,6 +138,7 @@ int Forwarder::run(const std::atomic<bool> &stop)
             if (next > now) {
                 const auto wait = std::min<long long>(500, duration_cast<milliseconds>(next - now).count() + 1);
                 for (const pg::Notification &n : m_conn.waitForNotifications(static_cast<int>(wait))) {
+                    qCDebug(lcForwarder) << "notified for" << n.payload;
                     Destination &d = destination(n.payload);
                     if (d.backoff.attempts() == 0)
                         d.due = Clock::now();

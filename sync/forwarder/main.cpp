@@ -21,6 +21,7 @@ void onSignal(int)
 
 int main(int argc, char **argv)
 {
+    qSetMessagePattern(QStringLiteral("%{time yyyy-MM-dd hh:mm:ss.zzz} %{category} %{type}: %{message}"));
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("redbox-forwarder"));
     QCoreApplication::setApplicationVersion(QStringLiteral(REDBOX_VERSION));

@@ -71,7 +71,7 @@ class OccupiedPort(unittest.TestCase):
         # A network on ports 3xxxx, one of which someone else already listens on.
         text = re.sub(r"port = 5(\d\d\d)", r"port = 35\1", GOOD)
         text = re.sub(r"api_port = 8(\d\d\d)", r"api_port = 38\1", text)
-        text = text.replace("client_port = 2379", "client_port = 32379").replace("peer_port = 2380", "peer_port = 32380")
+        text = text.replace("client_port = 2479", "client_port = 32379").replace("peer_port = 2480", "peer_port = 32380")
         text = text.replace('name = "redbox"', 'name = "redbox-porttest"')
         with tempfile.TemporaryDirectory() as tmp, socket.socket() as squatter:
             squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -118,7 +118,7 @@ class RealHosts(unittest.TestCase):
                                      str(state / "certs" / "east.crt")], capture_output=True, text=True)
             self.assertEqual(verify.returncode, 0, verify.stdout + verify.stderr)
             args = (state / "etcd" / "etcd-west.args").read_text()
-            self.assertIn("--initial-cluster etcd-hq=https://hq-db1.redbox.example:2380,etcd-west=https://west-db1", args)
+            self.assertIn("--initial-cluster etcd-hq=https://hq-db1.redbox.example:2480,etcd-west=https://west-db1", args)
             self.assertIn("--client-cert-auth", args)
             # Secrets: 0600 files, not printed.
             for f in (state / "secrets").iterdir():
