@@ -163,6 +163,15 @@ def cmd_rejoin(state: State, args) -> int:
     return 0
 
 
+def cmd_stop(state: State, args) -> int:
+    """Stop both servers of NODE (an outage on purpose); `rejoin NODE` brings them back."""
+    node = state.topo.node(args.node)
+    for s in (node.servers[1], node.servers[0]):
+        servers.stop_server(state, s)
+    print(f"{node.name}: both servers stopped ('redbox-net rejoin {node.name}' starts them again)")
+    return 0
+
+
 def cmd_psql(state: State, args) -> int:
     node = state.topo.node(args.node)
     info = render.conninfo(state, node.name, "postgres", application="redbox-net psql")
@@ -188,7 +197,7 @@ def cmd_forwarder(state: State, args) -> int:
     nodes = [state.topo.node(n).name for n in (args.nodes or [n.name for n in state.topo.nodes])]
     for n in nodes:
         if args.action == "start":
-            pid = forwarders.start(state, n, args.forwarder)
+            pid = forwarders.start(state, n, args.forwarder, batch=args.batch)
             print(f"forwarder {n}: running (pid {pid})")
         elif args.action == "stop":
             pid = forwarders.running(state, n)
@@ -235,6 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--json", action="store_true")
     fo = sub.add_parser("failover", help="switch NODE's primary over to its standby on purpose")
     fo.add_argument("node")
+    sp = sub.add_parser("stop", help="stop both servers of NODE (an outage on purpose)")
+    sp.add_argument("node")
     rj = sub.add_parser("rejoin", help="restart NODE's dead server(s); they come back as standby")
     rj.add_argument("node")
     ps = sub.add_parser("psql", help="an administrator's psql on NODE's current primary")
@@ -249,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     fw.add_argument("action", choices=["start", "stop", "status"])
     fw.add_argument("nodes", nargs="*")
     fw.add_argument("--forwarder", help="path of the redbox-forwarder executable")
+    fw.add_argument("--batch", type=int, default=200, help="hops per dblink call (default 200)")
     sub.add_parser("demo", help="a sample rental and return through the network, with hop timings")
     rc = sub.add_parser("reconcile", help="compare red boxes, coasts and HQ; print every difference")
     rc.add_argument("--json", action="store_true")
@@ -256,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 VERBS = {"up": cmd_up, "render": cmd_render, "down": cmd_down, "reset": cmd_reset, "status": cmd_status, "failover": cmd_failover,
-         "rejoin": cmd_rejoin, "psql": cmd_psql, "tune": cmd_tune, "reconcile": cmd_reconcile,
+         "rejoin": cmd_rejoin, "stop": cmd_stop, "psql": cmd_psql, "tune": cmd_tune, "reconcile": cmd_reconcile,
          "forwarder": cmd_forwarder, "demo": cmd_demo}
 
 

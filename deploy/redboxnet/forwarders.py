@@ -33,23 +33,22 @@ def running(state: State, node: str) -> int | None:
 
 
 def start_all(state: State, explicit: str | None = None) -> None:
-    binary = find_binary(explicit)
+    find_binary(explicit)
     for node in state.topo.nodes:
         if running(state, node.name):
             continue
-        info = render.conninfo(state, node.name, "forwarder", application=f"redbox-forwarder {node.name}")
-        procs.start_daemon(state, name(node.name), [str(binary), "--node", node.name, "--conninfo", info],
-                           env={"QT_LOGGING_RULES": "redbox.*.debug=false"})
+        start(state, node.name, explicit)
         print(f"  forwarder {node.name:18} started", flush=True)
 
 
-def start(state: State, node: str, explicit: str | None = None) -> int:
+def start(state: State, node: str, explicit: str | None = None, batch: int = 200) -> int:
     binary = find_binary(explicit)
     pid = running(state, node)
     if pid:
         return pid
     info = render.conninfo(state, node, "forwarder", application=f"redbox-forwarder {node}")
-    return procs.start_daemon(state, name(node), [str(binary), "--node", node, "--conninfo", info],
+    return procs.start_daemon(state, name(node), [str(binary), "--node", node, "--conninfo", info,
+                                                  "--batch", str(batch)],
                               env={"QT_LOGGING_RULES": "redbox.*.debug=false"})
 
 

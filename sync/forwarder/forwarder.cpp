@@ -92,9 +92,25 @@ bool Forwarder::deliver(const QString &dest, Destination &d)
     if (!d.lastError.isEmpty())
         qCInfo(lcForwarder) << "hops to" << dest << "flow again";
     d.lastError.clear();
+    d.lastContact = Clock::now();
     d.backoff.reset();
     d.due = pending > 0 ? Clock::now() : Clock::time_point::max();
     return delivered > 0;
+}
+
+void Forwarder::probeIdle()
+{
+    const auto now = Clock::now();
+    for (auto it = m_dests.begin(); it != m_dests.end(); ++it) {
+        Destination &d = *it;
+        if (d.due != Clock::time_point::max() || now - d.lastContact < m_options.probeEvery)
+            continue;   // busy (delivering or backing off), or heard from recently
+        const bool up = m_conn.exec("SELECT redbox.probe_link($1)", {it.key()}, true).boolean(0, 0);
+        d.lastContact = now;
+        if (up != d.lastError.isEmpty())
+            qCInfo(lcForwarder) << "link to" << it.key() << (up ? "is up" : "is down");
+        d.lastError = up ? QString() : QStringLiteral("unreachable");
+    }
 }
 
 int Forwarder::run(const std::atomic<bool> &stop)
@@ -120,6 +136,7 @@ int Forwarder::run(const std::atomic<bool> &stop)
                 rescan();
                 lastRescan = now;
             }
+            probeIdle();
             if (now - lastPurge >= m_options.purgeEvery) {
                 m_conn.exec("SELECT redbox.purge_delivered('1 hour')", {}, true);
                 lastPurge = now;

@@ -23,6 +23,7 @@ struct ForwarderOptions {
     RetryPolicy connectPolicy{std::chrono::milliseconds(200), std::chrono::milliseconds(5000), 2.0, 0.5, 0, {}};
     RetryPolicy destinationPolicy{std::chrono::milliseconds(250), std::chrono::milliseconds(10000), 2.0, 0.5, 0, {}};
     std::chrono::milliseconds rescanEvery{10'000};
+    std::chrono::milliseconds probeEvery{5'000};     // idle links are checked this often
     std::chrono::milliseconds purgeEvery{60'000};
 };
 
@@ -47,11 +48,13 @@ private:
         Clock::time_point due = Clock::time_point::max();
         Backoff backoff;
         QString lastError;
+        Clock::time_point lastContact = Clock::time_point::min();
     };
     Destination &destination(const QString &name);
     bool connect(const std::atomic<bool> &stop);
     void rescan();
     bool deliver(const QString &dest, Destination &d);
+    void probeIdle();
     void sleepInterruptibly(std::chrono::milliseconds ms, const std::atomic<bool> &stop);
 
     ForwarderOptions m_options;

@@ -181,6 +181,39 @@ BEGIN
 END
 $$;
 
+-- Is the link to P_DEST up? The forwarder asks for idle destinations, so a
+-- red box knows it is partitioned from its coast even with nothing to send.
+CREATE OR REPLACE FUNCTION redbox.probe_link(p_dest text)
+RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp AS $$
+DECLARE
+    v_server text;
+    v_conn text := 'hop_' || replace(p_dest, '-', '_');
+    v_ok boolean;
+BEGIN
+    SELECT server_name INTO v_server FROM node_link WHERE target = p_dest;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no link to %', p_dest USING ERRCODE = 'RB500';
+    END IF;
+    BEGIN
+        IF NOT (v_conn = ANY (coalesce(ext.dblink_get_connections(), '{}'))) THEN
+            PERFORM ext.dblink_connect(v_conn, v_server);
+        END IF;
+        PERFORM * FROM ext.dblink(v_conn, 'SELECT 1') AS t(one int);
+        v_ok := true;
+    EXCEPTION WHEN OTHERS THEN
+        BEGIN
+            PERFORM ext.dblink_disconnect(v_conn);
+        EXCEPTION WHEN OTHERS THEN
+            NULL;
+        END;
+        v_ok := false;
+    END;
+    UPDATE node_link SET link_up = v_ok, link_since = CASE WHEN link_up = v_ok THEN link_since ELSE now() END
+     WHERE target = p_dest AND link_up IS DISTINCT FROM v_ok;
+    RETURN v_ok;
+END
+$$;
+
 -- Destinations with hops waiting (the forwarder's work list).
 CREATE OR REPLACE FUNCTION redbox.forward_pending()
 RETURNS TABLE (dest text, pending bigint, oldest timestamptz)

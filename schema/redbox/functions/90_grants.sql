@@ -11,7 +11,8 @@ GRANT EXECUTE ON FUNCTION
     redbox.cache_begin(text, text),
     redbox.cache_changes(text, text, text, text, text, text, boolean, int)
   TO kiosk;
-GRANT EXECUTE ON FUNCTION redbox.forward_batch(text, int), redbox.forward_pending(), redbox.purge_delivered(interval)
+GRANT EXECUTE ON FUNCTION redbox.forward_batch(text, int), redbox.forward_pending(), redbox.purge_delivered(interval),
+    redbox.probe_link(text)
   TO forwarder;
 GRANT EXECUTE ON FUNCTION redbox.apply_events(jsonb, text) TO peer;
 GRANT EXECUTE ON FUNCTION redbox.parked_hops(), redbox.retry_parked(bigint), redbox.kiosk_health() TO technician;

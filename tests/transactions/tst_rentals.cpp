@@ -1,0 +1,493 @@
+// The paper's distributed transactions (section 7), exactly once and
+// outage-proof: home and away rentals, returns anywhere, late charges,
+// idempotency, outages of a coast, of HQ and of a forwarder, a red box
+// failover, and bad input. After every test the network reconciles clean.
+#include "kioskcalls.h"
+#include "testnetwork.h"
+
+#include "core/cards.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QTest>
+#include <QTimeZone>
+
+using namespace redbox;
+using namespace redbox::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+qint64 count(const QString &node, const char *sql, std::initializer_list<pg::Param> params = {})
+{
+    pg::Connection c = TestNetwork::get().connect(node);
+    return c.exec(sql, params).int64(0, 0);
+}
+
+QString cardOf(qint64 member)
+{
+    return TestNetwork::get().cardHash(memberCardNumber(member));
+}
+
+// The rule the kiosk shows customers: a rental day ends at 9 pm local time the day after.
+int expectedNights(const QDateTime &rentedAt, const QDateTime &returnedAt, const QByteArray &tz)
+{
+    const QTimeZone zone(tz);
+    const QDate rentDay = rentedAt.toTimeZone(zone).date();
+    const QDateTime local = returnedAt.toTimeZone(zone);
+    const QDate lastDay = local.addSecs(-21 * 3600).addMSecs(-1).date();
+    return static_cast<int>(std::max<qint64>(1, rentDay.daysTo(lastDay) + 1));
+}
+
+void expectRefusal(const std::function<void()> &call, const QString &sqlstate, const QString &words)
+{
+    try {
+        call();
+        QFAIL(qPrintable(QStringLiteral("accepted; expected %1 (%2)").arg(sqlstate, words)));
+    } catch (const pg::DbError &e) {
+        QVERIFY2(e.sqlstate().startsWith(sqlstate), qPrintable(e.sqlstate() + QLatin1String(": ") + e.message()));
+        QVERIFY2(e.message().contains(words, Qt::CaseInsensitive), qPrintable(e.message()));
+    }
+}
+
+} // namespace
+
+class TestRentals : public QObject {
+    Q_OBJECT
+    TestNetwork &net = TestNetwork::get();
+
+    void settleAndReconcile()
+    {
+        QVERIFY2(net.waitForQuiet(120s), "hops still undelivered after 120 s");
+        const QStringList problems = net.reconcile();
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        for (const QString &node : net.nodes())
+            QVERIFY2(net.waitHealthy(node, 120s), qPrintable(node));
+        QVERIFY(net.waitForQuiet(60s));
+    }
+
+    void cleanup()
+    {
+        settleAndReconcile();
+    }
+
+    void homeRentalReachesCoastHqAndSibling()
+    {
+        KioskCalls k(QStringLiteral("west-rb2"));
+        const qint64 member = net.takeMember(QStringLiteral("west"));
+        const QString disc = net.takeDisc(k.node(), k.kioskId());
+        const Rented r = k.rent(cardOf(member), disc);
+        QCOMPARE(r.memberId, member);
+        QCOMPARE(r.discsOut, 1);
+        QVERIFY(r.amountCents > 0);
+        QVERIFY(!r.replayed);
+        QVERIFY(net.waitForQuiet(30s));
+        const QString id = r.rentalId.toString(QUuid::WithoutBraces);
+        QCOMPARE(count(QStringLiteral("west"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'open'", {id}), 1);
+        QCOMPARE(count(QStringLiteral("west"), "SELECT count(*) FROM redbox.payment WHERE rental_id = $1", {id}), 1);
+        QCOMPARE(count(QStringLiteral("west"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'out'", {disc}), 1);
+        QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {id}), 1);
+        QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.payment WHERE rental_id = $1", {id}), 1);
+        QCOMPARE(count(QStringLiteral("east"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {id}), 0);
+        for (const QString &rb : {QStringLiteral("west-rb1"), QStringLiteral("west-rb2")})
+            QCOMPARE(count(rb, "SELECT discs_out FROM redbox.membershipstatus WHERE member_id = $1", {member}), 1);
+    }
+
+    void awayRentalIsEscalatedAndCarriedToTheHomeCoast()
+    {
+        KioskCalls k(QStringLiteral("west-rb2"));
+        const qint64 member = net.takeMember(QStringLiteral("east"));
+        const QString card = cardOf(member);
+        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId())); }, QStringLiteral("RB001"),
+                      QStringLiteral("not known"));
+        // The west coast does not know them either; HQ does, and signs what it verified.
+        pg::Connection west = net.connect(QStringLiteral("west"), QStringLiteral("verifier"));
+        expectRefusal([&] { west.exec("SELECT * FROM redbox.verify_member($1)", {card}); }, QStringLiteral("RB001"),
+                      QStringLiteral("not a member of the west coast"));
+        const auto ticket = escalate(QStringLiteral("west"), card);
+        QVERIFY(ticket.has_value());
+        QCOMPARE(ticket->object().value(QStringLiteral("home_coast")).toString(), QStringLiteral("east"));
+        const QString disc = net.takeDisc(k.node(), k.kioskId());
+        const Rented r = k.rent(card, disc, QDateTime::currentDateTimeUtc(), ticket);
+        QCOMPARE(r.memberId, member);
+        QVERIFY(net.waitForQuiet(30s));
+        const QString id = r.rentalId.toString(QUuid::WithoutBraces);
+        for (const QString &node : {QStringLiteral("west"), QStringLiteral("hq"), QStringLiteral("east")})
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {id}), 1);
+        QCOMPARE(count(QStringLiteral("east"), "SELECT count(*) FROM redbox.payment WHERE rental_id = $1", {id}), 1);
+        QCOMPARE(count(QStringLiteral("east"), "SELECT discs_out FROM redbox.membershipstatus WHERE member_id = $1", {member}), 1);
+        for (const QString &rb : {QStringLiteral("east-rb1"), QStringLiteral("east-rb2")})
+            QCOMPARE(count(rb, "SELECT discs_out FROM redbox.membershipstatus WHERE member_id = $1", {member}), 1);
+        // A forged ticket is refused.
+        QJsonObject forged = ticket->object();
+        forged[QStringLiteral("discs_out")] = 0;
+        forged[QStringLiteral("membership_id")] = 3;
+        forged[QStringLiteral("allowed")] = true;
+        forged[QStringLiteral("member_id")] = member + 1;
+        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId()), QDateTime::currentDateTimeUtc(), QJsonDocument(forged)); },
+                      QStringLiteral("RB007"), QStringLiteral("ticket is not valid"));
+    }
+
+    void returnAtTheSameKioskClosesEverywhere()
+    {
+        KioskCalls k(QStringLiteral("west-rb1"));
+        const qint64 member = net.takeMember(QStringLiteral("west"));
+        const QString disc = net.takeDisc(k.node(), k.kioskId());
+        const Rented r = k.rent(cardOf(member), disc);
+        const Returned back = k.giveBack(disc);
+        QCOMPARE(back.rentalId, r.rentalId);
+        QVERIFY(!back.foreignDisc);
+        QCOMPARE(back.nights, 1);
+        QCOMPARE(back.chargeCents, r.amountCents);
+        QCOMPARE(back.lateCents, 0);
+        QVERIFY(net.waitForQuiet(30s));
+        const QString id = r.rentalId.toString(QUuid::WithoutBraces);
+        for (const QString &node : {QStringLiteral("west-rb1"), QStringLiteral("west"), QStringLiteral("hq")})
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'returned'", {id}), 1);
+        for (const QString &rb : {QStringLiteral("west-rb1"), QStringLiteral("west-rb2")})
+            QCOMPARE(count(rb, "SELECT discs_out FROM redbox.membershipstatus WHERE member_id = $1", {member}), 0);
+    }
+
+    void returnAtTheSiblingIsClosedByTheCoast()
+    {
+        KioskCalls rentHere(QStringLiteral("west-rb2"));
+        KioskCalls returnThere(QStringLiteral("west-rb1"));
+        const qint64 member = net.takeMember(QStringLiteral("west"));
+        const QString disc = net.takeDisc(rentHere.node(), rentHere.kioskId());
+        const Rented r = rentHere.rent(cardOf(member), disc);
+        const Returned back = returnThere.giveBack(disc);
+        QVERIFY(back.foreignDisc);
+        QVERIFY(back.rentalId.isNull());
+        QVERIFY(!back.title.isEmpty());
+        QVERIFY(net.waitForQuiet(30s));
+        const QString id = r.rentalId.toString(QUuid::WithoutBraces);
+        QCOMPARE(count(QStringLiteral("west-rb2"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'closed_elsewhere'", {id}), 1);
+        QCOMPARE(count(QStringLiteral("west-rb2"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1", {disc}), 0);
+        QCOMPARE(count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in' AND kiosk_id = $2",
+                       {disc, returnThere.kioskId()}), 1);
+        QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND kiosk_id = $2",
+                       {disc, returnThere.kioskId()}), 1);
+        for (const QString &rb : {QStringLiteral("west-rb1"), QStringLiteral("west-rb2")})
+            QCOMPARE(count(rb, "SELECT discs_out FROM redbox.membershipstatus WHERE member_id = $1", {member}), 0);
+        // The disc can be rented again from its new kiosk, and not from the old one.
+        const qint64 next = net.takeMember(QStringLiteral("west"));
+        expectRefusal([&] { rentHere.rent(cardOf(next), disc); }, QStringLiteral("RB004"), QStringLiteral("not in this red box"));
+        returnThere.rent(cardOf(next), disc);
+    }
+
+    void returnAtTheOtherCoastIsClosedThroughHq()
+    {
+        KioskCalls rentHere(QStringLiteral("west-rb1"));
+        KioskCalls returnThere(QStringLiteral("east-rb2"));
+        const qint64 member = net.takeMember(QStringLiteral("west"));
+        const QString disc = net.takeDisc(rentHere.node(), rentHere.kioskId());
+        const Rented r = rentHere.rent(cardOf(member), disc);
+        const Returned back = returnThere.giveBack(disc);
+        QVERIFY(back.foreignDisc);
+        QVERIFY(net.waitForQuiet(30s));
+        const QString id = r.rentalId.toString(QUuid::WithoutBraces);
+        for (const QString &node : {QStringLiteral("west"), QStringLiteral("hq")})
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'returned'", {id}), 1);
+        QCOMPARE(count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'closed_elsewhere'", {id}), 1);
+        QCOMPARE(count(QStringLiteral("west"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'elsewhere'", {disc}), 1);
+        QCOMPARE(count(QStringLiteral("east"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in'", {disc}), 1);
+        QCOMPARE(count(QStringLiteral("east-rb2"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in'", {disc}), 1);
+    }
+
+    void lateReturnIsChargedPerPlan()
+    {
+        KioskCalls k(QStringLiteral("west-rb1"));
+        const qint64 member = net.takeMember(QStringLiteral("west"));
+        pg::Connection admin = net.connect(k.node());
+        const pg::Result plan = admin.exec("SELECT p.daily_rate_cents, p.max_charge_cents, k.timezone, k.tax_rate_bp "
+                                           "FROM redbox.membershipstatus s JOIN redbox.membership p USING (membership_id), "
+                                           "redbox.kiosk k WHERE s.member_id = $1 AND k.kiosk_id = $2", {member, k.kioskId()});
+        const int rate = plan.int32(0, 0), max = plan.int32(0, 1), taxBp = plan.int32(0, 3);
+        const QByteArray tz = plan.text(0, 2).toLatin1();
+        const QDateTime rentedAt = QDateTime::currentDateTimeUtc().addDays(-4).addSecs(-3600);
+        const QDateTime returnedAt = QDateTime::currentDateTimeUtc();
+        const QString disc = net.takeDisc(k.node(), k.kioskId());
+        k.rent(cardOf(member), disc, rentedAt);
+        const Returned back = k.giveBack(disc, returnedAt);
+        const int nights = expectedNights(rentedAt, returnedAt, tz);
+        QVERIFY(nights >= 4);
+        QCOMPARE(back.nights, nights);
+        QCOMPARE(back.chargeCents, std::min(nights * rate, max));
+        QCOMPARE(back.lateCents, std::min(nights * rate, max) - rate);
+        QVERIFY(net.waitForQuiet(30s));
+        const QString rid = back.rentalId.toString(QUuid::WithoutBraces);
+        const qint64 late = back.lateCents;
+        const qint64 lateTax = qRound(static_cast<double>(late) * taxBp / 10000.0);
+        for (const QString &node : {QStringLiteral("west"), QStringLiteral("hq")}) {
+            pg::Connection c = net.connect(node);
+            const pg::Result p = c.exec("SELECT amount_cents, tax_cents FROM redbox.payment WHERE rental_id = $1 AND kind = 'late'", {rid});
+            QCOMPARE(p.rows(), 1);
+            QCOMPARE(p.int64(0, 0), late);
+            QCOMPARE(p.int64(0, 1), lateTax);
+        }
+        // Past the plan's maximum the member pays the maximum, never more.
+        const qint64 member2 = net.takeMember(QStringLiteral("west"));
+        const int max2 = static_cast<int>(count(k.node(), "SELECT p.max_charge_cents FROM redbox.membershipstatus s "
+                                                          "JOIN redbox.membership p USING (membership_id) WHERE s.member_id = $1",
+                                                {member2}));
+        const QString disc2 = net.takeDisc(k.node(), k.kioskId());
+        k.rent(cardOf(member2), disc2, QDateTime::currentDateTimeUtc().addDays(-30));
+        const Returned capped = k.giveBack(disc2);
+        QCOMPARE(capped.chargeCents, max2);
+    }
+
+    void theSameRentalCallTwiceGivesOneRentalAndOneCharge()
+    {
+        KioskCalls k(QStringLiteral("east-rb1"));
+        const qint64 member = net.takeMember(QStringLiteral("east"));
+        const QString disc = net.takeDisc(k.node(), k.kioskId());
+        const QUuid rental = QUuid::createUuid(), payment = QUuid::createUuid();
+        const QDateTime at = QDateTime::currentDateTimeUtc();
+        const Rented first = k.rent(cardOf(member), disc, at, std::nullopt, false, rental, payment);
+        const Rented again = k.rent(cardOf(member), disc, at, std::nullopt, false, rental, payment);
+        QVERIFY(!first.replayed);
+        QVERIFY(again.replayed);
+        QCOMPARE(again.rentalId, first.rentalId);
+        // The same id for another disc is refused, not silently merged.
+        expectRefusal([&] { k.rent(cardOf(member), net.takeDisc(k.node(), k.kioskId()), at, std::nullopt, false, rental); },
+                      QStringLiteral("RB006"), QStringLiteral("already used"));
+        QVERIFY(net.waitForQuiet(30s));
+        const QString id = rental.toString(QUuid::WithoutBraces);
+        QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.outbox WHERE event_id = $1 AND kind = 'rental'", {id}), 1);
+        for (const QString &node : {QStringLiteral("east"), QStringLiteral("hq")}) {
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {id}), 1);
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.payment WHERE rental_id = $1", {id}), 1);
+        }
+        QCOMPARE(count(k.node(), "SELECT discs_out FROM redbox.membershipstatus WHERE member_id = $1", {member}), 1);
+    }
+
+    void aHopDeliveredTwiceIsAppliedOnce()
+    {
+        KioskCalls k(QStringLiteral("east-rb2"));
+        const qint64 member = net.takeMember(QStringLiteral("east"));
+        const Rented r = k.rent(cardOf(member), net.takeDisc(k.node(), k.kioskId()));
+        QVERIFY(net.waitForQuiet(30s));
+        const QString id = r.rentalId.toString(QUuid::WithoutBraces);
+        // Redeliver: mark the delivered hops undelivered, as if the forwarder's answer was lost.
+        pg::Connection admin = net.connect(k.node());
+        QCOMPARE(admin.exec("UPDATE redbox.outbox SET delivered_at = NULL WHERE event_id = $1 RETURNING 1", {id}, true).rows(), 2);
+        admin.exec("SELECT pg_notify('redbox_outbox', d) FROM (VALUES ('east'), ('east-rb1')) v(d)");
+        QVERIFY(net.waitForQuiet(30s));
+        // And deliver the same event by hand, as the peer role would.
+        pg::Connection peer = pg::Connection::open(net.serverConninfo(net.primaryOf(QStringLiteral("east")), QStringLiteral("peer")));
+        const pg::Result again = peer.exec(
+            "SELECT redbox.apply_events(jsonb_build_array(jsonb_build_object('hop_id', 1, 'event_id', $1::uuid, "
+            "'kind', 'rental', 'payload', '{}'::jsonb)), 'east-rb2')", {id}, true);
+        QVERIFY2(again.text(0, 0).contains(QLatin1String("duplicate")), qPrintable(again.text(0, 0)));
+        for (const QString &node : {QStringLiteral("east"), QStringLiteral("hq")}) {
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {id}), 1);
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.payment WHERE rental_id = $1", {id}), 1);
+        }
+        QCOMPARE(count(QStringLiteral("east-rb1"), "SELECT discs_out FROM redbox.membershipstatus WHERE member_id = $1", {member}), 1);
+    }
+
+    void coastDownDuringFiftyRentalsThenAllDeliveredOnce()
+    {
+        QCOMPARE(net.tool({QStringLiteral("stop"), QStringLiteral("west")}), 0);
+        QList<Rented> made;
+        QElapsedTimer t;
+        t.start();
+        for (int i = 0; i < 50; ++i) {
+            KioskCalls k(i % 2 ? QStringLiteral("west-rb1") : QStringLiteral("west-rb2"), 1 + (i / 2) % 2);
+            made << k.rent(cardOf(net.takeMember(QStringLiteral("west"))), net.takeDisc(k.node(), k.kioskId()));
+        }
+        qInfo("50 rentals with the west coast down: %lld ms in all", static_cast<long long>(t.elapsed()));
+        QCOMPARE(count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'west'") +
+                 count(QStringLiteral("west-rb2"), "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'west'"), 50);
+        QCOMPARE(net.tool({QStringLiteral("rejoin"), QStringLiteral("west")}), 0);
+        QVERIFY(net.waitForQuiet(120s));
+        for (const Rented &r : made) {
+            const QString id = r.rentalId.toString(QUuid::WithoutBraces);
+            QCOMPARE(count(QStringLiteral("west"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {id}), 1);
+            QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.payment WHERE rental_id = $1", {id}), 1);
+        }
+    }
+
+    void hqDownDuringFiftyRentalsThenAllDeliveredOnce()
+    {
+        QCOMPARE(net.tool({QStringLiteral("stop"), QStringLiteral("hq")}), 0);
+        QList<Rented> made;
+        for (int i = 0; i < 50; ++i) {
+            const QString node = QStringList{QStringLiteral("west-rb1"), QStringLiteral("west-rb2"), QStringLiteral("east-rb1"),
+                                             QStringLiteral("east-rb2")}[i % 4];
+            KioskCalls k(node, 1 + (i / 4) % 2);
+            made << k.rent(cardOf(net.takeMember(net.coastOf(node))), net.takeDisc(k.node(), k.kioskId()));
+        }
+        // Coasts have everything; HQ-bound hops wait.
+        QVERIFY(TestNetwork::waitFor([&] {
+            return count(QStringLiteral("west"), "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'hq'")
+                       + count(QStringLiteral("east"), "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'hq'") == 50;
+        }, 60s));
+        QCOMPARE(net.tool({QStringLiteral("rejoin"), QStringLiteral("hq")}), 0);
+        QVERIFY(net.waitForQuiet(120s));
+        for (const Rented &r : made)
+            QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1",
+                           {r.rentalId.toString(QUuid::WithoutBraces)}), 1);
+    }
+
+    void forwarderKilledMidDeliveryDeliversEachHopOnce()
+    {
+        const QString node = QStringLiteral("west-rb1");
+        QCOMPARE(net.tool({QStringLiteral("forwarder"), QStringLiteral("stop"), node}), 0);
+        QList<Rented> made;
+        for (int i = 0; i < 50; ++i) {
+            KioskCalls k(node, 1 + i % 2);
+            made << k.rent(cardOf(net.takeMember(QStringLiteral("west"))), net.takeDisc(k.node(), k.kioskId()));
+        }
+        const qint64 queued = count(node, "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL");
+        QCOMPARE(queued, 100);   // 50 to the coast, 50 to the sibling
+        // One hop per dblink call, so the kill lands in the middle of the queue.
+        QCOMPARE(net.tool({QStringLiteral("forwarder"), QStringLiteral("start"), node, QStringLiteral("--batch"), QStringLiteral("1"),
+                           QStringLiteral("--forwarder"), qEnvironmentVariable("REDBOX_FORWARDER")}), 0);
+        QVERIFY(TestNetwork::waitFor([&] {
+            return count(node, "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL") <= queued - 10;
+        }, 30s, 5ms));
+        QFile pidFile(net.stateDir() + QStringLiteral("/run/forwarder-%1.pid").arg(node));
+        QVERIFY(pidFile.open(QIODevice::ReadOnly));
+        QCOMPARE(QProcess::execute(QStringLiteral("kill"), {QStringLiteral("-9"), QString::fromLatin1(pidFile.readAll().trimmed())}), 0);
+        const qint64 left = count(node, "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL");
+        qInfo("forwarder killed with %lld of %lld hops undelivered", static_cast<long long>(left), static_cast<long long>(queued));
+        QVERIFY(left > 0);
+        QCOMPARE(net.tool({QStringLiteral("forwarder"), QStringLiteral("start"), node, QStringLiteral("--forwarder"),
+                           qEnvironmentVariable("REDBOX_FORWARDER")}), 0);
+        QVERIFY(net.waitForQuiet(60s));
+        for (const Rented &r : made) {
+            const QString id = r.rentalId.toString(QUuid::WithoutBraces);
+            QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.payment WHERE rental_id = $1", {id}), 1);
+            QCOMPARE(count(QStringLiteral("west-rb2"), "SELECT count(*) FROM redbox.inbox WHERE event_id = $1", {id}), 1);
+        }
+    }
+
+    void redBoxFailoverLosesNoCommittedRental()
+    {
+        const QString node = QStringLiteral("west-rb2");
+        QList<std::pair<qint64, QString>> customers;   // taken before the failover: no admin queries during it
+        for (int i = 0; i < 20; ++i)
+            customers << std::make_pair(net.takeMember(QStringLiteral("west")), net.takeDisc(node, net.kioskId(node, 1)));
+        QList<Rented> made;
+        auto rentSome = [&](int from, int to) {
+            for (int i = from; i < to; ++i) {
+                // The same ids on every try: a retry after an in-doubt commit returns the first result.
+                const QUuid rental = QUuid::createUuid(), payment = QUuid::createUuid();
+                const QDateTime at = QDateTime::currentDateTimeUtc();
+                QVERIFY(TestNetwork::waitFor([&] {
+                    KioskCalls k(node);
+                    made << k.rent(cardOf(customers[i].first), customers[i].second, at, std::nullopt, false, rental, payment);
+                    return true;
+                }, 90s, 500ms));
+            }
+        };
+        rentSome(0, 10);
+        const QString primary = net.primaryOf(node);
+        net.killServer(net.memberAt(primary), true);
+        rentSome(10, 20);   // through the multi-host connection: waits out the failover
+        QCOMPARE(net.tool({QStringLiteral("rejoin"), node}), 0);
+        QVERIFY(net.waitHealthy(node, 120s));
+        QVERIFY(net.primaryOf(node) != primary);
+        QVERIFY(net.waitForQuiet(60s));
+        QCOMPARE(made.size(), 20);
+        for (const Rented &r : made) {
+            const QString id = r.rentalId.toString(QUuid::WithoutBraces);
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {id}), 1);
+            QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {id}), 1);
+        }
+    }
+
+    void partitionedRedBoxRentsWithinTheOfflineAllowance()
+    {
+        QCOMPARE(net.tool({QStringLiteral("stop"), QStringLiteral("east")}), 0);
+        KioskCalls k(QStringLiteral("east-rb1"));
+        const qint64 member = net.takeMember(QStringLiteral("east"), 4);   // a plan above the allowance
+        QVERIFY(TestNetwork::waitFor([&] {
+            return k.conn().exec("SELECT coast_partitioned FROM redbox.kiosk_health()").boolean(0, 0);
+        }, 30s));
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(k.rent(cardOf(member), net.takeDisc(k.node(), k.kioskId())).offlineLimited);
+        expectRefusal([&] { k.rent(cardOf(member), net.takeDisc(k.node(), k.kioskId())); }, QStringLiteral("RB003"),
+                      QStringLiteral("offline limit reached"));
+        // A kiosk replaying its own offline outbox is not refused (the member has the disc); it is reported.
+        const qint64 basic = net.takeMember(QStringLiteral("east"));
+        const int limit = static_cast<int>(count(k.node(), "SELECT plan_limit FROM redbox.membershipstatus WHERE member_id = $1", {basic}));
+        for (int i = 0; i <= limit; ++i)
+            k.rent(cardOf(basic), net.takeDisc(k.node(), k.kioskId()), QDateTime::currentDateTimeUtc(), std::nullopt, true);
+        QCOMPARE(net.tool({QStringLiteral("rejoin"), QStringLiteral("east")}), 0);
+        QVERIFY(net.waitForQuiet(120s));
+        QVERIFY(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.offline_overshoots() WHERE member_id = $1", {basic}) >= 1);
+        QVERIFY(TestNetwork::waitFor([&] {
+            return !k.conn().exec("SELECT coast_partitioned FROM redbox.kiosk_health()").boolean(0, 0);
+        }, 30s));
+    }
+
+    void badInputIsRefusedClearlyAndWritesNothing()
+    {
+        KioskCalls k(QStringLiteral("west-rb1"));
+        KioskCalls other(QStringLiteral("west-rb1"), 2);
+        const qint64 member = net.takeMember(QStringLiteral("west"));
+        const QString card = cardOf(member);
+        const QString disc = net.takeDisc(k.node(), k.kioskId());
+        const qint64 rentalsBefore = count(k.node(), "SELECT count(*) FROM redbox.rental");
+        const qint64 hopsBefore = count(k.node(), "SELECT count(*) FROM redbox.outbox");
+
+        expectRefusal([&] { k.rent(net.cardHash(memberCardNumber(987654321)), disc); }, QStringLiteral("RB001"), QStringLiteral("not known"));
+        expectRefusal([&] { k.rent(card, discBarcode(1, 999999)); }, QStringLiteral("RB004"), QStringLiteral("not in this red box"));
+        expectRefusal([&] { k.rent(card, net.takeDisc(other.node(), other.kioskId())); }, QStringLiteral("RB004"), QStringLiteral("belongs to kiosk"));
+        // Suspended member: HQ puts the account on hold; the hold reaches the red boxes.
+        const qint64 held = net.takeMember(QStringLiteral("west"));
+        {
+            pg::Connection hq = net.connect(QStringLiteral("hq"));
+            hq.exec("SET ROLE redbox_owner");
+            hq.exec("SELECT redbox.set_member_allowed($1, false, 'card declined')", {held}, true);
+        }
+        QVERIFY(TestNetwork::waitFor([&] {
+            return count(k.node(), "SELECT count(*) FROM redbox.membershipstatus WHERE member_id = $1 AND NOT allowed", {held}) == 1;
+        }, 30s));
+        expectRefusal([&] { k.rent(cardOf(held), disc); }, QStringLiteral("RB002"), QStringLiteral("on hold"));
+        // SQL metacharacters and oversized values in every text argument.
+        const QString evil = QStringLiteral("'; DROP TABLE redbox.rental; --");
+        const QString huge(5000, QLatin1Char('9'));
+        auto rentRaw = [&](const QString &kiosk, const QString &cardHash, const QString &barcode, const QString &token,
+                           const QString &last4) {
+            k.conn().exec("SELECT * FROM redbox.kiosk_rent($1, $2, $3, $4, $5, $6, $7, now())",
+                          {QUuid::createUuid(), kiosk, cardHash, barcode, QUuid::createUuid(), token, last4}, true);
+        };
+        const QString tok = QStringLiteral("tok_abcdefgh1234");
+        for (const QString &bad : {evil, huge}) {
+            // Too long: 22001; malformed: 22023 (or 22001 where the metacharacters also make it too long).
+            const QString state = bad == huge ? QStringLiteral("22001") : QStringLiteral("22");
+            expectRefusal([&] { rentRaw(bad, card, disc, tok, QStringLiteral("4242")); }, state, QStringLiteral("kiosk id"));
+            expectRefusal([&] { rentRaw(k.kioskId(), bad, disc, tok, QStringLiteral("4242")); }, state, QStringLiteral("card hash"));
+            expectRefusal([&] { rentRaw(k.kioskId(), card, bad, tok, QStringLiteral("4242")); }, state, QStringLiteral("barcode"));
+            expectRefusal([&] { rentRaw(k.kioskId(), card, disc, bad, QStringLiteral("4242")); }, state, QStringLiteral("card token"));
+            expectRefusal([&] { rentRaw(k.kioskId(), card, disc, tok, bad); }, state, QStringLiteral("last 4"));
+            expectRefusal([&] {
+                k.conn().exec("SELECT * FROM redbox.kiosk_return($1, $2, $3, now(), 1)", {QUuid::createUuid(), k.kioskId(), bad}, true);
+            }, state, QStringLiteral("barcode"));
+        }
+        expectRefusal([&] { k.rent(card, disc, QDateTime::currentDateTimeUtc().addDays(2)); }, QStringLiteral("22023"), QStringLiteral("future"));
+        expectRefusal([&] { k.giveBack(disc); }, QStringLiteral("RB010"), QStringLiteral("already in kiosk"));
+        QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.rental"), rentalsBefore);
+        QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.outbox"), hopsBefore);
+        // Disc already out, and the plan limit.
+        const Rented ok = k.rent(card, disc);
+        const qint64 member2 = net.takeMember(QStringLiteral("west"));
+        expectRefusal([&] { k.rent(cardOf(member2), disc); }, QStringLiteral("RB005"), QStringLiteral("not available"));
+        for (int i = 1; i < ok.planLimit; ++i)
+            k.rent(card, net.takeDisc(k.node(), k.kioskId()));
+        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId())); }, QStringLiteral("RB003"), QStringLiteral("plan limit reached"));
+        QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.rental WHERE member_id = $1", {member}), ok.planLimit);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRentals)
+#include "tst_rentals.moc"
