@@ -360,8 +360,35 @@ def load_all(state: State, seed: int, members: int, kiosks_per_node: int, catalo
     with ThreadPoolExecutor(max_workers=max(1, len(boxes))) as ex:
         for line in ex.map(lambda n: pull(state, n, "pull_from_coast"), boxes):
             print(line, flush=True)
+    write_kiosk_configs(state)
     if (state.root / "try-it.txt").exists():
         print((state.root / "try-it.txt").read_text(), end="", flush=True)
+
+
+def write_kiosk_configs(state: State) -> None:
+    """One configuration file per kiosk (STATE/kiosks/KIOSK.ini): the kiosk app's --config."""
+    from .state import write_public
+    topo = state.topo
+    with db.node_conn(state, topo.hq.name) as conn, conn.cursor() as cur:
+        cur.execute("SELECT kiosk_id, node_name FROM redbox.redbox ORDER BY kiosk_id")
+        kiosks = cur.fetchall()
+    hosts = lambda node: ",".join(f"{s.host}:{s.port}" for s in node.servers)  # noqa: E731
+    for kiosk_id, node_name in kiosks:
+        node = topo.node(node_name)
+        coast = topo.coast_node(node.coast)
+        storage = state.root / "kiosk-data" / kiosk_id
+        storage.mkdir(parents=True, exist_ok=True)
+        os.chmod(storage, 0o700)
+        text = (f"; Kiosk {kiosk_id}: written by redbox-net up (the kiosk app's --config).\n"
+                f"[kiosk]\nid = {kiosk_id}\nlanguage = en\norientation = portrait\ntheme = day\n\n"
+                f"[redbox]\nnode = {node.name}\nhosts = {hosts(node)}\ndatabase = {topo.database}\n\n"
+                f"[coast]\nnode = {coast.name}\nhosts = {hosts(coast)}\n\n"
+                f"[hq]\nhosts = {hosts(topo.hq)}\n\n"
+                f"[security]\nca = {state.ca_cert}\nkiosk_passfile = {state.pgpass('kiosk')}\n"
+                f"verifier_passfile = {state.pgpass('verifier')}\ntechnician_passfile = {state.pgpass('technician')}\n"
+                f"card_key_file = {state.card_key_file}\nkiosk_key_file = {storage / 'kiosk.key'}\n\n"
+                f"[storage]\ndir = {storage}\n")
+        write_public(state.kiosk_dir / f"{kiosk_id}.ini", text)
 
 
 def try_it_text(info: dict) -> str:

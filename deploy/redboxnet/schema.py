@@ -70,6 +70,8 @@ def ensure_roles(conn, passwords: dict) -> None:
         have = {r[0] for r in cur.fetchall()}
         if "redbox_owner" not in have:
             cur.execute("CREATE ROLE redbox_owner NOLOGIN")
+        # Health functions report whether the synchronous standby streams.
+        cur.execute("GRANT pg_read_all_stats TO redbox_owner")
         for role in APP_ROLES:
             if role not in have:
                 cur.execute(sql.SQL("CREATE ROLE {} LOGIN NOINHERIT").format(sql.Identifier(role)))

@@ -84,7 +84,7 @@ CREATE TABLE redbox.redbox (
 );
 
 CREATE TABLE redbox.dvd (
-    barcode    char(13) PRIMARY KEY,
+    barcode    text CHECK (barcode ~ '^D[0-9]{12}$') PRIMARY KEY,
     movie_id   int NOT NULL REFERENCES redbox.movie,
     kiosk_id   text NOT NULL,
     slot_no    int,
@@ -99,7 +99,7 @@ CREATE TABLE redbox.rental (
     rental_id        uuid PRIMARY KEY,
     member_id        bigint NOT NULL,
     member_coast     text NOT NULL,
-    barcode          char(13) NOT NULL,
+    barcode          text CHECK (barcode ~ '^D[0-9]{12}$') NOT NULL,
     movie_id         int NOT NULL,
     kiosk_id         text NOT NULL,
     kiosk_node       text NOT NULL,

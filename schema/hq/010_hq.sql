@@ -87,7 +87,7 @@ CREATE TABLE redbox.slot (
 -- A physical disc. kiosk_id is where it is (or was rented from); state_at
 -- orders the events that move it, which may reach HQ out of order.
 CREATE TABLE redbox.dvd (
-    barcode    char(13) PRIMARY KEY,
+    barcode    text CHECK (barcode ~ '^D[0-9]{12}$') PRIMARY KEY,
     movie_id   int NOT NULL REFERENCES redbox.movie,
     kiosk_id   text NOT NULL REFERENCES redbox.redbox,
     slot_no    int,
@@ -102,7 +102,7 @@ CREATE TABLE redbox.rental (
     rental_id        uuid PRIMARY KEY,
     member_id        bigint NOT NULL REFERENCES redbox.member,
     member_coast     text NOT NULL,
-    barcode          char(13) NOT NULL REFERENCES redbox.dvd,
+    barcode          text CHECK (barcode ~ '^D[0-9]{12}$') NOT NULL REFERENCES redbox.dvd,
     movie_id         int NOT NULL,
     kiosk_id         text NOT NULL,
     kiosk_node       text NOT NULL,
@@ -144,7 +144,7 @@ CREATE INDEX payment_member ON redbox.payment (member_id);
 -- kiosks travel separately); closed as soon as the rental arrives.
 CREATE TABLE redbox.pending_return (
     return_id     uuid PRIMARY KEY,
-    barcode       char(13) NOT NULL,
+    barcode       text CHECK (barcode ~ '^D[0-9]{12}$') NOT NULL,
     kiosk_id      text NOT NULL,
     node_name     text NOT NULL,
     kiosk_coast   text NOT NULL,
@@ -165,7 +165,7 @@ CREATE TABLE redbox.technician (
 
 -- Discs HQ wants pulled from kiosks (damaged titles, rotation, recalls).
 CREATE TABLE redbox.removal_schedule (
-    barcode       char(13) PRIMARY KEY REFERENCES redbox.dvd,
+    barcode       text CHECK (barcode ~ '^D[0-9]{12}$') PRIMARY KEY REFERENCES redbox.dvd,
     reason        text NOT NULL,
     scheduled_at  timestamptz NOT NULL DEFAULT now()
 );

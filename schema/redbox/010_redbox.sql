@@ -48,6 +48,7 @@ BEGIN
         WHEN 'membershipstatus' THEN k := OLD.member_id::text;
         WHEN 'technician' THEN k := OLD.technician_id::text;
         WHEN 'kiosk' THEN k := OLD.kiosk_id::text;
+        WHEN 'membership' THEN k := OLD.membership_id::text;
     END CASE;
     INSERT INTO redbox.tombstone (entity, key, kiosk_id) VALUES (TG_TABLE_NAME, k, kiosk)
     ON CONFLICT (entity, key, kiosk_id) DO UPDATE SET change_xid = pg_current_xact_id();
@@ -94,7 +95,7 @@ CREATE TABLE redbox.kiosk (
 
 -- A disc in one of this node's kiosks. slot_no is NULL while it is out.
 CREATE TABLE redbox.dvd (
-    barcode     char(13) PRIMARY KEY,
+    barcode     text CHECK (barcode ~ '^D[0-9]{12}$') PRIMARY KEY,
     movie_id    int NOT NULL REFERENCES redbox.movie,
     kiosk_id    text NOT NULL REFERENCES redbox.kiosk,
     slot_no     int CHECK (slot_no >= 1),
@@ -113,7 +114,7 @@ CREATE TABLE redbox.rental (
     rental_id        uuid PRIMARY KEY,
     member_id        bigint NOT NULL,
     member_coast     text NOT NULL CHECK (member_coast IN ('west', 'east')),
-    barcode          char(13) NOT NULL,
+    barcode          text CHECK (barcode ~ '^D[0-9]{12}$') NOT NULL,
     movie_id         int NOT NULL,
     kiosk_id         text NOT NULL,
     rented_at        timestamptz NOT NULL,
@@ -135,7 +136,7 @@ CREATE INDEX rental_member_open ON redbox.rental (member_id) WHERE status = 'ope
 -- Every return taken at this node's kiosks (the kiosk's call is idempotent on return_id).
 CREATE TABLE redbox.local_return (
     return_id     uuid PRIMARY KEY,
-    barcode       char(13) NOT NULL,
+    barcode       text CHECK (barcode ~ '^D[0-9]{12}$') NOT NULL,
     kiosk_id      text NOT NULL,
     slot_no       int NOT NULL,
     returned_at   timestamptz NOT NULL,
@@ -156,16 +157,19 @@ CREATE TABLE redbox.technician (
 );
 
 CREATE TABLE redbox.removal_schedule (
-    barcode       char(13) PRIMARY KEY,
+    barcode       text CHECK (barcode ~ '^D[0-9]{12}$') PRIMARY KEY,
     reason        text NOT NULL,
     scheduled_at  timestamptz NOT NULL DEFAULT now()
 );
+
+-- Plans are cached by kiosks too (prices for the screen, limits offline).
+ALTER TABLE redbox.membership ADD COLUMN change_xid xid8 NOT NULL DEFAULT pg_current_xact_id();
 
 DO $$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['membershipstatus', 'movie', 'kiosk', 'dvd', 'technician'] LOOP
+    FOREACH t IN ARRAY ARRAY['membershipstatus', 'movie', 'kiosk', 'dvd', 'technician', 'membership'] LOOP
         EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON redbox.%I
                         FOR EACH ROW EXECUTE FUNCTION redbox.touch_change_xid()', t || '_xid', t);
         EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON redbox.%I

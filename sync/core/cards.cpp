@@ -63,3 +63,60 @@ std::optional<DiscBarcode> parseDiscBarcode(const QString &raw)
 }
 
 } // namespace redbox
+
+namespace redbox {
+
+TrackResult parseCardTrack(const QByteArray &raw, const QDate &today)
+{
+    TrackResult r;
+    // Exactly: ';' 16 digits '=' 4 digits (YYMM) 0-10 digits '?'  (nothing else, no whitespace)
+    if (raw.size() < 23 || raw.size() > 33 || raw.front() != ';' || raw.back() != '?')
+        return r;
+    const QByteArray body = raw.mid(1, raw.size() - 2);
+    const qsizetype sep = body.indexOf('=');
+    if (sep != 16)
+        return r;
+    for (qsizetype i = 0; i < body.size(); ++i) {
+        const char c = body.at(i);
+        if (i == sep)
+            continue;
+        if (c < '0' || c > '9')
+            return r;
+    }
+    const QString number = QString::fromLatin1(body.left(16));
+    const QByteArray rest = body.mid(17);
+    if (rest.size() < 4)
+        return r;
+    if (!number.startsWith(QLatin1String("70")) && !number.startsWith(QLatin1String("79"))) {
+        r.error = TrackError::NotOurCard;
+        return r;
+    }
+    if (!luhnValid(number)) {
+        r.error = TrackError::BadCheckDigit;
+        return r;
+    }
+    const int yy = rest.left(2).toInt();
+    const int mm = rest.mid(2, 2).toInt();
+    if (mm < 1 || mm > 12)
+        return r;
+    const QDate lastDay = QDate(2000 + yy, mm, 1).addMonths(1).addDays(-1);
+    if (today > lastDay) {
+        r.error = TrackError::Expired;
+        return r;
+    }
+    r.card = CardTrack{number, 2000 + yy, mm, number.startsWith(QLatin1String("79"))};
+    return r;
+}
+
+QString trackErrorText(TrackError e)
+{
+    switch (e) {
+    case TrackError::Malformed: return QStringLiteral("the card could not be read; please swipe again");
+    case TrackError::NotOurCard: return QStringLiteral("this is not a Redbox membership card");
+    case TrackError::BadCheckDigit: return QStringLiteral("the card could not be read; please swipe again");
+    case TrackError::Expired: return QStringLiteral("this membership card has expired");
+    }
+    return {};
+}
+
+} // namespace redbox

@@ -2,6 +2,8 @@
 // disc barcodes ("D" + movie + serial + Luhn digit), and their strict parsers.
 #pragma once
 
+#include <QByteArray>
+#include <QDate>
 #include <QString>
 
 #include <optional>
@@ -22,5 +24,23 @@ struct DiscBarcode {
 };
 // Accepts exactly "D" + 12 digits with a correct check digit.
 std::optional<DiscBarcode> parseDiscBarcode(const QString &raw);
+
+// A member or technician card as the magnetic reader delivers it (track 2,
+// ISO 7813): ";" + 16 digits + "=" + YYMM expiry + up to 10 discretionary
+// digits + "?". The number must start 70 (member) or 79 (technician), pass
+// Luhn, and the card must not be expired at `today`.
+struct CardTrack {
+    QString number;
+    int expiryYear = 0;    // 20YY
+    int expiryMonth = 0;
+    bool technician = false;
+};
+enum class TrackError { Malformed, NotOurCard, BadCheckDigit, Expired };
+struct TrackResult {
+    std::optional<CardTrack> card;
+    TrackError error = TrackError::Malformed;
+};
+TrackResult parseCardTrack(const QByteArray &raw, const QDate &today);
+QString trackErrorText(TrackError e);
 
 } // namespace redbox

@@ -156,6 +156,13 @@ int Forwarder::run(const std::atomic<bool> &stop)
                 const auto wait = std::min<long long>(500, duration_cast<milliseconds>(next - now).count() + 1);
                 for (const pg::Notification &n : m_conn.waitForNotifications(static_cast<int>(wait))) {
                     qCDebug(lcForwarder) << "notified for" << n.payload;
+                    // The payload names a destination, or "*" for every one of them.
+                    if (n.payload == QLatin1String("*")) {
+                        for (Destination &d : m_dests)
+                            if (d.backoff.attempts() == 0)
+                                d.due = Clock::now();
+                        continue;
+                    }
                     Destination &d = destination(n.payload);
                     if (d.backoff.attempts() == 0)
                         d.due = Clock::now();

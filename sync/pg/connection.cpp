@@ -1,5 +1,6 @@
 // libpq RAII wrappers (see connection.h).
 #include "pg/connection.h"
+#include "pg/internal.h"
 
 #include <libpq-fe.h>
 #include <poll.h>
@@ -8,27 +9,6 @@
 
 namespace redbox::pg {
 
-namespace {
-
-DbError errorFrom(pg_conn *conn, const PGresult *res, bool mayHaveWritten)
-{
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
-    QString message = res ? QString::fromUtf8(PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY))
-                          : QString::fromUtf8(PQerrorMessage(conn)).trimmed();
-    if (message.isEmpty())
-        message = QString::fromUtf8(PQerrorMessage(conn)).trimmed();
-    const QString detail = res ? QString::fromUtf8(PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL)) : QString();
-    const QString sqlstate = state ? QString::fromLatin1(state) : QString();
-    ErrorKind kind = sqlstate.isEmpty() ? ErrorKind::BrokenConnection : classifySqlState(sqlstate);
-    const bool lost = PQstatus(conn) == CONNECTION_BAD;
-    if (lost && (kind == ErrorKind::BrokenConnection || kind == ErrorKind::Internal))
-        kind = ErrorKind::BrokenConnection;
-    if (mayHaveWritten && (kind == ErrorKind::BrokenConnection || (lost && sqlstate.startsWith(QLatin1String("57")))))
-        kind = ErrorKind::InDoubt;
-    return DbError(kind, sqlstate, message, detail);
-}
-
-} // namespace
 
 void Result::Free::operator()(pg_result *r) const
 {

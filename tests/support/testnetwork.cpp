@@ -131,6 +131,33 @@ QString TestNetwork::kioskId(const QString &node, int k) const
     return QStringLiteral("%1-%2").arg(shortName).arg(k, 2, 10, QLatin1Char('0'));
 }
 
+KioskConfig TestNetwork::kioskConfig(const QString &node, int k, const QString &storageDir) const
+{
+    auto endpoints = [this](const QString &n) {
+        QList<Endpoint> out;
+        for (const QString &hp : servers(n))
+            out.append({hp.section(QLatin1Char(':'), 0, 0), hp.section(QLatin1Char(':'), 1, 1).toInt()});
+        return out;
+    };
+    const QJsonObject pgpass = m_network.value(QStringLiteral("pgpass")).toObject();
+    KioskConfig c;
+    c.kioskId = kioskId(node, k);
+    c.redboxNode = node;
+    c.redbox = endpoints(node);
+    c.coastNode = coastOf(node);
+    c.coast = endpoints(c.coastNode);
+    c.hq = endpoints(QStringLiteral("hq"));
+    c.caFile = caFile();
+    c.kioskPassfile = pgpass.value(QStringLiteral("kiosk")).toString();
+    c.verifierPassfile = pgpass.value(QStringLiteral("verifier")).toString();
+    c.technicianPassfile = pgpass.value(QStringLiteral("technician")).toString();
+    c.cardKeyFile = m_network.value(QStringLiteral("card_key_file")).toString();
+    c.storageDir = storageDir;
+    c.kioskKeyFile = storageDir + QStringLiteral("/kiosk.key");
+    c.offlineAfterMs = 3000;
+    return c;
+}
+
 int TestNetwork::tool(const QStringList &args, QString *output, int timeoutMs) const
 {
     QProcess p;

@@ -4,6 +4,7 @@
 // helpers that wait for the homegrown replication to settle.
 #pragma once
 
+#include "kioskcore/kioskconfig.h"
 #include "pg/connection.h"
 
 #include <QJsonObject>
@@ -35,6 +36,8 @@ public:
     QByteArray cardKey() const;
     QString cardHash(const QString &cardNumber) const;
     QString kioskId(const QString &node, int k = 1) const;
+    // A kiosk's configuration on this network, keeping its cache, outbox and key in STORAGEDIR.
+    KioskConfig kioskConfig(const QString &node, int k, const QString &storageDir) const;
 
     // Runs deploy/redbox-net with the test topology and state; returns its exit code.
     int tool(const QStringList &args, QString *output = nullptr, int timeoutMs = 300'000) const;

@@ -45,7 +45,7 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION redbox.need_barcode(p_barcode text) RETURNS char(13)
+CREATE OR REPLACE FUNCTION redbox.need_barcode(p_barcode text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
     PERFORM redbox.need(p_barcode, 'barcode', 13);

@@ -20,10 +20,13 @@ CREATE OR REPLACE FUNCTION redbox.offline_allowance() RETURNS int LANGUAGE sql I
 -- the coast have waited more than 30 s.
 CREATE OR REPLACE FUNCTION redbox.coast_partitioned() RETURNS boolean
 LANGUAGE sql STABLE AS $$
+    -- Both lookups use an index: the link row, and the oldest undelivered hop to the coast.
     SELECT coalesce((SELECT NOT l.link_up FROM redbox.node_link l WHERE l.kind = 'coast'), true)
-        OR EXISTS (SELECT 1 FROM redbox.outbox o JOIN redbox.node_link l ON l.target = o.dest AND l.kind = 'coast'
-                    WHERE o.delivered_at IS NULL AND o.parked_at IS NULL
-                      AND o.created_at < clock_timestamp() - interval '30 seconds');
+        OR coalesce((SELECT o.created_at < clock_timestamp() - interval '30 seconds'
+                       FROM redbox.outbox o
+                      WHERE o.dest = (SELECT l.target FROM redbox.node_link l WHERE l.kind = 'coast')
+                        AND o.delivered_at IS NULL AND o.parked_at IS NULL
+                      ORDER BY o.hop_id LIMIT 1), false);
 $$;
 
 CREATE OR REPLACE FUNCTION redbox.coast_node() RETURNS text LANGUAGE sql STABLE AS $$
@@ -65,34 +68,49 @@ RETURNS TABLE (rental_id uuid, member_id bigint, barcode text, movie_id int, due
                amount_cents int, tax_cents int, discs_out int, plan_limit int, offline_limited boolean,
                replayed boolean)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp AS $$
+-- The customer waits on this function and its commit, so it is written for
+-- few statements: one check of every argument (the detailed checks run only
+-- when it fails, to name the bad one), one lookup each for the node, the
+-- disc with its kiosk and title, and the member with their plan.
 DECLARE
-    me_       node_identity;
-    k         kiosk;
-    d         dvd;
-    s         membershipstatus;
-    r         rental;
-    plan      membership;
-    v_member  bigint;
-    v_coast   text;
-    v_plan_id int;
-    v_limit   int;
-    v_out     int;
-    v_home    boolean;
+    r          rental;
+    v_node     text;
+    v_my_coast text;
+    v_key      text;
+    v_coast_node text;
     v_partition boolean;
-    v_amount  int;
-    v_tax     int;
-    v_payload jsonb;
-    v_exp     timestamptz;
+    v_disc_kiosk text;
+    v_status   text;
+    v_condition text;
+    v_movie    int;
+    v_tz       text;
+    v_tax_bp   int;
+    v_window   boolean;
+    v_member   bigint;
+    v_coast    text;
+    v_plan_id  int;
+    v_allowed  boolean;
+    v_limit    int;
+    v_out      int;
+    v_rate     int;
+    v_max      int;
+    v_home     boolean;
+    v_tax      int;
+    v_exp      timestamptz;
 BEGIN
     IF p_rental_id IS NULL OR p_payment_id IS NULL THEN
         RAISE EXCEPTION 'rental id and payment id are required' USING ERRCODE = '22023';
     END IF;
-    PERFORM need(p_kiosk_id, 'kiosk id', 20, '^[A-Z0-9-]{3,20}$');
-    PERFORM need_card_hash(p_card_hash);
-    PERFORM need_barcode(p_barcode);
-    PERFORM need(p_card_token, 'card token', 44, '^tok_[A-Za-z0-9]{8,40}$');
-    PERFORM need(p_card_last4, 'card last 4 digits', 4, '^[0-9]{4}$');
-    PERFORM need_kiosk_time(p_rented_at, 'rented at');
+    IF NOT (p_kiosk_id ~ '^[A-Z0-9-]{3,20}$' AND p_card_hash ~ '^[0-9a-f]{64}$' AND barcode_ok(p_barcode)
+            AND p_card_token ~ '^tok_[A-Za-z0-9]{8,40}$' AND p_card_last4 ~ '^[0-9]{4}$'
+            AND p_rented_at BETWEEN now() - interval '60 days' AND now() + interval '5 minutes') IS TRUE THEN
+        PERFORM need(p_kiosk_id, 'kiosk id', 20, '^[A-Z0-9-]{3,20}$');
+        PERFORM need_card_hash(p_card_hash);
+        PERFORM need_barcode(p_barcode);
+        PERFORM need(p_card_token, 'card token', 44, '^tok_[A-Za-z0-9]{8,40}$');
+        PERFORM need(p_card_last4, 'card last 4 digits', 4, '^[0-9]{4}$');
+        PERFORM need_kiosk_time(p_rented_at, 'rented at');
+    END IF;
 
     -- The same call twice gives the same rental, once.
     SELECT * INTO r FROM rental WHERE rental.rental_id = p_rental_id;
@@ -100,78 +118,87 @@ BEGIN
         IF r.barcode <> p_barcode OR r.kiosk_id <> p_kiosk_id THEN
             RAISE EXCEPTION 'rental id % was already used for another disc', p_rental_id USING ERRCODE = 'RB006';
         END IF;
-        SELECT * INTO s FROM membershipstatus WHERE membershipstatus.member_id = r.member_id;
-        RETURN QUERY SELECT r.rental_id, r.member_id, r.barcode::text, r.movie_id,
-                            rental_due(r.rented_at, r.timezone), r.daily_rate_cents,
-                            tax_on(r.daily_rate_cents, r.tax_rate_bp), coalesce(s.discs_out, 0),
-                            coalesce(s.plan_limit, 0), r.offline, true;
+        RETURN QUERY SELECT r.rental_id, r.member_id, r.barcode, r.movie_id, rental_due(r.rented_at, r.timezone),
+                            r.daily_rate_cents, tax_on(r.daily_rate_cents, r.tax_rate_bp),
+                            coalesce((SELECT greatest(x.discs_out, 0) FROM membershipstatus x WHERE x.member_id = r.member_id), 0),
+                            coalesce((SELECT x.plan_limit FROM membershipstatus x WHERE x.member_id = r.member_id), 0),
+                            r.offline, true;
         RETURN;
     END IF;
 
-    me_ := me();
-    SELECT * INTO k FROM kiosk WHERE kiosk.kiosk_id = p_kiosk_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'kiosk % is not served by red box %', p_kiosk_id, me_.node_name USING ERRCODE = 'RB008';
-    END IF;
+    -- This node, its coast link, and whether it is cut off from the coast.
+    SELECT i.node_name, i.coast, i.ticket_key, l.target,
+           NOT l.link_up OR coalesce((SELECT o.created_at < clock_timestamp() - interval '30 seconds'
+                                        FROM outbox o WHERE o.dest = l.target AND o.delivered_at IS NULL
+                                         AND o.parked_at IS NULL ORDER BY o.hop_id LIMIT 1), false)
+      INTO v_node, v_my_coast, v_key, v_coast_node, v_partition
+      FROM node_identity i LEFT JOIN node_link l ON l.kind = 'coast'
+     WHERE i.one;
+    v_partition := coalesce(v_partition, true);
 
-    -- The disc: this kiosk is its authority.
-    SELECT * INTO d FROM dvd WHERE dvd.barcode = p_barcode FOR UPDATE;
+    -- The disc, locked: the kiosk that holds it is its authority.
+    SELECT d.kiosk_id, d.status, d.condition, d.movie_id, k.timezone, k.tax_rate_bp,
+           (m.rent_from <= (p_rented_at AT TIME ZONE k.timezone)::date
+            AND (m.rent_until IS NULL OR m.rent_until >= (p_rented_at AT TIME ZONE k.timezone)::date))
+      INTO v_disc_kiosk, v_status, v_condition, v_movie, v_tz, v_tax_bp, v_window
+      FROM dvd d JOIN kiosk k ON k.kiosk_id = p_kiosk_id JOIN movie m ON m.movie_id = d.movie_id
+     WHERE d.barcode = p_barcode
+       FOR UPDATE OF d;
     IF NOT FOUND THEN
+        IF NOT EXISTS (SELECT 1 FROM kiosk WHERE kiosk_id = p_kiosk_id) THEN
+            RAISE EXCEPTION 'kiosk % is not served by red box %', p_kiosk_id, v_node USING ERRCODE = 'RB008';
+        END IF;
         RAISE EXCEPTION 'disc % is not in this red box', p_barcode USING ERRCODE = 'RB004';
     END IF;
-    IF d.kiosk_id <> p_kiosk_id THEN
-        RAISE EXCEPTION 'disc % belongs to kiosk %, not %', p_barcode, d.kiosk_id, p_kiosk_id USING ERRCODE = 'RB004';
+    IF v_disc_kiosk <> p_kiosk_id THEN
+        RAISE EXCEPTION 'disc % belongs to kiosk %, not %', p_barcode, v_disc_kiosk, p_kiosk_id USING ERRCODE = 'RB004';
     END IF;
-    IF d.status <> 'in' THEN
-        RAISE EXCEPTION 'disc % is not available (it is %)', p_barcode, d.status USING ERRCODE = 'RB005';
+    IF v_status <> 'in' THEN
+        RAISE EXCEPTION 'disc % is not available (it is %)', p_barcode, v_status USING ERRCODE = 'RB005';
     END IF;
-    IF d.condition <> 'good' THEN
-        RAISE EXCEPTION 'disc % is marked %', p_barcode, d.condition USING ERRCODE = 'RB005';
+    IF v_condition <> 'good' THEN
+        RAISE EXCEPTION 'disc % is marked %', p_barcode, v_condition USING ERRCODE = 'RB005';
     END IF;
-    IF EXISTS (SELECT 1 FROM movie m WHERE m.movie_id = d.movie_id
-                 AND (m.rent_from > (p_rented_at AT TIME ZONE k.timezone)::date
-                      OR m.rent_until < (p_rented_at AT TIME ZONE k.timezone)::date)) THEN
+    IF NOT v_window THEN
         RAISE EXCEPTION 'disc % is outside its rent-by window', p_barcode USING ERRCODE = 'RB005';
     END IF;
 
-    v_partition := coast_partitioned();
-    -- The member: known here (a member of this coast), or an away member with a signed ticket.
-    SELECT * INTO s FROM membershipstatus WHERE card_hash = p_card_hash FOR UPDATE;
-    IF FOUND THEN
-        v_member := s.member_id; v_coast := s.home_coast; v_plan_id := s.membership_id;
-        v_home := true;
-        IF NOT s.allowed THEN
-            RAISE EXCEPTION 'member % may not rent (account on hold)', s.member_id USING ERRCODE = 'RB002';
+    -- The member, locked: known here (a member of this coast), or an away member with a signed ticket.
+    SELECT s.member_id, s.home_coast, s.membership_id, s.allowed, greatest(s.discs_out, 0), s.plan_limit,
+           p.daily_rate_cents, p.max_charge_cents
+      INTO v_member, v_coast, v_plan_id, v_allowed, v_out, v_limit, v_rate, v_max
+      FROM membershipstatus s JOIN membership p USING (membership_id)
+     WHERE s.card_hash = p_card_hash
+       FOR UPDATE OF s;
+    v_home := FOUND;
+    IF NOT v_home THEN
+        IF p_ticket IS NULL THEN
+            RAISE EXCEPTION 'this card is not known at this red box' USING ERRCODE = 'RB001';
         END IF;
-        v_out := greatest(s.discs_out, 0);
-        v_limit := s.plan_limit;
-    ELSIF p_ticket IS NOT NULL THEN
         v_member := (p_ticket->>'member_id')::bigint;
         v_plan_id := (p_ticket->>'membership_id')::int;
         v_coast := p_ticket->>'home_coast';
+        v_allowed := (p_ticket->>'allowed')::boolean;
         v_exp := to_timestamp((p_ticket->>'expires')::bigint);
-        IF v_member IS NULL OR v_plan_id IS NULL OR v_coast IS NULL OR p_ticket->>'signature' IS NULL
-           OR encode(ext.hmac(ticket_message(v_member, v_plan_id, v_coast, (p_ticket->>'discs_out')::int,
-                                             (p_ticket->>'allowed')::boolean, v_exp),
-                              me_.ticket_key, 'sha256'), 'hex') <> p_ticket->>'signature' THEN
+        IF v_member IS NULL OR v_plan_id IS NULL OR v_coast IS NULL OR v_allowed IS NULL
+           OR p_ticket->>'signature' IS NULL
+           OR encode(ext.hmac(ticket_message(v_member, v_plan_id, v_coast, (p_ticket->>'discs_out')::int, v_allowed, v_exp),
+                              v_key, 'sha256'), 'hex') <> p_ticket->>'signature' THEN
             RAISE EXCEPTION 'the escalation ticket is not valid' USING ERRCODE = 'RB007';
         END IF;
         IF v_exp < now() AND NOT p_offline THEN
             RAISE EXCEPTION 'the escalation ticket has expired' USING ERRCODE = 'RB007';
         END IF;
-        IF NOT (p_ticket->>'allowed')::boolean THEN
-            RAISE EXCEPTION 'member % may not rent (account on hold)', v_member USING ERRCODE = 'RB002';
-        END IF;
-        v_home := false;
         -- What HQ saw, plus what this red box rented them since.
-        SELECT max_discs_out INTO v_limit FROM membership WHERE membership_id = v_plan_id;
+        PERFORM pg_advisory_xact_lock(v_member);
+        SELECT p.max_discs_out, p.daily_rate_cents, p.max_charge_cents INTO v_limit, v_rate, v_max
+          FROM membership p WHERE p.membership_id = v_plan_id;
         v_out := (p_ticket->>'discs_out')::int
                  + (SELECT count(*) FROM rental x WHERE x.member_id = v_member AND x.status = 'open');
-        PERFORM pg_advisory_xact_lock(v_member);
-    ELSE
-        RAISE EXCEPTION 'this card is not known at this red box' USING ERRCODE = 'RB001';
     END IF;
-    SELECT * INTO plan FROM membership WHERE membership_id = v_plan_id;
+    IF NOT v_allowed THEN
+        RAISE EXCEPTION 'member % may not rent (account on hold)', v_member USING ERRCODE = 'RB002';
+    END IF;
 
     IF p_offline THEN
         NULL;   -- the kiosk already handed the disc over within its offline allowance; overshoot is reported upstream
@@ -182,38 +209,39 @@ BEGIN
         RAISE EXCEPTION 'plan limit reached: % of % discs out', v_out, v_limit USING ERRCODE = 'RB003';
     END IF;
 
-    v_amount := plan.daily_rate_cents;
-    v_tax := tax_on(v_amount, k.tax_rate_bp);
+    v_tax := tax_on(v_rate, v_tax_bp);
     INSERT INTO rental (rental_id, member_id, member_coast, barcode, movie_id, kiosk_id, rented_at,
                         daily_rate_cents, max_charge_cents, tax_rate_bp, timezone, offline)
-    VALUES (p_rental_id, v_member, v_coast, p_barcode, d.movie_id, p_kiosk_id, p_rented_at,
-            plan.daily_rate_cents, plan.max_charge_cents, k.tax_rate_bp, k.timezone, p_offline OR v_partition);
+    VALUES (p_rental_id, v_member, v_coast, p_barcode, v_movie, p_kiosk_id, p_rented_at,
+            v_rate, v_max, v_tax_bp, v_tz, p_offline OR v_partition);
     UPDATE dvd SET status = 'out', slot_no = NULL, state_at = p_rented_at WHERE dvd.barcode = p_barcode;
     IF v_home THEN
-        UPDATE membershipstatus SET discs_out = membershipstatus.discs_out + 1
-         WHERE membershipstatus.member_id = v_member;
+        UPDATE membershipstatus SET discs_out = membershipstatus.discs_out + 1 WHERE membershipstatus.member_id = v_member;
     END IF;
 
-    v_payload := jsonb_build_object(
-        'rental_id', p_rental_id, 'member_id', v_member, 'member_coast', v_coast, 'membership_id', v_plan_id,
-        'barcode', p_barcode, 'movie_id', d.movie_id, 'kiosk_id', p_kiosk_id, 'kiosk_node', me_.node_name,
-        'kiosk_coast', me_.coast, 'rented_at', p_rented_at, 'daily_rate_cents', plan.daily_rate_cents,
-        'max_charge_cents', plan.max_charge_cents, 'tax_rate_bp', k.tax_rate_bp, 'timezone', k.timezone,
-        'offline', p_offline OR v_partition, 'committed_at', clock_timestamp(),
-        'status_done', v_home AND v_coast = me_.coast,
-        'payment', jsonb_build_object('payment_id', p_payment_id, 'amount_cents', v_amount, 'tax_cents', v_tax,
-                                      'card_token', p_card_token, 'card_last4', p_card_last4,
-                                      'paid_at', p_rented_at));
-    -- Paper step 3: rental, dvd and payment to the coast (which carries them to HQ).
-    PERFORM enqueue(p_rental_id, 'rental', coast_node(), v_payload);
-    -- Paper step 5: the membership status at the sibling red boxes.
-    IF v_home AND v_coast = me_.coast THEN
-        PERFORM enqueue_kind(p_rental_id, 'member_delta', 'sibling',
-                             jsonb_build_object('member_id', v_member, 'delta', 1));
-    END IF;
+    -- Paper step 3: rental, dvd and payment to the coast (which carries them to HQ);
+    -- paper step 5: the membership status at the sibling red boxes. One statement, one wake-up.
+    INSERT INTO outbox (event_id, kind, dest, payload)
+    SELECT p_rental_id, CASE l.kind WHEN 'coast' THEN 'rental' ELSE 'member_delta' END, l.target,
+           CASE l.kind
+             WHEN 'coast' THEN jsonb_build_object(
+                 'rental_id', p_rental_id, 'member_id', v_member, 'member_coast', v_coast, 'membership_id', v_plan_id,
+                 'barcode', p_barcode, 'movie_id', v_movie, 'kiosk_id', p_kiosk_id, 'kiosk_node', v_node,
+                 'kiosk_coast', v_my_coast, 'rented_at', p_rented_at, 'daily_rate_cents', v_rate,
+                 'max_charge_cents', v_max, 'tax_rate_bp', v_tax_bp, 'timezone', v_tz,
+                 'offline', p_offline OR v_partition, 'committed_at', clock_timestamp(),
+                 'status_done', v_home AND v_coast = v_my_coast,
+                 'payment', jsonb_build_object('payment_id', p_payment_id, 'amount_cents', v_rate, 'tax_cents', v_tax,
+                                               'card_token', p_card_token, 'card_last4', p_card_last4,
+                                               'paid_at', p_rented_at))
+             ELSE jsonb_build_object('member_id', v_member, 'delta', 1)
+           END
+      FROM node_link l
+     WHERE l.kind = 'coast' OR (l.kind = 'sibling' AND v_home AND v_coast = v_my_coast);
+    PERFORM pg_notify('redbox_outbox', '*');
 
-    RETURN QUERY SELECT p_rental_id, v_member, p_barcode, d.movie_id, rental_due(p_rented_at, k.timezone),
-                        v_amount, v_tax, v_out + 1, v_limit, v_partition, false;
+    RETURN QUERY SELECT p_rental_id, v_member, p_barcode, v_movie, rental_due(p_rented_at, v_tz),
+                        v_rate, v_tax, v_out + 1, v_limit, v_partition, false;
 END
 $$;
 
@@ -380,11 +408,12 @@ BEGIN
                               charge_cents, late_cents)
     VALUES (p_return_id, p_barcode, p_kiosk_id, p_slot_no, p_returned_at, r.rental_id, v_nights, v_total, v_late);
 
-    PERFORM enqueue(p_return_id, 'return', coast_node(), v_payload);
-    IF (v_payload->>'status_done')::boolean THEN
-        PERFORM enqueue_kind(p_return_id, 'member_delta', 'sibling',
-                             jsonb_build_object('member_id', r.member_id, 'delta', -1));
-    END IF;
+    INSERT INTO outbox (event_id, kind, dest, payload)
+    SELECT p_return_id, CASE l.kind WHEN 'coast' THEN 'return' ELSE 'member_delta' END, l.target,
+           CASE l.kind WHEN 'coast' THEN v_payload ELSE jsonb_build_object('member_id', r.member_id, 'delta', -1) END
+      FROM node_link l
+     WHERE l.kind = 'coast' OR (l.kind = 'sibling' AND (v_payload->>'status_done')::boolean);
+    PERFORM pg_notify('redbox_outbox', '*');
 
     RETURN QUERY SELECT p_return_id, r.rental_id, v_movie, v_title::text, r.rental_id IS NULL, v_nights, v_total,
                         v_late, v_tax, v_kept, false;
@@ -405,12 +434,14 @@ LANGUAGE sql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
 $$;
 
 -- Link health for the kiosk's status banner and the technician's screen.
+DROP FUNCTION IF EXISTS redbox.kiosk_health();
 CREATE OR REPLACE FUNCTION redbox.kiosk_health()
 RETURNS TABLE (node_name text, in_recovery boolean, coast_partitioned boolean, pending_hops bigint,
-               oldest_pending timestamptz, parked_hops bigint)
+               oldest_pending timestamptz, parked_hops bigint, standby_streaming boolean)
 LANGUAGE sql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
     SELECT (me()).node_name, pg_is_in_recovery(), coast_partitioned(),
            (SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND parked_at IS NULL),
            (SELECT min(created_at) FROM outbox WHERE delivered_at IS NULL AND parked_at IS NULL),
-           (SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND parked_at IS NOT NULL);
+           (SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND parked_at IS NOT NULL),
+           EXISTS (SELECT 1 FROM pg_stat_replication WHERE state = 'streaming' AND sync_state IN ('sync', 'quorum'));
 $$;

@@ -42,7 +42,14 @@ LANGUAGE sql STABLE SET search_path = redbox, pg_temp AS $$
                               'pin_hash', t.pin_hash, 'active', t.active)
       FROM technician t
     UNION ALL
-    SELECT tb.change_xid, CASE tb.entity WHEN 'membershipstatus' THEN 'member' ELSE tb.entity END,
+    SELECT p.change_xid, 'plan', p.membership_id::text, false,
+           jsonb_build_object('membership_id', p.membership_id, 'plan_name', p.plan_name,
+                              'max_discs_out', p.max_discs_out, 'daily_rate_cents', p.daily_rate_cents,
+                              'max_charge_cents', p.max_charge_cents)
+      FROM membership p
+    UNION ALL
+    SELECT tb.change_xid, CASE tb.entity WHEN 'membershipstatus' THEN 'member' WHEN 'membership' THEN 'plan'
+                                         ELSE tb.entity END,
            tb.key, true, NULL::jsonb
       FROM tombstone tb WHERE tb.kiosk_id IN ('', p_kiosk_id)
 $$;

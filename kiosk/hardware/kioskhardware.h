@@ -1,0 +1,41 @@
+// The kiosk's hardware behind one interface: the disc carousel and picker
+// (dispense a slot, store a returned disc, eject a disc back), the card reader
+// (member cards; payment authorization), and the return slot's barcode
+// reader. Implementations: SimulatedHardware (development, tests, the
+// simulator) and SerialHardware (a device speaking the line protocol of
+// lineprotocol.h over a serial port). Every answer is a signal.
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+namespace redbox {
+
+class KioskHardware : public QObject {
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    virtual QString name() const = 0;
+    virtual void dispense(int slot) = 0;          // -> dispensed | dispenseFailed
+    virtual void store(int slot) = 0;             // the disc in the return slot into SLOT -> stored | storeFailed
+    virtual void ejectReturn() = 0;               // give the disc in the return slot back -> ejected
+    virtual void authorize(int amountCents) = 0;  // payment card -> authorized | declined
+    virtual void selfTest(int slots) = 0;         // visit every slot -> selfTestDone
+
+signals:
+    void dispensed(int slot);
+    void dispenseFailed(int slot, const QString &reason);   // a jam, or the picker found no disc
+    void stored(int slot);
+    void storeFailed(int slot, const QString &reason);
+    void ejected();
+    void cardSwiped(const QByteArray &track);               // raw track data, parsed strictly by the caller
+    void discInserted(const QString &barcode);              // raw barcode from the return slot reader
+    void discUnreadable();
+    void authorized(const QString &token, const QString &last4);
+    void declined(const QString &reason);
+    void selfTestDone(bool ok, const QString &report);
+    void fault(const QString &message);
+};
+
+} // namespace redbox

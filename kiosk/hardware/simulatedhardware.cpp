@@ -1,0 +1,101 @@
+// Simulated kiosk hardware (see simulatedhardware.h).
+#include "hardware/simulatedhardware.h"
+
+#include <QRandomGenerator>
+
+namespace redbox {
+
+SimulatedHardware::SimulatedHardware(QObject *parent) : KioskHardware(parent) {}
+
+template <typename F>
+void SimulatedHardware::later(F &&f)
+{
+    QTimer::singleShot(m_latencyMs, this, std::forward<F>(f));
+}
+
+void SimulatedHardware::dispense(int slot)
+{
+    later([this, slot] {
+        if (m_jams > 0) {
+            --m_jams;
+            emit dispenseFailed(slot, QStringLiteral("the picker jammed at slot %1").arg(slot));
+            return;
+        }
+        if (!m_occupied.contains(slot)) {
+            emit dispenseFailed(slot, QStringLiteral("no disc in slot %1").arg(slot));
+            return;
+        }
+        m_occupied.remove(slot);
+        ++m_dispensedCount;
+        emit dispensed(slot);
+    });
+}
+
+void SimulatedHardware::store(int slot)
+{
+    later([this, slot] {
+        if (m_returnSlot.isEmpty()) {
+            emit storeFailed(slot, QStringLiteral("no disc in the return slot"));
+            return;
+        }
+        if (m_occupied.contains(slot)) {
+            emit storeFailed(slot, QStringLiteral("slot %1 is occupied").arg(slot));
+            return;
+        }
+        m_occupied.insert(slot);
+        m_returnSlot.clear();
+        emit stored(slot);
+    });
+}
+
+void SimulatedHardware::ejectReturn()
+{
+    later([this] {
+        m_returnSlot.clear();
+        emit ejected();
+    });
+}
+
+void SimulatedHardware::authorize(int amountCents)
+{
+    later([this, amountCents] {
+        if (m_decline || amountCents <= 0) {
+            m_decline = false;
+            emit declined(amountCents <= 0 ? QStringLiteral("nothing to authorize") : QStringLiteral("the card was declined"));
+            return;
+        }
+        const QString token = QStringLiteral("tok_sim") + QString::number(QRandomGenerator::global()->generate64(), 36);
+        emit authorized(token.left(40), QStringLiteral("4242"));
+    });
+}
+
+void SimulatedHardware::selfTest(int slots)
+{
+    later([this, slots] {
+        QStringList problems;
+        if (m_stuckSlot >= 1 && m_stuckSlot <= slots)
+            problems << QStringLiteral("slot %1 does not turn").arg(m_stuckSlot);
+        emit selfTestDone(problems.isEmpty(), problems.isEmpty() ? QStringLiteral("visited %1 slots").arg(slots)
+                                                                   : problems.join(QStringLiteral("; ")));
+    });
+}
+
+void SimulatedHardware::swipeCard(const QByteArray &track)
+{
+    later([this, track] { emit cardSwiped(track); });
+}
+
+void SimulatedHardware::insertDisc(const QString &barcode)
+{
+    m_returnSlot = barcode;
+    later([this, barcode] {
+        if (m_misread) {
+            m_misread = false;
+            emit discUnreadable();
+            return;
+        }
+        emit discInserted(barcode);
+    });
+}
+
+} // namespace redbox

@@ -1,0 +1,58 @@
+// Simulated kiosk hardware: a carousel of slots, a card reader, a return slot
+// reader and a payment processor, with delays, and faults to order: a jam,
+// a misread, a declined card. Customers' actions (swipe, insert a disc) are
+// methods. Used in development, in the tests and by the simulator.
+#pragma once
+
+#include "hardware/kioskhardware.h"
+
+#include <QSet>
+#include <QTimer>
+
+namespace redbox {
+
+class SimulatedHardware : public KioskHardware {
+    Q_OBJECT
+public:
+    explicit SimulatedHardware(QObject *parent = nullptr);
+
+    QString name() const override { return QStringLiteral("simulated"); }
+    void dispense(int slot) override;
+    void store(int slot) override;
+    void ejectReturn() override;
+    void authorize(int amountCents) override;
+    void selfTest(int slots) override;
+
+    // The carousel's contents (slots holding a disc).
+    void setOccupied(const QSet<int> &slots) { m_occupied = slots; }
+    bool occupied(int slot) const { return m_occupied.contains(slot); }
+
+    // Customer actions.
+    void swipeCard(const QByteArray &track);
+    void insertDisc(const QString &barcode);
+
+    // Faults to order.
+    void jamNextDispense(int count = 1) { m_jams += count; }
+    void misreadNextDisc() { m_misread = true; }
+    void declineNextPayment() { m_decline = true; }
+    void setLatencyMs(int ms) { m_latencyMs = ms; }
+    void setStuckSlot(int slot) { m_stuckSlot = slot; }
+
+    bool discInReturnSlot() const { return !m_returnSlot.isEmpty(); }
+    int dispensedCount() const { return m_dispensedCount; }
+
+private:
+    template <typename F>
+    void later(F &&f);
+
+    QSet<int> m_occupied;
+    QString m_returnSlot;
+    int m_jams = 0;
+    bool m_misread = false;
+    bool m_decline = false;
+    int m_latencyMs = 50;
+    int m_stuckSlot = 0;
+    int m_dispensedCount = 0;
+};
+
+} // namespace redbox

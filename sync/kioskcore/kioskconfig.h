@@ -1,0 +1,63 @@
+// One kiosk's configuration: who it is, where its red box pair, coast and HQ
+// are, where the CA, the password files and keys are, where it keeps its
+// cache and outbox. Loaded from an INI file and validated with clear errors;
+// secrets live in separate 0600 files, never in this file.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <stdexcept>
+
+namespace redbox {
+
+class ConfigError : public std::runtime_error {
+public:
+    explicit ConfigError(const QString &message) : std::runtime_error(message.toStdString()), m_message(message) {}
+    const QString &message() const { return m_message; }
+
+private:
+    QString m_message;
+};
+
+struct Endpoint {
+    QString host;
+    int port = 0;
+};
+
+struct KioskConfig {
+    QString kioskId;
+    QString database = QStringLiteral("redbox");
+    QString redboxNode;
+    QList<Endpoint> redbox;       // primary and standby (either may be primary)
+    QString coastNode;
+    QList<Endpoint> coast;
+    QList<Endpoint> hq;
+    QString caFile;
+    QString kioskPassfile;
+    QString verifierPassfile;
+    QString technicianPassfile;
+    QString cardKeyFile;
+    QString kioskKeyFile;
+    QString storageDir;
+    QString language = QStringLiteral("en");
+    QString orientation = QStringLiteral("portrait");
+    QString theme = QStringLiteral("day");
+    int offlineAfterMs = 15000;   // how long a rental waits for the red box before going offline
+    int escalationTimeoutMs = 3000;
+    int offlineAllowance = 3;
+    int cachePageSize = 500;      // rows per cache sync page
+
+    static KioskConfig load(const QString &path);   // throws ConfigError
+    void validate() const;                           // throws ConfigError
+
+    // libpq connection strings (no passwords: passfile=), TLS verify-full.
+    QString redboxConninfo(int rotate = 0) const;
+    QString coastConninfo() const;
+    QString hqConninfo() const;
+    QString technicianConninfo() const;
+};
+
+QList<Endpoint> parseEndpoints(const QString &text, const QString &what);   // "host:port,host:port"
+
+} // namespace redbox

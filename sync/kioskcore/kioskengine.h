@@ -1,0 +1,106 @@
+// One kiosk's engine: everything between the kiosk's screens (or the
+// simulator's scripted customers) and the network. It lives in one thread
+// and never blocks it on the network: the red box link (rentals, returns,
+// member lookups, in-doubt resolution), the cache link (incremental sync of
+// the SQLite cache, woken by LISTEN/NOTIFY and a timer), escalation of
+// unknown cards to the coast and HQ, and the durable offline outbox with its
+// replay. Results come back through callbacks run in the engine's thread.
+#pragma once
+
+#include "cache/cachestore.h"
+#include "kioskcore/kioskconfig.h"
+#include "kioskcore/link.h"
+#include "kioskcore/types.h"
+#include "outbox/offlineoutbox.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+namespace redbox {
+
+class KioskEngine : public QObject {
+    Q_OBJECT
+public:
+    explicit KioskEngine(KioskConfig config, QObject *parent = nullptr);
+    ~KioskEngine() override;
+
+    // Opens the cache (rebuilding a corrupted one) and the outbox, starts the links.
+    // Throws ConfigError / CacheError / std::runtime_error when storage is unusable.
+    void start();
+    void stop();
+
+    const KioskConfig &config() const { return m_config; }
+    CacheStore &cache() { return *m_cache; }
+    OfflineOutbox &outbox() { return *m_outbox; }
+    KioskHealth health() const { return m_health; }
+    bool isReplaying() const { return m_replaying; }
+
+    QString cardHashFor(const QString &cardNumber) const;
+
+    using MemberCallback = std::function<void(std::optional<MemberInfo>, Failure, QString message)>;
+    void lookupMember(const QString &cardHash, MemberCallback callback);
+    // PBKDF2 check of a PIN (4 digits) against the member's salted hash: slow by design.
+    static bool checkPin(const MemberInfo &member, const QString &pin);
+    static bool pinWellFormed(const QString &pin);
+
+    void rent(RentRequest request, std::function<void(RentResult)> callback);
+    void voidRental(const QUuid &rentalId, const QString &barcode, int slot, bool damaged, const QString &reason,
+                    std::function<void(bool ok, QString message)> callback);
+    void returnDisc(ReturnRequest request, std::function<void(ReturnResult)> callback);
+    void syncNow();
+
+    // For tests: drop the red box connection right after the next write is sent
+    // (the answer is lost; the write may have committed), to exercise in-doubt resolution.
+    void loseNextAnswerForTesting() { m_loseNextAnswer = true; }
+
+signals:
+    void healthChanged(const redbox::KioskHealth &health);
+    void cacheProgress(qint64 done, qint64 total);
+    void cacheSynced();
+    void outboxReplayed(int count);
+
+private:
+    void onRedboxUp();
+    void pollHealth();
+    void setLink(LinkStatus status);
+    void refreshOutboxHealth();
+
+    void rentOnline(RentRequest request, std::function<void(RentResult)> callback);
+    void rentOffline(const RentRequest &request, std::function<void(RentResult)> callback, const QString &why);
+    void resolveRent(RentRequest request, std::function<void(RentResult)> callback, int attempt);
+    void returnOnline(ReturnRequest request, std::function<void(ReturnResult)> callback);
+    void returnOffline(const ReturnRequest &request, std::function<void(ReturnResult)> callback, const QString &why);
+    void escalate(const QString &cardHash, MemberCallback callback, int stage);
+    void pumpReplay();
+    void afterReplay(std::function<void()> work);
+
+    void scheduleSync(int delayMs);
+    void syncStep();
+
+    KioskConfig m_config;
+    QByteArray m_cardKey;
+    QByteArray m_kioskKey;
+    std::unique_ptr<CacheStore> m_cache;
+    std::unique_ptr<OfflineOutbox> m_outbox;
+    Link *m_redbox = nullptr;
+    Link *m_cacheLink = nullptr;
+    QTimer m_healthTimer;
+    QTimer m_syncTimer;
+    QTimer m_periodicSync;
+    KioskHealth m_health;
+    bool m_syncing = false;
+    bool m_syncAgain = false;
+    bool m_replaying = false;
+    int m_replayedInRun = 0;
+    std::vector<std::function<void()>> m_afterReplay;
+    bool m_loseNextAnswer = false;
+    bool m_started = false;
+};
+
+// Maps a red box refusal (SQLSTATE RBxxx / 22xxx) to what a screen shows.
+Failure failureFor(const pg::DbError &error);
+
+} // namespace redbox

@@ -1,0 +1,116 @@
+// A connection that stays up (see link.h).
+#include "kioskcore/link.h"
+
+#include "core/logging.h"
+
+namespace redbox {
+
+Link::Link(QString name, ConninfoFn conninfo, QStringList listen, QObject *parent)
+    : QObject(parent), m_name(std::move(name)), m_conninfo(std::move(conninfo)), m_listen(std::move(listen)),
+      m_backoff(RetryPolicy{std::chrono::milliseconds(200), std::chrono::milliseconds(5000), 2.0, 0.5, 0, {}})
+{
+    m_clock.start();
+    m_downSince.start();
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, &Link::connectNow);
+    m_expiry.setInterval(100);
+    connect(&m_expiry, &QTimer::timeout, this, &Link::expireWaiting);
+    connect(&m_conn, &pg::AsyncConnection::connected, this, &Link::onConnected);
+    connect(&m_conn, &pg::AsyncConnection::connectionLost, this, &Link::onLost);
+    connect(&m_conn, &pg::AsyncConnection::notified, this, &Link::notified);
+}
+
+void Link::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    connectNow();
+}
+
+void Link::stop()
+{
+    m_started = false;
+    m_retry.stop();
+    m_conn.close();
+    m_up = false;
+}
+
+void Link::connectNow()
+{
+    if (!m_started)
+        return;
+    m_conn.open(m_conninfo(m_rotate), 5000);
+}
+
+void Link::onConnected()
+{
+    m_backoff.reset();
+    const bool wasUp = m_up;
+    m_up = true;
+    m_lastError.clear();
+    for (const QString &channel : std::as_const(m_listen))
+        m_conn.listen(channel);
+    // A kiosk's statements never hang: the server gives up before we do.
+    m_conn.query("SET statement_timeout = '20s'", {}, false, nullptr);
+    while (!m_waiting.empty()) {
+        Waiting w = std::move(m_waiting.front());
+        m_waiting.pop_front();
+        m_conn.query(std::move(w.sql), std::move(w.params), w.write, std::move(w.cb), w.deadlineMs);
+    }
+    if (!wasUp)
+        qCInfo(lcClient) << m_name << "link up at" << m_conn.serverAddress();
+    emit up(m_conn.serverAddress());
+}
+
+void Link::onLost(const QString &message)
+{
+    const bool wasUp = m_up;
+    m_up = false;
+    m_lastError = message;
+    if (wasUp) {
+        m_downSince.restart();
+        qCWarning(lcClient) << m_name << "link lost:" << message;
+        emit down(message);
+    }
+    if (message.contains(QLatin1String("timed out connecting")))
+        ++m_rotate;   // try the other server first next time
+    if (m_started)
+        m_retry.start(static_cast<int>(m_backoff.next().count()));
+}
+
+void Link::call(QByteArray sql, std::vector<pg::Param> params, bool mayHaveWritten, pg::AsyncConnection::Callback cb,
+                int waitMs, int deadlineMs)
+{
+    if (m_conn.isReady()) {
+        m_conn.query(std::move(sql), std::move(params), mayHaveWritten, std::move(cb), deadlineMs);
+        return;
+    }
+    m_waiting.push_back(Waiting{std::move(sql), std::move(params), mayHaveWritten, std::move(cb), m_clock.elapsed() + waitMs, deadlineMs});
+    if (!m_expiry.isActive())
+        m_expiry.start();
+    if (m_started && !m_retry.isActive() && m_conn.state() == pg::AsyncConnection::State::Closed)
+        connectNow();
+}
+
+void Link::expireWaiting()
+{
+    const qint64 now = m_clock.elapsed();
+    for (auto it = m_waiting.begin(); it != m_waiting.end();) {
+        if (it->expiresAt <= now) {
+            auto cb = std::move(it->cb);
+            it = m_waiting.erase(it);
+            const pg::DbError e(pg::ErrorKind::BrokenConnection, QStringLiteral("08006"),
+                                QStringLiteral("%1 unreachable: %2").arg(m_name, m_lastError.isEmpty() ? QStringLiteral("no answer") : m_lastError));
+            if (cb)
+                cb(nullptr, &e);
+            it = m_waiting.begin();   // the callback may have changed the list
+        } else {
+            ++it;
+        }
+    }
+    if (m_waiting.empty())
+        m_expiry.stop();
+}
+
+} // namespace redbox

@@ -1,0 +1,111 @@
+// What the kiosk's screens and the simulator exchange with the sync engine:
+// plain values, copyable across threads.
+#pragma once
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QMetaType>
+#include <QString>
+#include <QUuid>
+
+#include <optional>
+
+namespace redbox {
+
+// Why a call did not succeed, in words a screen can show and a test can check.
+enum class Failure {
+    None,
+    UnknownCard,        // not a member anywhere (after escalation)
+    NotAllowed,         // account on hold
+    LimitReached,       // plan limit (or offline allowance)
+    DiscUnavailable,    // out, damaged, wrong kiosk, outside its window
+    DiscNotOurs,        // not one of our discs / not rentable here
+    DiscAlreadyIn,
+    BadInput,           // malformed card data, PIN, barcode, oversized value
+    Offline,            // neither the red box nor the offline path could take it
+    InDoubt,            // the answer was lost and the lookup by id did not settle it yet
+    Internal,
+};
+
+QString failureName(Failure f);
+
+struct MemberInfo {
+    qint64 memberId = 0;
+    QString cardHash;
+    QString pinHash;          // kept in memory for the PIN check only; never logged
+    bool allowed = false;
+    int discsOut = 0;
+    int planLimit = 0;
+    int membershipId = 0;
+    QString homeCoast;
+    int dailyRateCents = 0;
+    int maxChargeCents = 0;
+    bool away = false;                       // verified by escalation, not known at this red box
+    std::optional<QJsonDocument> ticket;     // HQ's or the coast's signed verification
+    QString source;                          // "redbox", "cache", "west", "hq"
+};
+
+struct RentRequest {
+    QUuid rentalId = QUuid::createUuid();
+    QUuid paymentId = QUuid::createUuid();
+    QString barcode;
+    MemberInfo member;
+    QString cardToken;        // from the payment processor (the card reader)
+    QString cardLast4;
+    QDateTime rentedAt = QDateTime::currentDateTimeUtc();
+};
+
+struct RentResult {
+    Failure failure = Failure::None;
+    QString message;
+    QUuid rentalId;
+    QString barcode;
+    QDateTime dueAt;
+    int amountCents = 0;
+    int taxCents = 0;
+    int discsOut = 0;
+    bool offline = false;        // kept in the kiosk's durable outbox, not yet at the red box
+    bool replayed = false;
+};
+
+struct ReturnRequest {
+    QUuid returnId = QUuid::createUuid();
+    QString barcode;
+    int slot = 0;
+    QDateTime returnedAt = QDateTime::currentDateTimeUtc();
+};
+
+struct ReturnResult {
+    Failure failure = Failure::None;
+    QString message;
+    QUuid returnId;
+    QUuid rentalId;
+    int movieId = 0;
+    QString title;
+    bool foreignDisc = false;
+    int nights = 0;
+    int chargeCents = 0;
+    int lateCents = 0;
+    bool offline = false;
+};
+
+enum class LinkStatus { Offline, Connecting, Degraded, Online };
+QString linkStatusName(LinkStatus s);
+
+struct KioskHealth {
+    LinkStatus link = LinkStatus::Offline;
+    QString server;               // host:port of the red box primary in use
+    bool coastPartitioned = false;
+    qint64 pendingHops = 0;
+    qint64 parkedHops = 0;
+    int outboxDepth = 0;          // the kiosk's own offline queue
+    qint64 outboxOldestAgeS = 0;
+    QDateTime lastCacheSync;
+};
+
+} // namespace redbox
+
+Q_DECLARE_METATYPE(redbox::MemberInfo)
+Q_DECLARE_METATYPE(redbox::RentResult)
+Q_DECLARE_METATYPE(redbox::ReturnResult)
+Q_DECLARE_METATYPE(redbox::KioskHealth)

@@ -1,0 +1,143 @@
+// The kiosk's durable offline outbox (see offlineoutbox.h).
+#include "outbox/offlineoutbox.h"
+
+#include "crypto/crypto.h"
+
+#include <QJsonDocument>
+#include <QMessageAuthenticationCode>
+
+#include <stdexcept>
+
+namespace redbox {
+
+OfflineOutbox::OfflineOutbox(const QString &path, QByteArray kioskKey) : m_key(std::move(kioskKey))
+{
+    m_db = sqlite::Database::open(path, sqlite::Database::Mode::ReadWrite, true);
+    const int v = m_db.userVersion();
+    if (v > 1)
+        throw std::runtime_error("the outbox " + path.toStdString() + " was written by a newer kiosk version; refusing to open it");
+    const QString check = m_db.integrityCheck();
+    if (check != QLatin1String("ok"))
+        throw std::runtime_error("the outbox " + path.toStdString() + " is damaged (" + check.left(200).toStdString()
+                                 + "); a technician must look at it before the kiosk rents offline again");
+    if (v == 0) {
+        sqlite::Transaction tx(m_db);
+        m_db.exec(QStringLiteral(
+            "CREATE TABLE action ("
+            " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " id TEXT NOT NULL UNIQUE,"
+            " kind TEXT NOT NULL CHECK (kind IN ('rent', 'void', 'return')),"
+            " sealed BLOB NOT NULL,"
+            " member_key TEXT,"
+            " created_at TEXT NOT NULL,"
+            " attempts INTEGER NOT NULL DEFAULT 0,"
+            " last_error TEXT,"
+            " parked_at TEXT);"
+            "CREATE INDEX action_member ON action (member_key) WHERE parked_at IS NULL;"
+            "PRAGMA user_version = 1;"));
+        tx.commit();
+    }
+}
+
+QString OfflineOutbox::blind(const QString &value) const
+{
+    return QString::fromLatin1(QMessageAuthenticationCode::hash("outbox:" + value.toUtf8(), m_key, QCryptographicHash::Sha256).toHex());
+}
+
+void OfflineOutbox::add(const QUuid &id, const QString &kind, const QJsonObject &payload, const QString &memberKey)
+{
+    const QString sid = id.toString(QUuid::WithoutBraces);
+    m_db.prepare(QStringLiteral("INSERT INTO action (id, kind, sealed, member_key, created_at) VALUES (?,?,?,?,?) "
+                                "ON CONFLICT (id) DO NOTHING"))
+        .bindAll({sid, kind, crypto::seal(m_key, QJsonDocument(payload).toJson(QJsonDocument::Compact), sid.toUtf8()),
+                  memberKey.isEmpty() ? QVariant() : QVariant(blind(memberKey)),
+                  QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)})
+        .run();
+}
+
+OutboxEntry OfflineOutbox::read(const sqlite::Statement &s)
+{
+    OutboxEntry e;
+    e.seq = s.int64(0);
+    e.id = QUuid::fromString(s.text(1));
+    e.kind = s.text(2);
+    const auto plain = crypto::open(m_key, s.blob(3), s.text(1).toUtf8());
+    if (!plain)
+        throw std::runtime_error("an outbox entry does not open with this kiosk's key");
+    e.payload = QJsonDocument::fromJson(*plain).object();
+    e.createdAt = QDateTime::fromString(s.text(4), Qt::ISODateWithMs);
+    e.attempts = static_cast<int>(s.int64(5));
+    e.lastError = s.text(6);
+    e.parked = !s.isNull(7);
+    return e;
+}
+
+std::optional<OutboxEntry> OfflineOutbox::next()
+{
+    sqlite::Statement s = m_db.prepare(QStringLiteral(
+        "SELECT seq, id, kind, sealed, created_at, attempts, last_error, parked_at FROM action "
+        "WHERE parked_at IS NULL ORDER BY seq LIMIT 1"));
+    if (!s.step())
+        return std::nullopt;
+    return read(s);
+}
+
+void OfflineOutbox::done(qint64 seq)
+{
+    m_db.prepare(QStringLiteral("DELETE FROM action WHERE seq = ?")).bind(1, seq).run();
+}
+
+void OfflineOutbox::failed(qint64 seq, const QString &error)
+{
+    m_db.prepare(QStringLiteral("UPDATE action SET attempts = attempts + 1, last_error = ? WHERE seq = ?"))
+        .bindAll({error.left(500), seq})
+        .run();
+}
+
+void OfflineOutbox::park(qint64 seq, const QString &error)
+{
+    m_db.prepare(QStringLiteral("UPDATE action SET attempts = attempts + 1, last_error = ?, parked_at = ? WHERE seq = ?"))
+        .bindAll({error.left(500), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs), seq})
+        .run();
+}
+
+QList<OutboxEntry> OfflineOutbox::parked()
+{
+    sqlite::Statement s = m_db.prepare(QStringLiteral(
+        "SELECT seq, id, kind, sealed, created_at, attempts, last_error, parked_at FROM action WHERE parked_at IS NOT NULL ORDER BY seq"));
+    QList<OutboxEntry> out;
+    while (s.step())
+        out << read(s);
+    return out;
+}
+
+int OfflineOutbox::depth()
+{
+    sqlite::Statement s = m_db.prepare(QStringLiteral("SELECT count(*) FROM action WHERE parked_at IS NULL"));
+    s.step();
+    return static_cast<int>(s.int64(0));
+}
+
+qint64 OfflineOutbox::oldestAgeSeconds()
+{
+    sqlite::Statement s = m_db.prepare(QStringLiteral("SELECT min(created_at) FROM action WHERE parked_at IS NULL"));
+    if (!s.step() || s.isNull(0))
+        return 0;
+    return QDateTime::fromString(s.text(0), Qt::ISODateWithMs).secsTo(QDateTime::currentDateTimeUtc());
+}
+
+int OfflineOutbox::queuedFor(const QString &memberKey)
+{
+    sqlite::Statement s = m_db.prepare(QStringLiteral(
+        "SELECT count(*) FROM action WHERE member_key = ? AND kind = 'rent' AND parked_at IS NULL"));
+    s.bind(1, blind(memberKey));
+    s.step();
+    return static_cast<int>(s.int64(0));
+}
+
+void OfflineOutbox::retryParked()
+{
+    m_db.exec(QStringLiteral("UPDATE action SET parked_at = NULL WHERE parked_at IS NOT NULL"));
+}
+
+} // namespace redbox

@@ -1,0 +1,56 @@
+// The kiosk's durable offline outbox: rentals, voids and returns taken while
+// neither server of the red box answered, kept in their own SQLite file
+// (WAL, synchronous=FULL) under their UUIDs, sealed with the kiosk's key,
+// and replayed in order when the red box is back. Replay is exactly once
+// because the red box's functions are idempotent on those UUIDs; an entry is
+// removed only after the red box has it. An entry the red box refuses for a
+// reason no retry can fix is parked with its error for a technician.
+#pragma once
+
+#include "sqlite/sqlite.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+#include <QUuid>
+
+#include <optional>
+
+namespace redbox {
+
+struct OutboxEntry {
+    qint64 seq = 0;
+    QUuid id;
+    QString kind;             // rent | void | return
+    QJsonObject payload;
+    QDateTime createdAt;
+    int attempts = 0;
+    QString lastError;
+    bool parked = false;
+};
+
+class OfflineOutbox {
+public:
+    OfflineOutbox(const QString &path, QByteArray kioskKey);
+
+    // Durable when it returns (fsync'd commit).
+    void add(const QUuid &id, const QString &kind, const QJsonObject &payload, const QString &memberKey = {});
+    std::optional<OutboxEntry> next();                 // oldest entry not parked
+    void done(qint64 seq);
+    void failed(qint64 seq, const QString &error);     // transient: stays first in line
+    void park(qint64 seq, const QString &error);
+    QList<OutboxEntry> parked();
+    int depth();                                       // queued, not parked
+    qint64 oldestAgeSeconds();
+    int queuedFor(const QString &memberKey);           // queued offline rentals of one member
+    void retryParked();
+
+private:
+    OutboxEntry read(const sqlite::Statement &s);
+    QString blind(const QString &value) const;
+
+    sqlite::Database m_db;
+    QByteArray m_key;
+};
+
+} // namespace redbox

@@ -1,0 +1,206 @@
+// The kiosk's SQLite cache and offline outbox on their own: migrations, a
+// newer schema refused, a corrupted file rebuilt with the outbox intact,
+// members sealed under the kiosk's key, search.
+#include "cache/cachestore.h"
+#include "crypto/crypto.h"
+#include "outbox/offlineoutbox.h"
+#include "sqlite/sqlite.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace redbox;
+
+namespace {
+
+CacheRow movie(int id, const QString &title, const QString &genre = QStringLiteral("Drama"), bool isNew = false)
+{
+    return CacheRow{QStringLiteral("100"), QStringLiteral("movie"), QString::number(id), false,
+                    QJsonObject{{QStringLiteral("movie_id"), id}, {QStringLiteral("title"), title},
+                                {QStringLiteral("genre"), genre}, {QStringLiteral("categories"), QJsonArray{genre}},
+                                {QStringLiteral("rating"), QStringLiteral("PG")}, {QStringLiteral("release_year"), 2020},
+                                {QStringLiteral("runtime_min"), 100}, {QStringLiteral("blurb"), QStringLiteral("A story.")},
+                                {QStringLiteral("cover_ref"), QStringLiteral("cover:%1").arg(id)},
+                                {QStringLiteral("rent_from"), QStringLiteral("2020-01-01")},
+                                {QStringLiteral("is_new_release"), isNew}}};
+}
+
+CacheRow disc(const QString &barcode, int movieId, int slot, const QString &status = QStringLiteral("in"))
+{
+    return CacheRow{QStringLiteral("101"), QStringLiteral("dvd"), barcode, false,
+                    QJsonObject{{QStringLiteral("barcode"), barcode}, {QStringLiteral("movie_id"), movieId},
+                                {QStringLiteral("slot_no"), status == QLatin1String("in") ? QJsonValue(slot) : QJsonValue()},
+                                {QStringLiteral("status"), status}, {QStringLiteral("condition"), QStringLiteral("good")}}};
+}
+
+CacheRow member(qint64 id, const QString &cardHash, int discsOut = 0)
+{
+    return CacheRow{QStringLiteral("102"), QStringLiteral("member"), QString::number(id), false,
+                    QJsonObject{{QStringLiteral("member_id"), id}, {QStringLiteral("card_hash"), cardHash},
+                                {QStringLiteral("pin_hash"), crypto::hashSecret(QStringLiteral("1234"), 1000)},
+                                {QStringLiteral("allowed"), true}, {QStringLiteral("discs_out"), discsOut},
+                                {QStringLiteral("plan_limit"), 4}, {QStringLiteral("membership_id"), 2},
+                                {QStringLiteral("home_coast"), QStringLiteral("west")}}};
+}
+
+} // namespace
+
+class TestCacheStore : public QObject {
+    Q_OBJECT
+    QByteArray key = crypto::randomBytes(32);
+    const QString card = QString(64, QLatin1Char('a'));
+
+private slots:
+    void freshCacheIsMigratedToTheCurrentSchema()
+    {
+        QTemporaryDir dir;
+        CacheStore c(dir.filePath(QStringLiteral("cache.db")), key, QStringLiteral("WRB1-01"));
+        QVERIFY(!c.rebuilt());
+        sqlite::Database db = sqlite::Database::open(dir.filePath(QStringLiteral("cache.db")));
+        QCOMPARE(db.userVersion(), CacheStore::SchemaVersion);
+        QVERIFY(c.cursor().fromSnapshot.isEmpty());
+    }
+
+    void cacheWrittenByANewerVersionIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cache.db"));
+        {
+            sqlite::Database db = sqlite::Database::open(path);
+            db.exec(QStringLiteral("PRAGMA user_version = 99"));
+        }
+        try {
+            CacheStore c(path, key, QStringLiteral("WRB1-01"));
+            QFAIL("a newer cache was opened");
+        } catch (const CacheError &e) {
+            QCOMPARE(e.kind(), CacheError::Kind::NewerVersion);
+            QVERIFY2(e.message().contains(QLatin1String("newer kiosk version")), qPrintable(e.message()));
+        }
+    }
+
+    void corruptedCacheIsRebuiltAndTheOutboxKept()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cache.db"));
+        const QUuid queued = QUuid::createUuid();
+        {
+            CacheStore c(path, key, QStringLiteral("WRB1-01"));
+            c.applyPage({movie(1, QStringLiteral("Alpha"))});
+            OfflineOutbox o(dir.filePath(QStringLiteral("outbox.db")), key);
+            o.add(queued, QStringLiteral("rent"), QJsonObject{{QStringLiteral("rental_id"), queued.toString(QUuid::WithoutBraces)}});
+        }
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        f.seek(0);
+        f.write(QByteArray(100, 'X'));   // the header: "file is not a database"
+        f.close();
+        CacheStore c(path, key, QStringLiteral("WRB1-01"));
+        QVERIFY(c.rebuilt());
+        QCOMPARE(c.counts().movies, 0);
+        QVERIFY(c.cursor().fromSnapshot.isEmpty());   // a full resync follows
+        QVERIFY(!QDir(dir.path()).entryList({QStringLiteral("cache.db.corrupt-*")}).isEmpty());
+        OfflineOutbox o(dir.filePath(QStringLiteral("outbox.db")), key);
+        QCOMPARE(o.depth(), 1);
+        QCOMPARE(o.next()->id, queued);
+    }
+
+    void membersAreSealedAndFoundOnlyWithTheKiosksKey()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cache.db"));
+        {
+            CacheStore c(path, key, QStringLiteral("WRB1-01"));
+            c.applyPage({member(42, card, 1)});
+            const auto m = c.memberByCard(card);
+            QVERIFY(m.has_value());
+            QCOMPARE(m->memberId, 42);
+            QCOMPARE(m->discsOut, 1);
+            QVERIFY(crypto::verifySecret(QStringLiteral("1234"), m->pinHash));
+            QVERIFY(!c.memberByCard(QString(64, QLatin1Char('b'))).has_value());
+        }
+        // Nothing readable at rest: no card hash, no PIN hash, no member id in the file.
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray raw = f.readAll();
+        QVERIFY(!raw.contains(card.toLatin1()));
+        QVERIFY(!raw.contains("pbkdf2-sha256"));
+        QVERIFY(!raw.contains("member_id"));
+        // Another kiosk's key finds nothing.
+        CacheStore other(path, crypto::randomBytes(32), QStringLiteral("WRB1-01"));
+        QVERIFY(!other.memberByCard(card).has_value());
+    }
+
+    void deletesAndCursorMoveTogether()
+    {
+        QTemporaryDir dir;
+        CacheStore c(dir.filePath(QStringLiteral("cache.db")), key, QStringLiteral("WRB1-01"));
+        c.beginRound(QStringLiteral("10:20:"), 3);
+        c.applyPage({movie(1, QStringLiteral("Alpha")), member(7, card), disc(QStringLiteral("D000010000012"), 1, 5)});
+        QCOMPARE(c.cursor().roundDone, 3);
+        QCOMPARE(c.cursor().entity, QStringLiteral("dvd"));
+        c.applyPage({CacheRow{QStringLiteral("103"), QStringLiteral("member"), QStringLiteral("7"), true, {}},
+                     CacheRow{QStringLiteral("103"), QStringLiteral("dvd"), QStringLiteral("D000010000012"), true, {}}});
+        QVERIFY(!c.memberByCard(card).has_value());
+        QVERIFY(!c.disc(QStringLiteral("D000010000012")).has_value());
+        QVERIFY(!c.cursor().live);
+        c.finishRound();
+        QCOMPARE(c.cursor().fromSnapshot, QStringLiteral("10:20:"));
+        QVERIFY(c.cursor().roundTo.isEmpty());
+    }
+
+    void searchFindsWordPrefixesAndFilters()
+    {
+        QTemporaryDir dir;
+        CacheStore c(dir.filePath(QStringLiteral("cache.db")), key, QStringLiteral("WRB1-01"));
+        c.applyPage({movie(1, QStringLiteral("Academy Dinosaur"), QStringLiteral("Documentary")),
+                     movie(2, QStringLiteral("Ace Goldfinger"), QStringLiteral("Horror"), true),
+                     movie(3, QStringLiteral("Alice Fantasia"), QStringLiteral("Classics")),
+                     movie(4, QStringLiteral("Not Stocked"), QStringLiteral("Drama")),
+                     disc(QStringLiteral("D000010000012"), 1, 1), disc(QStringLiteral("D000020000010"), 2, 2),
+                     disc(QStringLiteral("D000030000018"), 3, 0, QStringLiteral("out"))});
+        auto titles = [](const QList<Title> &ts) {
+            QStringList out;
+            for (const Title &t : ts)
+                out << t.title;
+            return out;
+        };
+        QCOMPARE(titles(c.search(QStringLiteral("a"))), (QStringList{QStringLiteral("Academy Dinosaur"), QStringLiteral("Ace Goldfinger"),
+                                                                       QStringLiteral("Alice Fantasia")}));
+        QCOMPARE(titles(c.search(QStringLiteral("din"))), QStringList{QStringLiteral("Academy Dinosaur")});
+        QCOMPARE(titles(c.search(QStringLiteral("gold ace"))), QStringList{QStringLiteral("Ace Goldfinger")});
+        QCOMPARE(titles(c.search(QString(), QStringLiteral("Horror"))), QStringList{QStringLiteral("Ace Goldfinger")});
+        QCOMPARE(titles(c.search(QString(), {}, {}, true)), QStringList{QStringLiteral("Ace Goldfinger")});
+        QCOMPARE(titles(c.search(QString(), {}, {}, false, true)).size(), 2);   // "Alice" is out, "Not Stocked" absent
+        QCOMPARE(c.search(QStringLiteral("alice")).value(0).available, 0);
+        // Hostile input is just text.
+        QVERIFY(c.search(QStringLiteral("\" OR 1=1; DROP TABLE movie; --")).isEmpty());
+        QVERIFY(c.search(QString(5000, QLatin1Char('z'))).isEmpty());
+        QCOMPARE(c.counts().movies, 4);
+    }
+
+    void outboxKeepsOrderAndParksRefusals()
+    {
+        QTemporaryDir dir;
+        OfflineOutbox o(dir.filePath(QStringLiteral("outbox.db")), key);
+        const QUuid a = QUuid::createUuid(), b = QUuid::createUuid();
+        o.add(a, QStringLiteral("rent"), {}, card);
+        o.add(b, QStringLiteral("return"), {});
+        o.add(a, QStringLiteral("rent"), {}, card);   // the same id twice is kept once
+        QCOMPARE(o.depth(), 2);
+        QCOMPARE(o.queuedFor(card), 1);
+        QCOMPARE(o.next()->id, a);
+        o.park(o.next()->seq, QStringLiteral("RB004: not ours"));
+        QCOMPARE(o.next()->id, b);
+        QCOMPARE(o.parked().size(), 1);
+        QCOMPARE(o.parked().first().lastError, QStringLiteral("RB004: not ours"));
+        o.done(o.next()->seq);
+        QVERIFY(!o.next().has_value());
+        o.retryParked();
+        QCOMPARE(o.next()->id, a);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCacheStore)
+#include "tst_cachestore.moc"

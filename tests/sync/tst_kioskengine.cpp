@@ -1,0 +1,383 @@
+// The sync library against the real test network: the cache's first load,
+// incremental sync, deletes and resume after kill -9; rentals through a red
+// box failover; an in-doubt commit resolved by its UUID; TLS with a wrong CA;
+// 200 rentals while the red box is unreachable, replayed exactly once (also
+// when the kiosk process is killed mid-replay); escalation; bad input.
+#include "kioskcalls.h"
+#include "testnetwork.h"
+
+#include "core/cards.h"
+#include "kioskcore/kioskengine.h"
+#include "pg/asyncconnection.h"
+#include "sqlite/sqlite.h"
+
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace redbox;
+using namespace redbox::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+qint64 count(const QString &node, const char *sql, std::initializer_list<pg::Param> params = {})
+{
+    pg::Connection c = TestNetwork::get().connect(node);
+    return c.exec(sql, params).int64(0, 0);
+}
+
+template <typename T, typename Start>
+T await(Start start, int timeoutMs = 60000)
+{
+    std::optional<T> out;
+    start([&out](T v) { out = std::move(v); });
+    if (!QTest::qWaitFor([&] { return out.has_value(); }, timeoutMs))
+        throw std::runtime_error("no answer from the engine in time");
+    return *out;
+}
+
+MemberInfo lookup(KioskEngine &e, const QString &cardHash)
+{
+    struct R {
+        std::optional<MemberInfo> m;
+        Failure f;
+        QString msg;
+    };
+    const R r = await<R>([&](auto done) {
+        e.lookupMember(cardHash, [done](std::optional<MemberInfo> m, Failure f, QString msg) { done(R{m, f, msg}); });
+    });
+    if (!r.m)
+        throw std::runtime_error(("lookup failed: " + failureName(r.f) + " " + r.msg).toStdString());
+    return *r.m;
+}
+
+RentResult rent(KioskEngine &e, const MemberInfo &m, const QString &barcode, QUuid id = QUuid::createUuid())
+{
+    RentRequest req;
+    req.rentalId = id;
+    req.member = m;
+    req.barcode = barcode;
+    req.cardToken = QStringLiteral("tok_") + QUuid::createUuid().toString(QUuid::Id128).left(16);
+    req.cardLast4 = QStringLiteral("4242");
+    return await<RentResult>([&](auto done) { e.rent(req, done); });
+}
+
+bool waitSynced(KioskEngine &e, int timeoutMs = 60000)
+{
+    QSignalSpy spy(&e, &KioskEngine::cacheSynced);
+    return spy.wait(timeoutMs) || spy.count() > 0;
+}
+
+} // namespace
+
+class TestKioskEngine : public QObject {
+    Q_OBJECT
+    TestNetwork &net = TestNetwork::get();
+
+    QString cardOf(qint64 member) { return net.cardHash(memberCardNumber(member)); }
+
+private slots:
+    void initTestCase()
+    {
+        for (const QString &node : net.nodes())
+            QVERIFY2(net.waitHealthy(node, 120s), qPrintable(node));
+    }
+
+    void cleanup()
+    {
+        QVERIFY(net.waitForQuiet(120s));
+        const QStringList problems = net.reconcile();
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+    }
+
+    void firstLoadFillsTheCacheWithProgress()
+    {
+        QTemporaryDir dir;
+        KioskEngine e(net.kioskConfig(QStringLiteral("west-rb1"), 1, dir.path()));
+        QSignalSpy progress(&e, &KioskEngine::cacheProgress);
+        QElapsedTimer t;
+        t.start();
+        e.start();
+        QVERIFY(waitSynced(e));
+        qInfo("first load: %lld ms", static_cast<long long>(t.elapsed()));
+        const auto c = e.cache().counts();
+        QCOMPARE(c.movies, count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.movie"));
+        QCOMPARE(c.members, count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.membershipstatus"));
+        QCOMPARE(c.discs, count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.dvd WHERE kiosk_id = $1",
+                                {net.kioskId(QStringLiteral("west-rb1"), 1)}));
+        QCOMPARE(c.technicians, count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.technician"));
+        QVERIFY(progress.count() >= 2);
+        const QList<QVariant> last = progress.last();
+        QCOMPARE(last.at(0).toLongLong(), last.at(1).toLongLong());   // rows done == total
+        QVERIFY(last.at(1).toLongLong() > 1000);
+        QVERIFY(e.health().lastCacheSync.isValid());
+    }
+
+    void incrementalSyncCarriesChangesAndDeletes()
+    {
+        QTemporaryDir dir;
+        KioskEngine e(net.kioskConfig(QStringLiteral("west-rb1"), 1, dir.path()));
+        e.start();
+        QVERIFY(waitSynced(e));
+        pg::Connection admin = net.connect(QStringLiteral("west-rb1"));
+        admin.exec("INSERT INTO redbox.movie (movie_id, title, genre, rating, release_year, runtime_min, rent_from) "
+                   "VALUES (99901, 'Test Pattern', 'Drama', 'PG', 2026, 90, '2026-01-01')", {}, true);
+        QVERIFY(QTest::qWaitFor([&] { return e.cache().title(99901).has_value(); }, 30000));
+        admin.exec("UPDATE redbox.movie SET title = 'Test Pattern II' WHERE movie_id = 99901", {}, true);
+        QVERIFY(QTest::qWaitFor([&] { return e.cache().title(99901).value_or(Title{}).title == QLatin1String("Test Pattern II"); }, 30000));
+        admin.exec("DELETE FROM redbox.movie WHERE movie_id = 99901", {}, true);
+        QVERIFY(QTest::qWaitFor([&] { return !e.cache().title(99901).has_value(); }, 30000));
+        // A rental elsewhere in the node changes a member's status; the cache follows.
+        KioskCalls k(QStringLiteral("west-rb1"), 2);
+        const qint64 member = net.takeMember(QStringLiteral("west"));
+        k.rent(cardOf(member), net.takeDisc(k.node(), k.kioskId()));
+        QVERIFY(QTest::qWaitFor([&] { return e.cache().memberByCard(cardOf(member)).value_or(MemberInfo{}).discsOut == 1; }, 30000));
+    }
+
+    void syncResumesAfterTheKioskIsKilledMidRound()
+    {
+        QTemporaryDir dir;
+        QProcess helper;
+        helper.start(QCoreApplication::applicationDirPath() + QStringLiteral("/kiosk_helper"),
+                     {QStringLiteral("sync"), QStringLiteral("east-rb1"), QStringLiteral("1"), dir.path(), QStringLiteral("20")});
+        QVERIFY(helper.waitForStarted());
+        const QString cachePath = dir.filePath(QStringLiteral("cache.db"));
+        qint64 doneAtKill = 0;
+        QVERIFY(QTest::qWaitFor([&] {
+            if (!QFile::exists(cachePath))
+                return false;
+            try {
+                sqlite::Database db = sqlite::Database::open(cachePath, sqlite::Database::Mode::ReadOnly);
+                sqlite::Statement s = db.prepare(QStringLiteral("SELECT round_done FROM sync_state"));
+                s.step();
+                doneAtKill = s.int64(0);
+            } catch (const sqlite::Error &) {
+                return false;
+            }
+            return doneAtKill >= 200;
+        }, 60000));
+        helper.kill();   // SIGKILL, mid-round
+        helper.waitForFinished();
+        KioskEngine e(net.kioskConfig(QStringLiteral("east-rb1"), 1, dir.path()));
+        e.start();
+        const SyncCursor resumed = e.cache().cursor();
+        qInfo("killed with %lld of %lld rows synced", static_cast<long long>(resumed.roundDone),
+              static_cast<long long>(resumed.roundTotal));
+        QVERIFY(!resumed.roundTo.isEmpty());           // the round is picked up, not restarted
+        QVERIFY(resumed.roundDone >= doneAtKill);
+        QVERIFY(resumed.roundDone < resumed.roundTotal);
+        QVERIFY(waitSynced(e));
+        QCOMPARE(e.cache().counts().members, count(QStringLiteral("east-rb1"), "SELECT count(*) FROM redbox.membershipstatus"));
+        QCOMPARE(e.cache().counts().movies, count(QStringLiteral("east-rb1"), "SELECT count(*) FROM redbox.movie"));
+    }
+
+    void rentalsContinueThroughARedBoxFailover()
+    {
+        QTemporaryDir dir;
+        const QString node = QStringLiteral("west-rb2");
+        KioskConfig cfg = net.kioskConfig(node, 1, dir.path());
+        cfg.offlineAfterMs = 60000;   // wait out the failover rather than going offline
+        KioskEngine e(cfg);
+        e.start();
+        QVERIFY(waitSynced(e));
+        const MemberInfo m = lookup(e, cardOf(net.takeMember(QStringLiteral("west"))));
+        QCOMPARE(rent(e, m, net.takeDisc(node, cfg.kioskId)).failure, Failure::None);
+        const QString old = net.primaryOf(node);
+        net.killServer(net.memberAt(old), true);
+        QElapsedTimer t;
+        t.start();
+        const RentResult after = rent(e, m, net.takeDisc(node, cfg.kioskId));
+        qInfo("rental after the primary was killed: committed %lld ms later on %s", static_cast<long long>(t.elapsed()),
+              qPrintable(net.primaryOf(node)));
+        QCOMPARE(after.failure, Failure::None);
+        QVERIFY(!after.offline);
+        QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {after.rentalId.toString(QUuid::WithoutBraces)}), 1);
+        QCOMPARE(net.tool({QStringLiteral("rejoin"), node}), 0);
+        QVERIFY(net.waitHealthy(node, 120s));
+    }
+
+    void anInDoubtCommitIsResolvedByItsUuid()
+    {
+        QTemporaryDir dir;
+        const QString node = QStringLiteral("east-rb2");
+        KioskEngine e(net.kioskConfig(node, 1, dir.path()));
+        e.start();
+        QVERIFY(waitSynced(e));
+        const MemberInfo m = lookup(e, cardOf(net.takeMember(QStringLiteral("east"))));
+        e.loseNextAnswerForTesting();
+        const RentResult r = rent(e, m, net.takeDisc(node, e.config().kioskId));
+        QCOMPARE(r.failure, Failure::None);
+        QVERIFY(r.replayed);      // found by its id: the first call had committed
+        QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {r.rentalId.toString(QUuid::WithoutBraces)}), 1);
+        QCOMPARE(count(node, "SELECT count(*) FROM redbox.outbox WHERE event_id = $1 AND kind = 'rental'",
+                       {r.rentalId.toString(QUuid::WithoutBraces)}), 1);
+    }
+
+    void aServerCertificateFromAnotherCaIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString ca = dir.filePath(QStringLiteral("other-ca.crt"));
+        QCOMPARE(QProcess::execute(QStringLiteral("openssl"),
+                                   {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                                    QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                                    QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=Other"),
+                                    QStringLiteral("-keyout"), dir.filePath(QStringLiteral("k")), QStringLiteral("-out"), ca}), 0);
+        KioskConfig cfg = net.kioskConfig(QStringLiteral("west-rb1"), 1, dir.path());
+        cfg.caFile = ca;
+        pg::AsyncConnection conn;
+        QSignalSpy lost(&conn, &pg::AsyncConnection::connectionLost);
+        QSignalSpy up(&conn, &pg::AsyncConnection::connected);
+        conn.open(cfg.redboxConninfo());
+        QVERIFY(lost.wait(10000));
+        QCOMPARE(up.count(), 0);
+        QVERIFY2(lost.first().first().toString().contains(QLatin1String("certificate verify failed")),
+                 qPrintable(lost.first().first().toString()));
+    }
+
+    void twoHundredRentalsWhileTheRedBoxIsDownAreReplayedExactlyOnce()
+    {
+        QTemporaryDir dir;
+        const QString node = QStringLiteral("west-rb1");
+        KioskConfig cfg = net.kioskConfig(node, 1, dir.path());
+        cfg.offlineAfterMs = 1000;
+        QList<QUuid> ids;
+        {
+            KioskEngine e(cfg);
+            e.start();
+            QVERIFY(waitSynced(e));
+            QList<MemberInfo> members;
+            for (int i = 0; i < 110; ++i)
+                members << lookup(e, cardOf(net.takeMember(QStringLiteral("west"), 2)));
+            QStringList discs;
+            for (int i = 0; i < 200; ++i)
+                discs << net.takeDisc(node, cfg.kioskId);
+            QCOMPARE(net.tool({QStringLiteral("stop"), node}), 0);
+            for (int i = 0; i < 200; ++i) {
+                const RentResult r = rent(e, members[i / 2], discs[i]);
+                QVERIFY2(r.failure == Failure::None, qPrintable(r.message));
+                QVERIFY(r.offline);
+                ids << r.rentalId;
+            }
+            QCOMPARE(e.outbox().depth(), 200);
+            QCOMPARE(e.health().outboxDepth, 200);
+            // The offline allowance holds: a third disc for a Basic member is refused.
+            e.stop();
+        }
+        // The kiosk process is killed mid-replay: a separate process replays, and dies.
+        QCOMPARE(net.tool({QStringLiteral("rejoin"), node}), 0);
+        QVERIFY(net.waitHealthy(node, 120s));
+        QProcess helper;
+        helper.start(QCoreApplication::applicationDirPath() + QStringLiteral("/kiosk_helper"),
+                     {QStringLiteral("replay"), node, QStringLiteral("1"), dir.path()});
+        QVERIFY(helper.waitForStarted());
+        QVERIFY(QTest::qWaitFor([&] {
+            return count(node, "SELECT count(*) FROM redbox.rental WHERE offline AND rental_id = ANY ($1::uuid[])",
+                         {QStringLiteral("{%1}").arg([&] {
+                             QStringList s;
+                             for (const QUuid &u : ids)
+                                 s << u.toString(QUuid::WithoutBraces);
+                             return s.join(QLatin1Char(','));
+                         }())}) >= 30;
+        }, 60000));
+        helper.kill();
+        helper.waitForFinished();
+        KioskEngine e(cfg);
+        QSignalSpy replayed(&e, &KioskEngine::outboxReplayed);
+        e.start();
+        QVERIFY(QTest::qWaitFor([&] { return e.outbox().depth() == 0; }, 120000));
+        QCOMPARE(e.outbox().parked().size(), 0);
+        for (const QUuid &id : ids)
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {id.toString(QUuid::WithoutBraces)}), 1);
+        QVERIFY(net.waitForQuiet(120s));
+        for (const QUuid &id : ids)
+            QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.payment WHERE rental_id = $1",
+                           {id.toString(QUuid::WithoutBraces)}), 1);
+    }
+
+    void offlineRentalsStayWithinTheAllowance()
+    {
+        QTemporaryDir dir;
+        const QString node = QStringLiteral("east-rb1");
+        KioskConfig cfg = net.kioskConfig(node, 2, dir.path());
+        cfg.offlineAfterMs = 1000;
+        KioskEngine e(cfg);
+        e.start();
+        QVERIFY(waitSynced(e));
+        const MemberInfo m = lookup(e, cardOf(net.takeMember(QStringLiteral("east"), 4)));
+        QCOMPARE(net.tool({QStringLiteral("stop"), node}), 0);
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(rent(e, m, net.takeDisc(node, cfg.kioskId)).offline);
+        const RentResult fourth = rent(e, m, net.takeDisc(node, cfg.kioskId));
+        QCOMPARE(fourth.failure, Failure::LimitReached);
+        QVERIFY(fourth.message.contains(QLatin1String("offline limit")));
+        // A card the cache does not know cannot rent offline.
+        MemberInfo stranger = m;
+        stranger.cardHash = net.cardHash(memberCardNumber(987654));
+        QCOMPARE(rent(e, stranger, net.takeDisc(node, cfg.kioskId)).failure, Failure::Offline);
+        QCOMPARE(net.tool({QStringLiteral("rejoin"), node}), 0);
+        QVERIFY(QTest::qWaitFor([&] { return e.outbox().depth() == 0; }, 120000));
+    }
+
+    void awayMemberIsFoundAtHqAndUnknownCardsAreRefused()
+    {
+        QTemporaryDir dir;
+        KioskEngine e(net.kioskConfig(QStringLiteral("west-rb2"), 2, dir.path()));
+        e.start();
+        QVERIFY(waitSynced(e));
+        const qint64 eastMember = net.takeMember(QStringLiteral("east"));
+        const MemberInfo away = lookup(e, cardOf(eastMember));
+        QCOMPARE(away.memberId, eastMember);
+        QVERIFY(away.away);
+        QCOMPARE(away.source, QStringLiteral("hq"));
+        QVERIFY(away.ticket.has_value());
+        QCOMPARE(rent(e, away, net.takeDisc(QStringLiteral("west-rb2"), e.config().kioskId)).failure, Failure::None);
+        struct R {
+            std::optional<MemberInfo> m;
+            Failure f;
+            QString msg;
+        };
+        const R unknown = await<R>([&](auto done) {
+            e.lookupMember(net.cardHash(memberCardNumber(99999999)),
+                           [done](std::optional<MemberInfo> m, Failure f, QString msg) { done(R{m, f, msg}); });
+        });
+        QVERIFY(!unknown.m);
+        QCOMPARE(unknown.f, Failure::UnknownCard);
+        QVERIFY(unknown.msg.contains(QLatin1String("not a member anywhere")));
+    }
+
+    void badInputIsRefusedBeforeAnythingIsSent()
+    {
+        QTemporaryDir dir;
+        KioskEngine e(net.kioskConfig(QStringLiteral("west-rb2"), 1, dir.path()));
+        e.start();
+        QVERIFY(waitSynced(e));
+        struct R {
+            std::optional<MemberInfo> m;
+            Failure f;
+            QString msg;
+        };
+        for (const QString &card : {QStringLiteral("not a hash"), QStringLiteral("'; DROP TABLE rental; --"), QString(5000, QLatin1Char('a')),
+                                    QString()}) {
+            const R r = await<R>([&](auto done) {
+                e.lookupMember(card, [done](std::optional<MemberInfo> m, Failure f, QString msg) { done(R{m, f, msg}); });
+            });
+            QCOMPARE(r.f, Failure::BadInput);
+        }
+        for (const QString &pin : {QStringLiteral("123"), QStringLiteral("12345"), QStringLiteral("12a4"), QString(), QStringLiteral("1' OR '1")})
+            QVERIFY(!KioskEngine::pinWellFormed(pin));
+        const MemberInfo m = lookup(e, cardOf(net.takeMember(QStringLiteral("west"))));
+        QVERIFY(!KioskEngine::checkPin(m, QStringLiteral("12345")));
+        for (const QString &barcode : {QStringLiteral("D'; DROP--"), QString(5000, QLatin1Char('9')), QStringLiteral("D000140000018")}) {
+            QCOMPARE(rent(e, m, barcode).failure, Failure::BadInput);
+            ReturnRequest rr;
+            rr.barcode = barcode;
+            rr.slot = 1;
+            QCOMPARE(await<ReturnResult>([&](auto done) { e.returnDisc(rr, done); }).failure, Failure::BadInput);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKioskEngine)
+#include "tst_kioskengine.moc"
