@@ -352,6 +352,12 @@ def load_all(state: State, seed: int, members: int, kiosks_per_node: int, catalo
         print(f"  data      {hq:18} {members} members, {info['kiosks']} kiosks, {info['discs']} discs "
               f"({time.monotonic() - t0:.1f} s)", flush=True)
         write_secret(state.root / "try-it.txt", try_it_text(info), 0, 0)
+        import json
+        write_secret(state.root / "try-it.json", json.dumps({
+            "members": [{"member_id": m, "coast": c, "card": card, "pin": pin}
+                        for c in ("west", "east") for m, card, pin, _ in info["members"][c]],
+            "technicians": [{"technician_id": t, "card": card, "pin": pin} for t, _, card, pin in info["technicians"]],
+        }, indent=1) + "\n", 0, 0)
     coasts = [n.name for n in state.topo.coasts() if not loaded(state, n.name)]
     with ThreadPoolExecutor(max_workers=max(1, len(coasts))) as ex:
         for line in ex.map(lambda n: pull(state, n, "pull_from_hq"), coasts):

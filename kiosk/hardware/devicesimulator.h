@@ -3,6 +3,7 @@
 // the tests). Used to test the serial driver against the simulated device.
 #pragma once
 
+#include "hardware/lineprotocol.h"
 #include "hardware/simulatedhardware.h"
 
 #include <QSocketNotifier>

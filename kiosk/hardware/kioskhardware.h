@@ -21,7 +21,7 @@ public:
     virtual void store(int slot) = 0;             // the disc in the return slot into SLOT -> stored | storeFailed
     virtual void ejectReturn() = 0;               // give the disc in the return slot back -> ejected
     virtual void authorize(int amountCents) = 0;  // payment card -> authorized | declined
-    virtual void selfTest(int slots) = 0;         // visit every slot -> selfTestDone
+    virtual void selfTest(int slotCount) = 0;         // visit every slot -> selfTestDone
 
 signals:
     void dispensed(int slot);

@@ -44,7 +44,7 @@ void SerialHardware::dispense(int slot) { send(proto::request(QStringLiteral("DI
 void SerialHardware::store(int slot) { send(proto::request(QStringLiteral("STORE"), slot)); }
 void SerialHardware::ejectReturn() { send(proto::request(QStringLiteral("EJECT"))); }
 void SerialHardware::authorize(int amountCents) { send(proto::request(QStringLiteral("AUTH"), amountCents)); }
-void SerialHardware::selfTest(int slots) { send(proto::request(QStringLiteral("SELFTEST"), slots)); }
+void SerialHardware::selfTest(int slotCount) { send(proto::request(QStringLiteral("SELFTEST"), slotCount)); }
 void SerialHardware::ping() { send(proto::request(QStringLiteral("PING"))); }
 
 void SerialHardware::onReadyRead()

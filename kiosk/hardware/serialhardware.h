@@ -20,7 +20,7 @@ public:
     void store(int slot) override;
     void ejectReturn() override;
     void authorize(int amountCents) override;
-    void selfTest(int slots) override;
+    void selfTest(int slotCount) override;
     void ping();
 
 signals:

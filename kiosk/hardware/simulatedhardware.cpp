@@ -69,13 +69,13 @@ void SimulatedHardware::authorize(int amountCents)
     });
 }
 
-void SimulatedHardware::selfTest(int slots)
+void SimulatedHardware::selfTest(int slotCount)
 {
-    later([this, slots] {
+    later([this, slotCount] {
         QStringList problems;
-        if (m_stuckSlot >= 1 && m_stuckSlot <= slots)
+        if (m_stuckSlot >= 1 && m_stuckSlot <= slotCount)
             problems << QStringLiteral("slot %1 does not turn").arg(m_stuckSlot);
-        emit selfTestDone(problems.isEmpty(), problems.isEmpty() ? QStringLiteral("visited %1 slots").arg(slots)
+        emit selfTestDone(problems.isEmpty(), problems.isEmpty() ? QStringLiteral("visited %1 slots").arg(slotCount)
                                                                    : problems.join(QStringLiteral("; ")));
     });
 }

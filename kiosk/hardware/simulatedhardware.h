@@ -21,10 +21,10 @@ public:
     void store(int slot) override;
     void ejectReturn() override;
     void authorize(int amountCents) override;
-    void selfTest(int slots) override;
+    void selfTest(int slotCount) override;
 
     // The carousel's contents (slots holding a disc).
-    void setOccupied(const QSet<int> &slots) { m_occupied = slots; }
+    void setOccupied(const QSet<int> &filled) { m_occupied = filled; }
     bool occupied(int slot) const { return m_occupied.contains(slot); }
 
     // Customer actions.

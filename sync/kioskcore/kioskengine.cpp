@@ -88,6 +88,10 @@ Failure failureFor(const pg::DbError &e)
 KioskEngine::KioskEngine(KioskConfig config, QObject *parent) : QObject(parent), m_config(std::move(config))
 {
     qRegisterMetaType<redbox::KioskHealth>();
+    // Parented, so they move with the engine to its thread.
+    m_healthTimer.setParent(this);
+    m_syncTimer.setParent(this);
+    m_periodicSync.setParent(this);
     m_healthTimer.setInterval(10'000);
     connect(&m_healthTimer, &QTimer::timeout, this, &KioskEngine::pollHealth);
     m_syncTimer.setSingleShot(true);

@@ -11,6 +11,9 @@ Link::Link(QString name, ConninfoFn conninfo, QStringList listen, QObject *paren
 {
     m_clock.start();
     m_downSince.start();
+    m_conn.setParent(this);
+    m_retry.setParent(this);
+    m_expiry.setParent(this);
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &Link::connectNow);
     m_expiry.setInterval(100);

@@ -12,6 +12,7 @@ namespace redbox::pg {
 
 AsyncConnection::AsyncConnection(QObject *parent) : QObject(parent)
 {
+    m_deadline.setParent(this);
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, &AsyncConnection::onDeadline);
 }

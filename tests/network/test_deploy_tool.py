@@ -118,7 +118,7 @@ class RealHosts(unittest.TestCase):
                                      str(state / "certs" / "east.crt")], capture_output=True, text=True)
             self.assertEqual(verify.returncode, 0, verify.stdout + verify.stderr)
             args = (state / "etcd" / "etcd-west.args").read_text()
-            self.assertIn("--initial-cluster etcd-hq=https://hq-db1.redbox.example:2480,etcd-west=https://west-db1", args)
+            self.assertIn("--initial-cluster etcd-hq=https://hq-db1.redbox.example:2380,etcd-west=https://west-db1", args)
             self.assertIn("--client-cert-auth", args)
             # Secrets: 0600 files, not printed.
             for f in (state / "secrets").iterdir():

@@ -217,6 +217,14 @@ QStringList TestNetwork::reconcile() const
     return out;
 }
 
+QJsonObject TestNetwork::tryIt() const
+{
+    QFile f(m_state + QStringLiteral("/try-it.json"));
+    if (!f.open(QIODevice::ReadOnly))
+        throw std::runtime_error("no try-it.json in the test state folder");
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
 QString TestNetwork::primaryOf(const QString &node) const
 {
     for (const QString &hp : servers(node)) {

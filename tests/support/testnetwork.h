@@ -58,6 +58,9 @@ public:
     // Waits until NODE has a primary and a streaming synchronous standby.
     bool waitHealthy(const QString &node, std::chrono::milliseconds timeout) const;
 
+    // The test members and technicians `up` printed: {member_id, coast, card, pin}.
+    QJsonObject tryIt() const;
+
     // A free disc ("in", good) at a kiosk, chosen among those no test has taken yet.
     QString takeDisc(const QString &node, const QString &kioskId) const;
     // A member of COAST who has no discs out and may rent (each call returns another one).

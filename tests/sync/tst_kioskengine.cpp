@@ -184,11 +184,12 @@ private slots:
         QVERIFY(waitSynced(e));
         const MemberInfo m = lookup(e, cardOf(net.takeMember(QStringLiteral("west"))));
         QCOMPARE(rent(e, m, net.takeDisc(node, cfg.kioskId)).failure, Failure::None);
+        const QString disc = net.takeDisc(node, cfg.kioskId);   // before the failover: no admin queries during it
         const QString old = net.primaryOf(node);
         net.killServer(net.memberAt(old), true);
         QElapsedTimer t;
         t.start();
-        const RentResult after = rent(e, m, net.takeDisc(node, cfg.kioskId));
+        const RentResult after = rent(e, m, disc);
         qInfo("rental after the primary was killed: committed %lld ms later on %s", static_cast<long long>(t.elapsed()),
               qPrintable(net.primaryOf(node)));
         QCOMPARE(after.failure, Failure::None);

@@ -1,0 +1,120 @@
+// The kiosk app assembled (see kioskapp.h).
+#include "app/kioskapp.h"
+
+#include "hardware/serialhardware.h"
+#include "hardware/simulatedhardware.h"
+
+#include <QCoreApplication>
+#include <QGuiApplication>
+#include <QQuickWindow>
+#include <QSemaphore>
+
+#include <stdexcept>
+
+namespace redbox {
+
+KioskApp::KioskApp(KioskAppOptions options, QObject *parent) : QObject(parent), m_options(std::move(options)) {}
+
+KioskApp::~KioskApp()
+{
+    m_qml.reset();
+    m_controller.reset();
+    if (m_engine) {
+        // The engine lives on its thread: stop and delete it there.
+        QMetaObject::invokeMethod(m_engine, [e = m_engine] { e->stop(); delete e; }, Qt::BlockingQueuedConnection);
+        m_engine = nullptr;
+    }
+    m_engineThread.quit();
+    m_engineThread.wait();
+}
+
+void KioskApp::start(const KioskConfig *configOverride)
+{
+    KioskConfig config = configOverride ? *configOverride : KioskConfig::load(m_options.configPath);
+    if (!m_options.orientation.isEmpty())
+        config.orientation = m_options.orientation;
+
+    // The engine (network, SQLite) runs on its own thread; the GUI thread only posts to it.
+    m_engineThread.setObjectName(QStringLiteral("kiosk-engine"));
+    m_engineThread.start();
+    m_engine = new KioskEngine(config);
+    m_engine->moveToThread(&m_engineThread);
+    std::exception_ptr failure;
+    QMetaObject::invokeMethod(m_engine, [this, &failure] {
+        try {
+            m_engine->start();
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    }, Qt::BlockingQueuedConnection);
+    if (failure)
+        std::rethrow_exception(failure);
+    m_bridge = std::make_unique<EngineBridge>(m_engine);
+
+    if (m_options.hardware == QLatin1String("simulated")) {
+        m_hardware = std::make_unique<SimulatedHardware>();
+    } else if (m_options.hardware.startsWith(QLatin1String("serial:"))) {
+        auto serial = std::make_unique<SerialHardware>(m_options.hardware.mid(7));
+        QString error;
+        if (!serial->open(&error))
+            throw std::runtime_error(error.toStdString());
+        m_hardware = std::move(serial);
+    } else {
+        throw ConfigError(QStringLiteral("--hardware must be \"simulated\" or \"serial:/dev/PORT\", not %1").arg(m_options.hardware));
+    }
+
+    m_controller = std::make_unique<KioskController>(m_bridge.get(), m_hardware.get());
+    m_controller->setIdleTimeoutMs(m_options.idleTimeoutMs);
+    m_controller->setLanguageHandler([this](const QString &l) { setLanguage(l); });
+    KioskController::setInstance(m_controller.get());
+    if (auto *sim = qobject_cast<SimulatedHardware *>(m_hardware.get())) {
+        // The simulated carousel starts with the discs the cache says are in their slots.
+        m_bridge->run<QSet<int>>([](KioskEngine &e) {
+            QSet<int> filled;
+            for (const CachedDisc &d : e.cache().discs())
+                if (d.status == QLatin1String("in") && d.slot > 0)
+                    filled.insert(d.slot);
+            return filled;
+        }, [sim](QSet<int> filled) { sim->setOccupied(filled); });
+        connect(m_bridge.get(), &EngineBridge::cacheSynced, sim, [this, sim] {
+            m_bridge->run<QSet<int>>([](KioskEngine &e) {
+                QSet<int> filled;
+                for (const CachedDisc &d : e.cache().discs())
+                    if (d.status == QLatin1String("in") && d.slot > 0)
+                        filled.insert(d.slot);
+                return filled;
+            }, [sim](QSet<int> filled) { sim->setOccupied(filled); });
+        });
+    }
+    setLanguage(config.language);
+
+    m_qml = std::make_unique<QQmlApplicationEngine>();
+    m_qml->addImportPath(QStringLiteral("qrc:/qt/qml"));
+    bool failed = false;
+    connect(m_qml.get(), &QQmlApplicationEngine::objectCreationFailed, this, [&failed] { failed = true; }, Qt::DirectConnection);
+    m_qml->load(QUrl(QStringLiteral("qrc:/qt/qml/Redbox/Screens/Main.qml")));
+    if (failed || m_qml->rootObjects().isEmpty())
+        throw std::runtime_error("the kiosk's screens could not be loaded (see the QML errors above)");
+    if (QQuickWindow *w = window()) {
+        const bool landscape = config.orientation == QLatin1String("landscape");
+        w->resize(landscape ? QSize(1920, 1080) : QSize(1080, 1920));
+        if (m_options.fullscreen)
+            w->showFullScreen();
+    }
+}
+
+QQuickWindow *KioskApp::window() const
+{
+    return m_qml && !m_qml->rootObjects().isEmpty() ? qobject_cast<QQuickWindow *>(m_qml->rootObjects().first()) : nullptr;
+}
+
+void KioskApp::setLanguage(const QString &language)
+{
+    QCoreApplication::removeTranslator(&m_translator);
+    if (language != QLatin1String("en") && m_translator.load(QStringLiteral(":/i18n/redbox_%1.qm").arg(language)))
+        QCoreApplication::installTranslator(&m_translator);
+    if (m_qml)
+        m_qml->retranslate();
+}
+
+} // namespace redbox

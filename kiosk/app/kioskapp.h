@@ -1,0 +1,57 @@
+// The kiosk app assembled: configuration, the engine on its own thread, the
+// hardware, the controller, the QML engine with the screens, translations.
+// main() is a thin wrapper around this; the end-to-end tests build the same.
+#pragma once
+
+#include "controllers/enginebridge.h"
+#include "controllers/kioskcontroller.h"
+#include "hardware/kioskhardware.h"
+
+#include <QObject>
+#include <QQmlApplicationEngine>
+#include <QQuickWindow>
+#include <QThread>
+#include <QTranslator>
+
+#include <memory>
+
+namespace redbox {
+
+struct KioskAppOptions {
+    QString configPath;
+    QString hardware = QStringLiteral("simulated");   // "simulated" or "serial:/dev/ttyXXX"
+    bool fullscreen = false;
+    QString orientation;                               // override the configuration's
+    int idleTimeoutMs = 60'000;
+};
+
+class KioskApp : public QObject {
+    Q_OBJECT
+public:
+    explicit KioskApp(KioskAppOptions options, QObject *parent = nullptr);
+    ~KioskApp() override;
+
+    // Loads and validates everything; throws ConfigError / CacheError / std::runtime_error.
+    void start(const KioskConfig *configOverride = nullptr);
+
+    KioskEngine *engine() const { return m_engine; }
+    EngineBridge *bridge() const { return m_bridge.get(); }
+    KioskController *controller() const { return m_controller.get(); }
+    KioskHardware *hardware() const { return m_hardware.get(); }
+    QQmlApplicationEngine *qml() const { return m_qml.get(); }
+    QQuickWindow *window() const;
+
+private:
+    void setLanguage(const QString &language);
+
+    KioskAppOptions m_options;
+    QThread m_engineThread;
+    KioskEngine *m_engine = nullptr;
+    std::unique_ptr<EngineBridge> m_bridge;
+    std::unique_ptr<KioskHardware> m_hardware;
+    std::unique_ptr<KioskController> m_controller;
+    std::unique_ptr<QQmlApplicationEngine> m_qml;
+    QTranslator m_translator;
+};
+
+} // namespace redbox

@@ -1,0 +1,192 @@
+// The customer's kiosk: which screen shows, and everything that happens
+// between the screens and the network and the hardware. Screens (QML) only
+// show this object's state and forward taps; the simulator drives the same
+// object without any screen.
+//
+// Flow: Attract -> Browse <-> Title -> Cart -> SignIn (swipe) -> Pin ->
+// Summary -> Paying (authorize one night) -> Dispensing (rent, then dispense,
+// each disc) -> Receipt -> Attract. Returns: ReturnInsert -> ReturnResult.
+// Any screen left untouched for the idle timeout goes back to Attract; a
+// half-finished rental is cancelled (nothing charged, discs stay).
+#pragma once
+
+#include "controllers/cartmodel.h"
+#include "controllers/catalogmodel.h"
+#include "controllers/enginebridge.h"
+#include "hardware/kioskhardware.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+#include <QVariantMap>
+#include <QtQml/qqmlregistration.h>
+
+class QQmlEngine;
+class QJSEngine;
+
+#include <functional>
+#include <optional>
+
+namespace redbox {
+
+class KioskController : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+    Q_PROPERTY(Screen screen READ screen NOTIFY screenChanged)
+    Q_PROPERTY(QString message READ message NOTIFY messageChanged)
+    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    Q_PROPERTY(QString busyText READ busyText NOTIFY busyChanged)
+    Q_PROPERTY(redbox::CatalogModel *catalog READ catalog CONSTANT)
+    Q_PROPERTY(redbox::CartModel *cart READ cart CONSTANT)
+    Q_PROPERTY(QVariantMap title READ title NOTIFY titleChanged)
+    Q_PROPERTY(bool signedIn READ signedIn NOTIFY memberChanged)
+    Q_PROPERTY(QString memberCard READ memberCard NOTIFY memberChanged)
+    Q_PROPERTY(int allowance READ allowance NOTIFY memberChanged)
+    Q_PROPERTY(int pinLength READ pinLength NOTIFY pinChanged)
+    Q_PROPERTY(QVariantMap summary READ summary NOTIFY summaryChanged)
+    Q_PROPERTY(int dispensed READ dispensedCount NOTIFY progressChanged)
+    Q_PROPERTY(QVariantMap returned READ returned NOTIFY returnedChanged)
+    Q_PROPERTY(QString link READ link NOTIFY healthChanged)
+    Q_PROPERTY(int outboxDepth READ outboxDepth NOTIFY healthChanged)
+    Q_PROPERTY(QString language READ language NOTIFY languageChanged)
+    Q_PROPERTY(QString theme READ theme NOTIFY themeChanged)
+    Q_PROPERTY(int idleTimeoutS READ idleTimeoutS CONSTANT)
+    Q_PROPERTY(QString kioskId READ kioskId CONSTANT)
+    Q_PROPERTY(int pricePerNight READ pricePerNight NOTIFY memberChanged)
+    Q_PROPERTY(QString receiptState READ receiptState NOTIFY receiptStateChanged)
+
+public:
+    enum class Screen { Attract, Browse, Title, Cart, SignIn, Pin, Summary, Paying, Dispensing, Receipt,
+                        ReturnInsert, ReturnResult, Help };
+    Q_ENUM(Screen)
+
+    static constexpr int MaxPinTries = 5;
+    static constexpr int LockMinutes = 15;
+    static constexpr int MaxCartTitles = 6;
+
+    KioskController(EngineBridge *bridge, KioskHardware *hardware, QObject *parent = nullptr);
+
+    // The QML singleton is the instance main() (or a test) made.
+    static void setInstance(KioskController *c) { s_instance = c; }
+    static KioskController *create(QQmlEngine *, QJSEngine *);
+
+    Screen screen() const { return m_screen; }
+    QString message() const { return m_message; }
+    bool busy() const { return !m_busyText.isEmpty(); }
+    QString busyText() const { return m_busyText; }
+    CatalogModel *catalog() { return &m_catalog; }
+    CartModel *cart() { return &m_cart; }
+    QVariantMap title() const { return m_title; }
+    bool signedIn() const { return m_member.has_value() && m_pinOk; }
+    QString memberCard() const;
+    int allowance() const;
+    int pinLength() const { return static_cast<int>(m_pin.size()); }
+    QVariantMap summary() const;
+    int dispensedCount() const;
+    QVariantMap returned() const { return m_returned; }
+    QString link() const;
+    int outboxDepth() const { return m_bridge->health().outboxDepth; }
+    QString language() const { return m_language; }
+    QString theme() const { return m_theme; }
+    int idleTimeoutS() const { return m_idleTimeoutMs / 1000; }
+    QString kioskId() const { return m_bridge->config().kioskId; }
+    int pricePerNight() const;
+    QString receiptState() const { return m_receiptState; }
+
+    void setIdleTimeoutMs(int ms);
+    void setLanguageHandler(std::function<void(const QString &)> handler) { m_languageHandler = std::move(handler); }
+
+    // Taps and keys from the screens.
+    Q_INVOKABLE void touch();
+    Q_INVOKABLE void start();
+    Q_INVOKABLE void browse();
+    Q_INVOKABLE void openTitle(int movieId);
+    Q_INVOKABLE void addToCart(int movieId);
+    Q_INVOKABLE void removeFromCart(int row);
+    Q_INVOKABLE void openCart();
+    Q_INVOKABLE void checkout();
+    Q_INVOKABLE void pinDigit(int digit);
+    Q_INVOKABLE void pinBackspace();
+    Q_INVOKABLE void pinEnter();
+    Q_INVOKABLE void pay();
+    Q_INVOKABLE void startReturn();
+    Q_INVOKABLE void openHelp();
+    Q_INVOKABLE void back();
+    Q_INVOKABLE void cancel();
+    Q_INVOKABLE void finish();
+    Q_INVOKABLE void emailReceipt();
+    Q_INVOKABLE void setLanguage(const QString &language);
+    Q_INVOKABLE void setTheme(const QString &theme);
+    Q_INVOKABLE QString money(int cents) const;
+
+    // How many wrong PINs a card has left before it is locked (tests, screens).
+    int triesLeft(const QString &cardHash) const;
+
+signals:
+    void screenChanged();
+    void messageChanged();
+    void busyChanged();
+    void titleChanged();
+    void memberChanged();
+    void pinChanged();
+    void summaryChanged();
+    void progressChanged();
+    void returnedChanged();
+    void healthChanged();
+    void languageChanged();
+    void themeChanged();
+    void receiptStateChanged();
+    void rentalFinished(int rented, int failed);      // for the simulator and tests
+    void returnFinished(bool accepted);
+
+private:
+    void setScreen(Screen s);
+    void setMessage(const QString &m);
+    void setBusy(const QString &text);
+    void resetSession();
+    void onIdle();
+    void onCardSwiped(const QByteArray &track);
+    void onDiscInserted(const QString &barcode);
+    void onDiscUnreadable();
+    void refreshKioskFacts();
+    void rentNext();
+    void finishDispensing();
+    QString failureText(Failure f, const QString &detail) const;
+
+    EngineBridge *m_bridge;
+    KioskHardware *m_hw;
+    CatalogModel m_catalog;
+    CartModel m_cart;
+    Screen m_screen = Screen::Attract;
+    QString m_message;
+    QString m_busyText;
+    QVariantMap m_title;
+    std::optional<MemberInfo> m_member;
+    bool m_pinOk = false;
+    QString m_pin;
+    struct Lock {
+        int wrong = 0;
+        QDateTime until;
+    };
+    QHash<QString, Lock> m_locks;       // by card hash
+    QString m_cardToken, m_cardLast4;
+    int m_current = -1;                 // the cart item being rented or dispensed
+    QVariantMap m_returned;
+    QString m_returnBarcode;
+    int m_returnSlot = 0;
+    QTimer m_idle;
+    int m_idleTimeoutMs = 60'000;
+    QString m_language = QStringLiteral("en");
+    QString m_theme = QStringLiteral("day");
+    QString m_receiptState;
+    std::function<void(const QString &)> m_languageHandler;
+    bool m_paying = false;
+    int m_taxBp = 0;              // this kiosk's sales tax, from the cache
+
+    static inline KioskController *s_instance = nullptr;
+};
+
+} // namespace redbox

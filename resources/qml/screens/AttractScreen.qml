@@ -1,0 +1,89 @@
+// The attract loop: featured and new titles drift by; a touch starts a visit.
+import QtQuick
+import QtQuick.Layouts
+import Redbox.Kiosk
+import Redbox.Screens
+
+Rectangle {
+    id: attract
+    color: Theme.brand
+    ColumnLayout {
+        anchors { fill: parent; margins: Theme.gap * 2 }
+        spacing: Theme.gap * 2
+        Text {
+            text: "REDBOX"
+            color: Theme.brandText
+            font.pixelSize: Theme.fontHuge * 1.6
+            font.bold: true
+            font.letterSpacing: 8
+            Layout.alignment: Qt.AlignHCenter
+        }
+        Text {
+            text: qsTr("New releases tonight, from %1 a night").arg(KioskController.money(149))
+            color: Theme.brandText
+            font.pixelSize: Theme.fontLarge
+            Layout.alignment: Qt.AlignHCenter
+        }
+        ListView {
+            id: reel
+            objectName: "attractReel"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            orientation: ListView.Horizontal
+            spacing: Theme.gap
+            interactive: false
+            model: KioskController.catalog
+            delegate: Item {
+                id: reelItem
+                required property string title
+                required property string genre
+                required property string rating
+                required property bool newRelease
+                required property int available
+                height: reel.height
+                width: cover.width
+                CoverArt {
+                    id: cover
+                    anchors.verticalCenter: parent.verticalCenter
+                    height: Math.min(reel.height, Theme.touch * 6)
+                    width: height * 0.68
+                    title: reelItem.title
+                    genre: reelItem.genre
+                    rating: reelItem.rating
+                    newRelease: reelItem.newRelease
+                    available: reelItem.available
+                }
+            }
+            NumberAnimation on contentX {
+                from: 0
+                to: Math.max(0, reel.contentWidth - reel.width)
+                duration: Math.max(1, reel.count) * 2500
+                loops: Animation.Infinite
+                running: attract.visible && reel.count > 0
+            }
+        }
+        Text {
+            text: qsTr("Touch the screen to start")
+            color: Theme.brandText
+            font.pixelSize: Theme.fontTitle
+            font.bold: true
+            Layout.alignment: Qt.AlignHCenter
+            SequentialAnimation on opacity {
+                loops: Animation.Infinite
+                NumberAnimation { to: 0.35; duration: 900 }
+                NumberAnimation { to: 1.0; duration: 900 }
+            }
+        }
+        Text {
+            text: qsTr("Returning a disc? Touch anywhere, then \"Return a DVD\".")
+            color: "#e6ffffff"
+            font.pixelSize: Theme.fontBody
+            Layout.alignment: Qt.AlignHCenter
+        }
+    }
+    MouseArea {
+        objectName: "attractTouch"
+        anchors.fill: parent
+        onClicked: KioskController.start()
+    }
+}

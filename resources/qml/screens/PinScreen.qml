@@ -1,0 +1,59 @@
+// The PIN keypad. Five wrong PINs lock the card for 15 minutes.
+import QtQuick
+import QtQuick.Layouts
+import Redbox.Kiosk
+import Redbox.Screens
+
+Rectangle {
+    color: Theme.background
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+        Header { Layout.fillWidth: true; showCart: false }
+        ColumnLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            Layout.margins: Theme.gap * 2
+            spacing: Theme.gap * 1.5
+            Text {
+                text: qsTr("Enter your PIN")
+                color: Theme.text
+                font.pixelSize: Theme.fontHuge
+                font.bold: true
+                Layout.alignment: Qt.AlignHCenter
+            }
+            Text {
+                text: qsTr("Card %1").arg(KioskController.memberCard)
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontBody
+                Layout.alignment: Qt.AlignHCenter
+            }
+            Row {
+                objectName: "pinDots"
+                Layout.alignment: Qt.AlignHCenter
+                spacing: Theme.gap
+                Repeater {
+                    model: 4
+                    Rectangle {
+                        required property int index
+                        width: Theme.touch * 0.45
+                        height: width
+                        radius: width / 2
+                        color: index < KioskController.pinLength ? Theme.brand : "transparent"
+                        border.color: Theme.brand
+                        border.width: 4
+                    }
+                }
+            }
+            MessageBar { Layout.fillWidth: true }
+            Keypad {
+                Layout.alignment: Qt.AlignHCenter
+                onDigit: (d) => KioskController.pinDigit(d)
+                onBackspace: KioskController.pinBackspace()
+                onEnter: KioskController.pinEnter()
+            }
+            Item { Layout.fillHeight: true }
+            KButton { text: qsTr("Cancel"); onClicked: KioskController.cancel(); Layout.alignment: Qt.AlignHCenter }
+        }
+    }
+}

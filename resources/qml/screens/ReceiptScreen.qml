@@ -1,0 +1,74 @@
+// The receipt: what was rented, when it is due, what it cost; on screen.
+import QtQuick
+import QtQuick.Layouts
+import Redbox.Kiosk
+import Redbox.Screens
+
+Rectangle {
+    color: Theme.background
+    ColumnLayout {
+        anchors { fill: parent; margins: Theme.gap * 2 }
+        spacing: Theme.gap
+        Text {
+            objectName: "receiptTitle"
+            text: KioskController.dispensed > 0 ? qsTr("Enjoy your movie!") : qsTr("Nothing was rented")
+            color: Theme.text
+            font.pixelSize: Theme.fontHuge
+            font.bold: true
+        }
+        Text {
+            text: qsTr("Receipt · kiosk %1 · %2").arg(KioskController.kioskId).arg(new Date().toLocaleString(Qt.locale(), Locale.ShortFormat))
+            color: Theme.textMuted
+            font.pixelSize: Theme.fontSmall
+        }
+        ListView {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: Theme.gap * 0.5
+            model: KioskController.cart
+            delegate: Rectangle {
+                required property string title
+                required property int itemState
+                required property string message
+                required property var due
+                required property int price
+                width: ListView.view.width
+                height: Theme.touch * 1.5
+                radius: Theme.radius
+                color: Theme.surface
+                RowLayout {
+                    anchors { fill: parent; margins: Theme.gap * 0.5 }
+                    ColumnLayout {
+                        Layout.fillWidth: true
+                        Text { text: title; color: Theme.text; font.pixelSize: Theme.fontLarge; elide: Text.ElideRight; Layout.fillWidth: true }
+                        Text {
+                            text: itemState === CartModel.Done
+                                  ? qsTr("Due %1").arg(due ? due.toLocaleString(Qt.locale(), "ddd d MMM, h:mm ap") : "")
+                                  : message
+                            color: itemState === CartModel.Done ? Theme.textMuted : Theme.bad
+                            font.pixelSize: Theme.fontSmall
+                            wrapMode: Text.WordWrap
+                            Layout.fillWidth: true
+                        }
+                    }
+                    Text {
+                        text: itemState === CartModel.Done ? KioskController.money(price) : KioskController.money(0)
+                        color: Theme.text
+                        font.pixelSize: Theme.fontLarge
+                    }
+                }
+            }
+        }
+        MessageBar { Layout.fillWidth: true }
+        RowLayout {
+            spacing: Theme.gap
+            KButton {
+                objectName: "doneButton"
+                text: qsTr("Done")
+                primary: true
+                Layout.fillWidth: true
+                onClicked: KioskController.finish()
+            }
+        }
+    }
+}

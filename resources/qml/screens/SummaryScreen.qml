@@ -1,0 +1,70 @@
+// Before paying: the discs, nights, price, tax and total; one night is
+// authorized now, later days are charged when the disc comes back.
+import QtQuick
+import QtQuick.Layouts
+import Redbox.Kiosk
+import Redbox.Screens
+
+Rectangle {
+    color: Theme.background
+    readonly property var s: KioskController.summary
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+        Header { Layout.fillWidth: true; showCart: false }
+        ColumnLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            Layout.margins: Theme.gap * 2
+            spacing: Theme.gap
+            Text { text: qsTr("Your rental"); color: Theme.text; font.pixelSize: Theme.fontHuge; font.bold: true }
+            Repeater {
+                model: KioskController.cart
+                Text {
+                    required property string title
+                    text: "• " + title
+                    color: Theme.text
+                    font.pixelSize: Theme.fontLarge
+                    elide: Text.ElideRight
+                    Layout.fillWidth: true
+                }
+            }
+            Rectangle { Layout.fillWidth: true; height: 2; color: Theme.surfaceAlt }
+            GridLayout {
+                columns: 2
+                columnSpacing: Theme.gap * 2
+                rowSpacing: Theme.gap * 0.5
+                Text { text: qsTr("Discs"); color: Theme.textMuted; font.pixelSize: Theme.fontBody }
+                Text { text: s.discs; color: Theme.text; font.pixelSize: Theme.fontBody }
+                Text { text: qsTr("Price per night"); color: Theme.textMuted; font.pixelSize: Theme.fontBody }
+                Text { text: KioskController.money(s.pricePerNight); color: Theme.text; font.pixelSize: Theme.fontBody }
+                Text { text: qsTr("Tonight (1 night each)"); color: Theme.textMuted; font.pixelSize: Theme.fontBody }
+                Text { text: KioskController.money(s.subtotal); color: Theme.text; font.pixelSize: Theme.fontBody }
+                Text { text: qsTr("Tax"); color: Theme.textMuted; font.pixelSize: Theme.fontBody }
+                Text { text: KioskController.money(s.tax); color: Theme.text; font.pixelSize: Theme.fontBody }
+                Text { text: qsTr("Total now"); color: Theme.text; font.pixelSize: Theme.fontLarge; font.bold: true }
+                Text { objectName: "totalText"; text: KioskController.money(s.total); color: Theme.brand; font.pixelSize: Theme.fontLarge; font.bold: true }
+            }
+            Text {
+                text: qsTr("Return by 9 pm tomorrow. Each extra day costs one more night, up to your plan's maximum; past it the disc is yours.")
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontSmall
+                wrapMode: Text.WordWrap
+                Layout.fillWidth: true
+            }
+            MessageBar { Layout.fillWidth: true }
+            Item { Layout.fillHeight: true }
+            RowLayout {
+                spacing: Theme.gap
+                KButton { text: qsTr("Cancel"); Layout.fillWidth: true; onClicked: KioskController.cancel() }
+                KButton {
+                    objectName: "payButton"
+                    text: qsTr("Pay %1").arg(KioskController.money(s.total))
+                    primary: true
+                    Layout.fillWidth: true
+                    onClicked: KioskController.pay()
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+// End to end: the real kiosk app (KioskApp, as main() builds it, with its QML
+// screens) offscreen against the test network. A customer rents a disc and
+// returns it by taps, the simulated hardware plays card reader, dispenser and
+// return slot. Every screen is saved to build/screenshots/ to be looked at.
+#include "testnetwork.h"
+
+#include "app/kioskapp.h"
+#include "core/cards.h"
+#include "hardware/simulatedhardware.h"
+
+#include <QDir>
+#include <QGuiApplication>
+#include <QJsonArray>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace redbox;
+using namespace redbox::test;
+using namespace std::chrono_literals;
+
+class TestKioskEndToEnd : public QObject {
+    Q_OBJECT
+    TestNetwork &net = TestNetwork::get();
+    QTemporaryDir storage;
+    std::unique_ptr<KioskApp> app;
+    QString shots;
+    int shotNo = 0;
+
+    QQuickWindow *window() { return app->window(); }
+    KioskController *kiosk() { return app->controller(); }
+    SimulatedHardware *hw() { return qobject_cast<SimulatedHardware *>(app->hardware()); }
+
+    // Searches the visual tree (items a Loader made are not QObject children of the window).
+    static QQuickItem *find(QQuickItem *root, const QString &name)
+    {
+        if (root->objectName() == name && root->isVisible())
+            return root;
+        for (QQuickItem *child : root->childItems())
+            if (QQuickItem *hit = find(child, name))
+                return hit;
+        return nullptr;
+    }
+
+    QQuickItem *item(const QString &name, int timeoutMs = 10000)
+    {
+        QQuickItem *found = nullptr;
+        const bool visible = QTest::qWaitFor([&] {
+            found = find(window()->contentItem(), name);
+            return found && found->isVisible() && found->width() > 0;
+        }, timeoutMs);
+        return visible ? found : nullptr;
+    }
+
+    void tap(const QString &name)
+    {
+        QQuickItem *i = item(name);
+        QVERIFY2(i, qPrintable(QStringLiteral("no visible item %1 on screen %2").arg(name).arg(static_cast<int>(kiosk()->screen()))));
+        QTest::qWait(50);
+        const QPoint p = i->mapToScene(QPointF(i->width() / 2, i->height() / 2)).toPoint();
+        QTest::mouseClick(window(), Qt::LeftButton, {}, p);
+    }
+
+    void shot(const QString &name)
+    {
+        QTest::qWait(400);   // let animations and the loader settle
+        const QImage img = window()->grabWindow();
+        QVERIFY(!img.isNull());
+        const QString path = QStringLiteral("%1/%2_%3.png").arg(shots).arg(++shotNo, 2, 10, QLatin1Char('0')).arg(name);
+        QVERIFY(img.save(path));
+        qInfo("screenshot %s", qPrintable(path));
+    }
+
+    bool waitScreen(KioskController::Screen s, int timeoutMs = 30000)
+    {
+        return QTest::qWaitFor([&] { return kiosk()->screen() == s; }, timeoutMs);
+    }
+
+    QByteArray track(const QString &card) { return ";" + card.toLatin1() + "=3012?"; }
+
+public:
+    static void initMain() { qputenv("QT_IM_MODULE", QByteArrayLiteral("qtvirtualkeyboard")); }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(net.waitHealthy(QStringLiteral("west-rb2"), 120s));
+        shots = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("screenshots"));
+        QDir().mkpath(shots);
+        KioskAppOptions options;
+        options.idleTimeoutMs = 60'000;
+        app = std::make_unique<KioskApp>(options);
+        const KioskConfig cfg = net.kioskConfig(QStringLiteral("west-rb2"), 1, storage.path());
+        app->start(&cfg);
+        QVERIFY(window());
+        QVERIFY(QTest::qWaitForWindowExposed(window()));
+        QVERIFY(QTest::qWaitFor([&] { return kiosk()->catalog()->rowCount() > 0; }, 60000));
+    }
+
+    void rentADiscByTaps()
+    {
+        QCOMPARE(kiosk()->screen(), KioskController::Screen::Attract);
+        shot(QStringLiteral("attract"));
+        tap(QStringLiteral("attractTouch"));
+        QVERIFY(waitScreen(KioskController::Screen::Browse));
+        shot(QStringLiteral("browse"));
+        // The first cover with a disc available.
+        tap(QStringLiteral("cover_0"));
+        QVERIFY(waitScreen(KioskController::Screen::Title));
+        shot(QStringLiteral("title"));
+        tap(QStringLiteral("addToCartButton"));
+        QTRY_COMPARE(kiosk()->cart()->rowCount(), 1);
+        tap(QStringLiteral("checkoutButton"));
+        QVERIFY(waitScreen(KioskController::Screen::SignIn));
+        shot(QStringLiteral("sign_in"));
+
+        // An unreadable swipe first: a clear message, still on the sign-in screen.
+        hw()->swipeCard(";1234=99?");
+        QTRY_VERIFY(!kiosk()->message().isEmpty());
+        shot(QStringLiteral("sign_in_bad_swipe"));
+
+        const QJsonObject member = net.tryIt().value(QStringLiteral("members")).toArray().at(0).toObject();
+        hw()->swipeCard(track(member.value(QStringLiteral("card")).toString()));
+        QVERIFY(waitScreen(KioskController::Screen::Pin));
+        const QString pin = member.value(QStringLiteral("pin")).toString();
+        for (const QChar c : pin)
+            tap(QStringLiteral("key") + c);
+        QTRY_COMPARE(kiosk()->pinLength(), 4);
+        shot(QStringLiteral("pin"));
+        tap(QStringLiteral("keyEnter"));
+        QVERIFY(waitScreen(KioskController::Screen::Summary));
+        shot(QStringLiteral("summary"));
+        tap(QStringLiteral("payButton"));
+        QVERIFY(waitScreen(KioskController::Screen::Receipt, 60000));
+        shot(QStringLiteral("receipt"));
+        QCOMPARE(kiosk()->dispensedCount(), 1);
+        QCOMPARE(hw()->dispensedCount(), 1);
+        tap(QStringLiteral("doneButton"));
+        QVERIFY(waitScreen(KioskController::Screen::Attract));
+    }
+
+    void returnTheDiscByTaps()
+    {
+        pg::Connection c = net.connect(QStringLiteral("west-rb2"));
+        const pg::Result r = c.exec("SELECT barcode FROM redbox.rental WHERE kiosk_id = $1 AND status = 'open' "
+                                    "ORDER BY committed_at DESC LIMIT 1", {kiosk()->kioskId()});
+        QCOMPARE(r.rows(), 1);
+        const QString barcode = r.text(0, 0);
+        tap(QStringLiteral("attractTouch"));
+        QVERIFY(waitScreen(KioskController::Screen::Browse));
+        tap(QStringLiteral("returnButton"));
+        QVERIFY(waitScreen(KioskController::Screen::ReturnInsert));
+        shot(QStringLiteral("return_insert"));
+        hw()->insertDisc(barcode);
+        QVERIFY(waitScreen(KioskController::Screen::ReturnResult));
+        shot(QStringLiteral("return_result"));
+        QCOMPARE(kiosk()->returned().value(QStringLiteral("charge")).toInt() > 0, true);
+        tap(QStringLiteral("doneButton"));
+        QVERIFY(waitScreen(KioskController::Screen::Attract));
+    }
+
+    void spanishNightAndLandscape()
+    {
+        tap(QStringLiteral("attractTouch"));
+        QVERIFY(waitScreen(KioskController::Screen::Browse));
+        tap(QStringLiteral("languageButton"));
+        QTRY_COMPARE(kiosk()->language(), QStringLiteral("es"));
+        tap(QStringLiteral("themeButton"));
+        QTRY_COMPARE(kiosk()->theme(), QStringLiteral("night"));
+        shot(QStringLiteral("browse_es_night"));
+        window()->resize(1920, 1080);
+        shot(QStringLiteral("browse_es_night_landscape"));
+        tap(QStringLiteral("cover_1"));
+        QVERIFY(waitScreen(KioskController::Screen::Title));
+        shot(QStringLiteral("title_es_night_landscape"));
+        tap(QStringLiteral("languageButton"));
+        tap(QStringLiteral("themeButton"));
+        QTRY_COMPARE(kiosk()->language(), QStringLiteral("en"));
+        tap(QStringLiteral("helpButton"));
+        QVERIFY(waitScreen(KioskController::Screen::Help));
+        shot(QStringLiteral("help_landscape"));
+        window()->resize(1080, 1920);
+        kiosk()->cancel();
+        QVERIFY(waitScreen(KioskController::Screen::Attract));
+    }
+
+    void cleanupTestCase()
+    {
+        app.reset();
+        QVERIFY(net.waitForQuiet(60s));
+        const QStringList problems = net.reconcile();
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+    }
+};
+
+QTEST_MAIN(TestKioskEndToEnd)
+#include "tst_kiosk_e2e.moc"
