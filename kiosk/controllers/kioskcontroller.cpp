@@ -4,6 +4,7 @@
 #include "core/cards.h"
 
 #include <QLocale>
+#include <QTimeZone>
 #include <QLoggingCategory>
 #include <QQmlEngine>
 
@@ -73,18 +74,54 @@ KioskController::KioskController(EngineBridge *bridge, KioskHardware *hardware, 
                              });
     });
     connect(bridge, &EngineBridge::cacheSynced, this, &KioskController::refreshKioskFacts);
+    m_receiptPoll.setInterval(1000);
+    connect(&m_receiptPoll, &QTimer::timeout, this, [this] {
+        if (m_receiptId.isNull() || ++m_receiptPolls > 60) {
+            m_receiptPoll.stop();
+            return;
+        }
+        const QUuid id = m_receiptId;
+        m_bridge->async<QString>([id](KioskEngine &e, std::function<void(QString)> cb) { e.receiptStatus(id, cb); },
+                                 [this, id](QString state) {
+                                     if (id != m_receiptId)
+                                         return;
+                                     if (state == QLatin1String("sent") || state == QLatin1String("failed")) {
+                                         m_receiptPoll.stop();
+                                         setReceiptState(state);
+                                     }
+                                 });
+    });
     m_catalog.reload();
     refreshKioskFacts();
 }
 
 void KioskController::refreshKioskFacts()
 {
-    m_bridge->run<int>([](KioskEngine &e) { return e.cache().taxRateBp(); }, [this](int bp) {
-        if (bp != m_taxBp) {
-            m_taxBp = bp;
+    struct Facts {
+        int taxBp;
+        QString timezone;
+    };
+    m_bridge->run<Facts>([](KioskEngine &e) { return Facts{e.cache().taxRateBp(), e.cache().timezone()}; }, [this](Facts f) {
+        if (f.taxBp != m_taxBp || f.timezone != m_timezone) {
+            m_taxBp = f.taxBp;
+            m_timezone = f.timezone;
             emit summaryChanged();
         }
     });
+}
+
+QString KioskController::localTime(const QDateTime &utc) const
+{
+    if (!utc.isValid())
+        return {};
+    const QTimeZone zone(m_timezone.toLatin1());
+    const QLocale locale(m_language == QLatin1String("es") ? QLocale::Spanish : QLocale::English, QLocale::UnitedStates);
+    return locale.toString(utc.toTimeZone(zone.isValid() ? zone : QTimeZone::utc()), QStringLiteral("ddd d MMM, h:mm ap"));
+}
+
+QString KioskController::receiptTime() const
+{
+    return localTime(QDateTime::currentDateTimeUtc());
 }
 
 KioskController *KioskController::create(QQmlEngine *, QJSEngine *)
@@ -151,6 +188,8 @@ void KioskController::resetSession()
     m_returned.clear();
     m_returnBarcode.clear();
     m_receiptState.clear();
+    m_receiptId = QUuid();
+    m_receiptPoll.stop();
     m_title.clear();
     m_catalog.clearFilters();
     setBusy({});
@@ -269,7 +308,7 @@ void KioskController::checkout()
 
 QString KioskController::memberCard() const
 {
-    return m_member ? QStringLiteral("•••• %1").arg(m_member->memberId % 10000, 4, 10, QLatin1Char('0')) : QString();
+    return m_member ? QStringLiteral("•••• %1").arg(m_cardDigits) : QString();
 }
 
 int KioskController::triesLeft(const QString &cardHash) const
@@ -284,7 +323,7 @@ void KioskController::onCardSwiped(const QByteArray &track)
         return;   // swipes only count on the sign-in screen
     const TrackResult parsed = parseCardTrack(track, QDate::currentDate());
     if (!parsed.card) {
-        setMessage(tr("%1").arg(trackErrorText(parsed.error)));
+        setMessage(trackText(parsed.error));
         return;
     }
     if (parsed.card->technician) {
@@ -292,6 +331,7 @@ void KioskController::onCardSwiped(const QByteArray &track)
         return;
     }
     const QString cardHash = m_bridge->cardHashFor(parsed.card->number);
+    m_cardDigits = parsed.card->number.right(4);
     const Lock lock = m_locks.value(cardHash);
     if (lock.until.isValid() && lock.until > QDateTime::currentDateTimeUtc()) {
         setMessage(tr("This card is locked after too many wrong PINs. Try again in %n minute(s).", nullptr,
@@ -622,12 +662,43 @@ void KioskController::finish()
     setScreen(Screen::Attract);
 }
 
+void KioskController::setReceiptState(const QString &state)
+{
+    if (state == m_receiptState)
+        return;
+    m_receiptState = state;
+    emit receiptStateChanged();
+}
+
 void KioskController::emailReceipt()
 {
     touch();
-    m_receiptState = QStringLiteral("unavailable");
-    emit receiptStateChanged();
-    setMessage(tr("E-mail receipts are not available at this kiosk yet; this screen is your receipt."));
+    if (m_screen != Screen::Receipt || !m_receiptId.isNull())
+        return;
+    QList<QUuid> rentals;
+    for (const CartModel::Item &i : m_cart.items())
+        if (i.state == CartModel::State::Done && !i.offline)
+            rentals << i.rentalId;
+    if (rentals.isEmpty()) {
+        setMessage(tr("There is nothing to e-mail: this screen is your receipt."));
+        return;
+    }
+    m_receiptId = QUuid::createUuid();
+    m_receiptPolls = 0;
+    setReceiptState(QStringLiteral("queued"));
+    const QUuid id = m_receiptId;
+    m_bridge->async<QString>([id, rentals](KioskEngine &e, std::function<void(QString)> cb) { e.emailReceipt(id, rentals, cb); },
+                             [this, id](QString state) {
+                                 if (id != m_receiptId)
+                                     return;
+                                 if (state == QLatin1String("queued")) {
+                                     m_receiptPoll.start();
+                                 } else {
+                                     setReceiptState(state);
+                                     if (state == QLatin1String("offline"))
+                                         setMessage(tr("The receipt cannot be e-mailed while the kiosk is offline; this screen is your receipt."));
+                                 }
+                             });
 }
 
 void KioskController::setLanguage(const QString &language)
@@ -655,6 +726,17 @@ void KioskController::setTheme(const QString &theme)
 QString KioskController::link() const
 {
     return linkStatusName(m_bridge->health().link);
+}
+
+QString KioskController::trackText(TrackError e) const
+{
+    switch (e) {
+    case TrackError::NotOurCard: return tr("This is not a Redbox membership card.");
+    case TrackError::Expired: return tr("This membership card has expired.");
+    case TrackError::Malformed:
+    case TrackError::BadCheckDigit: break;
+    }
+    return tr("The card could not be read. Please swipe again.");
 }
 
 QString KioskController::failureText(Failure f, const QString &detail) const

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "controllers/cartmodel.h"
+#include "core/cards.h"
 #include "controllers/catalogmodel.h"
 #include "controllers/enginebridge.h"
 #include "hardware/kioskhardware.h"
@@ -57,6 +58,7 @@ class KioskController : public QObject {
     Q_PROPERTY(QString kioskId READ kioskId CONSTANT)
     Q_PROPERTY(int pricePerNight READ pricePerNight NOTIFY memberChanged)
     Q_PROPERTY(QString receiptState READ receiptState NOTIFY receiptStateChanged)
+    Q_PROPERTY(QString receiptTime READ receiptTime NOTIFY summaryChanged)
 
 public:
     enum class Screen { Attract, Browse, Title, Cart, SignIn, Pin, Summary, Paying, Dispensing, Receipt,
@@ -95,6 +97,9 @@ public:
     QString kioskId() const { return m_bridge->config().kioskId; }
     int pricePerNight() const;
     QString receiptState() const { return m_receiptState; }
+    QString receiptTime() const;
+    // A time as the kiosk's customers read it: in the kiosk's own time zone.
+    Q_INVOKABLE QString localTime(const QDateTime &utc) const;
 
     void setIdleTimeoutMs(int ms);
     void setLanguageHandler(std::function<void(const QString &)> handler) { m_languageHandler = std::move(handler); }
@@ -155,6 +160,8 @@ private:
     void rentNext();
     void finishDispensing();
     QString failureText(Failure f, const QString &detail) const;
+    QString trackText(TrackError e) const;
+    void setReceiptState(const QString &state);
 
     EngineBridge *m_bridge;
     KioskHardware *m_hw;
@@ -184,7 +191,12 @@ private:
     QString m_receiptState;
     std::function<void(const QString &)> m_languageHandler;
     bool m_paying = false;
+    QUuid m_receiptId;
+    QTimer m_receiptPoll;
+    int m_receiptPolls = 0;
     int m_taxBp = 0;              // this kiosk's sales tax, from the cache
+    QString m_timezone = QStringLiteral("UTC");
+    QString m_cardDigits;         // the swiped card's last 4 digits, for the screen
 
     static inline KioskController *s_instance = nullptr;
 };

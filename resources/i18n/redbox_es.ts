@@ -1,4 +1,679 @@
-<?xml version="1.0" encoding="utf-8"?>
+<?xml version='1.0' encoding='utf-8'?>
 <!DOCTYPE TS>
 <TS version="2.1" language="es_ES">
+<context>
+    <name>AttractScreen</name>
+    <message>
+        <location filename="../qml/screens/AttractScreen.qml" line="22" />
+        <source>New releases tonight, from %1 a night</source>
+        <translation>Estrenos esta noche, desde %1 por noche</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/AttractScreen.qml" line="66" />
+        <source>Touch the screen to start</source>
+        <translation>Toque la pantalla para empezar</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/AttractScreen.qml" line="78" />
+        <source>Returning a disc? Touch anywhere, then "Return a DVD".</source>
+        <translation>¿Devuelve un disco? Toque la pantalla y luego "Devolver un DVD".</translation>
+    </message>
+</context>
+<context>
+    <name>BrowseScreen</name>
+    <message>
+        <location filename="../qml/screens/BrowseScreen.qml" line="31" />
+        <source>Search titles</source>
+        <translation>Buscar títulos</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/BrowseScreen.qml" line="41" />
+        <source>Return a DVD</source>
+        <translation>Devolver un DVD</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/BrowseScreen.qml" line="57" />
+        <source>All</source>
+        <translation>Todo</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/BrowseScreen.qml" line="63" />
+        <source>New releases</source>
+        <translation>Estrenos</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/BrowseScreen.qml" line="81" />
+        <source>Rating:</source>
+        <translation>Clasificación:</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/BrowseScreen.qml" line="95" />
+        <source>Any</source>
+        <translation>Todas</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../qml/screens/BrowseScreen.qml" line="105" />
+        <source>%n title(s)</source>
+        <translation><numerusform>%n título</numerusform><numerusform>%n títulos</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/BrowseScreen.qml" line="149" />
+        <source>No titles match.</source>
+        <translation>Ningún título coincide.</translation>
+    </message>
+</context>
+<context>
+    <name>CartScreen</name>
+    <message>
+        <location filename="../qml/screens/CartScreen.qml" line="19" />
+        <source>Your cart</source>
+        <translation>Su carrito</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../qml/screens/CartScreen.qml" line="25" />
+        <source>You can rent %n more disc(s) today.</source>
+        <translation><numerusform>Hoy puede alquilar %n disco más.</numerusform><numerusform>Hoy puede alquilar %n discos más.</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/CartScreen.qml" line="26" />
+        <source>You will sign in with your membership card next.</source>
+        <translation>A continuación se identificará con su tarjeta de socio.</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/CartScreen.qml" line="56" />
+        <source>Remove</source>
+        <translation>Quitar</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/CartScreen.qml" line="64" />
+        <source>Keep browsing</source>
+        <translation>Seguir mirando</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/CartScreen.qml" line="67" />
+        <source>Check out</source>
+        <translation>Pagar</translation>
+    </message>
+</context>
+<context>
+    <name>CoverArt</name>
+    <message>
+        <location filename="../qml/components/CoverArt.qml" line="63" />
+        <source>NEW</source>
+        <translation>NUEVO</translation>
+    </message>
+    <message>
+        <location filename="../qml/components/CoverArt.qml" line="75" />
+        <source>Out</source>
+        <translation>Agotado</translation>
+    </message>
+</context>
+<context>
+    <name>DispensingScreen</name>
+    <message>
+        <location filename="../qml/screens/DispensingScreen.qml" line="15" />
+        <source>Your discs are coming out</source>
+        <translation>Sus discos están saliendo</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/DispensingScreen.qml" line="54" />
+        <source>Recording your rental...</source>
+        <translation>Registrando su alquiler...</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/DispensingScreen.qml" line="55" />
+        <source>Dispensing...</source>
+        <translation>Entregando...</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/DispensingScreen.qml" line="55" />
+        <source>Waiting</source>
+        <translation>En espera</translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <location filename="../qml/components/Header.qml" line="18" />
+        <source>Back</source>
+        <translation>Atrás</translation>
+    </message>
+    <message>
+        <location filename="../qml/components/Header.qml" line="35" />
+        <source>Cart (%1)</source>
+        <translation>Carrito (%1)</translation>
+    </message>
+    <message>
+        <location filename="../qml/components/Header.qml" line="50" />
+        <source>Night</source>
+        <translation>Noche</translation>
+    </message>
+    <message>
+        <location filename="../qml/components/Header.qml" line="50" />
+        <source>Day</source>
+        <translation>Día</translation>
+    </message>
+    <message>
+        <location filename="../qml/components/Header.qml" line="57" />
+        <source>Help</source>
+        <translation>Ayuda</translation>
+    </message>
+</context>
+<context>
+    <name>HelpScreen</name>
+    <message>
+        <location filename="../qml/screens/HelpScreen.qml" line="21" />
+        <source>How it works</source>
+        <translation>Cómo funciona</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/HelpScreen.qml" line="23" />
+        <source>1. Choose your movies and add them to your cart.</source>
+        <translation>1. Elija sus películas y añádalas al carrito.</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/HelpScreen.qml" line="24" />
+        <source>2. Swipe your membership card and enter your PIN.</source>
+        <translation>2. Pase su tarjeta de socio e introduzca su PIN.</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/HelpScreen.qml" line="25" />
+        <source>3. Pay for the first night with your bank card; take your discs.</source>
+        <translation>3. Pague la primera noche con su tarjeta bancaria y recoja sus discos.</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/HelpScreen.qml" line="26" />
+        <source>4. Return by 9 pm the next day, at any Redbox. Each extra day costs one more night.</source>
+        <translation>4. Devuélvalos antes de las 9 de la noche del día siguiente, en cualquier Redbox. Cada día extra cuesta una noche más.</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/HelpScreen.qml" line="27" />
+        <source>Questions? Call 1-866-733-2693.</source>
+        <translation>¿Preguntas? Llame al 1-866-733-2693.</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/HelpScreen.qml" line="39" />
+        <source>Kiosk %1</source>
+        <translation>Quiosco %1</translation>
+    </message>
+</context>
+<context>
+    <name>Keypad</name>
+    <message>
+        <location filename="../qml/components/Keypad.qml" line="44" />
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>PayingScreen</name>
+    <message>
+        <location filename="../qml/screens/PayingScreen.qml" line="14" />
+        <source>Swipe or tap your payment card</source>
+        <translation>Pase o acerque su tarjeta de pago</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/PayingScreen.qml" line="23" />
+        <source>%1 will be authorized for one night.</source>
+        <translation>Se autorizarán %1 por una noche.</translation>
+    </message>
+</context>
+<context>
+    <name>PinScreen</name>
+    <message>
+        <location filename="../qml/screens/PinScreen.qml" line="21" />
+        <source>Enter your PIN</source>
+        <translation>Introduzca su PIN</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/PinScreen.qml" line="28" />
+        <source>Card %1</source>
+        <translation>Tarjeta %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/PinScreen.qml" line="59" />
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptScreen</name>
+    <message>
+        <location filename="../qml/screens/ReceiptScreen.qml" line="14" />
+        <source>Enjoy your movie!</source>
+        <translation>¡Disfrute de su película!</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/ReceiptScreen.qml" line="14" />
+        <source>Nothing was rented</source>
+        <translation>No se alquiló nada</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/ReceiptScreen.qml" line="20" />
+        <source>Receipt · kiosk %1 · %2</source>
+        <translation>Recibo · quiosco %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/ReceiptScreen.qml" line="46" />
+        <source>Due %1</source>
+        <translation>Devolver antes del %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/ReceiptScreen.qml" line="69" />
+        <source>Receipt e-mailed</source>
+        <translation>Recibo enviado</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/ReceiptScreen.qml" line="70" />
+        <source>E-mailing your receipt...</source>
+        <translation>Enviando su recibo...</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/ReceiptScreen.qml" line="71" />
+        <source>E-mail my receipt</source>
+        <translation>Enviarme el recibo</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/ReceiptScreen.qml" line="71" />
+        <source>Receipt not e-mailed</source>
+        <translation>Recibo no enviado</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/ReceiptScreen.qml" line="77" />
+        <source>Done</source>
+        <translation>Listo</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnInsertScreen</name>
+    <message>
+        <location filename="../qml/screens/ReturnInsertScreen.qml" line="21" />
+        <source>Insert your disc</source>
+        <translation>Introduzca su disco</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/ReturnInsertScreen.qml" line="39" />
+        <source>Into the return slot below the screen, label up.</source>
+        <translation>En la ranura de devolución bajo la pantalla, con la etiqueta hacia arriba.</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/ReturnInsertScreen.qml" line="46" />
+        <source>Done</source>
+        <translation>Listo</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnResultScreen</name>
+    <message>
+        <location filename="../qml/screens/ReturnResultScreen.qml" line="14" />
+        <source>Thank you!</source>
+        <translation>¡Gracias!</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../qml/screens/ReturnResultScreen.qml" line="28" />
+        <source>%n day(s) late: %1 charged to the card you paid with.</source>
+        <translation><numerusform>%n día de retraso: se cargan %1 a la tarjeta con la que pagó.</numerusform><numerusform>%n días de retraso: se cargan %1 a la tarjeta con la que pagó.</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/ReturnResultScreen.qml" line="29" />
+        <source>Returned on time. No extra charge.</source>
+        <translation>Devuelto a tiempo. Sin cargo adicional.</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/ReturnResultScreen.qml" line="38" />
+        <source>This disc was rented at another kiosk. Any late days are charged to the card it was rented with; your receipt follows by e-mail.</source>
+        <translation>Este disco se alquiló en otro quiosco. Los días de retraso se cargan a la tarjeta con la que se alquiló; recibirá el recibo por correo electrónico.</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/ReturnResultScreen.qml" line="49" />
+        <source>Return another</source>
+        <translation>Devolver otro</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/ReturnResultScreen.qml" line="50" />
+        <source>Done</source>
+        <translation>Listo</translation>
+    </message>
+</context>
+<context>
+    <name>SignInScreen</name>
+    <message>
+        <location filename="../qml/screens/SignInScreen.qml" line="21" />
+        <source>Swipe your Redbox membership card</source>
+        <translation>Pase su tarjeta de socio Redbox</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/SignInScreen.qml" line="50" />
+        <source>The card reader is to the right of the screen.</source>
+        <translation>El lector de tarjetas está a la derecha de la pantalla.</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/SignInScreen.qml" line="57" />
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBanner</name>
+    <message>
+        <location filename="../qml/components/StatusBanner.qml" line="18" />
+        <source>Working offline: rentals are saved here and sent when the network is back.</source>
+        <translation>Funcionando sin conexión: los alquileres se guardan aquí y se envían cuando vuelva la red.</translation>
+    </message>
+    <message>
+        <location filename="../qml/components/StatusBanner.qml" line="20" />
+        <source>Running on one server for now.</source>
+        <translation>Funcionando con un solo servidor por ahora.</translation>
+    </message>
+    <message>
+        <location filename="../qml/components/StatusBanner.qml" line="21" />
+        <source>Connecting...</source>
+        <translation>Conectando...</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryScreen</name>
+    <message>
+        <location filename="../qml/screens/SummaryScreen.qml" line="20" />
+        <source>Your rental</source>
+        <translation>Su alquiler</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/SummaryScreen.qml" line="37" />
+        <source>Discs</source>
+        <translation>Discos</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/SummaryScreen.qml" line="39" />
+        <source>Price per night</source>
+        <translation>Precio por noche</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/SummaryScreen.qml" line="41" />
+        <source>Tonight (1 night each)</source>
+        <translation>Esta noche (1 noche cada uno)</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/SummaryScreen.qml" line="43" />
+        <source>Tax</source>
+        <translation>Impuesto</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/SummaryScreen.qml" line="45" />
+        <source>Total now</source>
+        <translation>Total ahora</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/SummaryScreen.qml" line="49" />
+        <source>Return by 9 pm tomorrow. Each extra day costs one more night, up to your plan's maximum; past it the disc is yours.</source>
+        <translation>Devuélvalo mañana antes de las 9 de la noche. Cada día extra cuesta una noche más, hasta el máximo de su plan; después, el disco es suyo.</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/SummaryScreen.qml" line="59" />
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/SummaryScreen.qml" line="62" />
+        <source>Pay %1</source>
+        <translation>Pagar %1</translation>
+    </message>
+</context>
+<context>
+    <name>TitleScreen</name>
+    <message>
+        <location filename="../qml/screens/TitleScreen.qml" line="46" />
+        <source>%1 · Rated %2 · %3 · %4 min</source>
+        <translation>%1 · Clasificación %2 · %3 · %4 min</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/TitleScreen.qml" line="54" />
+        <source>%1 a night on your plan</source>
+        <translation>%1 por noche con su plan</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/TitleScreen.qml" line="55" />
+        <source>From %1 a night</source>
+        <translation>Desde %1 por noche</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../qml/screens/TitleScreen.qml" line="63" />
+        <source>%n disc(s) in this kiosk</source>
+        <translation><numerusform>%n disco en este quiosco</numerusform><numerusform>%n discos en este quiosco</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/TitleScreen.qml" line="63" />
+        <source>Not available here right now</source>
+        <translation>No disponible aquí ahora</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/TitleScreen.qml" line="85" />
+        <source>In your cart</source>
+        <translation>En su carrito</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/TitleScreen.qml" line="85" />
+        <source>Add to cart</source>
+        <translation>Añadir al carrito</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/TitleScreen.qml" line="93" />
+        <source>Check out</source>
+        <translation>Pagar</translation>
+    </message>
+</context>
+<context>
+    <name>redbox::KioskController</name>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="42" />
+        <source>Payment declined: %1. Nothing was charged.</source>
+        <translation>Pago rechazado: %1. No se cobró nada.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="52" />
+        <source>Take your disc (saved offline)</source>
+        <translation>Recoja su disco (guardado sin conexión)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="52" />
+        <source>Take your disc</source>
+        <translation>Recoja su disco</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="70" />
+        <source>This disc could not be dispensed. You were not charged for it.</source>
+        <translation>Este disco no pudo entregarse. No se le cobró.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="266" />
+        <source>%1 is already in your cart.</source>
+        <translation>%1 ya está en su carrito.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="270" />
+        <source>%1 is not available at this kiosk right now.</source>
+        <translation>%1 no está disponible en este quiosco ahora.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="274" />
+        <source>You can rent %n disc(s) in this visit.</source>
+        <translation><numerusform>Puede alquilar %n disco en esta visita.</numerusform><numerusform>Puede alquilar %n discos en esta visita.</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="281" />
+        <source>%1 added to your cart.</source>
+        <translation>%1 añadido a su carrito.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="302" />
+        <source>Your cart is empty.</source>
+        <translation>Su carrito está vacío.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="330" />
+        <source>Technician cards open maintenance from the help screen.</source>
+        <translation>Las tarjetas de técnico abren el mantenimiento desde la pantalla de ayuda.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="337" />
+        <source>This card is locked after too many wrong PINs. Try again in %n minute(s).</source>
+        <translation><numerusform>Esta tarjeta está bloqueada tras demasiados PIN erróneos. Inténtelo de nuevo en %n minuto.</numerusform><numerusform>Esta tarjeta está bloqueada tras demasiados PIN erróneos. Inténtelo de nuevo en %n minutos.</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="342" />
+        <source>Checking your card...</source>
+        <translation>Comprobando su tarjeta...</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="352" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="746" />
+        <source>This account is on hold. Please contact member services.</source>
+        <translation>Esta cuenta está suspendida. Contacte con atención al socio.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="388" />
+        <source>Your PIN has 4 digits.</source>
+        <translation>Su PIN tiene 4 dígitos.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="394" />
+        <source>Checking your PIN...</source>
+        <translation>Comprobando su PIN...</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="411" />
+        <source>Your plan allows %n more disc(s) now; your cart was shortened.</source>
+        <translation><numerusform>Su plan permite %n disco más ahora; se acortó su carrito.</numerusform><numerusform>Su plan permite %n discos más ahora; se acortó su carrito.</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="423" />
+        <source>Too many wrong PINs. This card is locked for %1 minutes.</source>
+        <translation>Demasiados PIN erróneos. Esta tarjeta queda bloqueada %1 minutos.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="427" />
+        <source>Wrong PIN. %n tries left.</source>
+        <translation><numerusform>PIN erróneo. Le queda %n intento.</numerusform><numerusform>PIN erróneo. Le quedan %n intentos.</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="456" />
+        <source>Swipe or tap your payment card...</source>
+        <translation>Pase o acerque su tarjeta de pago...</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="493" />
+        <source>No copy is left in this kiosk. You were not charged for it.</source>
+        <translation>No quedan copias en este quiosco. No se le cobró.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="509" />
+        <source>You were not charged for it.</source>
+        <translation>No se le cobró.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="556" />
+        <source>Insert the disc into the return slot, label up.</source>
+        <translation>Introduzca el disco en la ranura de devolución, con la etiqueta hacia arriba.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="570" />
+        <source>This disc could not be read, or it is not one of ours. Please take it back.</source>
+        <translation>No se pudo leer este disco, o no es nuestro. Recójalo, por favor.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="575" />
+        <source>Reading your disc...</source>
+        <translation>Leyendo su disco...</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="583" />
+        <source>This kiosk is full. Please return the disc at another kiosk.</source>
+        <translation>Este quiosco está lleno. Devuelva el disco en otro quiosco.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="595" />
+        <source>Please take your disc back.</source>
+        <translation>Recoja su disco, por favor.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="617" />
+        <source>This disc could not be read. Please take it back, wipe the label and try again.</source>
+        <translation>No se pudo leer este disco. Recójalo, limpie la etiqueta e inténtelo de nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="683" />
+        <source>There is nothing to e-mail: this screen is your receipt.</source>
+        <translation>No hay nada que enviar: esta pantalla es su recibo.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="699" />
+        <source>The receipt cannot be e-mailed while the kiosk is offline; this screen is your receipt.</source>
+        <translation>El recibo no puede enviarse mientras el quiosco está sin conexión; esta pantalla es su recibo.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="734" />
+        <source>This is not a Redbox membership card.</source>
+        <translation>Esta no es una tarjeta de socio Redbox.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="735" />
+        <source>This membership card has expired.</source>
+        <translation>Esta tarjeta de socio ha caducado.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="739" />
+        <source>The card could not be read. Please swipe again.</source>
+        <translation>No se pudo leer la tarjeta. Pásela de nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="745" />
+        <source>This card is not a Redbox membership card we know.</source>
+        <translation>Esta tarjeta no es una tarjeta de socio Redbox que conozcamos.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="748" />
+        <source>While the kiosk is offline you can rent up to %1 discs.</source>
+        <translation>Mientras el quiosco está sin conexión puede alquilar hasta %1 discos.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="749" />
+        <source>You have reached the number of discs your plan allows.</source>
+        <translation>Ha alcanzado el número de discos que permite su plan.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="750" />
+        <source>That disc is not available.</source>
+        <translation>Ese disco no está disponible.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="751" />
+        <source>This disc is not one of ours.</source>
+        <translation>Este disco no es nuestro.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="752" />
+        <source>This disc is already in a kiosk.</source>
+        <translation>Este disco ya está en un quiosco.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="753" />
+        <source>That could not be read. Please try again.</source>
+        <translation>No se pudo leer. Inténtelo de nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="754" />
+        <source>The kiosk cannot reach the network right now.</source>
+        <translation>El quiosco no puede conectar con la red ahora.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="755" />
+        <source>The kiosk could not confirm this with the network.</source>
+        <translation>El quiosco no pudo confirmarlo con la red.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="759" />
+        <source>Something went wrong: %1</source>
+        <translation>Algo salió mal: %1</translation>
+    </message>
+</context>
 </TS>

@@ -108,15 +108,4 @@ TrackResult parseCardTrack(const QByteArray &raw, const QDate &today)
     return r;
 }
 
-QString trackErrorText(TrackError e)
-{
-    switch (e) {
-    case TrackError::Malformed: return QStringLiteral("the card could not be read; please swipe again");
-    case TrackError::NotOurCard: return QStringLiteral("this is not a Redbox membership card");
-    case TrackError::BadCheckDigit: return QStringLiteral("the card could not be read; please swipe again");
-    case TrackError::Expired: return QStringLiteral("this membership card has expired");
-    }
-    return {};
-}
-
 } // namespace redbox

@@ -41,6 +41,5 @@ struct TrackResult {
     TrackError error = TrackError::Malformed;
 };
 TrackResult parseCardTrack(const QByteArray &raw, const QDate &today);
-QString trackErrorText(TrackError e);
 
 } // namespace redbox

@@ -709,6 +709,34 @@ void KioskEngine::pumpReplay()
     }
 }
 
+// ---- receipts ----------------------------------------------------------------------------
+
+void KioskEngine::emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, std::function<void(QString)> callback)
+{
+    QStringList ids;
+    for (const QUuid &id : rentalIds)
+        ids << id.toString(QUuid::WithoutBraces);
+    m_redbox->call("SELECT redbox.kiosk_email_receipt($1, $2, $3::uuid[], NULL)",
+                   {receiptId, m_config.kioskId, QStringLiteral("{%1}").arg(ids.join(QLatin1Char(',')))}, true,
+                   [callback](const pg::Result *r, const pg::DbError *e) {
+                       if (r)
+                           callback(r->text(0, 0));
+                       else
+                           callback(e && (e->kind() == pg::ErrorKind::BrokenConnection || e->kind() == pg::ErrorKind::InDoubt)
+                                        ? QStringLiteral("offline") : QStringLiteral("failed"));
+                   },
+                   3000);
+}
+
+void KioskEngine::receiptStatus(const QUuid &receiptId, std::function<void(QString)> callback)
+{
+    m_redbox->call("SELECT redbox.kiosk_receipt_status($1)", {receiptId}, false,
+                   [callback](const pg::Result *r, const pg::DbError *) {
+                       callback(r ? r->text(0, 0) : QStringLiteral("queued"));
+                   },
+                   3000);
+}
+
 // ---- cache sync -----------------------------------------------------------------------
 
 void KioskEngine::syncNow()

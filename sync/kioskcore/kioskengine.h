@@ -51,6 +51,9 @@ public:
                     std::function<void(bool ok, QString message)> callback);
     void returnDisc(ReturnRequest request, std::function<void(ReturnResult)> callback);
     void syncNow();
+    // E-mail a receipt for these rentals (the coast holds the address). "queued", then "sent".
+    void emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, std::function<void(QString state)> callback);
+    void receiptStatus(const QUuid &receiptId, std::function<void(QString state)> callback);
 
     // For tests: drop the red box connection right after the next write is sent
     // (the answer is lost; the write may have committed), to exercise in-doubt resolution.

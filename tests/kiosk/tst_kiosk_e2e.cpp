@@ -134,9 +134,15 @@ private slots:
         shot(QStringLiteral("summary"));
         tap(QStringLiteral("payButton"));
         QVERIFY(waitScreen(KioskController::Screen::Receipt, 60000));
-        shot(QStringLiteral("receipt"));
         QCOMPARE(kiosk()->dispensedCount(), 1);
         QCOMPARE(hw()->dispensedCount(), 1);
+        // The receipt by e-mail: queued at the kiosk, sent once the coast (which holds the address) has it.
+        tap(QStringLiteral("emailReceiptButton"));
+        QTRY_COMPARE_WITH_TIMEOUT(kiosk()->receiptState(), QStringLiteral("sent"), 30000);
+        shot(QStringLiteral("receipt"));
+        pg::Connection west = net.connect(QStringLiteral("west"));
+        QCOMPARE(west.exec("SELECT count(*) FROM redbox.mail_queue WHERE member_id = $1 AND queued_at > now() - interval '5 minutes'",
+                           {member.value(QStringLiteral("member_id")).toInteger()}).int64(0, 0), 1);
         tap(QStringLiteral("doneButton"));
         QVERIFY(waitScreen(KioskController::Screen::Attract));
     }

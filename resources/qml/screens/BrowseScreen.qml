@@ -33,6 +33,7 @@ Rectangle {
                     text: KioskController.catalog.search
                     onTextEdited: { KioskController.touch(); KioskController.catalog.search = text }
                     color: Theme.text
+                    placeholderTextColor: Theme.textMuted
                     background: Rectangle { radius: Theme.radius; color: Theme.surface; border.color: Theme.brand; border.width: 2 }
                 }
                 KButton {

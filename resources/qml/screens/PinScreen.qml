@@ -11,9 +11,11 @@ Rectangle {
         spacing: 0
         Header { Layout.fillWidth: true; showCart: false }
         ColumnLayout {
-            Layout.fillWidth: true
             Layout.fillHeight: true
-            Layout.margins: Theme.gap * 2
+            Layout.alignment: Qt.AlignHCenter
+            Layout.preferredWidth: Math.min(parent.width - Theme.gap * 4, Theme.touch * 8)
+            Layout.topMargin: Theme.gap * 2
+            Layout.bottomMargin: Theme.gap * 2
             spacing: Theme.gap * 1.5
             Text {
                 text: qsTr("Enter your PIN")
@@ -24,6 +26,7 @@ Rectangle {
             }
             Text {
                 text: qsTr("Card %1").arg(KioskController.memberCard)
+                objectName: "pinCardText"
                 color: Theme.textMuted
                 font.pixelSize: Theme.fontBody
                 Layout.alignment: Qt.AlignHCenter

@@ -17,7 +17,7 @@ Rectangle {
             font.bold: true
         }
         Text {
-            text: qsTr("Receipt · kiosk %1 · %2").arg(KioskController.kioskId).arg(new Date().toLocaleString(Qt.locale(), Locale.ShortFormat))
+            text: qsTr("Receipt · kiosk %1 · %2").arg(KioskController.kioskId).arg(KioskController.receiptTime)
             color: Theme.textMuted
             font.pixelSize: Theme.fontSmall
         }
@@ -43,7 +43,7 @@ Rectangle {
                         Text { text: title; color: Theme.text; font.pixelSize: Theme.fontLarge; elide: Text.ElideRight; Layout.fillWidth: true }
                         Text {
                             text: itemState === CartModel.Done
-                                  ? qsTr("Due %1").arg(due ? due.toLocaleString(Qt.locale(), "ddd d MMM, h:mm ap") : "")
+                                  ? qsTr("Due %1").arg(KioskController.localTime(due))
                                   : message
                             color: itemState === CartModel.Done ? Theme.textMuted : Theme.bad
                             font.pixelSize: Theme.fontSmall
@@ -62,6 +62,16 @@ Rectangle {
         MessageBar { Layout.fillWidth: true }
         RowLayout {
             spacing: Theme.gap
+            KButton {
+                objectName: "emailReceiptButton"
+                visible: KioskController.dispensed > 0
+                enabled: KioskController.receiptState === ""
+                text: KioskController.receiptState === "sent" ? qsTr("Receipt e-mailed")
+                    : KioskController.receiptState === "queued" ? qsTr("E-mailing your receipt...")
+                    : KioskController.receiptState === "" ? qsTr("E-mail my receipt") : qsTr("Receipt not e-mailed")
+                Layout.fillWidth: true
+                onClicked: KioskController.emailReceipt()
+            }
             KButton {
                 objectName: "doneButton"
                 text: qsTr("Done")

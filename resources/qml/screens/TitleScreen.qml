@@ -20,7 +20,7 @@ Rectangle {
                 spacing: Theme.gap * 2
                 Layout.fillWidth: true
                 CoverArt {
-                    Layout.preferredWidth: Math.min(parent.width * 0.42, Theme.touch * 5)
+                    Layout.preferredWidth: Math.min(parent.width * 0.42, Theme.touch * 5, Window.height * 0.45 / 1.45)
                     Layout.preferredHeight: Layout.preferredWidth * 1.45
                     Layout.alignment: Qt.AlignTop
                     title: t.title || ""

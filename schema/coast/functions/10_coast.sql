@@ -101,6 +101,26 @@ BEGIN
             PERFORM set_dvd(p->>'barcode', barcode_movie(p->>'barcode'), p->>'kiosk_id', NULL, 'elsewhere',
                             (p->>'returned_at')::timestamptz, false);
         END IF;
+    WHEN 'receipt' THEN
+        IF p->>'member_coast' = me_.coast THEN
+            INSERT INTO mail_queue (receipt_id, member_id, email, subject, body)
+            SELECT p_event, m.member_id, m.member_email, 'Your Redbox receipt',
+                   format(E'Hello %s,\n\nKiosk %s:\n%s\n\nThank you for renting with Redbox.', m.member_first_name,
+                          p->>'kiosk_id',
+                          (SELECT string_agg(format('  %s  $%s  (due %s)', l->>'title',
+                                                    to_char(((l->>'amount_cents')::int + (l->>'tax_cents')::int) / 100.0, 'FM999990.00'),
+                                                    to_char((l->>'due_at')::timestamptz, 'Dy DD Mon HH24:MI TZ')), E'\n')
+                             FROM jsonb_array_elements(p->'lines') l))
+              FROM member_partitioned m WHERE m.member_id = (p->>'member_id')::bigint
+            ON CONFLICT (receipt_id) DO NOTHING;
+            IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM mail_queue WHERE receipt_id = p_event) THEN
+                RAISE EXCEPTION 'member % has no address on this coast', p->>'member_id' USING ERRCODE = 'RB012';
+            END IF;
+        ELSIF src = 'redbox' THEN
+            PERFORM enqueue(p_event, 'receipt', hq_node(), p);   -- an away member: HQ knows their coast
+        ELSE
+            RAISE EXCEPTION 'receipt for a % member reached the % coast', p->>'member_coast', me_.coast USING ERRCODE = 'RB012';
+        END IF;
     WHEN 'member_upsert' THEN
         PERFORM coast_upsert_member(p_event, p);
     WHEN 'member_status' THEN

@@ -90,6 +90,8 @@ BEGIN
             PERFORM refresh_member_status(r.member_id);
         END IF;
         PERFORM hq_fan_out_return(p, r, CASE WHEN was_resolved THEN src_coast END);
+    WHEN 'receipt' THEN
+        PERFORM enqueue(p_event, 'receipt', coast_node_of(p->>'member_coast'), p);
     ELSE
         RAISE EXCEPTION 'HQ cannot apply a % hop', p_kind USING ERRCODE = 'RB500';
     END CASE;

@@ -9,7 +9,9 @@ GRANT EXECUTE ON FUNCTION
     redbox.kiosk_return_status(uuid),
     redbox.kiosk_health(),
     redbox.cache_begin(text, text),
-    redbox.cache_changes(text, text, text, text, text, text, boolean, int)
+    redbox.cache_changes(text, text, text, text, text, text, boolean, int),
+    redbox.kiosk_email_receipt(uuid, text, uuid[], uuid),
+    redbox.kiosk_receipt_status(uuid)
   TO kiosk;
 GRANT EXECUTE ON FUNCTION redbox.forward_batch(text, int), redbox.forward_pending(), redbox.purge_delivered(interval),
     redbox.probe_link(text)
