@@ -1,0 +1,340 @@
+// The kiosk controller (no screen) against the real test network and the
+// simulated hardware: the rental flow, a jam and a declined card (nothing
+// charged), the return flow (same kiosk, elsewhere, unreadable), sign-in with
+// the 5-PIN lockout, the idle timeout, and renting while offline.
+#include "kioskcalls.h"
+#include "testnetwork.h"
+
+#include "controllers/kioskcontroller.h"
+#include "core/cards.h"
+#include "hardware/simulatedhardware.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace redbox;
+using namespace redbox::test;
+using namespace std::chrono_literals;
+using Screen = KioskController::Screen;
+
+namespace {
+
+struct Kiosk {
+    QTemporaryDir dir;
+    std::unique_ptr<KioskEngine> engine;
+    std::unique_ptr<EngineBridge> bridge;
+    SimulatedHardware hw;
+    std::unique_ptr<KioskController> ctl;
+
+    Kiosk(const QString &node, int k, int offlineAfterMs = 3000)
+    {
+        KioskConfig cfg = TestNetwork::get().kioskConfig(node, k, dir.path());
+        cfg.offlineAfterMs = offlineAfterMs;
+        engine = std::make_unique<KioskEngine>(cfg);
+        engine->start();
+        bridge = std::make_unique<EngineBridge>(engine.get());
+        hw.setLatencyMs(5);
+        ctl = std::make_unique<KioskController>(bridge.get(), &hw);
+        QSignalSpy synced(engine.get(), &KioskEngine::cacheSynced);
+        if (!synced.wait(60000))
+            throw std::runtime_error("the kiosk's cache did not sync");
+        if (!QTest::qWaitFor([&] { return ctl->catalog()->rowCount() > 0; }, 10000))
+            throw std::runtime_error("the kiosk's catalog stayed empty");
+        QSet<int> filled;
+        for (const CachedDisc &d : engine->cache().discs())
+            if (d.status == QLatin1String("in"))
+                filled.insert(d.slot);
+        hw.setOccupied(filled);
+    }
+    bool waitScreen(Screen s, int ms = 30000) { return QTest::qWaitFor([&] { return ctl->screen() == s; }, ms); }
+    // The first title with a disc available.
+    int availableTitle(int skip = 0)
+    {
+        for (int i = 0; i < ctl->catalog()->rowCount(); ++i) {
+            const QVariantMap t = ctl->catalog()->get(i);
+            if (t.value(QStringLiteral("available")).toInt() > 0 && skip-- <= 0)
+                return t.value(QStringLiteral("movieId")).toInt();
+        }
+        return 0;
+    }
+};
+
+QByteArray track(const QString &card)
+{
+    return ";" + card.toLatin1() + "=3012?";
+}
+
+QJsonObject tryMember(const QString &coast, int index)
+{
+    int seen = 0;
+    for (const QJsonValue &v : TestNetwork::get().tryIt().value(QStringLiteral("members")).toArray())
+        if (v.toObject().value(QStringLiteral("coast")).toString() == coast && seen++ == index)
+            return v.toObject();
+    throw std::runtime_error("no such test member");
+}
+
+void signIn(Kiosk &k, const QJsonObject &member)
+{
+    k.hw.swipeCard(track(member.value(QStringLiteral("card")).toString()));
+    QVERIFY(k.waitScreen(Screen::Pin));
+    for (const QChar c : member.value(QStringLiteral("pin")).toString())
+        k.ctl->pinDigit(c.digitValue());
+    k.ctl->pinEnter();
+}
+
+qint64 count(const QString &node, const char *sql, std::initializer_list<pg::Param> params = {})
+{
+    pg::Connection c = TestNetwork::get().connect(node);
+    return c.exec(sql, params).int64(0, 0);
+}
+
+} // namespace
+
+class TestKioskController : public QObject {
+    Q_OBJECT
+    TestNetwork &net = TestNetwork::get();
+
+private slots:
+    void initTestCase()
+    {
+        for (const QString &node : net.nodes())
+            QVERIFY2(net.waitHealthy(node, 120s), qPrintable(node));
+    }
+
+    void cleanup()
+    {
+        QVERIFY(net.waitForQuiet(120s));
+        const QStringList problems = net.reconcile();
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+    }
+
+    void aMemberRentsTwoDiscsAndAJammedOneIsNotCharged()
+    {
+        Kiosk k(QStringLiteral("west-rb1"), 1);
+        k.ctl->start();
+        QCOMPARE(k.ctl->screen(), Screen::Browse);
+        const int a = k.availableTitle(0), b = k.availableTitle(1), c = k.availableTitle(2);
+        k.ctl->addToCart(a);
+        k.ctl->addToCart(b);
+        k.ctl->addToCart(c);
+        k.ctl->addToCart(a);
+        QVERIFY(k.ctl->message().contains(QLatin1String("already in your cart")));
+        QCOMPARE(k.ctl->cart()->rowCount(), 3);
+        k.ctl->checkout();
+        QCOMPARE(k.ctl->screen(), Screen::SignIn);
+        signIn(k, tryMember(QStringLiteral("west"), 1));
+        QVERIFY(k.waitScreen(Screen::Summary));
+        const QVariantMap s = k.ctl->summary();
+        QVERIFY(s.value(QStringLiteral("total")).toInt() > s.value(QStringLiteral("subtotal")).toInt());
+        // The second disc jams.
+        QObject::connect(&k.hw, &KioskHardware::dispensed, &k.hw, [&k](int) { k.hw.jamNextDispense(1); }, Qt::SingleShotConnection);
+        const int discs = k.ctl->cart()->rowCount();   // the plan may have shortened the cart
+        QVERIFY(discs >= 2);
+        QSignalSpy finished(k.ctl.get(), &KioskController::rentalFinished);
+        k.ctl->pay();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().at(0).toInt(), discs - 1);   // rented and dispensed
+        QCOMPARE(finished.first().at(1).toInt(), 1);           // jammed: voided
+        QCOMPARE(k.ctl->screen(), Screen::Receipt);
+        QVERIFY(net.waitForQuiet(60s));
+        int voided = 0;
+        for (const CartModel::Item &i : k.ctl->cart()->items()) {
+            const QString id = i.rentalId.toString(QUuid::WithoutBraces);
+            if (i.state == CartModel::State::Failed) {
+                ++voided;
+                QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'void'", {id}), 1);
+                QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.payment WHERE rental_id = $1 AND NOT voided", {id}), 0);
+                QCOMPARE(count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in'",
+                               {i.barcode}), 1);   // the jammed disc stays in its slot
+            } else {
+                QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.payment WHERE rental_id = $1 AND NOT voided", {id}), 1);
+            }
+        }
+        QCOMPARE(voided, 1);
+        k.ctl->finish();
+        QCOMPARE(k.ctl->screen(), Screen::Attract);
+        QCOMPARE(k.ctl->cart()->rowCount(), 0);
+        QVERIFY(!k.ctl->signedIn());
+    }
+
+    void aDeclinedCardChargesNothingAndRentsNothing()
+    {
+        Kiosk k(QStringLiteral("west-rb1"), 1);
+        k.ctl->start();
+        k.ctl->addToCart(k.availableTitle());
+        k.ctl->checkout();
+        const qint64 before = count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.rental");
+        signIn(k, tryMember(QStringLiteral("west"), 1));
+        QVERIFY(k.waitScreen(Screen::Summary));
+        k.hw.declineNextPayment();
+        k.ctl->pay();
+        QVERIFY(QTest::qWaitFor([&] { return k.ctl->message().contains(QLatin1String("declined")); }, 10000));
+        QCOMPARE(k.ctl->screen(), Screen::Summary);
+        QCOMPARE(count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.rental"), before);
+        QCOMPARE(k.hw.dispensedCount(), 0);
+    }
+
+    void returnsAtThisKioskElsewhereAndUnreadable()
+    {
+        // A disc rented at west-rb2, returned here at west-rb1 (another red box), and one rented here.
+        KioskCalls other(QStringLiteral("west-rb2"));
+        const QString foreign = net.takeDisc(other.node(), other.kioskId());
+        other.rent(net.cardHash(memberCardNumber(net.takeMember(QStringLiteral("west")))), foreign,
+                   QDateTime::currentDateTimeUtc().addDays(-3));
+        KioskCalls here(QStringLiteral("west-rb1"), 2);
+        const QString local = net.takeDisc(here.node(), here.kioskId());
+        here.rent(net.cardHash(memberCardNumber(net.takeMember(QStringLiteral("west")))), local,
+                  QDateTime::currentDateTimeUtc().addDays(-2));
+        QVERIFY(net.waitForQuiet(30s));
+
+        Kiosk k(QStringLiteral("west-rb1"), 2);
+        k.ctl->start();
+        k.ctl->startReturn();
+        QCOMPARE(k.ctl->screen(), Screen::ReturnInsert);
+        QSignalSpy done(k.ctl.get(), &KioskController::returnFinished);
+        k.hw.insertDisc(local);
+        QVERIFY(done.wait(30000));
+        QCOMPARE(done.last().first().toBool(), true);
+        QCOMPARE(k.ctl->screen(), Screen::ReturnResult);
+        QVERIFY(k.ctl->returned().value(QStringLiteral("lateDays")).toInt() >= 1);
+        QVERIFY(k.ctl->returned().value(QStringLiteral("late")).toInt() > 0);
+        QVERIFY(!k.ctl->returned().value(QStringLiteral("foreign")).toBool());
+
+        k.ctl->startReturn();
+        k.hw.insertDisc(foreign);
+        QVERIFY(done.wait(30000));
+        QCOMPARE(done.last().first().toBool(), true);
+        QVERIFY(k.ctl->returned().value(QStringLiteral("foreign")).toBool());
+        QVERIFY(net.waitForQuiet(30s));
+        QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.rental WHERE barcode = $1 AND status = 'returned' "
+                                            "AND charge_cents > daily_rate_cents", {foreign}), 1);
+
+        // An unreadable disc, and one that is not ours, are given back.
+        k.ctl->startReturn();
+        k.hw.misreadNextDisc();
+        k.hw.insertDisc(QStringLiteral("D000010000012"));
+        QVERIFY(done.wait(30000));
+        QCOMPARE(done.last().first().toBool(), false);
+        QVERIFY(k.ctl->message().contains(QLatin1String("could not be read")));
+        QVERIFY(!k.hw.discInReturnSlot());
+        k.hw.insertDisc(QStringLiteral("X123"));
+        QVERIFY(done.wait(30000));
+        QCOMPARE(done.last().first().toBool(), false);
+        QVERIFY(!k.hw.discInReturnSlot());
+        QCOMPARE(k.ctl->screen(), Screen::ReturnInsert);
+    }
+
+    void fiveWrongPinsLockTheCardForFifteenMinutes()
+    {
+        Kiosk k(QStringLiteral("east-rb1"), 1);
+        k.ctl->start();
+        k.ctl->addToCart(k.availableTitle());
+        k.ctl->checkout();
+        const QJsonObject member = tryMember(QStringLiteral("east"), 0);
+        const QString card = member.value(QStringLiteral("card")).toString();
+        QString wrong = member.value(QStringLiteral("pin")).toString();
+        wrong[0] = QChar(u'0' + (wrong[0].digitValue() + 1) % 10);
+        // Bad swipes first: malformed, someone else's card number, an expired card.
+        k.hw.swipeCard(";not-a-card?");
+        QVERIFY(QTest::qWaitFor([&] { return k.ctl->message().contains(QLatin1String("could not be read")); }, 5000));
+        k.hw.swipeCard(";4242424242424242=3012?");
+        QVERIFY(QTest::qWaitFor([&] { return k.ctl->message().contains(QLatin1String("not a Redbox")); }, 5000));
+        k.hw.swipeCard(";" + card.toLatin1() + "=1001?");
+        QVERIFY(QTest::qWaitFor([&] { return k.ctl->message().contains(QLatin1String("expired")); }, 5000));
+        k.hw.swipeCard(track(card));
+        QVERIFY(k.waitScreen(Screen::Pin));
+        // A PIN of the wrong length is not even checked.
+        k.ctl->pinDigit(1);
+        k.ctl->pinEnter();
+        QVERIFY(k.ctl->message().contains(QLatin1String("4 digits")));
+        k.ctl->pinBackspace();
+        for (int attempt = 1; attempt <= 5; ++attempt) {
+            for (const QChar c : wrong)
+                k.ctl->pinDigit(c.digitValue());
+            k.ctl->pinEnter();
+            QVERIFY(QTest::qWaitFor([&] { return !k.ctl->busy(); }, 10000));
+            if (attempt < 5)
+                QVERIFY2(k.ctl->message().contains(QStringLiteral("%1 tries left").arg(5 - attempt))
+                             || k.ctl->message().contains(QLatin1String("1 try")) || k.ctl->message().contains(QLatin1String("tries left")),
+                         qPrintable(k.ctl->message()));
+        }
+        QCOMPARE(k.ctl->screen(), Screen::SignIn);
+        QVERIFY(k.ctl->message().contains(QLatin1String("locked for 15 minutes")));
+        // Locked: even the right PIN is not asked for.
+        k.hw.swipeCard(track(card));
+        QVERIFY(QTest::qWaitFor([&] { return k.ctl->message().contains(QLatin1String("locked")); }, 5000));
+        QCOMPARE(k.ctl->screen(), Screen::SignIn);
+        QVERIFY(!k.ctl->signedIn());
+    }
+
+    void anUnknownCardIsCheckedUpstreamThenRefused()
+    {
+        Kiosk k(QStringLiteral("west-rb2"), 2);
+        k.ctl->start();
+        k.ctl->addToCart(k.availableTitle());
+        k.ctl->checkout();
+        QSignalSpy busy(k.ctl.get(), &KioskController::busyChanged);
+        k.hw.swipeCard(track(memberCardNumber(77777777)));
+        QVERIFY(QTest::qWaitFor([&] { return k.ctl->message().contains(QLatin1String("not a Redbox membership card we know")); }, 20000));
+        QVERIFY(busy.count() >= 2);   // "Checking your card..." was shown, then cleared
+        // An East member at this West kiosk: verified at HQ, then signs in.
+        signIn(k, tryMember(QStringLiteral("east"), 2));
+        QVERIFY(k.waitScreen(Screen::Summary));
+        QVERIFY(k.ctl->signedIn());
+        k.ctl->cancel();
+        QCOMPARE(k.ctl->screen(), Screen::Attract);
+    }
+
+    void anUntouchedScreenReturnsToTheAttractLoopAndCancelsCleanly()
+    {
+        Kiosk k(QStringLiteral("east-rb2"), 1);
+        k.ctl->setIdleTimeoutMs(1500);
+        k.ctl->start();
+        k.ctl->addToCart(k.availableTitle());
+        k.ctl->checkout();
+        const qint64 before = count(QStringLiteral("east-rb2"), "SELECT count(*) FROM redbox.rental");
+        signIn(k, tryMember(QStringLiteral("east"), 1));
+        QVERIFY(k.waitScreen(Screen::Summary));
+        QVERIFY(k.waitScreen(Screen::Attract, 5000));
+        QCOMPARE(k.ctl->cart()->rowCount(), 0);
+        QVERIFY(!k.ctl->signedIn());
+        QCOMPARE(count(QStringLiteral("east-rb2"), "SELECT count(*) FROM redbox.rental"), before);
+        // Touches keep a visit alive.
+        k.ctl->start();
+        for (int i = 0; i < 4; ++i) {
+            QTest::qWait(700);
+            k.ctl->touch();
+        }
+        QCOMPARE(k.ctl->screen(), Screen::Browse);
+    }
+
+    void rentingWhileTheRedBoxIsUnreachable()
+    {
+        Kiosk k(QStringLiteral("east-rb2"), 2, 1000);
+        k.ctl->start();
+        const int title = k.availableTitle();
+        QCOMPARE(net.tool({QStringLiteral("stop"), QStringLiteral("east-rb2")}), 0);
+        QVERIFY(QTest::qWaitFor([&] { return k.ctl->link() != QLatin1String("online"); }, 30000));
+        k.ctl->addToCart(title);
+        k.ctl->checkout();
+        // The card and PIN are checked against the kiosk's own cache.
+        signIn(k, tryMember(QStringLiteral("east"), 0));
+        QVERIFY(k.waitScreen(Screen::Summary, 20000));
+        QSignalSpy finished(k.ctl.get(), &KioskController::rentalFinished);
+        k.ctl->pay();
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.first().at(0).toInt(), 1);
+        QVERIFY(k.ctl->cart()->items().first().offline);
+        QCOMPARE(k.engine->outbox().depth(), 1);
+        const QString id = k.ctl->cart()->items().first().rentalId.toString(QUuid::WithoutBraces);
+        QCOMPARE(net.tool({QStringLiteral("rejoin"), QStringLiteral("east-rb2")}), 0);
+        QVERIFY(QTest::qWaitFor([&] { return k.engine->outbox().depth() == 0; }, 120000));
+        QVERIFY(net.waitForQuiet(60s));
+        QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND offline", {id}), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKioskController)
+#include "tst_kioskcontroller.moc"
