@@ -75,6 +75,8 @@ void Link::onLost(const QString &message)
         m_downSince.restart();
         qCWarning(lcClient) << m_name << "link lost:" << message;
         emit down(message);
+    } else {
+        qCDebug(lcClient) << m_name << "cannot connect:" << message;
     }
     if (message.contains(QLatin1String("timed out connecting")))
         ++m_rotate;   // try the other server first next time
