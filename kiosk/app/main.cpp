@@ -2,13 +2,18 @@
 #include "app/kioskapp.h"
 
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QLoggingCategory>
 
 #include <cstdio>
 
+Q_LOGGING_CATEGORY(lcApp, "redbox.kiosk.app", QtInfoMsg)
+
 int main(int argc, char **argv)
 {
+    QElapsedTimer sinceStart;
+    sinceStart.start();
     // The on-screen keyboard is Qt Virtual Keyboard.
     qputenv("QT_IM_MODULE", QByteArrayLiteral("qtvirtualkeyboard"));
     qSetMessagePattern(QStringLiteral("%{time yyyy-MM-dd hh:mm:ss.zzz} %{category} %{type}: %{message}"));
@@ -62,6 +67,12 @@ int main(int argc, char **argv)
     } catch (const std::exception &e) {
         std::fprintf(stderr, "redbox-kiosk: %s\n", e.what());
         return 1;
+    }
+    // The first frame on screen: the attract loop is interactive from here on.
+    if (QQuickWindow *w = kiosk.window()) {
+        QObject::connect(w, &QQuickWindow::frameSwapped, w, [&sinceStart] {
+            qCInfo(lcApp, "first frame %lld ms after start", static_cast<long long>(sinceStart.elapsed()));
+        }, Qt::SingleShotConnection);
     }
     return app.exec();
 }

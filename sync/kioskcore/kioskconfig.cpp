@@ -94,8 +94,13 @@ KioskConfig KioskConfig::load(const QString &path)
     for (const QString &k : s.allKeys())
         if (!known.contains(k))
             throw ConfigError(QStringLiteral("%1: unknown setting %2").arg(path, k));
+    // QSettings reads "a,b" as a list: join it back.
+    auto text = [&](const char *key, const QString &def = {}) {
+        const QVariant v = s.value(QLatin1String(key), def);
+        return (v.metaType().id() == QMetaType::QStringList ? v.toStringList().join(QLatin1Char(',')) : v.toString()).trimmed();
+    };
     auto need = [&](const char *key) {
-        const QString v = s.value(QLatin1String(key)).toString().trimmed();
+        const QString v = text(key);
         if (v.isEmpty())
             throw ConfigError(QStringLiteral("%1: %2 is required").arg(path, QLatin1String(key)));
         return v;
@@ -104,26 +109,26 @@ KioskConfig KioskConfig::load(const QString &path)
         if (!s.contains(QLatin1String(key)))
             return def;
         bool ok = false;
-        const int v = s.value(QLatin1String(key)).toString().toInt(&ok);
+        const int v = text(key).toInt(&ok);
         if (!ok || v < lo || v > hi)
             throw ConfigError(QStringLiteral("%1: %2 must be a number from %3 to %4").arg(path, QLatin1String(key)).arg(lo).arg(hi));
         return v;
     };
     KioskConfig c;
     c.kioskId = need("kiosk/id");
-    c.language = s.value(QStringLiteral("kiosk/language"), QStringLiteral("en")).toString();
-    c.orientation = s.value(QStringLiteral("kiosk/orientation"), QStringLiteral("portrait")).toString();
-    c.theme = s.value(QStringLiteral("kiosk/theme"), QStringLiteral("day")).toString();
+    c.language = text("kiosk/language", QStringLiteral("en"));
+    c.orientation = text("kiosk/orientation", QStringLiteral("portrait"));
+    c.theme = text("kiosk/theme", QStringLiteral("day"));
     c.redboxNode = need("redbox/node");
     c.redbox = parseEndpoints(need("redbox/hosts"), QStringLiteral("redbox/hosts"));
-    c.database = s.value(QStringLiteral("redbox/database"), QStringLiteral("redbox")).toString();
+    c.database = text("redbox/database", QStringLiteral("redbox"));
     c.coastNode = need("coast/node");
     c.coast = parseEndpoints(need("coast/hosts"), QStringLiteral("coast/hosts"));
     c.hq = parseEndpoints(need("hq/hosts"), QStringLiteral("hq/hosts"));
     c.caFile = need("security/ca");
     c.kioskPassfile = need("security/kiosk_passfile");
     c.verifierPassfile = need("security/verifier_passfile");
-    c.technicianPassfile = s.value(QStringLiteral("security/technician_passfile")).toString();
+    c.technicianPassfile = text("security/technician_passfile");
     c.cardKeyFile = need("security/card_key_file");
     c.kioskKeyFile = need("security/kiosk_key_file");
     c.storageDir = need("storage/dir");

@@ -23,7 +23,7 @@ Rectangle {
         }
         Text {
             objectName: "returnCharge"
-            visible: !r.foreign && !r.offline
+            visible: r.foreign !== true && r.offline !== true
             text: (r.lateDays || 0) > 0
                   ? qsTr("%n day(s) late: %1 charged to the card you paid with.", "", r.lateDays).arg(KioskController.money(r.late || 0))
                   : qsTr("Returned on time. No extra charge.")
@@ -34,7 +34,7 @@ Rectangle {
             Layout.fillWidth: true
         }
         Text {
-            visible: r.foreign || r.offline
+            visible: r.foreign === true || r.offline === true
             text: qsTr("This disc was rented at another kiosk. Any late days are charged to the card it was rented with; your receipt follows by e-mail.")
             color: Theme.text
             font.pixelSize: Theme.fontBody

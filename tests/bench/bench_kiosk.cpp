@@ -1,0 +1,260 @@
+// Benchmark of the kiosk app (issue 5), on the benchmark network, offscreen:
+//   cold start  redbox-kiosk launched as a process, to its first frame (the
+//               attract loop is interactive), over 5 launches;
+//   scrolling   frame times while the cover grid is flicked for 10 s;
+//   soak        the app in this process, driven by a scripted customer
+//               (browse, search, rent, return) for --minutes (default 60):
+//               resident memory at the start, and the first and the last ten
+//               minutes (growth between them).
+// Prints the figures; writes build/bench-kiosk.json.
+#include "app/kioskapp.h"
+#include "core/cards.h"
+#include "hardware/simulatedhardware.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QGuiApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QQuickItem>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace redbox;
+
+namespace {
+
+double rssMb()
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
+    return 0;
+}
+
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+QQuickItem *find(QQuickItem *root, const QString &name)
+{
+    if (root->objectName() == name && root->isVisible())
+        return root;
+    for (QQuickItem *c : root->childItems())
+        if (QQuickItem *hit = find(c, name))
+            return hit;
+    return nullptr;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    qputenv("QT_QPA_PLATFORM", QByteArrayLiteral("offscreen"));
+    qputenv("QT_IM_MODULE", QByteArrayLiteral("qtvirtualkeyboard"));
+    qputenv("QT_LOGGING_RULES", QByteArrayLiteral("redbox.*.info=false"));
+    QGuiApplication app(argc, argv);
+    QCommandLineParser p;
+    p.addHelpOption();
+    const QCommandLineOption buildOpt(QStringLiteral("build"), QStringLiteral("Build folder."), QStringLiteral("dir"));
+    const QCommandLineOption sourceOpt(QStringLiteral("source"), QStringLiteral("Source folder."), QStringLiteral("dir"));
+    const QCommandLineOption minutesOpt(QStringLiteral("minutes"), QStringLiteral("Soak duration (default 60)."),
+                                        QStringLiteral("n"), QStringLiteral("60"));
+    p.addOptions({buildOpt, sourceOpt, minutesOpt});
+    p.process(app);
+    const QString build = p.value(buildOpt), source = p.value(sourceOpt);
+    const int minutes = std::max(1, p.value(minutesOpt).toInt());
+    const QString state = build + QStringLiteral("/bench-net");
+    const QString tool = source + QStringLiteral("/deploy/redbox-net");
+    const QStringList net{QStringLiteral("--topology"), source + QStringLiteral("/tests/bench/bench-topology.toml"),
+                          QStringLiteral("--state-dir"), state};
+    if (QProcess::execute(tool, net + QStringList{QStringLiteral("up"), QStringLiteral("--kiosks-per-node"), QStringLiteral("4"),
+                                                  QStringLiteral("--forwarder"), build + QStringLiteral("/redbox-forwarder")}) != 0)
+        qFatal("could not bring the benchmark network up");
+    std::printf("bench-kiosk: the kiosk app (issue 5), offscreen\n");
+    QJsonObject out;
+
+    // 1. Cold start, as a process.
+    const QString config = state + QStringLiteral("/kiosks/WRB1-01.ini");
+    std::vector<double> starts;
+    for (int i = 0; i < 5; ++i) {
+        QProcess kiosk;
+        kiosk.setProcessChannelMode(QProcess::MergedChannels);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("redbox.kiosk.app.info=true"));
+        kiosk.setProcessEnvironment(env);
+        QElapsedTimer t;
+        t.start();
+        kiosk.start(build + QStringLiteral("/redbox-kiosk"), {QStringLiteral("--config"), config});
+        QByteArray seen;
+        while (!seen.contains("first frame") && t.elapsed() < 20000) {
+            kiosk.waitForReadyRead(100);
+            seen += kiosk.readAll();
+        }
+        const double ms = static_cast<double>(t.elapsed());
+        kiosk.terminate();
+        kiosk.waitForFinished(5000);
+        if (!seen.contains("first frame"))
+            qFatal("redbox-kiosk did not draw its first frame: %s", seen.constData());
+        starts.push_back(ms);
+        std::printf("  cold start %d: %.0f ms to the first frame%s\n", i + 1, ms, i == 0 ? " (first run: empty cache)" : "");
+    }
+    std::vector<double> warm(starts.begin() + 1, starts.end());
+    out.insert(QStringLiteral("cold_start_ms"), QJsonObject{{QStringLiteral("first_empty_cache"), starts.front()},
+                                                             {QStringLiteral("p50_warm_cache"), percentile(warm, 0.5)},
+                                                             {QStringLiteral("max_warm_cache"), percentile(warm, 1.0)}});
+    std::printf("  cold start to an interactive attract loop: p50 %.0f ms, max %.0f ms (target under 1500 ms)\n",
+                percentile(warm, 0.5), percentile(warm, 1.0));
+
+    // 2 and 3: the app in this process.
+    QTemporaryDir storage;
+    KioskConfig cfg = KioskConfig::load(state + QStringLiteral("/kiosks/WRB2-02.ini"));
+    cfg.storageDir = storage.path();
+    cfg.kioskKeyFile = storage.filePath(QStringLiteral("kiosk.key"));
+    KioskApp kiosk(KioskAppOptions{});
+    kiosk.start(&cfg);
+    auto *hw = qobject_cast<SimulatedHardware *>(kiosk.hardware());
+    hw->setLatencyMs(20);
+    KioskController *ctl = kiosk.controller();
+    if (!QTest::qWaitFor([&] { return ctl->catalog()->rowCount() > 0; }, 60000))
+        qFatal("the catalog did not load");
+    const double rssStart = rssMb();
+
+    ctl->start();
+    QQuickItem *grid = nullptr;
+    if (!QTest::qWaitFor([&] { return (grid = find(kiosk.window()->contentItem(), QStringLiteral("coverGrid"))) != nullptr; }, 10000))
+        qFatal("no cover grid");
+    std::vector<double> frames;
+    QElapsedTimer frameClock;
+    frameClock.start();
+    qint64 last = -1;
+    auto conn = QObject::connect(kiosk.window(), &QQuickWindow::frameSwapped, [&] {
+        const qint64 now = frameClock.nsecsElapsed();
+        if (last >= 0)
+            frames.push_back(static_cast<double>(now - last) / 1e6);
+        last = now;
+    });
+    QElapsedTimer scroll;
+    scroll.start();
+    int dir = -1;
+    while (scroll.elapsed() < 10000) {
+        QMetaObject::invokeMethod(grid, "flick", Q_ARG(qreal, 0), Q_ARG(qreal, dir * 6000.0));
+        QTest::qWait(700);
+        dir = -dir;
+    }
+    QObject::disconnect(conn);
+    out.insert(QStringLiteral("scroll_frame_ms"), QJsonObject{{QStringLiteral("frames"), static_cast<int>(frames.size())},
+                                                               {QStringLiteral("p50"), percentile(frames, 0.5)},
+                                                               {QStringLiteral("p99"), percentile(frames, 0.99)}});
+    std::printf("  scrolling the cover grid: %zu frames, frame time p50 %.1f ms, p99 %.1f ms (software renderer, offscreen)\n",
+                frames.size(), percentile(frames, 0.5), percentile(frames, 0.99));
+
+    // Soak: a scripted customer rents and returns, over and over.
+    QFile tryIt(state + QStringLiteral("/try-it.json"));
+    tryIt.open(QIODevice::ReadOnly);
+    QJsonObject member;
+    for (const QJsonValue &v : QJsonDocument::fromJson(tryIt.readAll()).object().value(QStringLiteral("members")).toArray())
+        if (v.toObject().value(QStringLiteral("coast")).toString() == QLatin1String("west"))
+            member = v.toObject();
+    const QByteArray track = ";" + member.value(QStringLiteral("card")).toString().toLatin1() + "=3012?";
+    const QString pin = member.value(QStringLiteral("pin")).toString();
+    std::vector<std::pair<double, double>> samples;   // (minute, MB)
+    QElapsedTimer soak;
+    soak.start();
+    int visits = 0, rented = 0, returned = 0;
+    QString lastBarcode;
+    auto waitFor = [&](KioskController::Screen s, int ms) { return QTest::qWaitFor([&] { return ctl->screen() == s; }, ms); };
+    qint64 nextSample = 0;
+    while (soak.elapsed() < static_cast<qint64>(minutes) * 60'000) {
+        if (soak.elapsed() >= nextSample) {
+            samples.emplace_back(static_cast<double>(soak.elapsed()) / 60000.0, rssMb());
+            nextSample += 30'000;
+        }
+        ++visits;
+        ctl->start();
+        const QString letter(QChar(u'a' + QRandomGenerator::global()->bounded(26)));
+        ctl->catalog()->setSearch(letter);
+        QTest::qWait(300);
+        ctl->catalog()->setSearch(QString());
+        QTest::qWait(300);
+        int movie = 0;
+        for (int tries = 0; tries < 50 && !movie; ++tries) {
+            const QVariantMap t = ctl->catalog()->get(QRandomGenerator::global()->bounded(ctl->catalog()->rowCount()));
+            if (t.value(QStringLiteral("available")).toInt() > 0)
+                movie = t.value(QStringLiteral("movieId")).toInt();
+        }
+        ctl->openTitle(movie);
+        ctl->addToCart(movie);
+        ctl->checkout();
+        hw->swipeCard(track);
+        if (waitFor(KioskController::Screen::Pin, 10000)) {
+            for (const QChar c : pin)
+                ctl->pinDigit(c.digitValue());
+            ctl->pinEnter();
+            if (waitFor(KioskController::Screen::Summary, 10000)) {
+                ctl->pay();
+                if (waitFor(KioskController::Screen::Receipt, 30000) && ctl->dispensedCount() == 1) {
+                    ++rented;
+                    lastBarcode = ctl->cart()->items().first().barcode;
+                }
+            }
+        }
+        ctl->finish();
+        QTest::qWait(500);
+        if (!lastBarcode.isEmpty()) {
+            ctl->startReturn();
+            hw->insertDisc(lastBarcode);
+            if (waitFor(KioskController::Screen::ReturnResult, 30000))
+                ++returned;
+            lastBarcode.clear();
+            ctl->finish();
+        }
+        QTest::qWait(1500);
+    }
+    samples.emplace_back(static_cast<double>(soak.elapsed()) / 60000.0, rssMb());
+    auto average = [&](double from, double to) {
+        double sum = 0;
+        int n = 0;
+        for (const auto &[m, mb] : samples)
+            if (m >= from && m <= to) {
+                sum += mb;
+                ++n;
+            }
+        return n ? sum / n : 0.0;
+    };
+    const double window = std::min(10.0, minutes / 3.0);
+    const double first = average(0, window), lastWin = average(minutes - window, minutes + 1);
+    double peak = 0;
+    for (const auto &s : samples)
+        peak = std::max(peak, s.second);
+    QJsonArray series;
+    for (const auto &[m, mb] : samples)
+        series.append(QJsonArray{m, mb});
+    out.insert(QStringLiteral("soak"), QJsonObject{{QStringLiteral("minutes"), minutes}, {QStringLiteral("visits"), visits},
+                                                   {QStringLiteral("rentals"), rented}, {QStringLiteral("returns"), returned},
+                                                   {QStringLiteral("rss_start_mb"), rssStart}, {QStringLiteral("rss_peak_mb"), peak},
+                                                   {QStringLiteral("rss_first_window_mb"), first},
+                                                   {QStringLiteral("rss_last_window_mb"), lastWin}, {QStringLiteral("samples"), series}});
+    std::printf("  soak for %d min: %d visits, %d rentals, %d returns; RSS %.1f MB at start, peak %.1f MB; "
+                "first %.0f min %.1f MB, last %.0f min %.1f MB (growth %+.1f MB) (target under 150 MB, no growth)\n",
+                minutes, visits, rented, returned, rssStart, peak, window, first, window, lastWin, lastWin - first);
+    QFile json(build + QStringLiteral("/bench-kiosk.json"));
+    json.open(QIODevice::WriteOnly);
+    json.write(QJsonDocument(out).toJson());
+    return 0;
+}
