@@ -41,13 +41,16 @@ void Link::stop()
 
 void Link::connectNow()
 {
-    if (!m_started)
+    // A retry timer that fires while a connection is already under way (a call
+    // asked for one first) must not tear it down with its queries in it.
+    if (!m_started || m_conn.state() != pg::AsyncConnection::State::Closed)
         return;
     m_conn.open(m_conninfo(m_rotate), 5000);
 }
 
 void Link::onConnected()
 {
+    m_retry.stop();
     m_backoff.reset();
     const bool wasUp = m_up;
     m_up = true;
@@ -108,7 +111,7 @@ void Link::expireWaiting()
             const pg::DbError e(pg::ErrorKind::BrokenConnection, QStringLiteral("08006"),
                                 QStringLiteral("%1 unreachable: %2").arg(m_name, m_lastError.isEmpty() ? QStringLiteral("no answer") : m_lastError));
             if (cb)
-                cb(nullptr, &e);
+                pg::AsyncConnection::deliver(cb, nullptr, &e);
             it = m_waiting.begin();   // the callback may have changed the list
         } else {
             ++it;

@@ -24,7 +24,20 @@ AsyncConnection::~AsyncConnection()
 
 void AsyncConnection::open(const QString &conninfo, int deadlineMs)
 {
+    // Never drop a caller's query silently: whatever was in flight or queued
+    // on the old connection gets its answer (in doubt if it may have written).
+    std::optional<Pending> current = std::move(m_current);
+    std::deque<Pending> queue = std::move(m_queue);
     close();
+    if (current && current->callback) {
+        const DbError e(current->mayHaveWritten ? ErrorKind::InDoubt : ErrorKind::BrokenConnection, QStringLiteral("08006"),
+                        QStringLiteral("the connection was reopened before the answer came"));
+        deliver(current->callback, nullptr, &e);
+    }
+    const DbError notSent(ErrorKind::BrokenConnection, QStringLiteral("08006"), QStringLiteral("the connection was reopened"));
+    for (Pending &p : queue)
+        if (p.callback)
+            deliver(p.callback, nullptr, &notSent);
     m_conn = PQconnectStart(conninfo.toUtf8().constData());
     if (!m_conn || PQstatus(m_conn) == CONNECTION_BAD) {
         const QString msg = m_conn ? QString::fromUtf8(PQerrorMessage(m_conn)).trimmed() : QStringLiteral("out of memory");
@@ -182,6 +195,7 @@ void AsyncConnection::startNext()
         return;
     }
     m_deadline.start(m_current->deadlineMs);
+    qCDebug(lcPg) << this << "sent" << m_current->sql.left(48);
     const int f = PQflush(m_conn);
     if (f < 0) {
         fail(errorFrom(m_conn, nullptr, m_current->mayHaveWritten));
@@ -234,21 +248,35 @@ void AsyncConnection::readResults()
     }
 }
 
+void AsyncConnection::deliver(const Callback &cb, const Result *result, const DbError *error)
+{
+    // An exception must never unwind through the event loop: a callback that throws (a
+    // bug, or a disk failure its caller did not expect) is logged, and the loop goes on.
+    try {
+        cb(result, error);
+    } catch (const std::exception &e) {
+        qCCritical(lcPg) << "a database callback failed:" << e.what();
+    }
+}
+
 void AsyncConnection::complete(const Result *result, const DbError *error)
 {
+    qCDebug(lcPg) << this << "answered" << m_current->sql.left(48) << (error ? error->message() : QString());
     Callback cb = std::move(m_current->callback);
     m_current.reset();
     m_lastResult.reset();
     m_lastError.reset();
     QPointer<AsyncConnection> self(this);
     if (cb)
-        cb(result, error);
+        deliver(cb, result, error);
     if (self)
         startNext();
 }
 
 void AsyncConnection::fail(const DbError &error)
 {
+    qCDebug(lcPg) << this << "failed:" << error.message() << "current:" << (m_current ? m_current->sql.left(48) : QByteArray())
+                  << "queued:" << m_queue.size();
     std::optional<Pending> current = std::move(m_current);
     std::deque<Pending> queue = std::move(m_queue);
     const bool wasReady = m_state == State::Ready;
@@ -258,12 +286,12 @@ void AsyncConnection::fail(const DbError &error)
         const DbError e = (current->mayHaveWritten && error.kind() == ErrorKind::BrokenConnection)
             ? DbError(ErrorKind::InDoubt, error.sqlstate(), error.message(), error.detail())
             : error;
-        current->callback(nullptr, &e);
+        deliver(current->callback, nullptr, &e);
     }
     const DbError notSent(ErrorKind::BrokenConnection, error.sqlstate(), error.message());
     for (Pending &p : queue)
         if (p.callback)
-            p.callback(nullptr, &notSent);
+            deliver(p.callback, nullptr, &notSent);
     if (self) {
         Q_UNUSED(wasReady);
         emit connectionLost(error.message());

@@ -25,6 +25,8 @@ class AsyncConnection : public QObject {
 public:
     // Exactly one of result / error is set.
     using Callback = std::function<void(const Result *result, const DbError *error)>;
+    // Runs a callback, logging (never propagating) an exception it throws.
+    static void deliver(const Callback &cb, const Result *result, const DbError *error);
 
     explicit AsyncConnection(QObject *parent = nullptr);
     ~AsyncConnection() override;
