@@ -1,7 +1,8 @@
 """redbox-net: bring the DVD network up and down, show it, drill it.
 
 Verbs: up, down, status, failover NODE, rejoin NODE, reset, psql NODE [args],
-plus tune (Patroni timings at run time), reconcile, and kiosk-config."""
+plus tune (Patroni timings at run time), reconcile, forwarder, demo, and roster
+(the generated test members and kiosks, for the simulator)."""
 from __future__ import annotations
 
 import argparse
@@ -221,6 +222,17 @@ def cmd_reconcile(state: State, args) -> int:
     return reconcile.run(state, as_json=args.json)
 
 
+def cmd_roster(state: State, args) -> int:
+    """The generated members' cards and PINs and every kiosk, as JSON (for the simulator), in a 0600 file."""
+    from . import data
+    from .state import write_secret
+    text = json.dumps(data.roster(state), indent=1) + "\n"
+    out = Path(args.out)
+    write_secret(out, text, 0, 0)
+    print(f"roster: {out} (generated test data; 0600)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="redbox-net", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -262,6 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
     fw.add_argument("--forwarder", help="path of the redbox-forwarder executable")
     fw.add_argument("--batch", type=int, default=200, help="hops per dblink call (default 200)")
     sub.add_parser("demo", help="a sample rental and return through the network, with hop timings")
+    ro = sub.add_parser("roster", help="write the generated test members (cards, PINs) and kiosks as JSON (0600)")
+    ro.add_argument("--out", required=True, help="file to write")
     rc = sub.add_parser("reconcile", help="compare red boxes, coasts and HQ; print every difference")
     rc.add_argument("--json", action="store_true")
     return p
@@ -269,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 VERBS = {"up": cmd_up, "render": cmd_render, "down": cmd_down, "reset": cmd_reset, "status": cmd_status, "failover": cmd_failover,
          "rejoin": cmd_rejoin, "stop": cmd_stop, "psql": cmd_psql, "tune": cmd_tune, "reconcile": cmd_reconcile,
-         "forwarder": cmd_forwarder, "demo": cmd_demo}
+         "forwarder": cmd_forwarder, "demo": cmd_demo, "roster": cmd_roster}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -154,14 +154,20 @@ def _hash_member(args):
     return (member_id, pbkdf2_hash(pin, rnd.randbytes(16)), pbkdf2_hash(password, rnd.randbytes(16)))
 
 
-def member_secrets(seed: int, n: int) -> list[tuple[int, str, str, str, str]]:
-    """(member_id, card, pin, pin_hash, password_hash) for members 1..n, cached on disk."""
+def member_plain(seed: int, n: int) -> list[tuple[int, str, str]]:
+    """(member_id, pin, password) of generated members 1..n: deterministic for the seed."""
     rnd = random.Random(f"members:{seed}")
     plain = []
     for mid in range(1, n + 1):
         pin = f"{rnd.randint(0, 9999):04d}"
         password = base64.b32encode(rnd.randbytes(10)).decode().lower()
         plain.append((mid, pin, password))
+    return plain
+
+
+def member_secrets(seed: int, n: int) -> list[tuple[int, str, str, str, str]]:
+    """(member_id, card, pin, pin_hash, password_hash) for members 1..n, cached on disk."""
+    plain = member_plain(seed, n)
     cache = CACHE / f"member-hashes-{seed}-{n}-{PBKDF2_ITERATIONS}.tsv"
     hashes: dict[int, tuple[str, str]] = {}
     if cache.exists():
@@ -177,6 +183,19 @@ def member_secrets(seed: int, n: int) -> list[tuple[int, str, str, str, str]]:
         write_secret(cache, "".join(f"{m}\t{hashes[m][0]}\t{hashes[m][1]}\n" for m in range(1, n + 1)), 0, 0)
         print(f"  data      hashed {n} PINs and passwords (PBKDF2) in {time.monotonic() - t0:.1f} s", flush=True)
     return [(mid, member_card(mid), pin, hashes[mid][0], hashes[mid][1]) for mid, pin, _ in plain]
+
+
+def technician_plain(seed: int) -> list[tuple[int, str, str, str, bytes]]:
+    """(technician_id, name, card, pin, salt) of the 20 generated technicians: deterministic for the seed."""
+    firsts, lasts = name_pool()
+    trnd = random.Random(f"tech:{seed}")
+    out = []
+    for i in range(1, 21):
+        tid = 9000 + i
+        pin = f"{trnd.randint(0, 999999):06d}"
+        name = f"{trnd.choice(firsts)} {trnd.choice(lasts)}"
+        out.append((tid, name, technician_card(tid), pin, trnd.randbytes(16)))
+    return out
 
 
 def name_pool() -> tuple[list[str], list[str]]:
@@ -268,15 +287,11 @@ def load_hq(state: State, seed: int, n_members: int, kiosks_per_node: int, card_
 
         techs = []
         tech_print = []
-        trnd = random.Random(f"tech:{seed}")
-        for i in range(1, 21):
-            tid = 9000 + i
-            card = technician_card(tid)
-            pin = f"{trnd.randint(0, 999999):06d}"
-            techs.append((tid, f"{trnd.choice(firsts)} {trnd.choice(lasts)}", card_hash(card_key, card),
-                          pbkdf2_hash(pin, trnd.randbytes(16)), ["west", "east", None][i % 3], True))
+        for i, (tid, name, card, pin, salt) in enumerate(technician_plain(seed), start=1):
+            techs.append((tid, name, card_hash(card_key, card), pbkdf2_hash(pin, salt), ["west", "east", None][i % 3],
+                          True))
             if i <= 2:
-                tech_print.append((tid, techs[-1][1], card, pin))
+                tech_print.append((tid, name, card, pin))
         copy(cur, "redbox.technician (technician_id, name, card_hash, pin_hash, coast, active)", techs)
         conn.commit()
 
@@ -353,6 +368,9 @@ def load_all(state: State, seed: int, members: int, kiosks_per_node: int, catalo
               f"({time.monotonic() - t0:.1f} s)", flush=True)
         write_secret(state.root / "try-it.txt", try_it_text(info), 0, 0)
         import json
+        # What the generator made, so `roster` can list the test members' cards and PINs later.
+        write_secret(state.root / "generated.json", json.dumps({"seed": seed, "members": members,
+                                                                "kiosks_per_node": kiosks_per_node}) + "\n", 0, 0)
         write_secret(state.root / "try-it.json", json.dumps({
             "members": [{"member_id": m, "coast": c, "card": card, "pin": pin}
                         for c in ("west", "east") for m, card, pin, _ in info["members"][c]],
@@ -406,3 +424,30 @@ def try_it_text(info: dict) -> str:
     for tid, name, card, pin in info["technicians"]:
         lines.append(f"    technician {tid}  card {card}  PIN {pin}  ({name})")
     return "\n".join(lines) + "\n"
+
+
+def roster(state: State) -> dict:
+    """The generated test members with their cards and PINs, the technicians, and every kiosk with its
+    configuration file: what the simulator needs to play customers. Generated data only: a network
+    loaded from real member records has no generated.json and no roster."""
+    import json
+    gen_file = state.root / "generated.json"
+    if not gen_file.exists():
+        raise DataError(f"{gen_file} is missing: the roster exists only for data `up` generated")
+    gen = json.loads(gen_file.read_text())
+    seed, n = int(gen["seed"]), int(gen["members"])
+    pins = {mid: pin for mid, pin, _ in member_plain(seed, n)}
+    with db.node_conn(state, state.topo.hq.name) as conn, conn.cursor() as cur:
+        cur.execute("SELECT m.member_id, m.home_coast, p.max_discs_out, s.allowed "
+                    "FROM redbox.member m JOIN redbox.membership p USING (membership_id) "
+                    "JOIN redbox.membershipstatus s USING (member_id) ORDER BY m.member_id")
+        members = [{"member_id": mid, "card": member_card(mid), "pin": pins[mid], "coast": coast,
+                    "plan_limit": limit, "allowed": allowed} for mid, coast, limit, allowed in cur.fetchall()
+                   if mid in pins]
+        cur.execute("SELECT kiosk_id, node_name, coast, slot_count FROM redbox.redbox ORDER BY kiosk_id")
+        kiosks = [{"kiosk_id": k, "node": node, "coast": coast, "slots": slots,
+                   "config": str(state.kiosk_dir / f"{k}.ini")} for k, node, coast, slots in cur.fetchall()]
+        conn.rollback()
+    techs = [{"technician_id": tid, "name": name, "card": card, "pin": pin}
+             for tid, name, card, pin, _ in technician_plain(seed)]
+    return {"seed": seed, "members": members, "technicians": techs, "kiosks": kiosks}

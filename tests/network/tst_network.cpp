@@ -273,12 +273,15 @@ private slots:
 
     void upAgainIsANoOp()
     {
+        pg::Connection before = net.connect(QStringLiteral("west"));
+        const qint64 applied = before.exec("SELECT count(*) FROM redbox_meta.schema_migrations").int64(0, 0);
+        QVERIFY(applied >= 2);   // common foundation + the coast's own, at least
         QString out;
         QCOMPARE(net.tool({QStringLiteral("up"), QStringLiteral("--forwarder"), qEnvironmentVariable("REDBOX_FORWARDER")}, &out), 0);
         QVERIFY2(out.count(QStringLiteral("up to date")) == 7, qPrintable(out));
         QVERIFY2(!out.contains(QLatin1String("data      hq")), qPrintable(out));   // data not loaded twice
         pg::Connection c = net.connect(QStringLiteral("west"));
-        QCOMPARE(c.exec("SELECT count(*) FROM redbox_meta.schema_migrations").int64(0, 0), 2);
+        QCOMPARE(c.exec("SELECT count(*) FROM redbox_meta.schema_migrations").int64(0, 0), applied);
     }
 
     void statusShowsEveryServer()
