@@ -67,25 +67,8 @@ void KioskApp::start(const KioskConfig *configOverride)
     m_controller->setIdleTimeoutMs(m_options.idleTimeoutMs);
     m_controller->setLanguageHandler([this](const QString &l) { setLanguage(l); });
     KioskController::setInstance(m_controller.get());
-    if (auto *sim = qobject_cast<SimulatedHardware *>(m_hardware.get())) {
-        // The simulated carousel starts with the discs the cache says are in their slots.
-        m_bridge->run<QSet<int>>([](KioskEngine &e) {
-            QSet<int> filled;
-            for (const CachedDisc &d : e.cache().discs())
-                if (d.status == QLatin1String("in") && d.slot > 0)
-                    filled.insert(d.slot);
-            return filled;
-        }, [sim](QSet<int> filled) { sim->setOccupied(filled); });
-        connect(m_bridge.get(), &EngineBridge::cacheSynced, sim, [this, sim] {
-            m_bridge->run<QSet<int>>([](KioskEngine &e) {
-                QSet<int> filled;
-                for (const CachedDisc &d : e.cache().discs())
-                    if (d.status == QLatin1String("in") && d.slot > 0)
-                        filled.insert(d.slot);
-                return filled;
-            }, [sim](QSet<int> filled) { sim->setOccupied(filled); });
-        });
-    }
+    if (auto *sim = qobject_cast<SimulatedHardware *>(m_hardware.get()))
+        sim->followCache(m_bridge.get());   // the simulated carousel holds the discs the cache says are in
     setLanguage(config.language);
 
     m_qml = std::make_unique<QQmlApplicationEngine>();

@@ -54,6 +54,21 @@ public:
         }, Qt::QueuedConnection);
     }
 
+    // Every call the screens make, as it starts and as it ends, for whoever keeps a history of
+    // them (the simulator traces each rental by its id). Runs in the bridge's thread.
+    struct CallRecord {
+        QString kind;          // lookup | rent | void | return
+        QUuid id;              // the rental's, the return's (lookups: a fresh id)
+        QString phase;         // invoked | ok | failed | unknown (the answer did not settle it)
+        QString failure;       // failureName() when failed
+        QString detail;
+        QString barcode;
+        qint64 memberId = 0;
+        bool offline = false;  // kept in the kiosk's outbox
+        qint64 latencyMs = 0;  // ended - invoked
+    };
+    void setRecorder(std::function<void(const CallRecord &)> recorder) { m_recorder = std::move(recorder); }
+
     struct Lookup {
         std::optional<MemberInfo> member;
         Failure failure = Failure::None;
@@ -65,6 +80,7 @@ public:
     void voidRental(const QUuid &rentalId, const QString &barcode, int slot, bool damaged, const QString &reason,
                     std::function<void(bool)> done);
     void returnDisc(const ReturnRequest &request, std::function<void(ReturnResult)> done);
+    void dispensed(const QUuid &rentalId);
     QString cardHashFor(const QString &cardNumber) const;
 
 signals:
@@ -73,6 +89,12 @@ signals:
     void cacheProgress(qint64 done, qint64 total);
 
 private:
+    void record(const CallRecord &r) const
+    {
+        if (m_recorder)
+            m_recorder(r);
+    }
+    std::function<void(const CallRecord &)> m_recorder;
     KioskEngine *m_engine;
     KioskConfig m_config;
     KioskHealth m_health;

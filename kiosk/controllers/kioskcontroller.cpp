@@ -49,6 +49,7 @@ KioskController::KioskController(EngineBridge *bridge, KioskHardware *hardware, 
         if (item.slot != slot)
             return;
         item.state = CartModel::State::Done;
+        m_bridge->dispensed(item.rentalId);
         item.message = item.offline ? tr("Take your disc (saved offline)") : tr("Take your disc");
         m_cart.changed(m_current);
         emit progressChanged();
@@ -499,6 +500,8 @@ void KioskController::rentNext()
             it.slot = pick.slot;
             RentRequest req;
             req.barcode = pick.barcode;
+            req.slot = pick.slot;
+            req.rentedAt = m_clock();
             req.member = *m_member;
             req.cardToken = m_cardToken;
             req.cardLast4 = m_cardLast4;
@@ -588,6 +591,7 @@ void KioskController::onDiscInserted(const QString &barcode)
         ReturnRequest req;
         req.barcode = barcode;
         req.slot = slot;
+        req.returnedAt = m_clock();
         m_bridge->returnDisc(req, [this](ReturnResult r) {
             setBusy({});
             if (r.failure != Failure::None) {

@@ -102,6 +102,11 @@ public:
     Q_INVOKABLE QString localTime(const QDateTime &utc) const;
 
     void setIdleTimeoutMs(int ms);
+    // The kiosk's clock for rental and return times (the simulator plays customers who kept a
+    // disc for days by setting it back for their visit).
+    void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
+    KioskHardware *hardware() const { return m_hw; }
+    EngineBridge *bridge() const { return m_bridge; }
     void setLanguageHandler(std::function<void(const QString &)> handler) { m_languageHandler = std::move(handler); }
 
     // Taps and keys from the screens.
@@ -190,6 +195,7 @@ private:
     QString m_theme = QStringLiteral("day");
     QString m_receiptState;
     std::function<void(const QString &)> m_languageHandler;
+    std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
     bool m_paying = false;
     QUuid m_receiptId;
     QTimer m_receiptPoll;

@@ -1,6 +1,9 @@
 // Simulated kiosk hardware (see simulatedhardware.h).
 #include "hardware/simulatedhardware.h"
 
+#include "controllers/enginebridge.h"
+
+#include <QPointer>
 #include <QRandomGenerator>
 
 namespace redbox {
@@ -78,6 +81,24 @@ void SimulatedHardware::selfTest(int slotCount)
         emit selfTestDone(problems.isEmpty(), problems.isEmpty() ? QStringLiteral("visited %1 slots").arg(slotCount)
                                                                    : problems.join(QStringLiteral("; ")));
     });
+}
+
+void SimulatedHardware::followCache(EngineBridge *bridge)
+{
+    auto refresh = [this, bridge] {
+        bridge->run<QSet<int>>([](KioskEngine &e) {
+            QSet<int> filled;
+            for (const CachedDisc &d : e.cache().discs())
+                if (d.status == QLatin1String("in") && d.slot > 0)
+                    filled.insert(d.slot);
+            return filled;
+        }, [self = QPointer<SimulatedHardware>(this)](QSet<int> filled) {
+            if (self)
+                self->setOccupied(filled);
+        });
+    };
+    refresh();
+    connect(bridge, &EngineBridge::cacheSynced, this, refresh);
 }
 
 void SimulatedHardware::swipeCard(const QByteArray &track)

@@ -11,6 +11,8 @@
 
 namespace redbox {
 
+class EngineBridge;
+
 class SimulatedHardware : public KioskHardware {
     Q_OBJECT
 public:
@@ -25,6 +27,8 @@ public:
 
     // The carousel's contents (slots holding a disc).
     void setOccupied(const QSet<int> &filled) { m_occupied = filled; }
+    // Keeps the carousel's contents as the kiosk's cache says (now, and after each cache sync).
+    void followCache(EngineBridge *bridge);
     bool occupied(int slot) const { return m_occupied.contains(slot); }
 
     // Customer actions.

@@ -141,6 +141,51 @@ void KioskEngine::start()
     m_healthTimer.start();
     m_periodicSync.start();
     m_started = true;
+    recoverDispenses(0);
+}
+
+bool KioskEngine::guardStorage(const char *what, const std::function<void()> &work, bool write)
+{
+    try {
+        work();
+        if (write && !m_health.storageFault.isEmpty()) {
+            qCInfo(lcClient) << "kiosk storage works again";
+            m_health.storageFault.clear();
+            emit healthChanged(m_health);
+        }
+        return true;
+    } catch (const std::exception &e) {
+        const QString fault = QStringLiteral("%1: %2").arg(QLatin1String(what), QString::fromUtf8(e.what()));
+        qCCritical(lcClient) << "kiosk storage failed:" << fault;
+        if (m_health.storageFault != fault) {
+            m_health.storageFault = fault;
+            emit healthChanged(m_health);
+        }
+        return false;
+    }
+}
+
+void KioskEngine::recoverDispenses(qint64 olderThanS)
+{
+    QList<PendingDispense> pending;
+    if (!guardStorage("dispense journal", [&] { pending = m_outbox->pendingDispenses(); }, false))
+        return;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const PendingDispense &p : pending) {
+        if (m_dispensing.contains(p.rentalId) || p.createdAt.secsTo(now) < olderThanS)
+            continue;
+        // The kiosk stopped (or could not clear the journal) between asking for the rental and
+        // the disc coming out: the disc is still in its slot, so the rental, if it was made, is voided.
+        qCWarning(lcClient) << "rental" << p.rentalId << "of disc" << p.barcode << "was never dispensed; voiding it";
+        m_dispensing.insert(p.rentalId);
+        voidRental(p.rentalId, p.barcode, p.slot, false, QStringLiteral("the kiosk stopped before the disc was dispensed"),
+                   [](bool, const QString &) {});
+    }
+}
+
+void KioskEngine::dispensed(const QUuid &rentalId)
+{
+    endDispense(rentalId);
 }
 
 void KioskEngine::stop()
@@ -190,8 +235,13 @@ void KioskEngine::setLink(LinkStatus status)
 
 void KioskEngine::refreshOutboxHealth()
 {
-    const int depth = m_outbox->depth();
-    const qint64 age = m_outbox->oldestAgeSeconds();
+    int depth = 0;
+    qint64 age = 0;
+    if (!guardStorage("outbox", [&] {
+            depth = m_outbox->depth();
+            age = m_outbox->oldestAgeSeconds();
+        }, false))
+        return;
     if (depth != m_health.outboxDepth || age != m_health.outboxOldestAgeS) {
         m_health.outboxDepth = depth;
         m_health.outboxOldestAgeS = age;
@@ -208,6 +258,7 @@ void KioskEngine::onRedboxUp()
 void KioskEngine::pollHealth()
 {
     refreshOutboxHealth();
+    recoverDispenses(120);
     if (!m_redbox->isUp()) {
         setLink(LinkStatus::Connecting);
         return;
@@ -223,7 +274,7 @@ void KioskEngine::pollHealth()
                        self->setLink(r->boolean(0, 3) ? LinkStatus::Online : LinkStatus::Degraded);
                        emit self->healthChanged(self->m_health);
                    }, 1000);
-    if (m_outbox->depth() > 0)
+    if (m_health.outboxDepth > 0)
         pumpReplay();
 }
 
@@ -239,7 +290,9 @@ void KioskEngine::lookupMember(const QString &cardHash, MemberCallback callback)
     auto fromCacheOrEscalate = [self, cardHash, callback]() {
         if (!self)
             return;
-        if (auto m = self->m_cache->memberByCard(cardHash)) {
+        std::optional<MemberInfo> m;
+        self->guardStorage("cache", [&] { m = self->m_cache->memberByCard(cardHash); }, false);
+        if (m) {
             callback(m, Failure::None, QString());
             return;
         }
@@ -345,15 +398,22 @@ void KioskEngine::escalate(const QString &cardHash, MemberCallback callback, int
 
 // ---- rentals --------------------------------------------------------------------
 
-void KioskEngine::afterReplay(std::function<void()> work)
+void KioskEngine::afterReplay(std::function<void()> online, std::function<void()> offline)
 {
-    if (!m_replaying && m_outbox->depth() == 0) {
-        work();
+    int depth = 0;
+    guardStorage("outbox", [&] { depth = m_outbox->depth(); }, false);
+    if (!m_replaying && depth == 0) {
+        online();
         return;
     }
-    m_afterReplay.push_back(std::move(work));
-    if (m_redbox->isUp())
-        pumpReplay();
+    if (!m_replaying && !m_redbox->isUp()) {
+        // Older actions wait in the outbox and the red box is away: this one
+        // joins the queue behind them, in order, instead of waiting for the link.
+        offline();
+        return;
+    }
+    m_afterReplay.push_back(std::move(online));
+    pumpReplay();
 }
 
 void KioskEngine::rent(RentRequest request, std::function<void(RentResult)> callback)
@@ -372,15 +432,47 @@ void KioskEngine::rent(RentRequest request, std::function<void(RentResult)> call
         bad.failure = Failure::BadInput;
         bad.message = QStringLiteral("the payment was not authorized");
     }
+    if (bad.failure == Failure::None && request.slot <= 0) {
+        std::optional<CachedDisc> disc;
+        guardStorage("cache", [&] { disc = m_cache->disc(request.barcode); }, false);
+        request.slot = disc && disc->slot > 0 ? disc->slot : 0;
+        if (request.slot <= 0) {
+            bad.failure = Failure::DiscUnavailable;
+            bad.message = QStringLiteral("that disc is not in a slot of this kiosk");
+        }
+    }
     if (bad.failure != Failure::None) {
         callback(bad);
         return;
     }
+    // The journal first: whatever happens next, a disc that does not come out is never charged.
+    if (!guardStorage("dispense journal", [&] { m_outbox->beginDispense(request.rentalId, request.barcode, request.slot); })) {
+        bad.failure = Failure::Internal;
+        bad.message = QStringLiteral("the kiosk cannot record rentals right now (its storage is full or failing)");
+        callback(bad);
+        return;
+    }
+    m_dispensing.insert(request.rentalId);
     QPointer<KioskEngine> self(this);
-    afterReplay([self, request, callback]() {
-        if (self)
-            self->rentOnline(request, callback);
-    });
+    auto settle = [self, request, callback](RentResult result) {
+        if (self && result.failure == Failure::InDoubt) {
+            // It may have committed, and no disc will come out: void it (idempotent; "no rental" is fine).
+            self->voidRental(request.rentalId, request.barcode, request.slot, false,
+                             QStringLiteral("the rental could not be confirmed at the kiosk"), [](bool, const QString &) {});
+        } else if (self && result.failure != Failure::None) {
+            self->endDispense(request.rentalId);
+        }
+        callback(result);
+    };
+    afterReplay(
+        [self, request, settle]() {
+            if (self)
+                self->rentOnline(request, settle);
+        },
+        [self, request, settle]() {
+            if (self)
+                self->rentOffline(request, settle, QStringLiteral("offline actions are still queued"));
+        });
 }
 
 void KioskEngine::rentOnline(RentRequest request, std::function<void(RentResult)> callback)
@@ -403,9 +495,11 @@ void KioskEngine::rentOnline(RentRequest request, std::function<void(RentResult)
                            out.taxCents = r->int32(0, 3);
                            out.discsOut = r->int32(0, 4);
                            out.replayed = r->boolean(0, 5);
-                           self->m_cache->setDiscOut(request.barcode);
-                           if (!request.member.away)
-                               self->m_cache->adjustMemberDiscsOut(request.member.cardHash, +1);
+                           self->guardStorage("cache", [&] {
+                               self->m_cache->setDiscOut(request.barcode);
+                               if (!request.member.away)
+                                   self->m_cache->adjustMemberDiscsOut(request.member.cardHash, +1);
+                           });
                            callback(out);
                            return;
                        }
@@ -480,20 +574,28 @@ void KioskEngine::rentOffline(const RentRequest &request, std::function<void(Ren
     };
     if (request.member.away)
         return refuse(Failure::Offline, QStringLiteral("the network is unreachable and this card is from another region"));
-    const std::optional<MemberInfo> cached = m_cache->memberByCard(request.member.cardHash);
+    std::optional<MemberInfo> cached;
+    std::optional<CachedDisc> disc;
+    int queued = 0;
+    if (!guardStorage("cache", [&] {
+            cached = m_cache->memberByCard(request.member.cardHash);
+            disc = m_cache->disc(request.barcode);
+            queued = m_outbox->queuedFor(request.member.cardHash);
+        }, false))
+        return refuse(Failure::Offline, QStringLiteral("the network is unreachable and the kiosk's own records cannot be read"));
     if (!cached)
         return refuse(Failure::Offline, QStringLiteral("the network is unreachable and this card is not known here"));
     if (!cached->allowed)
         return refuse(Failure::NotAllowed, QStringLiteral("account on hold"));
-    const std::optional<CachedDisc> disc = m_cache->disc(request.barcode);
     if (!disc || disc->status != QLatin1String("in") || disc->condition != QLatin1String("good"))
         return refuse(Failure::DiscUnavailable, QStringLiteral("that disc is not available"));
-    const int out_ = cached->discsOut + m_outbox->queuedFor(request.member.cardHash);
+    const int out_ = cached->discsOut + queued;
     const int limit = std::min(cached->planLimit, m_config.offlineAllowance);
     if (out_ >= limit)
         return refuse(Failure::LimitReached, QStringLiteral("offline limit reached: %1 discs (offline allowance %2)").arg(out_).arg(limit));
-    m_outbox->add(request.rentalId, QStringLiteral("rent"), rentPayload(request), request.member.cardHash);
-    m_cache->setDiscOut(request.barcode);
+    if (!guardStorage("outbox", [&] { m_outbox->add(request.rentalId, QStringLiteral("rent"), rentPayload(request), request.member.cardHash); }))
+        return refuse(Failure::Offline, QStringLiteral("the network is unreachable and the kiosk cannot store the rental (its storage is full or failing)"));
+    guardStorage("cache", [&] { m_cache->setDiscOut(request.barcode); });
     qCInfo(lcOutbox) << "rental" << request.rentalId << "kept offline:" << why;
     out.offline = true;
     out.dueAt = dueAt(request.rentedAt, m_cache->timezone());
@@ -509,37 +611,70 @@ void KioskEngine::voidRental(const QUuid &rentalId, const QString &barcode, int 
 {
     QPointer<KioskEngine> self(this);
     const QString why = reason.left(200);
-    afterReplay([self, rentalId, barcode, slot, damaged, why, callback]() {
-        if (!self)
-            return;
-        self->m_redbox->call(kVoidSql, {rentalId, self->m_config.kioskId, why, slot, damaged}, true,
-                             [self, rentalId, barcode, slot, damaged, why, callback](const pg::Result *r, const pg::DbError *e) {
-                                 if (!self)
-                                     return;
-                                 if (r || (e && e->kind() != pg::ErrorKind::BrokenConnection && e->kind() != pg::ErrorKind::InDoubt)) {
-                                     if (r) {
-                                         const auto disc = self->m_cache->disc(barcode);
-                                         self->m_cache->setDiscIn(barcode, disc ? disc->movieId : 0, slot);
-                                         if (damaged)
-                                             self->m_cache->setDiscCondition(barcode, QStringLiteral("damaged"));
+    auto offline = [self, rentalId, barcode, slot, damaged, why, callback]() {
+        if (self)
+            self->keepVoidOffline(rentalId, barcode, slot, damaged, why, callback);
+    };
+    afterReplay(
+        [self, rentalId, barcode, slot, damaged, why, callback, offline]() {
+            if (!self)
+                return;
+            self->m_redbox->call(kVoidSql, {rentalId, self->m_config.kioskId, why, slot, damaged}, true,
+                                 [self, rentalId, barcode, slot, damaged, callback, offline](const pg::Result *r, const pg::DbError *e) {
+                                     if (!self)
+                                         return;
+                                     if (!r && e && (e->kind() == pg::ErrorKind::BrokenConnection || e->kind() == pg::ErrorKind::InDoubt)) {
+                                         offline();   // unreachable or in doubt: the void waits in the outbox
+                                         return;
                                      }
+                                     if (r) {
+                                         self->guardStorage("cache", [&] {
+                                             const auto disc = self->m_cache->disc(barcode);
+                                             self->m_cache->setDiscIn(barcode, disc ? disc->movieId : 0, slot);
+                                             if (damaged)
+                                                 self->m_cache->setDiscCondition(barcode, QStringLiteral("damaged"));
+                                         });
+                                     }
+                                     if (r || (e && e->sqlstate() == QLatin1String("RB012")))
+                                         self->endDispense(rentalId);   // voided, or it never committed
                                      callback(r != nullptr, e ? e->message() : QString());
-                                     return;
-                                 }
-                                 // Unreachable or in doubt: the void waits in the outbox (after the rental, if that is there too).
-                                 self->m_outbox->add(QUuid::createUuid(), QStringLiteral("void"),
-                                                     QJsonObject{{QStringLiteral("rental_id"), rentalId.toString(QUuid::WithoutBraces)},
-                                                                 {QStringLiteral("barcode"), barcode},
-                                                                 {QStringLiteral("slot_no"), slot},
-                                                                 {QStringLiteral("damaged"), damaged},
-                                                                 {QStringLiteral("reason"), why}});
-                                 const auto disc = self->m_cache->disc(barcode);
-                                 self->m_cache->setDiscIn(barcode, disc ? disc->movieId : 0, slot);
-                                 self->refreshOutboxHealth();
-                                 callback(true, QStringLiteral("kept offline"));
-                             },
-                             self->m_config.offlineAfterMs);
+                                 },
+                                 self->m_config.offlineAfterMs);
+        },
+        offline);
+}
+
+void KioskEngine::keepVoidOffline(const QUuid &rentalId, const QString &barcode, int slot, bool damaged, const QString &why,
+                                  const std::function<void(bool, QString)> &callback)
+{
+    // After the rental, if that is queued too: replay keeps the order.
+    const bool kept = guardStorage("outbox", [&] {
+        m_outbox->add(QUuid::createUuid(), QStringLiteral("void"),
+                      QJsonObject{{QStringLiteral("rental_id"), rentalId.toString(QUuid::WithoutBraces)},
+                                  {QStringLiteral("barcode"), barcode},
+                                  {QStringLiteral("slot_no"), slot},
+                                  {QStringLiteral("damaged"), damaged},
+                                  {QStringLiteral("reason"), why}});
     });
+    if (!kept) {
+        // The journal still holds it: the health poll voids it once storage works again.
+        m_dispensing.remove(rentalId);
+        callback(false, QStringLiteral("the void could not be stored; it is retried"));
+        return;
+    }
+    endDispense(rentalId);
+    guardStorage("cache", [&] {
+        const auto disc = m_cache->disc(barcode);
+        m_cache->setDiscIn(barcode, disc ? disc->movieId : 0, slot);
+    });
+    refreshOutboxHealth();
+    callback(true, QStringLiteral("kept offline"));
+}
+
+void KioskEngine::endDispense(const QUuid &rentalId)
+{
+    m_dispensing.remove(rentalId);
+    guardStorage("dispense journal", [&] { m_outbox->endDispense(rentalId); });
 }
 
 // ---- returns --------------------------------------------------------------------
@@ -561,10 +696,15 @@ void KioskEngine::returnDisc(ReturnRequest request, std::function<void(ReturnRes
         return;
     }
     QPointer<KioskEngine> self(this);
-    afterReplay([self, request, callback]() {
-        if (self)
-            self->returnOnline(request, callback);
-    });
+    afterReplay(
+        [self, request, callback]() {
+            if (self)
+                self->returnOnline(request, callback);
+        },
+        [self, request, callback]() {
+            if (self)
+                self->returnOffline(request, callback, QStringLiteral("offline actions are still queued"));
+        });
 }
 
 void KioskEngine::returnOnline(ReturnRequest request, std::function<void(ReturnResult)> callback)
@@ -584,7 +724,7 @@ void KioskEngine::returnOnline(ReturnRequest request, std::function<void(ReturnR
                            out.nights = r->int32(0, 5);
                            out.chargeCents = r->int32(0, 6);
                            out.lateCents = r->int32(0, 7);
-                           self->m_cache->setDiscIn(request.barcode, out.movieId, request.slot);
+                           self->guardStorage("cache", [&] { self->m_cache->setDiscIn(request.barcode, out.movieId, request.slot); });
                            callback(out);
                        } else if (e && (e->kind() == pg::ErrorKind::InDoubt || e->kind() == pg::ErrorKind::BrokenConnection)) {
                            // kiosk_return is idempotent on the return id: the outbox settles it exactly once.
@@ -605,26 +745,42 @@ void KioskEngine::returnOffline(const ReturnRequest &request, std::function<void
     ReturnResult out;
     out.returnId = request.returnId;
     const auto barcode = parseDiscBarcode(request.barcode);
-    const auto title = m_cache->title(barcode->movieId);
+    std::optional<Title> title;
+    std::optional<CachedDisc> disc;
+    if (!guardStorage("cache", [&] {
+            title = m_cache->title(barcode->movieId);
+            disc = m_cache->disc(request.barcode);
+        }, false)) {
+        out.failure = Failure::Offline;
+        out.message = QStringLiteral("the network is unreachable and the kiosk's own records cannot be read");
+        callback(out);
+        return;
+    }
     if (!title) {
         out.failure = Failure::DiscNotOurs;
         out.message = QStringLiteral("this disc is not one of our titles");
         callback(out);
         return;
     }
-    const auto disc = m_cache->disc(request.barcode);
     if (disc && disc->status == QLatin1String("in")) {
         out.failure = Failure::DiscAlreadyIn;
         out.message = QStringLiteral("this disc is already in the kiosk");
         callback(out);
         return;
     }
-    m_outbox->add(request.returnId, QStringLiteral("return"),
-                  QJsonObject{{QStringLiteral("return_id"), request.returnId.toString(QUuid::WithoutBraces)},
-                              {QStringLiteral("barcode"), request.barcode},
-                              {QStringLiteral("slot_no"), request.slot},
-                              {QStringLiteral("returned_at"), request.returnedAt.toUTC().toString(Qt::ISODateWithMs)}});
-    m_cache->setDiscIn(request.barcode, barcode->movieId, request.slot);
+    if (!guardStorage("outbox", [&] {
+            m_outbox->add(request.returnId, QStringLiteral("return"),
+                          QJsonObject{{QStringLiteral("return_id"), request.returnId.toString(QUuid::WithoutBraces)},
+                                      {QStringLiteral("barcode"), request.barcode},
+                                      {QStringLiteral("slot_no"), request.slot},
+                                      {QStringLiteral("returned_at"), request.returnedAt.toUTC().toString(Qt::ISODateWithMs)}});
+        })) {
+        out.failure = Failure::Offline;
+        out.message = QStringLiteral("the network is unreachable and the kiosk cannot store the return (its storage is full or failing)");
+        callback(out);
+        return;
+    }
+    guardStorage("cache", [&] { m_cache->setDiscIn(request.barcode, barcode->movieId, request.slot); });
     qCInfo(lcOutbox) << "return" << request.returnId << "kept offline:" << why;
     out.offline = true;
     out.movieId = barcode->movieId;
@@ -640,7 +796,9 @@ void KioskEngine::pumpReplay()
 {
     if (m_replaying || !m_redbox->isUp())
         return;
-    const std::optional<OutboxEntry> e = m_outbox->next();
+    std::optional<OutboxEntry> e;
+    if (!guardStorage("outbox", [&] { e = m_outbox->next(); }, false))
+        return;   // the health poll tries again
     if (!e) {
         if (m_replayedInRun > 0) {
             qCInfo(lcOutbox) << "replayed" << m_replayedInRun << "offline action(s)";
@@ -662,20 +820,25 @@ void KioskEngine::pumpReplay()
         if (!self)
             return;
         self->m_replaying = false;
+        bool stored = true;
         if (r) {
-            self->m_outbox->done(entry.seq);
+            stored = self->guardStorage("outbox", [&] { self->m_outbox->done(entry.seq); });
             ++self->m_replayedInRun;
         } else if (err && (err->kind() == pg::ErrorKind::BrokenConnection || err->kind() == pg::ErrorKind::InDoubt
                            || err->kind() == pg::ErrorKind::ReadOnly || err->kind() == pg::ErrorKind::Timeout
                            || err->kind() == pg::ErrorKind::SerializationFailure)) {
-            self->m_outbox->failed(entry.seq, err->message());
+            self->guardStorage("outbox", [&] { self->m_outbox->failed(entry.seq, err->message()); });
             return;   // the link is down again: resume when it is back
         } else if (err && entry.kind == QLatin1String("void") && err->sqlstate() == QLatin1String("RB012")) {
-            self->m_outbox->done(entry.seq);   // voiding a rental that never committed: nothing to do
+            stored = self->guardStorage("outbox", [&] { self->m_outbox->done(entry.seq); });   // never committed: nothing to void
         } else {
             qCWarning(lcOutbox) << "offline" << entry.kind << entry.id << "refused by the red box; parked:" << (err ? err->message() : QString());
-            self->m_outbox->park(entry.seq, err ? err->sqlstate() + QLatin1String(": ") + err->message() : QStringLiteral("refused"));
+            stored = self->guardStorage("outbox", [&] {
+                self->m_outbox->park(entry.seq, err ? err->sqlstate() + QLatin1String(": ") + err->message() : QStringLiteral("refused"));
+            });
         }
+        if (!stored)
+            return;   // replayed again later: the red box's functions are idempotent on the ids
         pg::post(self.data(), [self] {
             if (self)
                 self->pumpReplay();
@@ -774,7 +937,11 @@ void KioskEngine::syncStep()
                                   qCWarning(lcCache) << "cache sync could not start:" << (e ? e->message() : QString());
                                   return;
                               }
-                              self->m_cache->beginRound(r->text(0, 0), r->int64(0, 1));
+                              if (!self->guardStorage("cache", [&] { self->m_cache->beginRound(r->text(0, 0), r->int64(0, 1)); })) {
+                                  self->m_syncing = false;
+                                  self->scheduleSync(30'000);
+                                  return;
+                              }
                               emit self->cacheProgress(0, r->int64(0, 1));
                               self->syncStep();
                           },
@@ -799,11 +966,20 @@ void KioskEngine::syncStep()
             rows.reserve(r->rows());
             for (int i = 0; i < r->rows(); ++i)
                 rows.append(CacheRow{r->text(i, 0), r->text(i, 1), r->text(i, 2), r->boolean(i, 3), r->json(i, 4).object()});
-            self->m_cache->applyPage(rows);
-            const SyncCursor after = self->m_cache->cursor();
+            SyncCursor after;
+            const bool last = rows.size() < self->m_config.cachePageSize;
+            if (!self->guardStorage("cache", [&] {
+                    self->m_cache->applyPage(rows);
+                    after = self->m_cache->cursor();
+                    if (last)
+                        self->m_cache->finishRound();
+                })) {
+                self->m_syncing = false;
+                self->scheduleSync(30'000);   // the page cursor is durable: it resumes where it stopped
+                return;
+            }
             emit self->cacheProgress(after.roundDone, after.roundTotal);
-            if (rows.size() < self->m_config.cachePageSize) {
-                self->m_cache->finishRound();
+            if (last) {
                 self->m_syncing = false;
                 self->m_health.lastCacheSync = QDateTime::currentDateTimeUtc();
                 emit self->cacheSynced();

@@ -14,6 +14,7 @@
 #include "outbox/offlineoutbox.h"
 
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -46,7 +47,10 @@ public:
     static bool checkPin(const MemberInfo &member, const QString &pin);
     static bool pinWellFormed(const QString &pin);
 
+    // A rental: recorded in the dispense journal first, then at the red box (or, offline, in the
+    // durable outbox). Call dispensed() when the disc came out, voidRental() when it did not.
     void rent(RentRequest request, std::function<void(RentResult)> callback);
+    void dispensed(const QUuid &rentalId);
     void voidRental(const QUuid &rentalId, const QString &barcode, int slot, bool damaged, const QString &reason,
                     std::function<void(bool ok, QString message)> callback);
     void returnDisc(ReturnRequest request, std::function<void(ReturnResult)> callback);
@@ -76,9 +80,20 @@ private:
     void resolveRent(RentRequest request, std::function<void(RentResult)> callback, int attempt);
     void returnOnline(ReturnRequest request, std::function<void(ReturnResult)> callback);
     void returnOffline(const ReturnRequest &request, std::function<void(ReturnResult)> callback, const QString &why);
+    void keepVoidOffline(const QUuid &rentalId, const QString &barcode, int slot, bool damaged, const QString &why,
+                         const std::function<void(bool, QString)> &callback);
+    void endDispense(const QUuid &rentalId);   // the journal forgets a rental: its disc came out, or it was voided
     void escalate(const QString &cardHash, MemberCallback callback, int stage);
     void pumpReplay();
-    void afterReplay(std::function<void()> work);
+    // Runs `online` once the outbox has drained; when older actions are queued and
+    // the red box is unreachable, runs `offline` at once (it queues behind them).
+    void afterReplay(std::function<void()> online, std::function<void()> offline);
+    // Voids what the dispense journal holds that no rental in progress owns (after a crash,
+    // or when the journal could not be cleared): olderThanS = 0 at start.
+    void recoverDispenses(qint64 olderThanS);
+    // Runs a write (or read) on the kiosk's own storage; a failure (disk full, I/O error) is
+    // logged and shown in the health, never thrown into the event loop. True when it worked.
+    bool guardStorage(const char *what, const std::function<void()> &work, bool write = true);
 
     void scheduleSync(int delayMs);
     void syncStep();
@@ -99,6 +114,7 @@ private:
     bool m_replaying = false;
     int m_replayedInRun = 0;
     std::vector<std::function<void()>> m_afterReplay;
+    QSet<QUuid> m_dispensing;     // rentals in progress in this process (journal entries they own)
     bool m_loseNextAnswer = false;
     bool m_started = false;
 };

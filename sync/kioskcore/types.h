@@ -49,6 +49,7 @@ struct RentRequest {
     QUuid rentalId = QUuid::createUuid();
     QUuid paymentId = QUuid::createUuid();
     QString barcode;
+    int slot = 0;             // where the disc sits (0: as the cache says)
     MemberInfo member;
     QString cardToken;        // from the payment processor (the card reader)
     QString cardLast4;
@@ -101,6 +102,7 @@ struct KioskHealth {
     int outboxDepth = 0;          // the kiosk's own offline queue
     qint64 outboxOldestAgeS = 0;
     QDateTime lastCacheSync;
+    QString storageFault;         // the kiosk's own disk failing (full, damaged): empty when fine
 };
 
 } // namespace redbox

@@ -13,8 +13,8 @@ namespace redbox {
 OfflineOutbox::OfflineOutbox(const QString &path, QByteArray kioskKey) : m_key(std::move(kioskKey))
 {
     m_db = sqlite::Database::open(path, sqlite::Database::Mode::ReadWrite, true);
-    const int v = m_db.userVersion();
-    if (v > 1)
+    int v = m_db.userVersion();
+    if (v > 2)
         throw std::runtime_error("the outbox " + path.toStdString() + " was written by a newer kiosk version; refusing to open it");
     const QString check = m_db.integrityCheck();
     if (check != QLatin1String("ok"))
@@ -36,7 +36,46 @@ OfflineOutbox::OfflineOutbox(const QString &path, QByteArray kioskKey) : m_key(s
             "CREATE INDEX action_member ON action (member_key) WHERE parked_at IS NULL;"
             "PRAGMA user_version = 1;"));
         tx.commit();
+        v = 1;
     }
+    if (v == 1) {
+        // Version 2: the dispense journal (rentals asked for whose disc has not come out yet).
+        sqlite::Transaction tx(m_db);
+        m_db.exec(QStringLiteral(
+            "CREATE TABLE dispense ("
+            " rental_id TEXT PRIMARY KEY,"
+            " barcode TEXT NOT NULL,"
+            " slot INTEGER NOT NULL,"
+            " created_at TEXT NOT NULL);"
+            "PRAGMA user_version = 2;"));
+        tx.commit();
+    }
+}
+
+void OfflineOutbox::beginDispense(const QUuid &rentalId, const QString &barcode, int slot)
+{
+    m_db.prepare(QStringLiteral("INSERT INTO dispense (rental_id, barcode, slot, created_at) VALUES (?,?,?,?) "
+                                "ON CONFLICT (rental_id) DO NOTHING"))
+        .bindAll({rentalId.toString(QUuid::WithoutBraces), barcode, slot,
+                  QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)})
+        .run();
+}
+
+void OfflineOutbox::endDispense(const QUuid &rentalId)
+{
+    m_db.prepare(QStringLiteral("DELETE FROM dispense WHERE rental_id = ?"))
+        .bind(1, rentalId.toString(QUuid::WithoutBraces))
+        .run();
+}
+
+QList<PendingDispense> OfflineOutbox::pendingDispenses()
+{
+    sqlite::Statement s = m_db.prepare(QStringLiteral("SELECT rental_id, barcode, slot, created_at FROM dispense ORDER BY created_at"));
+    QList<PendingDispense> out;
+    while (s.step())
+        out.append({QUuid::fromString(s.text(0)), s.text(1), static_cast<int>(s.int64(2)),
+                    QDateTime::fromString(s.text(3), Qt::ISODateWithMs)});
+    return out;
 }
 
 QString OfflineOutbox::blind(const QString &value) const

@@ -4,7 +4,8 @@
 // and replayed in order when the red box is back. Replay is exactly once
 // because the red box's functions are idempotent on those UUIDs; an entry is
 // removed only after the red box has it. An entry the red box refuses for a
-// reason no retry can fix is parked with its error for a technician.
+// reason no retry can fix is parked with its error for a technician. The
+// same file keeps the dispense journal (see beginDispense).
 #pragma once
 
 #include "sqlite/sqlite.h"
@@ -29,6 +30,14 @@ struct OutboxEntry {
     bool parked = false;
 };
 
+// A rental the kiosk asked the red box for whose disc has not come out yet.
+struct PendingDispense {
+    QUuid rentalId;
+    QString barcode;
+    int slot = 0;
+    QDateTime createdAt;
+};
+
 class OfflineOutbox {
 public:
     OfflineOutbox(const QString &path, QByteArray kioskKey);
@@ -44,6 +53,13 @@ public:
     qint64 oldestAgeSeconds();
     int queuedFor(const QString &memberKey);           // queued offline rentals of one member
     void retryParked();
+
+    // The dispense journal: written before a rental is sent, removed once the disc came out
+    // or the rental was voided. What a crash leaves here is voided when the kiosk restarts:
+    // a customer is never charged for a disc that stayed in the machine.
+    void beginDispense(const QUuid &rentalId, const QString &barcode, int slot);
+    void endDispense(const QUuid &rentalId);
+    QList<PendingDispense> pendingDispenses();
 
 private:
     OutboxEntry read(const sqlite::Statement &s);

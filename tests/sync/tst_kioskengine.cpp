@@ -307,16 +307,19 @@ private slots:
         e.start();
         QVERIFY(waitSynced(e));
         const MemberInfo m = lookup(e, cardOf(net.takeMember(QStringLiteral("east"), 4)));
+        QStringList discs;   // chosen while the red box still answers
+        for (int i = 0; i < 5; ++i)
+            discs << net.takeDisc(node, cfg.kioskId);
         QCOMPARE(net.tool({QStringLiteral("stop"), node}), 0);
         for (int i = 0; i < 3; ++i)
-            QVERIFY(rent(e, m, net.takeDisc(node, cfg.kioskId)).offline);
-        const RentResult fourth = rent(e, m, net.takeDisc(node, cfg.kioskId));
+            QVERIFY(rent(e, m, discs[i]).offline);
+        const RentResult fourth = rent(e, m, discs[3]);
         QCOMPARE(fourth.failure, Failure::LimitReached);
         QVERIFY(fourth.message.contains(QLatin1String("offline limit")));
         // A card the cache does not know cannot rent offline.
         MemberInfo stranger = m;
         stranger.cardHash = net.cardHash(memberCardNumber(987654));
-        QCOMPARE(rent(e, stranger, net.takeDisc(node, cfg.kioskId)).failure, Failure::Offline);
+        QCOMPARE(rent(e, stranger, discs[4]).failure, Failure::Offline);
         QCOMPARE(net.tool({QStringLiteral("rejoin"), node}), 0);
         QVERIFY(QTest::qWaitFor([&] { return e.outbox().depth() == 0; }, 120000));
     }
