@@ -1,0 +1,169 @@
+// The invariants after a simulator run (see invariants.h).
+#include "sim/invariants.h"
+
+#include <QJsonArray>
+
+namespace redbox::sim {
+
+namespace {
+
+QString uuidArray(const QList<QUuid> &ids)
+{
+    QStringList s;
+    s.reserve(ids.size());
+    for (const QUuid &id : ids)
+        s << id.toString(QUuid::WithoutBraces);
+    return QLatin1Char('{') + s.join(QLatin1Char(',')) + QLatin1Char('}');
+}
+
+qint64 scalar(pg::Connection &c, const char *sql)
+{
+    return c.exec(sql).int64(0, 0);
+}
+
+} // namespace
+
+qint64 InvariantReport::violations() const
+{
+    qint64 n = 0;
+    for (const auto &c : counts)
+        n += c.second;
+    return n;
+}
+
+QJsonObject InvariantReport::toJson() const
+{
+    QJsonObject o;
+    for (const auto &c : counts)
+        o.insert(c.first, static_cast<double>(c.second));
+    return {{QStringLiteral("counts"), o}, {QStringLiteral("violations"), static_cast<double>(violations())},
+            {QStringLiteral("details"), QJsonArray::fromStringList(details)}};
+}
+
+InvariantReport checkInvariants(const NetworkState &net, const QHash<QUuid, RentalTrace> &rentals, const KioskLeftovers &kiosks)
+{
+    InvariantReport rep;
+    const QString hqNode = net.nodes(QStringLiteral("hq")).value(0);
+    pg::Connection hq = net.connect(hqNode);
+
+    // What HQ holds for every rental the kiosks asked for.
+    QList<QUuid> ids = rentals.keys();
+    QHash<QUuid, QString> atHq;
+    const pg::Result r = hq.exec("SELECT rental_id, status FROM redbox.rental WHERE rental_id = ANY($1::uuid[])", {uuidArray(ids)});
+    for (int i = 0; i < r.rows(); ++i)
+        atHq.insert(r.uuid(i, 0), r.text(i, 1));
+    qint64 lost = 0, chargedNoDisc = 0;
+    for (auto it = rentals.begin(); it != rentals.end(); ++it) {
+        const RentalTrace &t = it.value();
+        const QString status = atHq.value(it.key());
+        if (t.dispensed && !t.voided) {
+            if (status.isEmpty() || status == QLatin1String("void")) {
+                ++lost;
+                if (lost <= 10)
+                    rep.details << QStringLiteral("lost: rental %1 (disc %2 at %3, member %4) is %5 at HQ")
+                                       .arg(it.key().toString(QUuid::WithoutBraces), t.barcode, t.kiosk)
+                                       .arg(t.memberId)
+                                       .arg(status.isEmpty() ? QStringLiteral("missing") : status);
+            }
+        } else if (!status.isEmpty() && status != QLatin1String("void")) {
+            ++chargedNoDisc;
+            if (chargedNoDisc <= 10)
+                rep.details << QStringLiteral("charged without a disc: rental %1 (disc %2 at %3, last call %4) is %5 at HQ")
+                                   .arg(it.key().toString(QUuid::WithoutBraces), t.barcode, t.kiosk, t.phase, status);
+        }
+    }
+    rep.counts << qMakePair(QStringLiteral("confirmed_rentals_lost"), lost);
+    rep.counts << qMakePair(QStringLiteral("charged_without_a_disc"), chargedNoDisc);
+
+    // Duplicates: two night charges for one rental (HQ and every coast), two rentals of one disc at one instant.
+    qint64 dup = scalar(hq, "SELECT count(*) FROM (SELECT rental_id FROM redbox.payment WHERE kind = 'night' AND NOT voided "
+                            "GROUP BY rental_id HAVING count(*) > 1) x")
+        + scalar(hq, "SELECT count(*) FROM (SELECT barcode, rented_at FROM redbox.rental WHERE status <> 'void' "
+                     "GROUP BY barcode, rented_at HAVING count(*) > 1) x");
+    for (const QString &coast : net.nodes(QStringLiteral("coast"))) {
+        pg::Connection c = net.connect(coast);
+        dup += scalar(c, "SELECT count(*) FROM (SELECT rental_id FROM redbox.payment WHERE kind = 'night' AND NOT voided "
+                         "GROUP BY rental_id HAVING count(*) > 1) x");
+    }
+    rep.counts << qMakePair(QStringLiteral("duplicated_rentals_or_charges"), dup);
+
+    // A disc out on two rentals, at any node.
+    qint64 twice = 0;
+    for (const QString &node : net.nodes()) {
+        pg::Connection c = net.connect(node);
+        const pg::Result d = c.exec("SELECT barcode, count(*) FROM redbox.rental WHERE status = 'open' GROUP BY barcode HAVING count(*) > 1");
+        twice += d.rows();
+        for (int i = 0; i < d.rows() && i < 5; ++i)
+            rep.details << QStringLiteral("disc %1 is out on %2 rentals at %3").arg(d.text(i, 0), d.text(i, 1), node);
+    }
+    rep.counts << qMakePair(QStringLiteral("discs_out_on_two_rentals"), twice);
+
+    const pg::Result over = hq.exec("SELECT o.rental_id, o.member_id, o.discs_out, o.plan_limit FROM redbox.limit_overshoot o "
+                                    "JOIN redbox.rental r USING (rental_id) WHERE NOT r.offline");
+    for (int i = 0; i < over.rows() && i < 5; ++i)
+        rep.details << QStringLiteral("member %1 over the limit on online rental %2 (%3 of %4)")
+                           .arg(over.text(i, 1), over.text(i, 0), over.text(i, 2), over.text(i, 3));
+    rep.counts << qMakePair(QStringLiteral("member_limits_exceeded_while_whole"), static_cast<qint64>(over.rows()));
+
+    // HQ's reconcile: ledgers (lines 1-4), and what is left over (hops, pending returns).
+    hq.exec("SET ROLE redbox_owner");
+    const pg::Result rec = hq.exec("SELECT problem FROM redbox.reconcile()");
+    hq.exec("RESET ROLE");
+    qint64 ledgers = 0, leftover = 0;
+    for (int i = 0; i < rec.rows(); ++i) {
+        const QString line = rec.text(i, 0);
+        if (line.contains(QLatin1String("over the plan limit")))
+            continue;   // counted above
+        if (line.contains(QLatin1String(" hops undelivered ")) || line.contains(QLatin1String("still waits for its rental")))
+            ++leftover;
+        else
+            ++ledgers;
+        if (i < 20)
+            rep.details << QStringLiteral("reconcile: ") + line;
+    }
+    rep.counts << qMakePair(QStringLiteral("ledgers_disagree"), ledgers);
+
+    // Prepared transactions on every server (the network never prepares; a leftover is a bug).
+    for (const QString &node : net.nodes())
+        for (const ServerRef &s : net.servers(node)) {
+            try {
+                pg::Connection c = pg::Connection::open(net.serverConninfo(s.hostPort(), QStringLiteral("postgres")));
+                const qint64 n = scalar(c, "SELECT count(*) FROM pg_prepared_xacts");
+                if (n > 0)
+                    rep.details << QStringLiteral("%1 prepared transaction(s) on %2").arg(n).arg(s.member);
+                leftover += n;
+            } catch (const pg::DbError &e) {
+                rep.details << QStringLiteral("server %1 did not answer: %2").arg(s.member, e.message());
+                ++leftover;
+            }
+        }
+    if (kiosks.outbox > 0)
+        rep.details << QStringLiteral("%1 action(s) left in kiosks' outboxes").arg(kiosks.outbox);
+    if (kiosks.journal > 0)
+        rep.details << QStringLiteral("%1 entry(ies) left in kiosks' dispense journals").arg(kiosks.journal);
+    leftover += kiosks.outbox + kiosks.journal;
+    rep.counts << qMakePair(QStringLiteral("work_left_over"), leftover);
+    rep.counts << qMakePair(QStringLiteral("unknown_cards_accepted"), kiosks.unknownAccepted);
+    return rep;
+}
+
+Delays replicationDelays(const NetworkState &net, const QList<QUuid> &rentalIds)
+{
+    Delays d;
+    const QString ids = uuidArray(rentalIds);
+    const char *sql = "SELECT extract(epoch FROM received_at - committed_at) * 1000 FROM redbox.rental "
+                      "WHERE rental_id = ANY($1::uuid[]) AND NOT offline";
+    pg::Connection hq = net.connect(net.nodes(QStringLiteral("hq")).value(0));
+    const pg::Result r = hq.exec(sql, {ids});
+    for (int i = 0; i < r.rows(); ++i)
+        d.toHq.push_back(r.real(i, 0));
+    for (const QString &coast : net.nodes(QStringLiteral("coast"))) {
+        pg::Connection c = net.connect(coast);
+        const pg::Result rc = c.exec(sql, {ids});
+        for (int i = 0; i < rc.rows(); ++i)
+            d.toCoast.push_back(rc.real(i, 0));
+    }
+    return d;
+}
+
+} // namespace redbox::sim

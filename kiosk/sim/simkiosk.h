@@ -1,0 +1,128 @@
+// One full simulated kiosk: the real kiosk minus its screen. Its own engine
+// (SQLite cache, durable outbox, connections), the same EngineBridge and
+// KioskController the touchscreen drives, simulated hardware; customers
+// arrive at random (the scenario's rate) and each visit is a script of taps,
+// swipes and discs against the controller, as a person at the screen would
+// do it. Everything lives in one thread, event-driven: many kiosks share a
+// thread, none blocks it.
+#pragma once
+
+#include "controllers/kioskcontroller.h"
+#include "hardware/simulatedhardware.h"
+#include "kioskcore/kioskengine.h"
+#include "sim/scenario.h"
+#include "sim/world.h"
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <random>
+
+namespace redbox::sim {
+
+struct VisitPlan {
+    enum class Kind { Rent, Return, UnknownCard };
+    Kind kind = Kind::Rent;
+    SimMember member;
+    int titles = 1;
+    bool wrongPin = false;
+    bool declined = false;
+    bool jam = false;
+    int backdateDays = 0;          // a late returner: the rental is made as if this many days ago
+    QList<Holding> returning;
+};
+
+struct KioskStats {
+    qint64 visits = 0;
+    qint64 rentVisits = 0;
+    qint64 returnVisits = 0;
+    qint64 unknownCardVisits = 0;
+    qint64 walkedAway = 0;          // arrived while the queue was full
+    qint64 noMember = 0;            // every member of this kiosk was at their plan's limit
+    qint64 stuck = 0;               // a visit that waited for the screen longer than the deadline
+    qint64 lateRentals = 0;
+    qint64 carriedAway = 0;         // discs taken to another kiosk to return
+    int maxOutbox = 0;
+};
+
+class SimKiosk : public QObject {
+    Q_OBJECT
+public:
+    using Recorder = std::function<void(const QJsonObject &)>;
+    SimKiosk(SimKioskRef ref, KioskConfig config, World *world, const Scenario &scenario, Recorder recorder,
+             QObject *parent = nullptr);
+    ~SimKiosk() override;
+
+    // Starts the engine (opens or rebuilds its files; throws when it cannot); ready() follows
+    // the first completed cache sync.
+    void boot();
+    void startCustomers(qint64 untilEpochMs);
+    void stopCustomers();
+
+    const SimKioskRef &ref() const { return m_ref; }
+    bool isReady() const { return m_ready; }
+    bool inVisit() const { return m_visitActive; }
+    qint64 bootMs() const { return m_bootMs; }
+    KioskHealth health() const { return m_bridge ? m_bridge->health() : KioskHealth{}; }
+    KioskStats stats() const { return m_stats; }
+    int outboxDepth() const { return health().outboxDepth; }
+    KioskEngine *engine() const { return m_engine.get(); }
+
+signals:
+    void ready();
+    void visitFinished();
+
+private:
+    void scheduleArrival();
+    void arrive();
+    std::optional<VisitPlan> plan();
+    void startVisit(VisitPlan plan);
+    void endVisit(const QString &outcome);
+
+    // The visit's script: wait for a state of the screen, then act.
+    void expect(std::function<bool()> condition, std::function<void()> then, int deadlineMs = 90'000);
+    void evaluate();
+    void think(std::function<void()> next);
+    void rentStep();
+    void swipeStep();
+    void pinStep(bool wrongFirst);
+    void payStep();
+    void returnStep(int index);
+    QByteArray track(const QString &card) const;
+
+    SimKioskRef m_ref;
+    KioskConfig m_config;
+    World *m_world;
+    Scenario m_scenario;
+    Recorder m_recorder;
+    std::unique_ptr<KioskEngine> m_engine;
+    std::unique_ptr<EngineBridge> m_bridge;
+    std::unique_ptr<SimulatedHardware> m_hw;
+    std::unique_ptr<KioskController> m_ctrl;
+    std::mt19937_64 m_rng;
+    QTimer m_arrival;
+    QTimer m_deadline;
+    QElapsedTimer m_bootClock;
+    qint64 m_bootMs = 0;
+    qint64 m_until = 0;
+    bool m_ready = false;
+    bool m_customers = false;
+    int m_queued = 0;
+    KioskStats m_stats;
+
+    // The visit in progress.
+    bool m_visitActive = false;
+    VisitPlan m_plan;
+    std::function<bool()> m_condition;
+    std::function<void()> m_then;
+    bool m_rentalFinished = false;
+    bool m_returnFinished = false;
+    bool m_returnAccepted = false;
+    QString m_lastReturnFailure;
+};
+
+} // namespace redbox::sim

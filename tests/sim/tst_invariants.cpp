@@ -1,0 +1,127 @@
+// The simulator's invariants can fail: after the CI run (sim_short) they are
+// all zero on the simulator's network, and each one counts a fault planted
+// on purpose (in the run's traces, or in a tier's tables, removed again).
+#include "network/networkstate.h"
+#include "sim/history.h"
+#include "sim/invariants.h"
+
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace redbox;
+using namespace redbox::sim;
+
+class TstInvariants : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<NetworkState> m_net;
+    std::unique_ptr<History> m_history;
+    QTemporaryDir m_tmp;
+
+    qint64 count(const InvariantReport &r, const QString &name)
+    {
+        for (const auto &c : r.counts)
+            if (c.first == name)
+                return c.second;
+        qFatal("no invariant %s", qPrintable(name));
+    }
+    // Runs SQL as the administrator on NODE's primary.
+    void sql(const QString &node, const char *statement)
+    {
+        pg::Connection c = m_net->connect(node);
+        c.exec(statement, {}, true);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        const QString state = QProcessEnvironment::systemEnvironment().value(QStringLiteral("REDBOX_SIM_STATE"));
+        QVERIFY2(!state.isEmpty(), "REDBOX_SIM_STATE must be set (ctest sets it)");
+        m_net = std::make_unique<NetworkState>(state);
+        m_history = History::replay(state + QStringLiteral("/sim/history.jsonl"), m_tmp.filePath(QStringLiteral("h.jsonl")));
+        QVERIFY2(m_history->counts().dispensed > 50, "the CI run left a history of rentals");
+        QVERIFY(m_net->waitForQuiet(std::chrono::seconds(60)));
+    }
+
+    void cleanAfterTheRun()
+    {
+        const InvariantReport r = checkInvariants(*m_net, m_history->rentals(), {});
+        QVERIFY2(r.violations() == 0, qPrintable(r.details.join(QLatin1Char('\n'))));
+    }
+
+    void lostAndChargedWithoutDisc()
+    {
+        QHash<QUuid, RentalTrace> traces = m_history->rentals();
+        // A rental the kiosk voided, told as if its disc had come out: lost.
+        // A rental whose disc came out, told as if it had not: charged without a disc.
+        QUuid voided, dispensed;
+        for (auto it = traces.begin(); it != traces.end(); ++it) {
+            if (it->voided && !it->dispensed && voided.isNull())
+                voided = it.key();
+            if (it->dispensed && !it->voided && dispensed.isNull())
+                dispensed = it.key();
+        }
+        QVERIFY2(!voided.isNull() && !dispensed.isNull(), "the run has a voided and a dispensed rental");
+        traces[voided].voided = false;
+        traces[voided].dispensed = true;
+        traces[dispensed].dispensed = false;
+        const InvariantReport r = checkInvariants(*m_net, traces, {});
+        QCOMPARE(count(r, QStringLiteral("confirmed_rentals_lost")), 1);
+        QCOMPARE(count(r, QStringLiteral("charged_without_a_disc")), 1);
+    }
+
+    void kioskLeftovers()
+    {
+        KioskLeftovers left;
+        left.outbox = 2;
+        left.journal = 1;
+        left.unknownAccepted = 1;
+        const InvariantReport r = checkInvariants(*m_net, m_history->rentals(), left);
+        QCOMPARE(count(r, QStringLiteral("work_left_over")), 3);
+        QCOMPARE(count(r, QStringLiteral("unknown_cards_accepted")), 1);
+    }
+
+    void duplicatedChargeAndLedgers()
+    {
+        sql(QStringLiteral("hq"), "INSERT INTO redbox.payment (payment_id, rental_id, member_id, kind, amount_cents, tax_cents, "
+                                  "card_token, card_last4, paid_at) SELECT '00000000-0000-4000-8000-00000000d0d0', rental_id, "
+                                  "member_id, kind, amount_cents, tax_cents, card_token, card_last4, paid_at FROM redbox.payment "
+                                  "WHERE kind = 'night' AND NOT voided ORDER BY paid_at LIMIT 1");
+        const InvariantReport r = checkInvariants(*m_net, m_history->rentals(), {});
+        sql(QStringLiteral("hq"), "DELETE FROM redbox.payment WHERE payment_id = '00000000-0000-4000-8000-00000000d0d0'");
+        QCOMPARE(count(r, QStringLiteral("duplicated_rentals_or_charges")), 1);
+        QVERIFY2(count(r, QStringLiteral("ledgers_disagree")) >= 1, "the member paid more at HQ than at the home coast");
+    }
+
+    void discOutTwice()
+    {
+        // Red boxes cannot hold it (a unique index: one open rental per disc); HQ's table can.
+        const QString node = QStringLiteral("hq");
+        sql(node, "WITH x AS (SELECT * FROM redbox.rental WHERE status = 'open' LIMIT 1) "
+                  "INSERT INTO redbox.rental SELECT (jsonb_populate_record(x, jsonb_build_object("
+                  "'rental_id', '00000000-0000-4000-8000-00000000d1d1', 'return_id', NULL))).* FROM x");
+        const InvariantReport r = checkInvariants(*m_net, m_history->rentals(), {});
+        sql(node, "DELETE FROM redbox.rental WHERE rental_id = '00000000-0000-4000-8000-00000000d1d1'");
+        QCOMPARE(count(r, QStringLiteral("discs_out_on_two_rentals")), 1);
+    }
+
+    void limitExceededOnline()
+    {
+        sql(QStringLiteral("hq"), "INSERT INTO redbox.limit_overshoot (rental_id, member_id, discs_out, plan_limit) "
+                                  "SELECT rental_id, member_id, 9, 2 FROM redbox.rental WHERE NOT offline "
+                                  "AND rental_id NOT IN (SELECT rental_id FROM redbox.limit_overshoot) LIMIT 1");
+        const InvariantReport r = checkInvariants(*m_net, m_history->rentals(), {});
+        sql(QStringLiteral("hq"), "DELETE FROM redbox.limit_overshoot WHERE discs_out = 9 AND plan_limit = 2");
+        QCOMPARE(count(r, QStringLiteral("member_limits_exceeded_while_whole")), 1);
+    }
+
+    void cleanAgain()
+    {
+        const InvariantReport r = checkInvariants(*m_net, m_history->rentals(), {});
+        QVERIFY2(r.violations() == 0, qPrintable(r.details.join(QLatin1Char('\n'))));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstInvariants)
+#include "tst_invariants.moc"
