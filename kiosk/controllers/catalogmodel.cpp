@@ -7,7 +7,7 @@ namespace redbox {
 
 CatalogModel::CatalogModel(EngineBridge *bridge, QObject *parent) : QAbstractListModel(parent), m_bridge(bridge)
 {
-    connect(bridge, &EngineBridge::cacheSynced, this, &CatalogModel::reload);
+    connect(bridge, &EngineBridge::catalogChanged, this, &CatalogModel::reload);
 }
 
 int CatalogModel::rowCount(const QModelIndex &parent) const

@@ -15,6 +15,7 @@ EngineBridge::EngineBridge(KioskEngine *engine, QObject *parent)
         emit healthChanged(h);
     });
     connect(engine, &KioskEngine::cacheSynced, this, &EngineBridge::cacheSynced);
+    connect(engine, &KioskEngine::catalogChanged, this, &EngineBridge::catalogChanged);
     connect(engine, &KioskEngine::cacheProgress, this, &EngineBridge::cacheProgress);
 }
 

@@ -86,6 +86,7 @@ public:
 signals:
     void healthChanged(const redbox::KioskHealth &health);
     void cacheSynced();
+    void catalogChanged();
     void cacheProgress(qint64 done, qint64 total);
 
 private:

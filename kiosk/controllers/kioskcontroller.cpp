@@ -74,7 +74,7 @@ KioskController::KioskController(EngineBridge *bridge, KioskHardware *hardware, 
                                  rentNext();
                              });
     });
-    connect(bridge, &EngineBridge::cacheSynced, this, &KioskController::refreshKioskFacts);
+    connect(bridge, &EngineBridge::catalogChanged, this, &KioskController::refreshKioskFacts);
     m_receiptPoll.setInterval(1000);
     connect(&m_receiptPoll, &QTimer::timeout, this, [this] {
         if (m_receiptId.isNull() || ++m_receiptPolls > 60) {

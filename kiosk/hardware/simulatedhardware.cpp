@@ -98,7 +98,7 @@ void SimulatedHardware::followCache(EngineBridge *bridge)
         });
     };
     refresh();
-    connect(bridge, &EngineBridge::cacheSynced, this, refresh);
+    connect(bridge, &EngineBridge::catalogChanged, this, refresh);
 }
 
 void SimulatedHardware::swipeCard(const QByteArray &track)

@@ -234,6 +234,21 @@ void SimRun::bootKiosks()
         sh->thread.start();
         sh->context = new QObject;
         sh->context->moveToThread(&sh->thread);
+        Shard *raw = sh.get();
+        QMetaObject::invokeMethod(sh->context, [raw] {
+            auto *probe = new QTimer(raw->context);
+            auto *clock = new QElapsedTimer;
+            probe->setTimerType(Qt::PreciseTimer);
+            probe->setInterval(50);
+            clock->start();
+            QObject::connect(probe, &QTimer::timeout, raw->context, [raw, clock] {
+                const double late = std::max(0.0, static_cast<double>(clock->restart()) - 50.0);
+                QMutexLocker lock(&raw->lagLock);
+                raw->lagMs.push_back(late);
+            });
+            QObject::connect(probe, &QObject::destroyed, [clock] { delete clock; });
+            probe->start();
+        }, Qt::BlockingQueuedConnection);
         m_shards.push_back(std::move(sh));
     }
     std::printf("redbox-sim: %s: booting %lld full kiosks (%lld in %d threads, %d as processes) on network %s\n",
@@ -518,6 +533,11 @@ void SimRun::finish(const InvariantReport &inv, const Delays &delays, const QStr
     int restarts = 0;
     for (auto &c : m_children)
         restarts += c->restarts;
+    std::vector<double> lag;
+    for (auto &sh : m_shards) {
+        QMutexLocker lock(&sh->lagLock);
+        lag.insert(lag.end(), sh->lagMs.begin(), sh->lagMs.end());
+    }
 
     QJsonObject report{
         {QStringLiteral("scenario"), m_s.toJson()},
@@ -554,6 +574,7 @@ void SimRun::finish(const InvariantReport &inv, const Delays &delays, const QStr
         {QStringLiteral("failover_to_next_rental_s"), spread(failover)},
         {QStringLiteral("rental_latency_ms"), QJsonObject{{QStringLiteral("online"), spread(m_history->rentLatencies(false))},
                                                            {QStringLiteral("offline"), spread(m_history->rentLatencies(true))}}},
+        {QStringLiteral("event_loop_lag_ms"), spread(lag)},
         {QStringLiteral("delay_to_coast_ms"), spread(delays.toCoast)},
         {QStringLiteral("delay_to_hq_ms"), spread(delays.toHq)},
         {QStringLiteral("outbox_peak"), QJsonObject{{QStringLiteral("kiosk"), m_kioskOutboxPeak},
@@ -591,6 +612,8 @@ void SimRun::finish(const InvariantReport &inv, const Delays &delays, const QStr
     t << "escalations " << h.escalations << " of " << h.lookups << " card lookups\n";
     t << "latency     rental online  " << ms(report.value(QStringLiteral("rental_latency_ms")).toObject().value(QStringLiteral("online")).toObject()) << " ms\n";
     t << "            rental offline " << ms(report.value(QStringLiteral("rental_latency_ms")).toObject().value(QStringLiteral("offline")).toObject()) << " ms\n";
+    t << "            event-loop lag (a kiosk thread's 50 ms timer) " << ms(report.value(QStringLiteral("event_loop_lag_ms")).toObject())
+      << " ms\n";
     t << "delay       to coast " << ms(report.value(QStringLiteral("delay_to_coast_ms")).toObject()) << " ms\n";
     t << "            to HQ    " << ms(report.value(QStringLiteral("delay_to_hq_ms")).toObject()) << " ms\n";
     t << "outbox peak " << m_kioskOutboxPeak << " in one kiosk; " << m_hopPeak << " hops undelivered network-wide\n";

@@ -16,12 +16,14 @@
 #include "sim/world.h"
 
 #include <QElapsedTimer>
+#include <QMutex>
 #include <QObject>
 #include <QProcess>
 #include <QThread>
 #include <QTimer>
 
 #include <memory>
+#include <vector>
 
 namespace redbox::sim {
 
@@ -51,6 +53,10 @@ private:
         QThread thread;
         QObject *context = nullptr;
         QList<SimKiosk *> kiosks;
+        // How late a 50 ms timer fires on this thread: the time any kiosk
+        // event waits behind the others sharing the thread.
+        QMutex lagLock;
+        std::vector<double> lagMs;
     };
     struct Child {
         SimKioskRef ref;

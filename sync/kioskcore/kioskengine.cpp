@@ -964,8 +964,12 @@ void KioskEngine::syncStep()
             }
             QList<CacheRow> rows;
             rows.reserve(r->rows());
-            for (int i = 0; i < r->rows(); ++i)
+            for (int i = 0; i < r->rows(); ++i) {
                 rows.append(CacheRow{r->text(i, 0), r->text(i, 1), r->text(i, 2), r->boolean(i, 3), r->json(i, 4).object()});
+                const QString &entity = rows.last().entity;
+                if (entity != QLatin1String("member") && entity != QLatin1String("technician"))
+                    self->m_roundTouchedCatalog = true;
+            }
             SyncCursor after;
             const bool last = rows.size() < self->m_config.cachePageSize;
             if (!self->guardStorage("cache", [&] {
@@ -982,6 +986,12 @@ void KioskEngine::syncStep()
             if (last) {
                 self->m_syncing = false;
                 self->m_health.lastCacheSync = QDateTime::currentDateTimeUtc();
+                if (self->m_roundTouchedCatalog) {
+                    // Most rounds carry only members' disc counts (every rental on the coast
+                    // changes one): the screens reload titles and slots only when those changed.
+                    self->m_roundTouchedCatalog = false;
+                    emit self->catalogChanged();
+                }
                 emit self->cacheSynced();
                 emit self->healthChanged(self->m_health);
                 if (self->m_syncAgain) {

@@ -67,6 +67,8 @@ signals:
     void healthChanged(const redbox::KioskHealth &health);
     void cacheProgress(qint64 done, qint64 total);
     void cacheSynced();
+    // A sync round changed titles, this kiosk's discs or its own facts (emitted before cacheSynced).
+    void catalogChanged();
     void outboxReplayed(int count);
 
 private:
@@ -111,6 +113,7 @@ private:
     KioskHealth m_health;
     bool m_syncing = false;
     bool m_syncAgain = false;
+    bool m_roundTouchedCatalog = true;   // true at start: the first round always tells the screens
     bool m_replaying = false;
     int m_replayedInRun = 0;
     std::vector<std::function<void()>> m_afterReplay;

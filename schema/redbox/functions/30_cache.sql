@@ -9,49 +9,52 @@
 -- commit is missed (a sequence number would be: sequences are not assigned
 -- in commit order).
 
+-- Every row a kiosk caches. Plain SQL with no SET clause and qualified names
+-- so the planner inlines it: a round's xid bounds then reach each table's
+-- change_xid index instead of building every row's JSON on every call.
 CREATE OR REPLACE FUNCTION redbox.cache_rows(p_kiosk_id text)
 RETURNS TABLE (change_xid xid8, entity text, key text, deleted boolean, data jsonb)
-LANGUAGE sql STABLE SET search_path = redbox, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
     SELECT m.change_xid, 'movie', m.movie_id::text, false,
            jsonb_build_object('movie_id', m.movie_id, 'title', m.title, 'genre', m.genre,
                               'categories', m.categories, 'rating', m.rating, 'release_year', m.release_year,
                               'runtime_min', m.runtime_min, 'blurb', m.blurb, 'cover_ref', m.cover_ref,
                               'rent_from', m.rent_from, 'rent_until', m.rent_until,
                               'is_new_release', m.is_new_release)
-      FROM movie m
+      FROM redbox.movie m
     UNION ALL
     SELECT s.change_xid, 'member', s.member_id::text, false,
            jsonb_build_object('member_id', s.member_id, 'card_hash', s.card_hash, 'pin_hash', s.pin_hash,
                               'allowed', s.allowed, 'discs_out', greatest(s.discs_out, 0),
                               'plan_limit', s.plan_limit, 'membership_id', s.membership_id,
                               'home_coast', s.home_coast)
-      FROM membershipstatus s
+      FROM redbox.membershipstatus s
     UNION ALL
     SELECT k.change_xid, 'kiosk', k.kiosk_id, false,
            jsonb_build_object('kiosk_id', k.kiosk_id, 'timezone', k.timezone, 'tax_rate_bp', k.tax_rate_bp,
                               'slot_count', k.slot_count)
-      FROM kiosk k WHERE k.kiosk_id = p_kiosk_id
+      FROM redbox.kiosk k WHERE k.kiosk_id = p_kiosk_id
     UNION ALL
     SELECT d.change_xid, 'dvd', d.barcode::text, false,
            jsonb_build_object('barcode', d.barcode, 'movie_id', d.movie_id, 'slot_no', d.slot_no,
                               'status', d.status, 'condition', d.condition)
-      FROM dvd d WHERE d.kiosk_id = p_kiosk_id
+      FROM redbox.dvd d WHERE d.kiosk_id = p_kiosk_id
     UNION ALL
     SELECT t.change_xid, 'technician', t.technician_id::text, false,
            jsonb_build_object('technician_id', t.technician_id, 'name', t.name, 'card_hash', t.card_hash,
                               'pin_hash', t.pin_hash, 'active', t.active)
-      FROM technician t
+      FROM redbox.technician t
     UNION ALL
     SELECT p.change_xid, 'plan', p.membership_id::text, false,
            jsonb_build_object('membership_id', p.membership_id, 'plan_name', p.plan_name,
                               'max_discs_out', p.max_discs_out, 'daily_rate_cents', p.daily_rate_cents,
                               'max_charge_cents', p.max_charge_cents)
-      FROM membership p
+      FROM redbox.membership p
     UNION ALL
     SELECT tb.change_xid, CASE tb.entity WHEN 'membershipstatus' THEN 'member' WHEN 'membership' THEN 'plan'
                                          ELSE tb.entity END,
            tb.key, true, NULL::jsonb
-      FROM tombstone tb WHERE tb.kiosk_id IN ('', p_kiosk_id)
+      FROM redbox.tombstone tb WHERE tb.kiosk_id IN ('', p_kiosk_id)
 $$;
 
 CREATE OR REPLACE FUNCTION redbox.cache_begin(p_kiosk_id text, p_from text)
@@ -69,12 +72,14 @@ BEGIN
         PERFORM need(p_from, 'snapshot', 100000, '^[0-9]+:[0-9]+:[0-9,]*$');
         v_from := p_from::pg_snapshot;
     END IF;
-    RETURN QUERY
-        SELECT v_to::text, count(*)
-          FROM cache_rows(p_kiosk_id) c
-         WHERE (v_from IS NULL OR (c.change_xid >= pg_snapshot_xmin(v_from)
-                                   AND NOT pg_visible_in_snapshot(c.change_xid, v_from)))
-           AND pg_visible_in_snapshot(c.change_xid, v_to);
+    -- EXECUTE plans with the round's real bounds (a generic plan would scan everything).
+    RETURN QUERY EXECUTE
+        'SELECT $3::text, count(*)
+           FROM redbox.cache_rows($1) c
+          WHERE c.change_xid >= $4 AND c.change_xid < pg_snapshot_xmax($3)
+            AND ($2 IS NULL OR NOT pg_visible_in_snapshot(c.change_xid, $2))
+            AND pg_visible_in_snapshot(c.change_xid, $3)'
+        USING p_kiosk_id, v_from, v_to, coalesce(pg_snapshot_xmin(v_from), '0'::xid8);
 END
 $$;
 
@@ -102,15 +107,16 @@ BEGIN
     IF p_limit NOT BETWEEN 1 AND 10000 THEN
         RAISE EXCEPTION 'page size % outside 1-10000', p_limit USING ERRCODE = '22023';
     END IF;
-    RETURN QUERY
-        SELECT c.change_xid::text, c.entity, c.key, c.deleted, c.data
-          FROM cache_rows(p_kiosk_id) c
-         WHERE (v_from IS NULL OR (c.change_xid >= pg_snapshot_xmin(v_from)
-                                   AND NOT pg_visible_in_snapshot(c.change_xid, v_from)))
-           AND pg_visible_in_snapshot(c.change_xid, v_to)
-           AND (c.change_xid, c.entity, c.key, NOT c.deleted)
-               > (v_after, coalesce(p_after_entity, ''), coalesce(p_after_key, ''), coalesce(p_after_live, true))
-         ORDER BY c.change_xid, c.entity, c.key, NOT c.deleted
-         LIMIT p_limit;
+    RETURN QUERY EXECUTE
+        'SELECT c.change_xid::text, c.entity, c.key, c.deleted, c.data
+           FROM redbox.cache_rows($1) c
+          WHERE c.change_xid >= greatest($4, $5) AND c.change_xid < pg_snapshot_xmax($3)
+            AND ($2 IS NULL OR NOT pg_visible_in_snapshot(c.change_xid, $2))
+            AND pg_visible_in_snapshot(c.change_xid, $3)
+            AND (c.change_xid, c.entity, c.key, NOT c.deleted) > ($5, $6, $7, $8)
+          ORDER BY c.change_xid, c.entity, c.key, NOT c.deleted
+          LIMIT $9'
+        USING p_kiosk_id, v_from, v_to, coalesce(pg_snapshot_xmin(v_from), '0'::xid8), v_after,
+              coalesce(p_after_entity, ''), coalesce(p_after_key, ''), coalesce(p_after_live, true), p_limit;
 END
 $$;
