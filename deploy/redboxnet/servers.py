@@ -114,7 +114,13 @@ def up_servers(state: State) -> None:
             start_patroni(state, s)
 
     def leader_up(node):
-        lead = procs.wait_until(lambda: cluster.leader(node), 120,
+        # The leader key in etcd can outlive a stopped network (etcd keeps leases across a
+        # restart): ask the leader's own Patroni too, so "up" means it answers as primary.
+        def answering():
+            lead = cluster.leader(node)
+            d = cluster.patroni(lead) if lead else None
+            return lead if d and d.get("state") == "running" and d.get("role") in ("master", "primary") else None
+        lead = procs.wait_until(answering, 120,
                                 f"a primary for {node.name} (log: {state.log_dir}/patroni-{node.servers[0].member}.log)")
         say(f"  postgres  {lead.member:18} {lead.address:16} primary  up {time.monotonic() - t0:5.1f} s")
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Benchmark (issue 7): a fleet of full kiosks on one machine.
 
-  1. brings up a fresh network (the bench topology, ports 4xxxx, in
-     build/fleet-net) with enough kiosks for the fleet;
+  1. brings up a fresh network (the simulator's topology, ports 3xxxx, in
+     build/fleet-net, so it can run beside the other benchmarks' network)
+     with enough kiosks for the fleet;
   2. pgbench's single commit on a red box primary with its synchronous
      standby: the baseline (what one committed transaction costs here);
   3. redbox-sim with tests/sim/fleet.json: N full kiosks (default 200), each
@@ -40,6 +41,7 @@ def main():
     if a.kiosks < 1 or a.duration < 10:
         raise SystemExit("--kiosks must be at least 1 and --duration at least 10")
     bn.STATE = str(Path(a.build) / "fleet-net")
+    bn.TOPO = REPO / "tests" / "sim" / "sim-topology.toml"
     forwarder = str(Path(a.build) / "redbox-forwarder")
     sim = str(Path(a.build) / "redbox-sim")
     per_node = -(-a.kiosks // 4)

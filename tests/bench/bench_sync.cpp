@@ -103,7 +103,7 @@ int main(int argc, char **argv)
     QLoggingCategory::setFilterRules(QStringLiteral("redbox.*.info=false\nredbox.*.warning=false"));
 
     const QString state = p.value(buildOpt) + QStringLiteral("/bench-net");
-    const QString node = QStringLiteral("west-rb2");
+    const QString node = QStringLiteral("east-rb1");   // bench-kiosk soaks on west-rb2
     NetworkState net(state, p.value(sourceOpt) + QStringLiteral("/deploy/redbox-net"));
     if (!QFile::exists(state + QStringLiteral("/network.json")))
         qFatal("no %s/network.json: run the bench-network target first (it brings the network up)", qPrintable(state));
@@ -116,7 +116,7 @@ int main(int argc, char **argv)
 
     // 1. First load.
     QTemporaryDir storage;
-    KioskConfig cfg = KioskConfig::load(state + QStringLiteral("/kiosks/WRB2-01.ini"));
+    KioskConfig cfg = KioskConfig::load(state + QStringLiteral("/kiosks/ERB1-01.ini"));
     cfg.storageDir = storage.path();
     cfg.kioskKeyFile = storage.filePath(QStringLiteral("kiosk.key"));
     cfg.offlineAfterMs = 1000;

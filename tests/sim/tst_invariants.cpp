@@ -98,9 +98,9 @@ private slots:
     {
         // Red boxes cannot hold it (a unique index: one open rental per disc); HQ's table can.
         const QString node = QStringLiteral("hq");
-        sql(node, "WITH x AS (SELECT * FROM redbox.rental WHERE status = 'open' LIMIT 1) "
-                  "INSERT INTO redbox.rental SELECT (jsonb_populate_record(x, jsonb_build_object("
-                  "'rental_id', '00000000-0000-4000-8000-00000000d1d1', 'return_id', NULL))).* FROM x");
+        sql(node, "INSERT INTO redbox.rental SELECT (jsonb_populate_record(NULL::redbox.rental, to_jsonb(r) || jsonb_build_object("
+                  "'rental_id', '00000000-0000-4000-8000-00000000d1d1', 'return_id', NULL))).* "
+                  "FROM (SELECT * FROM redbox.rental WHERE status = 'open' LIMIT 1) r");
         const InvariantReport r = checkInvariants(*m_net, m_history->rentals(), {});
         sql(node, "DELETE FROM redbox.rental WHERE rental_id = '00000000-0000-4000-8000-00000000d1d1'");
         QCOMPARE(count(r, QStringLiteral("discs_out_on_two_rentals")), 1);
