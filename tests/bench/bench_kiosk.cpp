@@ -69,6 +69,7 @@ int main(int argc, char **argv)
     qputenv("QT_IM_MODULE", QByteArrayLiteral("qtvirtualkeyboard"));
     qputenv("QT_LOGGING_RULES", QByteArrayLiteral("redbox.*.info=false"));
     QGuiApplication app(argc, argv);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);   // progress as it happens, also into a file
     QCommandLineParser p;
     p.addHelpOption();
     const QCommandLineOption buildOpt(QStringLiteral("build"), QStringLiteral("Build folder."), QStringLiteral("dir"));
