@@ -7,7 +7,10 @@ namespace redbox {
 
 Link::Link(QString name, ConninfoFn conninfo, QStringList listen, QObject *parent)
     : QObject(parent), m_name(std::move(name)), m_conninfo(std::move(conninfo)), m_listen(std::move(listen)),
-      m_backoff(RetryPolicy{std::chrono::milliseconds(200), std::chrono::milliseconds(5000), 2.0, 0.5, 0, {}})
+      // Retries at most about once a second (jittered): after a failover the kiosk is back
+      // within a second of the promotion (bench-sync), while a fleet of kiosks costs the
+      // surviving server one TLS + SCRAM handshake per kiosk per second at worst.
+      m_backoff(RetryPolicy{std::chrono::milliseconds(200), std::chrono::milliseconds(1000), 2.0, 0.5, 0, {}})
 {
     m_clock.start();
     m_downSince.start();
