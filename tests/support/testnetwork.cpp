@@ -10,7 +10,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutex>
-#include <QProcess>
 #include <QProcessEnvironment>
 #include <QSet>
 #include <QThread>
@@ -41,7 +40,7 @@ TestNetwork TestNetwork::make()
 }
 
 TestNetwork::TestNetwork(const QString &state, const QString &tool, const QString &topology)
-    : NetworkState(state, tool), m_tool(tool), m_topology(topology)
+    : NetworkState(state, tool), m_topology(topology)
 {
 }
 
@@ -124,19 +123,7 @@ KioskConfig TestNetwork::kioskConfig(const QString &node, int k, const QString &
 
 int TestNetwork::tool(const QStringList &args, QString *output, int timeoutMs) const
 {
-    QProcess p;
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(m_tool, QStringList{QStringLiteral("--topology"), m_topology, QStringLiteral("--state-dir"), stateDir()} + args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        if (output)
-            *output = QString::fromUtf8(p.readAll()) + QStringLiteral("\n(timed out)");
-        return -1;
-    }
-    if (output)
-        *output = QString::fromUtf8(p.readAll());
-    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    return NetworkState::tool(QStringList{QStringLiteral("--topology"), m_topology} + args, output, timeoutMs);
 }
 
 QJsonObject TestNetwork::tryIt() const

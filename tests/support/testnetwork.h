@@ -55,7 +55,6 @@ public:
 private:
     TestNetwork(const QString &state, const QString &tool, const QString &topology);
     static TestNetwork make();
-    QString m_tool;
     QString m_topology;
 };
 
