@@ -11,6 +11,8 @@
 #include "core/cards.h"
 #include "hardware/simulatedhardware.h"
 
+#include "benchutil.h"
+
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
@@ -29,27 +31,10 @@
 #include <cstdio>
 
 using namespace redbox;
+using redbox::bench::percentile;
+using redbox::bench::rssMb;
 
 namespace {
-
-double rssMb()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : f.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
-    return 0;
-}
-
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
 
 QQuickItem *find(QQuickItem *root, const QString &name)
 {

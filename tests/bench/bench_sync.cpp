@@ -18,6 +18,8 @@
 #include "kioskcore/kioskengine.h"
 #include "network/networkstate.h"
 
+#include "benchutil.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -38,28 +40,11 @@
 #include <vector>
 
 using namespace redbox;
+using redbox::bench::percentile;
+using redbox::bench::rssMb;
 using namespace std::chrono_literals;
 
 namespace {
-
-double pct(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5))];
-}
-
-double rssMb()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : f.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
-    return 0;
-}
 
 template <typename T, typename Start>
 std::optional<T> await(Start start, int timeoutMs = 60000)
@@ -158,9 +143,9 @@ int main(int argc, char **argv)
             ms.push_back(static_cast<double>(c.elapsed()));
         }
         std::printf("  incremental sync of 100 changed rows, commit to synced: p50 %.0f ms, max %.0f ms (5 rounds)\n",
-                    pct(ms, 0.5), pct(ms, 1.0));
-        out.insert(QStringLiteral("incremental_100_rows_ms"), QJsonObject{{QStringLiteral("p50"), pct(ms, 0.5)},
-                                                                           {QStringLiteral("max"), pct(ms, 1.0)}});
+                    percentile(ms, 0.5), percentile(ms, 1.0));
+        out.insert(QStringLiteral("incremental_100_rows_ms"), QJsonObject{{QStringLiteral("p50"), percentile(ms, 0.5)},
+                                                                           {QStringLiteral("max"), percentile(ms, 1.0)}});
     }
 
     // 3. Search as you type.
@@ -179,10 +164,10 @@ int main(int argc, char **argv)
             }
         }
         std::printf("  search as you type over %lld cached titles: p50 %.0f us, p99 %.0f us (target p99 under 1000 us)\n",
-                    static_cast<long long>(all.size()), pct(us, 0.5), pct(us, 0.99));
+                    static_cast<long long>(all.size()), percentile(us, 0.5), percentile(us, 0.99));
         out.insert(QStringLiteral("search_us"), QJsonObject{{QStringLiteral("titles"), static_cast<double>(all.size())},
-                                                             {QStringLiteral("p50"), pct(us, 0.5)},
-                                                             {QStringLiteral("p99"), pct(us, 0.99)}});
+                                                             {QStringLiteral("p50"), percentile(us, 0.5)},
+                                                             {QStringLiteral("p99"), percentile(us, 0.99)}});
     }
 
     // Discs an earlier run left out come back first (online returns), so every run starts alike.
@@ -384,17 +369,17 @@ int main(int argc, char **argv)
             std::printf("  failover over %d kills (%d without a result): new primary p50 %.1f s (the HA engine); kiosk link back "
                         "p50 %.2f s, max %.2f s after it; next rental p50 %.1f s, max %.1f s after the kill; our share p50 %.2f s, "
                         "max %.2f s (target under 1 s)\n",
-                        kills, failed, pct(promote, 0.5), pct(linkBack, 0.5), pct(linkBack, 1.0), pct(nextRental, 0.5),
-                        pct(nextRental, 1.0), pct(ours, 0.5), pct(ours, 1.0));
+                        kills, failed, percentile(promote, 0.5), percentile(linkBack, 0.5), percentile(linkBack, 1.0), percentile(nextRental, 0.5),
+                        percentile(nextRental, 1.0), percentile(ours, 0.5), percentile(ours, 1.0));
             out.insert(QStringLiteral("failover_s"), QJsonObject{{QStringLiteral("kills"), kills},
                                                                   {QStringLiteral("without_result"), failed},
-                                                                  {QStringLiteral("promote_p50"), pct(promote, 0.5)},
-                                                                  {QStringLiteral("link_back_after_promotion_p50"), pct(linkBack, 0.5)},
-                                                                  {QStringLiteral("link_back_after_promotion_max"), pct(linkBack, 1.0)},
-                                                                  {QStringLiteral("next_rental_p50"), pct(nextRental, 0.5)},
-                                                                  {QStringLiteral("next_rental_max"), pct(nextRental, 1.0)},
-                                                                  {QStringLiteral("our_share_p50"), pct(ours, 0.5)},
-                                                                  {QStringLiteral("our_share_max"), pct(ours, 1.0)}});
+                                                                  {QStringLiteral("promote_p50"), percentile(promote, 0.5)},
+                                                                  {QStringLiteral("link_back_after_promotion_p50"), percentile(linkBack, 0.5)},
+                                                                  {QStringLiteral("link_back_after_promotion_max"), percentile(linkBack, 1.0)},
+                                                                  {QStringLiteral("next_rental_p50"), percentile(nextRental, 0.5)},
+                                                                  {QStringLiteral("next_rental_max"), percentile(nextRental, 1.0)},
+                                                                  {QStringLiteral("our_share_p50"), percentile(ours, 0.5)},
+                                                                  {QStringLiteral("our_share_max"), percentile(ours, 1.0)}});
         }
     }
     engine->stop();
