@@ -10,8 +10,9 @@
 //   5. failover: N times, kill -9 the red box primary's host while the kiosk
 //      rents; kill to new primary (the HA engine's share) and kill to the next
 //      committed rental; our share is the difference (target under 1 s).
-// Baseline in the same run: the HA engine's own promotion time (5), the
-// rentals' plain online latency (4). Writes build/bench-sync.json.
+// Baseline in the same run: the HA engine's own promotion time (5), against
+// which the kiosk's reconnect and next rental are measured. Writes
+// build/bench-sync.json.
 #include "core/cards.h"
 #include "crypto/crypto.h"
 #include "kioskcore/kioskconfig.h"
