@@ -29,6 +29,7 @@ void SimulatedHardware::dispense(int slot)
             return;
         }
         m_occupied.remove(slot);
+        touched(slot);
         ++m_dispensedCount;
         emit dispensed(slot);
     });
@@ -46,6 +47,7 @@ void SimulatedHardware::store(int slot)
             return;
         }
         m_occupied.insert(slot);
+        touched(slot);
         m_returnSlot.clear();
         emit stored(slot);
     });
@@ -83,18 +85,45 @@ void SimulatedHardware::selfTest(int slotCount)
     });
 }
 
+void SimulatedHardware::touched(int slot)
+{
+    for (QSet<int> &moved : m_snapshots)
+        moved.insert(slot);
+}
+
+int SimulatedHardware::beginCacheSnapshot()
+{
+    const int id = ++m_nextSnapshot;
+    m_snapshots.insert(id, {});
+    return id;
+}
+
+void SimulatedHardware::applyCacheSnapshot(int snapshot, const QSet<int> &filled)
+{
+    const QSet<int> moved = m_snapshots.take(snapshot);
+    QSet<int> next;
+    for (int slot : filled)
+        if (!moved.contains(slot))
+            next.insert(slot);
+    for (int slot : moved)
+        if (m_occupied.contains(slot))
+            next.insert(slot);
+    m_occupied = next;
+}
+
 void SimulatedHardware::followCache(EngineBridge *bridge)
 {
     auto refresh = [this, bridge] {
+        const int snapshot = beginCacheSnapshot();
         bridge->run<QSet<int>>([](KioskEngine &e) {
             QSet<int> filled;
             for (const CachedDisc &d : e.cache().discs())
                 if (d.status == QLatin1String("in") && d.slot > 0)
                     filled.insert(d.slot);
             return filled;
-        }, [self = QPointer<SimulatedHardware>(this)](QSet<int> filled) {
+        }, [self = QPointer<SimulatedHardware>(this), snapshot](QSet<int> filled) {
             if (self)
-                self->setOccupied(filled);
+                self->applyCacheSnapshot(snapshot, filled);
         });
     };
     refresh();

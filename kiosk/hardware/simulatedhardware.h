@@ -6,6 +6,7 @@
 
 #include "hardware/kioskhardware.h"
 
+#include <QHash>
 #include <QSet>
 #include <QTimer>
 
@@ -29,6 +30,10 @@ public:
     void setOccupied(const QSet<int> &filled) { m_occupied = filled; }
     // Keeps the carousel's contents as the kiosk's cache says (now, and after each cache sync).
     void followCache(EngineBridge *bridge);
+    // A snapshot of the cache's filled slots, read at some point before it arrives: applied to every
+    // slot except those the carousel itself moved a disc in or out of since (the snapshot is older).
+    int beginCacheSnapshot();
+    void applyCacheSnapshot(int snapshot, const QSet<int> &filled);
     bool occupied(int slot) const { return m_occupied.contains(slot); }
 
     // Customer actions.
@@ -48,8 +53,11 @@ public:
 private:
     template <typename F>
     void later(F &&f);
+    void touched(int slot);
 
     QSet<int> m_occupied;
+    QHash<int, QSet<int>> m_snapshots;   // snapshot under way -> slots moved since it was asked for
+    int m_nextSnapshot = 0;
     QString m_returnSlot;
     int m_jams = 0;
     bool m_misread = false;
