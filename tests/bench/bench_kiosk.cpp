@@ -5,7 +5,11 @@
 //   soak        the app in this process, driven by a scripted customer
 //               (browse, search, rent, return) for --minutes (default 60):
 //               resident memory at the start, and the first and the last ten
-//               minutes (growth between them).
+//               minutes (growth between them). Every sample splits RSS into
+//               anonymous and file-backed pages (library code and fonts
+//               paged in as new paths run) and records the heap in use and
+//               held (glibc mallinfo2) and SQLite's own allocations, so any
+//               growth can be traced to where it is.
 // Prints the figures; writes build/bench-kiosk.json.
 #include "app/kioskapp.h"
 #include "core/cards.h"
@@ -27,6 +31,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sqlite3.h>
+
+#include <malloc.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -44,6 +52,33 @@ QQuickItem *find(QQuickItem *root, const QString &name)
         if (QQuickItem *hit = find(c, name))
             return hit;
     return nullptr;
+}
+
+struct MemorySample {
+    double minute, rss, anon, file, heap, held, sqlite;
+};
+
+double statusMb(const QByteArray &status, const QByteArray &key)
+{
+    for (const QByteArray &line : status.split('\n'))
+        if (line.startsWith(key))
+            return line.mid(key.size()).trimmed().split(' ').value(0).toDouble() / 1024.0;
+    return 0;
+}
+
+MemorySample sampleMemory(double minute)
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    const QByteArray status = f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    const struct mallinfo2 mi = mallinfo2();
+    constexpr double mb = 1048576.0;
+    return {minute,
+            statusMb(status, "VmRSS:"),
+            statusMb(status, "RssAnon:"),
+            statusMb(status, "RssFile:") + statusMb(status, "RssShmem:"),
+            static_cast<double>(mi.uordblks + mi.hblkhd) / mb,
+            static_cast<double>(mi.arena + mi.hblkhd) / mb,
+            static_cast<double>(sqlite3_memory_used()) / mb};
 }
 
 } // namespace
@@ -159,7 +194,7 @@ int main(int argc, char **argv)
             member = v.toObject();
     const QByteArray track = ";" + member.value(QStringLiteral("card")).toString().toLatin1() + "=3012?";
     const QString pin = member.value(QStringLiteral("pin")).toString();
-    std::vector<std::pair<double, double>> samples;   // (minute, MB)
+    std::vector<MemorySample> samples;
     QElapsedTimer soak;
     soak.start();
     int visits = 0, rented = 0, returned = 0;
@@ -168,7 +203,7 @@ int main(int argc, char **argv)
     qint64 nextSample = 0;
     while (soak.elapsed() < static_cast<qint64>(minutes) * 60'000) {
         if (soak.elapsed() >= nextSample) {
-            samples.emplace_back(static_cast<double>(soak.elapsed()) / 60000.0, rssMb());
+            samples.push_back(sampleMemory(static_cast<double>(soak.elapsed()) / 60000.0));
             nextSample += 30'000;
         }
         ++visits;
@@ -212,30 +247,49 @@ int main(int argc, char **argv)
         }
         QTest::qWait(1500);
     }
-    samples.emplace_back(static_cast<double>(soak.elapsed()) / 60000.0, rssMb());
-    auto average = [&](double from, double to) {
+    samples.push_back(sampleMemory(static_cast<double>(soak.elapsed()) / 60000.0));
+    // Average of one series over a window of minutes.
+    auto average = [&](double MemorySample::*field, double from, double to) {
         double sum = 0;
         int n = 0;
-        for (const auto &[m, mb] : samples)
-            if (m >= from && m <= to) {
-                sum += mb;
+        for (const MemorySample &s : samples)
+            if (s.minute >= from && s.minute <= to) {
+                sum += s.*field;
                 ++n;
             }
         return n ? sum / n : 0.0;
     };
     const double window = std::min(10.0, minutes / 3.0);
-    const double first = average(0, window), lastWin = average(minutes - window, minutes + 1);
+    const double first = average(&MemorySample::rss, 0, window);
+    const double lastWin = average(&MemorySample::rss, minutes - window, minutes + 1);
     double peak = 0;
-    for (const auto &s : samples)
-        peak = std::max(peak, s.second);
+    for (const MemorySample &s : samples)
+        peak = std::max(peak, s.rss);
     QJsonArray series;
-    for (const auto &[m, mb] : samples)
-        series.append(QJsonArray{m, mb});
+    for (const MemorySample &s : samples)
+        series.append(QJsonArray{s.minute, s.rss, s.anon, s.file, s.heap, s.held, s.sqlite});
+    QJsonObject windows;
+    std::printf("  memory by %.0f-minute window, averages in MB:\n"
+                "    minutes        RSS   anon   file   heap in use   heap held   SQLite\n", window);
+    for (double from = 0; from + window <= minutes + 0.01; from += window) {
+        auto avg = [&](double MemorySample::*field) { return average(field, from, from + window); };
+        std::printf("    %5.1f-%-5.1f  %6.1f %6.1f %6.1f   %8.2f    %8.2f   %6.2f\n", from, from + window,
+                    avg(&MemorySample::rss), avg(&MemorySample::anon), avg(&MemorySample::file), avg(&MemorySample::heap),
+                    avg(&MemorySample::held), avg(&MemorySample::sqlite));
+        windows.insert(QString::number(from), QJsonObject{{QStringLiteral("rss_mb"), avg(&MemorySample::rss)},
+                                                          {QStringLiteral("anon_mb"), avg(&MemorySample::anon)},
+                                                          {QStringLiteral("file_mb"), avg(&MemorySample::file)},
+                                                          {QStringLiteral("heap_in_use_mb"), avg(&MemorySample::heap)},
+                                                          {QStringLiteral("heap_held_mb"), avg(&MemorySample::held)},
+                                                          {QStringLiteral("sqlite_mb"), avg(&MemorySample::sqlite)}});
+    }
     out.insert(QStringLiteral("soak"), QJsonObject{{QStringLiteral("minutes"), minutes}, {QStringLiteral("visits"), visits},
                                                    {QStringLiteral("rentals"), rented}, {QStringLiteral("returns"), returned},
                                                    {QStringLiteral("rss_start_mb"), rssStart}, {QStringLiteral("rss_peak_mb"), peak},
                                                    {QStringLiteral("rss_first_window_mb"), first},
-                                                   {QStringLiteral("rss_last_window_mb"), lastWin}, {QStringLiteral("samples"), series}});
+                                                   {QStringLiteral("rss_last_window_mb"), lastWin},
+                                                   {QStringLiteral("windows"), windows},
+                                                   {QStringLiteral("samples_minute_rss_anon_file_heap_held_sqlite"), series}});
     std::printf("  soak for %d min: %d visits, %d rentals, %d returns; RSS %.1f MB at start, peak %.1f MB; "
                 "first %.0f min %.1f MB, last %.0f min %.1f MB (growth %+.1f MB) (target under 150 MB, no growth)\n",
                 minutes, visits, rented, returned, rssStart, peak, window, first, window, lastWin, lastWin - first);
