@@ -30,6 +30,10 @@ BEGIN
             SELECT * FROM ext.dblink(l.server_name, 'SELECT * FROM redbox.reconcile_facts(true)')
                           AS t(node text, fact text, key text, value text);
     END LOOP;
+    -- Indexed and analysed: with a national fleet (tens of thousands of kiosks,
+    -- hundreds of thousands of facts) the joins below must not scan it per row.
+    CREATE INDEX IF NOT EXISTS facts_lookup ON pg_temp.facts (fact, key, node);
+    ANALYZE pg_temp.facts;
     CREATE TEMP TABLE IF NOT EXISTS pg_temp.holders ON COMMIT DROP AS
         SELECT NULL::text AS rental_id, NULL::text AS node WHERE false;
     TRUNCATE pg_temp.holders;
@@ -37,6 +41,7 @@ BEGIN
     INSERT INTO pg_temp.holders
         SELECT r.rental_id::text, n FROM rental r,
                LATERAL unnest(ARRAY[r.kiosk_node, coast_node_of(r.kiosk_coast), coast_node_of(r.member_coast)]) n;
+    ANALYZE pg_temp.holders;
 
     RETURN QUERY
     -- 1. every rental, everywhere it must be, with the same state and charge
