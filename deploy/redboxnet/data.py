@@ -444,7 +444,10 @@ def roster(state: State) -> dict:
         members = [{"member_id": mid, "card": member_card(mid), "pin": pins[mid], "coast": coast,
                     "plan_limit": limit, "allowed": allowed} for mid, coast, limit, allowed in cur.fetchall()
                    if mid in pins]
-        cur.execute("SELECT kiosk_id, node_name, coast, slot_count FROM redbox.redbox ORDER BY kiosk_id")
+        # Kiosks served by a red box node (the ones a kiosk program can run as); kiosks HQ lists
+        # under another node (the national fleet bench-national adds to the coasts) are not.
+        cur.execute("SELECT kiosk_id, node_name, coast, slot_count FROM redbox.redbox "
+                    "WHERE node_name = ANY (%s) ORDER BY kiosk_id", ([n.name for n in state.topo.redboxes()],))
         kiosks = [{"kiosk_id": k, "node": node, "coast": coast, "slots": slots,
                    "config": str(state.kiosk_dir / f"{k}.ini")} for k, node, coast, slots in cur.fetchall()]
         conn.rollback()
