@@ -1,5 +1,6 @@
 // redbox-kiosk: the kiosk app. A thin wrapper: options, then KioskApp.
 #include "app/kioskapp.h"
+#include "core/servicenotifier.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
@@ -68,10 +69,15 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "redbox-kiosk: %s\n", e.what());
         return 1;
     }
+    // Under systemd (deploy/systemd/redbox-kiosk.service): the watchdog is pinged from this,
+    // the GUI thread's event loop, so a hung GUI is restarted like a dead one.
+    redbox::ServiceNotifier service;
+    QObject::connect(&app, &QCoreApplication::aboutToQuit, &service, &redbox::ServiceNotifier::stopping);
     // The first frame on screen: the attract loop is interactive from here on.
     if (QQuickWindow *w = kiosk.window()) {
-        QObject::connect(w, &QQuickWindow::frameSwapped, w, [&sinceStart] {
+        QObject::connect(w, &QQuickWindow::frameSwapped, w, [&sinceStart, &service] {
             qCInfo(lcApp, "first frame %lld ms after start", static_cast<long long>(sinceStart.elapsed()));
+            service.ready(QStringLiteral("attract loop on screen"));
         }, Qt::SingleShotConnection);
     }
     return app.exec();

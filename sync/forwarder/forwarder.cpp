@@ -120,6 +120,8 @@ int Forwarder::run(const std::atomic<bool> &stop)
     auto lastReport = Clock::now();
     qint64 reportedDelivered = 0;
     while (!stop.load()) {
+        if (m_options.heartbeat)
+            m_options.heartbeat();
         if (!m_conn.isOpen()) {
             if (!connect(stop))
                 continue;

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 
 namespace redbox {
 
@@ -25,6 +26,7 @@ struct ForwarderOptions {
     std::chrono::milliseconds rescanEvery{10'000};
     std::chrono::milliseconds probeEvery{5'000};     // idle links are checked this often
     std::chrono::milliseconds purgeEvery{60'000};
+    std::function<void()> heartbeat;                 // called every turn of the loop (at least every 0.5 s)
 };
 
 struct ForwarderStats {

@@ -1,6 +1,7 @@
 // redbox-forwarder: carries one node's outbox hops to its neighbours.
 // Started by `redbox-net up` (one per node) or by its systemd unit.
 #include "core/logging.h"
+#include "core/servicenotifier.h"
 #include "forwarder/forwarder.h"
 
 #include <QCommandLineParser>
@@ -64,6 +65,19 @@ int main(int argc, char **argv)
     std::signal(SIGTERM, onSignal);
     std::signal(SIGINT, onSignal);
     qCInfo(lcForwarder) << "starting for" << options.node << "at" << redbox::pg::Connection::scrubbed(options.conninfo);
+    // Under systemd (Type=notify, WatchdogSec=): ready once running, and a ping every turn of the loop,
+    // so a forwarder stuck anywhere is restarted.
+    redbox::ServiceNotifier service(redbox::ServiceNotifier::Pings::ByCaller);
+    bool readySent = false;
+    options.heartbeat = [&] {
+        if (!readySent) {
+            service.ready(QStringLiteral("forwarding for ") + options.node);
+            readySent = true;
+        }
+        service.ping();
+    };
     redbox::Forwarder forwarder(options);
-    return forwarder.run(g_stop);
+    const int rc = forwarder.run(g_stop);
+    service.stopping();
+    return rc;
 }
