@@ -1,5 +1,6 @@
 // redbox-kiosk: the kiosk app. A thin wrapper: options, then KioskApp.
 #include "app/kioskapp.h"
+#include "core/quitonsignal.h"
 #include "core/servicenotifier.h"
 
 #include <QCommandLineParser>
@@ -73,6 +74,12 @@ int main(int argc, char **argv)
     // the GUI thread's event loop, so a hung GUI is restarted like a dead one.
     redbox::ServiceNotifier service;
     QObject::connect(&app, &QCoreApplication::aboutToQuit, &service, &redbox::ServiceNotifier::stopping);
+    try {
+        redbox::quitOnTerminationSignals();   // systemd stops it with SIGTERM: quit cleanly
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "redbox-kiosk: %s\n", e.what());
+        return 1;
+    }
     // The first frame on screen: the attract loop is interactive from here on.
     if (QQuickWindow *w = kiosk.window()) {
         QObject::connect(w, &QQuickWindow::frameSwapped, w, [&sinceStart, &service] {

@@ -2,6 +2,7 @@
 // screens) offscreen against the test network. A customer rents a disc and
 // returns it by taps, the simulated hardware plays card reader, dispenser and
 // return slot. Every screen is saved to build/screenshots/ to be looked at.
+#include "fakesystemd.h"
 #include "testnetwork.h"
 
 #include "app/kioskapp.h"
@@ -9,6 +10,7 @@
 #include "hardware/simulatedhardware.h"
 
 #include <QDir>
+#include <QProcess>
 #include <QGuiApplication>
 #include <QJsonArray>
 #include <QQuickItem>
@@ -16,6 +18,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 using namespace redbox;
 using namespace redbox::test;
@@ -198,6 +202,36 @@ private slots:
         QVERIFY(net.waitForQuiet(60s));
         const QStringList problems = net.reconcile();
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+    }
+
+    // redbox-kiosk as its systemd unit runs it: READY=1 once the attract loop is on screen, a
+    // watchdog ping at half of WatchdogSec= from the GUI loop, none while the process is hung.
+    void theAppTalksToSystemd()
+    {
+        QTemporaryDir dir;
+        FakeSystemd systemd(dir.filePath(QStringLiteral("notify")));
+        QVERIFY(systemd.ok);
+        QProcess kiosk;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("NOTIFY_SOCKET"), systemd.path());
+        env.insert(QStringLiteral("WATCHDOG_USEC"), QStringLiteral("1000000"));
+        kiosk.setProcessEnvironment(env);
+        kiosk.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        const QString config = qEnvironmentVariable("REDBOX_TEST_STATE") + QStringLiteral("/kiosks/WRB1-01.ini");
+        kiosk.start(QCoreApplication::applicationDirPath() + QStringLiteral("/redbox-kiosk"), {QStringLiteral("--config"), config});
+        QVERIFY(kiosk.waitForStarted());
+        QList<QByteArray> seen;
+        QVERIFY2(systemd.waitFor("READY=1", 30000, &seen), seen.join(" | ").constData());
+        QVERIFY(seen.last().contains("STATUS=attract loop on screen"));
+        QVERIFY2(systemd.receive(2000).count("WATCHDOG=1") >= 3, "about two pings a second");
+        ::kill(static_cast<pid_t>(kiosk.processId()), SIGSTOP);   // hung: no pings, so systemd would restart it
+        systemd.receive(100);
+        QCOMPARE(systemd.receive(1500).count("WATCHDOG=1"), 0);
+        ::kill(static_cast<pid_t>(kiosk.processId()), SIGCONT);
+        QVERIFY(systemd.waitFor("WATCHDOG=1", 3000));
+        kiosk.terminate();
+        QVERIFY(systemd.waitFor("STOPPING=1", 5000));
+        QVERIFY(kiosk.waitForFinished(10000));
     }
 };
 

@@ -4,63 +4,15 @@
 // there is no socket.
 #include "core/servicenotifier.h"
 
-#include <QElapsedTimer>
+#include "fakesystemd.h"
+
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <poll.h>
-#include <unistd.h>
-
-#include <cstring>
-
 using namespace redbox;
 
-namespace {
-
-// The listening end, as systemd holds it.
-class FakeSystemd {
-public:
-    explicit FakeSystemd(const QString &path) : m_path(path.toLocal8Bit())
-    {
-        m_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        sockaddr_un addr {};
-        addr.sun_family = AF_UNIX;
-        std::memcpy(addr.sun_path, m_path.constData(), static_cast<size_t>(m_path.size()));
-        ok = m_fd >= 0 && ::bind(m_fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0;
-    }
-    ~FakeSystemd() { ::close(m_fd); }
-
-    // Every datagram that arrives within MS.
-    QList<QByteArray> receive(int ms)
-    {
-        QList<QByteArray> got;
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < ms) {
-            pollfd p{m_fd, POLLIN, 0};
-            if (::poll(&p, 1, 10) == 1) {
-                char buf[512];
-                const ssize_t n = ::recv(m_fd, buf, sizeof buf, 0);
-                if (n > 0)
-                    got << QByteArray(buf, static_cast<qsizetype>(n));
-            } else {
-                QCoreApplication::processEvents();
-            }
-        }
-        return got;
-    }
-
-    bool ok = false;
-
-private:
-    QByteArray m_path;
-    int m_fd = -1;
-};
-
-} // namespace
+using redbox::test::FakeSystemd;
 
 class TstServiceNotifier : public QObject {
     Q_OBJECT
@@ -114,9 +66,11 @@ private slots:
         const QList<QByteArray> got = systemd.receive(1000);
         QVERIFY2(got.count("WATCHDOG=1") >= 5, qPrintable(QString::number(got.size())));
         // A blocked event loop sends nothing: that is what lets systemd restart a hung GUI.
-        QThread::msleep(400);
-        systemd.receive(0);
+        systemd.arrived();
+        QThread::msleep(450);
+        QVERIFY(!systemd.arrived().contains("WATCHDOG=1"));
         n.stopping();
+        systemd.arrived();
         QVERIFY(!systemd.receive(400).contains("WATCHDOG=1"));
     }
 
