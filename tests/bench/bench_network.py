@@ -95,7 +95,7 @@ def idle_cpu(seconds):
     return (b - a) / hz / dt / os.cpu_count() * 100
 
 
-def pgbench(node, seconds, label):
+def pgbench(node, seconds, label, clients=1):
     s = primary_of(node)
     admin = psycopg2.connect(server_conninfo(node, primary_only=True))
     admin.autocommit = True
@@ -105,7 +105,8 @@ def pgbench(node, seconds, label):
     script.write_text("INSERT INTO redbox_meta.bench (v) VALUES (1);\n")
     env = dict(os.environ, PGSSLMODE="verify-full", PGSSLROOTCERT=network()["ca"],
                PGPASSFILE=network()["pgpass"]["postgres"])
-    r = subprocess.run(["pgbench", "-n", "-c", "1", "-j", "1", "-T", str(seconds), "-f", str(script),
+    r = subprocess.run(["pgbench", "-n", "-c", str(clients), "-j", str(min(clients, os.cpu_count())), "-T", str(seconds),
+                        "-f", str(script),
                         "-h", s["host"], "-p", str(s["port"]), "-U", "postgres", "redbox"],
                        capture_output=True, text=True, env=env)
     if r.returncode != 0:
@@ -115,8 +116,9 @@ def pgbench(node, seconds, label):
     with admin.cursor() as cur:
         cur.execute("TRUNCATE redbox_meta.bench")
     admin.close()
-    print(f"  pgbench single commit on {node} primary ({label}): {lat:.3f} ms average, {tps:.0f} TPS", flush=True)
-    return {"latency_ms": lat, "tps": tps}
+    what = "single commit" if clients == 1 else f"commits from {clients} clients"
+    print(f"  pgbench {what} on {node} primary ({label}): {lat:.3f} ms average, {tps:.0f} TPS", flush=True)
+    return {"latency_ms": lat, "tps": tps, "clients": clients}
 
 
 def failover_once(node):

@@ -28,7 +28,7 @@ class TstScenario : public QObject {
 private slots:
     void shippedScenariosLoad()
     {
-        for (const char *name : {"ci-short.json", "fleet.json"}) {
+        for (const char *name : {"ci-short.json", "fleet.json", "failover20.json"}) {
             const Scenario s = Scenario::load(QStringLiteral(REDBOX_SIM_SCENARIOS "/") + QLatin1String(name));
             QVERIFY(s.kiosks >= 1);
             QVERIFY(s.durationS > 0);
