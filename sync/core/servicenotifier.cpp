@@ -59,7 +59,9 @@ void ServiceNotifier::stopping()
 
 void ServiceNotifier::ping()
 {
-    if (m_watchdogUsec <= 0 || (m_sincePing.isValid() && m_sincePing.elapsed() < m_watchdog.interval()))
+    // At most one ping per quarter of the watchdog interval: a caller in a tight loop does not
+    // flood systemd, and the timer's pings (every half interval, give or take) are never skipped.
+    if (m_watchdogUsec <= 0 || (m_sincePing.isValid() && m_sincePing.elapsed() < m_watchdog.interval() / 2))
         return;
     m_sincePing.start();
     notify("WATCHDOG=1");

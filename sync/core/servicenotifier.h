@@ -28,7 +28,7 @@ public:
     void ready(const QString &status = {});
     void status(const QString &text);
     void stopping();
-    // WATCHDOG=1, if the watchdog is on and half its interval has passed since the last one.
+    // WATCHDOG=1, if the watchdog is on and a quarter of its interval has passed since the last one.
     void ping();
 
     // Sends one datagram; false (and a warning) if it could not be sent.

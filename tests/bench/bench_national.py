@@ -336,26 +336,28 @@ def delays(node, since, until):
 
 def run_step(workers, rate, seconds, cpu):
     """Offer RATE hops/s (half rentals) for SECONDS; wait for the step's rentals to reach HQ."""
+    start = time.time()
     for w in workers:
         w.reset_counts()
         w.set_rate(rate / 2 / len(workers))
-    start = time.time()
     c0 = cpu.snap()
     time.sleep(seconds)
     c1 = cpu.snap()
     for w in workers:
         w.set_rate(0)
     end = time.time()
-    rentals = sum(w.sent_rentals for w in workers)
+    time.sleep(1.0)   # calls under way when the step ended come back
+    # The step's rentals are those the coasts hold with committed_at in the step (the coasts
+    # apply them synchronously); each must reach HQ, within 30 s of the step's end.
+    n_c = [delays(c, start, end) for c in COASTS]
+    rentals = sum(n for n, _, _ in n_c)
     returns = sum(w.sent_returns for w in workers)
-    # Every rental of the step at HQ, or 30 s past the step (then it did not keep up).
     deadline = time.time() + 30
     while True:
         n_hq, hq50, hq99 = delays("hq", start, end)
         if n_hq >= rentals or time.time() > deadline:
             break
         time.sleep(1)
-    n_c = [delays(c, start, end) for c in COASTS]
     bad = [b for w in workers for b in w.bad]
     calls = sorted(x for w in workers for x in w.call_ms)
     shares, busy = cpu.share(c0, c1)
@@ -363,7 +365,16 @@ def run_step(workers, rate, seconds, cpu):
     # so the hop rate achieved is twice the rentals sent per second.
     achieved = 2 * rentals / (end - start)
     missing = rentals - n_hq
-    sustained = (not bad and missing == 0 and hq99 is not None and hq99 < 5000 and achieved >= 0.95 * rate)
+    why = []
+    if bad:
+        why.append(f"{len(bad)} hops not applied")
+    if missing:
+        why.append(f"{missing} rentals not at HQ 30 s after the step")
+    if hq99 is None or hq99 >= 5000:
+        why.append("p99 delay to HQ not under 5 s")
+    if achieved < 0.95 * rate:
+        why.append(f"the injector sent {achieved:.0f} of {rate} hops/s")
+    sustained = not why
     return {"offered_hops_per_s": rate, "achieved_hops_per_s": achieved, "rentals": rentals, "returns": returns,
             "not_applied": bad[:5], "not_applied_count": len(bad), "missing_at_hq": missing,
             "starved": sum(w.starved for w in workers),
@@ -371,7 +382,7 @@ def run_step(workers, rate, seconds, cpu):
             "delay_to_hq_ms": {"n": n_hq, "p50": hq50, "p99": hq99},
             "apply_call_ms": {"n": len(calls), "p50": calls[len(calls) // 2] if calls else None,
                               "p99": calls[int(len(calls) * 0.99)] if calls else None},
-            "cpu_percent_of_machine": {"busy": busy, **shares}, "sustained": sustained}
+            "cpu_percent_of_machine": {"busy": busy, **shares}, "sustained": sustained, "why_not": why}
 
 
 def fmt(x, unit=" ms"):
@@ -448,7 +459,7 @@ def main():
         print(f"  {rate:5d}/s  {s['achieved_hops_per_s']:6.0f}/s  {fmt(worst_coast['p50'])} / {fmt(worst_coast['p99'])}"
               f"        {fmt(s['delay_to_hq_ms']['p50'])} / {fmt(s['delay_to_hq_ms']['p99'])}"
               f"          {fmt(s['apply_call_ms']['p99'])}        {s['cpu_percent_of_machine']['busy']:.0f} %"
-              f"{'' if s['sustained'] else '   <- not sustained'}", flush=True)
+              f"{'' if s['sustained'] else '   <- not sustained: ' + '; '.join(s['why_not'])}", flush=True)
         top = [(g, v) for g, v in s["cpu_percent_of_machine"].items() if g != "busy"][:5]
         print("           CPU: " + ", ".join(f"{g} {v:.0f} %" for g, v in top), flush=True)
         if s["not_applied_count"]:
