@@ -40,7 +40,9 @@
 
 using namespace redbox;
 using redbox::bench::percentile;
+using redbox::bench::procStatus;
 using redbox::bench::rssMb;
+using redbox::bench::statusMb;
 
 namespace {
 
@@ -58,18 +60,9 @@ struct MemorySample {
     double minute, rss, anon, file, heap, held, sqlite;
 };
 
-double statusMb(const QByteArray &status, const QByteArray &key)
-{
-    for (const QByteArray &line : status.split('\n'))
-        if (line.startsWith(key))
-            return line.mid(key.size()).trimmed().split(' ').value(0).toDouble() / 1024.0;
-    return 0;
-}
-
 MemorySample sampleMemory(double minute)
 {
-    QFile f(QStringLiteral("/proc/self/status"));
-    const QByteArray status = f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    const QByteArray status = procStatus();
     const struct mallinfo2 mi = mallinfo2();
     constexpr double mb = 1048576.0;
     return {minute,

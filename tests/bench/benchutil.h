@@ -1,5 +1,6 @@
-// Small helpers the benchmark programs share: this process's memory, and a
-// percentile (q in 0..1, nearest rank) of a list of samples.
+// Small helpers the benchmark programs share: this process's memory (from
+// /proc/self/status), and a percentile (q in 0..1, nearest rank) of a list
+// of samples.
 #pragma once
 
 #include <QByteArray>
@@ -10,15 +11,24 @@
 
 namespace redbox::bench {
 
-inline double rssMb()
+// One "Key:   N kB" line of /proc/self/status (for example "VmRSS:"), in MB; 0 if absent.
+inline double statusMb(const QByteArray &status, const QByteArray &key)
+{
+    for (const QByteArray &line : status.split('\n'))
+        if (line.startsWith(key))
+            return line.mid(key.size()).trimmed().split(' ').value(0).toDouble() / 1024.0;
+    return 0;
+}
+
+inline QByteArray procStatus()
 {
     QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : f.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
-    return 0;
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+inline double rssMb()
+{
+    return statusMb(procStatus(), "VmRSS:");
 }
 
 inline double percentile(std::vector<double> v, double q)
