@@ -82,7 +82,8 @@ bool ServiceNotifier::notify(const QByteArray &state)
         qCWarning(lcService, "cannot open a socket to notify systemd: %s", std::strerror(errno));
         return false;
     }
-    const ssize_t sent = ::sendto(fd, state.constData(), static_cast<size_t>(state.size()), MSG_NOSIGNAL,
+    // Never waits: the kiosk calls this on its GUI thread, and a full socket queue must not stall it.
+    const ssize_t sent = ::sendto(fd, state.constData(), static_cast<size_t>(state.size()), MSG_NOSIGNAL | MSG_DONTWAIT,
                                   reinterpret_cast<const sockaddr *>(&addr), len);
     const int err = errno;
     ::close(fd);
