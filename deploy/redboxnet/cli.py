@@ -34,6 +34,7 @@ def make_state(args) -> State:
     if saved.exists() and args.verb not in ("up", "reset") and not args.topology_given:
         # Later verbs use the topology the network was made from.
         state = State(load(saved), state.root)
+    cluster.trust(state)
     return state
 
 

@@ -5,6 +5,7 @@ import json
 import ssl
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from .state import State
 from .topology import EtcdMember, Node, Server
@@ -23,10 +24,22 @@ def _get(url: str, timeout: float = 2.0, context: ssl.SSLContext | None = None) 
             return e.code, {}
 
 
+_api_ca: Path | None = None
+
+
+def trust(state: State) -> None:
+    """Patroni's REST API speaks HTTPS with certificates of the network's CA (made at `up`)."""
+    global _api_ca
+    _api_ca = state.ca_cert
+
+
 def patroni(s: Server, path: str = "patroni", timeout: float = 2.0) -> dict | None:
     """Patroni's view of one member, or None when its API does not answer."""
+    if _api_ca is None or not _api_ca.exists():
+        return None
     try:
-        _, data = _get(f"http://{s.host}:{s.api_port}/{path}", timeout)
+        _, data = _get(f"https://{s.host}:{s.api_port}/{path}", timeout,
+                       ssl.create_default_context(cafile=str(_api_ca)))
         return data
     except (OSError, ValueError):
         return None

@@ -405,7 +405,8 @@ def write_kiosk_configs(state: State) -> None:
         os.chmod(storage, 0o700)
         text = (f"; Kiosk {kiosk_id}: written by redbox-net up (the kiosk app's --config).\n"
                 f"[kiosk]\nid = {kiosk_id}\nlanguage = en\norientation = portrait\ntheme = day\n\n"
-                f"[redbox]\nnode = {node.name}\nhosts = {hosts(node)}\ndatabase = {topo.database}\n\n"
+                f"[redbox]\nnode = {node.name}\nhosts = {hosts(node)}\ndatabase = {topo.database}\n"
+                f"patroni = {','.join(f'{s.host}:{s.api_port}' for s in node.servers)}\n\n"
                 f"[coast]\nnode = {coast.name}\nhosts = {hosts(coast)}\n\n"
                 f"[hq]\nhosts = {hosts(topo.hq)}\n\n"
                 f"[security]\nca = {state.ca_cert}\nkiosk_passfile = {state.pgpass('kiosk')}\n"

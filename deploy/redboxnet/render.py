@@ -57,7 +57,14 @@ def patroni_config(state: State, s: Server, passwords: dict) -> dict:
         "namespace": f"/{topo.name}/",
         "name": s.member,
         "log": {"dir": str(state.log_dir / s.member), "level": "INFO", "file_num": 2, "file_size": 10_000_000},
-        "restapi": {"listen": f"{s.host}:{s.api_port}", "connect_address": f"{s.host}:{s.api_port}"},
+        # HTTPS with the member's certificate; the unsafe endpoints (switchover, restart, ...) take
+        # the node's technician credentials: a technician's kiosk may fail its red box over, nobody
+        # else on the network may. Patroni and patronictl use the same settings as clients.
+        "restapi": {"listen": f"{s.host}:{s.api_port}", "connect_address": f"{s.host}:{s.api_port}",
+                    "certfile": str(certs / f"{s.member}.crt"), "keyfile": str(certs / f"{s.member}.key"),
+                    "cafile": ca,
+                    "authentication": {"username": "technician", "password": node_pw["technician"]}},
+        "ctl": {"cacert": ca},
         "etcd3": {
             "hosts": etcd_hosts(topo),
             "protocol": "https",

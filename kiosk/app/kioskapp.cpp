@@ -18,6 +18,7 @@ KioskApp::KioskApp(KioskAppOptions options, QObject *parent) : QObject(parent), 
 KioskApp::~KioskApp()
 {
     m_qml.reset();
+    m_maintenance.reset();
     m_controller.reset();
     if (m_engine) {
         // The engine lives on its thread: stop and delete it there.
@@ -67,6 +68,8 @@ void KioskApp::start(const KioskConfig *configOverride)
     m_controller->setIdleTimeoutMs(m_options.idleTimeoutMs);
     m_controller->setLanguageHandler([this](const QString &l) { setLanguage(l); });
     KioskController::setInstance(m_controller.get());
+    m_maintenance = std::make_unique<MaintenanceController>(m_bridge.get(), m_hardware.get(), m_controller.get());
+    MaintenanceController::setInstance(m_maintenance.get());
     if (auto *sim = qobject_cast<SimulatedHardware *>(m_hardware.get()))
         sim->followCache(m_bridge.get());   // the simulated carousel holds the discs the cache says are in
     setLanguage(config.language);

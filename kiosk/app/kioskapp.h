@@ -5,6 +5,7 @@
 
 #include "controllers/enginebridge.h"
 #include "controllers/kioskcontroller.h"
+#include "maintenance/maintenancecontroller.h"
 #include "hardware/kioskhardware.h"
 
 #include <QObject>
@@ -37,6 +38,7 @@ public:
     KioskEngine *engine() const { return m_engine; }
     EngineBridge *bridge() const { return m_bridge.get(); }
     KioskController *controller() const { return m_controller.get(); }
+    MaintenanceController *maintenance() const { return m_maintenance.get(); }
     KioskHardware *hardware() const { return m_hardware.get(); }
     QQmlApplicationEngine *qml() const { return m_qml.get(); }
     QQuickWindow *window() const;
@@ -50,6 +52,7 @@ private:
     std::unique_ptr<EngineBridge> m_bridge;
     std::unique_ptr<KioskHardware> m_hardware;
     std::unique_ptr<KioskController> m_controller;
+    std::unique_ptr<MaintenanceController> m_maintenance;
     std::unique_ptr<QQmlApplicationEngine> m_qml;
     QTranslator m_translator;
 };

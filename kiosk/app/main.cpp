@@ -1,6 +1,7 @@
 // redbox-kiosk: the kiosk app. A thin wrapper: options, then KioskApp.
 #include "app/kioskapp.h"
 #include "core/quitonsignal.h"
+#include "core/logbuffer.h"
 #include "core/servicenotifier.h"
 
 #include <QCommandLineParser>
@@ -57,6 +58,7 @@ int main(int argc, char **argv)
     options.fullscreen = parser.isSet(fullOpt);
     options.orientation = parser.value(orientOpt);
     options.idleTimeoutMs = idle * 1000;
+    redbox::LogBuffer::install();   // a technician's diagnostics bundle carries the last lines (scrubbed)
     redbox::KioskApp kiosk(options);
     try {
         kiosk.start();

@@ -172,7 +172,7 @@ void KioskController::setBusy(const QString &text)
 
 void KioskController::touch()
 {
-    if (m_screen != Screen::Attract)
+    if (m_screen != Screen::Attract && m_screen != Screen::Maintenance)
         m_idle.start();
 }
 
@@ -205,6 +205,8 @@ void KioskController::resetSession()
 
 void KioskController::onIdle()
 {
+    if (m_screen == Screen::Maintenance)
+        return;
     // Never walk away from discs being dispensed or a return being stored.
     if (m_screen == Screen::Dispensing || m_screen == Screen::Paying || (m_screen == Screen::ReturnInsert && busy())) {
         m_idle.start();
@@ -317,8 +319,25 @@ int KioskController::triesLeft(const QString &cardHash) const
     return MaxPinTries - m_locks.value(cardHash).wrong;
 }
 
+void KioskController::enterMaintenance()
+{
+    resetSession();
+    m_idle.stop();   // maintenance mode keeps its own idle timeout
+    setScreen(Screen::Maintenance);
+}
+
+void KioskController::leaveMaintenance()
+{
+    if (m_screen != Screen::Maintenance)
+        return;
+    resetSession();
+    setScreen(Screen::Attract);
+}
+
 void KioskController::onCardSwiped(const QByteArray &track)
 {
+    if (m_screen == Screen::Maintenance)
+        return;   // the technician's session reads the card
     touch();
     if (m_screen != Screen::SignIn || busy())
         return;   // swipes only count on the sign-in screen
@@ -562,6 +581,8 @@ void KioskController::startReturn()
 
 void KioskController::onDiscInserted(const QString &barcode)
 {
+    if (m_screen == Screen::Maintenance)
+        return;   // loading discs, or a reader test
     touch();
     if (m_screen != Screen::ReturnInsert || busy()) {
         m_hw->ejectReturn();   // not expecting a disc now: give it back
@@ -615,6 +636,8 @@ void KioskController::onDiscInserted(const QString &barcode)
 
 void KioskController::onDiscUnreadable()
 {
+    if (m_screen == Screen::Maintenance)
+        return;
     touch();
     m_hw->ejectReturn();
     if (m_screen == Screen::ReturnInsert)

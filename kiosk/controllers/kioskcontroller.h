@@ -62,7 +62,7 @@ class KioskController : public QObject {
 
 public:
     enum class Screen { Attract, Browse, Title, Cart, SignIn, Pin, Summary, Paying, Dispensing, Receipt,
-                        ReturnInsert, ReturnResult, Help };
+                        ReturnInsert, ReturnResult, Help, Maintenance };
     Q_ENUM(Screen)
 
     static constexpr int MaxPinTries = 5;
@@ -107,6 +107,9 @@ public:
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
     KioskHardware *hardware() const { return m_hw; }
     EngineBridge *bridge() const { return m_bridge; }
+    // Maintenance mode (MaintenanceController) takes the screen, the card reader and the return slot.
+    void enterMaintenance();
+    void leaveMaintenance();
     void setLanguageHandler(std::function<void(const QString &)> handler) { m_languageHandler = std::move(handler); }
 
     // Taps and keys from the screens.

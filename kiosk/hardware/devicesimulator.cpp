@@ -23,6 +23,8 @@ DeviceSimulator::DeviceSimulator(int fd, QObject *parent)
     connect(&m_hw, &KioskHardware::authorized, this, [this, say](const QString &token, const QString &last4) {
         auto m = say(QStringLiteral("AUTHORIZED")); m.word = token; m.last4 = last4; write(m); });
     connect(&m_hw, &KioskHardware::declined, this, [this, say](const QString &why) { auto m = say(QStringLiteral("DECLINED")); m.text = why; write(m); });
+    connect(&m_hw, &KioskHardware::jamCleared, this, [this, say](bool ok, const QString &report) {
+        auto m = say(QStringLiteral("CLEARED")); m.word = ok ? QStringLiteral("OK") : QStringLiteral("FAIL"); m.text = report; write(m); });
     connect(&m_hw, &KioskHardware::selfTestDone, this, [this, say](bool ok, const QString &report) {
         auto m = say(QStringLiteral("SELFTEST")); m.word = ok ? QStringLiteral("OK") : QStringLiteral("FAIL"); m.text = report; write(m); });
     connect(&m_hw, &KioskHardware::cardSwiped, this, [this, say](const QByteArray &track) { auto m = say(QStringLiteral("CARD")); m.track = track; write(m); });
@@ -75,6 +77,8 @@ void DeviceSimulator::onReadable()
             m_hw.authorize(req->number);
         else if (req->verb == QLatin1String("SELFTEST"))
             m_hw.selfTest(req->number);
+        else if (req->verb == QLatin1String("CLEAR"))
+            m_hw.clearJam();
         else if (req->verb == QLatin1String("PING"))
             write(proto::Message{QStringLiteral("PONG"), 0, {}, {}, {}, {}});
     }

@@ -22,6 +22,7 @@ public:
     virtual void ejectReturn() = 0;               // give the disc in the return slot back -> ejected
     virtual void authorize(int amountCents) = 0;  // payment card -> authorized | declined
     virtual void selfTest(int slotCount) = 0;         // visit every slot -> selfTestDone
+    virtual void clearJam() = 0;                      // free the picker after a jam -> jamCleared
 
 signals:
     void dispensed(int slot);
@@ -35,6 +36,7 @@ signals:
     void authorized(const QString &token, const QString &last4);
     void declined(const QString &reason);
     void selfTestDone(bool ok, const QString &report);
+    void jamCleared(bool ok, const QString &report);
     void fault(const QString &message);
 };
 

@@ -86,7 +86,8 @@ std::optional<Message> parseDeviceLine(const QByteArray &line)
         m.text = restAfter(line, 1);
         return m;
     }
-    if (m.verb == QLatin1String("SELFTEST") && w.size() >= 2 && (w[1] == "OK" || w[1] == "FAIL")) {
+    if ((m.verb == QLatin1String("SELFTEST") || m.verb == QLatin1String("CLEARED")) && w.size() >= 2
+        && (w[1] == "OK" || w[1] == "FAIL")) {
         m.word = QString::fromLatin1(w[1]);
         m.text = restAfter(line, 2);
         return m;
@@ -111,7 +112,7 @@ std::optional<Message> parseRequestLine(const QByteArray &line)
     const QList<QByteArray> w = line.split(' ');
     Message m;
     m.verb = QString::fromLatin1(w[0]);
-    if ((m.verb == QLatin1String("EJECT") || m.verb == QLatin1String("PING")) && w.size() == 1)
+    if ((m.verb == QLatin1String("EJECT") || m.verb == QLatin1String("PING") || m.verb == QLatin1String("CLEAR")) && w.size() == 1)
         return m;
     const int lo = 1;
     const int hi = m.verb == QLatin1String("AUTH") ? 1'000'000 : 9999;
@@ -153,7 +154,7 @@ QByteArray deviceLine(const Message &m)
         out += ' ' + m.word.toLatin1() + ' ' + m.last4.toLatin1();
     else if (m.verb == QLatin1String("DECLINED") || m.verb == QLatin1String("FAULT"))
         out += ' ' + clean(m.text.isEmpty() ? QStringLiteral("unspecified") : m.text);
-    else if (m.verb == QLatin1String("SELFTEST"))
+    else if (m.verb == QLatin1String("SELFTEST") || m.verb == QLatin1String("CLEARED"))
         out += ' ' + m.word.toLatin1() + ' ' + clean(m.text.isEmpty() ? QStringLiteral("done") : m.text);
     else if (m.verb == QLatin1String("CARD"))
         out += ' ' + m.track;

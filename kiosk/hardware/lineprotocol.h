@@ -9,6 +9,7 @@
 //   EJECT                                EJECTED
 //   AUTH <cents>                         AUTHORIZED <token> <last4> | DECLINED <reason>
 //   SELFTEST <slots>                     SELFTEST OK <report> | SELFTEST FAIL <report>
+//   CLEAR                                CLEARED OK <report>  | CLEARED FAIL <report>   (clear a jam)
 //   PING                                 PONG
 //                                        CARD <track>   (a card was swiped)
 //                                        DISC <barcode> (a disc is in the return slot)

@@ -45,6 +45,7 @@ void SerialHardware::store(int slot) { send(proto::request(QStringLiteral("STORE
 void SerialHardware::ejectReturn() { send(proto::request(QStringLiteral("EJECT"))); }
 void SerialHardware::authorize(int amountCents) { send(proto::request(QStringLiteral("AUTH"), amountCents)); }
 void SerialHardware::selfTest(int slotCount) { send(proto::request(QStringLiteral("SELFTEST"), slotCount)); }
+void SerialHardware::clearJam() { send(proto::request(QStringLiteral("CLEAR"), -1)); }
 void SerialHardware::ping() { send(proto::request(QStringLiteral("PING"))); }
 
 void SerialHardware::onReadyRead()
@@ -92,6 +93,8 @@ void SerialHardware::handle(const QByteArray &line)
         emit declined(m->text);
     else if (v == QLatin1String("SELFTEST"))
         emit selfTestDone(m->word == QLatin1String("OK"), m->text);
+    else if (v == QLatin1String("CLEARED"))
+        emit jamCleared(m->word == QLatin1String("OK"), m->text);
     else if (v == QLatin1String("PONG"))
         emit pong();
     else if (v == QLatin1String("CARD"))

@@ -21,6 +21,7 @@ public:
     void ejectReturn() override;
     void authorize(int amountCents) override;
     void selfTest(int slotCount) override;
+    void clearJam() override;
     void ping();
 
 signals:

@@ -85,6 +85,19 @@ void SimulatedHardware::selfTest(int slotCount)
     });
 }
 
+void SimulatedHardware::clearJam()
+{
+    later([this] {
+        const int cleared = m_jams;
+        m_jams = 0;
+        if (m_stuckSlot > 0) {
+            emit jamCleared(false, QStringLiteral("slot %1 does not turn: the carousel needs a service visit").arg(m_stuckSlot));
+            return;
+        }
+        emit jamCleared(true, cleared > 0 ? QStringLiteral("the picker is free") : QStringLiteral("no jam found; the picker is free"));
+    });
+}
+
 void SimulatedHardware::touched(int slot)
 {
     for (QSet<int> &moved : m_snapshots)

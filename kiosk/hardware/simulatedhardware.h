@@ -25,6 +25,7 @@ public:
     void ejectReturn() override;
     void authorize(int amountCents) override;
     void selfTest(int slotCount) override;
+    void clearJam() override;
 
     // The carousel's contents (slots holding a disc).
     void setOccupied(const QSet<int> &filled) { m_occupied = filled; }
@@ -49,6 +50,7 @@ public:
 
     bool discInReturnSlot() const { return !m_returnSlot.isEmpty(); }
     int dispensedCount() const { return m_dispensedCount; }
+    int jamsPending() const { return m_jams; }
 
 private:
     template <typename F>

@@ -51,6 +51,7 @@ Window {
                 case KioskController.ReturnInsert: return returnInsert;
                 case KioskController.ReturnResult: return returnResult;
                 case KioskController.Help: return help;
+                case KioskController.Maintenance: return maintenance;
                 }
                 return attract;
             }
@@ -61,7 +62,7 @@ Window {
         MouseArea {
             anchors.fill: parent
             z: 200
-            onPressed: (mouse) => { KioskController.touch(); mouse.accepted = false; }
+            onPressed: (mouse) => { KioskController.touch(); MaintenanceController.touch(); mouse.accepted = false; }
         }
         InputPanel {
             id: keyboard
@@ -84,5 +85,6 @@ Window {
     Component { id: receipt; ReceiptScreen {} }
     Component { id: returnInsert; ReturnInsertScreen {} }
     Component { id: returnResult; ReturnResultScreen {} }
-    Component { id: help; HelpScreen { onMaintenanceRequested: window.maintenanceRequested() } }
+    Component { id: help; HelpScreen { onMaintenanceRequested: { window.maintenanceRequested(); MaintenanceController.requestEntry(); } } }
+    Component { id: maintenance; MaintenanceScreen {} }
 }

@@ -152,6 +152,31 @@ void CacheStore::finishRound()
         .run();
 }
 
+QString CacheStore::meta(const QString &key)
+{
+    sqlite::Statement s = m_db.prepare(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
+    s.bind(1, key);
+    return s.step() ? s.text(0) : QString();
+}
+
+void CacheStore::setMeta(const QString &key, const QString &value)
+{
+    m_db.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"))
+        .bindAll({key, value})
+        .run();
+}
+
+void CacheStore::resetForFullSync()
+{
+    sqlite::Transaction tx(m_db);
+    for (const char *table : {"movie", "plan", "kiosk", "dvd", "member", "technician"})
+        m_db.prepare(QStringLiteral("DELETE FROM %1").arg(QLatin1String(table))).run();
+    m_db.prepare(QStringLiteral("UPDATE sync_state SET from_snapshot = NULL, round_to = NULL, cursor_xid = NULL, "
+                                "cursor_entity = NULL, cursor_key = NULL, cursor_live = NULL, round_total = 0, round_done = 0"))
+        .run();
+    tx.commit();
+}
+
 void CacheStore::applyRow(const CacheRow &r)
 {
     const QJsonObject &d = r.data;

@@ -94,6 +94,11 @@ public:
     // Applies one page and moves the cursor in the same transaction (resumable after a kill).
     void applyPage(const QList<CacheRow> &rows);
     void finishRound();
+    // Small facts the kiosk keeps across restarts (the maintenance entry's lockout).
+    QString meta(const QString &key);
+    void setMeta(const QString &key, const QString &value);
+    // Forgets every cached row and the cursor: the next round fetches everything.
+    void resetForFullSync();
 
     std::optional<MemberInfo> memberByCard(const QString &cardHash);
     std::optional<TechnicianInfo> technicianByCard(const QString &cardHash);

@@ -21,7 +21,7 @@ QString quoted(const QString &v)
 }
 
 QString conninfo(const QList<Endpoint> &eps, const QString &db, const QString &user, const QString &passfile,
-                 const QString &ca, int timeoutS, int rotate)
+                 const QString &ca, int timeoutS, int rotate, const QString &attrs = QStringLiteral("read-write"))
 {
     QStringList hosts, ports;
     for (qsizetype i = 0; i < eps.size(); ++i) {
@@ -30,9 +30,9 @@ QString conninfo(const QList<Endpoint> &eps, const QString &db, const QString &u
         ports << QString::number(e.port);
     }
     return QStringLiteral("host=%1 port=%2 dbname=%3 user=%4 passfile=%5 sslmode=verify-full sslrootcert=%6 "
-                          "target_session_attrs=read-write connect_timeout=%7 keepalives=1 keepalives_idle=5 "
+                          "target_session_attrs=%7 connect_timeout=%8 keepalives=1 keepalives_idle=5 "
                           "keepalives_interval=2 keepalives_count=3 tcp_user_timeout=10000")
-        .arg(hosts.join(QLatin1Char(',')), ports.join(QLatin1Char(',')), db, user, quoted(passfile), quoted(ca))
+        .arg(hosts.join(QLatin1Char(',')), ports.join(QLatin1Char(',')), db, user, quoted(passfile), quoted(ca), attrs)
         .arg(timeoutS);
 }
 
@@ -86,7 +86,8 @@ KioskConfig KioskConfig::load(const QString &path)
         QStringLiteral("kiosk/id"), QStringLiteral("kiosk/language"), QStringLiteral("kiosk/orientation"),
         QStringLiteral("kiosk/theme"), QStringLiteral("redbox/node"), QStringLiteral("redbox/hosts"),
         QStringLiteral("redbox/database"), QStringLiteral("coast/node"), QStringLiteral("coast/hosts"),
-        QStringLiteral("hq/hosts"), QStringLiteral("security/ca"), QStringLiteral("security/kiosk_passfile"),
+        QStringLiteral("hq/hosts"), QStringLiteral("redbox/patroni"), QStringLiteral("maintenance/export_dir"),
+        QStringLiteral("security/ca"), QStringLiteral("security/kiosk_passfile"),
         QStringLiteral("security/verifier_passfile"), QStringLiteral("security/technician_passfile"),
         QStringLiteral("security/card_key_file"), QStringLiteral("security/kiosk_key_file"), QStringLiteral("storage/dir"),
         QStringLiteral("behaviour/offline_after_ms"), QStringLiteral("behaviour/escalation_timeout_ms"),
@@ -125,6 +126,9 @@ KioskConfig KioskConfig::load(const QString &path)
     c.coastNode = need("coast/node");
     c.coast = parseEndpoints(need("coast/hosts"), QStringLiteral("coast/hosts"));
     c.hq = parseEndpoints(need("hq/hosts"), QStringLiteral("hq/hosts"));
+    if (!text("redbox/patroni").isEmpty())
+        c.patroni = parseEndpoints(text("redbox/patroni"), QStringLiteral("redbox/patroni"));
+    c.exportDir = text("maintenance/export_dir");
     c.caFile = need("security/ca");
     c.kioskPassfile = need("security/kiosk_passfile");
     c.verifierPassfile = need("security/verifier_passfile");
@@ -192,7 +196,20 @@ QString KioskConfig::hqConninfo() const
 
 QString KioskConfig::technicianConninfo() const
 {
-    return conninfo(redbox, database, QStringLiteral("technician"), technicianPassfile, caFile, 3, 0);
+    return conninfo(redbox, database, QStringLiteral("technician"), technicianPassfile, caFile, 3, 0)
+        + QStringLiteral(" application_name=technician-") + kioskId;
+}
+
+QString KioskConfig::technicianCoastConninfo() const
+{
+    return conninfo(coast, database, QStringLiteral("technician"), technicianPassfile, caFile, 3, 0)
+        + QStringLiteral(" application_name=technician-") + kioskId;
+}
+
+QString KioskConfig::serverConninfo(const Endpoint &server, const QString &role, const QString &passfile, int timeoutS) const
+{
+    return conninfo({server}, database, role, passfile, caFile, timeoutS, 0, QStringLiteral("any"))
+        + QStringLiteral(" application_name=probe-") + kioskId;
 }
 
 } // namespace redbox

@@ -33,6 +33,7 @@ struct KioskConfig {
     QString coastNode;
     QList<Endpoint> coast;
     QList<Endpoint> hq;
+    QList<Endpoint> patroni;      // the red box pair's Patroni REST APIs (maintenance mode's failover); optional
     QString caFile;
     QString kioskPassfile;
     QString verifierPassfile;
@@ -40,6 +41,7 @@ struct KioskConfig {
     QString cardKeyFile;
     QString kioskKeyFile;
     QString storageDir;
+    QString exportDir;            // where maintenance mode writes diagnostics bundles (default: storage/diagnostics)
     QString language = QStringLiteral("en");
     QString orientation = QStringLiteral("portrait");
     QString theme = QStringLiteral("day");
@@ -56,6 +58,9 @@ struct KioskConfig {
     QString coastConninfo() const;
     QString hqConninfo() const;
     QString technicianConninfo() const;
+    QString technicianCoastConninfo() const;
+    // One server, whatever its role (primary or standby): for the technician's health probes.
+    QString serverConninfo(const Endpoint &server, const QString &role, const QString &passfile, int timeoutS = 2) const;
 };
 
 QList<Endpoint> parseEndpoints(const QString &text, const QString &what);   // "host:port,host:port"

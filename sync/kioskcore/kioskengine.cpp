@@ -1,5 +1,6 @@
 // One kiosk's engine (see kioskengine.h).
 #include "kioskcore/kioskengine.h"
+#include "maintenance/maintenanceservice.h"
 
 #include "core/cards.h"
 #include "core/logging.h"
@@ -38,6 +39,18 @@ const QByteArray kReturnSql =
     "SELECT return_id, rental_id, movie_id, title, foreign_disc, nights, charge_cents, late_cents "
     "FROM redbox.kiosk_return($1, $2, $3, $4, $5)";
 const QByteArray kVoidSql = "SELECT voided FROM redbox.kiosk_void_rental($1, $2, $3, $4, $5)";
+const QByteArray kAuditSql = "SELECT redbox.kiosk_audit($1, $2, $3, $4, $5, $6, $7)";
+
+std::vector<pg::Param> auditParams(const QString &kioskId, const QJsonObject &p)
+{
+    const qint64 tech = p.value(QStringLiteral("technician_id")).toInteger();
+    const QString barcode = p.value(QStringLiteral("barcode")).toString();
+    return {QUuid::fromString(p.value(QStringLiteral("audit_id")).toString()), kioskId,
+            tech > 0 ? pg::Param(tech) : pg::Param(nullptr), p.value(QStringLiteral("action")).toString(),
+            barcode.isEmpty() ? pg::Param(nullptr) : pg::Param(barcode),
+            QJsonDocument(p.value(QStringLiteral("detail")).toObject()),
+            QDateTime::fromString(p.value(QStringLiteral("at")).toString(), Qt::ISODateWithMs)};
+}
 
 std::vector<pg::Param> rentParams(const KioskConfig &cfg, const RentRequest &r, bool offline)
 {
@@ -119,6 +132,7 @@ void KioskEngine::start()
     m_cache = std::make_unique<CacheStore>(QDir(m_config.storageDir).filePath(QStringLiteral("cache.db")), m_kioskKey,
                                            m_config.kioskId);
     m_outbox = std::make_unique<OfflineOutbox>(QDir(m_config.storageDir).filePath(QStringLiteral("outbox.db")), m_kioskKey);
+    m_maintenance = std::make_unique<MaintenanceService>(this);
     m_health.lastCacheSync = m_cache->cursor().lastSync;
     refreshOutboxHealth();
 
@@ -863,6 +877,8 @@ void KioskEngine::pumpReplay()
                         QDateTime::fromString(p.value(QStringLiteral("returned_at")).toString(), Qt::ISODateWithMs),
                         static_cast<int>(p.value(QStringLiteral("slot_no")).toInteger())},
                        true, onDone, 2000);
+    } else if (entry.kind == QLatin1String("audit")) {
+        m_redbox->call(kAuditSql, auditParams(m_config.kioskId, p), true, onDone, 2000);
     } else {
         m_redbox->call(kVoidSql,
                        {QUuid::fromString(p.value(QStringLiteral("rental_id")).toString()), m_config.kioskId,
@@ -900,6 +916,46 @@ void KioskEngine::receiptStatus(const QUuid &receiptId, std::function<void(QStri
                    3000);
 }
 
+// ---- the technicians' audit log ----------------------------------------------------------
+
+void KioskEngine::audit(const AuditEntry &entry, std::function<void(bool)> callback)
+{
+    QJsonObject p{{QStringLiteral("audit_id"), entry.auditId.toString(QUuid::WithoutBraces)},
+                  {QStringLiteral("action"), entry.action},
+                  {QStringLiteral("detail"), entry.detail},
+                  {QStringLiteral("at"), entry.at.toUTC().toString(Qt::ISODateWithMs)}};
+    if (entry.technicianId > 0)
+        p.insert(QStringLiteral("technician_id"), entry.technicianId);
+    if (!entry.barcode.isEmpty())
+        p.insert(QStringLiteral("barcode"), entry.barcode);
+    QPointer<KioskEngine> self(this);
+    auto keep = [self, entry, p, callback](const QString &why) {
+        if (!self)
+            return;
+        qCInfo(lcOutbox) << "audit" << entry.action << "kept in the outbox:" << why;
+        self->guardStorage("outbox", [&] { self->m_outbox->add(entry.auditId, QStringLiteral("audit"), p); });
+        self->refreshOutboxHealth();
+        if (callback)
+            callback(false);
+    };
+    if (!m_redbox->isUp() || m_health.outboxDepth > 0) {
+        keep(m_redbox->isUp() ? QStringLiteral("older actions are queued") : QStringLiteral("the red box is unreachable"));
+        return;
+    }
+    m_redbox->call(kAuditSql, auditParams(m_config.kioskId, p), true,
+                   [self, keep, callback](const pg::Result *r, const pg::DbError *e) {
+                       if (!self)
+                           return;
+                       if (r) {
+                           if (callback)
+                               callback(true);
+                           return;
+                       }
+                       keep(e ? e->message() : QStringLiteral("no answer"));
+                   },
+                   1000, 5000);
+}
+
 // ---- cache sync -----------------------------------------------------------------------
 
 void KioskEngine::syncNow()
@@ -917,11 +973,24 @@ void KioskEngine::scheduleSync(int delayMs)
         m_syncTimer.start(delayMs);
 }
 
+void KioskEngine::resyncCache()
+{
+    m_fullResync = true;
+    scheduleSync(0);
+}
+
 void KioskEngine::syncStep()
 {
     if (!m_cacheLink->isUp()) {
         m_syncing = false;
         return;   // resumes when the link is up again
+    }
+    if (m_fullResync) {
+        m_fullResync = false;
+        if (guardStorage("cache", [&] { m_cache->resetForFullSync(); })) {
+            qCInfo(lcCache) << "full cache resync asked for: the cache starts afresh";
+            m_roundTouchedCatalog = true;
+        }
     }
     m_syncing = true;
     QPointer<KioskEngine> self(this);

@@ -22,6 +22,8 @@
 
 namespace redbox {
 
+class MaintenanceService;
+
 class KioskEngine : public QObject {
     Q_OBJECT
 public:
@@ -55,6 +57,12 @@ public:
                     std::function<void(bool ok, QString message)> callback);
     void returnDisc(ReturnRequest request, std::function<void(ReturnResult)> callback);
     void syncNow();
+    // Empties the cache and fetches everything again (a technician's repair); cacheProgress reports it.
+    void resyncCache();
+    // Records what a technician did at the red box (kiosk_audit); kept in the durable outbox and
+    // replayed when the red box cannot take it now. CALLBACK: true when the red box has it already.
+    void audit(const AuditEntry &entry, std::function<void(bool atRedbox)> callback = {});
+    MaintenanceService &maintenance() { return *m_maintenance; }
     // E-mail a receipt for these rentals (the coast holds the address). "queued", then "sent".
     void emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, std::function<void(QString state)> callback);
     void receiptStatus(const QUuid &receiptId, std::function<void(QString state)> callback);
@@ -105,6 +113,7 @@ private:
     QByteArray m_kioskKey;
     std::unique_ptr<CacheStore> m_cache;
     std::unique_ptr<OfflineOutbox> m_outbox;
+    std::unique_ptr<MaintenanceService> m_maintenance;
     Link *m_redbox = nullptr;
     Link *m_cacheLink = nullptr;
     QTimer m_healthTimer;
@@ -113,6 +122,7 @@ private:
     KioskHealth m_health;
     bool m_syncing = false;
     bool m_syncAgain = false;
+    bool m_fullResync = false;
     bool m_roundTouchedCatalog = true;   // true at start: the first round always tells the screens
     bool m_replaying = false;
     int m_replayedInRun = 0;

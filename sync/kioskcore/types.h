@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QMetaType>
 #include <QString>
 #include <QUuid>
@@ -88,6 +89,16 @@ struct ReturnResult {
     int chargeCents = 0;
     int lateCents = 0;
     bool offline = false;
+};
+
+// One thing a technician did, for the audit log that replicates to HQ.
+struct AuditEntry {
+    QUuid auditId = QUuid::createUuid();
+    qint64 technicianId = 0;      // 0: not known (a card no red box knows)
+    QString action;               // lower-case words: login, login_failed, selftest, ...
+    QString barcode;              // a valid disc barcode, or empty
+    QJsonObject detail;
+    QDateTime at = QDateTime::currentDateTimeUtc();
 };
 
 enum class LinkStatus { Offline, Connecting, Degraded, Online };

@@ -14,7 +14,7 @@ OfflineOutbox::OfflineOutbox(const QString &path, QByteArray kioskKey) : m_key(s
 {
     m_db = sqlite::Database::open(path, sqlite::Database::Mode::ReadWrite, true);
     int v = m_db.userVersion();
-    if (v > 2)
+    if (v > 3)
         throw std::runtime_error("the outbox " + path.toStdString() + " was written by a newer kiosk version; refusing to open it");
     const QString check = m_db.integrityCheck();
     if (check != QLatin1String("ok"))
@@ -48,6 +48,29 @@ OfflineOutbox::OfflineOutbox(const QString &path, QByteArray kioskKey) : m_key(s
             " slot INTEGER NOT NULL,"
             " created_at TEXT NOT NULL);"
             "PRAGMA user_version = 2;"));
+        tx.commit();
+        v = 2;
+    }
+    if (v == 2) {
+        // Version 3: technicians' audit rows wait here too (kind 'audit'). SQLite cannot alter a
+        // CHECK: the table is copied into one with the wider check, in one transaction.
+        sqlite::Transaction tx(m_db);
+        m_db.exec(QStringLiteral(
+            "CREATE TABLE action3 ("
+            " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " id TEXT NOT NULL UNIQUE,"
+            " kind TEXT NOT NULL CHECK (kind IN ('rent', 'void', 'return', 'audit')),"
+            " sealed BLOB NOT NULL,"
+            " member_key TEXT,"
+            " created_at TEXT NOT NULL,"
+            " attempts INTEGER NOT NULL DEFAULT 0,"
+            " last_error TEXT,"
+            " parked_at TEXT);"
+            "INSERT INTO action3 SELECT seq, id, kind, sealed, member_key, created_at, attempts, last_error, parked_at FROM action;"
+            "DROP TABLE action;"
+            "ALTER TABLE action3 RENAME TO action;"
+            "CREATE INDEX action_member ON action (member_key) WHERE parked_at IS NULL;"
+            "PRAGMA user_version = 3;"));
         tx.commit();
     }
 }

@@ -22,7 +22,7 @@ namespace redbox {
 struct OutboxEntry {
     qint64 seq = 0;
     QUuid id;
-    QString kind;             // rent | void | return
+    QString kind;             // rent | void | return | audit
     QJsonObject payload;
     QDateTime createdAt;
     int attempts = 0;

@@ -110,6 +110,8 @@ KioskConfig TestNetwork::kioskConfig(const QString &node, int k, const QString &
     c.coastNode = coastOf(node);
     c.coast = endpoints(c.coastNode);
     c.hq = endpoints(QStringLiteral("hq"));
+    for (const ServerRef &s : NetworkState::servers(node))
+        c.patroni.append({s.host, s.apiPort});
     c.caFile = caFile();
     c.kioskPassfile = passfile(QStringLiteral("kiosk"));
     c.verifierPassfile = passfile(QStringLiteral("verifier"));

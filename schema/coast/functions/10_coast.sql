@@ -135,6 +135,23 @@ BEGIN
             cover_ref = EXCLUDED.cover_ref, rent_from = EXCLUDED.rent_from, rent_until = EXCLUDED.rent_until,
             is_new_release = EXCLUDED.is_new_release;
         PERFORM enqueue_kind(p_event, 'catalog_upsert', 'redbox', p);
+    WHEN 'disc_state' THEN
+        -- A technician loaded, unloaded or marked a disc at one of this coast's kiosks.
+        PERFORM set_dvd(p->>'barcode', (p->>'movie_id')::int, p->>'kiosk_id', (p->>'slot_no')::int, p->>'status',
+                        (p->>'at')::timestamptz);
+        UPDATE dvd SET condition = p->>'condition'
+         WHERE barcode = p->>'barcode' AND state_at = (p->>'at')::timestamptz;
+        PERFORM enqueue(p_event, 'disc_state', hq_node(), p);
+    WHEN 'audit' THEN
+        INSERT INTO audit_log (audit_id, at, node_name, kiosk_id, technician_id, action, barcode, detail)
+        SELECT audit_id, at, node_name, kiosk_id, technician_id, action, barcode, detail
+          FROM jsonb_populate_record(NULL::audit_log, p)
+        ON CONFLICT (audit_id) DO NOTHING;
+        PERFORM enqueue(p_event, 'audit', hq_node(), p);
+    WHEN 'removal_schedule' THEN
+        -- From HQ: a disc to pull from one of this coast's kiosks; its red box keeps the list.
+        PERFORM enqueue(p_event, 'removal_schedule',
+                        (SELECT node_name FROM redbox WHERE kiosk_id = p->>'kiosk_id'), p);
     ELSE
         RAISE EXCEPTION 'a coast server cannot apply a % hop', p_kind USING ERRCODE = 'RB500';
     END CASE;

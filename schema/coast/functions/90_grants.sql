@@ -4,4 +4,4 @@ GRANT EXECUTE ON FUNCTION redbox.verify_member(text) TO verifier;
 GRANT EXECUTE ON FUNCTION redbox.forward_batch(text, int), redbox.forward_pending(), redbox.purge_delivered(interval),
     redbox.probe_link(text)
   TO forwarder;
-GRANT EXECUTE ON FUNCTION redbox.parked_hops(), redbox.retry_parked(bigint) TO technician;
+GRANT EXECUTE ON FUNCTION redbox.parked_hops(), redbox.retry_parked(bigint), redbox.tech_login(text) TO technician;

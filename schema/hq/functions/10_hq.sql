@@ -92,6 +92,20 @@ BEGIN
         PERFORM hq_fan_out_return(p, r, CASE WHEN was_resolved THEN src_coast END);
     WHEN 'receipt' THEN
         PERFORM enqueue(p_event, 'receipt', coast_node_of(p->>'member_coast'), p);
+    WHEN 'disc_state' THEN
+        -- A technician loaded, unloaded or marked a disc (from the kiosk's coast).
+        PERFORM set_dvd(p->>'barcode', (p->>'movie_id')::int, p->>'kiosk_id', (p->>'slot_no')::int, p->>'status',
+                        (p->>'at')::timestamptz);
+        UPDATE dvd SET condition = p->>'condition'
+         WHERE barcode = p->>'barcode' AND state_at = (p->>'at')::timestamptz;
+        IF p->>'status' = 'removed' THEN
+            DELETE FROM removal_schedule WHERE barcode = p->>'barcode';
+        END IF;
+    WHEN 'audit' THEN
+        INSERT INTO audit_log (audit_id, at, node_name, kiosk_id, technician_id, action, barcode, detail)
+        SELECT audit_id, at, node_name, kiosk_id, technician_id, action, barcode, detail
+          FROM jsonb_populate_record(NULL::audit_log, p)
+        ON CONFLICT (audit_id) DO NOTHING;
     ELSE
         RAISE EXCEPTION 'HQ cannot apply a % hop', p_kind USING ERRCODE = 'RB500';
     END CASE;
@@ -215,5 +229,26 @@ BEGIN
     SELECT home_coast INTO v_coast FROM member WHERE member_id = p_member;
     PERFORM enqueue(gen_random_uuid(), 'member_status', coast_node_of(v_coast),
                     jsonb_build_object('member_id', p_member, 'allowed', p_allowed, 'note', p_note));
+END
+$$;
+
+-- Operators schedule a disc for removal (rotation, recall, damage reported by a customer): the
+-- list reaches the disc's red box through its coast; a technician unloads it there.
+CREATE OR REPLACE FUNCTION redbox.schedule_removal(p_barcode text, p_reason text) RETURNS void
+LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
+DECLARE
+    d dvd;
+BEGIN
+    PERFORM need_barcode(p_barcode);
+    PERFORM need(p_reason, 'reason', 200);
+    SELECT * INTO d FROM dvd WHERE barcode = p_barcode;
+    IF NOT FOUND OR d.status NOT IN ('in', 'out') THEN
+        RAISE EXCEPTION 'disc % is not in a kiosk', p_barcode USING ERRCODE = 'RB004';
+    END IF;
+    INSERT INTO removal_schedule (barcode, reason) VALUES (p_barcode, p_reason)
+    ON CONFLICT (barcode) DO UPDATE SET reason = EXCLUDED.reason;
+    PERFORM enqueue(gen_random_uuid(), 'removal_schedule',
+                    coast_node_of((SELECT coast FROM redbox WHERE kiosk_id = d.kiosk_id)),
+                    jsonb_build_object('barcode', p_barcode, 'reason', p_reason, 'kiosk_id', d.kiosk_id));
 END
 $$;

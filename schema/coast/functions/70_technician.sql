@@ -1,0 +1,15 @@
+-- A technician's sign-in at the coast, when the kiosk's red box does not answer
+-- (issue 6): the coast holds its region's technicians. The PIN hash is a salted
+-- PBKDF2 the kiosk checks; the PIN never travels.
+CREATE OR REPLACE FUNCTION redbox.tech_login(p_card_hash text)
+RETURNS TABLE (technician_id bigint, name text, pin_hash text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
+BEGIN
+    PERFORM need_card_hash(p_card_hash);
+    RETURN QUERY SELECT t.technician_id, t.name::text, t.pin_hash
+                   FROM technician t WHERE t.card_hash = p_card_hash AND t.active;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'this technician card is not known here or not active' USING ERRCODE = 'RB013';
+    END IF;
+END
+$$;
