@@ -492,10 +492,12 @@ void MaintenanceController::buildHealth(const MaintenanceHealth &h)
 {
     QVariantList rows;
     const QString ok = QStringLiteral("ok"), warn = QStringLiteral("warn"), bad = QStringLiteral("bad");
-    // The red box pair, server by server.
-    for (const ServerProbe &p : h.servers) {
-        if (p.tier != QLatin1String("redbox"))
-            continue;
+    // The red box pair, server by server: the primary first.
+    QList<ServerProbe> pair;
+    for (const ServerProbe &p : h.servers)
+        if (p.tier == QLatin1String("redbox"))
+            (p.reachable && p.primary ? pair.prepend(p) : pair.append(p));
+    for (const ServerProbe &p : std::as_const(pair)) {
         if (!p.reachable) {
             rows << row(tr("Red box server %1").arg(p.server), bad, tr("Not reachable"), p.error);
         } else if (p.primary) {

@@ -383,18 +383,33 @@ void MaintenanceService::patroniGet(int index, const QString &path, std::functio
     req.setSslConfiguration(tls);
     req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);   // Patroni speaks HTTP/1.1
     QNetworkReply *reply = m_http->get(req);
-    connect(reply, &QNetworkReply::finished, this, [reply, done] {
+    // Patroni answers HTTP/1.0 without a length and does not end its TLS session cleanly, so Qt may
+    // not see the end of the body for seconds: the answer is complete once it parses as JSON.
+    auto body = std::make_shared<QByteArray>();
+    auto answered = std::make_shared<bool>(false);
+    connect(reply, &QIODevice::readyRead, this, [reply, body, answered, done] {
+        body->append(reply->readAll());
+        const QJsonDocument doc = QJsonDocument::fromJson(*body);
+        if (*answered || !doc.isObject())
+            return;
+        *answered = true;
+        done(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), doc.object(), {});
+        reply->abort();
+    });
+    connect(reply, &QNetworkReply::finished, this, [reply, done, body, answered] {
         reply->deleteLater();
+        if (*answered)
+            return;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray body = reply->readAll();
+        body->append(reply->readAll());
         if (status == 0) {
             done(0, {}, reply->errorString());
             return;
         }
         QJsonParseError error{};
-        const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+        const QJsonDocument doc = QJsonDocument::fromJson(*body, &error);
         if (!doc.isObject()) {
-            done(0, {}, QStringLiteral("Patroni's answer is not JSON (HTTP %1, %2 bytes: %3)").arg(status).arg(body.size()).arg(error.errorString()));
+            done(0, {}, QStringLiteral("Patroni's answer is not JSON (HTTP %1, %2 bytes: %3)").arg(status).arg(body->size()).arg(error.errorString()));
             return;
         }
         done(status, doc.object(), {});
@@ -430,10 +445,25 @@ void MaintenanceService::patroniPost(int index, const QString &path, const QJson
     req.setTransferTimeout(60000);   // a switchover answers when it is done
     req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     QNetworkReply *reply = m_http->post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    connect(reply, &QNetworkReply::finished, this, [reply, done] {
-        reply->deleteLater();
+    // Patroni writes its whole answer at once (see patroniGet on how it ends): the first data is all of it.
+    auto answer = std::make_shared<QByteArray>();
+    auto answered = std::make_shared<bool>(false);
+    connect(reply, &QIODevice::readyRead, this, [reply, answer, answered, done] {
+        answer->append(reply->readAll());
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        done(status, reply->readAll(), status == 0 ? reply->errorString() : QString());
+        if (*answered || status == 0 || answer->isEmpty())
+            return;
+        *answered = true;
+        done(status, *answer, {});
+        reply->abort();
+    });
+    connect(reply, &QNetworkReply::finished, this, [reply, done, answer, answered] {
+        reply->deleteLater();
+        if (*answered)
+            return;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        answer->append(reply->readAll());
+        done(status, *answer, status == 0 || answer->isEmpty() ? reply->errorString() : QString());
     });
 }
 
@@ -529,7 +559,13 @@ void MaintenanceService::switchover(qint64 technicianId, bool back, std::functio
                 return;
             }
             const QString st = states.value(target);
-            if (target != standby || (st != QLatin1String("running") && st != QLatin1String("streaming"))) {
+            const bool up = st == QLatin1String("running") || st == QLatin1String("streaming");
+            if (up && target != standby) {
+                finish({false, QStringLiteral("The old primary %1 runs but is not the synchronous standby yet (it is catching up): "
+                                              "try again in a few seconds.").arg(target), {}, {}, 0, {}}, leader, target);
+                return;
+            }
+            if (!up) {
                 finish({false, QStringLiteral("The old primary %1 is not a streaming synchronous standby (%2): its server must be "
                                               "started again on its host (redbox-net rejoin) before it can lead.")
                                    .arg(target, st.isEmpty() ? QStringLiteral("not running") : st), {}, {}, 0, {}}, leader, target);

@@ -196,6 +196,59 @@ private slots:
         QVERIFY(waitScreen(KioskController::Screen::Attract));
     }
 
+    // A field technician by taps (issue 6): the hidden corner of the help screen held for 3 s,
+    // the technician card and PIN, then Health, Slots, Hardware (a self-test) and Repair, then
+    // signing out. Also run under Xvfb (CTest tst_maintenance_xvfb) with the same screenshots.
+    void aTechnicianServicesTheKiosk()
+    {
+        QCOMPARE(kiosk()->screen(), KioskController::Screen::Attract);
+        tap(QStringLiteral("attractTouch"));
+        QVERIFY(waitScreen(KioskController::Screen::Browse));
+        tap(QStringLiteral("helpButton"));
+        QVERIFY(waitScreen(KioskController::Screen::Help));
+        // A short tap on the corner does nothing; holding it opens the sign-in.
+        tap(QStringLiteral("maintenanceCorner"));
+        QTest::qWait(300);
+        QCOMPARE(kiosk()->screen(), KioskController::Screen::Help);
+        QQuickItem *corner = item(QStringLiteral("maintenanceCorner"));
+        QVERIFY(corner);
+        const QPoint p = corner->mapToScene(QPointF(corner->width() / 2, corner->height() / 2)).toPoint();
+        QTest::mousePress(window(), Qt::LeftButton, {}, p);
+        QTest::qWait(3300);
+        QTest::mouseRelease(window(), Qt::LeftButton, {}, p);
+        QVERIFY(waitScreen(KioskController::Screen::Maintenance, 5000));
+        MaintenanceController *m = app->maintenance();
+        QCOMPARE(m->page(), MaintenanceController::Page::Card);
+        shot(QStringLiteral("maintenance_sign_in"));
+        const QJsonObject tech = net.tryIt().value(QStringLiteral("technicians")).toArray().at(1).toObject();
+        hw()->swipeCard(track(tech.value(QStringLiteral("card")).toString()));
+        QTRY_COMPARE_WITH_TIMEOUT(m->page(), MaintenanceController::Page::Pin, 30000);
+        for (const QChar c : tech.value(QStringLiteral("pin")).toString())
+            tap(QStringLiteral("key") + c);
+        QTRY_COMPARE(m->pinLength(), tech.value(QStringLiteral("pin")).toString().size());
+        shot(QStringLiteral("maintenance_pin"));
+        tap(QStringLiteral("keyEnter"));
+        QTRY_COMPARE_WITH_TIMEOUT(m->page(), MaintenanceController::Page::Health, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m->busy() && m->healthRows().size() >= 6, 30000);
+        shot(QStringLiteral("maintenance_health"));
+        tap(QStringLiteral("tabSlots"));
+        QTRY_VERIFY_WITH_TIMEOUT(!m->busy() && !m->slotMap().isEmpty(), 30000);
+        QVERIFY(item(QStringLiteral("slot1")));
+        shot(QStringLiteral("maintenance_slots"));
+        tap(QStringLiteral("tabHardware"));
+        tap(QStringLiteral("selfTestButton"));
+        QTRY_VERIFY_WITH_TIMEOUT(m->hardwareReport().startsWith(QLatin1String("Self-test passed")), 30000);
+        shot(QStringLiteral("maintenance_hardware"));
+        tap(QStringLiteral("tabRepair"));
+        QVERIFY(item(QStringLiteral("exportButton")));
+        tap(QStringLiteral("exportButton"));
+        QTRY_VERIFY_WITH_TIMEOUT(!m->lastExport().isEmpty(), 30000);
+        shot(QStringLiteral("maintenance_repair"));
+        tap(QStringLiteral("signOutButton"));
+        QVERIFY(waitScreen(KioskController::Screen::Attract));
+        QCOMPARE(m->page(), MaintenanceController::Page::Closed);
+    }
+
     void cleanupTestCase()
     {
         app.reset();

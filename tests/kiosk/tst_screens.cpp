@@ -6,6 +6,7 @@
 
 #include "controllers/kioskcontroller.h"
 #include "hardware/simulatedhardware.h"
+#include "maintenance/maintenancecontroller.h"
 
 #include <QQmlEngine>
 #include <QSignalSpy>
@@ -22,8 +23,15 @@ public:
     Q_INVOKABLE void insertDisc(const QString &barcode) { hw->insertDisc(barcode); }
     Q_INVOKABLE QString memberCard(int i) const { return member(i).value(QStringLiteral("card")).toString(); }
     Q_INVOKABLE QString memberPin(int i) const { return member(i).value(QStringLiteral("pin")).toString(); }
+    // The generated technician every coast knows (the first one is the east coast's only).
+    Q_INVOKABLE QString technicianCard() const { return technician().value(QStringLiteral("card")).toString(); }
+    Q_INVOKABLE QString technicianPin() const { return technician().value(QStringLiteral("pin")).toString(); }
 
 private:
+    static QJsonObject technician()
+    {
+        return test::TestNetwork::get().tryIt().value(QStringLiteral("technicians")).toArray().at(1).toObject();
+    }
     static QJsonObject member(int i)
     {
         return test::TestNetwork::get().tryIt().value(QStringLiteral("members")).toArray().at(i).toObject();
@@ -37,6 +45,7 @@ class Setup : public QObject {
     std::unique_ptr<EngineBridge> bridge;
     SimulatedHardware hw;
     std::unique_ptr<KioskController> controller;
+    std::unique_ptr<MaintenanceController> maintenance;
     Harness harness;
 
 public slots:
@@ -57,6 +66,8 @@ public slots:
         hw.setOccupied(filled);
         controller = std::make_unique<KioskController>(bridge.get(), &hw);
         KioskController::setInstance(controller.get());
+        maintenance = std::make_unique<MaintenanceController>(bridge.get(), &hw, controller.get());
+        MaintenanceController::setInstance(maintenance.get());
         harness.hw = &hw;
         if (!QTest::qWaitFor([&] { return controller->catalog()->rowCount() > 0; }, 20000))
             qWarning("the kiosk's catalog is still empty");
@@ -68,6 +79,7 @@ public slots:
     }
     void cleanupTestCase()
     {
+        maintenance.reset();
         controller.reset();
         bridge.reset();
         engine.reset();

@@ -22,7 +22,7 @@ Rectangle {
                       ? qsTr("Maintenance: %1").arg(MaintenanceController.technicianName)
                       : qsTr("Maintenance sign-in")
                 color: Theme.text
-                font.pixelSize: Theme.fontTitle
+                font.pixelSize: Theme.fontLarge
                 font.bold: true
                 Layout.fillWidth: true
                 elide: Text.ElideRight
