@@ -217,8 +217,7 @@ void MaintenanceController::audit(const QString &action, const QString &barcode,
     e.technicianId = m_technician ? m_technician->technicianId : (m_candidate ? m_candidate->technicianId : 0);
     e.action = action;
     e.barcode = barcode;
-    e.detail = detail;
-    e.at = m_clock();
+    e.detail = detail;   // e.at: the real time (m_clock only moves the lockout, in tests)
     m_bridge->async<bool>([e](KioskEngine &engine, std::function<void(bool)> cb) { engine.audit(e, cb); }, [](bool) {});
 }
 

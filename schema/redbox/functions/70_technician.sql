@@ -8,18 +8,7 @@
 --   RB013 technician unknown or not active     RB014 disc is rented out
 -- (and RB004 / RB005 / RB008 / RB009 / RB010 as in 10_kiosk.sql)
 
-CREATE OR REPLACE FUNCTION redbox.tech_login(p_card_hash text)
-RETURNS TABLE (technician_id bigint, name text, pin_hash text)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
-BEGIN
-    PERFORM need_card_hash(p_card_hash);
-    RETURN QUERY SELECT t.technician_id, t.name::text, t.pin_hash
-                   FROM technician t WHERE t.card_hash = p_card_hash AND t.active;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'this technician card is not known here or not active' USING ERRCODE = 'RB013';
-    END IF;
-END
-$$;
+-- tech_login(card_hash): schema/common/functions/50_technician.sql (the coast has it too).
 
 CREATE OR REPLACE FUNCTION redbox.need_technician(p_technician_id bigint) RETURNS void
 LANGUAGE plpgsql STABLE SET search_path = redbox, pg_temp AS $$

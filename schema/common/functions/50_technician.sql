@@ -1,6 +1,6 @@
--- A technician's sign-in at the coast, when the kiosk's red box does not answer
--- (issue 6): the coast holds its region's technicians. The PIN hash is a salted
--- PBKDF2 the kiosk checks; the PIN never travels.
+-- A technician's sign-in (issue 6), on every tier that holds technicians: the
+-- red box first, the coast when the red box does not answer. The PIN hash is a
+-- salted PBKDF2 the kiosk checks; the PIN never travels. Granted per tier.
 CREATE OR REPLACE FUNCTION redbox.tech_login(p_card_hash text)
 RETURNS TABLE (technician_id bigint, name text, pin_hash text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
