@@ -79,6 +79,9 @@ def patroni_config(state: State, s: Server, passwords: dict) -> dict:
                 "retry_timeout": topo.retry_timeout,
                 "maximum_lag_on_failover": 16 * 1024 * 1024,
                 "synchronous_mode": True,
+                # A primary that loses etcd (its WAN link) but reaches every other member of its
+                # pair keeps running as primary: the kiosks behind it keep renting.
+                "failsafe_mode": True,
                 "postgresql": {
                     "use_pg_rewind": True,
                     "use_slots": True,

@@ -4,11 +4,15 @@
 // the synchronous standby. Each drill heals the network before it ends.
 #include "testnetwork.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
+#include <QScopeGuard>
 #include <QMutex>
 #include <QTest>
 
 #include <atomic>
+#include <csignal>
 #include <thread>
 
 using namespace redbox;
@@ -186,6 +190,50 @@ private slots:
         QVERIFY(net.primaryOf(node) != before);
         verifyNoneLost(node, w.confirmed());
         QVERIFY(net.waitHealthy(node, 120s));
+    }
+
+    // Patroni's failsafe mode (issue 8): when the DCS goes away (etcd stopped here, as when a red box's
+    // WAN link to the etcd members is refused), a primary that still reaches its standby keeps running
+    // as primary instead of stepping down after retry_timeout, and rentals keep committing.
+    // (With Patroni 3.0.2 and etcd3, an etcd that stops answering without refusing - SIGSTOP, a
+    // black-holed link - still demotes the leader on its second loop: "failed to update leader lock".)
+    void aDcsOutageKeepsEveryPrimary()
+    {
+        QMap<QString, QString> before;
+        for (const QString &node : net.nodes()) {
+            QVERIFY(net.waitHealthy(node, 120s));
+            before.insert(node, net.primaryOf(node));
+        }
+        QList<pid_t> etcd;
+        for (const QFileInfo &f : QDir(net.stateDir() + QStringLiteral("/run")).entryInfoList({QStringLiteral("etcd-*.pid")})) {
+            QFile pf(f.filePath());
+            if (pf.open(QIODevice::ReadOnly))
+                etcd << static_cast<pid_t>(pf.readAll().trimmed().toLongLong());
+        }
+        QVERIFY(!etcd.isEmpty());
+        const QString node = QStringLiteral("west-rb1");
+        WriteLoop w(writerConninfo(node), 4'000'000);
+        w.start();
+        QVERIFY(TestNetwork::waitFor([&] { return w.confirmed().size() >= 10; }, 20s));
+        for (pid_t p : etcd)
+            QCOMPARE(::kill(p, SIGKILL), 0);
+        auto restart = qScopeGuard([&] { net.tool({QStringLiteral("up")}); });
+        const qint64 stoppedAt = w.now();
+        // ttl 10 s and retry_timeout 4 s: without failsafe mode every primary has stepped down by now.
+        QTest::qWait(25000);
+        for (const QString &n : net.nodes())
+            QCOMPARE(net.primaryOf(n), before.value(n));
+        const qint64 during = w.confirmedSince(stoppedAt);
+        const qint64 mark = w.now();
+        QVERIFY2(TestNetwork::waitFor([&] { return w.confirmedSince(mark) >= 5; }, 10s), "writes stopped while etcd was away");
+        w.stop();
+        restart.dismiss();
+        QCOMPARE(net.tool({QStringLiteral("up")}), 0);   // starts etcd again (up is idempotent)
+        qInfo("etcd stopped 25 s: every primary stayed; %lld writes confirmed at %s meanwhile",
+              static_cast<long long>(during), qPrintable(node));
+        verifyNoneLost(node, w.confirmed());
+        for (const QString &n : net.nodes())
+            QVERIFY2(net.waitHealthy(n, 120s), qPrintable(n));
     }
 
     void cleanupTestCase()
