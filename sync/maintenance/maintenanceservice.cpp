@@ -368,7 +368,7 @@ std::optional<QString> MaintenanceService::pgpassPassword(const QString &file, c
     return std::nullopt;
 }
 
-void MaintenanceService::patroniGet(int index, const QString &path, std::function<void(int, QJsonObject, QString)> done)
+QNetworkRequest MaintenanceService::patroniRequest(int index, const QString &path)
 {
     const KioskConfig &cfg = m_engine->config();
     if (!m_http) {
@@ -381,7 +381,13 @@ void MaintenanceService::patroniGet(int index, const QString &path, std::functio
     tls.setCaCertificates(QSslCertificate::fromPath(cfg.caFile));
     tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
     req.setSslConfiguration(tls);
-    req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);   // Patroni speaks HTTP/1.1
+    req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);   // Patroni speaks HTTP/1.x
+    return req;
+}
+
+void MaintenanceService::patroniGet(int index, const QString &path, std::function<void(int, QJsonObject, QString)> done)
+{
+    const QNetworkRequest req = patroniRequest(index, path);   // makes m_http the first time
     QNetworkReply *reply = m_http->get(req);
     // Patroni answers HTTP/1.0 without a length and does not end its TLS session cleanly, so Qt may
     // not see the end of the body for seconds: the answer is complete once it parses as JSON.
@@ -420,11 +426,6 @@ void MaintenanceService::patroniPost(int index, const QString &path, const QJson
                                      std::function<void(int, QByteArray, QString)> done)
 {
     const KioskConfig &cfg = m_engine->config();
-    if (!m_http) {
-        m_http = new QNetworkAccessManager(this);
-        m_http->setTransferTimeout(5000);
-    }
-    const Endpoint &api = cfg.patroni[index % cfg.patroni.size()];
     // Patroni's unsafe endpoints take the node's technician credentials (the role's password
     // for this red box's servers, from the technician password file).
     std::optional<QString> password;
@@ -435,15 +436,10 @@ void MaintenanceService::patroniPost(int index, const QString &path, const QJson
         done(0, {}, QStringLiteral("the technician password file has no entry for this red box"));
         return;
     }
-    QNetworkRequest req(QUrl(QStringLiteral("https://%1:%2/%3").arg(api.host).arg(api.port).arg(path)));
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setCaCertificates(QSslCertificate::fromPath(cfg.caFile));
-    tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
-    req.setSslConfiguration(tls);
+    QNetworkRequest req = patroniRequest(index, path);
     req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     req.setRawHeader("Authorization", "Basic " + (QStringLiteral("technician:") + *password).toUtf8().toBase64());
     req.setTransferTimeout(60000);   // a switchover answers when it is done
-    req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     QNetworkReply *reply = m_http->post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));
     // Patroni writes its whole answer at once (see patroniGet on how it ends): the first data is all of it.
     auto answer = std::make_shared<QByteArray>();

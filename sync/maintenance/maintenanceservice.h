@@ -22,6 +22,7 @@
 
 class QNetworkAccessManager;
 class QNetworkReply;
+class QNetworkRequest;
 
 namespace redbox {
 
@@ -115,6 +116,8 @@ private:
     // One connection for one query, closed after it (probes and sign-in).
     void once(const QString &conninfo, QByteArray sql, std::vector<pg::Param> params, QueryDone done, int timeoutMs = 4000);
     void techCall(QByteArray sql, std::vector<pg::Param> params, std::function<void(TechAnswer, const pg::Result *)> done);
+    // HTTPS to the pair's Patroni API INDEX (modulo), the network's CA verified.
+    QNetworkRequest patroniRequest(int index, const QString &path);
     void patroniGet(int index, const QString &path, std::function<void(int status, QJsonObject body, QString error)> done);
     void patroniPost(int index, const QString &path, const QJsonObject &body,
                      std::function<void(int status, QByteArray body, QString error)> done);
