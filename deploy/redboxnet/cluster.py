@@ -80,6 +80,39 @@ def etcd_context(state: State, e: EtcdMember) -> ssl.SSLContext:
     return ctx
 
 
+def _etcd_v3(state: State, path: str, body: dict) -> dict:
+    """One call of etcd's v3 JSON gateway, on the first member that answers."""
+    last: Exception | None = None
+    for e in state.topo.etcd:
+        req = urllib.request.Request(f"https://{e.host}:{e.client_port}/v3/{path}", method="POST",
+                                     data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=5, context=etcd_context(state, e)) as r:
+                return json.loads(r.read() or b"{}")
+        except (OSError, ValueError, ssl.SSLError) as exc:
+            last = exc
+    raise OSError(f"no etcd member answered: {last}")
+
+
+def _b64(s: str) -> str:
+    import base64
+    return base64.b64encode(s.encode()).decode()
+
+
+def initialize_key(state: State, node: Node) -> str | None:
+    """The pair's Patroni 'initialize' key: None when absent, "" while a bootstrap is claimed,
+    else the system identifier of the initialised cluster."""
+    import base64
+    data = _etcd_v3(state, "kv/range", {"key": _b64(f"/{state.topo.name}/{node.name}/initialize")})
+    kvs = data.get("kvs") or []
+    return base64.b64decode(kvs[0].get("value", "")).decode() if kvs else None
+
+
+def release_initialize_key(state: State, node: Node) -> None:
+    """Delete a bootstrap claim that nobody acts on (see servers.up_servers)."""
+    _etcd_v3(state, "kv/deleterange", {"key": _b64(f"/{state.topo.name}/{node.name}/initialize")})
+
+
 def etcd_healthy(state: State, e: EtcdMember) -> bool:
     try:
         code, data = _get(f"https://{e.host}:{e.client_port}/health", 2.0, etcd_context(state, e))

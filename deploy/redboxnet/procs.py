@@ -130,6 +130,19 @@ def postmaster_pid(data_dir: Path) -> int | None:
     return pid if pid_alive(pid) else None
 
 
+def log_tail(path: Path, lines: int = 12) -> str:
+    """The last LINES lines of a log file, indented, for an error message."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - 16384))
+            text = f.read().decode(errors="replace")
+    except OSError as e:
+        return f"    (cannot read {path}: {e.strerror})"
+    tail = text.splitlines()[-lines:]
+    return "\n".join("    " + line for line in tail) if tail else f"    ({path} is empty)"
+
+
 def wait_until(predicate, timeout: float, what: str, interval: float = 0.25):
     deadline = time.monotonic() + timeout
     last_exc: Exception | None = None

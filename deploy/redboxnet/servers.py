@@ -97,6 +97,64 @@ def wait_running(state: State, s: Server, timeout: float) -> dict:
     return procs.wait_until(ok, timeout, f"{s.member} to run (log: {state.log_dir}/patroni-{s.member}.log)")
 
 
+LEADER_TIMEOUT = 180.0
+STUCK_CLAIM_SECONDS = 20.0
+
+
+def wait_leader(state: State, node, fresh: set[str], timeout: float = LEADER_TIMEOUT) -> Server:
+    """Wait until NODE's leader answers as primary, repairing the two ways a fresh pair's
+    bootstrap can stall on a loaded machine:
+    - its Patroni exited (a failed bootstrap is fatal to Patroni): started again, twice at most;
+    - Patroni claimed the bootstrap in etcd, its request timed out after etcd had stored the
+      claim, so it waits for "another" member to bootstrap that does not exist (its standby is
+      not started before it leads): the orphaned claim is released and Patroni races again.
+    A timeout names the log and shows its last lines."""
+    first = node.servers[0]
+    log = state.log_dir / f"patroni-{first.member}.log"
+    fresh_pair = all(s.member in fresh for s in node.servers)
+    restarts = 0
+    waiting_since: float | None = None
+    deadline = time.monotonic() + timeout
+    while True:
+        # The leader key in etcd can outlive a stopped network (etcd keeps leases across a
+        # restart): ask the leader's own Patroni too, so "up" means it answers as primary.
+        lead = cluster.leader(node)
+        d = cluster.patroni(lead) if lead else None
+        if d and d.get("state") == "running" and d.get("role") in ("master", "primary"):
+            return lead
+        now = time.monotonic()
+        if now > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for a primary for {node.name}; "
+                               f"the end of {log}:\n{procs.log_tail(log)}")
+        if fresh_pair and not patroni_pid(state, first):
+            if restarts == 2:
+                raise TimeoutError(f"Patroni for {first.member} exited three times while bootstrapping "
+                                   f"{node.name}; the end of {log}:\n{procs.log_tail(log)}")
+            restarts += 1
+            say(f"  postgres  {first.member:18} Patroni exited while bootstrapping; starting it again")
+            start_patroni(state, first)
+        elif fresh_pair and lead is None:
+            me = cluster.patroni(first) or {}
+            # Bootstrapping shows as "initializing new cluster"; waiting for another member as "stopped".
+            idle = me.get("role") == "uninitialized" and me.get("state") == "stopped" \
+                and not (state.pg_data(first.member) / "PG_VERSION").exists()
+            if not idle:
+                waiting_since = None
+            elif waiting_since is None:
+                waiting_since = now
+            elif now - waiting_since > STUCK_CLAIM_SECONDS:
+                try:
+                    claim = cluster.initialize_key(state, node)
+                    if claim == "":
+                        cluster.release_initialize_key(state, node)
+                        say(f"  postgres  {first.member:18} bootstrap claim in etcd left unused for "
+                            f"{STUCK_CLAIM_SECONDS:.0f} s; released it")
+                except OSError as e:
+                    say(f"  postgres  {first.member:18} cannot read the bootstrap claim in etcd: {e}")
+                waiting_since = None
+        time.sleep(0.25)
+
+
 def up_servers(state: State) -> None:
     topo = state.topo
     t0 = time.monotonic()
@@ -114,14 +172,7 @@ def up_servers(state: State) -> None:
             start_patroni(state, s)
 
     def leader_up(node):
-        # The leader key in etcd can outlive a stopped network (etcd keeps leases across a
-        # restart): ask the leader's own Patroni too, so "up" means it answers as primary.
-        def answering():
-            lead = cluster.leader(node)
-            d = cluster.patroni(lead) if lead else None
-            return lead if d and d.get("state") == "running" and d.get("role") in ("master", "primary") else None
-        lead = procs.wait_until(answering, 120,
-                                f"a primary for {node.name} (log: {state.log_dir}/patroni-{node.servers[0].member}.log)")
+        lead = wait_leader(state, node, fresh)
         say(f"  postgres  {lead.member:18} {lead.address:16} primary  up {time.monotonic() - t0:5.1f} s")
 
     with ThreadPoolExecutor(max_workers=len(topo.nodes)) as ex:

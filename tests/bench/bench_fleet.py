@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark (issue 7): fleets of full kiosks on one machine.
 
-  1. brings up a fresh network (the simulator's topology, ports 3xxxx, in
+  1. brings up a fresh network (the simulator's topology, ports 1xxxx, in
      build/fleet-net, so it can run beside the other benchmarks' network)
      with enough kiosks for the largest fleet;
   2. pgbench's single commit on a red box primary with its synchronous

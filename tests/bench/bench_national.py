@@ -6,7 +6,7 @@ HQ with the hops those kiosks' red boxes would send, through the same stored
 function the forwarders call (redbox.apply_events, as the peer role, over
 TLS), while full kiosks of the simulator rent and return on the same network:
 
-  1. brings up a fresh network (the simulator's topology, ports 3xxxx, in
+  1. brings up a fresh network (the simulator's topology, ports 1xxxx, in
      build/fleet-net) and adds the national fleet's fixture to HQ and the
      coasts: 21,000 virtual kiosks per coast (served by their coast node, so
      reconciliation covers them), 2 discs each, and 10,000 members per coast

@@ -88,6 +88,87 @@ class OccupiedPort(unittest.TestCase):
             self.assertNotIn(":32379", out, "etcd was started although a port was taken")
 
 
+SMALL = """
+[network]
+name = "redbox-stall"
+database = "redbox"
+os_user = "redboxdb"
+client_networks = ["127.0.0.1/32"]
+
+[patroni]
+ttl = 10
+loop_wait = 2
+retry_timeout = 4
+
+[[etcd]]
+name = "etcd1"
+host = "127.0.0.1"
+client_port = 13379
+peer_port = 13380
+
+[[node]]
+name = "hq"
+tier = "hq"
+servers = [
+  { host = "127.0.0.1", port = 13440, api_port = 13540 },
+  { host = "127.0.0.1", port = 13441, api_port = 13541 },
+]
+
+[[node]]
+name = "west"
+tier = "coast"
+coast = "west"
+servers = [
+  { host = "127.0.0.1", port = 13430, api_port = 13530 },
+  { host = "127.0.0.1", port = 13431, api_port = 13531 },
+]
+"""
+
+
+@unittest.skipUnless(os.geteuid() == 0, "starts servers: runs as root, like `redbox-net up`")
+class StalledBootstrap(unittest.TestCase):
+    """A fresh pair whose Patroni believes another member claimed its bootstrap (its etcd request
+    timed out after etcd stored the claim, which happens when etcd's disk is slow) waits for
+    a bootstrap nobody runs: `up` releases the orphaned claim and the pair comes up."""
+
+    def test_an_orphaned_bootstrap_claim_is_released_and_the_pair_comes_up(self):
+        import sys
+        import warnings
+        warnings.simplefilter("ignore", ResourceWarning)  # etcd outlives this process on purpose
+        sys.path.insert(0, str(TOOL.parent))
+        from redboxnet import cluster, servers
+        from redboxnet.state import State
+        from redboxnet.topology import load
+        with tempfile.TemporaryDirectory() as tmp:
+            os.chmod(tmp, 0o755)  # the server user walks through it
+            topo_file = Path(tmp) / "topology.toml"
+            topo_file.write_text(SMALL)
+            root = Path(tmp) / "state"
+            try:
+                # etcd first, holding west's claim as the timed-out request left it.
+                state = State(load(topo_file), root)
+                state.make_dirs()
+                servers.make_certificates(state)
+                servers.start_etcd(state)
+                cluster._etcd_v3(state, "kv/put", {"key": cluster._b64("/redbox-stall/west/initialize"),
+                                                   "value": cluster._b64("")})
+                self.assertEqual(cluster.initialize_key(state, state.topo.node("west")), "")
+                r = run("--topology", str(topo_file), "--state-dir", str(root), "up", "--no-data",
+                        "--no-forwarders", timeout=600)
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                print("\n" + "\n".join(l for l in r.stdout.splitlines() if "postgres" in l or "network up" in l))
+                self.assertRegex(r.stdout, r"west +bootstrap claim in etcd left unused for 20 s; released it")
+                self.assertNotIn("hq                 bootstrap claim", r.stdout)
+                self.assertRegex(r.stdout, r"postgres +west +127.0.0.1:13430 +primary +up")
+                self.assertRegex(r.stdout, r"postgres +hq +127.0.0.1:13440 +primary +up")
+                self.assertRegex(cluster.initialize_key(state, state.topo.node("west")), r"^\d+$",
+                                 "the claim must become the new cluster's system identifier")
+            finally:
+                run("--topology", str(topo_file), "--state-dir", str(root), "reset", timeout=300)
+            out = subprocess.run(["ss", "-Hltn"], capture_output=True, text=True).stdout
+            self.assertNotIn(":13379", out, "reset must stop etcd")
+
+
 class RealHosts(unittest.TestCase):
     def test_a_topology_of_real_hosts_renders_every_configuration(self):
         topo = HERE / "hosts-topology.toml"
