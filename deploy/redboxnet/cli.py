@@ -1,6 +1,6 @@
 """redbox-net: bring the DVD network up and down, show it, drill it.
 
-Verbs: up, down, status, failover NODE, rejoin NODE, reset, psql NODE [args],
+Verbs: up, upgrade, down, status, failover NODE, rejoin NODE, reset, psql NODE [args],
 plus tune (Patroni timings at run time), reconcile, forwarder, demo, and roster
 (the generated test members and kiosks, for the simulator)."""
 from __future__ import annotations
@@ -97,6 +97,21 @@ def cmd_render(state: State, args) -> int:
         members = [s.member for s in state.topo.servers() if s.host == h]
         etcds = [e.name for e in state.topo.etcd if e.host == h]
         print(f"  {h}: " + ", ".join([f"patroni/{m}.yml" for m in members] + [f"etcd/{n}.args" for n in etcds]))
+    return 0
+
+
+def cmd_upgrade(state: State, args) -> int:
+    """Migrate a running network to this release's schema (or --schema-dir's), tier by tier."""
+    from . import schema
+    if not state.passwords_file.exists():
+        raise UsageError(f"no network in {state.root}: run 'redbox-net up' first")
+    if args.schema_dir:
+        schema.use_schema_dir(Path(args.schema_dir))
+    t0 = time.monotonic()
+    servers.say(f"redbox-net upgrade: network {state.topo.name!r} to the schema in {schema.SCHEMA_DIR}, "
+                f"HQ first, then the coasts, then the red boxes")
+    schema.upgrade_all(state, state.passwords())
+    servers.say(f"network upgraded in {time.monotonic() - t0:.1f} s")
     return 0
 
 
@@ -250,6 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--no-data", action="store_true", help="servers and schema only")
     up.add_argument("--no-forwarders", action="store_true", help="do not start the hop forwarders")
     up.add_argument("--forwarder", help="path of the redbox-forwarder executable (default build/redbox-forwarder)")
+    ug = sub.add_parser("upgrade", help="migrate the running network's schema: HQ, coasts, red boxes in turn, "
+                                        "rentals going on")
+    ug.add_argument("--schema-dir", help="the schema folder of the release to migrate to (default: this one's)")
     sub.add_parser("down", help="stop every server (data kept)")
     sub.add_parser("render", help="write every configuration file (certificates, Patroni, etcd) without starting")
     sub.add_parser("reset", help="stop everything and delete the state folder")
@@ -282,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-VERBS = {"up": cmd_up, "render": cmd_render, "down": cmd_down, "reset": cmd_reset, "status": cmd_status, "failover": cmd_failover,
+VERBS = {"up": cmd_up, "upgrade": cmd_upgrade, "render": cmd_render, "down": cmd_down, "reset": cmd_reset, "status": cmd_status, "failover": cmd_failover,
          "rejoin": cmd_rejoin, "stop": cmd_stop, "psql": cmd_psql, "tune": cmd_tune, "reconcile": cmd_reconcile,
          "forwarder": cmd_forwarder, "demo": cmd_demo, "roster": cmd_roster}
 

@@ -11,12 +11,14 @@ checkout does not have) is refused.
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg2
+import psycopg2.errors
 import psycopg2.extensions
 from psycopg2 import sql
 
@@ -113,9 +115,45 @@ def ensure_extensions(conn) -> None:
         cur.execute("GRANT CREATE ON DATABASE " + conn.info.dbname + " TO redbox_owner")
 
 
+# A migration takes its locks for at most LOCK_TIMEOUT and tries again: while a DDL
+# statement waits for a lock, every rental behind it waits too, so it must never
+# wait long. A migration that cannot get its locks in LOCK_ATTEMPTS tries fails.
+LOCK_TIMEOUT = "1s"
+LOCK_ATTEMPTS = 60
+
+
+def run_briefly_locking(conn, work, what: str) -> int:
+    """Run WORK(cursor) in one transaction whose lock waits are short, retrying when a lock
+    is not granted in time; returns how many retries it took."""
+    for attempt in range(LOCK_ATTEMPTS):
+        with conn.cursor() as cur:
+            try:
+                cur.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+                work(cur)
+                conn.commit()
+                return attempt
+            except psycopg2.errors.LockNotAvailable:
+                conn.rollback()
+                time.sleep(0.2 + random.random() * 0.6)
+            except psycopg2.Error as e:
+                conn.rollback()
+                raise MigrationError(f"{what} failed: {str(e).strip()}") from None
+    raise MigrationError(f"{what}: its locks were not granted in {LOCK_ATTEMPTS} tries of {LOCK_TIMEOUT}; "
+                         f"the tables it alters are busy, try again later")
+
+
+def use_schema_dir(path: Path) -> None:
+    """Migrate from another release's schema folder (`redbox-net upgrade --schema-dir`)."""
+    global SCHEMA_DIR
+    if not (path / "common").is_dir():
+        raise MigrationError(f"{path} is not a schema folder (it has no common/ folder)")
+    SCHEMA_DIR = path.resolve()
+
+
 def apply_migrations(conn, tier: str, node: str) -> list[str]:
     conn.autocommit = False
     applied_now = []
+    lock_retries = 0
     with conn.cursor() as cur:
         cur.execute("SET LOCAL ROLE redbox_owner")
         cur.execute("CREATE SCHEMA IF NOT EXISTS redbox_meta")
@@ -140,18 +178,12 @@ def apply_migrations(conn, tier: str, node: str) -> list[str]:
                 raise MigrationError(f"{node}: migration {p.relative_to(SCHEMA_DIR)} changed after it was applied; "
                                      f"write a new migration instead of editing an applied one")
             continue
-        with conn.cursor() as cur:
-            try:
-                cur.execute("SET LOCAL lock_timeout = '10s'")
-                cur.execute("SET LOCAL ROLE redbox_owner")
-                cur.execute(p.read_text())
-                cur.execute("INSERT INTO redbox_meta.schema_migrations (version, checksum) VALUES (%s, %s)",
-                            (p.stem, checksum(p)))
-                conn.commit()
-            except psycopg2.Error as e:
-                conn.rollback()
-                raise MigrationError(f"{node}: migration {p.relative_to(SCHEMA_DIR)} failed: "
-                                     f"{str(e).strip()}") from None
+        def migrate(cur, p=p):
+            cur.execute("SET LOCAL ROLE redbox_owner")
+            cur.execute(p.read_text())
+            cur.execute("INSERT INTO redbox_meta.schema_migrations (version, checksum) VALUES (%s, %s)",
+                        (p.stem, checksum(p)))
+        lock_retries += run_briefly_locking(conn, migrate, f"{node}: migration {p.relative_to(SCHEMA_DIR)}")
         applied_now.append(p.stem)
     # Functions: re-applied when changed, all in one transaction.
     with conn.cursor() as cur:
@@ -161,8 +193,7 @@ def apply_migrations(conn, tier: str, node: str) -> list[str]:
         if changed:
             # Functions depend on each other: apply the whole set, in order, when any changed.
             changed = functions_for(tier)
-            try:
-                cur.execute("SET LOCAL lock_timeout = '10s'")
+            def replace_functions(cur, changed=changed):
                 cur.execute("SET LOCAL ROLE redbox_owner")
                 cur.execute("SET LOCAL search_path = redbox, ext, pg_temp")
                 for p in changed:
@@ -170,13 +201,12 @@ def apply_migrations(conn, tier: str, node: str) -> list[str]:
                     cur.execute("INSERT INTO redbox_meta.schema_functions (file, checksum) VALUES (%s, %s) "
                                 "ON CONFLICT (file) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now()",
                                 (str(p.relative_to(SCHEMA_DIR)), checksum(p)))
-                conn.commit()
-            except psycopg2.Error as e:
-                conn.rollback()
-                raise MigrationError(f"{node}: functions file {p.relative_to(SCHEMA_DIR)} failed: "
-                                     f"{str(e).strip()}") from None
+            conn.commit()
+            lock_retries += run_briefly_locking(conn, replace_functions, f"{node}: the function files")
             applied_now.append(f"{len(changed)} function files")
     conn.commit()
+    if lock_retries:
+        applied_now.append(f"waited for rentals' locks {lock_retries} time(s)")
     return applied_now
 
 
@@ -225,6 +255,16 @@ def setup_node(state: State, node: Node, passwords: dict) -> str:
         conn.close()
     what = ", ".join(applied) if applied else "up to date"
     return f"  schema    {node.name:18} {node.tier:8} {what} ({time.monotonic() - t0:.1f} s)"
+
+
+def upgrade_all(state: State, passwords: dict) -> None:
+    """Migrate a running network tier by tier: HQ, then the coasts, then the red boxes, one
+    node at a time, so an upper tier already understands what a migrated lower tier sends.
+    Rentals go on meanwhile: each migration waits for its locks briefly and retries."""
+    import psycopg2.extras  # noqa: F401  (Json adapter used by configure_node)
+    order = {"hq": 0, "coast": 1, "redbox": 2}
+    for node in sorted(state.topo.nodes, key=lambda n: order[n.tier]):
+        print(setup_node(state, node, passwords), flush=True)
 
 
 def setup_all(state: State, passwords: dict) -> None:

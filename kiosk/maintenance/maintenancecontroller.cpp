@@ -568,6 +568,8 @@ void MaintenanceController::buildHealth(const MaintenanceHealth &h)
                 k.outboxDepth == 0 ? tr("Empty") : tr("%1 action(s) waiting for the red box, oldest %2").arg(k.outboxDepth).arg(ago(k.outboxOldestAgeS)));
     if (!k.storageFault.isEmpty())
         rows << row(tr("Kiosk storage"), bad, k.storageFault);
+    if (!k.refusal.isEmpty())
+        rows << row(tr("Kiosk version"), bad, tr("Refused by the red box: %1").arg(k.refusal));
     m_healthRows = rows;
     emit healthChanged();
 }

@@ -142,7 +142,15 @@ void KioskEngine::start()
     m_cacheLink = new Link(QStringLiteral("cache sync %1").arg(cfg.redboxNode),
                            [cfg](int rotate) { return cfg.redboxConninfo(rotate) + QStringLiteral("-cache"); },
                            {QStringLiteral("redbox_cache")}, this);
+    m_redbox->setApiLevel(kKioskApiLevel);
+    m_cacheLink->setApiLevel(kKioskApiLevel);
     connect(m_redbox, &Link::up, this, &KioskEngine::onRedboxUp);
+    connect(m_redbox, &Link::refused, this, [this](const QString &why) {
+        if (m_health.refusal != why) {
+            m_health.refusal = why;
+            emit healthChanged(m_health);
+        }
+    });
     connect(m_redbox, &Link::down, this, [this] { setLink(LinkStatus::Connecting); });
     connect(m_cacheLink, &Link::up, this, [this] { scheduleSync(0); });
     connect(m_cacheLink, &Link::notified, this, [this](const QString &, const QString &payload) {
@@ -265,6 +273,10 @@ void KioskEngine::refreshOutboxHealth()
 
 void KioskEngine::onRedboxUp()
 {
+    if (!m_health.refusal.isEmpty()) {
+        m_health.refusal.clear();
+        emit healthChanged(m_health);
+    }
     pollHealth();
     pumpReplay();
 }

@@ -3,6 +3,8 @@
 
 #include "core/logging.h"
 
+#include <QPointer>
+
 namespace redbox {
 
 Link::Link(QString name, ConninfoFn conninfo, QStringList listen, QObject *parent)
@@ -40,6 +42,7 @@ void Link::stop()
     m_retry.stop();
     m_conn.close();
     m_up = false;
+    m_verified = false;
 }
 
 void Link::connectNow()
@@ -51,8 +54,62 @@ void Link::connectNow()
     m_conn.open(m_conninfo(m_rotate), 5000);
 }
 
+QString Link::apiMismatch(int kioskLevel, int serverLevel, int serverOldest)
+{
+    if (kioskLevel < serverOldest)
+        return QStringLiteral("the server serves kiosk API levels %1 to %2; this kiosk speaks level %3 and must be "
+                              "updated").arg(serverOldest).arg(serverLevel).arg(kioskLevel);
+    if (kioskLevel > serverLevel)
+        return QStringLiteral("the server serves kiosk API levels %1 to %2; this kiosk speaks level %3: the server "
+                              "must be upgraded before its kiosks").arg(serverOldest).arg(serverLevel).arg(kioskLevel);
+    return {};
+}
+
 void Link::onConnected()
 {
+    m_verified = false;
+    if (m_apiLevel <= 0) {
+        onVerified();
+        return;
+    }
+    QPointer<Link> self(this);
+    m_conn.query("SELECT level, oldest FROM redbox.kiosk_api()", {}, false,
+                 [self](const pg::Result *r, const pg::DbError *e) {
+        if (!self)
+            return;
+        QString mismatch;
+        if (e && e->sqlstate() == QLatin1String("42883")) {
+            // A server from before API levels serves level 1 (what it had is level 1).
+            mismatch = apiMismatch(self->m_apiLevel, 1, 1);
+        } else if (e) {
+            return;   // the connection failed meanwhile: onLost retries
+        } else if (r->rows() != 1) {
+            mismatch = QStringLiteral("the server did not say which kiosk API levels it serves");
+        } else {
+            mismatch = apiMismatch(self->m_apiLevel, r->int32(0, 0), r->int32(0, 1));
+        }
+        if (mismatch.isEmpty()) {
+            self->onVerified();
+            return;
+        }
+        // Closed after this callback returns: the connection is still delivering it.
+        QTimer::singleShot(0, self.data(), [self, mismatch] {
+            if (!self || self->m_verified)
+                return;
+            qCCritical(lcClient).noquote() << self->m_name << "refused:" << mismatch;
+            self->m_conn.close();
+            self->onLost(mismatch);
+            emit self->refused(mismatch);
+            // Nothing changes until someone upgrades a side: ask again in half a minute, not every second.
+            if (self->m_started)
+                self->m_retry.start(30000);
+        });
+    });
+}
+
+void Link::onVerified()
+{
+    m_verified = true;
     m_retry.stop();
     m_backoff.reset();
     const bool wasUp = m_up;
@@ -76,6 +133,7 @@ void Link::onLost(const QString &message)
 {
     const bool wasUp = m_up;
     m_up = false;
+    m_verified = false;
     m_lastError = message;
     if (wasUp) {
         m_downSince.restart();
@@ -93,7 +151,7 @@ void Link::onLost(const QString &message)
 void Link::call(QByteArray sql, std::vector<pg::Param> params, bool mayHaveWritten, pg::AsyncConnection::Callback cb,
                 int waitMs, int deadlineMs)
 {
-    if (m_conn.isReady()) {
+    if (isUp()) {
         m_conn.query(std::move(sql), std::move(params), mayHaveWritten, std::move(cb), deadlineMs);
         return;
     }

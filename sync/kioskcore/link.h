@@ -3,6 +3,8 @@
 // backoff after a failure or failover; calls made while it is down wait (up
 // to a limit) for it to come back. A connect attempt that times out rotates
 // the host order, so a host that drops packets does not hold the pair hostage.
+// A link that speaks the kiosk API checks at every connection that the server
+// serves its level (redbox.kiosk_api(), migration 030) before any call goes out.
 #pragma once
 
 #include "core/retry.h"
@@ -24,9 +26,13 @@ public:
     using ConninfoFn = std::function<QString(int rotate)>;
     Link(QString name, ConninfoFn conninfo, QStringList listen, QObject *parent = nullptr);
 
+    // The kiosk API level this link speaks; 0 (the default) checks nothing.
+    void setApiLevel(int level) { m_apiLevel = level; }
+    static QString apiMismatch(int kioskLevel, int serverLevel, int serverOldest);
+
     void start();
     void stop();
-    bool isUp() const { return m_conn.isReady(); }
+    bool isUp() const { return m_conn.isReady() && m_verified; }
     bool isStarted() const { return m_started; }
     QString server() const { return m_conn.serverAddress(); }
     qint64 downForMs() const { return m_up ? 0 : (m_downSince.isValid() ? m_downSince.elapsed() : 0); }
@@ -40,6 +46,7 @@ public:
 signals:
     void up(const QString &server);
     void down(const QString &why);
+    void refused(const QString &why);   // the server does not serve this link's API level
     void notified(const QString &channel, const QString &payload);
 
 private:
@@ -53,6 +60,7 @@ private:
     };
     void connectNow();
     void onConnected();
+    void onVerified();
     void onLost(const QString &message);
     void expireWaiting();
 
@@ -68,6 +76,8 @@ private:
     std::deque<Waiting> m_waiting;
     bool m_started = false;
     bool m_up = false;
+    bool m_verified = false;
+    int m_apiLevel = 0;
     int m_rotate = 0;
     QString m_lastError;
 };

@@ -13,6 +13,10 @@
 
 namespace redbox {
 
+// The kiosk API level this kiosk speaks (schema/common/030_kiosk_api.sql): raised by
+// a release whose kiosk calls something the previous release's servers lack.
+inline constexpr int kKioskApiLevel = 1;
+
 // Why a call did not succeed, in words a screen can show and a test can check.
 enum class Failure {
     None,
@@ -114,6 +118,7 @@ struct KioskHealth {
     qint64 outboxOldestAgeS = 0;
     QDateTime lastCacheSync;
     QString storageFault;         // the kiosk's own disk failing (full, damaged): empty when fine
+    QString refusal;              // the red box refuses this kiosk's API level: why (empty when served)
 };
 
 } // namespace redbox

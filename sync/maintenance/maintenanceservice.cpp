@@ -647,7 +647,8 @@ void MaintenanceService::exportDiagnostics(qint64 technicianId, std::function<vo
             {QStringLiteral("outbox_depth"), h.kiosk.outboxDepth},
             {QStringLiteral("outbox_oldest_s"), h.kiosk.outboxOldestAgeS},
             {QStringLiteral("last_cache_sync"), h.kiosk.lastCacheSync.toString(Qt::ISODate)},
-            {QStringLiteral("storage_fault"), h.kiosk.storageFault}});
+            {QStringLiteral("storage_fault"), h.kiosk.storageFault},
+            {QStringLiteral("api_refusal"), h.kiosk.refusal}});
         TechAnswer a;
         try {
             const CacheStore::Counts c = engine.cache().counts();

@@ -38,10 +38,20 @@ Rented KioskCalls::rent(const QString &cardHash, const QString &barcode, const Q
 
 Returned KioskCalls::giveBack(const QString &barcode, const QDateTime &returnedAt, QUuid returnId)
 {
+    return giveBack(barcode, returnedAt, returnId, freeSlot());
+}
+
+Returned KioskCalls::giveBackTo(const QString &barcode, int slot)
+{
+    return giveBack(barcode, QDateTime::currentDateTimeUtc(), QUuid::createUuid(), slot);
+}
+
+Returned KioskCalls::giveBack(const QString &barcode, const QDateTime &returnedAt, QUuid returnId, int slot)
+{
     const pg::Result r = m_conn.exec(
         "SELECT return_id, rental_id, title, foreign_disc, nights, charge_cents, late_cents, replayed "
         "FROM redbox.kiosk_return($1, $2, $3, $4, $5)",
-        {returnId, m_kioskId, barcode, returnedAt, freeSlot()}, true);
+        {returnId, m_kioskId, barcode, returnedAt, slot}, true);
     Returned out;
     out.returnId = r.uuid(0, "return_id");
     out.rentalId = r.uuid(0, "rental_id");

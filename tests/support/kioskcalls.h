@@ -49,10 +49,13 @@ public:
                 QUuid rentalId = QUuid::createUuid(), QUuid paymentId = QUuid::createUuid());
     Returned giveBack(const QString &barcode, const QDateTime &returnedAt = QDateTime::currentDateTimeUtc(),
                       QUuid returnId = QUuid::createUuid());
+    // The disc back into SLOT (the one it was rented from), for tests that rent the same discs over and over.
+    Returned giveBackTo(const QString &barcode, int slot);
     // A free slot of this kiosk (different each call within a test run).
     int freeSlot();
 
 private:
+    Returned giveBack(const QString &barcode, const QDateTime &returnedAt, QUuid returnId, int slot);
     QString m_node;
     QString m_kioskId;
     pg::Connection m_conn;
