@@ -6,7 +6,7 @@
 # the rest are listed here. tests/deploy/tst_packages.sh installs both into an
 # overlay of this machine and checks them.
 set(REDBOX_KIOSK_DEPENDS
-  "cage, qml6-module-qtquick, qml6-module-qtquick-controls, qml6-module-qtquick-layouts, qml6-module-qtquick-window, qml6-module-qtquick-templates, qml6-module-qtqml-workerscript, qml6-module-qtquick-virtualkeyboard, qml6-module-qt-labs-settings, qt6-wayland, adduser")
+  "cage, xwayland, qml6-module-qtquick, qml6-module-qtquick-controls, qml6-module-qtquick-layouts, qml6-module-qtquick-window, qml6-module-qtquick-templates, qml6-module-qtqml-workerscript, qml6-module-qtquick-virtualkeyboard, qml6-module-qt-labs-settings, qt6-wayland, adduser")
 set(REDBOX_SERVER_DEPENDS
   "postgresql-15, postgresql-contrib, patroni, etcd-server, etcd-client, python3 (>= 3.11), python3-psycopg2, python3-yaml, python3-idna, openssl, adduser")
 

@@ -84,8 +84,11 @@ void KioskApp::start(const KioskConfig *configOverride)
     if (QQuickWindow *w = window()) {
         const bool landscape = config.orientation == QLatin1String("landscape");
         w->resize(landscape ? QSize(1920, 1080) : QSize(1080, 1920));
+        // Shown only now, so a kiosk's first frame is already fullscreen (tst_cage).
         if (m_options.fullscreen)
             w->showFullScreen();
+        else
+            w->show();
     }
 }
 

@@ -12,7 +12,7 @@ Window {
     objectName: "kioskWindow"
     width: 1080
     height: 1920
-    visible: true
+    visible: false   // shown by KioskApp: fullscreen from its first frame on a kiosk
     title: "Redbox"
     color: Theme.background
 

@@ -29,6 +29,8 @@ for deb in "$KIOSK" "$SERVER"; do
 done
 dpkg-deb -f "$KIOSK" Depends | grep -q 'libqt6quick6' || fail "kiosk: shared-library dependencies missing"
 dpkg-deb -f "$KIOSK" Depends | grep -q 'cage' || fail "kiosk: cage missing from Depends"
+# cage 0.1.4 refuses to start without Xwayland, which its own package does not pull in.
+dpkg-deb -f "$KIOSK" Depends | grep -q 'xwayland' || fail "kiosk: xwayland missing from Depends (cage will not start)"
 dpkg-deb -f "$SERVER" Depends | grep -q 'postgresql-15' || fail "server: postgresql-15 missing from Depends"
 
 # Contents: what each package must hold, and what the kiosk must not.
@@ -95,6 +97,8 @@ done
 grep -q '^WatchdogSec=' "$units/redbox-kiosk.service" || fail "the kiosk unit has no watchdog"
 grep -q '^RestartSec=[0-4]$' "$units/redbox-kiosk.service" || fail "the kiosk unit does not restart within 5 s"
 grep -q '^ExecStart=/usr/bin/cage ' "$units/redbox-kiosk.service" || fail "the kiosk does not run under cage"
+sed -n 's|^ExecStart=/usr/bin/cage \(.*\) -- .*|\1|p' "$units/redbox-kiosk.service" | grep -qw -- '-s' &&
+    fail "cage -s would let a keyboard switch to another VT (a login prompt)"
 cp "$units/redbox-forwarder@.service" "$units/redbox-forwarder@west-rb1.service"
 cp "$units/redbox-patroni@.service" "$units/redbox-patroni@west-rb1-a.service"
 out=$(in_root systemd-analyze verify --man=no redbox-kiosk.service redbox-etcd.service \
