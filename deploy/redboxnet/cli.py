@@ -31,7 +31,7 @@ def make_state(args) -> State:
     root = Path(args.state_dir) if args.state_dir else Path("/var/lib/redbox-net") / topo.name
     state = State(topo, root.resolve())
     saved = state.root / "topology.toml"
-    if saved.exists() and args.verb not in ("up", "reset") and not args.topology_given:
+    if saved.exists() and args.verb != "up" and not args.topology_given:
         # Later verbs use the topology the network was made from.
         state = State(load(saved), state.root)
     cluster.trust(state)
@@ -47,9 +47,12 @@ def cmd_up(state: State, args) -> int:
     if os.geteuid() != 0:
         raise UsageError("redbox-net up runs as root (it starts the servers as the OS user "
                          f"{state.topo.os_user})")
-    if not state.topo.is_local:
-        raise UsageError("this topology names other hosts; `up` runs servers on this machine only. Use "
-                         "`redbox-net render` to write each host's configuration (README: Real hosts)")
+    remote_hosts = not state.topo.is_local
+    if remote_hosts:
+        from . import remote
+        remote.plans(state)             # every server names its SSH target
+        if shutil.which("ssh") is None:
+            raise UsageError("this topology names other hosts, reached over SSH: install openssh-client")
     saved = state.root / "topology.toml"
     if saved.exists() and load(saved).shape() != state.topo.shape():
         raise UsageError(f"{state.root} was made from a different topology; run 'redbox-net reset' "
@@ -64,7 +67,10 @@ def cmd_up(state: State, args) -> int:
     render.write_patroni_configs(state, passwords)
     render.write_network_json(state)
     servers.say(f"redbox-net up: {len(state.topo.servers())} servers of network {state.topo.name!r} in {state.root}")
-    servers.up_servers(state)
+    if remote_hosts:
+        remote.up(state, passwords)
+    else:
+        servers.up_servers(state)
     from . import schema  # needs psycopg2; imported late so `--help` works without it
     schema.setup_all(state, passwords)
     servers.wait_standbys(state)
@@ -72,7 +78,9 @@ def cmd_up(state: State, args) -> int:
         from . import data
         data.load_all(state, seed=args.seed, members=args.members, kiosks_per_node=args.kiosks_per_node,
                       catalog=args.catalog)
-    if not args.no_forwarders:
+    if not args.no_forwarders and remote_hosts:
+        remote.start_forwarders(state, args.forwarder)
+    elif not args.no_forwarders:
         from . import forwarders
         forwarders.start_all(state, args.forwarder)
     servers.say(f"network up in {time.monotonic() - t0:.1f} s; state: {state.root}")
@@ -100,6 +108,80 @@ def cmd_render(state: State, args) -> int:
     return 0
 
 
+def _host_items(state: State, items: list[str]):
+    """member | etcd:NAME | forwarder:NODE, as topology objects."""
+    topo = state.topo
+    out = []
+    for it in items:
+        kind, _, name = it.rpartition(":")
+        if kind == "etcd":
+            e = next((e for e in topo.etcd if e.name == name), None)
+            if e is None:
+                raise UsageError(f"no etcd member named {name!r}")
+            out.append(("etcd", e))
+        elif kind == "forwarder":
+            out.append(("forwarder", topo.node(name).name))
+        elif kind == "":
+            out.append(("server", topo.server(name)))
+        else:
+            raise UsageError(f"{it!r}: expected MEMBER, etcd:NAME or forwarder:NODE")
+    return out
+
+
+def cmd_host(state: State, args) -> int:
+    """What one host of a multi-host network does, run there over SSH by the operator's `up`/`down`."""
+    from . import forwarders
+    items = _host_items(state, args.items)
+    if args.action == "prepare":
+        state.make_dirs()
+        uid, gid = state.ids()
+        problems = []
+        for kind, obj in items:
+            if kind == "server":
+                (state.log_dir / obj.member).mkdir(exist_ok=True)
+                os.chown(state.log_dir / obj.member, uid, gid)
+                os.chown(state.certs_dir / f"{obj.member}.key", uid, gid)
+                os.chown(state.patroni_yml(obj.member), uid, gid)
+                if not servers.patroni_pid(state, obj):
+                    problems += [f"{obj.host}:{p} ({obj.member})" for p in (obj.port, obj.api_port)
+                                 if not procs.port_free(obj.host, p)]
+            elif kind == "etcd":
+                os.chown(state.certs_dir / f"{obj.name}.key", uid, gid)
+                if not servers.etcd_pid(state, obj.name):
+                    problems += [f"{obj.host}:{p} (etcd {obj.name})" for p in (obj.client_port, obj.peer_port)
+                                 if not procs.port_free(obj.host, p)]
+        if state.pgpass("forwarder").exists():
+            os.chown(state.pgpass("forwarder"), uid, gid)
+        if problems:
+            raise PortBusy("port(s) in use on this host: " + ", ".join(problems))
+        print(f"prepared {len(items)} item(s) in {state.root}")
+    elif args.action == "start":
+        for kind, obj in items:
+            if kind == "etcd":
+                servers.start_etcd_member(state, obj)
+            elif kind == "server":
+                servers.start_patroni(state, obj)
+            else:
+                forwarders.start(state, obj, args.forwarder)
+        print(f"started {len(items)} item(s)")
+    else:
+        for kind, obj in items:
+            if kind == "etcd":
+                pid = servers.etcd_pid(state, obj.name)
+                if pid:
+                    procs.stop_pid(pid, timeout=20)
+                state.pidfile(f"etcd-{obj.name}").unlink(missing_ok=True)
+            elif kind == "server":
+                servers.stop_server(state, obj)
+            else:
+                pid = forwarders.running(state, obj)
+                if pid:
+                    procs.stop_pid(pid, timeout=15)
+                state.pidfile(forwarders.name(obj)).unlink(missing_ok=True)
+        print(f"stopped {len(items)} item(s)")
+    return 0
+
+
 def cmd_upgrade(state: State, args) -> int:
     """Migrate a running network to this release's schema (or --schema-dir's), tier by tier."""
     from . import schema
@@ -115,24 +197,35 @@ def cmd_upgrade(state: State, args) -> int:
     return 0
 
 
+def stop_everything(state: State) -> None:
+    if not state.topo.is_local:
+        from . import remote
+        remote.down(state)
+        return
+    from . import forwarders
+    forwarders.stop_all(state)
+    servers.down(state)
+
+
 def cmd_down(state: State, args) -> int:
     if not state.root.exists():
         print(f"nothing to stop: {state.root} does not exist")
         return 0
-    from . import forwarders
-    forwarders.stop_all(state)
-    servers.down(state)
+    stop_everything(state)
     print(f"network {state.topo.name!r} stopped ({state.root} kept; 'reset' deletes it)")
     return 0
 
 
 def cmd_reset(state: State, args) -> int:
     if state.root.exists():
-        from . import forwarders
-        forwarders.stop_all(state)
-        servers.down(state)
+        stop_everything(state)
+        if not state.topo.is_local:
+            from . import remote
+            for target in remote.plans(state):
+                remote.run(target, ["rm", "-rf", "--one-file-system", state.topo.remote_state_dir])
         shutil.rmtree(state.root)
-    print(f"network {state.topo.name!r} reset: {state.root} deleted (servers, data, secrets)")
+    where = f" and {state.topo.remote_state_dir} on every host" if not state.topo.is_local else ""
+    print(f"network {state.topo.name!r} reset: {state.root}{where} deleted (servers, data, secrets)")
     return 0
 
 
@@ -166,7 +259,14 @@ def cmd_failover(state: State, args) -> int:
     return 0
 
 
+def local_only(state: State, verb: str) -> None:
+    if not state.topo.is_local:
+        raise UsageError(f"`{verb}` starts and stops processes on this machine; this network's servers are on "
+                         f"other hosts (use `up` and `down`, which reach them over SSH)")
+
+
 def cmd_rejoin(state: State, args) -> int:
+    local_only(state, "rejoin")
     node = state.topo.node(args.node)
     t0 = time.monotonic()
     started = [s.member for s in node.servers if servers.start_patroni(state, s)]
@@ -182,6 +282,7 @@ def cmd_rejoin(state: State, args) -> int:
 
 def cmd_stop(state: State, args) -> int:
     """Stop both servers of NODE (an outage on purpose); `rejoin NODE` brings them back."""
+    local_only(state, "stop")
     node = state.topo.node(args.node)
     for s in (node.servers[1], node.servers[0]):
         servers.stop_server(state, s)
@@ -210,6 +311,7 @@ def cmd_tune(state: State, args) -> int:
 
 
 def cmd_forwarder(state: State, args) -> int:
+    local_only(state, "forwarder")
     from . import forwarders
     nodes = [state.topo.node(n).name for n in (args.nodes or [n.name for n in state.topo.nodes])]
     for n in nodes:
@@ -265,6 +367,10 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--no-data", action="store_true", help="servers and schema only")
     up.add_argument("--no-forwarders", action="store_true", help="do not start the hop forwarders")
     up.add_argument("--forwarder", help="path of the redbox-forwarder executable (default build/redbox-forwarder)")
+    ho = sub.add_parser("host", help="(run by up/down over SSH) prepare, start or stop this host's part")
+    ho.add_argument("action", choices=["prepare", "start", "stop"])
+    ho.add_argument("items", nargs="+", help="MEMBER, etcd:NAME or forwarder:NODE")
+    ho.add_argument("--forwarder", help="path of the redbox-forwarder executable")
     ug = sub.add_parser("upgrade", help="migrate the running network's schema: HQ, coasts, red boxes in turn, "
                                         "rentals going on")
     ug.add_argument("--schema-dir", help="the schema folder of the release to migrate to (default: this one's)")
@@ -300,7 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-VERBS = {"up": cmd_up, "upgrade": cmd_upgrade, "render": cmd_render, "down": cmd_down, "reset": cmd_reset, "status": cmd_status, "failover": cmd_failover,
+VERBS = {"up": cmd_up, "upgrade": cmd_upgrade, "host": cmd_host, "render": cmd_render, "down": cmd_down, "reset": cmd_reset, "status": cmd_status, "failover": cmd_failover,
          "rejoin": cmd_rejoin, "stop": cmd_stop, "psql": cmd_psql, "tune": cmd_tune, "reconcile": cmd_reconcile,
          "forwarder": cmd_forwarder, "demo": cmd_demo, "roster": cmd_roster}
 
@@ -317,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"redbox-net: error: {e}", file=sys.stderr)
         return 2
     except Exception as e:  # errors of the later stages, typed in their modules
-        if type(e).__name__ not in ("MigrationError", "DataError", "OperationalError"):
+        if type(e).__name__ not in ("MigrationError", "DataError", "OperationalError", "RemoteError"):
             raise
 
         print(f"redbox-net: error: {e}", file=sys.stderr)

@@ -67,6 +67,10 @@ def patroni_config(state: State, s: Server, passwords: dict) -> dict:
         "ctl": {"cacert": ca},
         "etcd3": {
             "hosts": etcd_hosts(topo),
+            # Every member is listed: no discovery of the etcd cluster's members. With discovery,
+            # Patroni 3.0.2 turns an unreachable etcd into an exception that bypasses failsafe
+            # mode and demotes a primary cut off from etcd (test_hosts: a red box site's WAN cut).
+            "use_proxies": True,
             "protocol": "https",
             "cacert": ca,
             "cert": str(certs / f"{s.member}.crt"),

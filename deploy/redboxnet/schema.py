@@ -224,7 +224,8 @@ def configure_node(conn, state: State, node: Node, passwords: dict) -> None:
             wanted.append(server)
             options = {
                 "host": target.hosts_csv(), "port": target.ports_csv(), "dbname": topo.database,
-                "sslmode": "verify-full", "sslrootcert": str(state.ca_cert),
+                # The CA certificate where the server that opens the link keeps it.
+                "sslmode": "verify-full", "sslrootcert": str(state.server_ca_cert),
                 "target_session_attrs": "read-write", "connect_timeout": "3",
                 "keepalives": "1", "keepalives_idle": "5", "keepalives_interval": "2", "keepalives_count": "3",
                 "tcp_user_timeout": "10000", "application_name": f"dblink {node.name}->{link.target}",

@@ -1,6 +1,7 @@
 """Bring the servers of the network up and down: etcd, then one Patroni pair per node."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -67,15 +68,18 @@ def make_certificates(state: State) -> None:
         tls.ensure_cert(state, e.name, tls.server_hosts(e.host), (uid, gid), client=True)
 
 
+def start_etcd_member(state: State, e) -> None:
+    if etcd_pid(state, e.name):
+        return
+    uid, gid = state.ids()
+    (state.etcd_dir / e.name).mkdir(mode=0o700, exist_ok=True)
+    os.chown(state.etcd_dir / e.name, uid, gid)
+    procs.start_daemon(state, f"etcd-{e.name}", render.etcd_args(state, e))
+
+
 def start_etcd(state: State) -> None:
     for e in state.topo.etcd:
-        if etcd_pid(state, e.name):
-            continue
-        (state.etcd_dir / e.name).mkdir(mode=0o700, exist_ok=True)
-        uid, gid = state.ids()
-        import os
-        os.chown(state.etcd_dir / e.name, uid, gid)
-        procs.start_daemon(state, f"etcd-{e.name}", render.etcd_args(state, e))
+        start_etcd_member(state, e)
     for e in state.topo.etcd:
         procs.wait_until(lambda e=e: cluster.etcd_healthy(state, e), 60, f"etcd {e.name} to be healthy")
         say(f"  etcd      {e.name:18} {e.host}:{e.client_port}  healthy")

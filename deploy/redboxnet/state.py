@@ -43,6 +43,10 @@ class State:
     @property
     def ca_cert(self) -> Path: return self.ca_dir / "ca.crt"
     @property
+    def server_ca_cert(self) -> Path:
+        """The CA certificate as the servers see it: here, or in remote_state_dir on their hosts."""
+        return self.ca_cert if self.topo.is_local else Path(self.topo.remote_state_dir) / "ca" / "ca.crt"
+    @property
     def certs_dir(self) -> Path: return self.root / "certs"
     @property
     def secrets_dir(self) -> Path: return self.root / "secrets"

@@ -88,6 +88,9 @@ class Topology:
     etcd: list[EtcdMember]
     nodes: list[Node]
     raw_text: str = field(repr=False, default="")
+    # Hosts reached over SSH keep their files in remote_state_dir and run remote_tool there.
+    remote_state_dir: str = ""
+    remote_tool: str = "/usr/bin/redbox-net"
 
     def node(self, name: str) -> Node:
         for n in self.nodes:
@@ -211,7 +214,8 @@ def parse(doc: dict, path: Path, text: str = "") -> Topology:
     where = str(path)
     _unknown_keys(doc, {"network", "patroni", "etcd", "node"}, where)
     net = _req(doc, "network", dict, where)
-    _unknown_keys(net, {"name", "database", "os_user", "client_networks"}, f"{where} [network]")
+    _unknown_keys(net, {"name", "database", "os_user", "client_networks", "remote_state_dir", "remote_tool"},
+                  f"{where} [network]")
     name = _req(net, "name", str, f"{where} [network]")
     if not NAME_RE.match(name):
         raise TopologyError(f"{where} [network]: name {name!r} must be lower-case letters, digits and '-'")
@@ -229,6 +233,11 @@ def parse(doc: dict, path: Path, text: str = "") -> Topology:
             ipaddress.ip_network(cidr)
         except (ValueError, TypeError):
             raise TopologyError(f"{where} [network]: client network {cidr!r} is not a CIDR like 10.0.0.0/8") from None
+    remote_state_dir = net.get("remote_state_dir", f"/var/lib/redbox-net/{name}")
+    remote_tool = net.get("remote_tool", "/usr/bin/redbox-net")
+    for key, v in (("remote_state_dir", remote_state_dir), ("remote_tool", remote_tool)):
+        if not isinstance(v, str) or not re.match(r"^/[A-Za-z0-9._/-]+$", v) or "/../" in v + "/":
+            raise TopologyError(f"{where} [network]: {key} {v!r} must be an absolute path of plain characters")
 
     pat = doc.get("patroni", {})
     if not isinstance(pat, dict):
@@ -333,4 +342,4 @@ def parse(doc: dict, path: Path, text: str = "") -> Topology:
 
     return Topology(path=path, name=name, database=database, os_user=os_user, client_networks=list(nets),
                     ttl=ttl, loop_wait=loop_wait, retry_timeout=retry_timeout, etcd=etcd, nodes=nodes,
-                    raw_text=text)
+                    raw_text=text, remote_state_dir=remote_state_dir, remote_tool=remote_tool)

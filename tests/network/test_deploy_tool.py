@@ -176,7 +176,7 @@ class RealHosts(unittest.TestCase):
             state = Path(tmp) / "rendered"
             up = run("--topology", str(topo), "--state-dir", str(state), "up")
             self.assertEqual(up.returncode, 2)
-            self.assertIn("names other hosts", up.stderr)
+            self.assertIn("are on other hosts but have no ssh = \"user@host\"", up.stderr)
             r = run("--topology", str(topo), "--state-dir", str(state), "render")
             self.assertEqual(r.returncode, 0, r.stderr)
             import yaml  # Debian's python3-yaml (a Patroni dependency)
