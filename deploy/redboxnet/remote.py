@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from . import cluster, render, servers
+from . import cluster, procs, render, servers
 from .state import State
 from .topology import Node, Server
 
@@ -128,7 +128,6 @@ def up(state: State, passwords: dict) -> None:
         if p.etcd:
             tool(state, p.target, "start", *[f"etcd:{e}" for e in p.etcd])
     for e in topo.etcd:
-        from . import procs
         procs.wait_until(lambda e=e: cluster.etcd_healthy(state, e), 90, f"etcd {e.name} to be healthy")
         servers.say(f"  etcd      {e.name:18} {e.host}:{e.client_port}  healthy")
     by_target = lambda members: {t: [m for m in members if m.ssh == t] for t in ps}  # noqa: E731

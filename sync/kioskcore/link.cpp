@@ -81,8 +81,10 @@ void Link::onConnected()
         if (e && e->sqlstate() == QLatin1String("42883")) {
             // A server from before API levels serves level 1 (what it had is level 1).
             mismatch = apiMismatch(self->m_apiLevel, 1, 1);
-        } else if (e) {
+        } else if (e && (e->kind() == pg::ErrorKind::BrokenConnection || e->kind() == pg::ErrorKind::InDoubt)) {
             return;   // the connection failed meanwhile: onLost retries
+        } else if (e) {
+            mismatch = QStringLiteral("the server's kiosk API check failed: %1").arg(e->message());
         } else if (r->rows() != 1) {
             mismatch = QStringLiteral("the server did not say which kiosk API levels it serves");
         } else {

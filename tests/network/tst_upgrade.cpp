@@ -9,6 +9,7 @@
 //   migrated red box;
 // - a kiosk the red box no longer serves is refused with a clear error; its
 //   rentals wait in its outbox and reach the red box once it is served again.
+#include "enginecalls.h"
 #include "kioskcalls.h"
 #include "testnetwork.h"
 
@@ -41,47 +42,6 @@ QString repoDir()
 {
     const QString tool = QProcessEnvironment::systemEnvironment().value(QStringLiteral("REDBOX_NET_TOOL"));
     return QFileInfo(tool).absoluteDir().absoluteFilePath(QStringLiteral(".."));
-}
-
-template <typename T, typename Start>
-T await(Start start, int timeoutMs = 60000)
-{
-    std::optional<T> out;
-    start([&out](T v) { out = std::move(v); });
-    if (!QTest::qWaitFor([&] { return out.has_value(); }, timeoutMs))
-        throw std::runtime_error("no answer from the engine in time");
-    return *out;
-}
-
-MemberInfo lookup(KioskEngine &e, const QString &cardHash)
-{
-    struct R {
-        std::optional<MemberInfo> m;
-        QString msg;
-    };
-    const R r = await<R>([&](auto done) {
-        e.lookupMember(cardHash, [done](std::optional<MemberInfo> m, Failure f, QString msg) { done(R{m, failureName(f) + QLatin1Char(' ') + msg}); });
-    });
-    if (!r.m)
-        throw std::runtime_error(("lookup failed: " + r.msg).toStdString());
-    return *r.m;
-}
-
-RentResult rent(KioskEngine &e, const MemberInfo &m, const QString &barcode)
-{
-    RentRequest req;
-    req.rentalId = QUuid::createUuid();
-    req.member = m;
-    req.barcode = barcode;
-    req.cardToken = QStringLiteral("tok_") + QUuid::createUuid().toString(QUuid::Id128).left(16);
-    req.cardLast4 = QStringLiteral("4242");
-    return await<RentResult>([&](auto done) { e.rent(req, done); });
-}
-
-bool waitSynced(KioskEngine &e, int timeoutMs = 60000)
-{
-    QSignalSpy spy(&e, &KioskEngine::cacheSynced);
-    return spy.wait(timeoutMs) || spy.count() > 0;
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 // box failover; an in-doubt commit resolved by its UUID; TLS with a wrong CA;
 // 200 rentals while the red box is unreachable, replayed exactly once (also
 // when the kiosk process is killed mid-replay); escalation; bad input.
+#include "enginecalls.h"
 #include "kioskcalls.h"
 #include "testnetwork.h"
 
@@ -26,48 +27,6 @@ qint64 count(const QString &node, const char *sql, std::initializer_list<pg::Par
 {
     pg::Connection c = TestNetwork::get().connect(node);
     return c.exec(sql, params).int64(0, 0);
-}
-
-template <typename T, typename Start>
-T await(Start start, int timeoutMs = 60000)
-{
-    std::optional<T> out;
-    start([&out](T v) { out = std::move(v); });
-    if (!QTest::qWaitFor([&] { return out.has_value(); }, timeoutMs))
-        throw std::runtime_error("no answer from the engine in time");
-    return *out;
-}
-
-MemberInfo lookup(KioskEngine &e, const QString &cardHash)
-{
-    struct R {
-        std::optional<MemberInfo> m;
-        Failure f;
-        QString msg;
-    };
-    const R r = await<R>([&](auto done) {
-        e.lookupMember(cardHash, [done](std::optional<MemberInfo> m, Failure f, QString msg) { done(R{m, f, msg}); });
-    });
-    if (!r.m)
-        throw std::runtime_error(("lookup failed: " + failureName(r.f) + " " + r.msg).toStdString());
-    return *r.m;
-}
-
-RentResult rent(KioskEngine &e, const MemberInfo &m, const QString &barcode, QUuid id = QUuid::createUuid())
-{
-    RentRequest req;
-    req.rentalId = id;
-    req.member = m;
-    req.barcode = barcode;
-    req.cardToken = QStringLiteral("tok_") + QUuid::createUuid().toString(QUuid::Id128).left(16);
-    req.cardLast4 = QStringLiteral("4242");
-    return await<RentResult>([&](auto done) { e.rent(req, done); });
-}
-
-bool waitSynced(KioskEngine &e, int timeoutMs = 60000)
-{
-    QSignalSpy spy(&e, &KioskEngine::cacheSynced);
-    return spy.wait(timeoutMs) || spy.count() > 0;
 }
 
 } // namespace
