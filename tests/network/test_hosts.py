@@ -2,7 +2,8 @@
 namespaces stand in for five machines (tests/network/netns-hosts.sh: each its
 own address, its own /srv/redbox, its own sshd). `redbox-net up` with a topology
 of real addresses copies each host only its own files and starts its servers
-there; etcd runs as a 3-member cluster; the red box site (two hosts) that loses
+there; etcd runs as a 3-member cluster; the operator fails HQ over to its
+standby's host; the red box site (two hosts) that loses
 its WAN link keeps its primary (Patroni's failsafe mode) and keeps committing."""
 import os
 import re
@@ -141,6 +142,12 @@ class MultiHost(unittest.TestCase):
                 # A rental at the red box reaches the coast and HQ, hop by hop across hosts.
                 demo = tool("demo", timeout=180).stdout
                 self.assertIn("reached HQ", demo, demo)
+
+                # The operator switches HQ over to its standby's host from the operator's machine.
+                fo = tool("failover", "hq", timeout=240).stdout
+                print(fo.strip())
+                self.assertEqual(cluster.leader(state.topo.node("hq")).member, "hq-standby")
+                self.assertIn("reached HQ", tool("demo", timeout=180).stdout)
 
                 # The red box site loses its WAN link: hosts 4 and 5 reach each other (and the
                 # kiosks, here this machine) but no etcd member, coast or HQ.
