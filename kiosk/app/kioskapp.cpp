@@ -1,6 +1,7 @@
 // The kiosk app assembled (see kioskapp.h).
 #include "app/kioskapp.h"
 
+#include "core/crossthread.h"
 #include "hardware/serialhardware.h"
 #include "hardware/simulatedhardware.h"
 
@@ -22,7 +23,7 @@ KioskApp::~KioskApp()
     m_controller.reset();
     if (m_engine) {
         // The engine lives on its thread: stop and delete it there.
-        QMetaObject::invokeMethod(m_engine, [e = m_engine] { e->stop(); delete e; }, Qt::BlockingQueuedConnection);
+        postTo(m_engine, [e = m_engine] { e->stop(); delete e; }, Qt::BlockingQueuedConnection);
         m_engine = nullptr;
     }
     m_engineThread.quit();
@@ -41,7 +42,7 @@ void KioskApp::start(const KioskConfig *configOverride)
     m_engine = new KioskEngine(config);
     m_engine->moveToThread(&m_engineThread);
     std::exception_ptr failure;
-    QMetaObject::invokeMethod(m_engine, [this, &failure] {
+    postTo(m_engine, [this, &failure] {
         try {
             m_engine->start();
         } catch (...) {
@@ -68,10 +69,14 @@ void KioskApp::start(const KioskConfig *configOverride)
     m_controller->setIdleTimeoutMs(m_options.idleTimeoutMs);
     m_controller->setLanguageHandler([this](const QString &l) { setLanguage(l); });
     KioskController::setInstance(m_controller.get());
-    m_maintenance = std::make_unique<MaintenanceController>(m_bridge.get(), m_hardware.get(), m_controller.get());
+    m_maintenance = std::make_unique<MaintenanceController>(m_bridge.get(), m_bridge.get(), m_hardware.get(), m_controller.get());
     MaintenanceController::setInstance(m_maintenance.get());
-    if (auto *sim = qobject_cast<SimulatedHardware *>(m_hardware.get()))
-        sim->followCache(m_bridge.get());   // the simulated carousel holds the discs the cache says are in
+    if (auto *sim = qobject_cast<SimulatedHardware *>(m_hardware.get())) {
+        // The simulated carousel holds the discs the cache says are in.
+        EngineBridge *bridge = m_bridge.get();
+        sim->followRecords([bridge](std::function<void(QSet<int>)> done) { bridge->occupiedSlots(std::move(done)); });
+        connect(bridge, &KioskBackend::catalogChanged, sim, &SimulatedHardware::refreshFromRecords);
+    }
     setLanguage(config.language);
 
     m_qml = std::make_unique<QQmlApplicationEngine>();

@@ -3,7 +3,7 @@
 // main() is a thin wrapper around this; the end-to-end tests build the same.
 #pragma once
 
-#include "controllers/enginebridge.h"
+#include "backend/enginebridge.h"
 #include "controllers/kioskcontroller.h"
 #include "maintenance/maintenancecontroller.h"
 #include "hardware/kioskhardware.h"

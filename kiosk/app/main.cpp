@@ -1,5 +1,6 @@
 // redbox-kiosk: the kiosk app. A thin wrapper: options, then KioskApp.
 #include "app/kioskapp.h"
+#include "cache/cachestore.h"
 #include "core/quitonsignal.h"
 #include "core/logbuffer.h"
 #include "core/servicenotifier.h"

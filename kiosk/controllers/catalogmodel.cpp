@@ -1,13 +1,13 @@
 // The catalog a customer browses (see catalogmodel.h).
 #include "controllers/catalogmodel.h"
 
-#include "controllers/enginebridge.h"
+#include "backend/kioskbackend.h"
 
 namespace redbox {
 
-CatalogModel::CatalogModel(EngineBridge *bridge, QObject *parent) : QAbstractListModel(parent), m_bridge(bridge)
+CatalogModel::CatalogModel(KioskBackend *backend, QObject *parent) : QAbstractListModel(parent), m_backend(backend)
 {
-    connect(bridge, &EngineBridge::catalogChanged, this, &CatalogModel::reload);
+    connect(backend, &KioskBackend::catalogChanged, this, &CatalogModel::reload);
 }
 
 int CatalogModel::rowCount(const QModelIndex &parent) const
@@ -106,17 +106,14 @@ void CatalogModel::reload()
         m_loading = true;
         emit loadingChanged();
     }
-    struct Page {
-        QList<Title> titles;
-        QStringList genres;
-    };
-    const QString search = m_search, genre = m_genre, rating = m_rating;
-    const bool newOnly = m_newOnly, availableOnly = m_availableOnly;
-    m_bridge->run<Page>(
-        [=](KioskEngine &e) {
-            return Page{e.cache().search(search, genre, rating, newOnly, availableOnly, 500), e.cache().genres()};
-        },
-        [this, generation](Page page) {
+    CatalogQuery query;
+    query.text = m_search;
+    query.genre = m_genre;
+    query.rating = m_rating;
+    query.newOnly = m_newOnly;
+    query.availableOnly = m_availableOnly;
+    m_backend->searchCatalog(query,
+        guarded(this, [this, generation](CatalogPage page) {
             if (generation != m_generation)
                 return;   // a newer query is on its way
             beginResetModel();
@@ -129,7 +126,7 @@ void CatalogModel::reload()
             }
             m_loading = false;
             emit loadingChanged();
-        });
+        }));
 }
 
 QVariantMap CatalogModel::get(int row) const

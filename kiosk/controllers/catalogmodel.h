@@ -4,14 +4,14 @@
 // discs in its slots right now.
 #pragma once
 
-#include "cache/cachestore.h"
+#include "core/kiosktypes.h"
 
 #include <QAbstractListModel>
 #include <QtQml/qqmlregistration.h>
 
 namespace redbox {
 
-class EngineBridge;
+class KioskBackend;
 
 class CatalogModel : public QAbstractListModel {
     Q_OBJECT
@@ -30,7 +30,7 @@ public:
                 CoverRole, NewReleaseRole, AvailableRole };
     Q_ENUM(Role)
 
-    explicit CatalogModel(EngineBridge *bridge, QObject *parent = nullptr);
+    explicit CatalogModel(KioskBackend *backend, QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
@@ -60,7 +60,7 @@ signals:
     void countChanged();
 
 private:
-    EngineBridge *m_bridge;
+    KioskBackend *m_backend;
     QList<Title> m_titles;
     QStringList m_genres;
     QString m_search, m_genre, m_rating;

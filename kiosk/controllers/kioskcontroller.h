@@ -10,18 +10,17 @@
 // half-finished rental is cancelled (nothing charged, discs stay).
 #pragma once
 
+#include "backend/kioskbackend.h"
 #include "controllers/cartmodel.h"
-#include "core/cards.h"
 #include "controllers/catalogmodel.h"
-#include "controllers/enginebridge.h"
+#include "core/pinlockout.h"
+#include "controllers/screenfacts.h"
+#include "core/cards.h"
 #include "hardware/kioskhardware.h"
 
 #include <QDateTime>
-#include <QElapsedTimer>
-#include <QHash>
 #include <QObject>
 #include <QTimer>
-#include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 
 class QQmlEngine;
@@ -42,14 +41,14 @@ class KioskController : public QObject {
     Q_PROPERTY(QString busyText READ busyText NOTIFY busyChanged)
     Q_PROPERTY(redbox::CatalogModel *catalog READ catalog CONSTANT)
     Q_PROPERTY(redbox::CartModel *cart READ cart CONSTANT)
-    Q_PROPERTY(QVariantMap title READ title NOTIFY titleChanged)
+    Q_PROPERTY(redbox::TitleDetails *title READ title CONSTANT)
     Q_PROPERTY(bool signedIn READ signedIn NOTIFY memberChanged)
     Q_PROPERTY(QString memberCard READ memberCard NOTIFY memberChanged)
     Q_PROPERTY(int allowance READ allowance NOTIFY memberChanged)
     Q_PROPERTY(int pinLength READ pinLength NOTIFY pinChanged)
-    Q_PROPERTY(QVariantMap summary READ summary NOTIFY summaryChanged)
+    Q_PROPERTY(redbox::RentalSummary *summary READ summary CONSTANT)
     Q_PROPERTY(int dispensed READ dispensedCount NOTIFY progressChanged)
-    Q_PROPERTY(QVariantMap returned READ returned NOTIFY returnedChanged)
+    Q_PROPERTY(redbox::ReturnReceipt *returned READ returned CONSTANT)
     Q_PROPERTY(QString link READ link NOTIFY healthChanged)
     Q_PROPERTY(int outboxDepth READ outboxDepth NOTIFY healthChanged)
     Q_PROPERTY(QString language READ language NOTIFY languageChanged)
@@ -58,7 +57,7 @@ class KioskController : public QObject {
     Q_PROPERTY(QString kioskId READ kioskId CONSTANT)
     Q_PROPERTY(int pricePerNight READ pricePerNight NOTIFY memberChanged)
     Q_PROPERTY(QString receiptState READ receiptState NOTIFY receiptStateChanged)
-    Q_PROPERTY(QString receiptTime READ receiptTime NOTIFY summaryChanged)
+    Q_PROPERTY(QString receiptTime READ receiptTime NOTIFY receiptTimeChanged)
 
 public:
     enum class Screen { Attract, Browse, Title, Cart, SignIn, Pin, Summary, Paying, Dispensing, Receipt,
@@ -69,7 +68,7 @@ public:
     static constexpr int LockMinutes = 15;
     static constexpr int MaxCartTitles = 6;
 
-    KioskController(EngineBridge *bridge, KioskHardware *hardware, QObject *parent = nullptr);
+    KioskController(KioskBackend *backend, KioskHardware *hardware, QObject *parent = nullptr);
 
     // The QML singleton is the instance main() (or a test) made.
     static void setInstance(KioskController *c) { s_instance = c; }
@@ -81,20 +80,20 @@ public:
     QString busyText() const { return m_busyText; }
     CatalogModel *catalog() { return &m_catalog; }
     CartModel *cart() { return &m_cart; }
-    QVariantMap title() const { return m_title; }
+    TitleDetails *title() { return &m_title; }
     bool signedIn() const { return m_member.has_value() && m_pinOk; }
     QString memberCard() const;
     int allowance() const;
     int pinLength() const { return static_cast<int>(m_pin.size()); }
-    QVariantMap summary() const;
+    RentalSummary *summary() { return &m_summary; }
     int dispensedCount() const;
-    QVariantMap returned() const { return m_returned; }
+    ReturnReceipt *returned() { return &m_returned; }
     QString link() const;
-    int outboxDepth() const { return m_bridge->health().outboxDepth; }
+    int outboxDepth() const { return m_backend->health().outboxDepth; }
     QString language() const { return m_language; }
     QString theme() const { return m_theme; }
     int idleTimeoutS() const { return m_idleTimeoutMs / 1000; }
-    QString kioskId() const { return m_bridge->config().kioskId; }
+    QString kioskId() const { return m_backend->config().kioskId; }
     int pricePerNight() const;
     QString receiptState() const { return m_receiptState; }
     QString receiptTime() const;
@@ -102,11 +101,11 @@ public:
     Q_INVOKABLE QString localTime(const QDateTime &utc) const;
 
     void setIdleTimeoutMs(int ms);
-    // The kiosk's clock for rental and return times (the simulator plays customers who kept a
-    // disc for days by setting it back for their visit).
-    void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
+    // The kiosk's clock for rental and return times and the PIN lockout (the simulator plays
+    // customers who kept a disc for days by setting it back for their visit).
+    void setClock(std::function<QDateTime()> clock);
     KioskHardware *hardware() const { return m_hw; }
-    EngineBridge *bridge() const { return m_bridge; }
+    KioskBackend *backend() const { return m_backend; }
     // Maintenance mode (MaintenanceController) takes the screen, the card reader and the return slot.
     void enterMaintenance();
     void leaveMaintenance();
@@ -142,12 +141,10 @@ signals:
     void screenChanged();
     void messageChanged();
     void busyChanged();
-    void titleChanged();
     void memberChanged();
     void pinChanged();
-    void summaryChanged();
+    void receiptTimeChanged();
     void progressChanged();
-    void returnedChanged();
     void healthChanged();
     void languageChanged();
     void themeChanged();
@@ -162,34 +159,38 @@ private:
     void resetSession();
     void onIdle();
     void onCardSwiped(const QByteArray &track);
+    void onAuthorized(const QString &token, const QString &last4);
+    void onDeclined(const QString &reason);
+    void onDispensed(int slot);
+    void onDispenseFailed(int slot, const QString &reason);
+    void pollReceipt();
     void onDiscInserted(const QString &barcode);
     void onDiscUnreadable();
     void refreshKioskFacts();
+    void refreshSummary();
     void rentNext();
     void finishDispensing();
     QString failureText(Failure f, const QString &detail) const;
     QString trackText(TrackError e) const;
     void setReceiptState(const QString &state);
 
-    EngineBridge *m_bridge;
+    KioskBackend *m_backend;
     KioskHardware *m_hw;
     CatalogModel m_catalog;
     CartModel m_cart;
+    TitleDetails m_title;
+    RentalSummary m_summary;
+    ReturnReceipt m_returned;
     Screen m_screen = Screen::Attract;
     QString m_message;
     QString m_busyText;
-    QVariantMap m_title;
     std::optional<MemberInfo> m_member;
     bool m_pinOk = false;
     QString m_pin;
-    struct Lock {
-        int wrong = 0;
-        QDateTime until;
-    };
-    QHash<QString, Lock> m_locks;       // by card hash
+    std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
+    PinLockout m_lockout{MaxPinTries, LockMinutes, m_clock};   // by card hash
     QString m_cardToken, m_cardLast4;
     int m_current = -1;                 // the cart item being rented or dispensed
-    QVariantMap m_returned;
     QString m_returnBarcode;
     int m_returnSlot = 0;
     QTimer m_idle;
@@ -198,13 +199,11 @@ private:
     QString m_theme = QStringLiteral("day");
     QString m_receiptState;
     std::function<void(const QString &)> m_languageHandler;
-    std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
     bool m_paying = false;
     QUuid m_receiptId;
     QTimer m_receiptPoll;
     int m_receiptPolls = 0;
-    int m_taxBp = 0;              // this kiosk's sales tax, from the cache
-    QString m_timezone = QStringLiteral("UTC");
+    KioskFacts m_facts;           // this kiosk's sales tax and time zone, from the cache
     QString m_cardDigits;         // the swiped card's last 4 digits, for the screen
 
     static inline KioskController *s_instance = nullptr;

@@ -1,7 +1,6 @@
 // Simulated kiosk hardware (see simulatedhardware.h).
 #include "hardware/simulatedhardware.h"
 
-#include "controllers/enginebridge.h"
 
 #include <QPointer>
 #include <QRandomGenerator>
@@ -124,23 +123,21 @@ void SimulatedHardware::applyCacheSnapshot(int snapshot, const QSet<int> &filled
     m_occupied = next;
 }
 
-void SimulatedHardware::followCache(EngineBridge *bridge)
+void SimulatedHardware::followRecords(OccupiedSource source)
 {
-    auto refresh = [this, bridge] {
-        const int snapshot = beginCacheSnapshot();
-        bridge->run<QSet<int>>([](KioskEngine &e) {
-            QSet<int> filled;
-            for (const CachedDisc &d : e.cache().discs())
-                if (d.status == QLatin1String("in") && d.slot > 0)
-                    filled.insert(d.slot);
-            return filled;
-        }, [self = QPointer<SimulatedHardware>(this), snapshot](QSet<int> filled) {
-            if (self)
-                self->applyCacheSnapshot(snapshot, filled);
-        });
-    };
-    refresh();
-    connect(bridge, &EngineBridge::catalogChanged, this, refresh);
+    m_records = std::move(source);
+    refreshFromRecords();
+}
+
+void SimulatedHardware::refreshFromRecords()
+{
+    if (!m_records)
+        return;
+    const int snapshot = beginCacheSnapshot();
+    m_records([self = QPointer<SimulatedHardware>(this), snapshot](QSet<int> filled) {
+        if (self)
+            self->applyCacheSnapshot(snapshot, filled);
+    });
 }
 
 void SimulatedHardware::swipeCard(const QByteArray &track)

@@ -10,9 +10,10 @@
 #include <QSet>
 #include <QTimer>
 
+#include <functional>
+
 namespace redbox {
 
-class EngineBridge;
 
 class SimulatedHardware : public KioskHardware {
     Q_OBJECT
@@ -29,8 +30,11 @@ public:
 
     // The carousel's contents (slots holding a disc).
     void setOccupied(const QSet<int> &filled) { m_occupied = filled; }
-    // Keeps the carousel's contents as the kiosk's cache says (now, and after each cache sync).
-    void followCache(EngineBridge *bridge);
+    // Keeps the carousel's contents as the kiosk's records say: SOURCE answers (asynchronously)
+    // with the filled slots; asked now and at each refreshFromRecords().
+    using OccupiedSource = std::function<void(std::function<void(QSet<int>)>)>;
+    void followRecords(OccupiedSource source);
+    void refreshFromRecords();
     // A snapshot of the cache's filled slots, read at some point before it arrives: applied to every
     // slot except those the carousel itself moved a disc in or out of since (the snapshot is older).
     int beginCacheSnapshot();
@@ -58,6 +62,7 @@ private:
     void touched(int slot);
 
     QSet<int> m_occupied;
+    OccupiedSource m_records;
     QHash<int, QSet<int>> m_snapshots;   // snapshot under way -> slots moved since it was asked for
     int m_nextSnapshot = 0;
     QString m_returnSlot;

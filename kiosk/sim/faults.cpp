@@ -145,13 +145,13 @@ void FaultInjector::inject(const FaultSpec &spec)
             heals(spec.forS, 5);
     } else if (spec.kind == QLatin1String("kill_kiosk") || spec.kind == QLatin1String("cut_kiosk")
                || spec.kind == QLatin1String("fill_disk")) {
-        const QString r = spec.kind == QLatin1String("kill_kiosk") ? m_hooks.killKiosk()
-                          : spec.kind == QLatin1String("cut_kiosk") ? m_hooks.cutKiosk(true)
-                                                                    : m_hooks.fillDisk(true);
-        const bool ok = !r.startsWith(QLatin1Char('!'));
+        const FaultTarget r = spec.kind == QLatin1String("kill_kiosk") ? m_hooks.killKiosk()
+                              : spec.kind == QLatin1String("cut_kiosk") ? m_hooks.cutKiosk(true)
+                                                                        : m_hooks.fillDisk(true);
+        const bool ok = r.ok();
         m_records[index].injected = ok;
-        m_records[index].target = ok ? r : QString();
-        m_records[index].note = ok ? QStringLiteral("injected") : r.mid(1);
+        m_records[index].target = r.target;
+        m_records[index].note = ok ? QStringLiteral("injected") : r.refusal;
         say(m_records[index].note);
         if (!ok)
             m_healed[index] = true;

@@ -24,6 +24,15 @@
 
 namespace redbox::sim {
 
+// Where a fault was injected (a kiosk), or why it could not be.
+struct FaultTarget {
+    QString target;
+    QString refusal;
+    bool ok() const { return refusal.isEmpty(); }
+    static FaultTarget at(const QString &target) { return {target, {}}; }
+    static FaultTarget refused(const QString &why) { return {{}, why}; }
+};
+
 struct FaultRecord {
     QString kind;
     QString target;            // node, kiosk or member
@@ -38,9 +47,9 @@ class FaultInjector : public QObject {
     Q_OBJECT
 public:
     struct Hooks {
-        std::function<QString()> killKiosk;                 // returns the kiosk it will kill (or a reason it cannot, prefixed "!")
-        std::function<QString(bool cut)> cutKiosk;          // cut (true) or heal (false); returns the kiosk or "!reason"
-        std::function<QString(bool fill)> fillDisk;         // fill (true) or heal (false)
+        std::function<FaultTarget()> killKiosk;             // the kiosk it will kill at its next rental
+        std::function<FaultTarget(bool cut)> cutKiosk;      // cut (true) or heal (false)
+        std::function<FaultTarget(bool fill)> fillDisk;     // fill (true) or heal (false)
     };
     FaultInjector(const NetworkState &net, const QString &forwarder, const Scenario &scenario, Hooks hooks,
                   QObject *parent = nullptr);

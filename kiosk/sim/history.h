@@ -5,7 +5,7 @@
 // Thread-safe; child kiosk processes send their records as JSON lines.
 #pragma once
 
-#include "controllers/enginebridge.h"
+#include "backend/enginebridge.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -12,6 +12,15 @@ Q_LOGGING_CATEGORY(lcSimKiosk, "redbox.sim.kiosk", QtInfoMsg)
 
 namespace redbox::sim {
 
+KioskConfig simKioskConfig(const SimKioskRef &ref, const QString &storage, int offlineAfterMs)
+{
+    KioskConfig c = KioskConfig::load(ref.config);
+    c.storageDir = storage;
+    c.kioskKeyFile = storage + QStringLiteral("/kiosk.key");
+    c.offlineAfterMs = offlineAfterMs;
+    return c;
+}
+
 namespace {
 
 quint64 stableHash(const QString &s)
@@ -71,7 +80,9 @@ void SimKiosk::boot()
     });
     m_hw = std::make_unique<SimulatedHardware>();
     m_hw->setLatencyMs(20);
-    m_hw->followCache(m_bridge.get());
+    EngineBridge *bridge = m_bridge.get();
+    m_hw->followRecords([bridge](std::function<void(QSet<int>)> done) { bridge->occupiedSlots(std::move(done)); });
+    connect(bridge, &KioskBackend::catalogChanged, m_hw.get(), &SimulatedHardware::refreshFromRecords);
     m_ctrl = std::make_unique<KioskController>(m_bridge.get(), m_hw.get());
     m_ctrl->setIdleTimeoutMs(10 * 60'000);   // customers here never walk off mid-visit; the deadline catches a stuck one
     for (auto sig : {&KioskController::screenChanged, &KioskController::busyChanged, &KioskController::messageChanged,

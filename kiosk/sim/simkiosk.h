@@ -7,6 +7,7 @@
 // thread, none blocks it.
 #pragma once
 
+#include "backend/enginebridge.h"
 #include "controllers/kioskcontroller.h"
 #include "hardware/simulatedhardware.h"
 #include "kioskcore/kioskengine.h"
@@ -47,7 +48,25 @@ struct KioskStats {
     qint64 lateRentals = 0;
     qint64 carriedAway = 0;         // discs taken to another kiosk to return
     int maxOutbox = 0;
+
+    KioskStats &operator+=(const KioskStats &o)
+    {
+        visits += o.visits;
+        rentVisits += o.rentVisits;
+        returnVisits += o.returnVisits;
+        unknownCardVisits += o.unknownCardVisits;
+        walkedAway += o.walkedAway;
+        noMember += o.noMember;
+        stuck += o.stuck;
+        lateRentals += o.lateRentals;
+        carriedAway += o.carriedAway;
+        maxOutbox = std::max(maxOutbox, o.maxOutbox);
+        return *this;
+    }
 };
+
+// A simulated kiosk's configuration: the network's file for it, with its files in STORAGE.
+KioskConfig simKioskConfig(const SimKioskRef &ref, const QString &storage, int offlineAfterMs);
 
 class SimKiosk : public QObject {
     Q_OBJECT

@@ -1,28 +1,35 @@
-// One simulator run against a network the deploy tool brought up: deals the
-// roster's members to the chosen kiosks, boots every full kiosk (in-process
-// on a few threads, a few as their own processes), lets customers arrive for
-// the scenario's duration while faults are injected and healed, then stops
-// the customers, heals everything, drains the kiosks' outboxes and the
-// network's hops, checks the invariants against every tier and reports
-// (text on stdout, JSON to a file, every call in a JSON-lines history).
+// One simulator run against a network the deploy tool brought up, in phases:
+//   prepare   the roster's members dealt to the chosen kiosks, their files
+//   boot      every full kiosk started (in-process on a few threads, a few
+//             as their own processes) until each has synced its cache
+//   run       customers arrive for the scenario's duration; faults are
+//             injected and healed (FaultInjector, HostFaults, KioskProcesses)
+//   drain     customers stop, everything heals, the kiosks' outboxes and
+//             the network's hops drain
+//   check     the invariants against every tier, and the report
+//             (simreport.h: text on stdout, JSON to a file; every call is
+//             in a JSON-lines history)
 #pragma once
 
 #include "network/networkstate.h"
 #include "sim/faults.h"
 #include "sim/history.h"
+#include "sim/hostfaults.h"
 #include "sim/invariants.h"
+#include "sim/kioskprocesses.h"
 #include "sim/scenario.h"
 #include "sim/simkiosk.h"
+#include "sim/simreport.h"
 #include "sim/world.h"
 
 #include <QElapsedTimer>
 #include <QMutex>
 #include <QObject>
-#include <QProcess>
 #include <QThread>
 #include <QTimer>
 
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 namespace redbox::sim {
@@ -37,6 +44,12 @@ struct SimOptions {
     int threads = 0;       // threads for in-process kiosks (0: one per core)
 };
 
+// Why a run could not be made (the network, the roster, the machine): exit code 2.
+class SimError : public std::runtime_error {
+public:
+    explicit SimError(const QString &why) : std::runtime_error(why.toStdString()) {}
+};
+
 class SimRun : public QObject {
     Q_OBJECT
 public:
@@ -49,6 +62,7 @@ signals:
     void finished(int code);
 
 private:
+    // A thread of in-process kiosks.
     struct Shard {
         QThread thread;
         QObject *context = nullptr;
@@ -58,43 +72,26 @@ private:
         QMutex lagLock;
         std::vector<double> lagMs;
     };
-    struct Child {
-        SimKioskRef ref;
-        QString role;            // "kill", "cut" or ""
-        int gid = 0;
-        QString storage;
-        QJsonArray home, travelers;
-        QJsonArray holdings;
-        QProcess *proc = nullptr;
-        QByteArray buffer;
-        bool armed = false;      // kill -9 at its next rental
-        qint64 killedAt = 0;
-        int restarts = 0;
-        bool finished = false;
-        QJsonObject done;        // its last report
-    };
+    // What the in-process kiosks say about themselves right now.
     struct Snapshot {
-        int ready = 0, inVisit = 0, outbox = 0, journal = 0, maxOutbox = 0;
+        int ready = 0, inVisit = 0, outbox = 0, journal = 0;
         KioskStats stats;
         QList<qint64> bootMs;
     };
 
     void fail(const QString &message);
     void prepare();
+    void chooseKiosks(const QList<SimKioskRef> &all);
+    void makeShards();
     void bootKiosks();
     void runCustomers();
     void progress();
     void endCustomers();
     void drain();
-    void afterDrain();
-    void finish(const InvariantReport &inv, const Delays &delays, const QStringList &notes);
-    Snapshot snapshot(bool storage);
-    void startChild(Child &c);
-    void onChildOutput(Child &c);
-    QString killKiosk();
-    QString cutKiosk(bool cut);
-    QString fillDisk(bool fill);
-    void cleanupHost();
+    void check(const KioskLeftovers &left, QStringList notes);
+    void report(const InvariantReport &inv, const Delays &delays, const QStringList &notes);
+    Snapshot snapshot(bool countStorage);
+    void sampleHopBacklog();
     void background(std::function<void()> work, std::function<void()> then);
 
     SimOptions m_o;
@@ -102,13 +99,12 @@ private:
     std::unique_ptr<NetworkState> m_net;
     std::unique_ptr<History> m_history;
     std::unique_ptr<World> m_world;
+    std::unique_ptr<HostFaults> m_host;
+    std::unique_ptr<KioskProcesses> m_processes;
     std::unique_ptr<FaultInjector> m_faults;
+    QList<SimKioskRef> m_chosen;
     QList<SimKioskRef> m_inProcess;
     std::vector<std::unique_ptr<Shard>> m_shards;
-    std::vector<std::unique_ptr<Child>> m_children;
-    QString m_diskKiosk;          // the kiosk whose files live on the small tmpfs
-    QString m_diskMount;
-    QString m_diskNote;           // why fill_disk cannot run here (empty: it can)
     QTimer m_progress;
     QElapsedTimer m_clock;
     qint64 m_runStart = 0;        // epoch ms when customers started
@@ -122,8 +118,5 @@ private:
     bool m_sampling = false;
     bool m_ending = false;
 };
-
-// A kiosk in its own process (redbox-sim --kiosk-process SPEC): prints its calls as JSON lines.
-int runKioskProcess(const QString &specPath);
 
 } // namespace redbox::sim

@@ -76,8 +76,8 @@ ES = {
     "Tonight (1 night each)": "Esta noche (1 noche cada uno)",
     "Tax": "Impuesto",
     "Total now": "Total ahora",
-    "Return by 9 pm tomorrow. Each extra day costs one more night, up to your plan's maximum; past it the disc is yours.":
-        "Devuélvalo mañana antes de las 9 de la noche. Cada día extra cuesta una noche más, hasta el máximo de su plan; después, el disco es suyo.",
+    "Return by %1. Each extra day costs one more night, up to your plan's maximum; past it the disc is yours.":
+        "Devuélvalo antes del %1. Cada día extra cuesta una noche más, hasta el máximo de su plan; después, el disco es suyo.",
     "Pay %1": "Pagar %1",
     "%1 · Rated %2 · %3 · %4 min": "%1 · Clasificación %2 · %3 · %4 min",
     "%1 a night on your plan": "%1 por noche con su plan",

@@ -132,6 +132,34 @@
     </message>
 </context>
 <context>
+    <name>HardwarePage</name>
+    <message>
+        <location filename="../qml/maintenance/HardwarePage.qml" line="15" />
+        <source>Dispenser self-test</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/HardwarePage.qml" line="18" />
+        <source>Clear jam and retry</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/HardwarePage.qml" line="18" />
+        <source>Clear jam</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/HardwarePage.qml" line="23" />
+        <source>Test card reader</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/HardwarePage.qml" line="24" />
+        <source>Test barcode reader</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>Header</name>
     <message>
         <location filename="../qml/components/Header.qml" line="18" />
@@ -157,6 +185,29 @@
         <location filename="../qml/components/Header.qml" line="57" />
         <source>Help</source>
         <translation>Ayuda</translation>
+    </message>
+</context>
+<context>
+    <name>HealthPage</name>
+    <message>
+        <location filename="../qml/maintenance/HealthPage.qml" line="43" />
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/HealthPage.qml" line="43" />
+        <source>Attention</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/HealthPage.qml" line="43" />
+        <source>Problem</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/HealthPage.qml" line="60" />
+        <source>Check again</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -203,6 +254,82 @@
         <location filename="../qml/components/Keypad.qml" line="44" />
         <source>OK</source>
         <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>MaintenanceScreen</name>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceScreen.qml" line="22" />
+        <source>Maintenance: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceScreen.qml" line="23" />
+        <source>Maintenance sign-in</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceScreen.qml" line="31" />
+        <source>Kiosk %1</source>
+        <translation>Quiosco %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceScreen.qml" line="37" />
+        <source>Sign out</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceScreen.qml" line="37" />
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceScreen.qml" line="48" />
+        <source>Health</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceScreen.qml" line="49" />
+        <source>Slots</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceScreen.qml" line="50" />
+        <source>Hardware</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceScreen.qml" line="51" />
+        <source>Repair</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceScreen.qml" line="106" />
+        <source>Working...</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>MaintenanceSignIn</name>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceSignIn.qml" line="13" />
+        <source>Locked until %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceSignIn.qml" line="15" />
+        <source>Enter your technician PIN</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceSignIn.qml" line="15" />
+        <source>Swipe your technician card</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceSignIn.qml" line="49" />
+        <source>%1 attempt(s) left before the sign-in locks for 15 minutes.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -285,6 +412,39 @@
     </message>
 </context>
 <context>
+    <name>RepairPage</name>
+    <message>
+        <location filename="../qml/maintenance/RepairPage.qml" line="11" />
+        <source>Rebuild the cache (full resync)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/RepairPage.qml" line="20" />
+        <source>Retry parked hops</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/RepairPage.qml" line="21" />
+        <source>Fail the red box over to its standby</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/RepairPage.qml" line="22" />
+        <source>Bring the old primary back</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/RepairPage.qml" line="23" />
+        <source>Export diagnostics</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/RepairPage.qml" line="27" />
+        <source>Last bundle: %1</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>ReturnInsertScreen</name>
     <message>
         <location filename="../qml/screens/ReturnInsertScreen.qml" line="21" />
@@ -354,6 +514,64 @@
     </message>
 </context>
 <context>
+    <name>SlotsPage</name>
+    <message>
+        <location filename="../qml/maintenance/SlotsPage.qml" line="16" />
+        <source>%1 slots, %2 filled, %3 rented out, %4 to remove</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/SlotsPage.qml" line="62" />
+        <source>To remove:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/SlotsPage.qml" line="78" />
+        <source>slot %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/SlotsPage.qml" line="78" />
+        <source>rented out</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/SlotsPage.qml" line="90" />
+        <source>Disc barcode (D + 12 digits)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/SlotsPage.qml" line="100" />
+        <source>Slot (empty: kiosk picks)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/SlotsPage.qml" line="112" />
+        <source>Stop loading (%1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/SlotsPage.qml" line="112" />
+        <source>Load discs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/SlotsPage.qml" line="118" />
+        <source>Record as placed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/SlotsPage.qml" line="121" />
+        <source>Unload</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../qml/maintenance/SlotsPage.qml" line="122" />
+        <source>Damaged</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>StatusBanner</name>
     <message>
         <location filename="../qml/components/StatusBanner.qml" line="18" />
@@ -404,17 +622,21 @@
         <translation>Total ahora</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SummaryScreen.qml" line="49" />
+        <location filename="../qml/screens/SummaryScreen.qml" line="50" />
+        <source>Return by %1. Each extra day costs one more night, up to your plan's maximum; past it the disc is yours.</source>
+        <translation>Devuélvalo antes del %1. Cada día extra cuesta una noche más, hasta el máximo de su plan; después, el disco es suyo.</translation>
+    </message>
+    <message>
         <source>Return by 9 pm tomorrow. Each extra day costs one more night, up to your plan's maximum; past it the disc is yours.</source>
         <translation>Devuélvalo mañana antes de las 9 de la noche. Cada día extra cuesta una noche más, hasta el máximo de su plan; después, el disco es suyo.</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SummaryScreen.qml" line="59" />
+        <location filename="../qml/screens/SummaryScreen.qml" line="61" />
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SummaryScreen.qml" line="62" />
+        <location filename="../qml/screens/SummaryScreen.qml" line="64" />
         <source>Pay %1</source>
         <translation>Pagar %1</translation>
     </message>
@@ -465,215 +687,722 @@
 <context>
     <name>redbox::KioskController</name>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="42" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="32" />
         <source>Payment declined: %1. Nothing was charged.</source>
         <translation>Pago rechazado: %1. No se cobró nada.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="52" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="45" />
         <source>Take your disc (saved offline)</source>
         <translation>Recoja su disco (guardado sin conexión)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="52" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="45" />
         <source>Take your disc</source>
         <translation>Recoja su disco</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="70" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="65" />
         <source>This disc could not be dispensed. You were not charged for it.</source>
         <translation>Este disco no pudo entregarse. No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="266" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="211" />
         <source>%1 is already in your cart.</source>
         <translation>%1 ya está en su carrito.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="270" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="215" />
         <source>%1 is not available at this kiosk right now.</source>
         <translation>%1 no está disponible en este quiosco ahora.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="274" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="219" />
         <source>You can rent %n disc(s) in this visit.</source>
         <translation><numerusform>Puede alquilar %n disco en esta visita.</numerusform><numerusform>Puede alquilar %n discos en esta visita.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="281" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="226" />
         <source>%1 added to your cart.</source>
         <translation>%1 añadido a su carrito.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="302" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="247" />
         <source>Your cart is empty.</source>
         <translation>Su carrito está vacío.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="330" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="112" />
         <source>Technician cards open maintenance from the help screen.</source>
         <translation>Las tarjetas de técnico abren el mantenimiento desde la pantalla de ayuda.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="337" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="118" />
         <source>This card is locked after too many wrong PINs. Try again in %n minute(s).</source>
         <translation><numerusform>Esta tarjeta está bloqueada tras demasiados PIN erróneos. Inténtelo de nuevo en %n minuto.</numerusform><numerusform>Esta tarjeta está bloqueada tras demasiados PIN erróneos. Inténtelo de nuevo en %n minutos.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="342" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="124" />
         <source>Checking your card...</source>
         <translation>Comprobando su tarjeta...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="352" />
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="746" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="355" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="134" />
         <source>This account is on hold. Please contact member services.</source>
         <translation>Esta cuenta está suspendida. Contacte con atención al socio.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="388" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="170" />
         <source>Your PIN has 4 digits.</source>
         <translation>Su PIN tiene 4 dígitos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="394" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="176" />
         <source>Checking your PIN...</source>
         <translation>Comprobando su PIN...</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="411" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="192" />
         <source>Your plan allows %n more disc(s) now; your cart was shortened.</source>
         <translation><numerusform>Su plan permite %n disco más ahora; se acortó su carrito.</numerusform><numerusform>Su plan permite %n discos más ahora; se acortó su carrito.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="423" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="201" />
         <source>Too many wrong PINs. This card is locked for %1 minutes.</source>
         <translation>Demasiados PIN erróneos. Esta tarjeta queda bloqueada %1 minutos.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="427" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="205" />
         <source>Wrong PIN. %n tries left.</source>
         <translation><numerusform>PIN erróneo. Le queda %n intento.</numerusform><numerusform>PIN erróneo. Le quedan %n intentos.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="456" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="222" />
         <source>Swipe or tap your payment card...</source>
         <translation>Pase o acerque su tarjeta de pago...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="493" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="247" />
         <source>No copy is left in this kiosk. You were not charged for it.</source>
         <translation>No quedan copias en este quiosco. No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="509" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="265" />
         <source>You were not charged for it.</source>
         <translation>No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="556" />
+        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="17" />
         <source>Insert the disc into the return slot, label up.</source>
         <translation>Introduzca el disco en la ranura de devolución, con la etiqueta hacia arriba.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="570" />
+        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="33" />
         <source>This disc could not be read, or it is not one of ours. Please take it back.</source>
         <translation>No se pudo leer este disco, o no es nuestro. Recójalo, por favor.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="575" />
+        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="38" />
         <source>Reading your disc...</source>
         <translation>Leyendo su disco...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="583" />
+        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="43" />
         <source>This kiosk is full. Please return the disc at another kiosk.</source>
         <translation>Este quiosco está lleno. Devuelva el disco en otro quiosco.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="595" />
+        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="56" />
         <source>Please take your disc back.</source>
         <translation>Recoja su disco, por favor.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="617" />
+        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="76" />
         <source>This disc could not be read. Please take it back, wipe the label and try again.</source>
         <translation>No se pudo leer este disco. Recójalo, limpie la etiqueta e inténtelo de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="683" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="326" />
         <source>There is nothing to e-mail: this screen is your receipt.</source>
         <translation>No hay nada que enviar: esta pantalla es su recibo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="699" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="341" />
         <source>The receipt cannot be e-mailed while the kiosk is offline; this screen is your receipt.</source>
         <translation>El recibo no puede enviarse mientras el quiosco está sin conexión; esta pantalla es su recibo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="734" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="343" />
         <source>This is not a Redbox membership card.</source>
         <translation>Esta no es una tarjeta de socio Redbox.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="735" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="344" />
         <source>This membership card has expired.</source>
         <translation>Esta tarjeta de socio ha caducado.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="739" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="348" />
         <source>The card could not be read. Please swipe again.</source>
         <translation>No se pudo leer la tarjeta. Pásela de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="745" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="354" />
         <source>This card is not a Redbox membership card we know.</source>
         <translation>Esta tarjeta no es una tarjeta de socio Redbox que conozcamos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="748" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="357" />
         <source>While the kiosk is offline you can rent up to %1 discs.</source>
         <translation>Mientras el quiosco está sin conexión puede alquilar hasta %1 discos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="749" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="358" />
         <source>You have reached the number of discs your plan allows.</source>
         <translation>Ha alcanzado el número de discos que permite su plan.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="750" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="359" />
         <source>That disc is not available.</source>
         <translation>Ese disco no está disponible.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="751" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="360" />
         <source>This disc is not one of ours.</source>
         <translation>Este disco no es nuestro.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="752" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="361" />
         <source>This disc is already in a kiosk.</source>
         <translation>Este disco ya está en un quiosco.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="753" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="362" />
         <source>That could not be read. Please try again.</source>
         <translation>No se pudo leer. Inténtelo de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="754" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="363" />
         <source>The kiosk cannot reach the network right now.</source>
         <translation>El quiosco no puede conectar con la red ahora.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="755" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="364" />
         <source>The kiosk could not confirm this with the network.</source>
         <translation>El quiosco no pudo confirmarlo con la red.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="759" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="368" />
         <source>Something went wrong: %1</source>
         <translation>Algo salió mal: %1</translation>
+    </message>
+</context>
+<context>
+    <name>redbox::MaintenanceController</name>
+    <message>
+        <location filename="../../kiosk/maintenance/maintenancecontroller.cpp" line="153" />
+        <source>That disc's barcode could not be read; it was given back.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>redbox::TechDesk</name>
+    <message>
+        <location filename="../../kiosk/maintenance/techdesk.cpp" line="110" />
+        <source>Sign in first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techdesk.cpp" line="120" />
+        <source>Wait for the current action to finish.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>redbox::TechHardware</name>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="15" />
+        <source>Self-test passed: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="15" />
+        <source>Self-test FAILED: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="25" />
+        <source>The jam could not be cleared: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="29" />
+        <source>Jam cleared: %1.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="33" />
+        <source> Retrying slot %1...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="44" />
+        <source>Take the disc from the door (slot %1).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="54" />
+        <source>Slot %1 did not dispense: %2. Open Hardware and clear the jam; the unload is retried.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="88" />
+        <source>Self-test running: the picker visits every slot...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="97" />
+        <source>Clearing the picker...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="106" />
+        <source>Swipe any card through the reader.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="114" />
+        <source>Insert a disc into the return slot; it is read and given back.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="122" />
+        <source>Card reader OK: %1 card ending %2, expires %3/%4.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="123" />
+        <source>technician</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="123" />
+        <source>member</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="126" />
+        <source>The card reader read a card it does not accept (%1).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="127" />
+        <source>expired</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="128" />
+        <source>bad check digit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="129" />
+        <source>not a Redbox card</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="129" />
+        <source>unreadable track</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="140" />
+        <source>Barcode reader OK: read %1 (title %2, copy %3).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="141" />
+        <source>The barcode reader read "%1", which is not a valid disc barcode.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="150" />
+        <source>The barcode reader could not read the disc's label.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>redbox::TechHealth</name>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="13" />
+        <source>%1 s ago</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="15" />
+        <source>%1 min ago</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="16" />
+        <source>%1 h ago</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="32" />
+        <source>Red box server %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="32" />
+        <source>Not reachable</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="34" />
+        <source>Red box primary</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="34" />
+        <source>Reachable, primary, answers in %1 ms</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="36" />
+        <source>Reachable, standby</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="41" />
+        <source>Streaming, synchronous; replay lag %1 ms (%2 bytes)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="42" />
+        <source>Replication %1 (%2): rentals may wait</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="44" />
+        <source>Not replicating: the primary has no standby attached</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="46" />
+        <source>Red box standby</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="50" />
+        <source>Red box</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="50" />
+        <source>The primary did not answer the technician's health check</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="72" />
+        <source>the red box cannot reach it since %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="73" />
+        <source>the red box's link is up</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="77" />
+        <source>No primary reachable from this kiosk</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="77" />
+        <source>Reachable; primary %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="80" />
+        <source>not reachable: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="88" />
+        <source>Forwarding</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="89" />
+        <source>Nothing waiting</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="89" />
+        <source>%1 hop(s) waiting, oldest %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="97" />
+        <source>Parked hops</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="98" />
+        <source>None</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="98" />
+        <source>%1 parked with errors: use Repair &gt; Retry parked hops</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="105" />
+        <source>Cache</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="106" />
+        <source>Never synced</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="106" />
+        <source>Last synced %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="107" />
+        <source>Kiosk outbox</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="108" />
+        <source>Empty</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="109" />
+        <source>%1 action(s) waiting for the red box, oldest %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="112" />
+        <source>Kiosk storage</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="114" />
+        <source>Kiosk version</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="114" />
+        <source>Refused by the red box: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="174" />
+        <source>Coast server</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="175" />
+        <source>HQ</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>redbox::TechRepair</name>
+    <message>
+        <location filename="../../kiosk/maintenance/techrepair.cpp" line="22" />
+        <source>The cache is rebuilt: %1 rows fetched.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techrepair.cpp" line="37" />
+        <source>Rebuilding the cache from the red box...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techrepair.cpp" line="68" />
+        <source>Switching the red box over to its standby...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techrepair.cpp" line="75" />
+        <source>Bringing the old primary back...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techrepair.cpp" line="82" />
+        <source>Writing the diagnostics bundle...</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>redbox::TechSession</name>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="54" />
+        <source>Maintenance sign-in is locked after %1 failed attempts, until %2.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="59" />
+        <source>Swipe your technician card.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="70" />
+        <source>Maintenance sign-in is locked until %1.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="75" />
+        <source>This is not a technician card.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="75" />
+        <source>The card could not be read. Swipe it again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="79" />
+        <source>Checking the card...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="86" />
+        <source>This card may not open maintenance mode.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="92" />
+        <source>Offline: checked against this kiosk's cached technicians. Enter your PIN.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="93" />
+        <source>Enter your PIN.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="109" />
+        <source>Too many failed attempts: maintenance sign-in is locked until %1.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="114" />
+        <source>%1 %2 attempt(s) left.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="141" />
+        <source>A technician PIN has 4 to 8 digits.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="153" />
+        <source>Wrong PIN.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="165" />
+        <source>Signed in as %1.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>redbox::TechSlots</name>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="117" />
+        <source>Disc %1 loaded into slot %2. Insert the next disc.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="132" />
+        <source>Slot %1 could not take disc %2 (%3); the disc is back in the return slot and was not loaded.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="155" />
+        <source>"%1" is not a valid disc barcode (D and 12 digits).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="186" />
+        <source>Insert discs into the return slot one by one; each goes into the first free slot.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="194" />
+        <source>%1 disc(s) loaded.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="205" />
+        <source>One disc at a time: take this one back and insert it when the last one is stored.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="211" />
+        <source>"%1" is not a valid disc barcode; the disc was given back.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="220" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="246" />
+        <source>Disc %1 was not loaded: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="238" />
+        <source>Slot %1 is not a slot number.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="251" />
+        <source>Disc %1 (%2) recorded in slot %3.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="272" />
+        <source>Disc %1 is rented out: it cannot be unloaded until the customer returns it.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="273" />
+        <source>Disc %1 was not unloaded: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="282" />
+        <source>Disc %1 is recorded as unloaded.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="285" />
+        <source>Unloading disc %1 from slot %2...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="304" />
+        <source>Disc %1 is rented out: mark it when it comes back.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="305" />
+        <source>Disc %1 was not marked: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="309" />
+        <source>Disc %1 is marked damaged: customers can no longer rent it, and it is on the removal list.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 </TS>

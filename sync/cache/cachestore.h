@@ -7,7 +7,7 @@
 // in its own file and is never touched).
 #pragma once
 
-#include "kioskcore/types.h"
+#include "core/kiosktypes.h"
 #include "sqlite/sqlite.h"
 
 #include <QDateTime>
@@ -48,34 +48,6 @@ struct CacheRow {
     QString key;
     bool deleted = false;
     QJsonObject data;
-};
-
-struct Title {
-    int movieId = 0;
-    QString title;
-    QString genre;
-    QString rating;
-    int year = 0;
-    int runtime = 0;
-    QString blurb;
-    QString coverRef;
-    bool newRelease = false;
-    int available = 0;        // discs in this kiosk's slots, rentable
-};
-
-struct CachedDisc {
-    QString barcode;
-    int movieId = 0;
-    int slot = 0;
-    QString status;
-    QString condition;
-};
-
-struct TechnicianInfo {
-    qint64 technicianId = 0;
-    QString name;
-    QString pinHash;
-    bool active = false;
 };
 
 class CacheStore {

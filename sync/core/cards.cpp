@@ -1,6 +1,8 @@
 // Card numbers and disc barcodes (see cards.h).
 #include "core/cards.h"
 
+#include <algorithm>
+
 namespace redbox {
 
 char luhnDigit(const QString &digits)
@@ -106,6 +108,11 @@ TrackResult parseCardTrack(const QByteArray &raw, const QDate &today)
     }
     r.card = CardTrack{number, 2000 + yy, mm, number.startsWith(QLatin1String("79"))};
     return r;
+}
+
+bool memberPinWellFormed(const QString &pin)
+{
+    return pin.size() == 4 && std::all_of(pin.begin(), pin.end(), [](QChar c) { return c >= u'0' && c <= u'9'; });
 }
 
 } // namespace redbox

@@ -42,4 +42,7 @@ struct TrackResult {
 };
 TrackResult parseCardTrack(const QByteArray &raw, const QDate &today);
 
+// A member's PIN as typed: exactly 4 digits.
+bool memberPinWellFormed(const QString &pin);
+
 } // namespace redbox

@@ -103,7 +103,7 @@ void Forwarder::probeIdle()
     const auto now = Clock::now();
     for (auto it = m_dests.begin(); it != m_dests.end(); ++it) {
         Destination &d = *it;
-        if (d.due != Clock::time_point::max() || now - d.lastContact < m_options.probeEvery)
+        if (d.due != Clock::time_point::max() || (d.lastContact && now - *d.lastContact < m_options.probeEvery))
             continue;   // busy (delivering or backing off), or heard from recently
         const bool up = m_conn.exec("SELECT redbox.probe_link($1)", {it.key()}, true).boolean(0, 0);
         d.lastContact = now;

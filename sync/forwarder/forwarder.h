@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <functional>
 
 namespace redbox {
@@ -50,7 +51,7 @@ private:
         Clock::time_point due = Clock::time_point::max();
         Backoff backoff;
         QString lastError;
-        Clock::time_point lastContact = Clock::time_point::min();
+        std::optional<Clock::time_point> lastContact;   // never heard from: probe at once
     };
     Destination &destination(const QString &name);
     bool connect(const std::atomic<bool> &stop);

@@ -1,16 +1,22 @@
 // One kiosk's engine: everything between the kiosk's screens (or the
 // simulator's scripted customers) and the network. It lives in one thread
-// and never blocks it on the network: the red box link (rentals, returns,
-// member lookups, in-doubt resolution), the cache link (incremental sync of
-// the SQLite cache, woken by LISTEN/NOTIFY and a timer), escalation of
-// unknown cards to the coast and HQ, and the durable offline outbox with its
-// replay. Results come back through callbacks run in the engine's thread.
+// and never blocks it on the network; results come back through callbacks
+// run in the engine's thread. This class is the front; the work is done by
+// its parts, each in its own file:
+//   KioskStorage  the kiosk's disk: keys, SQLite cache, offline outbox
+//   MemberLookup  a card at the red box, the cache, then the coast and HQ
+//   RentalDesk    rentals, voids, the dispense journal, in-doubt answers
+//   ReturnDesk    returns
+//   OutboxReplay  the offline outbox sent once the red box answers
+//   CacheSync     the cache kept in step with the red box
+// plus the red box link's health, receipts and the technicians' audit.
 #pragma once
 
-#include "cache/cachestore.h"
+#include "core/kiosktypes.h"
+#include "kioskcore/enginestate.h"
 #include "kioskcore/kioskconfig.h"
-#include "kioskcore/link.h"
-#include "kioskcore/types.h"
+#include "kioskcore/redboxapi.h"
+#include "cache/cachestore.h"
 #include "outbox/offlineoutbox.h"
 
 #include <QObject>
@@ -22,7 +28,13 @@
 
 namespace redbox {
 
-class MaintenanceService;
+class CacheSync;
+class KioskStorage;
+class Link;
+class MemberLookup;
+class OutboxReplay;
+class RentalDesk;
+class ReturnDesk;
 
 class KioskEngine : public QObject {
     Q_OBJECT
@@ -36,10 +48,8 @@ public:
     void stop();
 
     const KioskConfig &config() const { return m_config; }
-    CacheStore &cache() { return *m_cache; }
-    OfflineOutbox &outbox() { return *m_outbox; }
-    KioskHealth health() const { return m_health; }
-    bool isReplaying() const { return m_replaying; }
+    KioskHealth health() const;
+    bool isReplaying() const;
 
     QString cardHashFor(const QString &cardNumber) const;
 
@@ -47,7 +57,6 @@ public:
     void lookupMember(const QString &cardHash, MemberCallback callback);
     // PBKDF2 check of a PIN (4 digits) against the member's salted hash: slow by design.
     static bool checkPin(const MemberInfo &member, const QString &pin);
-    static bool pinWellFormed(const QString &pin);
 
     // A rental: recorded in the dispense journal first, then at the red box (or, offline, in the
     // durable outbox). Call dispensed() when the disc came out, voidRental() when it did not.
@@ -62,14 +71,36 @@ public:
     // Records what a technician did at the red box (kiosk_audit); kept in the durable outbox and
     // replayed when the red box cannot take it now. CALLBACK: true when the red box has it already.
     void audit(const AuditEntry &entry, std::function<void(bool atRedbox)> callback = {});
-    MaintenanceService &maintenance() { return *m_maintenance; }
     // E-mail a receipt for these rentals (the coast holds the address). "queued", then "sent".
     void emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, std::function<void(QString state)> callback);
     void receiptStatus(const QUuid &receiptId, std::function<void(QString state)> callback);
 
+    // What the kiosk's own records say (its cache; read in the engine's thread). A storage
+    // failure is reported in the health and answers as if nothing were there.
+    CatalogPage searchCatalog(const CatalogQuery &query);
+    std::optional<Title> title(int movieId);
+    // The first rentable copy of MOVIEID not in EXCLUDED (discs already picked for this cart).
+    std::optional<CachedDisc> pickDisc(int movieId, const QStringList &excluded);
+    QList<CachedDisc> rentableDiscs(int movieId);
+    std::optional<CachedDisc> disc(const QString &barcode);
+    QList<CachedDisc> discs();
+    int freeSlot();                              // 0: the kiosk is full
+    QList<int> freeSlots();
+    QSet<int> occupiedSlots();
+    KioskFacts facts();
+    std::optional<TechnicianInfo> cachedTechnician(const QString &cardHash);
+    std::optional<MemberInfo> cachedMember(const QString &cardHash);
+    SyncCursor cacheCursor();
+    // Small facts kept across restarts (the maintenance entry's lockout).
+    QString kioskMeta(const QString &key);
+    bool setKioskMeta(const QString &key, const QString &value);
+    OutboxStatus outboxStatus();
+    QList<OutboxEntry> parkedActions();
+    CacheCounts cacheCounts();
+
     // For tests: drop the red box connection right after the next write is sent
     // (the answer is lost; the write may have committed), to exercise in-doubt resolution.
-    void loseNextAnswerForTesting() { m_loseNextAnswer = true; }
+    void loseNextAnswerForTesting();
 
 signals:
     void healthChanged(const redbox::KioskHealth &health);
@@ -83,56 +114,22 @@ private:
     void onRedboxUp();
     void pollHealth();
     void setLink(LinkStatus status);
-    void refreshOutboxHealth();
-
-    void rentOnline(RentRequest request, std::function<void(RentResult)> callback);
-    void rentOffline(const RentRequest &request, std::function<void(RentResult)> callback, const QString &why);
-    void resolveRent(RentRequest request, std::function<void(RentResult)> callback, int attempt);
-    void returnOnline(ReturnRequest request, std::function<void(ReturnResult)> callback);
-    void returnOffline(const ReturnRequest &request, std::function<void(ReturnResult)> callback, const QString &why);
-    void keepVoidOffline(const QUuid &rentalId, const QString &barcode, int slot, bool damaged, const QString &why,
-                         const std::function<void(bool, QString)> &callback);
-    void endDispense(const QUuid &rentalId);   // the journal forgets a rental: its disc came out, or it was voided
-    void escalate(const QString &cardHash, MemberCallback callback, int stage);
-    void pumpReplay();
-    // Runs `online` once the outbox has drained; when older actions are queued and
-    // the red box is unreachable, runs `offline` at once (it queues behind them).
-    void afterReplay(std::function<void()> online, std::function<void()> offline);
-    // Voids what the dispense journal holds that no rental in progress owns (after a crash,
-    // or when the journal could not be cleared): olderThanS = 0 at start.
-    void recoverDispenses(qint64 olderThanS);
-    // Runs a write (or read) on the kiosk's own storage; a failure (disk full, I/O error) is
-    // logged and shown in the health, never thrown into the event loop. True when it worked.
-    bool guardStorage(const char *what, const std::function<void()> &work, bool write = true);
-
-    void scheduleSync(int delayMs);
-    void syncStep();
+    LinkStatus linkStatusFor(LinkStatus wanted) const;
+    template <typename R>
+    R read(const char *what, R fallback, const std::function<R()> &work);
 
     KioskConfig m_config;
-    QByteArray m_cardKey;
-    QByteArray m_kioskKey;
-    std::unique_ptr<CacheStore> m_cache;
-    std::unique_ptr<OfflineOutbox> m_outbox;
-    std::unique_ptr<MaintenanceService> m_maintenance;
+    HealthState m_health;
+    std::unique_ptr<KioskStorage> m_storage;
     Link *m_redbox = nullptr;
     Link *m_cacheLink = nullptr;
+    OutboxReplay *m_replay = nullptr;
+    MemberLookup *m_lookup = nullptr;
+    RentalDesk *m_rentals = nullptr;
+    ReturnDesk *m_returns = nullptr;
+    CacheSync *m_sync = nullptr;
     QTimer m_healthTimer;
-    QTimer m_syncTimer;
-    QTimer m_periodicSync;
-    KioskHealth m_health;
-    bool m_syncing = false;
-    bool m_syncAgain = false;
-    bool m_fullResync = false;
-    bool m_roundTouchedCatalog = true;   // true at start: the first round always tells the screens
-    bool m_replaying = false;
-    int m_replayedInRun = 0;
-    std::vector<std::function<void()>> m_afterReplay;
-    QSet<QUuid> m_dispensing;     // rentals in progress in this process (journal entries they own)
-    bool m_loseNextAnswer = false;
     bool m_started = false;
 };
-
-// Maps a red box refusal (SQLSTATE RBxxx / 22xxx) to what a screen shows.
-Failure failureFor(const pg::DbError &error);
 
 } // namespace redbox

@@ -2,7 +2,11 @@
 // so callers retry only what is safe and resolve in-doubt commits by id.
 #pragma once
 
+#include "core/errorcodes.h"
+
 #include <QString>
+
+#include <optional>
 #include <stdexcept>
 
 namespace redbox::pg {
@@ -30,6 +34,8 @@ public:
     const QString &sqlstate() const { return m_sqlstate; }
     const QString &message() const { return m_message; }
     const QString &detail() const { return m_detail; }
+    // The network's own code (RBnnn), when the server raised one.
+    std::optional<RedboxError> code() const { return redboxErrorOf(m_sqlstate); }
     // Whether running the same statement again could succeed without changing anything.
     bool retryable() const;
 

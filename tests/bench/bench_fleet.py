@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark (issue 7): fleets of full kiosks on one machine.
+"""Benchmark: fleets of full kiosks on one machine.
 
   1. brings up a fresh network (the simulator's topology, ports 1xxxx, in
      build/fleet-net, so it can run beside the other benchmarks' network)
@@ -61,7 +61,7 @@ def main():
 
     what = ("20 red box primary kills under load" if a.failover else
             f"fleet sizes {a.sweep}" if sweep else f"{a.kiosks} full kiosks")
-    print(f"bench-fleet: {what} on one machine (issue 7)", flush=True)
+    print(f"bench-fleet: {what} on one machine", flush=True)
     bn.net("reset", capture=True)
     t0 = time.monotonic()
     bn.net("up", "--members", "6000", "--kiosks-per-node", str(per_node), "--forwarder", forwarder, capture=True)

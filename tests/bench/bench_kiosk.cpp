@@ -1,4 +1,4 @@
-// Benchmark of the kiosk app (issue 5), on the benchmark network, offscreen:
+// Benchmark of the kiosk app, on the benchmark network, offscreen:
 //   cold start  redbox-kiosk launched as a process, to its first frame (the
 //               attract loop is interactive), over 5 launches;
 //   scrolling   frame times while the cover grid is flicked for 10 s;
@@ -16,6 +16,7 @@
 #include "hardware/simulatedhardware.h"
 
 #include "benchutil.h"
+#include "quickitems.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -45,16 +46,6 @@ using redbox::bench::rssMb;
 using redbox::bench::statusMb;
 
 namespace {
-
-QQuickItem *find(QQuickItem *root, const QString &name)
-{
-    if (root->objectName() == name && root->isVisible())
-        return root;
-    for (QQuickItem *c : root->childItems())
-        if (QQuickItem *hit = find(c, name))
-            return hit;
-    return nullptr;
-}
 
 struct MemorySample {
     double minute, rss, anon, file, heap, held, sqlite;
@@ -100,7 +91,7 @@ int main(int argc, char **argv)
     if (QProcess::execute(tool, net + QStringList{QStringLiteral("up"), QStringLiteral("--kiosks-per-node"), QStringLiteral("4"),
                                                   QStringLiteral("--forwarder"), build + QStringLiteral("/redbox-forwarder")}) != 0)
         qFatal("could not bring the benchmark network up");
-    std::printf("bench-kiosk: the kiosk app (issue 5), offscreen\n");
+    std::printf("bench-kiosk: the kiosk app, offscreen\n");
     QJsonObject out;
 
     // 1. Cold start, as a process.
@@ -150,8 +141,8 @@ int main(int argc, char **argv)
     const double rssStart = rssMb();
 
     ctl->start();
-    QQuickItem *grid = nullptr;
-    if (!QTest::qWaitFor([&] { return (grid = find(kiosk.window()->contentItem(), QStringLiteral("coverGrid"))) != nullptr; }, 10000))
+    QPointer<QQuickItem> grid = redbox::test::waitForItem(kiosk.window(), QStringLiteral("coverGrid"));
+    if (!grid)
         qFatal("no cover grid");
     std::vector<double> frames;
     QElapsedTimer frameClock;

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Benchmark (issue 7): the national fleet on the upper tiers.
+"""Benchmark: the national fleet on the upper tiers.
 
 A real network had about 42,000 kiosks. This loads the two coast servers and
 HQ with the hops those kiosks' red boxes would send, through the same stored
@@ -408,7 +408,7 @@ def main():
     out = {"assumed_peak": {"kiosks": 42_000, "rentals_per_s": 90, "hops_per_s_into_coasts": 180,
                             "why": "2.1 M rentals a day x 1.5 (a Friday) x 30 % in 6-9 pm / 10,800 s, returns alike"}}
 
-    print("bench-national: the national fleet's hops on the coast servers and HQ (issue 7)", flush=True)
+    print("bench-national: the national fleet's hops on the coast servers and HQ", flush=True)
     print("  assumed busy-evening peak: 42,000 kiosks, about 90 rentals/s and 90 returns/s: "
           "180 hops/s into the coasts, 180 hops/s into HQ", flush=True)
     bn.net("reset", capture=True)

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Benchmark of the network itself (issue 2), on its own network (ports 4xxxx,
+"""Benchmark of the network itself, on its own network (ports 4xxxx,
 build/bench-net):
 
   1. `redbox-net up` of the whole network from nothing (reset first), and a
@@ -192,7 +192,7 @@ def main():
     STATE = str(Path(a.build) / "bench-net")
     forwarder = str(Path(a.build) / "redbox-forwarder")
     out = {}
-    print("bench-network: the DVD network itself (issue 2)", flush=True)
+    print("bench-network: the DVD network itself", flush=True)
     net("reset", capture=True)
     t0 = time.monotonic()
     net("up", "--members", str(a.members), "--kiosks-per-node", "4", "--forwarder", forwarder, capture=True)

@@ -1,4 +1,4 @@
-// Benchmark of the distributed rental (issue 3), on the benchmark network:
+// Benchmark of the distributed rental, on the benchmark network:
 //   floor  pgbench's single commit on the same red box primary (sync standby)
 //   ours   kiosk_rent(): the rental commits at the red box with its outbox
 //          hops; the forwarders carry them later
@@ -162,7 +162,7 @@ int main(int argc, char **argv)
             p.value(sourceOpt) + QStringLiteral("/tests/bench/bench-topology.toml"), {}};
     if (QFile::exists(net.state + QStringLiteral("/network.json")))
         net.load();
-    std::printf("bench-rentals: the distributed rental (issue 3)\n");
+    std::printf("bench-rentals: the distributed rental\n");
     if (net.run({QStringLiteral("up"), QStringLiteral("--kiosks-per-node"), QStringLiteral("4"), QStringLiteral("--forwarder"),
                  p.value(buildOpt) + QStringLiteral("/redbox-forwarder")}) != 0)
         qFatal("could not bring the benchmark network up");

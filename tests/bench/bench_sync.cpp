@@ -1,4 +1,4 @@
-// Benchmark of the kiosk's sync library (issue 4), on the benchmark network
+// Benchmark of the kiosk's sync library, on the benchmark network
 // (bring it up with the bench-network target first):
 //   1. first load of a fresh cache (the full catalog and the coast's members):
 //      seconds, rows, and the process's memory before and after;
@@ -101,7 +101,7 @@ int main(int argc, char **argv)
         != 0)
         qFatal("the bench network could not be brought up");
     QJsonObject out;
-    std::printf("bench-sync: the kiosk's sync library (issue 4) on %s\n", qPrintable(node));
+    std::printf("bench-sync: the kiosk's sync library on %s\n", qPrintable(node));
 
     // 1. First load.
     QTemporaryDir storage;
@@ -151,14 +151,14 @@ int main(int argc, char **argv)
 
     // 3. Search as you type.
     {
-        const QList<Title> all = engine->cache().search(QString(), {}, {}, false, false, 2000);
+        const QList<Title> all = engine->searchCatalog(CatalogQuery{QString(), {}, {}, false, false, 2000}).titles;
         std::vector<double> us;
         for (int i = 0; us.size() < 1000 && !all.isEmpty(); ++i) {
             const QString title = all[i % all.size()].title;
             for (int n = 1; n <= std::min<qsizetype>(title.size(), 6) && us.size() < 1000; ++n) {
                 QElapsedTimer s;
                 s.start();
-                const QList<Title> hits = engine->cache().search(title.left(n));
+                const QList<Title> hits = engine->searchCatalog(CatalogQuery{title.left(n), {}, {}, false, false, 60}).titles;
                 us.push_back(static_cast<double>(s.nsecsElapsed()) / 1000.0);
                 if (hits.isEmpty() && n > 2)
                     qFatal("search for a cached title's prefix found nothing");
@@ -173,9 +173,9 @@ int main(int argc, char **argv)
 
     // Discs an earlier run left out come back first (online returns), so every run starts alike.
     {
-        QList<int> free = engine->cache().freeSlots();
+        QList<int> free = engine->freeSlots();
         int back = 0;
-        for (const CachedDisc &d : engine->cache().discs()) {
+        for (const CachedDisc &d : engine->discs()) {
             if (d.status == QLatin1String("in") || free.isEmpty())
                 continue;
             ReturnRequest req;
@@ -204,7 +204,7 @@ int main(int argc, char **argv)
         const QJsonObject m = v.toObject();
         if (m.value(QStringLiteral("coast")).toString() != net.coastOf(node))
             continue;
-        const auto cached = engine->cache().memberByCard(crypto::cardHash(cardKey, m.value(QStringLiteral("card")).toString()));
+        const auto cached = engine->cachedMember(crypto::cardHash(cardKey, m.value(QStringLiteral("card")).toString()));
         if (cached && cached->allowed && cached->discsOut == 0 && cached->planLimit >= 2)
             members << *cached;
     }
@@ -215,7 +215,7 @@ int main(int argc, char **argv)
         if (net.tool({QStringLiteral("stop"), node}) != 0)
             qFatal("could not stop %s", qPrintable(node));
         QStringList discs;
-        for (const CachedDisc &d : engine->cache().discs())
+        for (const CachedDisc &d : engine->discs())
             if (d.status == QLatin1String("in") && d.condition == QLatin1String("good") && d.slot > 0)
                 discs << d.barcode;
         int queued = 0, memberAt = 0;
@@ -233,12 +233,12 @@ int main(int argc, char **argv)
                 if (!r || r->failure != Failure::None || !r->offline)
                     qFatal("an offline rental failed: %s", r ? qPrintable(r->message) : "no answer");
                 engine->dispensed(r->rentalId);
-                rented << qMakePair(discs[i], engine->cache().disc(discs[i])->slot);
+                rented << qMakePair(discs[i], engine->disc(discs[i])->slot);
                 ++queued;
             }
             if (rented.isEmpty())
                 break;
-            const QList<int> free = engine->cache().freeSlots();
+            const QList<int> free = engine->freeSlots();
             for (int i = 0; i < rented.size(); ++i) {
                 ReturnRequest req;
                 req.barcode = rented[i].first;
@@ -250,7 +250,7 @@ int main(int argc, char **argv)
             }
         }
         const double queueS = static_cast<double>(q.elapsed()) / 1000.0;
-        const int depth = engine->outbox().depth();
+        const int depth = engine->outboxStatus().queued;
         std::printf("  queued %d offline actions in %.1f s (%.0f/s into the durable outbox)\n", depth, queueS,
                     static_cast<double>(depth) / queueS);
         QElapsedTimer r;
@@ -262,23 +262,23 @@ int main(int argc, char **argv)
         QElapsedTimer drain;
         bool started = false;
         if (!QTest::qWaitFor([&] {
-                if (!started && engine->outbox().depth() < depth) {
+                if (!started && engine->outboxStatus().queued < depth) {
                     started = true;
                     drain.start();
                 }
-                return engine->outbox().depth() == 0;
+                return engine->outboxStatus().queued == 0;
             }, 900000))
             qFatal("the outbox did not drain");
         const double drainS = std::max(0.001, static_cast<double>(drain.elapsed()) / 1000.0);
         std::printf("  replay: %d actions drained in %.1f s once the red box answered (%.0f actions/s; "
                     "the node took %.1f s to come back), %lld parked\n",
                     depth, drainS, static_cast<double>(depth) / drainS, static_cast<double>(backAt) / 1000.0,
-                    static_cast<long long>(engine->outbox().parked().size()));
+                    static_cast<long long>(engine->outboxStatus().parked));
         out.insert(QStringLiteral("outbox_replay"), QJsonObject{{QStringLiteral("actions"), depth},
                                                                  {QStringLiteral("queue_s"), queueS},
                                                                  {QStringLiteral("drain_s"), drainS},
                                                                  {QStringLiteral("actions_per_s"), static_cast<double>(depth) / drainS},
-                                                                 {QStringLiteral("parked"), static_cast<double>(engine->outbox().parked().size())}});
+                                                                 {QStringLiteral("parked"), static_cast<double>(engine->outboxStatus().parked)}});
         if (!net.waitHealthy(node, 120s))
             qFatal("%s did not get its standby back", qPrintable(node));
     }
@@ -293,7 +293,7 @@ int main(int argc, char **argv)
             if (!net.waitHealthy(node, 180s))
                 qFatal("%s is not whole before kill %d", qPrintable(node), k + 1);
             QStringList free;
-            for (const CachedDisc &d : engine->cache().discs())
+            for (const CachedDisc &d : engine->discs())
                 if (d.status == QLatin1String("in") && d.condition == QLatin1String("good") && d.slot > 0)
                     free << d.barcode;
             const QString oldPrimary = net.primaryOf(node);

@@ -1,10 +1,11 @@
 // Small helpers the benchmark programs share: this process's memory (from
-// /proc/self/status), and a percentile (q in 0..1, nearest rank) of a list
-// of samples.
+// /proc/self/status); percentiles come from sync/core/percentile.h.
 #pragma once
 
 #include <QByteArray>
 #include <QFile>
+
+#include "core/percentile.h"
 
 #include <algorithm>
 #include <vector>
@@ -31,12 +32,6 @@ inline double rssMb()
     return statusMb(procStatus(), "VmRSS:");
 }
 
-inline double percentile(std::vector<double> v, double q)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))];
-}
+using redbox::percentile;   // sync/core/percentile.h: q in 0..1, nearest rank
 
 } // namespace redbox::bench

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The Debian packages (issue 8): builds them with CPack, checks their control
+# The Debian packages: builds them with CPack, checks their control
 # fields and contents, checks that every dependency is a package of Debian 12's
 # own archive, then installs both with dpkg into a throwaway overlay of this
 # machine's root (overlayfs on a tmpfs, chroot) and checks what an operator

@@ -3,6 +3,7 @@
 // returns it by taps, the simulated hardware plays card reader, dispenser and
 // return slot. Every screen is saved to build/screenshots/ to be looked at.
 #include "fakesystemd.h"
+#include "quickitems.h"
 #include "testnetwork.h"
 
 #include "app/kioskapp.h"
@@ -37,33 +38,13 @@ class TestKioskEndToEnd : public QObject {
     KioskController *kiosk() { return app->controller(); }
     SimulatedHardware *hw() { return qobject_cast<SimulatedHardware *>(app->hardware()); }
 
-    // Searches the visual tree (items a Loader made are not QObject children of the window).
-    static QQuickItem *find(QQuickItem *root, const QString &name)
-    {
-        if (root->objectName() == name && root->isVisible())
-            return root;
-        for (QQuickItem *child : root->childItems())
-            if (QQuickItem *hit = find(child, name))
-                return hit;
-        return nullptr;
-    }
-
-    QQuickItem *item(const QString &name, int timeoutMs = 10000)
-    {
-        QQuickItem *found = nullptr;
-        const bool visible = QTest::qWaitFor([&] {
-            found = find(window()->contentItem(), name);
-            return found && found->isVisible() && found->width() > 0;
-        }, timeoutMs);
-        return visible ? found : nullptr;
-    }
+    QPointer<QQuickItem> item(const QString &name, int timeoutMs = 10000) { return waitForItem(window(), name, timeoutMs); }
 
     void tap(const QString &name)
     {
-        QQuickItem *i = item(name);
-        QVERIFY2(i, qPrintable(QStringLiteral("no visible item %1 on screen %2").arg(name).arg(static_cast<int>(kiosk()->screen()))));
-        QTest::qWait(50);
-        const QPoint p = i->mapToScene(QPointF(i->width() / 2, i->height() / 2)).toPoint();
+        QPoint p;
+        QVERIFY2(settledCentre(window(), name, &p),
+                 qPrintable(QStringLiteral("no visible item %1 on screen %2").arg(name).arg(static_cast<int>(kiosk()->screen()))));
         QTest::mouseClick(window(), Qt::LeftButton, {}, p);
     }
 
@@ -136,6 +117,9 @@ private slots:
         tap(QStringLiteral("keyEnter"));
         QVERIFY(waitScreen(KioskController::Screen::Summary));
         shot(QStringLiteral("summary"));
+        pg::Connection west = net.connect(QStringLiteral("west"));
+        const char *mailed = "SELECT count(*) FROM redbox.mail_queue WHERE member_id = $1";
+        const qint64 mailedBefore = west.exec(mailed, {member.value(QStringLiteral("member_id")).toInteger()}).int64(0, 0);
         tap(QStringLiteral("payButton"));
         QVERIFY(waitScreen(KioskController::Screen::Receipt, 60000));
         QCOMPARE(kiosk()->dispensedCount(), 1);
@@ -144,9 +128,7 @@ private slots:
         tap(QStringLiteral("emailReceiptButton"));
         QTRY_COMPARE_WITH_TIMEOUT(kiosk()->receiptState(), QStringLiteral("sent"), 30000);
         shot(QStringLiteral("receipt"));
-        pg::Connection west = net.connect(QStringLiteral("west"));
-        QCOMPARE(west.exec("SELECT count(*) FROM redbox.mail_queue WHERE member_id = $1 AND queued_at > now() - interval '5 minutes'",
-                           {member.value(QStringLiteral("member_id")).toInteger()}).int64(0, 0), 1);
+        QCOMPARE(west.exec(mailed, {member.value(QStringLiteral("member_id")).toInteger()}).int64(0, 0), mailedBefore + 1);
         tap(QStringLiteral("doneButton"));
         QVERIFY(waitScreen(KioskController::Screen::Attract));
     }
@@ -166,7 +148,7 @@ private slots:
         hw()->insertDisc(barcode);
         QVERIFY(waitScreen(KioskController::Screen::ReturnResult));
         shot(QStringLiteral("return_result"));
-        QCOMPARE(kiosk()->returned().value(QStringLiteral("charge")).toInt() > 0, true);
+        QCOMPARE(kiosk()->returned()->charge() > 0, true);
         tap(QStringLiteral("doneButton"));
         QVERIFY(waitScreen(KioskController::Screen::Attract));
     }
@@ -196,7 +178,7 @@ private slots:
         QVERIFY(waitScreen(KioskController::Screen::Attract));
     }
 
-    // A field technician by taps (issue 6): the hidden corner of the help screen held for 3 s,
+    // A field technician by taps: the hidden corner of the help screen held for 3 s,
     // the technician card and PIN, then Health, Slots, Hardware (a self-test) and Repair, then
     // signing out. Also run under Xvfb (CTest tst_maintenance_xvfb) with the same screenshots.
     void aTechnicianServicesTheKiosk()
@@ -210,9 +192,8 @@ private slots:
         tap(QStringLiteral("maintenanceCorner"));
         QTest::qWait(300);
         QCOMPARE(kiosk()->screen(), KioskController::Screen::Help);
-        QQuickItem *corner = item(QStringLiteral("maintenanceCorner"));
-        QVERIFY(corner);
-        const QPoint p = corner->mapToScene(QPointF(corner->width() / 2, corner->height() / 2)).toPoint();
+        QPoint p;
+        QVERIFY(settledCentre(window(), QStringLiteral("maintenanceCorner"), &p));
         QTest::mousePress(window(), Qt::LeftButton, {}, p);
         QTest::qWait(3300);
         QTest::mouseRelease(window(), Qt::LeftButton, {}, p);
@@ -225,24 +206,24 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m->page(), MaintenanceController::Page::Pin, 30000);
         for (const QChar c : tech.value(QStringLiteral("pin")).toString())
             tap(QStringLiteral("key") + c);
-        QTRY_COMPARE(m->pinLength(), tech.value(QStringLiteral("pin")).toString().size());
+        QTRY_COMPARE(m->session()->pinLength(), tech.value(QStringLiteral("pin")).toString().size());
         shot(QStringLiteral("maintenance_pin"));
         tap(QStringLiteral("keyEnter"));
         QTRY_COMPARE_WITH_TIMEOUT(m->page(), MaintenanceController::Page::Health, 30000);
-        QTRY_VERIFY_WITH_TIMEOUT(!m->busy() && m->healthRows().size() >= 6, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m->busy() && m->healthPage()->rows()->rowCount() >= 6, 30000);
         shot(QStringLiteral("maintenance_health"));
         tap(QStringLiteral("tabSlots"));
-        QTRY_VERIFY_WITH_TIMEOUT(!m->busy() && !m->slotMap().isEmpty(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m->busy() && m->slotsPage()->map()->rowCount() > 0, 30000);
         QVERIFY(item(QStringLiteral("slot1")));
         shot(QStringLiteral("maintenance_slots"));
         tap(QStringLiteral("tabHardware"));
         tap(QStringLiteral("selfTestButton"));
-        QTRY_VERIFY_WITH_TIMEOUT(m->hardwareReport().startsWith(QLatin1String("Self-test passed")), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(m->hardwarePage()->report().startsWith(QLatin1String("Self-test passed")), 30000);
         shot(QStringLiteral("maintenance_hardware"));
         tap(QStringLiteral("tabRepair"));
         QVERIFY(item(QStringLiteral("exportButton")));
         tap(QStringLiteral("exportButton"));
-        QTRY_VERIFY_WITH_TIMEOUT(!m->lastExport().isEmpty(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m->repairPage()->lastExport().isEmpty(), 30000);
         shot(QStringLiteral("maintenance_repair"));
         tap(QStringLiteral("signOutButton"));
         QVERIFY(waitScreen(KioskController::Screen::Attract));
@@ -284,7 +265,10 @@ private slots:
         QVERIFY(systemd.waitFor("WATCHDOG=1", 3000));
         kiosk.terminate();
         QVERIFY(systemd.waitFor("STOPPING=1", 5000));
-        QVERIFY(kiosk.waitForFinished(10000));
+        // It may have ended while we waited for STOPPING (waitForFinished is false for a process already gone).
+        QVERIFY(kiosk.state() == QProcess::NotRunning || kiosk.waitForFinished(10000));
+        QCOMPARE(kiosk.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(kiosk.exitCode(), 0);
     }
 };
 

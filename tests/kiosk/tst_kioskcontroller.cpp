@@ -2,7 +2,9 @@
 // simulated hardware: the rental flow, a jam and a declined card (nothing
 // charged), the return flow (same kiosk, elsewhere, unreadable), sign-in with
 // the 5-PIN lockout, the idle timeout, and renting while offline.
+#include "dbcheck.h"
 #include "kioskcalls.h"
+#include "kioskrig.h"
 #include "testnetwork.h"
 
 #include "controllers/kioskcontroller.h"
@@ -19,78 +21,6 @@ using namespace redbox::test;
 using namespace std::chrono_literals;
 using Screen = KioskController::Screen;
 
-namespace {
-
-struct Kiosk {
-    QTemporaryDir dir;
-    std::unique_ptr<KioskEngine> engine;
-    std::unique_ptr<EngineBridge> bridge;
-    SimulatedHardware hw;
-    std::unique_ptr<KioskController> ctl;
-
-    Kiosk(const QString &node, int k, int offlineAfterMs = 3000)
-    {
-        KioskConfig cfg = TestNetwork::get().kioskConfig(node, k, dir.path());
-        cfg.offlineAfterMs = offlineAfterMs;
-        engine = std::make_unique<KioskEngine>(cfg);
-        engine->start();
-        bridge = std::make_unique<EngineBridge>(engine.get());
-        hw.setLatencyMs(5);
-        ctl = std::make_unique<KioskController>(bridge.get(), &hw);
-        QSignalSpy synced(engine.get(), &KioskEngine::cacheSynced);
-        if (!synced.wait(60000))
-            throw std::runtime_error("the kiosk's cache did not sync");
-        if (!QTest::qWaitFor([&] { return ctl->catalog()->rowCount() > 0; }, 10000))
-            throw std::runtime_error("the kiosk's catalog stayed empty");
-        QSet<int> filled;
-        for (const CachedDisc &d : engine->cache().discs())
-            if (d.status == QLatin1String("in"))
-                filled.insert(d.slot);
-        hw.setOccupied(filled);
-    }
-    bool waitScreen(Screen s, int ms = 30000) { return QTest::qWaitFor([&] { return ctl->screen() == s; }, ms); }
-    // The first title with a disc available.
-    int availableTitle(int skip = 0)
-    {
-        for (int i = 0; i < ctl->catalog()->rowCount(); ++i) {
-            const QVariantMap t = ctl->catalog()->get(i);
-            if (t.value(QStringLiteral("available")).toInt() > 0 && skip-- <= 0)
-                return t.value(QStringLiteral("movieId")).toInt();
-        }
-        return 0;
-    }
-};
-
-QByteArray track(const QString &card)
-{
-    return ";" + card.toLatin1() + "=3012?";
-}
-
-QJsonObject tryMember(const QString &coast, int index)
-{
-    int seen = 0;
-    for (const QJsonValue &v : TestNetwork::get().tryIt().value(QStringLiteral("members")).toArray())
-        if (v.toObject().value(QStringLiteral("coast")).toString() == coast && seen++ == index)
-            return v.toObject();
-    throw std::runtime_error("no such test member");
-}
-
-void signIn(Kiosk &k, const QJsonObject &member)
-{
-    k.hw.swipeCard(track(member.value(QStringLiteral("card")).toString()));
-    QVERIFY(k.waitScreen(Screen::Pin));
-    for (const QChar c : member.value(QStringLiteral("pin")).toString())
-        k.ctl->pinDigit(c.digitValue());
-    k.ctl->pinEnter();
-}
-
-qint64 count(const QString &node, const char *sql, std::initializer_list<pg::Param> params = {})
-{
-    pg::Connection c = TestNetwork::get().connect(node);
-    return c.exec(sql, params).int64(0, 0);
-}
-
-} // namespace
 
 class TestKioskController : public QObject {
     Q_OBJECT
@@ -112,7 +42,7 @@ private slots:
 
     void aMemberRentsTwoDiscsAndAJammedOneIsNotCharged()
     {
-        Kiosk k(QStringLiteral("west-rb1"), 1);
+        KioskRig k(QStringLiteral("west-rb1"), 1);
         k.ctl->start();
         QCOMPARE(k.ctl->screen(), Screen::Browse);
         const int a = k.availableTitle(0), b = k.availableTitle(1), c = k.availableTitle(2);
@@ -124,10 +54,10 @@ private slots:
         QCOMPARE(k.ctl->cart()->rowCount(), 3);
         k.ctl->checkout();
         QCOMPARE(k.ctl->screen(), Screen::SignIn);
-        signIn(k, tryMember(QStringLiteral("west"), 1));
+        memberSignIn(k, tryMember(QStringLiteral("west"), 1));
         QVERIFY(k.waitScreen(Screen::Summary));
-        const QVariantMap s = k.ctl->summary();
-        QVERIFY(s.value(QStringLiteral("total")).toInt() > s.value(QStringLiteral("subtotal")).toInt());
+        const RentalSummary *s = k.ctl->summary();
+        QVERIFY(s->total() > s->subtotal());
         // The second disc jams.
         QObject::connect(&k.hw, &KioskHardware::dispensed, &k.hw, [&k](int) { k.hw.jamNextDispense(1); }, Qt::SingleShotConnection);
         const int discs = k.ctl->cart()->rowCount();   // the plan may have shortened the cart
@@ -161,12 +91,12 @@ private slots:
 
     void aDeclinedCardChargesNothingAndRentsNothing()
     {
-        Kiosk k(QStringLiteral("west-rb1"), 1);
+        KioskRig k(QStringLiteral("west-rb1"), 1);
         k.ctl->start();
         k.ctl->addToCart(k.availableTitle());
         k.ctl->checkout();
         const qint64 before = count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.rental");
-        signIn(k, tryMember(QStringLiteral("west"), 1));
+        memberSignIn(k, tryMember(QStringLiteral("west"), 1));
         QVERIFY(k.waitScreen(Screen::Summary));
         k.hw.declineNextPayment();
         k.ctl->pay();
@@ -189,7 +119,7 @@ private slots:
                   QDateTime::currentDateTimeUtc().addDays(-2));
         QVERIFY(net.waitForQuiet(30s));
 
-        Kiosk k(QStringLiteral("west-rb1"), 2);
+        KioskRig k(QStringLiteral("west-rb1"), 2);
         k.ctl->start();
         k.ctl->startReturn();
         QCOMPARE(k.ctl->screen(), Screen::ReturnInsert);
@@ -198,15 +128,15 @@ private slots:
         QVERIFY(done.wait(30000));
         QCOMPARE(done.last().first().toBool(), true);
         QCOMPARE(k.ctl->screen(), Screen::ReturnResult);
-        QVERIFY(k.ctl->returned().value(QStringLiteral("lateDays")).toInt() >= 1);
-        QVERIFY(k.ctl->returned().value(QStringLiteral("late")).toInt() > 0);
-        QVERIFY(!k.ctl->returned().value(QStringLiteral("foreign")).toBool());
+        QVERIFY(k.ctl->returned()->lateDays() >= 1);
+        QVERIFY(k.ctl->returned()->late() > 0);
+        QVERIFY(!k.ctl->returned()->foreign());
 
         k.ctl->startReturn();
         k.hw.insertDisc(foreign);
         QVERIFY(done.wait(30000));
         QCOMPARE(done.last().first().toBool(), true);
-        QVERIFY(k.ctl->returned().value(QStringLiteral("foreign")).toBool());
+        QVERIFY(k.ctl->returned()->foreign());
         QVERIFY(net.waitForQuiet(30s));
         QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.rental WHERE barcode = $1 AND status = 'returned' "
                                             "AND charge_cents > daily_rate_cents", {foreign}), 1);
@@ -228,7 +158,7 @@ private slots:
 
     void fiveWrongPinsLockTheCardForFifteenMinutes()
     {
-        Kiosk k(QStringLiteral("east-rb1"), 1);
+        KioskRig k(QStringLiteral("east-rb1"), 1);
         k.ctl->start();
         k.ctl->addToCart(k.availableTitle());
         k.ctl->checkout();
@@ -271,7 +201,7 @@ private slots:
 
     void anUnknownCardIsCheckedUpstreamThenRefused()
     {
-        Kiosk k(QStringLiteral("west-rb2"), 2);
+        KioskRig k(QStringLiteral("west-rb2"), 2);
         k.ctl->start();
         k.ctl->addToCart(k.availableTitle());
         k.ctl->checkout();
@@ -280,7 +210,7 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return k.ctl->message().contains(QLatin1String("not a Redbox membership card we know")); }, 20000));
         QVERIFY(busy.count() >= 2);   // "Checking your card..." was shown, then cleared
         // An East member at this West kiosk: verified at HQ, then signs in.
-        signIn(k, tryMember(QStringLiteral("east"), 2));
+        memberSignIn(k, tryMember(QStringLiteral("east"), 2));
         QVERIFY(k.waitScreen(Screen::Summary));
         QVERIFY(k.ctl->signedIn());
         k.ctl->cancel();
@@ -289,13 +219,13 @@ private slots:
 
     void anUntouchedScreenReturnsToTheAttractLoopAndCancelsCleanly()
     {
-        Kiosk k(QStringLiteral("east-rb2"), 1);
+        KioskRig k(QStringLiteral("east-rb2"), 1);
         k.ctl->setIdleTimeoutMs(1500);
         k.ctl->start();
         k.ctl->addToCart(k.availableTitle());
         k.ctl->checkout();
         const qint64 before = count(QStringLiteral("east-rb2"), "SELECT count(*) FROM redbox.rental");
-        signIn(k, tryMember(QStringLiteral("east"), 1));
+        memberSignIn(k, tryMember(QStringLiteral("east"), 1));
         QVERIFY(k.waitScreen(Screen::Summary));
         QVERIFY(k.waitScreen(Screen::Attract, 5000));
         QCOMPARE(k.ctl->cart()->rowCount(), 0);
@@ -312,7 +242,7 @@ private slots:
 
     void rentingWhileTheRedBoxIsUnreachable()
     {
-        Kiosk k(QStringLiteral("east-rb2"), 2, 1000);
+        KioskRig k(QStringLiteral("east-rb2"), 2, 1000);
         k.ctl->start();
         const int title = k.availableTitle();
         QCOMPARE(net.tool({QStringLiteral("stop"), QStringLiteral("east-rb2")}), 0);
@@ -320,17 +250,17 @@ private slots:
         k.ctl->addToCart(title);
         k.ctl->checkout();
         // The card and PIN are checked against the kiosk's own cache.
-        signIn(k, tryMember(QStringLiteral("east"), 0));
+        memberSignIn(k, tryMember(QStringLiteral("east"), 0));
         QVERIFY(k.waitScreen(Screen::Summary, 20000));
         QSignalSpy finished(k.ctl.get(), &KioskController::rentalFinished);
         k.ctl->pay();
         QVERIFY(finished.wait(30000));
         QCOMPARE(finished.first().at(0).toInt(), 1);
         QVERIFY(k.ctl->cart()->items().first().offline);
-        QCOMPARE(k.engine->outbox().depth(), 1);
+        QCOMPARE(k.engine->outboxStatus().queued, 1);
         const QString id = k.ctl->cart()->items().first().rentalId.toString(QUuid::WithoutBraces);
         QCOMPARE(net.tool({QStringLiteral("rejoin"), QStringLiteral("east-rb2")}), 0);
-        QVERIFY(QTest::qWaitFor([&] { return k.engine->outbox().depth() == 0; }, 120000));
+        QVERIFY(QTest::qWaitFor([&] { return k.engine->outboxStatus().queued == 0; }, 120000));
         QVERIFY(net.waitForQuiet(60s));
         QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND offline", {id}), 1);
     }

@@ -1,4 +1,4 @@
-// Maintenance mode's controller (issue 6) against the real test network and
+// Maintenance mode's controller against the real test network and
 // the simulated hardware: entry from the help screen with a technician card
 // and PIN checked at the red box, the 5-failure lockout (kept across a
 // restart) and the idle exit; loading 50 discs that customers then see
@@ -7,8 +7,10 @@
 // a jam cleared and retried; a full resync, parked hops, the diagnostics
 // bundle, a failover and back through Patroni; offline sign-in from the cache.
 // Every action's audit row is checked at the red box and at HQ.
-#include "testnetwork.h"
+#include "dbcheck.h"
 #include "kioskcalls.h"
+#include "kioskrig.h"
+#include "testnetwork.h"
 
 #include "controllers/kioskcontroller.h"
 #include "core/cards.h"
@@ -34,80 +36,13 @@ using Page = MaintenanceController::Page;
 
 namespace {
 
-struct Kiosk {
-    QTemporaryDir dir;
-    KioskConfig cfg;
-    std::unique_ptr<KioskEngine> engine;
-    std::unique_ptr<EngineBridge> bridge;
-    SimulatedHardware hw;
-    std::unique_ptr<KioskController> ctl;
-    std::unique_ptr<MaintenanceController> m;
-
-    Kiosk(const QString &node, int k) { cfg = TestNetwork::get().kioskConfig(node, k, dir.path()); start(true); }
-
-    void start(bool waitSync)
-    {
-        engine = std::make_unique<KioskEngine>(cfg);
-        engine->start();
-        bridge = std::make_unique<EngineBridge>(engine.get());
-        hw.setLatencyMs(5);
-        ctl = std::make_unique<KioskController>(bridge.get(), &hw);
-        m = std::make_unique<MaintenanceController>(bridge.get(), &hw, ctl.get());
-        if (waitSync) {
-            QSignalSpy synced(engine.get(), &KioskEngine::cacheSynced);
-            if (!synced.wait(60000))
-                throw std::runtime_error("the kiosk's cache did not sync");
-            if (!QTest::qWaitFor([&] { return ctl->catalog()->rowCount() > 0; }, 10000))
-                throw std::runtime_error("the kiosk's catalog stayed empty");
-        }
-        // The carousel as the cache says now (not followed later: a technician's unload that jammed
-        // leaves its disc in the slot although the red box already counts it out).
-        QSet<int> filled;
-        for (const CachedDisc &d : engine->cache().discs())
-            if (d.status == QLatin1String("in"))
-                filled.insert(d.slot);
-        hw.setOccupied(filled);
-    }
-    void restart(bool waitSync)
-    {
-        m.reset();
-        ctl.reset();
-        bridge.reset();
-        engine.reset();
-        start(waitSync);
-    }
-    QString kioskId() const { return cfg.kioskId; }
-};
-
 QJsonObject technician(int index)
 {
-    return TestNetwork::get().tryIt().value(QStringLiteral("technicians")).toArray().at(index).toObject();
+    return tryTechnician(index);
 }
 
 // The technician every coast knows (the generated data gives the first one the east coast only).
 QJsonObject everywhereTech() { return technician(1); }
-
-QByteArray track(const QString &card)
-{
-    return ";" + card.toLatin1() + "=3012?";
-}
-
-qint64 count(const QString &node, const char *sql, std::initializer_list<pg::Param> params = {})
-{
-    pg::Connection c = TestNetwork::get().connect(node);
-    return c.exec(sql, params).int64(0, 0);
-}
-
-bool eventually(const std::function<bool()> &f, int ms = 60000)
-{
-    return QTest::qWaitFor([&] {
-        try {
-            return f();
-        } catch (const std::exception &) {
-            return false;
-        }
-    }, ms);
-}
 
 // The action's result, waited for.
 std::pair<bool, QString> waitAction(MaintenanceController &m, const QString &action, const std::function<void()> &start, int ms = 60000)
@@ -130,7 +65,7 @@ std::pair<bool, QString> waitAction(MaintenanceController &m, const QString &act
     return {false, {}};
 }
 
-void enterAndSwipe(Kiosk &k, const QString &card)
+void enterAndSwipe(KioskRig &k, const QString &card)
 {
     k.ctl->openHelp();
     k.m->requestEntry();
@@ -139,13 +74,13 @@ void enterAndSwipe(Kiosk &k, const QString &card)
     k.hw.swipeCard(track(card));
 }
 
-void signIn(Kiosk &k, const QJsonObject &tech)
+void signIn(KioskRig &k, const QJsonObject &tech)
 {
     enterAndSwipe(k, tech.value(QStringLiteral("card")).toString());
     QVERIFY2(QTest::qWaitFor([&] { return k.m->page() == Page::Pin; }, 30000), qPrintable(k.m->message()));
     for (const QChar c : tech.value(QStringLiteral("pin")).toString())
-        k.m->pinDigit(c.digitValue());
-    const auto [ok, message] = waitAction(*k.m, QStringLiteral("login"), [&] { k.m->pinEnter(); });
+        k.m->session()->pinDigit(c.digitValue());
+    const auto [ok, message] = waitAction(*k.m, QStringLiteral("login"), [&] { k.m->session()->pinEnter(); });
     QVERIFY2(ok, qPrintable(message));
     QVERIFY(k.m->signedIn());
     QCOMPARE(k.m->page(), Page::Health);
@@ -189,7 +124,7 @@ private slots:
 
     void entryIsHiddenAndChecksCardAndPinAtTheRedBox()
     {
-        Kiosk k(QStringLiteral("west-rb1"), 1);
+        KioskRig k(QStringLiteral("west-rb1"), 1);
         // Not from the attract loop or in a customer's visit: only from the help screen.
         k.m->requestEntry();
         QCOMPARE(k.m->page(), Page::Closed);
@@ -200,31 +135,31 @@ private slots:
 
         // A member's card is not a technician's.
         enterAndSwipe(k, memberCardNumber(5));
-        QVERIFY(QTest::qWaitFor([&] { return k.m->failuresLeft() == 4; }, 10000));
+        QVERIFY(QTest::qWaitFor([&] { return k.m->session()->failuresLeft() == 4; }, 10000));
         // A technician of the other coast is not known at this red box: refused there.
         const auto [eastOk, eastMessage] = waitAction(*k.m, QStringLiteral("login"), [&] {
             k.hw.swipeCard(track(technician(0).value(QStringLiteral("card")).toString()));
         });
         QVERIFY(!eastOk);
         QVERIFY2(eastMessage.contains(QLatin1String("may not open maintenance")), qPrintable(eastMessage));
-        QCOMPARE(k.m->failuresLeft(), 3);
+        QCOMPARE(k.m->session()->failuresLeft(), 3);
         // The right card, a wrong PIN, then the right PIN.
         const QJsonObject tech = everywhereTech();
         k.hw.swipeCard(track(tech.value(QStringLiteral("card")).toString()));
         QVERIFY(QTest::qWaitFor([&] { return k.m->page() == Page::Pin; }, 30000));
-        QCOMPARE(k.m->signInSource(), QStringLiteral("redbox"));
+        QCOMPARE(k.m->session()->source(), QStringLiteral("redbox"));
         const QString wrong = tech.value(QStringLiteral("pin")).toString() == QLatin1String("0000") ? QStringLiteral("1111") : QStringLiteral("0000");
         for (const QChar c : wrong)
-            k.m->pinDigit(c.digitValue());
-        QVERIFY(!waitAction(*k.m, QStringLiteral("login"), [&] { k.m->pinEnter(); }).first);
-        QCOMPARE(k.m->failuresLeft(), 2);
+            k.m->session()->pinDigit(c.digitValue());
+        QVERIFY(!waitAction(*k.m, QStringLiteral("login"), [&] { k.m->session()->pinEnter(); }).first);
+        QCOMPARE(k.m->session()->failuresLeft(), 2);
         QCOMPARE(k.m->page(), Page::Pin);
         for (const QChar c : tech.value(QStringLiteral("pin")).toString())
-            k.m->pinDigit(c.digitValue());
-        QVERIFY(waitAction(*k.m, QStringLiteral("login"), [&] { k.m->pinEnter(); }).first);
-        QCOMPARE(k.m->technicianName(), k.m->technicianName().trimmed());
+            k.m->session()->pinDigit(c.digitValue());
+        QVERIFY(waitAction(*k.m, QStringLiteral("login"), [&] { k.m->session()->pinEnter(); }).first);
+        QCOMPARE(k.m->session()->technicianName(), k.m->session()->technicianName().trimmed());
         QVERIFY(k.m->signedIn());
-        QCOMPARE(k.m->failuresLeft(), 5);   // a good sign-in clears the count
+        QCOMPARE(k.m->session()->failuresLeft(), 5);   // a good sign-in clears the count
         // While signed in, the customers' controller ignores the card reader.
         k.hw.swipeCard(track(memberCardNumber(1)));
         QTest::qWait(100);
@@ -242,22 +177,18 @@ private slots:
         QVERIFY(eventually([&] { return audits(QStringLiteral("west"), k.kioskId(), QStringLiteral("login_failed")) == 3; }));
 
         // Health: every link in words and colour.
-        QVERIFY(QTest::qWaitFor([&] { return !k.m->healthRows().isEmpty() && !k.m->busy(); }, 30000));
+        QVERIFY(QTest::qWaitFor([&] { return k.m->healthPage()->rows()->rowCount() > 0 && !k.m->busy(); }, 30000));
         QStringList names;
-        for (const QVariant &v : k.m->healthRows()) {
-            const QVariantMap r = v.toMap();
-            names << r.value(QStringLiteral("name")).toString();
-            QVERIFY2(!r.value(QStringLiteral("words")).toString().isEmpty(), qPrintable(r.value(QStringLiteral("name")).toString()));
+        for (const HealthRow &r : k.m->healthPage()->rows()->rows()) {
+            names << r.name;
+            QVERIFY2(!r.words.isEmpty(), qPrintable(r.name));
         }
         for (const char *want : {"Red box primary", "Red box standby", "Coast server", "HQ", "Forwarding", "Parked hops", "Cache", "Kiosk outbox"})
             QVERIFY2(names.contains(QLatin1String(want)), qPrintable(names.join(QStringLiteral(", "))));
-        for (const QVariant &v : k.m->healthRows()) {
-            const QVariantMap r = v.toMap();
-            if (r.value(QStringLiteral("name")) == QLatin1String("Red box standby"))
-                QVERIFY2(r.value(QStringLiteral("level")) == QLatin1String("ok")
-                             && r.value(QStringLiteral("words")).toString().contains(QLatin1String("Streaming, synchronous")),
-                         qPrintable(r.value(QStringLiteral("words")).toString()));
-        }
+        const auto standby = k.m->healthPage()->rows()->row(QStringLiteral("Red box standby"));
+        QVERIFY(standby);
+        QVERIFY2(standby->level == QLatin1String("ok") && standby->words.contains(QLatin1String("Streaming, synchronous")),
+                 qPrintable(standby->words));
 
         QSignalSpy pageSpy(k.m.get(), &MaintenanceController::pageChanged);
         k.m->signOut();
@@ -268,21 +199,21 @@ private slots:
 
     void fiveFailuresLockTheEntryEvenAcrossARestart()
     {
-        Kiosk k(QStringLiteral("west-rb2"), 1);
+        KioskRig k(QStringLiteral("west-rb2"), 1);
         const QJsonObject tech = everywhereTech();
         const QString wrong = tech.value(QStringLiteral("pin")).toString() == QLatin1String("0000") ? QStringLiteral("1111") : QStringLiteral("0000");
         enterAndSwipe(k, tech.value(QStringLiteral("card")).toString());
         QVERIFY(QTest::qWaitFor([&] { return k.m->page() == Page::Pin; }, 30000));
-        for (int i = 0; i < MaintenanceController::MaxFailures; ++i) {
+        for (int i = 0; i < TechSession::MaxFailures; ++i) {
             if (k.m->page() != Page::Pin) {
                 k.hw.swipeCard(track(tech.value(QStringLiteral("card")).toString()));
                 QVERIFY(QTest::qWaitFor([&] { return k.m->page() == Page::Pin; }, 30000));
             }
             for (const QChar c : wrong)
-                k.m->pinDigit(c.digitValue());
-            QVERIFY(!waitAction(*k.m, QStringLiteral("login"), [&] { k.m->pinEnter(); }).first);
+                k.m->session()->pinDigit(c.digitValue());
+            QVERIFY(!waitAction(*k.m, QStringLiteral("login"), [&] { k.m->session()->pinEnter(); }).first);
         }
-        QVERIFY(k.m->locked());
+        QVERIFY(k.m->session()->locked());
         QVERIFY(k.m->message().contains(QLatin1String("locked until")));
         // Even the right card and PIN are refused now.
         k.hw.swipeCard(track(tech.value(QStringLiteral("card")).toString()));
@@ -294,25 +225,25 @@ private slots:
 
         // A restart (a power cycle) does not reset the lock.
         k.restart(false);
-        QVERIFY(QTest::qWaitFor([&] { return k.m->locked(); }, 10000));
+        QVERIFY(QTest::qWaitFor([&] { return k.m->session()->locked(); }, 10000));
         k.ctl->openHelp();
         k.m->requestEntry();
         QVERIFY(k.m->message().contains(QLatin1String("locked")));
         k.m->cancelEntry();
         // Fifteen minutes later it opens again.
         k.m->setClock([] { return QDateTime::currentDateTimeUtc().addSecs(16 * 60); });
-        QVERIFY(!k.m->locked());
+        QVERIFY(!k.m->session()->locked());
         QVERIFY(QTest::qWaitFor([&] { return k.engine->health().link == LinkStatus::Online; }, 60000));
         signIn(k, tech);
         k.m->signOut();
         // Audit rows carry the real time, not the test's clock (the red box refuses future times).
         QVERIFY(eventually([&] { return audits(QStringLiteral("west-rb2"), k.kioskId(), QStringLiteral("logout")) == 1; }, 10000));
-        QCOMPARE(k.engine->outbox().parked().size(), 0);
+        QCOMPARE(k.engine->outboxStatus().parked, 0);
     }
 
     void anIdleSessionEnds()
     {
-        Kiosk k(QStringLiteral("east-rb1"), 1);
+        KioskRig k(QStringLiteral("east-rb1"), 1);
         k.m->setIdleTimeoutMs(1500);
         signIn(k, everywhereTech());
         k.m->touch();
@@ -330,19 +261,19 @@ private slots:
 
     void fiftyLoadedDiscsReachCustomersWithoutARestart()
     {
-        Kiosk k(QStringLiteral("east-rb2"), 1);
+        KioskRig k(QStringLiteral("east-rb2"), 1);
         signIn(k, everywhereTech());
         k.m->showPage(static_cast<int>(Page::Slots));
         // The test data fills every slot: the technician first pulls 50 discs.
         QStringList pulled;
         for (int i = 0; i < 50; ++i) {
             pulled << net.takeDisc(QStringLiteral("east-rb2"), k.kioskId());
-            const auto [ok, message] = waitAction(*k.m, QStringLiteral("dispense"), [&] { k.m->unload(pulled.last()); });
+            const auto [ok, message] = waitAction(*k.m, QStringLiteral("dispense"), [&] { k.m->slotsPage()->unload(pulled.last()); });
             QVERIFY2(ok, qPrintable(message));
         }
         QVERIFY(QTest::qWaitFor([&] {
             for (const QString &b : pulled) {
-                const auto d = k.engine->cache().disc(b);
+                const auto d = k.engine->disc(b);
                 if (d && d->status == QLatin1String("in"))
                     return false;
             }
@@ -354,13 +285,13 @@ private slots:
         for (int i = 0; i < k.ctl->catalog()->rowCount() && movies.size() < 10; ++i) {
             const int id = k.ctl->catalog()->get(i).value(QStringLiteral("movieId")).toInt();
             movies << id;
-            before.insert(id, static_cast<int>(k.engine->cache().rentableDiscs(id).size()));
+            before.insert(id, static_cast<int>(k.engine->rentableDiscs(id).size()));
         }
         QCOMPARE(movies.size(), 10);
         const qint64 inBefore = 50 + count(QStringLiteral("east-rb2"), "SELECT count(*) FROM redbox.dvd WHERE kiosk_id = $1 AND status = 'in'", {k.kioskId()});
         const int base = 500000 + static_cast<int>(QRandomGenerator::global()->bounded(400000));
-        k.m->startLoading();
-        QCOMPARE(k.m->mode(), QStringLiteral("load"));
+        k.m->slotsPage()->startLoading();
+        QCOMPARE(k.m->mode(), MaintenanceController::Mode::Load);
         QElapsedTimer clock;
         clock.start();
         QStringList loaded;
@@ -371,7 +302,7 @@ private slots:
             loaded << barcode;
         }
         const qint64 loadMs = clock.elapsed();
-        QCOMPARE(k.m->loadedCount(), 50);
+        QCOMPARE(k.m->slotsPage()->loadedCount(), 50);
         k.m->stopMode();
         // Customers see them: the catalog of the running controller, no restart.
         QVERIFY2(QTest::qWaitFor([&] {
@@ -397,10 +328,10 @@ private slots:
         }));
         QVERIFY(eventually([&] { return audits(QStringLiteral("hq"), k.kioskId(), QStringLiteral("disc_load")) == 50; }));
         // A disc already in a slot cannot be loaded again; a bad barcode is given back.
-        const auto [again, againMessage] = waitAction(*k.m, QStringLiteral("load"), [&] { k.m->loadBarcode(loaded.last(), 0); });
+        const auto [again, againMessage] = waitAction(*k.m, QStringLiteral("load"), [&] { k.m->slotsPage()->loadBarcode(loaded.last(), 0); });
         QVERIFY(!again);
         QVERIFY2(againMessage.contains(QLatin1String("already in kiosk")), qPrintable(againMessage));
-        k.m->startLoading();
+        k.m->slotsPage()->startLoading();
         const auto [bad, badMessage] = waitAction(*k.m, QStringLiteral("load"), [&] { k.hw.insertDisc(QStringLiteral("D000000000001")); });
         QVERIFY(!bad);
         QVERIFY2(badMessage.contains(QLatin1String("not a valid disc barcode")), qPrintable(badMessage));
@@ -410,7 +341,7 @@ private slots:
 
     void unloadRefusesARentedDiscAndHQsRemovalsArrive()
     {
-        Kiosk k(QStringLiteral("west-rb1"), 2);
+        KioskRig k(QStringLiteral("west-rb1"), 2);
         signIn(k, everywhereTech());
         const QString node = QStringLiteral("west-rb1");
         // Rented out: refused, nothing moves.
@@ -418,7 +349,7 @@ private slots:
         KioskCalls calls(node, 2);
         calls.rent(net.cardHash(memberCardNumber(net.takeMember(QStringLiteral("west")))), rented);
         k.m->showPage(static_cast<int>(Page::Slots));
-        const auto [refused, why] = waitAction(*k.m, QStringLiteral("unload"), [&] { k.m->unload(rented); });
+        const auto [refused, why] = waitAction(*k.m, QStringLiteral("unload"), [&] { k.m->slotsPage()->unload(rented); });
         QVERIFY(!refused);
         QVERIFY2(why.contains(QLatin1String("rented out")), qPrintable(why));
         QCOMPARE(count(node, "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'out'", {rented}), 1);
@@ -426,29 +357,29 @@ private slots:
         const QString out = net.takeDisc(node, k.kioskId());
         const int slot = static_cast<int>(count(node, "SELECT slot_no FROM redbox.dvd WHERE barcode = $1", {out}));
         QVERIFY(k.hw.occupied(slot));
-        const auto [unloaded, unloadMessage] = waitAction(*k.m, QStringLiteral("dispense"), [&] { k.m->unload(out); });
+        const auto [unloaded, unloadMessage] = waitAction(*k.m, QStringLiteral("dispense"), [&] { k.m->slotsPage()->unload(out); });
         QVERIFY2(unloaded, qPrintable(unloadMessage));
         QVERIFY(!k.hw.occupied(slot));
         QCOMPARE(count(node, "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'removed'", {out}), 1);
         QVERIFY(eventually([&] { return count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'removed'", {out}) == 1; }));
         // Damaged: stays in its slot, customers cannot rent it, it joins the removal list.
         const QString damaged = net.takeDisc(node, k.kioskId());
-        QVERIFY(waitAction(*k.m, QStringLiteral("damaged"), [&] { k.m->markDamaged(damaged); }).first);
+        QVERIFY(waitAction(*k.m, QStringLiteral("damaged"), [&] { k.m->slotsPage()->markDamaged(damaged); }).first);
         QVERIFY(eventually([&] {
-            const auto d = k.engine->cache().disc(damaged);
+            const auto d = k.engine->disc(damaged);
             return d && d->condition == QLatin1String("damaged");
         }, 20000));
         // HQ schedules a removal: it reaches the kiosk's list through the coast and the red box.
         const QString recall = net.takeDisc(node, k.kioskId());
         net.connect(QStringLiteral("hq")).exec("SELECT redbox.schedule_removal($1, 'recall')", {recall}, true);
         QVERIFY(eventually([&] {
-            waitAction(*k.m, QStringLiteral("slots"), [&] { k.m->refreshSlots(); });
+            waitAction(*k.m, QStringLiteral("slots"), [&] { k.m->slotsPage()->refresh(); });
             QStringList listed;
-            for (const QVariant &v : k.m->removals())
-                listed << v.toMap().value(QStringLiteral("barcode")).toString();
+            for (const TechDisc &d : k.m->slotsPage()->removals()->removals())
+                listed << d.barcode;
             return listed.contains(recall) && listed.contains(damaged);
         }));
-        QVERIFY(waitAction(*k.m, QStringLiteral("dispense"), [&] { k.m->unload(recall); }).first);
+        QVERIFY(waitAction(*k.m, QStringLiteral("dispense"), [&] { k.m->slotsPage()->unload(recall); }).first);
         QVERIFY(eventually([&] { return count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.removal_schedule WHERE barcode = $1", {recall}) == 0; }));
         for (const char *action : {"disc_unload", "disc_damaged"})
             QVERIFY(eventually([&] { return audits(QStringLiteral("hq"), k.kioskId(), QLatin1String(action)) >= 1; }));
@@ -459,38 +390,38 @@ private slots:
 
     void hardwareTestsAndAJamClearedAndRetried()
     {
-        Kiosk k(QStringLiteral("east-rb1"), 2);
+        KioskRig k(QStringLiteral("east-rb1"), 2);
         signIn(k, everywhereTech());
         k.m->showPage(static_cast<int>(Page::Hardware));
-        auto [ok, report] = waitAction(*k.m, QStringLiteral("selftest"), [&] { k.m->selfTest(); });
+        auto [ok, report] = waitAction(*k.m, QStringLiteral("selftest"), [&] { k.m->hardwarePage()->selfTest(); });
         QVERIFY2(ok, qPrintable(report));
         k.hw.setStuckSlot(7);
-        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("selftest"), [&] { k.m->selfTest(); });
+        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("selftest"), [&] { k.m->hardwarePage()->selfTest(); });
         QVERIFY(!ok);
         QVERIFY2(report.contains(QLatin1String("slot 7")), qPrintable(report));
         k.hw.setStuckSlot(0);
         // The card reader: a member's card is read (only its last 4 digits are shown).
         const QString card = memberCardNumber(4242);
-        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("cardtest"), [&] { k.m->testCardReader(); k.hw.swipeCard(track(card)); });
+        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("cardtest"), [&] { k.m->hardwarePage()->testCardReader(); k.hw.swipeCard(track(card)); });
         QVERIFY2(ok && report.contains(card.right(4)) && !report.contains(card), qPrintable(report));
         // The barcode reader: a disc is read and given back; an unreadable one too.
         const QString disc = discBarcode(12, 345);
-        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("barcodetest"), [&] { k.m->testBarcodeReader(); k.hw.insertDisc(disc); });
+        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("barcodetest"), [&] { k.m->hardwarePage()->testBarcodeReader(); k.hw.insertDisc(disc); });
         QVERIFY2(ok && report.contains(disc), qPrintable(report));
         QTRY_VERIFY(!k.hw.discInReturnSlot());
-        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("barcodetest"), [&] { k.m->testBarcodeReader(); k.hw.misreadNextDisc(); k.hw.insertDisc(disc); });
+        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("barcodetest"), [&] { k.m->hardwarePage()->testBarcodeReader(); k.hw.misreadNextDisc(); k.hw.insertDisc(disc); });
         QVERIFY(!ok);
         // A jam during an unload: cleared, and the unload's dispense retried.
         const QString stuck = net.takeDisc(QStringLiteral("east-rb1"), k.kioskId());
         k.hw.jamNextDispense(1);
-        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("dispense"), [&] { k.m->unload(stuck); });
+        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("dispense"), [&] { k.m->slotsPage()->unload(stuck); });
         QVERIFY(!ok);
-        QVERIFY(k.m->canRetry());
+        QVERIFY(k.m->hardwarePage()->canRetry());
         QSignalSpy dispensed(&k.hw, &KioskHardware::dispensed);
-        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("clear_jam"), [&] { k.m->clearJamAndRetry(); });
+        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("clear_jam"), [&] { k.m->hardwarePage()->clearJamAndRetry(); });
         QVERIFY2(ok, qPrintable(report));
         QTRY_VERIFY_WITH_TIMEOUT(dispensed.count() >= 1, 5000);
-        QVERIFY(!k.m->canRetry());
+        QVERIFY(!k.m->hardwarePage()->canRetry());
         for (const char *action : {"selftest", "card_reader_test", "barcode_reader_test", "dispense_failed", "jam_cleared"})
             QVERIFY2(eventually([&] { return audits(QStringLiteral("hq"), k.kioskId(), QLatin1String(action)) >= 1; }), action);
         k.m->signOut();
@@ -498,20 +429,20 @@ private slots:
 
     void repairResyncParkedHopsDiagnosticsAndFailover()
     {
-        Kiosk k(QStringLiteral("west-rb2"), 2);
+        KioskRig k(QStringLiteral("west-rb2"), 2);
         signIn(k, everywhereTech());
         k.m->showPage(static_cast<int>(Page::Repair));
         // A full resync, with progress.
-        QSignalSpy progress(k.m.get(), &MaintenanceController::resyncChanged);
-        auto [ok, message] = waitAction(*k.m, QStringLiteral("resync"), [&] { k.m->resync(); }, 120000);
+        QSignalSpy progress(k.m->repairPage(), &TechRepair::resyncChanged);
+        auto [ok, message] = waitAction(*k.m, QStringLiteral("resync"), [&] { k.m->repairPage()->resync(); }, 120000);
         QVERIFY2(ok, qPrintable(message));
         QVERIFY(progress.count() >= 2);
-        QVERIFY(k.m->resyncTotal() > 100);
-        QCOMPARE(k.m->resyncDone(), k.m->resyncTotal());
-        const CacheStore::Counts c = k.engine->cache().counts();
+        QVERIFY(k.m->repairPage()->resyncTotal() > 100);
+        QCOMPARE(k.m->repairPage()->resyncDone(), k.m->repairPage()->resyncTotal());
+        const CacheCounts c = k.engine->cacheCounts();
         QVERIFY(c.movies > 0 && c.discs > 0 && c.technicians > 0);
         // Parked hops put back in line (none parked: it says so).
-        std::tie(ok, message) = waitAction(*k.m, QStringLiteral("retry_parked"), [&] { k.m->retryParked(); });
+        std::tie(ok, message) = waitAction(*k.m, QStringLiteral("retry_parked"), [&] { k.m->repairPage()->retryParked(); });
         QVERIFY2(ok && message.contains(QLatin1String("No hops were parked")), qPrintable(message));
         // A hop the coast refuses (a kind it cannot apply) is parked: Health says so in red with the
         // error, and a retry puts it back in line (the coast refuses it again, so it parks again).
@@ -519,17 +450,10 @@ private slots:
         admin.exec("SELECT redbox.enqueue(gen_random_uuid(), 'no_such_kind', redbox.coast_node(), '{}')", {}, true);
         QVERIFY(eventually([&] { return count(QStringLiteral("west-rb2"), "SELECT count(*) FROM redbox.outbox WHERE kind = 'no_such_kind' "
                                                                           "AND parked_at IS NOT NULL") == 1; }));
-        QVERIFY(waitAction(*k.m, QStringLiteral("health"), [&] { k.m->refreshHealth(); }).first);
-        bool sawParked = false;
-        for (const QVariant &v : k.m->healthRows()) {
-            const QVariantMap r = v.toMap();
-            if (r.value(QStringLiteral("name")) == QLatin1String("Parked hops")) {
-                sawParked = r.value(QStringLiteral("level")) == QLatin1String("bad")
-                            && r.value(QStringLiteral("detail")).toString().contains(QLatin1String("no_such_kind"));
-            }
-        }
-        QVERIFY(sawParked);
-        std::tie(ok, message) = waitAction(*k.m, QStringLiteral("retry_parked"), [&] { k.m->retryParked(); });
+        QVERIFY(waitAction(*k.m, QStringLiteral("health"), [&] { k.m->healthPage()->refresh(); }).first);
+        const auto parked = k.m->healthPage()->rows()->row(QStringLiteral("Parked hops"));
+        QVERIFY(parked && parked->level == QLatin1String("bad") && parked->detail.contains(QLatin1String("no_such_kind")));
+        std::tie(ok, message) = waitAction(*k.m, QStringLiteral("retry_parked"), [&] { k.m->repairPage()->retryParked(); });
         QVERIFY2(ok && message.startsWith(QLatin1String("1 parked hop")), qPrintable(message));
         QVERIFY(eventually([&] { return count(QStringLiteral("west-rb2"), "SELECT count(*) FROM redbox.outbox WHERE kind = 'no_such_kind' "
                                                                           "AND parked_at IS NOT NULL AND attempts >= 2") == 1; }));
@@ -537,9 +461,9 @@ private slots:
         // The diagnostics bundle: versions, status, the log without secrets.
         const QString secretCard = memberCardNumber(987654);
         qInfo("a line with secrets: card %s password=hunter2 pin: 1234", qPrintable(secretCard));
-        std::tie(ok, message) = waitAction(*k.m, QStringLiteral("export"), [&] { k.m->exportDiagnostics(); });
+        std::tie(ok, message) = waitAction(*k.m, QStringLiteral("export"), [&] { k.m->repairPage()->exportDiagnostics(); });
         QVERIFY2(ok, qPrintable(message));
-        QFile f(k.m->lastExport());
+        QFile f(k.m->repairPage()->lastExport());
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray text = f.readAll();
         struct stat st {};
@@ -559,7 +483,7 @@ private slots:
         QVERIFY(!first.isEmpty());
         QElapsedTimer clock;
         clock.start();
-        std::tie(ok, message) = waitAction(*k.m, QStringLiteral("failover"), [&] { k.m->failover(); }, 120000);
+        std::tie(ok, message) = waitAction(*k.m, QStringLiteral("failover"), [&] { k.m->repairPage()->failover(); }, 120000);
         QVERIFY2(ok, qPrintable(message));
         const qint64 failoverMs = clock.elapsed();
         QVERIFY(eventually([&] { const QString p = net.primaryOf(node); return !p.isEmpty() && p != first; }, 30000));
@@ -572,7 +496,7 @@ private slots:
         // Right after a switchover the old primary catches up as a replica before it is the
         // synchronous standby again: "try again in a few seconds", as a technician would.
         QVERIFY2(QTest::qWaitFor([&] {
-            std::tie(ok, message) = waitAction(*k.m, QStringLiteral("failback"), [&] { k.m->failback(); }, 120000);
+            std::tie(ok, message) = waitAction(*k.m, QStringLiteral("failback"), [&] { k.m->repairPage()->failback(); }, 120000);
             if (!ok && message.contains(QLatin1String("try again")))
                 QTest::qWait(2000);
             return ok || !message.contains(QLatin1String("try again"));
@@ -581,7 +505,7 @@ private slots:
         QVERIFY(eventually([&] { return net.primaryOf(node) == first; }, 30000));
         QVERIFY(net.waitHealthy(node, 120s));
         // A second "bring back" has nothing to bring back.
-        std::tie(ok, message) = waitAction(*k.m, QStringLiteral("failback"), [&] { k.m->failback(); });
+        std::tie(ok, message) = waitAction(*k.m, QStringLiteral("failback"), [&] { k.m->repairPage()->failback(); });
         QVERIFY(!ok);
         // Without the technician's credentials Patroni refuses a switchover (401). Asked with Python's
         // urllib: Qt's network access waits for a 401's body that Patroni never ends.
@@ -608,14 +532,14 @@ private slots:
 
     void offlineOnlyCachedTechniciansEnter()
     {
-        Kiosk k(QStringLiteral("east-rb2"), 2);   // synced once: its cache holds this coast's technicians
+        KioskRig k(QStringLiteral("east-rb2"), 2);   // synced once: its cache holds this coast's technicians
         const QJsonObject tech = everywhereTech();
         // The red box does not answer: the coast checks the card.
         k.cfg.redbox = {{QStringLiteral("127.0.0.1"), 1}};
         k.restart(false);
         enterAndSwipe(k, tech.value(QStringLiteral("card")).toString());
         QVERIFY(QTest::qWaitFor([&] { return k.m->page() == Page::Pin; }, 30000));
-        QCOMPARE(k.m->signInSource(), QStringLiteral("coast"));
+        QCOMPARE(k.m->session()->source(), QStringLiteral("coast"));
         k.m->cancelEntry();
         // Now the kiosk cannot reach its red box or its coast.
         k.cfg.coast = {{QStringLiteral("127.0.0.1"), 2}};
@@ -629,20 +553,20 @@ private slots:
         // A cached one: checked against the cached hash.
         k.hw.swipeCard(track(tech.value(QStringLiteral("card")).toString()));
         QVERIFY(QTest::qWaitFor([&] { return k.m->page() == Page::Pin; }, 30000));
-        QCOMPARE(k.m->signInSource(), QStringLiteral("cache"));
+        QCOMPARE(k.m->session()->source(), QStringLiteral("cache"));
         for (const QChar c : tech.value(QStringLiteral("pin")).toString())
-            k.m->pinDigit(c.digitValue());
-        QVERIFY(waitAction(*k.m, QStringLiteral("login"), [&] { k.m->pinEnter(); }).first);
+            k.m->session()->pinDigit(c.digitValue());
+        QVERIFY(waitAction(*k.m, QStringLiteral("login"), [&] { k.m->session()->pinEnter(); }).first);
         // The audit rows wait in the kiosk's outbox.
-        QVERIFY(QTest::qWaitFor([&] { return k.engine->outbox().depth() >= 2; }, 10000));
-        const auto [slotsOk, slotsMessage] = waitAction(*k.m, QStringLiteral("slots"), [&] { k.m->refreshSlots(); }, 60000);
+        QVERIFY(QTest::qWaitFor([&] { return k.engine->outboxStatus().queued >= 2; }, 10000));
+        const auto [slotsOk, slotsMessage] = waitAction(*k.m, QStringLiteral("slots"), [&] { k.m->slotsPage()->refresh(); }, 60000);
         QVERIFY(!slotsOk);
         QVERIFY2(slotsMessage.contains(QLatin1String("not reachable")), qPrintable(slotsMessage));
         k.m->signOut();
         // Back online: the outbox carries them to the red box.
         k.cfg = net.kioskConfig(QStringLiteral("east-rb2"), 2, k.dir.path());
         k.restart(true);
-        QVERIFY(QTest::qWaitFor([&] { return k.engine->outbox().depth() == 0; }, 60000));
+        QVERIFY(QTest::qWaitFor([&] { return k.engine->outboxStatus().queued == 0; }, 60000));
         QVERIFY(eventually([&] {
             return count(QStringLiteral("east-rb2"), "SELECT count(*) FROM redbox.audit_log WHERE kiosk_id = $1 AND action = 'login' "
                                                      "AND detail->>'source' = 'cache' AND at >= $2", {k.kioskId(), g_since}) == 1;

@@ -2,15 +2,10 @@
 // KioskController (engine on the test network, simulated hardware), exposed
 // as the QML singleton exactly as the app does, plus a small "Harness"
 // object for what a test needs to do to the hardware.
+#include "kioskrig.h"
 #include "testnetwork.h"
 
-#include "controllers/kioskcontroller.h"
-#include "hardware/simulatedhardware.h"
-#include "maintenance/maintenancecontroller.h"
-
 #include <QQmlEngine>
-#include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QtQuickTest>
 
 using namespace redbox;
@@ -40,50 +35,27 @@ private:
 
 class Setup : public QObject {
     Q_OBJECT
-    QTemporaryDir dir;
-    std::unique_ptr<KioskEngine> engine;
-    std::unique_ptr<EngineBridge> bridge;
-    SimulatedHardware hw;
-    std::unique_ptr<KioskController> controller;
-    std::unique_ptr<MaintenanceController> maintenance;
+    std::unique_ptr<test::KioskRig> kiosk;
     Harness harness;
 
 public slots:
     void applicationAvailable()
     {
-        KioskConfig cfg = test::TestNetwork::get().kioskConfig(QStringLiteral("west-rb1"), 2, dir.path());
-        engine = std::make_unique<KioskEngine>(cfg);
-        engine->start();
-        QSignalSpy synced(engine.get(), &KioskEngine::cacheSynced);
-        if (!synced.wait(60000))
-            qWarning("the kiosk's cache did not sync");
-        bridge = std::make_unique<EngineBridge>(engine.get());
-        hw.setLatencyMs(5);
-        QSet<int> filled;
-        for (const CachedDisc &d : engine->cache().discs())
-            if (d.status == QLatin1String("in"))
-                filled.insert(d.slot);
-        hw.setOccupied(filled);
-        controller = std::make_unique<KioskController>(bridge.get(), &hw);
-        KioskController::setInstance(controller.get());
-        maintenance = std::make_unique<MaintenanceController>(bridge.get(), &hw, controller.get());
-        MaintenanceController::setInstance(maintenance.get());
-        harness.hw = &hw;
-        if (!QTest::qWaitFor([&] { return controller->catalog()->rowCount() > 0; }, 20000))
-            qWarning("the kiosk's catalog is still empty");
+        try {
+            kiosk = std::make_unique<test::KioskRig>(QStringLiteral("west-rb1"), 2, 15000);
+        } catch (const std::exception &e) {
+            qFatal("the screens' kiosk could not start: %s", e.what());
+        }
+        KioskController::setInstance(kiosk->ctl.get());
+        MaintenanceController::setInstance(kiosk->m.get());
+        harness.hw = &kiosk->hw;
         qmlRegisterSingletonInstance("RedboxTest", 1, 0, "Harness", &harness);
     }
-    void qmlEngineAvailable(QQmlEngine *engine_)
+    void qmlEngineAvailable(QQmlEngine *engine)
     {
-        engine_->addImportPath(QStringLiteral("qrc:/qt/qml"));
+        engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
     }
-    void cleanupTestCase()
-    {
-        maintenance.reset();
-        controller.reset();
-        bridge.reset();
-        engine.reset();
-    }
+    void cleanupTestCase() { kiosk.reset(); }
 };
 
 QUICK_TEST_MAIN_WITH_SETUP(tst_screens, Setup)

@@ -1,4 +1,4 @@
-"""A network on separate hosts, reached over SSH (issue 8): five network
+"""A network on separate hosts, reached over SSH: five network
 namespaces stand in for five machines (tests/network/netns-hosts.sh: each its
 own address, its own /srv/redbox, its own sshd). `redbox-net up` with a topology
 of real addresses copies each host only its own files and starts its servers

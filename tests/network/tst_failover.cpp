@@ -192,7 +192,7 @@ private slots:
         QVERIFY(net.waitHealthy(node, 120s));
     }
 
-    // Patroni's failsafe mode (issue 8): when the DCS goes away (etcd stopped here, as when a red box's
+    // Patroni's failsafe mode: when the DCS goes away (etcd stopped here, as when a red box's
     // WAN link to the etcd members is refused), a primary that still reaches its standby keeps running
     // as primary instead of stepping down after retry_timeout, and rentals keep committing.
     // (With Patroni 3.0.2 and etcd3, an etcd that stops answering without refusing - SIGSTOP, a

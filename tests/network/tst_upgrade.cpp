@@ -1,4 +1,4 @@
-// Upgrades (issue 8), on a network of its own (HQ, the West Coast, one red box;
+// Upgrades, on a network of its own (HQ, the West Coast, one red box;
 // tests/network/upgrade-topology.toml), since it leaves that network migrated:
 // - a next release's migrations (this release's schema plus
 //   tests/network/next-release) run through `redbox-net upgrade`, HQ, then the
@@ -11,6 +11,7 @@
 //   rentals wait in its outbox and reach the red box once it is served again.
 #include "enginecalls.h"
 #include "kioskcalls.h"
+#include "dbcheck.h"
 #include "testnetwork.h"
 
 #include "core/cards.h"
@@ -49,12 +50,6 @@ QString repoDir()
 class TestUpgrade : public QObject {
     Q_OBJECT
     TestNetwork &net = TestNetwork::get();
-
-    qint64 count(const QString &node, const char *sql, std::initializer_list<pg::Param> params = {})
-    {
-        pg::Connection c = net.connect(node);
-        return c.exec(sql, params).int64(0, 0);
-    }
 
 private slots:
     void initTestCase()
@@ -218,14 +213,14 @@ private slots:
             QCOMPARE(r.failure, Failure::None);
             QVERIFY(r.offline);   // kept in the kiosk's outbox, not sent to a red box that does not serve it
             offlineId = r.rentalId;
-            QCOMPARE(e.outbox().depth(), 1);
+            QCOMPARE(e.outboxStatus().queued, 1);
             QCOMPARE(count(kNode, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {offlineId.toString(QUuid::WithoutBraces)}), 0);
         }
         restore.dismiss();
         admin.exec("UPDATE redbox.kiosk_api_level SET oldest = 1");
         KioskEngine e(cfg);
         e.start();
-        QVERIFY(QTest::qWaitFor([&] { return e.outbox().depth() == 0; }, 60000));
+        QVERIFY(QTest::qWaitFor([&] { return e.outboxStatus().queued == 0; }, 60000));
         QVERIFY(e.health().refusal.isEmpty());
         QCOMPARE(count(kNode, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {offlineId.toString(QUuid::WithoutBraces)}), 1);
     }

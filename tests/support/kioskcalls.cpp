@@ -92,7 +92,7 @@ std::optional<QJsonDocument> escalate(const QString &coastNode, const QString &c
             const pg::Result r = c.exec("SELECT ticket FROM redbox.verify_member($1)", {cardHash});
             return r.json(0, 0);
         } catch (const pg::DbError &e) {
-            if (e.sqlstate() != QLatin1String("RB001"))
+            if (e.code() != RedboxError::UnknownCard)
                 throw;
         }
     }

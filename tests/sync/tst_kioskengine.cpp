@@ -4,10 +4,12 @@
 // 200 rentals while the red box is unreachable, replayed exactly once (also
 // when the kiosk process is killed mid-replay); escalation; bad input.
 #include "enginecalls.h"
+#include "dbcheck.h"
 #include "kioskcalls.h"
 #include "testnetwork.h"
 
 #include "core/cards.h"
+#include "core/crossthread.h"
 #include "kioskcore/kioskengine.h"
 #include "pg/asyncconnection.h"
 #include "sqlite/sqlite.h"
@@ -15,21 +17,12 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTest>
 
 using namespace redbox;
 using namespace redbox::test;
 using namespace std::chrono_literals;
-
-namespace {
-
-qint64 count(const QString &node, const char *sql, std::initializer_list<pg::Param> params = {})
-{
-    pg::Connection c = TestNetwork::get().connect(node);
-    return c.exec(sql, params).int64(0, 0);
-}
-
-} // namespace
 
 class TestKioskEngine : public QObject {
     Q_OBJECT
@@ -61,7 +54,7 @@ private slots:
         e.start();
         QVERIFY(waitSynced(e));
         qInfo("first load: %lld ms", static_cast<long long>(t.elapsed()));
-        const auto c = e.cache().counts();
+        const auto c = e.cacheCounts();
         QCOMPARE(c.movies, count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.movie"));
         QCOMPARE(c.members, count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.membershipstatus"));
         QCOMPARE(c.discs, count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.dvd WHERE kiosk_id = $1",
@@ -83,16 +76,16 @@ private slots:
         pg::Connection admin = net.connect(QStringLiteral("west-rb1"));
         admin.exec("INSERT INTO redbox.movie (movie_id, title, genre, rating, release_year, runtime_min, rent_from) "
                    "VALUES (99901, 'Test Pattern', 'Drama', 'PG', 2026, 90, '2026-01-01')", {}, true);
-        QVERIFY(QTest::qWaitFor([&] { return e.cache().title(99901).has_value(); }, 30000));
+        QVERIFY(QTest::qWaitFor([&] { return e.title(99901).has_value(); }, 30000));
         admin.exec("UPDATE redbox.movie SET title = 'Test Pattern II' WHERE movie_id = 99901", {}, true);
-        QVERIFY(QTest::qWaitFor([&] { return e.cache().title(99901).value_or(Title{}).title == QLatin1String("Test Pattern II"); }, 30000));
+        QVERIFY(QTest::qWaitFor([&] { return e.title(99901).value_or(Title{}).title == QLatin1String("Test Pattern II"); }, 30000));
         admin.exec("DELETE FROM redbox.movie WHERE movie_id = 99901", {}, true);
-        QVERIFY(QTest::qWaitFor([&] { return !e.cache().title(99901).has_value(); }, 30000));
+        QVERIFY(QTest::qWaitFor([&] { return !e.title(99901).has_value(); }, 30000));
         // A rental elsewhere in the node changes a member's status; the cache follows.
         KioskCalls k(QStringLiteral("west-rb1"), 2);
         const qint64 member = net.takeMember(QStringLiteral("west"));
         k.rent(cardOf(member), net.takeDisc(k.node(), k.kioskId()));
-        QVERIFY(QTest::qWaitFor([&] { return e.cache().memberByCard(cardOf(member)).value_or(MemberInfo{}).discsOut == 1; }, 30000));
+        QVERIFY(QTest::qWaitFor([&] { return e.cachedMember(cardOf(member)).value_or(MemberInfo{}).discsOut == 1; }, 30000));
     }
 
     void syncResumesAfterTheKioskIsKilledMidRound()
@@ -121,15 +114,15 @@ private slots:
         helper.waitForFinished();
         KioskEngine e(net.kioskConfig(QStringLiteral("east-rb1"), 1, dir.path()));
         e.start();
-        const SyncCursor resumed = e.cache().cursor();
+        const SyncCursor resumed = e.cacheCursor();
         qInfo("killed with %lld of %lld rows synced", static_cast<long long>(resumed.roundDone),
               static_cast<long long>(resumed.roundTotal));
         QVERIFY(!resumed.roundTo.isEmpty());           // the round is picked up, not restarted
         QVERIFY(resumed.roundDone >= doneAtKill);
         QVERIFY(resumed.roundDone < resumed.roundTotal);
         QVERIFY(waitSynced(e));
-        QCOMPARE(e.cache().counts().members, count(QStringLiteral("east-rb1"), "SELECT count(*) FROM redbox.membershipstatus"));
-        QCOMPARE(e.cache().counts().movies, count(QStringLiteral("east-rb1"), "SELECT count(*) FROM redbox.movie"));
+        QCOMPARE(e.cacheCounts().members, count(QStringLiteral("east-rb1"), "SELECT count(*) FROM redbox.membershipstatus"));
+        QCOMPARE(e.cacheCounts().movies, count(QStringLiteral("east-rb1"), "SELECT count(*) FROM redbox.movie"));
     }
 
     void rentalsContinueThroughARedBoxFailover()
@@ -173,6 +166,63 @@ private slots:
         QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {r.rentalId.toString(QUuid::WithoutBraces)}), 1);
         QCOMPARE(count(node, "SELECT count(*) FROM redbox.outbox WHERE event_id = $1 AND kind = 'rental'",
                        {r.rentalId.toString(QUuid::WithoutBraces)}), 1);
+    }
+
+    // As the kiosk app runs it: the engine on a thread of its own, called by posting to it from
+    // another thread, its answers and health coming back queued. (The sanitizer builds run this
+    // under ThreadSanitizer.)
+    void theEngineServesCallsFromAnotherThread()
+    {
+        QTemporaryDir dir;
+        const QString node = QStringLiteral("west-rb2");
+        QThread thread;
+        thread.setObjectName(QStringLiteral("kiosk-engine"));
+        thread.start();
+        auto *e = new KioskEngine(net.kioskConfig(node, 2, dir.path()));
+        e->moveToThread(&thread);
+        // Signals from the engine's thread arrive here queued (a QSignalSpy would count them there).
+        QObject here;
+        int synced = 0, healthReports = 0;
+        connect(e, &KioskEngine::cacheSynced, &here, [&] { ++synced; });
+        connect(e, &KioskEngine::healthChanged, &here, [&](const KioskHealth &) { ++healthReports; });
+        postTo(e, [e] { e->start(); }, Qt::BlockingQueuedConnection);
+        QVERIFY(QTest::qWaitFor([&] { return synced > 0; }, 60000));
+        QVERIFY(healthReports > 0);
+        const QString card = cardOf(net.takeMember(QStringLiteral("west"), 2));
+        const QString disc = net.takeDisc(node, e->config().kioskId);
+        // Each call is posted to the engine's thread; its callback posts the answer back here.
+        auto onEngine = [e](auto work) { postTo(e, work); };
+        auto back = [&here](auto deliver) { postTo(&here, deliver); };
+        std::optional<MemberInfo> member;
+        onEngine([&, e] { e->lookupMember(card, [&](std::optional<MemberInfo> m, Failure, QString) { back([&, m] { member = m; }); }); });
+        QVERIFY(QTest::qWaitFor([&] { return member.has_value(); }, 30000));
+        std::optional<RentResult> rented;
+        RentRequest req;
+        req.member = *member;
+        req.barcode = disc;
+        req.cardToken = QStringLiteral("tok_threadtest01");
+        req.cardLast4 = QStringLiteral("4242");
+        onEngine([&, e, req] { e->rent(req, [&](RentResult r) { back([&, r] { rented = r; }); }); });
+        QVERIFY(QTest::qWaitFor([&] { return rented.has_value(); }, 30000));
+        QCOMPARE(rented->failure, Failure::None);
+        std::optional<int> slot;
+        onEngine([&, e] {
+            e->dispensed(rented->rentalId);
+            const int free = e->freeSlot();
+            back([&, free] { slot = free; });
+        });
+        QVERIFY(QTest::qWaitFor([&] { return slot.has_value(); }, 30000));
+        std::optional<ReturnResult> returned;
+        ReturnRequest ret;
+        ret.barcode = disc;
+        ret.slot = *slot;
+        onEngine([&, e, ret] { e->returnDisc(ret, [&](ReturnResult r) { back([&, r] { returned = r; }); }); });
+        QVERIFY(QTest::qWaitFor([&] { return returned.has_value(); }, 30000));
+        QCOMPARE(returned->failure, Failure::None);
+        QCOMPARE(returned->rentalId, rented->rentalId);
+        postTo(e, [e] { e->stop(); delete e; }, Qt::BlockingQueuedConnection);
+        thread.quit();
+        QVERIFY(thread.wait(10000));
     }
 
     void aServerCertificateFromAnotherCaIsRefused()
@@ -220,7 +270,7 @@ private slots:
                 QVERIFY(r.offline);
                 ids << r.rentalId;
             }
-            QCOMPARE(e.outbox().depth(), 200);
+            QCOMPARE(e.outboxStatus().queued, 200);
             QCOMPARE(e.health().outboxDepth, 200);
             // The offline allowance holds: a third disc for a Basic member is refused.
             e.stop();
@@ -246,8 +296,8 @@ private slots:
         KioskEngine e(cfg);
         QSignalSpy replayed(&e, &KioskEngine::outboxReplayed);
         e.start();
-        QVERIFY(QTest::qWaitFor([&] { return e.outbox().depth() == 0; }, 120000));
-        QCOMPARE(e.outbox().parked().size(), 0);
+        QVERIFY(QTest::qWaitFor([&] { return e.outboxStatus().queued == 0; }, 120000));
+        QCOMPARE(e.outboxStatus().parked, 0);
         for (const QUuid &id : ids)
             QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {id.toString(QUuid::WithoutBraces)}), 1);
         QVERIFY(net.waitForQuiet(120s));
@@ -280,7 +330,7 @@ private slots:
         stranger.cardHash = net.cardHash(memberCardNumber(987654));
         QCOMPARE(rent(e, stranger, discs[4]).failure, Failure::Offline);
         QCOMPARE(net.tool({QStringLiteral("rejoin"), node}), 0);
-        QVERIFY(QTest::qWaitFor([&] { return e.outbox().depth() == 0; }, 120000));
+        QVERIFY(QTest::qWaitFor([&] { return e.outboxStatus().queued == 0; }, 120000));
     }
 
     void awayMemberIsFoundAtHqAndUnknownCardsAreRefused()
@@ -329,7 +379,7 @@ private slots:
             QCOMPARE(r.f, Failure::BadInput);
         }
         for (const QString &pin : {QStringLiteral("123"), QStringLiteral("12345"), QStringLiteral("12a4"), QString(), QStringLiteral("1' OR '1")})
-            QVERIFY(!KioskEngine::pinWellFormed(pin));
+            QVERIFY(!memberPinWellFormed(pin));
         const MemberInfo m = lookup(e, cardOf(net.takeMember(QStringLiteral("west"))));
         QVERIFY(!KioskEngine::checkPin(m, QStringLiteral("12345")));
         for (const QString &barcode : {QStringLiteral("D'; DROP--"), QString(5000, QLatin1Char('9')), QStringLiteral("D000140000018")}) {

@@ -2,8 +2,11 @@
 // outage-proof: home and away rentals, returns anywhere, late charges,
 // idempotency, outages of a coast, of HQ and of a forwarder, a red box
 // failover, and bad input. After every test the network reconciles clean.
+#include "dbcheck.h"
 #include "kioskcalls.h"
 #include "testnetwork.h"
+
+#include "core/pricing.h"
 
 #include "core/cards.h"
 
@@ -19,25 +22,26 @@ using namespace std::chrono_literals;
 
 namespace {
 
-qint64 count(const QString &node, const char *sql, std::initializer_list<pg::Param> params = {})
-{
-    pg::Connection c = TestNetwork::get().connect(node);
-    return c.exec(sql, params).int64(0, 0);
-}
-
 QString cardOf(qint64 member)
 {
     return TestNetwork::get().cardHash(memberCardNumber(member));
 }
 
-// The rule the kiosk shows customers: a rental day ends at 9 pm local time the day after.
+// The rule the kiosk shows customers (sync/core/pricing.h): the SQL that charges must agree.
 int expectedNights(const QDateTime &rentedAt, const QDateTime &returnedAt, const QByteArray &tz)
 {
-    const QTimeZone zone(tz);
-    const QDate rentDay = rentedAt.toTimeZone(zone).date();
-    const QDateTime local = returnedAt.toTimeZone(zone);
-    const QDate lastDay = local.addSecs(-21 * 3600).addMSecs(-1).date();
-    return static_cast<int>(std::max<qint64>(1, rentDay.daysTo(lastDay) + 1));
+    return pricing::rentalNights(rentedAt, returnedAt, QString::fromLatin1(tz));
+}
+
+void expectRefusal(const std::function<void()> &call, RedboxError code, const QString &words)
+{
+    try {
+        call();
+        QFAIL(qPrintable(QStringLiteral("accepted; expected %1 (%2)").arg(QLatin1String(errorCodeInfo(code).name.data()), words)));
+    } catch (const pg::DbError &e) {
+        QVERIFY2(e.code() == code, qPrintable(e.sqlstate() + QLatin1String(": ") + e.message()));
+        QVERIFY2(e.message().contains(words, Qt::CaseInsensitive), qPrintable(e.message()));
+    }
 }
 
 void expectRefusal(const std::function<void()> &call, const QString &sqlstate, const QString &words)
@@ -104,11 +108,11 @@ private slots:
         KioskCalls k(QStringLiteral("west-rb2"));
         const qint64 member = net.takeMember(QStringLiteral("east"));
         const QString card = cardOf(member);
-        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId())); }, QStringLiteral("RB001"),
+        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId())); }, RedboxError::UnknownCard,
                       QStringLiteral("not known"));
         // The west coast does not know them either; HQ does, and signs what it verified.
         pg::Connection west = net.connect(QStringLiteral("west"), QStringLiteral("verifier"));
-        expectRefusal([&] { west.exec("SELECT * FROM redbox.verify_member($1)", {card}); }, QStringLiteral("RB001"),
+        expectRefusal([&] { west.exec("SELECT * FROM redbox.verify_member($1)", {card}); }, RedboxError::UnknownCard,
                       QStringLiteral("not a member of the west coast"));
         const auto ticket = escalate(QStringLiteral("west"), card);
         QVERIFY(ticket.has_value());
@@ -131,7 +135,7 @@ private slots:
         forged[QStringLiteral("allowed")] = true;
         forged[QStringLiteral("member_id")] = member + 1;
         expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId()), QDateTime::currentDateTimeUtc(), QJsonDocument(forged)); },
-                      QStringLiteral("RB007"), QStringLiteral("ticket is not valid"));
+                      RedboxError::TicketInvalid, QStringLiteral("ticket is not valid"));
     }
 
     void returnAtTheSameKioskClosesEverywhere()
@@ -177,7 +181,7 @@ private slots:
             QCOMPARE(count(rb, "SELECT discs_out FROM redbox.membershipstatus WHERE member_id = $1", {member}), 0);
         // The disc can be rented again from its new kiosk, and not from the old one.
         const qint64 next = net.takeMember(QStringLiteral("west"));
-        expectRefusal([&] { rentHere.rent(cardOf(next), disc); }, QStringLiteral("RB004"), QStringLiteral("not in this red box"));
+        expectRefusal([&] { rentHere.rent(cardOf(next), disc); }, RedboxError::DiscNotHere, QStringLiteral("not in this red box"));
         returnThere.rent(cardOf(next), disc);
     }
 
@@ -223,7 +227,7 @@ private slots:
         QVERIFY(net.waitForQuiet(30s));
         const QString rid = back.rentalId.toString(QUuid::WithoutBraces);
         const qint64 late = back.lateCents;
-        const qint64 lateTax = qRound(static_cast<double>(late) * taxBp / 10000.0);
+        const qint64 lateTax = pricing::taxOn(static_cast<int>(late), static_cast<int>(taxBp));
         for (const QString &node : {QStringLiteral("west"), QStringLiteral("hq")}) {
             pg::Connection c = net.connect(node);
             const pg::Result p = c.exec("SELECT amount_cents, tax_cents FROM redbox.payment WHERE rental_id = $1 AND kind = 'late'", {rid});
@@ -256,7 +260,7 @@ private slots:
         QCOMPARE(again.rentalId, first.rentalId);
         // The same id for another disc is refused, not silently merged.
         expectRefusal([&] { k.rent(cardOf(member), net.takeDisc(k.node(), k.kioskId()), at, std::nullopt, false, rental); },
-                      QStringLiteral("RB006"), QStringLiteral("already used"));
+                      RedboxError::IdReused, QStringLiteral("already used"));
         QVERIFY(net.waitForQuiet(30s));
         const QString id = rental.toString(QUuid::WithoutBraces);
         QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.outbox WHERE event_id = $1 AND kind = 'rental'", {id}), 1);
@@ -414,7 +418,7 @@ private slots:
         }, 30s));
         for (int i = 0; i < 3; ++i)
             QVERIFY(k.rent(cardOf(member), net.takeDisc(k.node(), k.kioskId())).offlineLimited);
-        expectRefusal([&] { k.rent(cardOf(member), net.takeDisc(k.node(), k.kioskId())); }, QStringLiteral("RB003"),
+        expectRefusal([&] { k.rent(cardOf(member), net.takeDisc(k.node(), k.kioskId())); }, RedboxError::LimitReached,
                       QStringLiteral("offline limit reached"));
         // A kiosk replaying its own offline outbox is not refused (the member has the disc); it is reported.
         const qint64 basic = net.takeMember(QStringLiteral("east"));
@@ -439,9 +443,9 @@ private slots:
         const qint64 rentalsBefore = count(k.node(), "SELECT count(*) FROM redbox.rental");
         const qint64 hopsBefore = count(k.node(), "SELECT count(*) FROM redbox.outbox");
 
-        expectRefusal([&] { k.rent(net.cardHash(memberCardNumber(987654321)), disc); }, QStringLiteral("RB001"), QStringLiteral("not known"));
-        expectRefusal([&] { k.rent(card, discBarcode(1, 999999)); }, QStringLiteral("RB004"), QStringLiteral("not in this red box"));
-        expectRefusal([&] { k.rent(card, net.takeDisc(other.node(), other.kioskId())); }, QStringLiteral("RB004"), QStringLiteral("belongs to kiosk"));
+        expectRefusal([&] { k.rent(net.cardHash(memberCardNumber(987654321)), disc); }, RedboxError::UnknownCard, QStringLiteral("not known"));
+        expectRefusal([&] { k.rent(card, discBarcode(1, 999999)); }, RedboxError::DiscNotHere, QStringLiteral("not in this red box"));
+        expectRefusal([&] { k.rent(card, net.takeDisc(other.node(), other.kioskId())); }, RedboxError::DiscNotHere, QStringLiteral("belongs to kiosk"));
         // Suspended member: HQ puts the account on hold; the hold reaches the red boxes.
         const qint64 held = net.takeMember(QStringLiteral("west"));
         {
@@ -452,7 +456,7 @@ private slots:
         QVERIFY(TestNetwork::waitFor([&] {
             return count(k.node(), "SELECT count(*) FROM redbox.membershipstatus WHERE member_id = $1 AND NOT allowed", {held}) == 1;
         }, 30s));
-        expectRefusal([&] { k.rent(cardOf(held), disc); }, QStringLiteral("RB002"), QStringLiteral("on hold"));
+        expectRefusal([&] { k.rent(cardOf(held), disc); }, RedboxError::NotAllowed, QStringLiteral("on hold"));
         // SQL metacharacters and oversized values in every text argument.
         const QString evil = QStringLiteral("'; DROP TABLE redbox.rental; --");
         const QString huge(5000, QLatin1Char('9'));
@@ -475,16 +479,16 @@ private slots:
             }, state, QStringLiteral("barcode"));
         }
         expectRefusal([&] { k.rent(card, disc, QDateTime::currentDateTimeUtc().addDays(2)); }, QStringLiteral("22023"), QStringLiteral("future"));
-        expectRefusal([&] { k.giveBack(disc); }, QStringLiteral("RB010"), QStringLiteral("already in kiosk"));
+        expectRefusal([&] { k.giveBack(disc); }, RedboxError::DiscAlreadyIn, QStringLiteral("already in kiosk"));
         QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.rental"), rentalsBefore);
         QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.outbox"), hopsBefore);
         // Disc already out, and the plan limit.
         const Rented ok = k.rent(card, disc);
         const qint64 member2 = net.takeMember(QStringLiteral("west"));
-        expectRefusal([&] { k.rent(cardOf(member2), disc); }, QStringLiteral("RB005"), QStringLiteral("not available"));
+        expectRefusal([&] { k.rent(cardOf(member2), disc); }, RedboxError::DiscUnavailable, QStringLiteral("not available"));
         for (int i = 1; i < ok.planLimit; ++i)
             k.rent(card, net.takeDisc(k.node(), k.kioskId()));
-        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId())); }, QStringLiteral("RB003"), QStringLiteral("plan limit reached"));
+        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId())); }, RedboxError::LimitReached, QStringLiteral("plan limit reached"));
         QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.rental WHERE member_id = $1", {member}), ok.planLimit);
     }
 };

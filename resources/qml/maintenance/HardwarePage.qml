@@ -12,28 +12,28 @@ ColumnLayout {
         rowSpacing: Theme.gap * 0.5
         columnSpacing: Theme.gap * 0.5
         Layout.fillWidth: true
-        KButton { objectName: "selfTestButton"; text: qsTr("Dispenser self-test"); Layout.fillWidth: true; onClicked: MaintenanceController.selfTest() }
+        KButton { objectName: "selfTestButton"; text: qsTr("Dispenser self-test"); Layout.fillWidth: true; onClicked: MaintenanceController.hardwarePage.selfTest() }
         KButton {
             objectName: "clearJamButton"
-            text: MaintenanceController.canRetry ? qsTr("Clear jam and retry") : qsTr("Clear jam")
-            primary: MaintenanceController.canRetry
+            text: MaintenanceController.hardwarePage.canRetry ? qsTr("Clear jam and retry") : qsTr("Clear jam")
+            primary: MaintenanceController.hardwarePage.canRetry
             Layout.fillWidth: true
-            onClicked: MaintenanceController.clearJamAndRetry()
+            onClicked: MaintenanceController.hardwarePage.clearJamAndRetry()
         }
-        KButton { objectName: "cardTestButton"; text: qsTr("Test card reader"); Layout.fillWidth: true; onClicked: MaintenanceController.testCardReader() }
-        KButton { objectName: "barcodeTestButton"; text: qsTr("Test barcode reader"); Layout.fillWidth: true; onClicked: MaintenanceController.testBarcodeReader() }
+        KButton { objectName: "cardTestButton"; text: qsTr("Test card reader"); Layout.fillWidth: true; onClicked: MaintenanceController.hardwarePage.testCardReader() }
+        KButton { objectName: "barcodeTestButton"; text: qsTr("Test barcode reader"); Layout.fillWidth: true; onClicked: MaintenanceController.hardwarePage.testBarcodeReader() }
     }
     Rectangle {
         Layout.fillWidth: true
         implicitHeight: report.implicitHeight + Theme.gap
         radius: Theme.radius
         color: Theme.surface
-        visible: MaintenanceController.hardwareReport !== ""
+        visible: MaintenanceController.hardwarePage.report !== ""
         Text {
             id: report
             objectName: "hardwareReport"
             anchors { fill: parent; margins: Theme.gap * 0.5 }
-            text: MaintenanceController.hardwareReport
+            text: MaintenanceController.hardwarePage.report
             color: Theme.text
             font.pixelSize: Theme.fontSmall
             wrapMode: Text.WordWrap

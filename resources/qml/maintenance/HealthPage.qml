@@ -13,10 +13,14 @@ ColumnLayout {
         Layout.fillHeight: true
         clip: true
         spacing: Theme.gap * 0.4
-        model: MaintenanceController.healthRows
+        model: MaintenanceController.healthPage.rows
         delegate: Rectangle {
-            required property var modelData
-            objectName: "healthRow_" + modelData.name
+            id: healthRow
+            required property string name
+            required property string level
+            required property string words
+            required property string detail
+            objectName: "healthRow_" + name
             width: ListView.view.width
             height: col.implicitHeight + Theme.gap
             radius: Theme.radius
@@ -24,27 +28,27 @@ ColumnLayout {
             Rectangle {
                 id: lamp
                 objectName: "lamp"
-                property string level: modelData.level
+                property string level: healthRow.level
                 anchors { left: parent.left; leftMargin: Theme.gap * 0.5; verticalCenter: parent.verticalCenter }
                 width: Theme.gap
                 height: width
                 radius: width / 2
-                color: modelData.level === "ok" ? Theme.good : modelData.level === "warn" ? Theme.warning : Theme.bad
+                color: level === "ok" ? Theme.good : level === "warn" ? Theme.warning : Theme.bad
             }
             ColumnLayout {
                 id: col
                 anchors { left: lamp.right; right: parent.right; verticalCenter: parent.verticalCenter; margins: Theme.gap * 0.5 }
                 spacing: 2
                 Text {
-                    text: modelData.name + "  -  " + (modelData.level === "ok" ? qsTr("OK") : modelData.level === "warn" ? qsTr("Attention") : qsTr("Problem"))
+                    text: name + "  -  " + (level === "ok" ? qsTr("OK") : level === "warn" ? qsTr("Attention") : qsTr("Problem"))
                     color: Theme.text
                     font.pixelSize: Theme.fontSmall
                     font.bold: true
                 }
-                Text { text: modelData.words; color: Theme.text; font.pixelSize: Theme.fontSmall; wrapMode: Text.WordWrap; Layout.fillWidth: true }
+                Text { text: words; color: Theme.text; font.pixelSize: Theme.fontSmall; wrapMode: Text.WordWrap; Layout.fillWidth: true }
                 Text {
-                    visible: modelData.detail !== ""
-                    text: modelData.detail
+                    visible: detail !== ""
+                    text: detail
                     color: Theme.textMuted
                     font.pixelSize: Math.round(Theme.fontSmall * 0.8)
                     wrapMode: Text.WordWrap
@@ -53,5 +57,5 @@ ColumnLayout {
             }
         }
     }
-    KButton { objectName: "refreshHealth"; text: qsTr("Check again"); primary: true; onClicked: MaintenanceController.refreshHealth() }
+    KButton { objectName: "refreshHealth"; text: qsTr("Check again"); primary: true; onClicked: MaintenanceController.healthPage.refresh() }
 }

@@ -19,7 +19,7 @@ Rectangle {
             Text {
                 objectName: "maintenanceTitle"
                 text: MaintenanceController.signedIn
-                      ? qsTr("Maintenance: %1").arg(MaintenanceController.technicianName)
+                      ? qsTr("Maintenance: %1").arg(MaintenanceController.session.technicianName)
                       : qsTr("Maintenance sign-in")
                 color: Theme.text
                 font.pixelSize: Theme.fontLarge

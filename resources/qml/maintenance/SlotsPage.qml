@@ -10,13 +10,14 @@ ColumnLayout {
     id: page
     spacing: Theme.gap * 0.5
     property string selected: ""
+    readonly property TechSlots slots: MaintenanceController.slotsPage
     Text {
         objectName: "slotSummary"
         text: qsTr("%1 slots, %2 filled, %3 rented out, %4 to remove")
-              .arg(MaintenanceController.slotMap.length)
-              .arg(MaintenanceController.slotMap.filter(s => s.barcode !== "").length)
-              .arg(MaintenanceController.rentedOut)
-              .arg(MaintenanceController.removals.length)
+              .arg(page.slots.map.count)
+              .arg(page.slots.map.filled)
+              .arg(page.slots.map.rentedOut)
+              .arg(page.slots.removals.count)
         color: Theme.text
         font.pixelSize: Theme.fontSmall
     }
@@ -27,38 +28,58 @@ ColumnLayout {
         clip: true
         cellWidth: width / 10
         cellHeight: cellWidth * 0.8
-        model: MaintenanceController.slotMap
+        model: page.slots.map
         delegate: Rectangle {
-            required property var modelData
-            objectName: "slot" + modelData.slot
+            id: cell
+            required property int slot
+            required property string barcode
+            required property string condition
+            required property string removal
+            objectName: "slot" + slot
             width: GridView.view.cellWidth - 4
             height: GridView.view.cellHeight - 4
             radius: 6
-            color: modelData.barcode === "" ? Theme.surfaceAlt
-                 : modelData.removal !== "" || modelData.condition !== "good" ? Theme.warning
+            color: barcode === "" ? Theme.surfaceAlt
+                 : removal !== "" || condition !== "good" ? Theme.warning
                  : Theme.good
-            border.width: page.selected !== "" && page.selected === modelData.barcode ? 4 : 0
+            border.width: page.selected !== "" && page.selected === barcode ? 4 : 0
             border.color: Theme.focus
             Text {
                 anchors.centerIn: parent
-                text: modelData.slot
-                color: modelData.barcode === "" ? Theme.textMuted : Theme.brandText
+                text: cell.slot
+                color: cell.barcode === "" ? Theme.textMuted : Theme.brandText
                 font.pixelSize: Math.round(Theme.fontSmall * 0.7)
             }
             MouseArea {
                 anchors.fill: parent
-                onClicked: { page.selected = modelData.barcode; barcodeField.text = modelData.barcode; MaintenanceController.touch(); }
+                onClicked: { page.selected = cell.barcode; barcodeField.text = cell.barcode; MaintenanceController.touch(); }
             }
         }
     }
     Text {
         objectName: "removalHeading"
-        visible: MaintenanceController.removals.length > 0
-        text: qsTr("To remove: ") + MaintenanceController.removals.map(r => r.barcode + " (" + (r.slot > 0 ? qsTr("slot ") + r.slot : qsTr("rented out")) + ", " + r.reason + ")").join("; ")
+        visible: page.slots.removals.count > 0
+        text: qsTr("To remove:")
         color: Theme.text
         font.pixelSize: Math.round(Theme.fontSmall * 0.8)
-        wrapMode: Text.WordWrap
+        font.bold: true
+    }
+    Flow {
+        objectName: "removalList"
+        visible: page.slots.removals.count > 0
         Layout.fillWidth: true
+        spacing: Theme.gap * 0.5
+        Repeater {
+            model: page.slots.removals
+            Text {
+                required property string barcode
+                required property int slot
+                required property string reason
+                text: barcode + " (" + (slot > 0 ? qsTr("slot %1").arg(slot) : qsTr("rented out")) + ", " + reason + ")"
+                color: Theme.text
+                font.pixelSize: Math.round(Theme.fontSmall * 0.8)
+            }
+        }
     }
     RowLayout {
         Layout.fillWidth: true
@@ -88,16 +109,16 @@ ColumnLayout {
         spacing: Theme.gap * 0.5
         KButton {
             objectName: "loadButton"
-            text: MaintenanceController.mode === "load" ? qsTr("Stop loading (%1)").arg(MaintenanceController.loadedCount) : qsTr("Load discs")
+            text: MaintenanceController.mode === TechDesk.Load ? qsTr("Stop loading (%1)").arg(page.slots.loadedCount) : qsTr("Load discs")
             primary: true
-            onClicked: MaintenanceController.mode === "load" ? MaintenanceController.stopMode() : MaintenanceController.startLoading()
+            onClicked: MaintenanceController.mode === TechDesk.Load ? page.slots.stopLoading() : page.slots.startLoading()
         }
         KButton {
             objectName: "placedButton"
             text: qsTr("Record as placed")
-            onClicked: MaintenanceController.loadBarcode(barcodeField.text, slotField.text === "" ? 0 : parseInt(slotField.text))
+            onClicked: page.slots.loadBarcode(barcodeField.text, slotField.text === "" ? 0 : parseInt(slotField.text))
         }
-        KButton { objectName: "unloadButton"; text: qsTr("Unload"); onClicked: MaintenanceController.unload(barcodeField.text) }
-        KButton { objectName: "damagedButton"; text: qsTr("Damaged"); danger: true; onClicked: MaintenanceController.markDamaged(barcodeField.text) }
+        KButton { objectName: "unloadButton"; text: qsTr("Unload"); onClicked: page.slots.unload(barcodeField.text) }
+        KButton { objectName: "damagedButton"; text: qsTr("Damaged"); danger: true; onClicked: page.slots.markDamaged(barcodeField.text) }
     }
 }

@@ -6,7 +6,7 @@ import Redbox.Screens
 
 Rectangle {
     color: Theme.background
-    readonly property var r: KioskController.returned
+    readonly property ReturnReceipt r: KioskController.returned
     ColumnLayout {
         anchors { fill: parent; margins: Theme.gap * 2 }
         spacing: Theme.gap * 1.5
@@ -14,7 +14,7 @@ Rectangle {
         Text { text: qsTr("Thank you!"); color: Theme.good; font.pixelSize: Theme.fontHuge; font.bold: true; Layout.alignment: Qt.AlignHCenter }
         Text {
             objectName: "returnedTitle"
-            text: r.title || ""
+            text: r.title
             color: Theme.text
             font.pixelSize: Theme.fontTitle
             wrapMode: Text.WordWrap
@@ -23,18 +23,18 @@ Rectangle {
         }
         Text {
             objectName: "returnCharge"
-            visible: r.foreign !== true && r.offline !== true
-            text: (r.lateDays || 0) > 0
-                  ? qsTr("%n day(s) late: %1 charged to the card you paid with.", "", r.lateDays).arg(KioskController.money(r.late || 0))
+            visible: !r.foreign && !r.offline
+            text: r.lateDays > 0
+                  ? qsTr("%n day(s) late: %1 charged to the card you paid with.", "", r.lateDays).arg(KioskController.money(r.late))
                   : qsTr("Returned on time. No extra charge.")
-            color: (r.lateDays || 0) > 0 ? Theme.warning : Theme.text
+            color: r.lateDays > 0 ? Theme.warning : Theme.text
             font.pixelSize: Theme.fontLarge
             wrapMode: Text.WordWrap
             horizontalAlignment: Text.AlignHCenter
             Layout.fillWidth: true
         }
         Text {
-            visible: r.foreign === true || r.offline === true
+            visible: r.foreign || r.offline
             text: qsTr("This disc was rented at another kiosk. Any late days are charged to the card it was rented with; your receipt follows by e-mail.")
             color: Theme.text
             font.pixelSize: Theme.fontBody

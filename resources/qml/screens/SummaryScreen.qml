@@ -7,7 +7,7 @@ import Redbox.Screens
 
 Rectangle {
     color: Theme.background
-    readonly property var s: KioskController.summary
+    readonly property RentalSummary s: KioskController.summary
     ColumnLayout {
         anchors.fill: parent
         spacing: 0
@@ -46,7 +46,9 @@ Rectangle {
                 Text { objectName: "totalText"; text: KioskController.money(s.total); color: Theme.brand; font.pixelSize: Theme.fontLarge; font.bold: true }
             }
             Text {
-                text: qsTr("Return by 9 pm tomorrow. Each extra day costs one more night, up to your plan's maximum; past it the disc is yours.")
+                objectName: "dueText"
+                text: qsTr("Return by %1. Each extra day costs one more night, up to your plan's maximum; past it the disc is yours.")
+                      .arg(KioskController.localTime(s.dueAt))
                 color: Theme.textMuted
                 font.pixelSize: Theme.fontSmall
                 wrapMode: Text.WordWrap

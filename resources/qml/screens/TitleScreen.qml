@@ -6,7 +6,7 @@ import Redbox.Screens
 
 Rectangle {
     color: Theme.background
-    readonly property var t: KioskController.title
+    readonly property TitleDetails t: KioskController.title
     ColumnLayout {
         anchors.fill: parent
         spacing: 0
@@ -23,11 +23,11 @@ Rectangle {
                     Layout.preferredWidth: Math.min(parent.width * 0.42, Theme.touch * 5, Window.height * 0.45 / 1.45)
                     Layout.preferredHeight: Layout.preferredWidth * 1.45
                     Layout.alignment: Qt.AlignTop
-                    title: t.title || ""
-                    genre: t.genre || ""
-                    rating: t.rating || ""
-                    newRelease: t.newRelease || false
-                    available: t.available || 0
+                    title: t.title
+                    genre: t.genre
+                    rating: t.rating
+                    newRelease: t.newRelease
+                    available: t.available
                 }
                 ColumnLayout {
                     Layout.fillWidth: true
@@ -35,7 +35,7 @@ Rectangle {
                     spacing: Theme.gap
                     Text {
                         objectName: "titleName"
-                        text: t.title || ""
+                        text: t.title
                         color: Theme.text
                         font.pixelSize: Theme.fontHuge
                         font.bold: true
@@ -43,7 +43,7 @@ Rectangle {
                         Layout.fillWidth: true
                     }
                     Text {
-                        text: qsTr("%1 · Rated %2 · %3 · %4 min").arg(t.genre || "").arg(t.rating || "").arg(t.year || "").arg(t.runtime || "")
+                        text: qsTr("%1 · Rated %2 · %3 · %4 min").arg(t.genre).arg(t.rating).arg(t.year).arg(t.runtime)
                         color: Theme.textMuted
                         font.pixelSize: Theme.fontBody
                         wrapMode: Text.WordWrap
@@ -60,8 +60,8 @@ Rectangle {
                         Layout.fillWidth: true
                     }
                     Text {
-                        text: (t.available || 0) > 0 ? qsTr("%n disc(s) in this kiosk", "", t.available) : qsTr("Not available here right now")
-                        color: (t.available || 0) > 0 ? Theme.good : Theme.bad
+                        text: t.available > 0 ? qsTr("%n disc(s) in this kiosk", "", t.available) : qsTr("Not available here right now")
+                        color: t.available > 0 ? Theme.good : Theme.bad
                         font.pixelSize: Theme.fontBody
                         wrapMode: Text.WordWrap
                         Layout.fillWidth: true
@@ -69,7 +69,7 @@ Rectangle {
                 }
             }
             Text {
-                text: t.blurb || ""
+                text: t.blurb
                 color: Theme.text
                 font.pixelSize: Theme.fontLarge
                 wrapMode: Text.WordWrap
@@ -84,7 +84,7 @@ Rectangle {
                     objectName: "addToCartButton"
                     text: t.inCart ? qsTr("In your cart") : qsTr("Add to cart")
                     primary: true
-                    enabled: !t.inCart && (t.available || 0) > 0
+                    enabled: !t.inCart && t.available > 0
                     Layout.fillWidth: true
                     onClicked: KioskController.addToCart(t.movieId)
                 }

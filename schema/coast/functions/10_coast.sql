@@ -119,7 +119,7 @@ BEGIN
         ELSIF src = 'redbox' THEN
             PERFORM enqueue(p_event, 'receipt', hq_node(), p);   -- an away member: HQ knows their coast
         ELSE
-            RAISE EXCEPTION 'receipt for a % member reached the % coast', p->>'member_coast', me_.coast USING ERRCODE = 'RB012';
+            RAISE EXCEPTION 'receipt for a % member reached the % coast', p->>'member_coast', me_.coast USING ERRCODE = 'RB500';
         END IF;
     WHEN 'member_upsert' THEN
         PERFORM coast_upsert_member(p_event, p);
@@ -170,11 +170,11 @@ DECLARE
 BEGIN
     SELECT * INTO st FROM state WHERE state_name = p->>'state_name';
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'state % is not mapped to a coast', p->>'state_name' USING ERRCODE = 'RB013';
+        RAISE EXCEPTION 'state % is not mapped to a coast', p->>'state_name' USING ERRCODE = 'RB015';
     END IF;
     IF st.coast <> me_.coast THEN
         RAISE EXCEPTION 'member % lives in % (% coast), not on this coast', p->>'member_id', st.state_name, st.coast
-            USING ERRCODE = 'RB013';
+            USING ERRCODE = 'RB015';
     END IF;
     SELECT * INTO plan FROM membership WHERE membership_id = (p->>'membership_id')::int;
     DELETE FROM member_partitioned WHERE member_id = (p->>'member_id')::bigint;

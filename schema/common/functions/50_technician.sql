@@ -1,4 +1,4 @@
--- A technician's sign-in (issue 6), on every tier that holds technicians: the
+-- A technician's sign-in, on every tier that holds technicians: the
 -- red box first, the coast when the red box does not answer. The PIN hash is a
 -- salted PBKDF2 the kiosk checks; the PIN never travels. Granted per tier.
 CREATE OR REPLACE FUNCTION redbox.tech_login(p_card_hash text)

@@ -142,7 +142,7 @@ BEGIN
     SELECT coast INTO c FROM state WHERE state_name = p_state;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'state % is not mapped to a coast; members there cannot be served', p_state
-            USING ERRCODE = 'RB013', HINT = 'add the state to redbox.state (one coast per state) in a migration';
+            USING ERRCODE = 'RB015', HINT = 'add the state to redbox.state (one coast per state) in a migration';
     END IF;
     RETURN c;
 END

@@ -3,14 +3,9 @@
 -- commits here (and on the synchronous standby) together with its outbox
 -- hops; the customer never waits on the coast or HQ.
 --
--- Errors a kiosk shows are typed by SQLSTATE:
---   RB001 unknown member card        RB002 member not allowed to rent
---   RB003 plan (or offline) limit     RB004 disc unknown here / at another kiosk
---   RB005 disc not available          RB006 rental or return id reused differently
---   RB007 escalation ticket invalid   RB008 unknown kiosk
---   RB009 slot not usable             RB010 disc already in a kiosk
---   RB011 disc was sold (member keeps it)       RB012 not found
---   22023 / 22001 bad or oversized input
+-- Errors are typed by SQLSTATE: the network's codes (RBnnn) and what each
+-- means are listed once, in sync/core/errorcodes.h; 22023 / 22001 are bad or
+-- oversized input.
 
 -- The offline allowance: what a red box may rent to a member while it cannot
 -- reach its coast (as real kiosks did).
@@ -269,7 +264,7 @@ BEGIN
         RETURN;
     END IF;
     IF r.status <> 'open' THEN
-        RAISE EXCEPTION 'rental % is already closed', p_rental_id USING ERRCODE = 'RB005';
+        RAISE EXCEPTION 'rental % is already closed', p_rental_id USING ERRCODE = 'RB016';
     END IF;
     IF p_slot_no IS NULL OR p_slot_no < 1 OR p_slot_no > (SELECT slot_count FROM kiosk WHERE kiosk_id = p_kiosk_id) THEN
         RAISE EXCEPTION 'slot % is not a slot of kiosk %', p_slot_no, p_kiosk_id USING ERRCODE = 'RB009';

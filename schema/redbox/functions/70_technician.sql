@@ -1,12 +1,11 @@
--- Maintenance mode's entry points at a red box (issue 6). The technician
+-- Maintenance mode's entry points at a red box. The technician
 -- login role may EXECUTE the tech_* functions (and parked_hops, retry_parked,
 -- kiosk_health); the kiosk role only kiosk_audit, for what a technician did
 -- while the kiosk could not reach the red box (replayed from its outbox).
 -- A disc change writes its audit row in the same transaction and travels
 -- like a rental: to the coast, which records it and carries it on to HQ.
--- Every call is idempotent on its audit id (the kiosk generates it).
---   RB013 technician unknown or not active     RB014 disc is rented out
--- (and RB004 / RB005 / RB008 / RB009 / RB010 as in 10_kiosk.sql)
+-- Every call is idempotent on its audit id (the kiosk generates it). Error
+-- codes: sync/core/errorcodes.h.
 
 -- tech_login(card_hash): schema/common/functions/50_technician.sql (the coast has it too).
 

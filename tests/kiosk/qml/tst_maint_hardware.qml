@@ -22,8 +22,8 @@ Item {
             tryCompare(MaintenanceController, "page", MaintenanceController.Pin, 30000);
             const pin = Harness.technicianPin();
             for (let i = 0; i < pin.length; ++i)
-                MaintenanceController.pinDigit(Number(pin[i]));
-            MaintenanceController.pinEnter();
+                MaintenanceController.session.pinDigit(Number(pin[i]));
+            MaintenanceController.session.pinEnter();
             tryCompare(MaintenanceController, "page", MaintenanceController.Health, 30000);
         }
 
@@ -37,7 +37,7 @@ Item {
             tryVerify(() => findChild(s, "hardwareReport").text.indexOf("Self-test passed") === 0, 30000);
             compare(findChild(s, "clearJamButton").text, "Clear jam");
             mouseClick(findChild(s, "cardTestButton"));
-            compare(MaintenanceController.mode, "cardtest");
+            compare(MaintenanceController.mode, TechDesk.CardTest);
             const card = Harness.memberCard(0);
             Harness.swipe(card);
             tryVerify(() => findChild(s, "hardwareReport").text.indexOf("Card reader OK") === 0, 10000);

@@ -22,18 +22,21 @@ Item {
             tryCompare(MaintenanceController, "page", MaintenanceController.Pin, 30000);
             const pin = Harness.technicianPin();
             for (let i = 0; i < pin.length; ++i)
-                MaintenanceController.pinDigit(Number(pin[i]));
-            MaintenanceController.pinEnter();
+                MaintenanceController.session.pinDigit(Number(pin[i]));
+            MaintenanceController.session.pinEnter();
             tryCompare(MaintenanceController, "page", MaintenanceController.Health, 30000);
         }
 
         function test_everyLinkInColourAndWords() {
             signIn();
             const s = createTemporaryObject(screen, root);
-            tryVerify(() => !MaintenanceController.busy && MaintenanceController.healthRows.length >= 8, 30000);
+            const model = MaintenanceController.healthPage.rows;
+            tryVerify(() => !MaintenanceController.busy && model.count >= 8, 30000);
             const list = findChild(s, "healthList");
-            tryCompare(list, "count", MaintenanceController.healthRows.length);
-            const rows = MaintenanceController.healthRows;
+            tryCompare(list, "count", model.count);
+            const rows = [];
+            for (let i = 0; i < model.count; ++i)
+                rows.push(model.get(i));
             const primary = rows.find(r => r.name === "Red box primary");
             verify(primary);
             compare(primary.level, "ok");

@@ -22,8 +22,8 @@ Item {
             tryCompare(MaintenanceController, "page", MaintenanceController.Pin, 30000);
             const pin = Harness.technicianPin();
             for (let i = 0; i < pin.length; ++i)
-                MaintenanceController.pinDigit(Number(pin[i]));
-            MaintenanceController.pinEnter();
+                MaintenanceController.session.pinDigit(Number(pin[i]));
+            MaintenanceController.session.pinEnter();
             tryCompare(MaintenanceController, "page", MaintenanceController.Health, 30000);
         }
 
@@ -40,7 +40,7 @@ Item {
             verify(!findChild(s, "lastExport").visible);
             mouseClick(findChild(s, "exportButton"));
             tryVerify(() => findChild(s, "lastExport").visible, 30000);
-            verify(MaintenanceController.lastExport.indexOf("redbox-diagnostics-") > 0);
+            verify(MaintenanceController.repairPage.lastExport.indexOf("redbox-diagnostics-") > 0);
             MaintenanceController.signOut();
         }
     }

@@ -30,7 +30,7 @@ Item {
             const pin = Harness.technicianPin();
             for (let i = 0; i < pin.length; ++i)
                 mouseClick(findChild(s, "key" + pin[i]));
-            compare(MaintenanceController.pinLength, pin.length);
+            compare(MaintenanceController.session.pinLength, pin.length);
             compare(findChild(s, "maintenancePinDots").children.length - 1, pin.length);   // the dots (and the Repeater)
             mouseClick(findChild(s, "keyEnter"));
             tryCompare(MaintenanceController, "page", MaintenanceController.Health, 30000);

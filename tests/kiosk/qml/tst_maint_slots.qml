@@ -23,8 +23,8 @@ Item {
             tryCompare(MaintenanceController, "page", MaintenanceController.Pin, 30000);
             const pin = Harness.technicianPin();
             for (let i = 0; i < pin.length; ++i)
-                MaintenanceController.pinDigit(Number(pin[i]));
-            MaintenanceController.pinEnter();
+                MaintenanceController.session.pinDigit(Number(pin[i]));
+            MaintenanceController.session.pinEnter();
             tryCompare(MaintenanceController, "page", MaintenanceController.Health, 30000);
         }
 
@@ -33,12 +33,16 @@ Item {
             const s = createTemporaryObject(screen, root);
             mouseClick(findChild(s, "tabSlots"));
             compare(MaintenanceController.page, MaintenanceController.Slots);
-            tryVerify(() => !MaintenanceController.busy && MaintenanceController.slotMap.length > 0, 30000);
+            const map = MaintenanceController.slotsPage.map;
+            tryVerify(() => !MaintenanceController.busy && map.count > 0, 30000);
             const grid = findChild(s, "slotGrid");
-            tryCompare(grid, "count", MaintenanceController.slotMap.length);
-            verify(findChild(s, "slotSummary").text.indexOf(MaintenanceController.slotMap.length + " slots") === 0);
+            tryCompare(grid, "count", map.count);
+            verify(findChild(s, "slotSummary").text.indexOf(map.count + " slots, " + map.filled + " filled") === 0);
             // Tapping a filled slot puts its disc's barcode in the field.
-            const first = MaintenanceController.slotMap.find(x => x.barcode !== "");
+            let first = null;
+            for (let i = 0; i < map.count && !first; ++i)
+                if (map.get(i).barcode !== "")
+                    first = map.get(i);
             mouseClick(findChild(grid, "slot" + first.slot));
             compare(findChild(s, "barcodeField").text, first.barcode);
             // A barcode that is not one: refused, said why.
@@ -47,9 +51,9 @@ Item {
             tryVerify(() => findChild(s, "maintenanceMessageText").text.indexOf("not a valid disc barcode") >= 0, 10000);
             verify(MaintenanceController.messageIsError);
             mouseClick(findChild(s, "loadButton"));
-            compare(MaintenanceController.mode, "load");
+            compare(MaintenanceController.mode, TechDesk.Load);
             mouseClick(findChild(s, "loadButton"));
-            compare(MaintenanceController.mode, "");
+            compare(MaintenanceController.mode, TechDesk.None);
             MaintenanceController.signOut();
         }
     }

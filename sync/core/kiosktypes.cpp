@@ -1,5 +1,5 @@
-// Names for the kiosk's result values (see types.h).
-#include "kioskcore/types.h"
+// Names for the kiosk's result values (see kiosktypes.h).
+#include "core/kiosktypes.h"
 
 namespace redbox {
 

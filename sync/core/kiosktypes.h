@@ -5,8 +5,10 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QList>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 #include <QUuid>
 
 #include <optional>
@@ -95,6 +97,15 @@ struct ReturnResult {
     bool offline = false;
 };
 
+// A void of a rental whose disc did not come out.
+struct VoidRequest {
+    QUuid rentalId;
+    QString barcode;
+    int slot = 0;
+    bool damaged = false;
+    QString reason;
+};
+
 // One thing a technician did, for the audit log that replicates to HQ.
 struct AuditEntry {
     QUuid auditId = QUuid::createUuid();
@@ -103,6 +114,72 @@ struct AuditEntry {
     QString barcode;              // a valid disc barcode, or empty
     QJsonObject detail;
     QDateTime at = QDateTime::currentDateTimeUtc();
+};
+
+// A title of the catalog as this kiosk shows it.
+struct Title {
+    int movieId = 0;
+    QString title;
+    QString genre;
+    QString rating;
+    int year = 0;
+    int runtime = 0;
+    QString blurb;
+    QString coverRef;
+    bool newRelease = false;
+    int available = 0;        // discs in this kiosk's slots, rentable
+};
+
+// One of this kiosk's discs as its cache holds it.
+struct CachedDisc {
+    QString barcode;
+    int movieId = 0;
+    int slot = 0;
+    QString status;
+    QString condition;
+};
+
+// A technician as the kiosk's cache (or the sign-in) knows them.
+struct TechnicianInfo {
+    qint64 technicianId = 0;
+    QString name;
+    QString pinHash;
+    bool active = false;
+};
+
+// What the kiosk knows about itself from its red box (its cache).
+struct KioskFacts {
+    int taxRateBp = 0;
+    QString timezone = QStringLiteral("UTC");
+    int slotCount = 0;
+};
+
+// A search of the catalog as the browse screen asks for it.
+struct CatalogQuery {
+    QString text;
+    QString genre;
+    QString rating;
+    bool newOnly = false;
+    bool availableOnly = false;
+    int limit = 500;
+};
+
+struct CatalogPage {
+    QList<Title> titles;
+    QStringList genres;
+};
+
+// The kiosk's own queue as a technician (or a test) counts it.
+struct OutboxStatus {
+    int queued = 0;
+    int parked = 0;
+    int journal = 0;             // rentals asked for whose disc has not come out
+    bool readable = true;        // false: the kiosk's storage could not be read (the counts are unknown)
+};
+
+// What the kiosk's cache holds, counted.
+struct CacheCounts {
+    qint64 movies = 0, members = 0, discs = 0, technicians = 0;
 };
 
 enum class LinkStatus { Offline, Connecting, Degraded, Online };
@@ -119,6 +196,8 @@ struct KioskHealth {
     QDateTime lastCacheSync;
     QString storageFault;         // the kiosk's own disk failing (full, damaged): empty when fine
     QString refusal;              // the red box refuses this kiosk's API level: why (empty when served)
+
+    bool operator==(const KioskHealth &) const = default;
 };
 
 } // namespace redbox

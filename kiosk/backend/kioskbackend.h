@@ -1,0 +1,76 @@
+// Everything the kiosk's screens ask of the network and the kiosk's own
+// records, as one interface: the real one is EngineBridge (the sync engine on
+// its thread), tests may hand in a fake. Every call is asynchronous and
+// answers in the caller's thread; none blocks. A call that fails answers with
+// its failure (never throws into the caller's event loop).
+#pragma once
+
+#include "core/kiosktypes.h"
+#include "kioskcore/kioskconfig.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+
+#include <functional>
+#include <optional>
+
+namespace redbox {
+
+// CALLBACK, run only while OWNER is alive: an answer that arrives after the
+// screen (or page) that asked is gone is dropped, not delivered to a dead object.
+template <typename Callback>
+auto guarded(QObject *owner, Callback callback)
+{
+    return [owner = QPointer<QObject>(owner), callback = std::move(callback)](auto &&...args) {
+        if (owner)
+            callback(std::forward<decltype(args)>(args)...);
+    };
+}
+
+struct MemberLookupResult {
+    std::optional<MemberInfo> member;
+    Failure failure = Failure::None;
+    QString message;
+};
+
+class KioskBackend : public QObject {
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~KioskBackend() override = default;
+
+    virtual const KioskConfig &config() const = 0;
+    virtual KioskHealth health() const = 0;
+    // The card's keyed hash (a pure computation: it answers at once).
+    virtual QString cardHashFor(const QString &cardNumber) const = 0;
+
+    // Customers.
+    virtual void lookupMember(const QString &cardHash, std::function<void(MemberLookupResult)> done) = 0;
+    virtual void checkPin(const MemberInfo &member, const QString &pin, std::function<void(bool)> done) = 0;
+    virtual void rent(const RentRequest &request, std::function<void(RentResult)> done) = 0;
+    virtual void dispensed(const QUuid &rentalId) = 0;
+    virtual void voidRental(const VoidRequest &request, std::function<void(bool)> done) = 0;
+    virtual void returnDisc(const ReturnRequest &request, std::function<void(ReturnResult)> done) = 0;
+    virtual void emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, std::function<void(QString state)> done) = 0;
+    virtual void receiptStatus(const QUuid &receiptId, std::function<void(QString state)> done) = 0;
+
+    // The kiosk's own records (its cache).
+    virtual void searchCatalog(const CatalogQuery &query, std::function<void(CatalogPage)> done) = 0;
+    virtual void pickDisc(int movieId, const QStringList &excluded, std::function<void(std::optional<CachedDisc>)> done) = 0;
+    virtual void freeSlot(std::function<void(int slot)> done) = 0;   // 0: the kiosk is full
+    virtual void occupiedSlots(std::function<void(QSet<int>)> done) = 0;
+    virtual void facts(std::function<void(KioskFacts)> done) = 0;
+    // Small facts kept across restarts (a lockout).
+    virtual void loadMeta(const QString &key, std::function<void(QString)> done) = 0;
+    virtual void saveMeta(const QString &key, const QString &value) = 0;
+
+signals:
+    void healthChanged(const redbox::KioskHealth &health);
+    void cacheSynced();
+    // Titles, this kiosk's discs or its own facts changed (emitted before cacheSynced).
+    void catalogChanged();
+    void cacheProgress(qint64 done, qint64 total);
+};
+
+} // namespace redbox

@@ -1,0 +1,346 @@
+// The customer's kiosk, checking out: the card and PIN, the summary and the
+// payment, renting and dispensing each disc (a disc that does not come out is
+// voided, never charged), and the e-mailed receipt. See kioskcontroller.h.
+#include "controllers/kioskcontroller.h"
+
+#include "core/cards.h"
+
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcKiosk)
+
+namespace redbox {
+
+void KioskController::onAuthorized(const QString &token, const QString &last4)
+{
+    if (m_screen != Screen::Paying)
+        return;
+    m_cardToken = token;
+    m_cardLast4 = last4;
+    setBusy({});
+    setScreen(Screen::Dispensing);
+    m_current = -1;
+    rentNext();
+}
+
+void KioskController::onDeclined(const QString &reason)
+{
+    if (m_screen != Screen::Paying)
+        return;
+    m_paying = false;
+    setBusy({});
+    setMessage(tr("Payment declined: %1. Nothing was charged.").arg(reason));
+    setScreen(Screen::Summary);
+}
+
+void KioskController::onDispensed(int slot)
+{
+    if (m_screen != Screen::Dispensing || m_current < 0)
+        return;
+    CartModel::Item &item = m_cart.items()[m_current];
+    if (item.slot != slot)
+        return;
+    item.state = CartModel::State::Done;
+    m_backend->dispensed(item.rentalId);
+    item.message = item.offline ? tr("Take your disc (saved offline)") : tr("Take your disc");
+    m_cart.changed(m_current);
+    emit progressChanged();
+    rentNext();
+}
+
+void KioskController::onDispenseFailed(int slot, const QString &reason)
+{
+    if (m_screen != Screen::Dispensing || m_current < 0)
+        return;
+    const int row = m_current;
+    CartModel::Item &item = m_cart.items()[row];
+    if (item.slot != slot)
+        return;
+    qCWarning(lcKiosk) << "dispense failed at slot" << slot << ":" << reason << "- voiding rental" << item.rentalId;
+    // A disc that did not come out is never charged: void the rental.
+    m_backend->voidRental({item.rentalId, item.barcode, slot, false, QStringLiteral("dispense failed: ") + reason},
+                          guarded(this, [this, row](bool) {
+                              CartModel::Item &it = m_cart.items()[row];
+                              it.state = CartModel::State::Failed;
+                              it.message = tr("This disc could not be dispensed. You were not charged for it.");
+                              m_cart.changed(row);
+                              emit progressChanged();
+                              rentNext();
+                          }));
+}
+
+void KioskController::pollReceipt()
+{
+    if (m_receiptId.isNull() || ++m_receiptPolls > 60) {
+        m_receiptPoll.stop();
+        return;
+    }
+    const QUuid id = m_receiptId;
+    m_backend->receiptStatus(id, guarded(this, [this, id](QString state) {
+        if (id != m_receiptId)
+            return;
+        if (state == QLatin1String("sent") || state == QLatin1String("failed")) {
+            m_receiptPoll.stop();
+            setReceiptState(state);
+        }
+    }));
+}
+
+QString KioskController::memberCard() const
+{
+    return m_member ? QStringLiteral("•••• %1").arg(m_cardDigits) : QString();
+}
+
+int KioskController::triesLeft(const QString &cardHash) const
+{
+    return m_lockout.failuresLeft(cardHash);
+}
+
+void KioskController::onCardSwiped(const QByteArray &track)
+{
+    if (m_screen == Screen::Maintenance)
+        return;   // the technician's session reads the card
+    touch();
+    if (m_screen != Screen::SignIn || busy())
+        return;   // swipes only count on the sign-in screen
+    const TrackResult parsed = parseCardTrack(track, m_clock().date());
+    if (!parsed.card) {
+        setMessage(trackText(parsed.error));
+        return;
+    }
+    if (parsed.card->technician) {
+        setMessage(tr("Technician cards open maintenance from the help screen."));
+        return;
+    }
+    const QString cardHash = m_backend->cardHashFor(parsed.card->number);
+    m_cardDigits = parsed.card->number.right(4);
+    if (m_lockout.locked(cardHash)) {
+        setMessage(tr("This card is locked after too many wrong PINs. Try again in %n minute(s).", nullptr,
+                      static_cast<int>((m_clock().secsTo(m_lockout.lockedUntil(cardHash)) + 59) / 60)));
+        return;
+    }
+    m_lockout.expire(cardHash);
+    setMessage({});
+    setBusy(tr("Checking your card..."));
+    m_backend->lookupMember(cardHash, guarded(this, [this](MemberLookupResult r) {
+        setBusy({});
+        if (m_screen != Screen::SignIn)
+            return;
+        if (!r.member) {
+            setMessage(failureText(r.failure, r.message));
+            return;
+        }
+        if (!r.member->allowed) {
+            setMessage(tr("This account is on hold. Please contact member services."));
+            return;
+        }
+        m_member = r.member;
+        m_pinOk = false;
+        m_pin.clear();
+        emit memberChanged();
+        emit pinChanged();
+        setScreen(Screen::Pin);
+    }));
+}
+
+void KioskController::pinDigit(int digit)
+{
+    touch();
+    if (m_screen != Screen::Pin || digit < 0 || digit > 9 || m_pin.size() >= 4 || busy())
+        return;
+    m_pin += QChar(u'0' + digit);
+    emit pinChanged();
+}
+
+void KioskController::pinBackspace()
+{
+    touch();
+    if (!m_pin.isEmpty()) {
+        m_pin.chop(1);
+        emit pinChanged();
+    }
+}
+
+void KioskController::pinEnter()
+{
+    touch();
+    if (m_screen != Screen::Pin || !m_member || busy())
+        return;
+    if (!memberPinWellFormed(m_pin)) {
+        setMessage(tr("Your PIN has 4 digits."));
+        return;
+    }
+    const QString pin = m_pin;
+    m_pin.clear();
+    emit pinChanged();
+    setBusy(tr("Checking your PIN..."));
+    const MemberInfo member = *m_member;
+    m_backend->checkPin(member, pin, guarded(this, [this, member](bool ok) {
+        setBusy({});
+        if (m_screen != Screen::Pin)
+            return;
+        if (ok) {
+            m_lockout.succeed(member.cardHash);
+            m_pinOk = true;
+            emit memberChanged();
+            setMessage({});
+            // Only what the member may still rent stays in the cart.
+            const int room = allowance();
+            if (m_cart.rowCount() > room) {
+                while (m_cart.rowCount() > room)
+                    m_cart.removeAt(m_cart.rowCount() - 1);
+                setMessage(tr("Your plan allows %n more disc(s) now; your cart was shortened.", nullptr, room));
+            }
+            refreshSummary();
+            setScreen(m_cart.rowCount() > 0 ? Screen::Summary : Screen::Browse);
+            return;
+        }
+        if (m_lockout.fail(member.cardHash)) {
+            m_member.reset();
+            emit memberChanged();
+            setMessage(tr("Too many wrong PINs. This card is locked for %1 minutes.").arg(LockMinutes));
+            setScreen(Screen::SignIn);
+            return;
+        }
+        setMessage(tr("Wrong PIN. %n tries left.", nullptr, m_lockout.failuresLeft(member.cardHash)));
+    }));
+}
+
+int KioskController::pricePerNight() const
+{
+    return m_member ? m_member->dailyRateCents : 0;
+}
+
+void KioskController::pay()
+{
+    touch();
+    if (m_screen != Screen::Summary || !signedIn() || m_cart.rowCount() == 0 || m_paying)
+        return;
+    m_paying = true;
+    setMessage({});
+    setScreen(Screen::Paying);
+    setBusy(tr("Swipe or tap your payment card..."));
+    // One night per disc is authorized now; late days are charged on return.
+    m_hw->authorize(m_summary.total());
+}
+
+void KioskController::rentNext()
+{
+    // Next disc: rent it (the red box, or offline the durable outbox, must have it) then dispense it.
+    ++m_current;
+    if (m_current >= m_cart.rowCount()) {
+        finishDispensing();
+        return;
+    }
+    const int row = m_current;
+    CartModel::Item &item = m_cart.items()[row];
+    item.state = CartModel::State::Renting;
+    m_cart.changed(row);
+    QStringList taken;
+    for (const CartModel::Item &i : m_cart.items())
+        if (!i.barcode.isEmpty())
+            taken << i.barcode;
+    m_backend->pickDisc(item.movieId, taken, guarded(this, [this, row](std::optional<CachedDisc> pick) {
+            CartModel::Item &it = m_cart.items()[row];
+            if (!pick) {
+                it.state = CartModel::State::Failed;
+                it.message = tr("No copy is left in this kiosk. You were not charged for it.");
+                m_cart.changed(row);
+                rentNext();
+                return;
+            }
+            it.barcode = pick->barcode;
+            it.slot = pick->slot;
+            RentRequest req;
+            req.barcode = pick->barcode;
+            req.slot = pick->slot;
+            req.rentedAt = m_clock();
+            req.member = *m_member;
+            req.cardToken = m_cardToken;
+            req.cardLast4 = m_cardLast4;
+            m_backend->rent(req, guarded(this, [this, row](RentResult r) {
+                CartModel::Item &i = m_cart.items()[row];
+                if (r.failure != Failure::None) {
+                    i.state = CartModel::State::Failed;
+                    i.message = failureText(r.failure, r.message) + QLatin1Char(' ') + tr("You were not charged for it.");
+                    m_cart.changed(row);
+                    emit progressChanged();
+                    rentNext();
+                    return;
+                }
+                i.rentalId = r.rentalId;
+                i.due = r.dueAt;
+                i.amountCents = r.amountCents;
+                i.taxCents = r.taxCents;
+                i.offline = r.offline;
+                i.state = CartModel::State::Dispensing;
+                m_cart.changed(row);
+                if (m_member && !m_member->away)
+                    m_member->discsOut = r.discsOut;
+                refreshSummary();
+                m_hw->dispense(i.slot);
+            }));
+        }));
+}
+
+int KioskController::dispensedCount() const
+{
+    int n = 0;
+    for (const CartModel::Item &i : m_cart.items())
+        if (i.state == CartModel::State::Done)
+            ++n;
+    return n;
+}
+
+void KioskController::finishDispensing()
+{
+    m_paying = false;
+    m_current = -1;
+    int rented = 0, failed = 0;
+    for (const CartModel::Item &i : m_cart.items())
+        (i.state == CartModel::State::Done ? rented : failed)++;
+    qCInfo(lcKiosk) << "rental finished:" << rented << "dispensed," << failed << "not";
+    refreshSummary();
+    setScreen(Screen::Receipt);
+    emit rentalFinished(rented, failed);
+}
+
+void KioskController::setReceiptState(const QString &state)
+{
+    if (state == m_receiptState)
+        return;
+    m_receiptState = state;
+    emit receiptStateChanged();
+}
+
+void KioskController::emailReceipt()
+{
+    touch();
+    if (m_screen != Screen::Receipt || !m_receiptId.isNull())
+        return;
+    QList<QUuid> rentals;
+    for (const CartModel::Item &i : m_cart.items())
+        if (i.state == CartModel::State::Done && !i.offline)
+            rentals << i.rentalId;
+    if (rentals.isEmpty()) {
+        setMessage(tr("There is nothing to e-mail: this screen is your receipt."));
+        return;
+    }
+    m_receiptId = QUuid::createUuid();
+    m_receiptPolls = 0;
+    setReceiptState(QStringLiteral("queued"));
+    const QUuid id = m_receiptId;
+    m_backend->emailReceipt(id, rentals, guarded(this, [this, id](QString state) {
+                                 if (id != m_receiptId)
+                                     return;
+                                 if (state == QLatin1String("queued")) {
+                                     m_receiptPoll.start();
+                                 } else {
+                                     setReceiptState(state);
+                                     if (state == QLatin1String("offline"))
+                                         setMessage(tr("The receipt cannot be e-mailed while the kiosk is offline; this screen is your receipt."));
+                                 }
+                             }));
+}
+
+} // namespace redbox

@@ -1,0 +1,242 @@
+// The red box's kiosk functions as the engine calls them (see redboxapi.h).
+#include "kioskcore/redboxapi.h"
+
+#include "kioskcore/kioskconfig.h"
+
+namespace redbox {
+
+namespace redboxapi {
+
+const QByteArray kMemberSql =
+    "SELECT member_id, pin_hash, allowed, discs_out, plan_limit, membership_id, home_coast, daily_rate_cents, "
+    "max_charge_cents FROM redbox.kiosk_member($1)";
+const QByteArray kVerifyMemberSql =
+    "SELECT member_id, pin_hash, allowed, discs_out, plan_limit, membership_id, home_coast, daily_rate_cents, "
+    "max_charge_cents, ticket FROM redbox.verify_member($1)";
+const QByteArray kRentSql =
+    "SELECT rental_id, due_at, amount_cents, tax_cents, discs_out, replayed FROM redbox.kiosk_rent("
+    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const QByteArray kRentalStatusSql = "SELECT status FROM redbox.kiosk_rental_status($1)";
+const QByteArray kVoidSql = "SELECT voided FROM redbox.kiosk_void_rental($1, $2, $3, $4, $5)";
+const QByteArray kReturnSql =
+    "SELECT return_id, rental_id, movie_id, title, foreign_disc, nights, charge_cents, late_cents "
+    "FROM redbox.kiosk_return($1, $2, $3, $4, $5)";
+const QByteArray kAuditSql = "SELECT redbox.kiosk_audit($1, $2, $3, $4, $5, $6, $7)";
+const QByteArray kHealthSql =
+    "SELECT coast_partitioned, pending_hops, parked_hops, standby_streaming FROM redbox.kiosk_health()";
+const QByteArray kEmailReceiptSql = "SELECT redbox.kiosk_email_receipt($1, $2, $3::uuid[], NULL)";
+const QByteArray kReceiptStatusSql = "SELECT redbox.kiosk_receipt_status($1)";
+
+namespace {
+
+QString iso(const QDateTime &t)
+{
+    return t.toUTC().toString(Qt::ISODateWithMs);
+}
+
+QDateTime fromIso(const QJsonValue &v)
+{
+    return QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
+}
+
+QString uuidText(const QUuid &id)
+{
+    return id.toString(QUuid::WithoutBraces);
+}
+
+pg::Param orNull(const QString &s)
+{
+    return s.isEmpty() ? pg::Param(nullptr) : pg::Param(s);
+}
+
+} // namespace
+
+std::vector<pg::Param> rentParams(const KioskConfig &cfg, const RentRequest &r, bool offline)
+{
+    return {r.rentalId, cfg.kioskId, r.member.cardHash, r.barcode, r.paymentId, r.cardToken, r.cardLast4,
+            r.rentedAt, offline, r.member.ticket ? pg::Param(*r.member.ticket) : pg::Param(nullptr)};
+}
+
+std::vector<pg::Param> voidParams(const KioskConfig &cfg, const VoidRequest &v)
+{
+    return {v.rentalId, cfg.kioskId, v.reason, v.slot, v.damaged};
+}
+
+std::vector<pg::Param> returnParams(const KioskConfig &cfg, const ReturnRequest &r)
+{
+    return {r.returnId, cfg.kioskId, r.barcode, r.returnedAt, r.slot};
+}
+
+std::vector<pg::Param> auditParams(const KioskConfig &cfg, const AuditEntry &a)
+{
+    return {a.auditId, cfg.kioskId, a.technicianId > 0 ? pg::Param(a.technicianId) : pg::Param(nullptr), a.action,
+            orNull(a.barcode), QJsonDocument(a.detail), a.at};
+}
+
+std::optional<MemberInfo> readMember(const pg::Result &r, const QString &cardHash, bool withTicket)
+{
+    if (r.rows() != 1)
+        return std::nullopt;
+    MemberInfo m;
+    m.memberId = r.int64(0, 0);
+    m.cardHash = cardHash;
+    m.pinHash = r.text(0, 1);
+    m.allowed = r.boolean(0, 2);
+    m.discsOut = r.int32(0, 3);
+    m.planLimit = r.int32(0, 4);
+    m.membershipId = r.int32(0, 5);
+    m.homeCoast = r.text(0, 6);
+    m.dailyRateCents = r.int32(0, 7);
+    m.maxChargeCents = r.int32(0, 8);
+    if (withTicket)
+        m.ticket = r.json(0, 9);
+    return m;
+}
+
+RentResult readRent(const pg::Result &r, const QString &barcode)
+{
+    RentResult out;
+    out.rentalId = r.uuid(0, 0);
+    out.barcode = barcode;
+    out.dueAt = r.timestamp(0, 1);
+    out.amountCents = r.int32(0, 2);
+    out.taxCents = r.int32(0, 3);
+    out.discsOut = r.int32(0, 4);
+    out.replayed = r.boolean(0, 5);
+    return out;
+}
+
+ReturnResult readReturn(const pg::Result &r)
+{
+    ReturnResult out;
+    out.returnId = r.uuid(0, 0);
+    out.rentalId = r.uuid(0, 1);
+    out.movieId = r.int32(0, 2);
+    out.title = r.text(0, 3);
+    out.foreignDisc = r.boolean(0, 4);
+    out.nights = r.int32(0, 5);
+    out.chargeCents = r.int32(0, 6);
+    out.lateCents = r.int32(0, 7);
+    return out;
+}
+
+QJsonObject encode(const RentRequest &r)
+{
+    QJsonObject o{{QStringLiteral("rental_id"), uuidText(r.rentalId)},
+                  {QStringLiteral("payment_id"), uuidText(r.paymentId)},
+                  {QStringLiteral("card_hash"), r.member.cardHash},
+                  {QStringLiteral("barcode"), r.barcode},
+                  {QStringLiteral("card_token"), r.cardToken},
+                  {QStringLiteral("card_last4"), r.cardLast4},
+                  {QStringLiteral("rented_at"), iso(r.rentedAt)}};
+    if (r.member.ticket)
+        o.insert(QStringLiteral("ticket"), r.member.ticket->object());
+    return o;
+}
+
+QJsonObject encode(const ReturnRequest &r)
+{
+    return {{QStringLiteral("return_id"), uuidText(r.returnId)},
+            {QStringLiteral("barcode"), r.barcode},
+            {QStringLiteral("slot_no"), r.slot},
+            {QStringLiteral("returned_at"), iso(r.returnedAt)}};
+}
+
+QJsonObject encode(const VoidRequest &v)
+{
+    return {{QStringLiteral("rental_id"), uuidText(v.rentalId)},
+            {QStringLiteral("barcode"), v.barcode},
+            {QStringLiteral("slot_no"), v.slot},
+            {QStringLiteral("damaged"), v.damaged},
+            {QStringLiteral("reason"), v.reason}};
+}
+
+QJsonObject encode(const AuditEntry &a)
+{
+    QJsonObject o{{QStringLiteral("audit_id"), uuidText(a.auditId)},
+                  {QStringLiteral("action"), a.action},
+                  {QStringLiteral("detail"), a.detail},
+                  {QStringLiteral("at"), iso(a.at)}};
+    if (a.technicianId > 0)
+        o.insert(QStringLiteral("technician_id"), a.technicianId);
+    if (!a.barcode.isEmpty())
+        o.insert(QStringLiteral("barcode"), a.barcode);
+    return o;
+}
+
+RentRequest decodeRent(const QJsonObject &o)
+{
+    RentRequest r;
+    r.rentalId = QUuid::fromString(o.value(QStringLiteral("rental_id")).toString());
+    r.paymentId = QUuid::fromString(o.value(QStringLiteral("payment_id")).toString());
+    r.member.cardHash = o.value(QStringLiteral("card_hash")).toString();
+    r.barcode = o.value(QStringLiteral("barcode")).toString();
+    r.cardToken = o.value(QStringLiteral("card_token")).toString();
+    r.cardLast4 = o.value(QStringLiteral("card_last4")).toString();
+    r.rentedAt = fromIso(o.value(QStringLiteral("rented_at")));
+    if (o.contains(QStringLiteral("ticket")))
+        r.member.ticket = QJsonDocument(o.value(QStringLiteral("ticket")).toObject());
+    return r;
+}
+
+ReturnRequest decodeReturn(const QJsonObject &o)
+{
+    ReturnRequest r;
+    r.returnId = QUuid::fromString(o.value(QStringLiteral("return_id")).toString());
+    r.barcode = o.value(QStringLiteral("barcode")).toString();
+    r.slot = static_cast<int>(o.value(QStringLiteral("slot_no")).toInteger());
+    r.returnedAt = fromIso(o.value(QStringLiteral("returned_at")));
+    return r;
+}
+
+VoidRequest decodeVoid(const QJsonObject &o)
+{
+    VoidRequest v;
+    v.rentalId = QUuid::fromString(o.value(QStringLiteral("rental_id")).toString());
+    v.barcode = o.value(QStringLiteral("barcode")).toString();
+    v.slot = static_cast<int>(o.value(QStringLiteral("slot_no")).toInteger());
+    v.damaged = o.value(QStringLiteral("damaged")).toBool();
+    v.reason = o.value(QStringLiteral("reason")).toString();
+    return v;
+}
+
+AuditEntry decodeAudit(const QJsonObject &o)
+{
+    AuditEntry a;
+    a.auditId = QUuid::fromString(o.value(QStringLiteral("audit_id")).toString());
+    a.technicianId = o.value(QStringLiteral("technician_id")).toInteger();
+    a.action = o.value(QStringLiteral("action")).toString();
+    a.barcode = o.value(QStringLiteral("barcode")).toString();
+    a.detail = o.value(QStringLiteral("detail")).toObject();
+    a.at = fromIso(o.value(QStringLiteral("at")));
+    return a;
+}
+
+} // namespace redboxapi
+
+Failure failureFor(const pg::DbError &e)
+{
+    if (const auto code = e.code()) {
+        switch (*code) {
+        case RedboxError::UnknownCard: return Failure::UnknownCard;
+        case RedboxError::NotAllowed: return Failure::NotAllowed;
+        case RedboxError::LimitReached: return Failure::LimitReached;
+        case RedboxError::DiscUnavailable: return Failure::DiscUnavailable;
+        case RedboxError::DiscNotHere:
+        case RedboxError::DiscSold: return Failure::DiscNotOurs;
+        case RedboxError::DiscAlreadyIn: return Failure::DiscAlreadyIn;
+        case RedboxError::TicketInvalid:
+        case RedboxError::IdReused: return Failure::BadInput;
+        default: break;
+        }
+    }
+    if (e.kind() == pg::ErrorKind::BadInput)
+        return Failure::BadInput;
+    if (e.kind() == pg::ErrorKind::InDoubt)
+        return Failure::InDoubt;
+    if (e.kind() == pg::ErrorKind::BrokenConnection || e.kind() == pg::ErrorKind::ReadOnly)
+        return Failure::Offline;
+    return Failure::Internal;
+}
+
+} // namespace redbox

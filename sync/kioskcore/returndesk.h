@@ -1,0 +1,30 @@
+// A return from the kiosk's side: sent to the red box with the id the kiosk
+// made; when the red box is away (or the answer is lost), kept in the
+// durable outbox, since kiosk_return is idempotent on that id and replay
+// settles it exactly once. Either way the disc joins the kiosk's slots.
+#pragma once
+
+#include "kioskcore/enginestate.h"
+
+#include <QObject>
+
+#include <functional>
+
+namespace redbox {
+
+class ReturnDesk : public QObject {
+    Q_OBJECT
+public:
+    using Callback = std::function<void(ReturnResult)>;
+    ReturnDesk(EngineParts parts, QObject *parent = nullptr);
+
+    void returnDisc(ReturnRequest request, Callback callback);
+
+private:
+    void returnOnline(ReturnRequest request, Callback callback);
+    void returnOffline(const ReturnRequest &request, Callback callback, const QString &why);
+
+    EngineParts m_parts;
+};
+
+} // namespace redbox

@@ -1,0 +1,278 @@
+// The customer's screen flow, fast and without servers: the real
+// KioskController and simulated hardware over the in-memory FakeBackend. A
+// rental of two discs with one jam (voided, not charged), a declined card,
+// the PIN lockout by the injected clock, the idle timeout, a return on time,
+// late and foreign, the offline allowance, and cards that are not members.
+// The same flows run against the real network in tst_kioskcontroller.
+#include "fakebackend.h"
+
+#include "controllers/kioskcontroller.h"
+#include "core/cards.h"
+#include "hardware/simulatedhardware.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace redbox;
+using namespace redbox::test;
+using Screen = KioskController::Screen;
+
+namespace {
+
+struct Flow {
+    FakeBackend backend;
+    SimulatedHardware hw;
+    KioskController ctl{&backend, &hw};
+    QDateTime now = QDateTime::currentDateTimeUtc();
+
+    Flow()
+    {
+        hw.setLatencyMs(1);
+        ctl.setClock([this] { return now; });
+        backend.setClock([this] { return now; });
+        backend.occupiedSlots([this](QSet<int> filled) { hw.setOccupied(filled); });
+        if (!QTest::qWaitFor([&] { return ctl.catalog()->rowCount() == 3 && hw.occupied(1); }, 2000))
+            qFatal("the fake kiosk's catalog or carousel did not fill");
+    }
+    bool waitScreen(Screen s, int ms = 5000) { return QTest::qWaitFor([&] { return ctl.screen() == s; }, ms); }
+    static QByteArray track(const QString &card) { return ";" + card.toLatin1() + "=3012?"; }
+    void swipe(int member) { hw.swipeCard(track(FakeBackend::memberCard(member))); }
+    void typePin(const QString &pin)
+    {
+        for (const QChar c : pin)
+            ctl.pinDigit(c.digitValue());
+        ctl.pinEnter();
+    }
+    bool signIn(int member)
+    {
+        swipe(member);
+        if (!waitScreen(Screen::Pin))
+            return false;
+        typePin(FakeBackend::memberPin(member));
+        return QTest::qWaitFor([&] { return ctl.signedIn(); }, 5000);
+    }
+};
+
+} // namespace
+
+class TestKioskFlow : public QObject {
+    Q_OBJECT
+private slots:
+    void twoDiscsRentedAndAJammedOneIsVoidedNotCharged()
+    {
+        Flow f;
+        f.ctl.start();
+        QCOMPARE(f.ctl.screen(), Screen::Browse);
+        f.ctl.openTitle(1);
+        QCOMPARE(f.ctl.screen(), Screen::Title);
+        QCOMPARE(f.ctl.title()->title(), QStringLiteral("Academy Dinosaur"));
+        QCOMPARE(f.ctl.title()->available(), 2);
+        f.ctl.addToCart(1);
+        QVERIFY(f.ctl.title()->inCart());
+        f.ctl.addToCart(1);
+        QVERIFY(f.ctl.message().contains(QLatin1String("already in your cart")));
+        f.ctl.addToCart(2);
+        f.ctl.checkout();
+        QCOMPARE(f.ctl.screen(), Screen::SignIn);
+        QVERIFY(f.signIn(1));
+        QVERIFY(f.waitScreen(Screen::Summary));
+        // The summary is priced as the red box prices it: the member's plan, the kiosk's tax.
+        QCOMPARE(f.ctl.summary()->discs(), 2);
+        QCOMPARE(f.ctl.summary()->pricePerNight(), 179);
+        QCOMPARE(f.ctl.summary()->tax(), 2 * 15);   // 8.25 % of 179 = 14.77, per disc
+        QCOMPARE(f.ctl.summary()->total(), 2 * 179 + 2 * 15);
+        QVERIFY(f.ctl.summary()->dueAt() > f.now);
+        // The second disc jams.
+        QObject::connect(&f.hw, &KioskHardware::dispensed, &f.hw, [&f](int) { f.hw.jamNextDispense(1); }, Qt::SingleShotConnection);
+        QSignalSpy finished(&f.ctl, &KioskController::rentalFinished);
+        f.ctl.pay();
+        QCOMPARE(f.ctl.screen(), Screen::Paying);
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(finished.first().at(0).toInt(), 1);
+        QCOMPARE(finished.first().at(1).toInt(), 1);
+        QCOMPARE(f.ctl.screen(), Screen::Receipt);
+        QCOMPARE(f.backend.openRentals().size(), 1);   // the jammed one was voided
+        int voided = 0;
+        for (const auto &r : f.backend.rentals())
+            voided += r.status == QLatin1String("void") ? 1 : 0;
+        QCOMPARE(voided, 1);
+        f.ctl.finish();
+        QCOMPARE(f.ctl.screen(), Screen::Attract);
+        QVERIFY(!f.ctl.signedIn());
+        QCOMPARE(f.ctl.cart()->rowCount(), 0);
+    }
+
+    void aDeclinedCardRentsNothing()
+    {
+        Flow f;
+        f.ctl.start();
+        f.ctl.addToCart(3);
+        f.ctl.checkout();
+        QVERIFY(f.signIn(0));
+        QVERIFY(f.waitScreen(Screen::Summary));
+        f.hw.declineNextPayment();
+        f.ctl.pay();
+        QVERIFY(QTest::qWaitFor([&] { return f.ctl.message().contains(QLatin1String("declined")); }, 5000));
+        QCOMPARE(f.ctl.screen(), Screen::Summary);
+        QVERIFY(f.backend.rentals().isEmpty());
+        QCOMPARE(f.hw.dispensedCount(), 0);
+    }
+
+    void fiveWrongPinsLockTheCardForFifteenMinutesOfTheKiosksClock()
+    {
+        Flow f;
+        f.ctl.start();
+        f.ctl.addToCart(1);
+        f.ctl.checkout();
+        f.swipe(0);
+        QVERIFY(f.waitScreen(Screen::Pin));
+        const QString hash = f.backend.cardHashFor(FakeBackend::memberCard(0));
+        for (int i = 1; i <= 4; ++i) {
+            f.typePin(QStringLiteral("0000"));
+            QVERIFY(QTest::qWaitFor([&] { return f.ctl.triesLeft(hash) == KioskController::MaxPinTries - i; }, 5000));
+            QVERIFY(f.ctl.message().contains(QLatin1String("Wrong PIN")));
+        }
+        f.typePin(QStringLiteral("0000"));
+        QVERIFY(f.waitScreen(Screen::SignIn));
+        QVERIFY(f.ctl.message().contains(QLatin1String("locked")));
+        // Locked: a swipe is refused, even with the right PIN at hand.
+        f.swipe(0);
+        QTest::qWait(50);
+        QCOMPARE(f.ctl.screen(), Screen::SignIn);
+        QVERIFY(f.ctl.message().contains(QLatin1String("Try again in 15 minute")));
+        // Fourteen minutes later, still locked; sixteen, open again.
+        f.now = f.now.addSecs(14 * 60);
+        f.swipe(0);
+        QTest::qWait(50);
+        QCOMPARE(f.ctl.screen(), Screen::SignIn);
+        f.now = f.now.addSecs(2 * 60);
+        QVERIFY(f.signIn(0));
+        QCOMPARE(f.ctl.triesLeft(hash), KioskController::MaxPinTries);
+    }
+
+    void anIdleKioskGoesBackToTheAttractLoopAndCancelsTheVisit()
+    {
+        Flow f;
+        f.ctl.setIdleTimeoutMs(300);
+        f.ctl.start();
+        f.ctl.addToCart(1);
+        f.ctl.checkout();
+        QVERIFY(f.signIn(0));
+        QVERIFY(f.waitScreen(Screen::Summary));
+        QVERIFY(f.waitScreen(Screen::Attract, 3000));
+        QVERIFY(!f.ctl.signedIn());
+        QCOMPARE(f.ctl.cart()->rowCount(), 0);
+        QVERIFY(f.backend.rentals().isEmpty());
+    }
+
+    void returnsOnTimeLateAndRentedElsewhere()
+    {
+        Flow f;
+        // Rented three days ago here (the kiosk's clock set back for the visit).
+        const QDateTime realNow = f.now;
+        f.now = realNow.addDays(-3);
+        f.ctl.start();
+        f.ctl.addToCart(2);
+        f.ctl.checkout();
+        QVERIFY(f.signIn(0));
+        QVERIFY(f.waitScreen(Screen::Summary));
+        QSignalSpy rented(&f.ctl, &KioskController::rentalFinished);
+        f.ctl.pay();
+        QVERIFY(rented.wait(5000));
+        const QString barcode = f.backend.openRentals().first().barcode;
+        f.ctl.finish();
+        f.now = realNow;
+        f.ctl.startReturn();
+        QCOMPARE(f.ctl.screen(), Screen::ReturnInsert);
+        QSignalSpy returned(&f.ctl, &KioskController::returnFinished);
+        f.hw.insertDisc(barcode);
+        QVERIFY(returned.wait(5000));
+        QVERIFY(returned.last().first().toBool());
+        QCOMPARE(f.ctl.screen(), Screen::ReturnResult);
+        QVERIFY(f.ctl.returned()->lateDays() >= 2);
+        QCOMPARE(f.ctl.returned()->late(), f.ctl.returned()->charge() - 199);
+        QVERIFY(!f.ctl.returned()->foreign());
+        QVERIFY(f.backend.openRentals().isEmpty());
+        QCOMPARE(f.backend.discsIn(), 6);   // every disc back in a slot
+        // A disc of ours rented by someone this kiosk does not know.
+        const QString other = FakeBackend::discOf(3, 2);
+        f.backend.rentOutElsewhere(other);
+        f.ctl.startReturn();
+        f.hw.insertDisc(other);
+        QVERIFY(returned.wait(5000));
+        QVERIFY(f.ctl.returned()->foreign());
+        // Not one of our discs: given back, nothing recorded.
+        f.ctl.startReturn();
+        f.hw.insertDisc(QStringLiteral("D123"));
+        QVERIFY(returned.wait(5000));
+        QVERIFY(!returned.last().first().toBool());
+        QVERIFY(f.ctl.message().contains(QLatin1String("not one of ours")));
+    }
+
+    void offlineTheCartIsLimitedToTheAllowance()
+    {
+        Flow f;
+        f.backend.setOffline(true);
+        f.ctl.start();
+        QCOMPARE(f.ctl.link(), QStringLiteral("offline"));
+        f.ctl.addToCart(1);
+        f.ctl.checkout();
+        QVERIFY(f.signIn(1));   // a plan of 4, offline allowance 3
+        QCOMPARE(f.ctl.allowance(), 3);
+        f.ctl.browse();
+        f.ctl.addToCart(2);
+        f.ctl.addToCart(3);
+        QCOMPARE(f.ctl.cart()->rowCount(), 3);
+        f.backend.setOffline(false);
+        QCOMPARE(f.ctl.allowance(), 4);
+        // Back offline with three discs already out: none more may be rented.
+        f.ctl.checkout();
+        QVERIFY(f.waitScreen(Screen::Summary));
+        QSignalSpy finished(&f.ctl, &KioskController::rentalFinished);
+        f.backend.setOffline(true);
+        f.ctl.pay();
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(finished.first().at(0).toInt(), 3);
+        QCOMPARE(f.ctl.allowance(), 0);
+    }
+
+    void cardsThatAreNotMembersAreTurnedAwayWithAReason()
+    {
+        Flow f;
+        f.ctl.start();
+        f.ctl.addToCart(1);
+        f.ctl.checkout();
+        f.hw.swipeCard(Flow::track(memberCardNumber(555)));   // a valid card number nobody holds
+        QVERIFY(QTest::qWaitFor([&] { return f.ctl.message().contains(QLatin1String("not a Redbox membership card we know")); }, 5000));
+        QCOMPARE(f.ctl.screen(), Screen::SignIn);
+        f.hw.swipeCard(";12345?");
+        QVERIFY(QTest::qWaitFor([&] { return f.ctl.message().contains(QLatin1String("could not be read")); }, 5000));
+        f.hw.swipeCard(Flow::track(technicianCardNumber(7)));
+        QVERIFY(QTest::qWaitFor([&] { return f.ctl.message().contains(QLatin1String("Technician cards")); }, 5000));
+        QCOMPARE(f.ctl.screen(), Screen::SignIn);
+    }
+
+    void aRefusedRentalIsNotChargedAndTheOthersGoOn()
+    {
+        Flow f;
+        f.ctl.start();
+        f.ctl.addToCart(1);
+        f.ctl.addToCart(2);
+        f.ctl.checkout();
+        QVERIFY(f.signIn(1));
+        QVERIFY(f.waitScreen(Screen::Summary));
+        f.backend.refuseNextRental(Failure::InDoubt, QStringLiteral("the rental could not be confirmed"));
+        QSignalSpy finished(&f.ctl, &KioskController::rentalFinished);
+        f.ctl.pay();
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(finished.first().at(0).toInt(), 1);
+        QCOMPARE(finished.first().at(1).toInt(), 1);
+        const CartModel::Item &first = f.ctl.cart()->items().first();
+        QCOMPARE(first.state, CartModel::State::Failed);
+        QVERIFY(first.message.contains(QLatin1String("not charged")));
+        QCOMPARE(f.hw.dispensedCount(), 1);
+    }
+};
+
+QTEST_MAIN(TestKioskFlow)
+#include "tst_kioskflow.moc"

@@ -1,0 +1,534 @@
+// A kiosk backend in memory for the screen-flow tests (see fakebackend.h).
+#include "fakebackend.h"
+
+#include "core/cards.h"
+#include "core/pricing.h"
+#include "crypto/crypto.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QJsonDocument>
+#include <QTimer>
+
+namespace redbox::test {
+
+namespace {
+
+constexpr int kSlots = 40;
+constexpr int kTaxBp = 825;
+const char *const kTimezone = "America/Los_Angeles";
+
+} // namespace
+
+QString FakeBackend::memberCard(int i)
+{
+    return memberCardNumber(100 + i);
+}
+
+QString FakeBackend::memberPin(int i)
+{
+    return QStringLiteral("%1").arg(1234 + i * 1111, 4, 10, QLatin1Char('0'));
+}
+
+QString FakeBackend::technicianCard()
+{
+    return technicianCardNumber(7);
+}
+
+QString FakeBackend::technicianPin()
+{
+    return QStringLiteral("246810");
+}
+
+QString FakeBackend::discOf(int movieId, int copy)
+{
+    return discBarcode(movieId, copy);
+}
+
+FakeBackend::FakeBackend(QObject *parent) : KioskBackend(parent)
+{
+    m_config.kioskId = QStringLiteral("KIOSK-01");
+    m_config.redboxNode = QStringLiteral("west-rb1");
+    m_config.coastNode = QStringLiteral("west");
+    m_config.offlineAllowance = 3;
+    m_health.link = LinkStatus::Online;
+    const struct {
+        int id;
+        const char *title;
+        const char *genre;
+        const char *rating;
+    } titles[] = {{1, "Academy Dinosaur", "Documentary", "PG"}, {2, "Ace Goldfinger", "Horror", "G"}, {3, "Adaptation Holes", "Comedy", "NC-17"}};
+    int slot = 1;
+    for (const auto &t : titles) {
+        Title title;
+        title.movieId = t.id;
+        title.title = QString::fromLatin1(t.title);
+        title.genre = QString::fromLatin1(t.genre);
+        title.rating = QString::fromLatin1(t.rating);
+        title.year = 2006;
+        title.runtime = 90;
+        title.blurb = QStringLiteral("A test title.");
+        m_titles.append(title);
+        for (int copy = 1; copy <= 2; ++copy)
+            m_discs.append({discOf(t.id, copy), t.id, slot++, QStringLiteral("good")});
+    }
+    for (int i = 0; i < 2; ++i) {
+        Member m;
+        m.info.memberId = 100 + i;
+        m.info.cardHash = cardHashFor(memberCard(i));
+        m.info.allowed = true;
+        m.info.planLimit = i == 0 ? 2 : 4;
+        m.info.membershipId = i == 0 ? 1 : 2;
+        m.info.homeCoast = QStringLiteral("west");
+        m.info.dailyRateCents = i == 0 ? 199 : 179;
+        m.info.maxChargeCents = 2500;
+        m.info.source = QStringLiteral("redbox");
+        m.pin = memberPin(i);
+        m_members.append(m);
+    }
+    Technician t;
+    t.info.technicianId = 7;
+    t.info.name = QStringLiteral("Pat Field");
+    t.info.active = true;
+    t.pin = technicianPin();
+    m_technicians.append(t);
+    m_maintenanceHealth.redboxAnswered = true;
+    m_maintenanceHealth.nodeName = m_config.redboxNode;
+    m_maintenanceHealth.servers = {{QStringLiteral("redbox"), QStringLiteral("127.0.0.1:25424"), true, true, 3, {}},
+                                   {QStringLiteral("redbox"), QStringLiteral("127.0.0.1:25425"), true, false, 3, {}},
+                                   {QStringLiteral("coast"), QStringLiteral("127.0.0.1:25430"), true, true, 4, {}},
+                                   {QStringLiteral("hq"), QStringLiteral("127.0.0.1:25440"), true, true, 5, {}}};
+    m_maintenanceHealth.standbyName = QStringLiteral("west-rb1-b");
+    m_maintenanceHealth.standbyState = QStringLiteral("streaming");
+    m_maintenanceHealth.standbySync = QStringLiteral("sync");
+    m_maintenanceHealth.replayLagMs = 0;
+    m_maintenanceHealth.replayLagBytes = 0;
+}
+
+template <typename R>
+void FakeBackend::answer(std::function<void(R)> done, R value)
+{
+    QTimer::singleShot(0, this, [done, value] { done(value); });
+}
+
+FakeBackend::Disc *FakeBackend::disc(const QString &barcode)
+{
+    for (Disc &d : m_discs)
+        if (d.barcode == barcode)
+            return &d;
+    return nullptr;
+}
+
+FakeBackend::Member *FakeBackend::memberByHash(const QString &cardHash)
+{
+    for (Member &m : m_members)
+        if (m.info.cardHash == cardHash)
+            return &m;
+    return nullptr;
+}
+
+int FakeBackend::discsOutOf(qint64 memberId) const
+{
+    int n = 0;
+    for (const Rental &r : m_rentals)
+        n += r.memberId == memberId && r.status == QLatin1String("open") ? 1 : 0;
+    return n;
+}
+
+QList<FakeBackend::Rental> FakeBackend::openRentals() const
+{
+    QList<Rental> out;
+    for (const Rental &r : m_rentals)
+        if (r.status == QLatin1String("open"))
+            out.append(r);
+    return out;
+}
+
+QStringList FakeBackend::auditActions() const
+{
+    QStringList out;
+    for (const AuditEntry &a : m_audits)
+        out << a.action;
+    return out;
+}
+
+int FakeBackend::discsIn() const
+{
+    return static_cast<int>(std::count_if(m_discs.begin(), m_discs.end(), [](const Disc &d) { return d.slot > 0; }));
+}
+
+void FakeBackend::setOffline(bool offline)
+{
+    m_health.link = offline ? LinkStatus::Offline : LinkStatus::Online;
+    emit healthChanged(m_health);
+}
+
+void FakeBackend::rentOutElsewhere(const QString &barcode)
+{
+    if (Disc *d = disc(barcode)) {
+        d->slot = 0;
+        m_rentals.append({QUuid::createUuid(), 999, barcode, m_clock().addDays(-1), QStringLiteral("open")});
+        emit catalogChanged();
+    }
+}
+
+QString FakeBackend::cardHashFor(const QString &cardNumber) const
+{
+    return QString::fromLatin1(QCryptographicHash::hash("fake-card-key:" + cardNumber.toUtf8(), QCryptographicHash::Sha256).toHex());
+}
+
+// ---- customers ----------------------------------------------------------------------
+
+void FakeBackend::lookupMember(const QString &cardHash, std::function<void(MemberLookupResult)> done)
+{
+    Member *m = memberByHash(cardHash);
+    if (!m) {
+        answer<MemberLookupResult>(done, {std::nullopt, Failure::UnknownCard, QStringLiteral("this card is not a member anywhere in the network")});
+        return;
+    }
+    MemberInfo info = m->info;
+    info.discsOut = discsOutOf(info.memberId);
+    answer<MemberLookupResult>(done, {info, Failure::None, {}});
+}
+
+void FakeBackend::checkPin(const MemberInfo &member, const QString &pin, std::function<void(bool)> done)
+{
+    Member *m = memberByHash(member.cardHash);
+    answer<bool>(done, m && memberPinWellFormed(pin) && m->pin == pin);
+}
+
+void FakeBackend::rent(const RentRequest &request, std::function<void(RentResult)> done)
+{
+    RentResult out;
+    out.rentalId = request.rentalId;
+    out.barcode = request.barcode;
+    auto refuse = [&](Failure f, const QString &why) {
+        out.failure = f;
+        out.message = why;
+        answer<RentResult>(done, out);
+    };
+    if (m_refuseNext) {
+        const auto [f, why] = *m_refuseNext;
+        m_refuseNext.reset();
+        return refuse(f, why);
+    }
+    Member *m = memberByHash(request.member.cardHash);
+    Disc *d = disc(request.barcode);
+    if (!m)
+        return refuse(Failure::UnknownCard, QStringLiteral("this card is not known at this red box"));
+    if (!d || d->slot <= 0 || d->condition != QLatin1String("good"))
+        return refuse(Failure::DiscUnavailable, QStringLiteral("disc %1 is not available").arg(request.barcode));
+    const bool offline = m_health.link == LinkStatus::Offline;
+    const int limit = offline ? std::min(m->info.planLimit, m_config.offlineAllowance) : m->info.planLimit;
+    if (discsOutOf(m->info.memberId) >= limit)
+        return refuse(Failure::LimitReached, offline ? QStringLiteral("offline limit reached") : QStringLiteral("plan limit reached"));
+    d->slot = 0;
+    m_rentals.append({request.rentalId, m->info.memberId, request.barcode, request.rentedAt, QStringLiteral("open")});
+    out.dueAt = pricing::rentalDueAt(request.rentedAt, QString::fromLatin1(kTimezone));
+    out.amountCents = m->info.dailyRateCents;
+    out.taxCents = pricing::taxOn(out.amountCents, kTaxBp);
+    out.discsOut = discsOutOf(m->info.memberId);
+    out.offline = offline;
+    answer<RentResult>(done, out);
+}
+
+void FakeBackend::dispensed(const QUuid &) {}
+
+void FakeBackend::voidRental(const VoidRequest &request, std::function<void(bool)> done)
+{
+    for (Rental &r : m_rentals)
+        if (r.id == request.rentalId && r.status == QLatin1String("open")) {
+            r.status = QStringLiteral("void");
+            if (Disc *d = disc(r.barcode)) {
+                d->slot = request.slot;
+                if (request.damaged)
+                    d->condition = QStringLiteral("damaged");
+            }
+            answer<bool>(done, true);
+            return;
+        }
+    answer<bool>(done, false);
+}
+
+void FakeBackend::returnDisc(const ReturnRequest &request, std::function<void(ReturnResult)> done)
+{
+    ReturnResult out;
+    out.returnId = request.returnId;
+    const auto parsed = parseDiscBarcode(request.barcode);
+    const Title *title = nullptr;
+    for (const Title &t : m_titles)
+        if (parsed && t.movieId == parsed->movieId)
+            title = &t;
+    if (!parsed || !title) {
+        out.failure = Failure::DiscNotOurs;
+        out.message = QStringLiteral("barcode %1 names no title in our catalog").arg(request.barcode);
+        answer<ReturnResult>(done, out);
+        return;
+    }
+    Disc *d = disc(request.barcode);
+    if (d && d->slot > 0) {
+        out.failure = Failure::DiscAlreadyIn;
+        out.message = QStringLiteral("disc %1 is already in kiosk %2").arg(request.barcode, m_config.kioskId);
+        answer<ReturnResult>(done, out);
+        return;
+    }
+    out.movieId = parsed->movieId;
+    out.title = title->title;
+    out.offline = m_health.link == LinkStatus::Offline;
+    out.foreignDisc = true;
+    for (Rental &r : m_rentals) {
+        if (r.barcode != request.barcode || r.status != QLatin1String("open"))
+            continue;
+        r.status = QStringLiteral("returned");
+        const Member *m = nullptr;
+        for (const Member &x : m_members)
+            if (x.info.memberId == r.memberId)
+                m = &x;
+        const int rate = m ? m->info.dailyRateCents : 199;
+        out.rentalId = r.id;
+        out.foreignDisc = r.memberId == 999;   // rented by someone this kiosk does not know
+        out.nights = pricing::rentalNights(r.rentedAt, request.returnedAt, QString::fromLatin1(kTimezone));
+        out.chargeCents = std::min(out.nights * rate, m ? m->info.maxChargeCents : 2500);
+        out.lateCents = out.chargeCents - rate;
+    }
+    if (d)
+        d->slot = request.slot;
+    else
+        m_discs.append({request.barcode, parsed->movieId, request.slot, QStringLiteral("good")});
+    answer<ReturnResult>(done, out);
+}
+
+void FakeBackend::emailReceipt(const QUuid &receiptId, const QList<QUuid> &, std::function<void(QString)> done)
+{
+    if (m_health.link == LinkStatus::Offline) {
+        answer<QString>(done, QStringLiteral("offline"));
+        return;
+    }
+    m_receipts.insert(receiptId, QStringLiteral("sent"));
+    answer<QString>(done, QStringLiteral("queued"));
+}
+
+void FakeBackend::receiptStatus(const QUuid &receiptId, std::function<void(QString)> done)
+{
+    answer<QString>(done, m_receipts.value(receiptId, QStringLiteral("unknown")));
+}
+
+// ---- the kiosk's records -----------------------------------------------------------------
+
+void FakeBackend::searchCatalog(const CatalogQuery &query, std::function<void(CatalogPage)> done)
+{
+    CatalogPage page;
+    for (Title t : m_titles) {
+        t.available = static_cast<int>(std::count_if(m_discs.begin(), m_discs.end(), [&](const Disc &d) {
+            return d.movieId == t.movieId && d.slot > 0 && d.condition == QLatin1String("good");
+        }));
+        if (!query.text.isEmpty() && !t.title.contains(query.text, Qt::CaseInsensitive))
+            continue;
+        if (!query.genre.isEmpty() && t.genre != query.genre)
+            continue;
+        if (query.availableOnly && t.available == 0)
+            continue;
+        page.titles.append(t);
+        if (!page.genres.contains(t.genre))
+            page.genres.append(t.genre);
+    }
+    answer<CatalogPage>(done, page);
+}
+
+void FakeBackend::pickDisc(int movieId, const QStringList &excluded, std::function<void(std::optional<CachedDisc>)> done)
+{
+    for (const Disc &d : m_discs)
+        if (d.movieId == movieId && d.slot > 0 && d.condition == QLatin1String("good") && !excluded.contains(d.barcode)) {
+            answer<std::optional<CachedDisc>>(done, CachedDisc{d.barcode, d.movieId, d.slot, QStringLiteral("in"), d.condition});
+            return;
+        }
+    answer<std::optional<CachedDisc>>(done, std::nullopt);
+}
+
+void FakeBackend::freeSlot(std::function<void(int)> done)
+{
+    for (int s = 1; s <= kSlots; ++s)
+        if (std::none_of(m_discs.begin(), m_discs.end(), [s](const Disc &d) { return d.slot == s; })) {
+            answer<int>(done, s);
+            return;
+        }
+    answer<int>(done, 0);
+}
+
+void FakeBackend::occupiedSlots(std::function<void(QSet<int>)> done)
+{
+    QSet<int> filled;
+    for (const Disc &d : m_discs)
+        if (d.slot > 0)
+            filled.insert(d.slot);
+    answer<QSet<int>>(done, filled);
+}
+
+void FakeBackend::facts(std::function<void(KioskFacts)> done)
+{
+    answer<KioskFacts>(done, KioskFacts{kTaxBp, QString::fromLatin1(kTimezone), kSlots});
+}
+
+void FakeBackend::loadMeta(const QString &key, std::function<void(QString)> done)
+{
+    answer<QString>(done, m_meta.value(key));
+}
+
+void FakeBackend::saveMeta(const QString &key, const QString &value)
+{
+    m_meta.insert(key, value);
+}
+
+// ---- technicians --------------------------------------------------------------------------
+
+void FakeBackend::techLogin(const QString &cardHash, std::function<void(TechLogin)> done)
+{
+    for (const Technician &t : m_technicians)
+        if (cardHashFor(technicianCard()) == cardHash && t.info.active) {
+            answer<TechLogin>(done, {t.info, m_health.link == LinkStatus::Offline ? QStringLiteral("cache") : QStringLiteral("redbox"),
+                                     Failure::None, {}});
+            return;
+        }
+    answer<TechLogin>(done, {std::nullopt, {}, Failure::UnknownCard, QStringLiteral("this technician card is not known here or not active")});
+}
+
+void FakeBackend::checkTechPin(const TechnicianInfo &technician, const QString &pin, std::function<void(bool)> done)
+{
+    for (const Technician &t : m_technicians)
+        if (t.info.technicianId == technician.technicianId) {
+            answer<bool>(done, t.pin == pin);
+            return;
+        }
+    answer<bool>(done, false);
+}
+
+QList<TechDisc> FakeBackend::techDiscs() const
+{
+    QList<TechDisc> out;
+    for (const Disc &d : m_discs) {
+        TechDisc t;
+        t.barcode = d.barcode;
+        t.movieId = d.movieId;
+        t.slot = d.slot;
+        t.status = d.slot > 0 ? QStringLiteral("in") : QStringLiteral("out");
+        t.condition = d.condition;
+        t.removalReason = d.condition == QLatin1String("damaged") ? QStringLiteral("damaged") : QString();
+        for (const Title &title : m_titles)
+            if (title.movieId == d.movieId)
+                t.title = title.title;
+        out.append(t);
+    }
+    return out;
+}
+
+void FakeBackend::discAction(qint64 technicianId, const QString &action, const QString &barcode, int slot, const QString &reason,
+                             std::function<void(TechAnswer)> done)
+{
+    AuditEntry a;
+    a.technicianId = technicianId;
+    a.action = QStringLiteral("disc_") + action;
+    a.barcode = barcode;
+    a.detail = {{QStringLiteral("reason"), reason}};
+    Disc *d = disc(barcode);
+    TechAnswer out;
+    if (action == QLatin1String("load")) {
+        if (d && d->slot > 0) {
+            out.message = QStringLiteral("disc %1 is already in kiosk %2 slot %3").arg(barcode, m_config.kioskId).arg(d->slot);
+            out.refusal = RedboxError::DiscAlreadyIn;
+            answer<TechAnswer>(done, out);
+            return;
+        }
+        int target = slot;
+        if (target <= 0) {
+            for (int s = 1; s <= kSlots && target <= 0; ++s)
+                if (std::none_of(m_discs.begin(), m_discs.end(), [s](const Disc &x) { return x.slot == s; }))
+                    target = s;
+        }
+        const auto parsed = parseDiscBarcode(barcode);
+        if (!d)
+            m_discs.append({barcode, parsed ? parsed->movieId : 0, target, QStringLiteral("good")});
+        else
+            d->slot = target;
+        d = disc(barcode);
+        out.ok = true;
+    } else if (!d) {
+        out.message = QStringLiteral("disc %1 is not in kiosk %2").arg(barcode, m_config.kioskId);
+        out.refusal = RedboxError::DiscNotHere;
+        answer<TechAnswer>(done, out);
+        return;
+    } else if (d->slot <= 0) {
+        out.message = QStringLiteral("disc %1 is rented out").arg(barcode);
+        out.refusal = RedboxError::DiscRentedOut;
+        answer<TechAnswer>(done, out);
+        return;
+    } else {
+        out.ok = true;
+    }
+    TechDisc t;
+    t.barcode = barcode;
+    t.movieId = d->movieId;
+    t.actionSlot = d->slot;
+    if (action == QLatin1String("unload")) {
+        m_discs.removeIf([&](const Disc &x) { return x.barcode == barcode; });
+        t.status = QStringLiteral("removed");
+    } else {
+        if (action == QLatin1String("damaged"))
+            d->condition = QStringLiteral("damaged");
+        t.slot = d->slot;
+        t.status = QStringLiteral("in");
+        t.condition = d->condition;
+    }
+    m_audits.append(a);
+    out.discs = {t};
+    answer<TechAnswer>(done, out);
+    emit catalogChanged();
+}
+
+void FakeBackend::kioskDiscs(std::function<void(TechAnswer)> done)
+{
+    TechAnswer a = TechAnswer::done({});
+    a.discs = techDiscs();
+    answer<TechAnswer>(done, a);
+}
+
+void FakeBackend::retryParked(qint64, std::function<void(TechAnswer)> done)
+{
+    answer<TechAnswer>(done, TechAnswer::done(QStringLiteral("No hops were parked.")));
+}
+
+void FakeBackend::maintenanceHealth(std::function<void(MaintenanceHealth)> done)
+{
+    MaintenanceHealth h = m_maintenanceHealth;
+    h.kiosk = m_health;
+    answer<MaintenanceHealth>(done, h);
+}
+
+void FakeBackend::switchover(qint64, bool back, std::function<void(TechAnswer)> done)
+{
+    answer<TechAnswer>(done, TechAnswer::done(back ? QStringLiteral("west-rb1-a leads the red box now (1.0 s).")
+                                                   : QStringLiteral("west-rb1-b leads the red box now (1.0 s).")));
+}
+
+void FakeBackend::exportDiagnostics(qint64, std::function<void(TechAnswer)> done)
+{
+    const QString path = m_exports.filePath(QStringLiteral("redbox-diagnostics-%1.json").arg(m_config.kioskId));
+    QFile f(path);
+    TechAnswer a = TechAnswer::failed(QStringLiteral("The diagnostics file could not be written."));
+    if (f.open(QIODevice::WriteOnly) && f.write(QJsonDocument(QJsonObject{{QStringLiteral("kiosk_id"), m_config.kioskId}}).toJson()) > 0) {
+        a = TechAnswer::done(QStringLiteral("Diagnostics written to %1.").arg(path));
+        a.path = path;
+    }
+    answer<TechAnswer>(done, a);
+}
+
+void FakeBackend::resyncCache()
+{
+    QTimer::singleShot(0, this, [this] {
+        emit cacheProgress(0, static_cast<qint64>(m_titles.size() + m_discs.size()));
+        emit cacheProgress(static_cast<qint64>(m_titles.size() + m_discs.size()), static_cast<qint64>(m_titles.size() + m_discs.size()));
+        emit catalogChanged();
+        emit cacheSynced();
+    });
+}
+
+} // namespace redbox::test

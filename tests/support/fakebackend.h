@@ -1,0 +1,130 @@
+// A kiosk backend for the screen-flow tests that need no servers: the
+// kiosk's records (a small catalog, its discs in slots), its members and
+// technicians, and what the red box would answer, all in memory. Calls answer
+// asynchronously, as the real EngineBridge does, and follow the same rules
+// the red box keeps (plan limits, a disc out once, returns priced by the
+// shared pricing rules). Tests set faults: the red box offline, the next
+// rental refused, its answer lost.
+#pragma once
+
+#include "backend/kioskbackend.h"
+#include "backend/maintenancebackend.h"
+
+#include <QHash>
+#include <QTemporaryDir>
+
+#include <functional>
+
+namespace redbox::test {
+
+class FakeBackend : public KioskBackend, public MaintenanceBackend {
+    Q_OBJECT
+public:
+    struct Member {
+        MemberInfo info;
+        QString pin;
+    };
+    struct Technician {
+        TechnicianInfo info;
+        QString pin;
+    };
+    struct Rental {
+        QUuid id;
+        qint64 memberId = 0;
+        QString barcode;
+        QDateTime rentedAt;
+        QString status = QStringLiteral("open");   // open | returned | void
+    };
+
+    explicit FakeBackend(QObject *parent = nullptr);
+
+    // The kiosk: KIOSK-01, 40 slots, three titles with two discs each, two members, one technician.
+    static QString memberCard(int i);           // card numbers of the members (0, 1)
+    static QString memberPin(int i);
+    static QString technicianCard();
+    static QString technicianPin();
+    static QString discOf(int movieId, int copy);   // barcodes of the discs
+
+    // Faults and clock.
+    void setOffline(bool offline);
+    void refuseNextRental(Failure f, const QString &message) { m_refuseNext = {f, message}; }
+    void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
+    void setHealth(const MaintenanceHealth &h) { m_maintenanceHealth = h; }
+    void rentOutElsewhere(const QString &barcode);   // a disc of this kiosk, rented by someone else
+
+    // What happened (for the tests' checks).
+    const QList<Rental> &rentals() const { return m_rentals; }
+    QList<Rental> openRentals() const;
+    const QList<AuditEntry> &audits() const { return m_audits; }
+    QStringList auditActions() const;
+    int discsIn() const;
+
+    // KioskBackend
+    const KioskConfig &config() const override { return m_config; }
+    KioskHealth health() const override { return m_health; }
+    QString cardHashFor(const QString &cardNumber) const override;
+    void lookupMember(const QString &cardHash, std::function<void(MemberLookupResult)> done) override;
+    void checkPin(const MemberInfo &member, const QString &pin, std::function<void(bool)> done) override;
+    void rent(const RentRequest &request, std::function<void(RentResult)> done) override;
+    void dispensed(const QUuid &rentalId) override;
+    void voidRental(const VoidRequest &request, std::function<void(bool)> done) override;
+    void returnDisc(const ReturnRequest &request, std::function<void(ReturnResult)> done) override;
+    void emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, std::function<void(QString)> done) override;
+    void receiptStatus(const QUuid &receiptId, std::function<void(QString)> done) override;
+    void searchCatalog(const CatalogQuery &query, std::function<void(CatalogPage)> done) override;
+    void pickDisc(int movieId, const QStringList &excluded, std::function<void(std::optional<CachedDisc>)> done) override;
+    void freeSlot(std::function<void(int)> done) override;
+    void occupiedSlots(std::function<void(QSet<int>)> done) override;
+    void facts(std::function<void(KioskFacts)> done) override;
+    void loadMeta(const QString &key, std::function<void(QString)> done) override;
+    void saveMeta(const QString &key, const QString &value) override;
+
+    // MaintenanceBackend
+    void techLogin(const QString &cardHash, std::function<void(TechLogin)> done) override;
+    void checkTechPin(const TechnicianInfo &technician, const QString &pin, std::function<void(bool)> done) override;
+    void beginTechSession() override { m_techSession = true; }
+    void endTechSession() override { m_techSession = false; }
+    void discAction(qint64 technicianId, const QString &action, const QString &barcode, int slot, const QString &reason,
+                    std::function<void(TechAnswer)> done) override;
+    void kioskDiscs(std::function<void(TechAnswer)> done) override;
+    void retryParked(qint64 technicianId, std::function<void(TechAnswer)> done) override;
+    void maintenanceHealth(std::function<void(MaintenanceHealth)> done) override;
+    void switchover(qint64 technicianId, bool back, std::function<void(TechAnswer)> done) override;
+    void exportDiagnostics(qint64 technicianId, std::function<void(TechAnswer)> done) override;
+    void resyncCache() override;
+    void audit(const AuditEntry &entry) override { m_audits.append(entry); }
+
+    bool techSessionOpen() const { return m_techSession; }
+
+private:
+    struct Disc {
+        QString barcode;
+        int movieId = 0;
+        int slot = 0;                 // 0: out
+        QString condition = QStringLiteral("good");
+    };
+    template <typename R>
+    void answer(std::function<void(R)> done, R value);
+    Disc *disc(const QString &barcode);
+    Member *memberByHash(const QString &cardHash);
+    int discsOutOf(qint64 memberId) const;
+    QList<TechDisc> techDiscs() const;
+
+    KioskConfig m_config;
+    KioskHealth m_health;
+    QList<Title> m_titles;
+    QList<Disc> m_discs;
+    QList<Member> m_members;
+    QList<Technician> m_technicians;
+    QList<Rental> m_rentals;
+    QList<AuditEntry> m_audits;
+    QHash<QString, QString> m_meta;
+    QHash<QUuid, QString> m_receipts;
+    std::optional<std::pair<Failure, QString>> m_refuseNext;
+    std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
+    MaintenanceHealth m_maintenanceHealth;
+    QTemporaryDir m_exports;
+    bool m_techSession = false;
+};
+
+} // namespace redbox::test
