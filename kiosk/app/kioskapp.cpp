@@ -23,7 +23,13 @@ KioskApp::~KioskApp()
     m_controller.reset();
     if (m_engine) {
         // The engine lives on its thread: stop and delete it there.
-        postTo(m_engine, [e = m_engine] { e->stop(); delete e; }, Qt::BlockingQueuedConnection);
+        postTo(
+            m_engine,
+            [e = m_engine] {
+                e->stop();
+                delete e;
+            },
+            Qt::BlockingQueuedConnection);
         m_engine = nullptr;
     }
     m_engineThread.quit();
@@ -42,13 +48,16 @@ void KioskApp::start(const KioskConfig *configOverride)
     m_engine = new KioskEngine(config);
     m_engine->moveToThread(&m_engineThread);
     std::exception_ptr failure;
-    postTo(m_engine, [this, &failure] {
-        try {
-            m_engine->start();
-        } catch (...) {
-            failure = std::current_exception();
-        }
-    }, Qt::BlockingQueuedConnection);
+    postTo(
+        m_engine,
+        [this, &failure] {
+            try {
+                m_engine->start();
+            } catch (...) {
+                failure = std::current_exception();
+            }
+        },
+        Qt::BlockingQueuedConnection);
     if (failure)
         std::rethrow_exception(failure);
     m_bridge = std::make_unique<EngineBridge>(m_engine);
@@ -82,7 +91,8 @@ void KioskApp::start(const KioskConfig *configOverride)
     m_qml = std::make_unique<QQmlApplicationEngine>();
     m_qml->addImportPath(QStringLiteral("qrc:/qt/qml"));
     bool failed = false;
-    connect(m_qml.get(), &QQmlApplicationEngine::objectCreationFailed, this, [&failed] { failed = true; }, Qt::DirectConnection);
+    connect(
+        m_qml.get(), &QQmlApplicationEngine::objectCreationFailed, this, [&failed] { failed = true; }, Qt::DirectConnection);
     m_qml->load(QUrl(QStringLiteral("qrc:/qt/qml/Redbox/Screens/Main.qml")));
     if (failed || m_qml->rootObjects().isEmpty())
         throw std::runtime_error("the kiosk's screens could not be loaded (see the QML errors above)");
@@ -111,4 +121,4 @@ void KioskApp::setLanguage(const QString &language)
         m_qml->retranslate();
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -5,8 +5,8 @@
 
 #include "backend/enginebridge.h"
 #include "controllers/kioskcontroller.h"
-#include "maintenance/maintenancecontroller.h"
 #include "hardware/kioskhardware.h"
+#include "maintenance/maintenancecontroller.h"
 
 #include <QObject>
 #include <QQmlApplicationEngine>
@@ -22,7 +22,7 @@ struct KioskAppOptions {
     QString configPath;
     QString hardware = QStringLiteral("simulated");   // "simulated" or "serial:/dev/ttyXXX"
     bool fullscreen = false;
-    QString orientation;                               // override the configuration's
+    QString orientation;   // override the configuration's
     int idleTimeoutMs = 60'000;
 };
 
@@ -57,4 +57,4 @@ private:
     QTranslator m_translator;
 };
 
-} // namespace redbox
+}   // namespace redbox

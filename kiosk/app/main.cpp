@@ -1,8 +1,8 @@
 // redbox-kiosk: the kiosk app. A thin wrapper: options, then KioskApp.
 #include "app/kioskapp.h"
 #include "cache/cachestore.h"
-#include "core/quitonsignal.h"
 #include "core/logbuffer.h"
+#include "core/quitonsignal.h"
 #include "core/servicenotifier.h"
 
 #include <QCommandLineParser>
@@ -35,8 +35,9 @@ int main(int argc, char **argv)
     const QCommandLineOption fullOpt(QStringLiteral("fullscreen"), QStringLiteral("Fill the screen (a real kiosk)."));
     const QCommandLineOption orientOpt(QStringLiteral("orientation"), QStringLiteral("portrait or landscape (overrides the file)."),
                                        QStringLiteral("o"));
-    const QCommandLineOption idleOpt(QStringLiteral("idle-timeout"), QStringLiteral("Seconds untouched before the attract loop (default 60)."),
-                                     QStringLiteral("s"), QStringLiteral("60"));
+    const QCommandLineOption idleOpt(QStringLiteral("idle-timeout"),
+                                     QStringLiteral("Seconds untouched before the attract loop (default 60)."), QStringLiteral("s"),
+                                     QStringLiteral("60"));
     parser.addOptions({configOpt, hwOpt, fullOpt, orientOpt, idleOpt});
     parser.process(app);
     if (!parser.isSet(configOpt)) {
@@ -49,7 +50,8 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "redbox-kiosk: --idle-timeout must be 5-3600 seconds\n");
         return 2;
     }
-    if (parser.isSet(orientOpt) && parser.value(orientOpt) != QLatin1String("portrait") && parser.value(orientOpt) != QLatin1String("landscape")) {
+    if (parser.isSet(orientOpt) && parser.value(orientOpt) != QLatin1String("portrait") &&
+        parser.value(orientOpt) != QLatin1String("landscape")) {
         std::fprintf(stderr, "redbox-kiosk: --orientation must be portrait or landscape\n");
         return 2;
     }
@@ -85,10 +87,13 @@ int main(int argc, char **argv)
     }
     // The first frame on screen: the attract loop is interactive from here on.
     if (QQuickWindow *w = kiosk.window()) {
-        QObject::connect(w, &QQuickWindow::frameSwapped, w, [&sinceStart, &service] {
-            qCInfo(lcApp, "first frame %lld ms after start", static_cast<long long>(sinceStart.elapsed()));
-            service.ready(QStringLiteral("attract loop on screen"));
-        }, Qt::SingleShotConnection);
+        QObject::connect(
+            w, &QQuickWindow::frameSwapped, w,
+            [&sinceStart, &service] {
+                qCInfo(lcApp, "first frame %lld ms after start", static_cast<long long>(sinceStart.elapsed()));
+                service.ready(QStringLiteral("attract loop on screen"));
+            },
+            Qt::SingleShotConnection);
     }
     return app.exec();
 }

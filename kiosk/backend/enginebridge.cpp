@@ -101,8 +101,15 @@ void EngineBridge::lookupMember(const QString &cardHash, std::function<void(Memb
             });
         },
         [this, id, t, done](MemberLookupResult r) {
-            record({QStringLiteral("lookup"), id, r.member ? QStringLiteral("ok") : QStringLiteral("failed"), failureName(r.failure),
-                    r.member ? r.member->source : r.message, {}, r.member ? r.member->memberId : 0, false, t.elapsed()});
+            record({QStringLiteral("lookup"),
+                    id,
+                    r.member ? QStringLiteral("ok") : QStringLiteral("failed"),
+                    failureName(r.failure),
+                    r.member ? r.member->source : r.message,
+                    {},
+                    r.member ? r.member->memberId : 0,
+                    false,
+                    t.elapsed()});
             done(std::move(r));
         },
         MemberLookupResult{std::nullopt, Failure::Internal, QStringLiteral("the kiosk could not look the card up")});
@@ -126,10 +133,11 @@ void EngineBridge::rent(const RentRequest &request, std::function<void(RentResul
     failed.message = QStringLiteral("the kiosk could not start the rental");
     async<RentResult>([request](KioskEngine &e, std::function<void(RentResult)> cb) { e.rent(request, cb); },
                       [this, request, member, t, done](RentResult r) {
-                          const QString phase = r.failure == Failure::None ? QStringLiteral("ok")
-                              : r.failure == Failure::InDoubt ? QStringLiteral("unknown") : QStringLiteral("failed");
-                          record({QStringLiteral("rent"), request.rentalId, phase, failureName(r.failure), r.message,
-                                  request.barcode, member, r.offline, t.elapsed()});
+                          const QString phase = r.failure == Failure::None      ? QStringLiteral("ok")
+                                                : r.failure == Failure::InDoubt ? QStringLiteral("unknown")
+                                                                                : QStringLiteral("failed");
+                          record({QStringLiteral("rent"), request.rentalId, phase, failureName(r.failure), r.message, request.barcode,
+                                  member, r.offline, t.elapsed()});
                           done(std::move(r));
                       },
                       failed);
@@ -138,10 +146,12 @@ void EngineBridge::rent(const RentRequest &request, std::function<void(RentResul
 void EngineBridge::dispensed(const QUuid &rentalId)
 {
     record({QStringLiteral("dispense"), rentalId, QStringLiteral("ok"), {}, {}, {}, 0, false, 0});
-    run<bool>([rentalId](KioskEngine &e) {
-        e.dispensed(rentalId);
-        return true;
-    }, [](bool) {}, false);
+    run<bool>(
+        [rentalId](KioskEngine &e) {
+            e.dispensed(rentalId);
+            return true;
+        },
+        [](bool) {}, false);
 }
 
 void EngineBridge::voidRental(const VoidRequest &request, std::function<void(bool)> done)
@@ -152,12 +162,20 @@ void EngineBridge::voidRental(const VoidRequest &request, std::function<void(boo
     using Answer = std::pair<bool, QString>;
     async<Answer>(
         [request](KioskEngine &e, std::function<void(Answer)> cb) {
-            e.voidRental(request.rentalId, request.barcode, request.slot, request.damaged, request.reason,
-                         [cb](bool ok, QString msg) { cb({ok, msg}); });
+            e.voidRental(request.rentalId, request.barcode, request.slot, request.damaged, request.reason, [cb](bool ok, QString msg) {
+                cb({ok, msg});
+            });
         },
         [this, request, t, done](Answer r) {
-            record({QStringLiteral("void"), request.rentalId, r.first ? QStringLiteral("ok") : QStringLiteral("failed"), {}, r.second,
-                    request.barcode, 0, r.second == QLatin1String("kept offline"), t.elapsed()});
+            record({QStringLiteral("void"),
+                    request.rentalId,
+                    r.first ? QStringLiteral("ok") : QStringLiteral("failed"),
+                    {},
+                    r.second,
+                    request.barcode,
+                    0,
+                    r.second == QLatin1String("kept offline"),
+                    t.elapsed()});
             done(r.first);
         },
         Answer{false, QStringLiteral("the kiosk could not void the rental")});
@@ -175,9 +193,9 @@ void EngineBridge::returnDisc(const ReturnRequest &request, std::function<void(R
     async<ReturnResult>([request](KioskEngine &e, std::function<void(ReturnResult)> cb) { e.returnDisc(request, cb); },
                         [this, request, t, done](ReturnResult r) {
                             record({QStringLiteral("return"), request.returnId,
-                                    r.failure == Failure::None ? QStringLiteral("ok") : QStringLiteral("failed"),
-                                    failureName(r.failure), r.rentalId.isNull() ? r.message : r.rentalId.toString(QUuid::WithoutBraces),
-                                    request.barcode, 0, r.offline, t.elapsed()});
+                                    r.failure == Failure::None ? QStringLiteral("ok") : QStringLiteral("failed"), failureName(r.failure),
+                                    r.rentalId.isNull() ? r.message : r.rentalId.toString(QUuid::WithoutBraces), request.barcode, 0,
+                                    r.offline, t.elapsed()});
                             done(std::move(r));
                         },
                         failed);
@@ -238,8 +256,12 @@ void EngineBridge::saveMeta(const QString &key, const QString &value)
 void EngineBridge::techLogin(const QString &cardHash, std::function<void(TechLogin)> done)
 {
     QPointer<MaintenanceService> m(m_maintenance);
-    async<TechLogin>([m, cardHash](KioskEngine &, std::function<void(TechLogin)> cb) { if (m) m->login(cardHash, cb); }, std::move(done),
-                     TechLogin{std::nullopt, {}, Failure::Internal, QStringLiteral("the kiosk could not check the card")});
+    async<TechLogin>(
+        [m, cardHash](KioskEngine &, std::function<void(TechLogin)> cb) {
+            if (m)
+                m->login(cardHash, cb);
+        },
+        std::move(done), TechLogin{std::nullopt, {}, Failure::Internal, QStringLiteral("the kiosk could not check the card")});
 }
 
 void EngineBridge::checkTechPin(const TechnicianInfo &technician, const QString &pin, std::function<void(bool)> done)
@@ -250,21 +272,25 @@ void EngineBridge::checkTechPin(const TechnicianInfo &technician, const QString 
 void EngineBridge::beginTechSession()
 {
     QPointer<MaintenanceService> m(m_maintenance);
-    run<bool>([m](KioskEngine &) {
-        if (m)
-            m->beginSession();
-        return true;
-    }, [](bool) {}, false);
+    run<bool>(
+        [m](KioskEngine &) {
+            if (m)
+                m->beginSession();
+            return true;
+        },
+        [](bool) {}, false);
 }
 
 void EngineBridge::endTechSession()
 {
     QPointer<MaintenanceService> m(m_maintenance);
-    run<bool>([m](KioskEngine &) {
-        if (m)
-            m->endSession();
-        return true;
-    }, [](bool) {}, false);
+    run<bool>(
+        [m](KioskEngine &) {
+            if (m)
+                m->endSession();
+            return true;
+        },
+        [](bool) {}, false);
 }
 
 void EngineBridge::discAction(qint64 technicianId, const QString &action, const QString &barcode, int slot, const QString &reason,
@@ -282,15 +308,23 @@ void EngineBridge::discAction(qint64 technicianId, const QString &action, const 
 void EngineBridge::kioskDiscs(std::function<void(TechAnswer)> done)
 {
     QPointer<MaintenanceService> m(m_maintenance);
-    async<TechAnswer>([m](KioskEngine &, std::function<void(TechAnswer)> cb) { if (m) m->kioskDiscs(cb); }, std::move(done),
-                      TechAnswer::failed(QStringLiteral("the kiosk could not ask for its discs")));
+    async<TechAnswer>(
+        [m](KioskEngine &, std::function<void(TechAnswer)> cb) {
+            if (m)
+                m->kioskDiscs(cb);
+        },
+        std::move(done), TechAnswer::failed(QStringLiteral("the kiosk could not ask for its discs")));
 }
 
 void EngineBridge::retryParked(qint64 technicianId, std::function<void(TechAnswer)> done)
 {
     QPointer<MaintenanceService> m(m_maintenance);
-    async<TechAnswer>([m, technicianId](KioskEngine &, std::function<void(TechAnswer)> cb) { if (m) m->retryParked(technicianId, cb); },
-                      std::move(done), TechAnswer::failed(QStringLiteral("the kiosk could not send the retry")));
+    async<TechAnswer>(
+        [m, technicianId](KioskEngine &, std::function<void(TechAnswer)> cb) {
+            if (m)
+                m->retryParked(technicianId, cb);
+        },
+        std::move(done), TechAnswer::failed(QStringLiteral("the kiosk could not send the retry")));
 }
 
 void EngineBridge::maintenanceHealth(std::function<void(MaintenanceHealth)> done)
@@ -298,38 +332,54 @@ void EngineBridge::maintenanceHealth(std::function<void(MaintenanceHealth)> done
     QPointer<MaintenanceService> m(m_maintenance);
     MaintenanceHealth failed;
     failed.redboxError = QStringLiteral("the kiosk could not probe its servers");
-    async<MaintenanceHealth>([m](KioskEngine &, std::function<void(MaintenanceHealth)> cb) { if (m) m->health(cb); }, std::move(done),
-                             failed);
+    async<MaintenanceHealth>(
+        [m](KioskEngine &, std::function<void(MaintenanceHealth)> cb) {
+            if (m)
+                m->health(cb);
+        },
+        std::move(done), failed);
 }
 
 void EngineBridge::switchover(qint64 technicianId, bool back, std::function<void(TechAnswer)> done)
 {
     QPointer<MaintenanceService> m(m_maintenance);
-    async<TechAnswer>([m, technicianId, back](KioskEngine &, std::function<void(TechAnswer)> cb) { if (m) m->switchover(technicianId, back, cb); },
-                      std::move(done), TechAnswer::failed(QStringLiteral("the kiosk could not ask for the switchover")));
+    async<TechAnswer>(
+        [m, technicianId, back](KioskEngine &, std::function<void(TechAnswer)> cb) {
+            if (m)
+                m->switchover(technicianId, back, cb);
+        },
+        std::move(done), TechAnswer::failed(QStringLiteral("the kiosk could not ask for the switchover")));
 }
 
 void EngineBridge::exportDiagnostics(qint64 technicianId, std::function<void(TechAnswer)> done)
 {
     QPointer<MaintenanceService> m(m_maintenance);
-    async<TechAnswer>([m, technicianId](KioskEngine &, std::function<void(TechAnswer)> cb) { if (m) m->exportDiagnostics(technicianId, cb); },
-                      std::move(done), TechAnswer::failed(QStringLiteral("the kiosk could not write the bundle")));
+    async<TechAnswer>(
+        [m, technicianId](KioskEngine &, std::function<void(TechAnswer)> cb) {
+            if (m)
+                m->exportDiagnostics(technicianId, cb);
+        },
+        std::move(done), TechAnswer::failed(QStringLiteral("the kiosk could not write the bundle")));
 }
 
 void EngineBridge::resyncCache()
 {
-    run<bool>([](KioskEngine &e) {
-        e.resyncCache();
-        return true;
-    }, [](bool) {}, false);
+    run<bool>(
+        [](KioskEngine &e) {
+            e.resyncCache();
+            return true;
+        },
+        [](bool) {}, false);
 }
 
 void EngineBridge::audit(const AuditEntry &entry)
 {
-    run<bool>([entry](KioskEngine &e) {
-        e.audit(entry);
-        return true;
-    }, [](bool) {}, false);
+    run<bool>(
+        [entry](KioskEngine &e) {
+            e.audit(entry);
+            return true;
+        },
+        [](bool) {}, false);
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -33,15 +33,15 @@ public:
     // Every call the screens make, as it starts and as it ends, for whoever keeps a history of
     // them (the simulator traces each rental by its id). Runs in the bridge's thread.
     struct CallRecord {
-        QString kind;          // lookup | rent | void | return | dispense
-        QUuid id;              // the rental's, the return's (lookups: a fresh id)
-        QString phase;         // invoked | ok | failed | unknown (the answer did not settle it)
-        QString failure;       // failureName() when failed
+        QString kind;   // lookup | rent | void | return | dispense
+        QUuid id;   // the rental's, the return's (lookups: a fresh id)
+        QString phase;   // invoked | ok | failed | unknown (the answer did not settle it)
+        QString failure;   // failureName() when failed
         QString detail;
         QString barcode;
         qint64 memberId = 0;
-        bool offline = false;  // kept in the kiosk's outbox
-        qint64 latencyMs = 0;  // ended - invoked
+        bool offline = false;   // kept in the kiosk's outbox
+        qint64 latencyMs = 0;   // ended - invoked
     };
     void setRecorder(std::function<void(const CallRecord &)> recorder) { m_recorder = std::move(recorder); }
 
@@ -98,4 +98,4 @@ private:
     KioskHealth m_health;
 };
 
-} // namespace redbox
+}   // namespace redbox

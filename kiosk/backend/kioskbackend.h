@@ -73,4 +73,4 @@ signals:
     void cacheProgress(qint64 done, qint64 total);
 };
 
-} // namespace redbox
+}   // namespace redbox

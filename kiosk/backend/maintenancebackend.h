@@ -30,4 +30,4 @@ public:
     virtual void audit(const AuditEntry &entry) = 0;
 };
 
-} // namespace redbox
+}   // namespace redbox

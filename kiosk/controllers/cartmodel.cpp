@@ -14,21 +14,21 @@ QVariant CartModel::data(const QModelIndex &index, int role) const
         return {};
     const Item &i = m_items.at(index.row());
     switch (role) {
-    case MovieIdRole: return i.movieId;
-    case TitleRole: return i.title;
-    case StateRole: return static_cast<int>(i.state);
-    case MessageRole: return i.message;
-    case BarcodeRole: return i.barcode;
-    case DueRole: return i.due;
-    case PriceRole: return i.amountCents + i.taxCents;
-    default: return {};
+        case MovieIdRole: return i.movieId;
+        case TitleRole: return i.title;
+        case StateRole: return static_cast<int>(i.state);
+        case MessageRole: return i.message;
+        case BarcodeRole: return i.barcode;
+        case DueRole: return i.due;
+        case PriceRole: return i.amountCents + i.taxCents;
+        default: return {};
     }
 }
 
 QHash<int, QByteArray> CartModel::roleNames() const
 {
     return {{MovieIdRole, "movieId"}, {TitleRole, "title"}, {StateRole, "itemState"}, {MessageRole, "message"},
-            {BarcodeRole, "barcode"}, {DueRole, "due"}, {PriceRole, "price"}};
+            {BarcodeRole, "barcode"}, {DueRole, "due"},     {PriceRole, "price"}};
 }
 
 void CartModel::add(int movieId, const QString &title)
@@ -75,4 +75,4 @@ void CartModel::changed(int row)
     emit dataChanged(index(row), index(row));
 }
 
-} // namespace redbox
+}   // namespace redbox

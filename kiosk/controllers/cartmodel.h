@@ -53,4 +53,4 @@ private:
     QList<Item> m_items;
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -21,25 +21,25 @@ QVariant CatalogModel::data(const QModelIndex &index, int role) const
         return {};
     const Title &t = m_titles.at(index.row());
     switch (role) {
-    case MovieIdRole: return t.movieId;
-    case TitleRole: return t.title;
-    case GenreRole: return t.genre;
-    case RatingRole: return t.rating;
-    case YearRole: return t.year;
-    case RuntimeRole: return t.runtime;
-    case BlurbRole: return t.blurb;
-    case CoverRole: return t.coverRef;
-    case NewReleaseRole: return t.newRelease;
-    case AvailableRole: return t.available;
-    default: return {};
+        case MovieIdRole: return t.movieId;
+        case TitleRole: return t.title;
+        case GenreRole: return t.genre;
+        case RatingRole: return t.rating;
+        case YearRole: return t.year;
+        case RuntimeRole: return t.runtime;
+        case BlurbRole: return t.blurb;
+        case CoverRole: return t.coverRef;
+        case NewReleaseRole: return t.newRelease;
+        case AvailableRole: return t.available;
+        default: return {};
     }
 }
 
 QHash<int, QByteArray> CatalogModel::roleNames() const
 {
-    return {{MovieIdRole, "movieId"}, {TitleRole, "title"}, {GenreRole, "genre"}, {RatingRole, "rating"},
-            {YearRole, "year"}, {RuntimeRole, "runtime"}, {BlurbRole, "blurb"}, {CoverRole, "cover"},
-            {NewReleaseRole, "newRelease"}, {AvailableRole, "available"}};
+    return {
+        {MovieIdRole, "movieId"}, {TitleRole, "title"}, {GenreRole, "genre"}, {RatingRole, "rating"},         {YearRole, "year"},
+        {RuntimeRole, "runtime"}, {BlurbRole, "blurb"}, {CoverRole, "cover"}, {NewReleaseRole, "newRelease"}, {AvailableRole, "available"}};
 }
 
 void CatalogModel::setSearch(const QString &s)
@@ -112,21 +112,20 @@ void CatalogModel::reload()
     query.rating = m_rating;
     query.newOnly = m_newOnly;
     query.availableOnly = m_availableOnly;
-    m_backend->searchCatalog(query,
-        guarded(this, [this, generation](CatalogPage page) {
-            if (generation != m_generation)
-                return;   // a newer query is on its way
-            beginResetModel();
-            m_titles = std::move(page.titles);
-            endResetModel();
-            emit countChanged();
-            if (page.genres != m_genres) {
-                m_genres = page.genres;
-                emit genresChanged();
-            }
-            m_loading = false;
-            emit loadingChanged();
-        }));
+    m_backend->searchCatalog(query, guarded(this, [this, generation](CatalogPage page) {
+                                 if (generation != m_generation)
+                                     return;   // a newer query is on its way
+                                 beginResetModel();
+                                 m_titles = std::move(page.titles);
+                                 endResetModel();
+                                 emit countChanged();
+                                 if (page.genres != m_genres) {
+                                     m_genres = page.genres;
+                                     emit genresChanged();
+                                 }
+                                 m_loading = false;
+                                 emit loadingChanged();
+                             }));
 }
 
 QVariantMap CatalogModel::get(int row) const
@@ -148,4 +147,4 @@ std::optional<Title> CatalogModel::byId(int movieId) const
     return std::nullopt;
 }
 
-} // namespace redbox
+}   // namespace redbox

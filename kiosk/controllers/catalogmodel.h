@@ -26,8 +26,18 @@ class CatalogModel : public QAbstractListModel {
     Q_PROPERTY(QStringList genres READ genres NOTIFY genresChanged)
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
 public:
-    enum Role { MovieIdRole = Qt::UserRole + 1, TitleRole, GenreRole, RatingRole, YearRole, RuntimeRole, BlurbRole,
-                CoverRole, NewReleaseRole, AvailableRole };
+    enum Role {
+        MovieIdRole = Qt::UserRole + 1,
+        TitleRole,
+        GenreRole,
+        RatingRole,
+        YearRole,
+        RuntimeRole,
+        BlurbRole,
+        CoverRole,
+        NewReleaseRole,
+        AvailableRole
+    };
     Q_ENUM(Role)
 
     explicit CatalogModel(KioskBackend *backend, QObject *parent = nullptr);
@@ -70,4 +80,4 @@ private:
     quint64 m_generation = 0;
 };
 
-} // namespace redbox
+}   // namespace redbox

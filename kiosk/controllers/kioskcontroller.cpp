@@ -7,9 +7,9 @@
 #include "core/pricing.h"
 
 #include <QLocale>
-#include <QTimeZone>
 #include <QLoggingCategory>
 #include <QQmlEngine>
+#include <QTimeZone>
 
 Q_LOGGING_CATEGORY(lcKiosk, "redbox.kiosk.flow", QtInfoMsg)
 
@@ -277,22 +277,15 @@ void KioskController::back()
     touch();
     setMessage({});
     switch (m_screen) {
-    case Screen::Title:
-    case Screen::Cart:
-    case Screen::Help:
-        setScreen(Screen::Browse);
-        break;
-    case Screen::SignIn:
-    case Screen::Pin:
-    case Screen::Summary:
-        setScreen(Screen::Cart);
-        break;
-    case Screen::ReturnInsert:
-    case Screen::ReturnResult:
-        setScreen(Screen::Browse);
-        break;
-    default:
-        break;
+        case Screen::Title:
+        case Screen::Cart:
+        case Screen::Help: setScreen(Screen::Browse); break;
+        case Screen::SignIn:
+        case Screen::Pin:
+        case Screen::Summary: setScreen(Screen::Cart); break;
+        case Screen::ReturnInsert:
+        case Screen::ReturnResult: setScreen(Screen::Browse); break;
+        default: break;
     }
 }
 
@@ -340,10 +333,10 @@ QString KioskController::link() const
 QString KioskController::trackText(TrackError e) const
 {
     switch (e) {
-    case TrackError::NotOurCard: return tr("This is not a Redbox membership card.");
-    case TrackError::Expired: return tr("This membership card has expired.");
-    case TrackError::Malformed:
-    case TrackError::BadCheckDigit: break;
+        case TrackError::NotOurCard: return tr("This is not a Redbox membership card.");
+        case TrackError::Expired: return tr("This membership card has expired.");
+        case TrackError::Malformed:
+        case TrackError::BadCheckDigit: break;
     }
     return tr("The card could not be read. Please swipe again.");
 }
@@ -351,21 +344,22 @@ QString KioskController::trackText(TrackError e) const
 QString KioskController::failureText(Failure f, const QString &detail) const
 {
     switch (f) {
-    case Failure::UnknownCard: return tr("This card is not a Redbox membership card we know.");
-    case Failure::NotAllowed: return tr("This account is on hold. Please contact member services.");
-    case Failure::LimitReached: return detail.contains(QLatin1String("offline"))
-            ? tr("While the kiosk is offline you can rent up to %1 discs.").arg(m_backend->config().offlineAllowance)
-            : tr("You have reached the number of discs your plan allows.");
-    case Failure::DiscUnavailable: return tr("That disc is not available.");
-    case Failure::DiscNotOurs: return tr("This disc is not one of ours.");
-    case Failure::DiscAlreadyIn: return tr("This disc is already in a kiosk.");
-    case Failure::BadInput: return tr("That could not be read. Please try again.");
-    case Failure::Offline: return tr("The kiosk cannot reach the network right now.");
-    case Failure::InDoubt: return tr("The kiosk could not confirm this with the network.");
-    case Failure::Internal:
-    case Failure::None: break;
+        case Failure::UnknownCard: return tr("This card is not a Redbox membership card we know.");
+        case Failure::NotAllowed: return tr("This account is on hold. Please contact member services.");
+        case Failure::LimitReached:
+            return detail.contains(QLatin1String("offline"))
+                       ? tr("While the kiosk is offline you can rent up to %1 discs.").arg(m_backend->config().offlineAllowance)
+                       : tr("You have reached the number of discs your plan allows.");
+        case Failure::DiscUnavailable: return tr("That disc is not available.");
+        case Failure::DiscNotOurs: return tr("This disc is not one of ours.");
+        case Failure::DiscAlreadyIn: return tr("This disc is already in a kiosk.");
+        case Failure::BadInput: return tr("That could not be read. Please try again.");
+        case Failure::Offline: return tr("The kiosk cannot reach the network right now.");
+        case Failure::InDoubt: return tr("The kiosk could not confirm this with the network.");
+        case Failure::Internal:
+        case Failure::None: break;
     }
     return tr("Something went wrong: %1").arg(detail.left(120));
 }
 
-} // namespace redbox
+}   // namespace redbox

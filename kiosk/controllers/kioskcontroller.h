@@ -13,9 +13,9 @@
 #include "backend/kioskbackend.h"
 #include "controllers/cartmodel.h"
 #include "controllers/catalogmodel.h"
-#include "core/pinlockout.h"
 #include "controllers/screenfacts.h"
 #include "core/cards.h"
+#include "core/pinlockout.h"
 #include "hardware/kioskhardware.h"
 
 #include <QDateTime>
@@ -60,8 +60,22 @@ class KioskController : public QObject {
     Q_PROPERTY(QString receiptTime READ receiptTime NOTIFY receiptTimeChanged)
 
 public:
-    enum class Screen { Attract, Browse, Title, Cart, SignIn, Pin, Summary, Paying, Dispensing, Receipt,
-                        ReturnInsert, ReturnResult, Help, Maintenance };
+    enum class Screen {
+        Attract,
+        Browse,
+        Title,
+        Cart,
+        SignIn,
+        Pin,
+        Summary,
+        Paying,
+        Dispensing,
+        Receipt,
+        ReturnInsert,
+        ReturnResult,
+        Help,
+        Maintenance
+    };
     Q_ENUM(Screen)
 
     static constexpr int MaxPinTries = 5;
@@ -149,7 +163,7 @@ signals:
     void languageChanged();
     void themeChanged();
     void receiptStateChanged();
-    void rentalFinished(int rented, int failed);      // for the simulator and tests
+    void rentalFinished(int rented, int failed);   // for the simulator and tests
     void returnFinished(bool accepted);
 
 private:
@@ -190,7 +204,7 @@ private:
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
     PinLockout m_lockout{MaxPinTries, LockMinutes, m_clock};   // by card hash
     QString m_cardToken, m_cardLast4;
-    int m_current = -1;                 // the cart item being rented or dispensed
+    int m_current = -1;   // the cart item being rented or dispensed
     QString m_returnBarcode;
     int m_returnSlot = 0;
     QTimer m_idle;
@@ -203,10 +217,10 @@ private:
     QUuid m_receiptId;
     QTimer m_receiptPoll;
     int m_receiptPolls = 0;
-    KioskFacts m_facts;           // this kiosk's sales tax and time zone, from the cache
-    QString m_cardDigits;         // the swiped card's last 4 digits, for the screen
+    KioskFacts m_facts;   // this kiosk's sales tax and time zone, from the cache
+    QString m_cardDigits;   // the swiped card's last 4 digits, for the screen
 
     static inline KioskController *s_instance = nullptr;
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -77,13 +77,13 @@ void KioskController::pollReceipt()
     }
     const QUuid id = m_receiptId;
     m_backend->receiptStatus(id, guarded(this, [this, id](QString state) {
-        if (id != m_receiptId)
-            return;
-        if (state == QLatin1String("sent") || state == QLatin1String("failed")) {
-            m_receiptPoll.stop();
-            setReceiptState(state);
-        }
-    }));
+                                 if (id != m_receiptId)
+                                     return;
+                                 if (state == QLatin1String("sent") || state == QLatin1String("failed")) {
+                                     m_receiptPoll.stop();
+                                     setReceiptState(state);
+                                 }
+                             }));
 }
 
 QString KioskController::memberCard() const
@@ -123,24 +123,24 @@ void KioskController::onCardSwiped(const QByteArray &track)
     setMessage({});
     setBusy(tr("Checking your card..."));
     m_backend->lookupMember(cardHash, guarded(this, [this](MemberLookupResult r) {
-        setBusy({});
-        if (m_screen != Screen::SignIn)
-            return;
-        if (!r.member) {
-            setMessage(failureText(r.failure, r.message));
-            return;
-        }
-        if (!r.member->allowed) {
-            setMessage(tr("This account is on hold. Please contact member services."));
-            return;
-        }
-        m_member = r.member;
-        m_pinOk = false;
-        m_pin.clear();
-        emit memberChanged();
-        emit pinChanged();
-        setScreen(Screen::Pin);
-    }));
+                                setBusy({});
+                                if (m_screen != Screen::SignIn)
+                                    return;
+                                if (!r.member) {
+                                    setMessage(failureText(r.failure, r.message));
+                                    return;
+                                }
+                                if (!r.member->allowed) {
+                                    setMessage(tr("This account is on hold. Please contact member services."));
+                                    return;
+                                }
+                                m_member = r.member;
+                                m_pinOk = false;
+                                m_pin.clear();
+                                emit memberChanged();
+                                emit pinChanged();
+                                setScreen(Screen::Pin);
+                            }));
 }
 
 void KioskController::pinDigit(int digit)
@@ -176,34 +176,34 @@ void KioskController::pinEnter()
     setBusy(tr("Checking your PIN..."));
     const MemberInfo member = *m_member;
     m_backend->checkPin(member, pin, guarded(this, [this, member](bool ok) {
-        setBusy({});
-        if (m_screen != Screen::Pin)
-            return;
-        if (ok) {
-            m_lockout.succeed(member.cardHash);
-            m_pinOk = true;
-            emit memberChanged();
-            setMessage({});
-            // Only what the member may still rent stays in the cart.
-            const int room = allowance();
-            if (m_cart.rowCount() > room) {
-                while (m_cart.rowCount() > room)
-                    m_cart.removeAt(m_cart.rowCount() - 1);
-                setMessage(tr("Your plan allows %n more disc(s) now; your cart was shortened.", nullptr, room));
-            }
-            refreshSummary();
-            setScreen(m_cart.rowCount() > 0 ? Screen::Summary : Screen::Browse);
-            return;
-        }
-        if (m_lockout.fail(member.cardHash)) {
-            m_member.reset();
-            emit memberChanged();
-            setMessage(tr("Too many wrong PINs. This card is locked for %1 minutes.").arg(LockMinutes));
-            setScreen(Screen::SignIn);
-            return;
-        }
-        setMessage(tr("Wrong PIN. %n tries left.", nullptr, m_lockout.failuresLeft(member.cardHash)));
-    }));
+                            setBusy({});
+                            if (m_screen != Screen::Pin)
+                                return;
+                            if (ok) {
+                                m_lockout.succeed(member.cardHash);
+                                m_pinOk = true;
+                                emit memberChanged();
+                                setMessage({});
+                                // Only what the member may still rent stays in the cart.
+                                const int room = allowance();
+                                if (m_cart.rowCount() > room) {
+                                    while (m_cart.rowCount() > room)
+                                        m_cart.removeAt(m_cart.rowCount() - 1);
+                                    setMessage(tr("Your plan allows %n more disc(s) now; your cart was shortened.", nullptr, room));
+                                }
+                                refreshSummary();
+                                setScreen(m_cart.rowCount() > 0 ? Screen::Summary : Screen::Browse);
+                                return;
+                            }
+                            if (m_lockout.fail(member.cardHash)) {
+                                m_member.reset();
+                                emit memberChanged();
+                                setMessage(tr("Too many wrong PINs. This card is locked for %1 minutes.").arg(LockMinutes));
+                                setScreen(Screen::SignIn);
+                                return;
+                            }
+                            setMessage(tr("Wrong PIN. %n tries left.", nullptr, m_lockout.failuresLeft(member.cardHash)));
+                        }));
 }
 
 int KioskController::pricePerNight() const
@@ -241,46 +241,47 @@ void KioskController::rentNext()
         if (!i.barcode.isEmpty())
             taken << i.barcode;
     m_backend->pickDisc(item.movieId, taken, guarded(this, [this, row](std::optional<CachedDisc> pick) {
-            CartModel::Item &it = m_cart.items()[row];
-            if (!pick) {
-                it.state = CartModel::State::Failed;
-                it.message = tr("No copy is left in this kiosk. You were not charged for it.");
-                m_cart.changed(row);
-                rentNext();
-                return;
-            }
-            it.barcode = pick->barcode;
-            it.slot = pick->slot;
-            RentRequest req;
-            req.barcode = pick->barcode;
-            req.slot = pick->slot;
-            req.rentedAt = m_clock();
-            req.member = *m_member;
-            req.cardToken = m_cardToken;
-            req.cardLast4 = m_cardLast4;
-            m_backend->rent(req, guarded(this, [this, row](RentResult r) {
-                CartModel::Item &i = m_cart.items()[row];
-                if (r.failure != Failure::None) {
-                    i.state = CartModel::State::Failed;
-                    i.message = failureText(r.failure, r.message) + QLatin1Char(' ') + tr("You were not charged for it.");
-                    m_cart.changed(row);
-                    emit progressChanged();
-                    rentNext();
-                    return;
-                }
-                i.rentalId = r.rentalId;
-                i.due = r.dueAt;
-                i.amountCents = r.amountCents;
-                i.taxCents = r.taxCents;
-                i.offline = r.offline;
-                i.state = CartModel::State::Dispensing;
-                m_cart.changed(row);
-                if (m_member && !m_member->away)
-                    m_member->discsOut = r.discsOut;
-                refreshSummary();
-                m_hw->dispense(i.slot);
-            }));
-        }));
+                            CartModel::Item &it = m_cart.items()[row];
+                            if (!pick) {
+                                it.state = CartModel::State::Failed;
+                                it.message = tr("No copy is left in this kiosk. You were not charged for it.");
+                                m_cart.changed(row);
+                                rentNext();
+                                return;
+                            }
+                            it.barcode = pick->barcode;
+                            it.slot = pick->slot;
+                            RentRequest req;
+                            req.barcode = pick->barcode;
+                            req.slot = pick->slot;
+                            req.rentedAt = m_clock();
+                            req.member = *m_member;
+                            req.cardToken = m_cardToken;
+                            req.cardLast4 = m_cardLast4;
+                            m_backend->rent(req, guarded(this, [this, row](RentResult r) {
+                                                CartModel::Item &i = m_cart.items()[row];
+                                                if (r.failure != Failure::None) {
+                                                    i.state = CartModel::State::Failed;
+                                                    i.message = failureText(r.failure, r.message) + QLatin1Char(' ') +
+                                                                tr("You were not charged for it.");
+                                                    m_cart.changed(row);
+                                                    emit progressChanged();
+                                                    rentNext();
+                                                    return;
+                                                }
+                                                i.rentalId = r.rentalId;
+                                                i.due = r.dueAt;
+                                                i.amountCents = r.amountCents;
+                                                i.taxCents = r.taxCents;
+                                                i.offline = r.offline;
+                                                i.state = CartModel::State::Dispensing;
+                                                m_cart.changed(row);
+                                                if (m_member && !m_member->away)
+                                                    m_member->discsOut = r.discsOut;
+                                                refreshSummary();
+                                                m_hw->dispense(i.slot);
+                                            }));
+                        }));
 }
 
 int KioskController::dispensedCount() const
@@ -331,16 +332,17 @@ void KioskController::emailReceipt()
     setReceiptState(QStringLiteral("queued"));
     const QUuid id = m_receiptId;
     m_backend->emailReceipt(id, rentals, guarded(this, [this, id](QString state) {
-                                 if (id != m_receiptId)
-                                     return;
-                                 if (state == QLatin1String("queued")) {
-                                     m_receiptPoll.start();
-                                 } else {
-                                     setReceiptState(state);
-                                     if (state == QLatin1String("offline"))
-                                         setMessage(tr("The receipt cannot be e-mailed while the kiosk is offline; this screen is your receipt."));
-                                 }
-                             }));
+                                if (id != m_receiptId)
+                                    return;
+                                if (state == QLatin1String("queued")) {
+                                    m_receiptPoll.start();
+                                } else {
+                                    setReceiptState(state);
+                                    if (state == QLatin1String("offline"))
+                                        setMessage(
+                                            tr("The receipt cannot be e-mailed while the kiosk is offline; this screen is your receipt."));
+                                }
+                            }));
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -50,19 +50,19 @@ void KioskController::onDiscInserted(const QString &barcode)
         req.slot = slot;
         req.returnedAt = m_clock();
         m_backend->returnDisc(req, guarded(this, [this](ReturnResult r) {
-            setBusy({});
-            if (r.failure != Failure::None) {
-                m_hw->ejectReturn();
-                setMessage(failureText(r.failure, r.message) + QLatin1Char(' ') + tr("Please take your disc back."));
-                emit returnFinished(false);
-                return;
-            }
-            m_hw->store(m_returnSlot);
-            m_returned.show(r);
-            setMessage({});
-            setScreen(Screen::ReturnResult);
-            emit returnFinished(true);
-        }));
+                                  setBusy({});
+                                  if (r.failure != Failure::None) {
+                                      m_hw->ejectReturn();
+                                      setMessage(failureText(r.failure, r.message) + QLatin1Char(' ') + tr("Please take your disc back."));
+                                      emit returnFinished(false);
+                                      return;
+                                  }
+                                  m_hw->store(m_returnSlot);
+                                  m_returned.show(r);
+                                  setMessage({});
+                                  setScreen(Screen::ReturnResult);
+                                  emit returnFinished(true);
+                              }));
     }));
 }
 
@@ -77,4 +77,4 @@ void KioskController::onDiscUnreadable()
     emit returnFinished(false);
 }
 
-} // namespace redbox
+}   // namespace redbox

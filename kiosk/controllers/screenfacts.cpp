@@ -48,4 +48,4 @@ void ReturnReceipt::clear()
     emit changed();
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -119,4 +119,4 @@ private:
     ReturnResult m_result;
 };
 
-} // namespace redbox
+}   // namespace redbox

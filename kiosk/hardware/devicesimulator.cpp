@@ -12,7 +12,7 @@ DeviceSimulator::DeviceSimulator(int fd, QObject *parent)
 {
     m_hw.setLatencyMs(5);
     connect(&m_notifier, &QSocketNotifier::activated, this, &DeviceSimulator::onReadable);
-    auto say = [this](const QString &verb) { return proto::Message{verb, 0, {}, {}, {}, {}}; };
+    auto say = [](const QString &verb) { return proto::Message{verb, 0, {}, {}, {}, {}}; };
     connect(&m_hw, &KioskHardware::dispensed, this, [this, say](int slot) { auto m = say(QStringLiteral("DISPENSED")); m.number = slot; write(m); });
     connect(&m_hw, &KioskHardware::dispenseFailed, this, [this, say](int slot, const QString &why) {
         auto m = say(QStringLiteral("DISPENSE-FAILED")); m.number = slot; m.text = why; write(m); });

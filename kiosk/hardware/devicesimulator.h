@@ -28,4 +28,4 @@ private:
     QByteArray m_buffer;
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -17,12 +17,12 @@ public:
     using QObject::QObject;
 
     virtual QString name() const = 0;
-    virtual void dispense(int slot) = 0;          // -> dispensed | dispenseFailed
-    virtual void store(int slot) = 0;             // the disc in the return slot into SLOT -> stored | storeFailed
-    virtual void ejectReturn() = 0;               // give the disc in the return slot back -> ejected
-    virtual void authorize(int amountCents) = 0;  // payment card -> authorized | declined
-    virtual void selfTest(int slotCount) = 0;         // visit every slot -> selfTestDone
-    virtual void clearJam() = 0;                      // free the picker after a jam -> jamCleared
+    virtual void dispense(int slot) = 0;   // -> dispensed | dispenseFailed
+    virtual void store(int slot) = 0;   // the disc in the return slot into SLOT -> stored | storeFailed
+    virtual void ejectReturn() = 0;   // give the disc in the return slot back -> ejected
+    virtual void authorize(int amountCents) = 0;   // payment card -> authorized | declined
+    virtual void selfTest(int slotCount) = 0;   // visit every slot -> selfTestDone
+    virtual void clearJam() = 0;   // free the picker after a jam -> jamCleared
 
 signals:
     void dispensed(int slot);
@@ -30,8 +30,8 @@ signals:
     void stored(int slot);
     void storeFailed(int slot, const QString &reason);
     void ejected();
-    void cardSwiped(const QByteArray &track);               // raw track data, parsed strictly by the caller
-    void discInserted(const QString &barcode);              // raw barcode from the return slot reader
+    void cardSwiped(const QByteArray &track);   // raw track data, parsed strictly by the caller
+    void discInserted(const QString &barcode);   // raw barcode from the return slot reader
     void discUnreadable();
     void authorized(const QString &token, const QString &last4);
     void declined(const QString &reason);
@@ -40,4 +40,4 @@ signals:
     void fault(const QString &message);
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -45,7 +45,7 @@ QString restAfter(const QByteArray &line, int words)
     return QString::fromLatin1(line.mid(pos));
 }
 
-} // namespace
+}   // namespace
 
 std::optional<Message> parseDeviceLine(const QByteArray &line)
 {
@@ -72,8 +72,8 @@ std::optional<Message> parseDeviceLine(const QByteArray &line)
         m.text = restAfter(line, 2);
         return m;
     }
-    if ((m.verb == QLatin1String("EJECTED") || m.verb == QLatin1String("PONG") || m.verb == QLatin1String("DISC-UNREADABLE"))
-        && w.size() == 1)
+    if ((m.verb == QLatin1String("EJECTED") || m.verb == QLatin1String("PONG") || m.verb == QLatin1String("DISC-UNREADABLE")) &&
+        w.size() == 1)
         return m;
     if (m.verb == QLatin1String("AUTHORIZED") && w.size() == 3) {
         m.word = QString::fromLatin1(w[1]);
@@ -86,8 +86,7 @@ std::optional<Message> parseDeviceLine(const QByteArray &line)
         m.text = restAfter(line, 1);
         return m;
     }
-    if ((m.verb == QLatin1String("SELFTEST") || m.verb == QLatin1String("CLEARED")) && w.size() >= 2
-        && (w[1] == "OK" || w[1] == "FAIL")) {
+    if ((m.verb == QLatin1String("SELFTEST") || m.verb == QLatin1String("CLEARED")) && w.size() >= 2 && (w[1] == "OK" || w[1] == "FAIL")) {
         m.word = QString::fromLatin1(w[1]);
         m.text = restAfter(line, 2);
         return m;
@@ -116,8 +115,9 @@ std::optional<Message> parseRequestLine(const QByteArray &line)
         return m;
     const int lo = 1;
     const int hi = m.verb == QLatin1String("AUTH") ? 1'000'000 : 9999;
-    if ((m.verb == QLatin1String("DISPENSE") || m.verb == QLatin1String("STORE") || m.verb == QLatin1String("AUTH")
-         || m.verb == QLatin1String("SELFTEST")) && w.size() == 2) {
+    if ((m.verb == QLatin1String("DISPENSE") || m.verb == QLatin1String("STORE") || m.verb == QLatin1String("AUTH") ||
+         m.verb == QLatin1String("SELFTEST")) &&
+        w.size() == 2) {
         const auto n = number(w[1], lo, hi);
         if (!n)
             return std::nullopt;
@@ -163,4 +163,4 @@ QByteArray deviceLine(const Message &m)
     return out + '\n';
 }
 
-} // namespace redbox::proto
+}   // namespace redbox::proto

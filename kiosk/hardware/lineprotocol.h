@@ -28,11 +28,11 @@ constexpr int MaxLine = 128;
 
 struct Message {
     QString verb;
-    int number = 0;          // slot, cents or slot count
-    QString word;            // token, barcode, OK/FAIL
+    int number = 0;   // slot, cents or slot count
+    QString word;   // token, barcode, OK/FAIL
     QString last4;
     QByteArray track;
-    QString text;            // reason, report, message
+    QString text;   // reason, report, message
 };
 
 // A device line (without its "\n"); nullopt when it is not exactly a known form.
@@ -43,4 +43,4 @@ std::optional<Message> parseRequestLine(const QByteArray &line);
 QByteArray request(const QString &verb, int number = -1);
 QByteArray deviceLine(const Message &m);
 
-} // namespace redbox::proto
+}   // namespace redbox::proto

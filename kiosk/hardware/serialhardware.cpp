@@ -40,13 +40,34 @@ void SerialHardware::send(const QByteArray &line)
         emit fault(QStringLiteral("serial port %1: write failed").arg(m_port.portName()));
 }
 
-void SerialHardware::dispense(int slot) { send(proto::request(QStringLiteral("DISPENSE"), slot)); }
-void SerialHardware::store(int slot) { send(proto::request(QStringLiteral("STORE"), slot)); }
-void SerialHardware::ejectReturn() { send(proto::request(QStringLiteral("EJECT"))); }
-void SerialHardware::authorize(int amountCents) { send(proto::request(QStringLiteral("AUTH"), amountCents)); }
-void SerialHardware::selfTest(int slotCount) { send(proto::request(QStringLiteral("SELFTEST"), slotCount)); }
-void SerialHardware::clearJam() { send(proto::request(QStringLiteral("CLEAR"), -1)); }
-void SerialHardware::ping() { send(proto::request(QStringLiteral("PING"))); }
+void SerialHardware::dispense(int slot)
+{
+    send(proto::request(QStringLiteral("DISPENSE"), slot));
+}
+void SerialHardware::store(int slot)
+{
+    send(proto::request(QStringLiteral("STORE"), slot));
+}
+void SerialHardware::ejectReturn()
+{
+    send(proto::request(QStringLiteral("EJECT")));
+}
+void SerialHardware::authorize(int amountCents)
+{
+    send(proto::request(QStringLiteral("AUTH"), amountCents));
+}
+void SerialHardware::selfTest(int slotCount)
+{
+    send(proto::request(QStringLiteral("SELFTEST"), slotCount));
+}
+void SerialHardware::clearJam()
+{
+    send(proto::request(QStringLiteral("CLEAR"), -1));
+}
+void SerialHardware::ping()
+{
+    send(proto::request(QStringLiteral("PING")));
+}
 
 void SerialHardware::onReadyRead()
 {
@@ -107,4 +128,4 @@ void SerialHardware::handle(const QByteArray &line)
         emit fault(m->text);
 }
 
-} // namespace redbox
+}   // namespace redbox

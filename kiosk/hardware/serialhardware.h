@@ -36,4 +36,4 @@ private:
     QByteArray m_buffer;
 };
 
-} // namespace redbox
+}   // namespace redbox

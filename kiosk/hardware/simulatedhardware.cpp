@@ -1,7 +1,6 @@
 // Simulated kiosk hardware (see simulatedhardware.h).
 #include "hardware/simulatedhardware.h"
 
-
 #include <QPointer>
 #include <QRandomGenerator>
 
@@ -79,8 +78,8 @@ void SimulatedHardware::selfTest(int slotCount)
         QStringList problems;
         if (m_stuckSlot >= 1 && m_stuckSlot <= slotCount)
             problems << QStringLiteral("slot %1 does not turn").arg(m_stuckSlot);
-        emit selfTestDone(problems.isEmpty(), problems.isEmpty() ? QStringLiteral("visited %1 slots").arg(slotCount)
-                                                                   : problems.join(QStringLiteral("; ")));
+        emit selfTestDone(problems.isEmpty(),
+                          problems.isEmpty() ? QStringLiteral("visited %1 slots").arg(slotCount) : problems.join(QStringLiteral("; ")));
     });
 }
 
@@ -158,4 +157,4 @@ void SimulatedHardware::insertDisc(const QString &barcode)
     });
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -14,7 +14,6 @@
 
 namespace redbox {
 
-
 class SimulatedHardware : public KioskHardware {
     Q_OBJECT
 public:
@@ -74,4 +73,4 @@ private:
     int m_dispensedCount = 0;
 };
 
-} // namespace redbox
+}   // namespace redbox

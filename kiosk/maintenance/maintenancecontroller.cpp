@@ -9,8 +9,14 @@ namespace redbox {
 
 MaintenanceController::MaintenanceController(KioskBackend *kiosk, MaintenanceBackend *backend, KioskHardware *hardware,
                                              KioskController *customers, QObject *parent)
-    : QObject(parent), m_customers(customers), m_desk(kiosk, backend, hardware), m_session(m_desk), m_health(m_desk),
-      m_hardware(m_desk), m_slots(m_desk, m_hardware), m_repair(m_desk)
+    : QObject(parent),
+      m_customers(customers),
+      m_desk(kiosk, backend, hardware),
+      m_session(m_desk),
+      m_health(m_desk),
+      m_hardware(m_desk),
+      m_slots(m_desk, m_hardware),
+      m_repair(m_desk)
 {
     m_desk.setTimeFormat([customers](const QDateTime &t) { return customers->localTime(t); });
     connect(&m_desk, &TechDesk::busyChanged, this, &MaintenanceController::busyChanged);
@@ -40,23 +46,23 @@ void MaintenanceController::setPage(Page p)
 void MaintenanceController::onSessionStep()
 {
     switch (m_session.step()) {
-    case TechSession::Step::Closed:
-        if (m_desk.mode() != Mode::None)
-            m_desk.hardware().ejectReturn();
-        m_desk.setMode(Mode::None);
-        m_hardware.clear();
-        m_slots.clear();
-        m_health.clear();
-        m_desk.say({});
-        setPage(Page::Closed);
-        m_customers->leaveMaintenance();
-        break;
-    case TechSession::Step::Card: setPage(Page::Card); break;
-    case TechSession::Step::Pin: setPage(Page::Pin); break;
-    case TechSession::Step::SignedIn:
-        setPage(Page::Health);
-        m_health.refresh();
-        break;
+        case TechSession::Step::Closed:
+            if (m_desk.mode() != Mode::None)
+                m_desk.hardware().ejectReturn();
+            m_desk.setMode(Mode::None);
+            m_hardware.clear();
+            m_slots.clear();
+            m_health.clear();
+            m_desk.say({});
+            setPage(Page::Closed);
+            m_customers->leaveMaintenance();
+            break;
+        case TechSession::Step::Card: setPage(Page::Card); break;
+        case TechSession::Step::Pin: setPage(Page::Pin); break;
+        case TechSession::Step::SignedIn:
+            setPage(Page::Health);
+            m_health.refresh();
+            break;
     }
 }
 
@@ -153,4 +159,4 @@ void MaintenanceController::onDiscUnreadable()
     m_desk.say(tr("That disc's barcode could not be read; it was given back."), true);
 }
 
-} // namespace redbox
+}   // namespace redbox

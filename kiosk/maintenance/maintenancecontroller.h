@@ -11,12 +11,12 @@
 #include "backend/kioskbackend.h"
 #include "backend/maintenancebackend.h"
 #include "hardware/kioskhardware.h"
+#include "maintenance/techdesk.h"
 #include "maintenance/techhardware.h"
 #include "maintenance/techhealth.h"
 #include "maintenance/techrepair.h"
-#include "maintenance/techslots.h"
-#include "maintenance/techdesk.h"
 #include "maintenance/techsession.h"
+#include "maintenance/techslots.h"
 
 #include <QObject>
 #include <QtQml/qqmlregistration.h>
@@ -71,7 +71,7 @@ public:
     void setIdleTimeoutMs(int ms) { m_session.setIdleTimeoutMs(ms); }
     void setClock(std::function<QDateTime()> clock) { m_session.setClock(std::move(clock)); }
 
-    Q_INVOKABLE void requestEntry();            // the long press on the help screen
+    Q_INVOKABLE void requestEntry();   // the long press on the help screen
     Q_INVOKABLE void swipeForTest(const QString &cardNumber);   // tests: a technician card through the reader path
     Q_INVOKABLE void cancelEntry();
     Q_INVOKABLE void signOut();
@@ -106,4 +106,4 @@ private:
     static inline MaintenanceController *s_instance = nullptr;
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -12,8 +12,7 @@ namespace redbox {
 
 TechDesk::TechDesk(KioskBackend *kiosk, MaintenanceBackend *backend, KioskHardware *hardware, QObject *parent)
     : QObject(parent), m_kiosk(kiosk), m_backend(backend), m_hw(hardware)
-{
-}
+{}
 
 struct TechDesk::BusyToken::Hold {
     QPointer<TechDesk> desk;
@@ -28,7 +27,10 @@ struct TechDesk::BusyToken::Hold {
         if (d->thread() == QThread::currentThread())
             d->endBusy();
         else
-            postTo(d, [d] { if (d) d->endBusy(); });
+            postTo(d, [d] {
+                if (d)
+                    d->endBusy();
+            });
     }
     ~Hold() { end(); }
 };
@@ -122,4 +124,4 @@ bool TechDesk::idleFor(const QString &action)
     return false;
 }
 
-} // namespace redbox
+}   // namespace redbox

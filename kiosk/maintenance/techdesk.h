@@ -102,4 +102,4 @@ private:
     std::function<QString(const QDateTime &)> m_format;
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -121,12 +121,14 @@ void TechHardware::cardRead(const QByteArray &track, const QDate &today)
     if (parsed.card)
         report = tr("Card reader OK: %1 card ending %2, expires %3/%4.")
                      .arg(parsed.card->technician ? tr("technician") : tr("member"), parsed.card->number.right(4))
-                     .arg(parsed.card->expiryMonth, 2, 10, QLatin1Char('0')).arg(parsed.card->expiryYear);
+                     .arg(parsed.card->expiryMonth, 2, 10, QLatin1Char('0'))
+                     .arg(parsed.card->expiryYear);
     else
         report = tr("The card reader read a card it does not accept (%1).")
-                     .arg(parsed.error == TrackError::Expired ? tr("expired")
+                     .arg(parsed.error == TrackError::Expired         ? tr("expired")
                           : parsed.error == TrackError::BadCheckDigit ? tr("bad check digit")
-                          : parsed.error == TrackError::NotOurCard ? tr("not a Redbox card") : tr("unreadable track"));
+                          : parsed.error == TrackError::NotOurCard    ? tr("not a Redbox card")
+                                                                      : tr("unreadable track"));
     m_desk.setMode(TechDesk::Mode::None);
     setReport(report);
     m_desk.audit(QStringLiteral("card_reader_test"), {}, {{QStringLiteral("ok"), parsed.card.has_value()}});
@@ -152,4 +154,4 @@ void TechHardware::discUnreadable()
     m_desk.finish(QStringLiteral("barcodetest"), false, m_report);
 }
 
-} // namespace redbox
+}   // namespace redbox

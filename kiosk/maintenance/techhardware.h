@@ -47,10 +47,10 @@ private:
 
     TechDesk &m_desk;
     QString m_report;
-    int m_retrySlot = 0;                       // a dispense that jammed: retried after clearing
-    int m_dispenseSlot = 0;                    // a dispense under way
+    int m_retrySlot = 0;   // a dispense that jammed: retried after clearing
+    int m_dispenseSlot = 0;   // a dispense under way
     std::optional<TechDesk::BusyToken> m_dispenseBusy;
     std::optional<TechDesk::BusyToken> m_motionBusy;   // a self-test or jam clearing under way
 };
 
-} // namespace redbox
+}   // namespace redbox

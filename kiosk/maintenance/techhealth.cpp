@@ -31,15 +31,17 @@ void redboxPair(const MaintenanceHealth &h, QList<HealthRow> &rows)
         if (!p.reachable) {
             rows.append({TechHealth::tr("Red box server %1").arg(p.server), kBad, TechHealth::tr("Not reachable"), p.error});
         } else if (p.primary) {
-            rows.append({TechHealth::tr("Red box primary"), kOk, TechHealth::tr("Reachable, primary, answers in %1 ms").arg(p.latencyMs), p.server});
+            rows.append({TechHealth::tr("Red box primary"), kOk, TechHealth::tr("Reachable, primary, answers in %1 ms").arg(p.latencyMs),
+                         p.server});
         } else {
             QString words = TechHealth::tr("Reachable, standby");
             QString level = kWarn;
             if (h.redboxAnswered && !h.standbyName.isEmpty()) {
                 const bool syncStreaming = h.standbyState == QLatin1String("streaming") && h.standbySync == QLatin1String("sync");
                 level = syncStreaming ? kOk : kWarn;
-                words = syncStreaming ? TechHealth::tr("Streaming, synchronous; replay lag %1 ms (%2 bytes)").arg(h.replayLagMs).arg(h.replayLagBytes)
-                                      : TechHealth::tr("Replication %1 (%2): rentals may wait").arg(h.standbyState, h.standbySync);
+                words = syncStreaming
+                            ? TechHealth::tr("Streaming, synchronous; replay lag %1 ms (%2 bytes)").arg(h.replayLagMs).arg(h.replayLagBytes)
+                            : TechHealth::tr("Replication %1 (%2): rentals may wait").arg(h.standbyState, h.standbySync);
             } else if (h.redboxAnswered) {
                 words = TechHealth::tr("Not replicating: the primary has no standby attached");
             }
@@ -65,19 +67,22 @@ void upperTier(const MaintenanceHealth &h, const QString &name, const QString &t
     }
     QString linkWords;
     bool linkDown = false;
-    for (const QJsonValue &v : h.links) {
+    for (const auto &v : h.links) {
         const QJsonObject l = v.toObject();
         if (l.value(QStringLiteral("kind")).toString() == tier) {
             linkDown = !l.value(QStringLiteral("up")).toBool();
-            linkWords = linkDown ? TechHealth::tr("the red box cannot reach it since %1").arg(l.value(QStringLiteral("since")).toString().left(19))
-                                 : TechHealth::tr("the red box's link is up");
+            linkWords =
+                linkDown ? TechHealth::tr("the red box cannot reach it since %1").arg(l.value(QStringLiteral("since")).toString().left(19))
+                         : TechHealth::tr("the red box's link is up");
         }
     }
     const QString level = primary.isEmpty() ? kBad : (linkDown || !down.isEmpty() ? kWarn : kOk);
-    QString words = primary.isEmpty() ? TechHealth::tr("No primary reachable from this kiosk") : TechHealth::tr("Reachable; primary %1").arg(primary);
+    QString words = primary.isEmpty() ? TechHealth::tr("No primary reachable from this kiosk")
+                                      : TechHealth::tr("Reachable; primary %1").arg(primary);
     if (!linkWords.isEmpty())
         words += QStringLiteral("; ") + linkWords;
-    rows.append({name, level, words, down.isEmpty() ? QString() : TechHealth::tr("not reachable: %1").arg(down.join(QStringLiteral(", ")))});
+    rows.append(
+        {name, level, words, down.isEmpty() ? QString() : TechHealth::tr("not reachable: %1").arg(down.join(QStringLiteral(", ")))});
 }
 
 void hops(const MaintenanceHealth &h, QList<HealthRow> &rows)
@@ -85,28 +90,39 @@ void hops(const MaintenanceHealth &h, QList<HealthRow> &rows)
     if (!h.redboxAnswered)
         return;
     const qint64 oldest = h.oldestPending.isValid() ? h.oldestPending.secsTo(QDateTime::currentDateTimeUtc()) : 0;
-    rows.append({TechHealth::tr("Forwarding"), h.pendingHops == 0 || oldest < 30 ? kOk : kWarn,
-                 h.pendingHops == 0 ? TechHealth::tr("Nothing waiting") : TechHealth::tr("%1 hop(s) waiting, oldest %2").arg(h.pendingHops).arg(ago(oldest)),
+    rows.append({TechHealth::tr("Forwarding"),
+                 h.pendingHops == 0 || oldest < 30 ? kOk : kWarn,
+                 h.pendingHops == 0 ? TechHealth::tr("Nothing waiting")
+                                    : TechHealth::tr("%1 hop(s) waiting, oldest %2").arg(h.pendingHops).arg(ago(oldest)),
                  {}});
     QString first;
     if (!h.parked.isEmpty()) {
         const QJsonObject p = h.parked.first().toObject();
-        first = QStringLiteral("%1 to %2: %3").arg(p.value(QStringLiteral("kind")).toString(), p.value(QStringLiteral("dest")).toString(),
-                                                 p.value(QStringLiteral("error")).toString().left(160));
+        first = QStringLiteral("%1 to %2: %3")
+                    .arg(p.value(QStringLiteral("kind")).toString(), p.value(QStringLiteral("dest")).toString(),
+                         p.value(QStringLiteral("error")).toString().left(160));
     }
     rows.append({TechHealth::tr("Parked hops"), h.parkedHops == 0 ? kOk : kBad,
-                 h.parkedHops == 0 ? TechHealth::tr("None") : TechHealth::tr("%1 parked with errors: use Repair > Retry parked hops").arg(h.parkedHops),
+                 h.parkedHops == 0 ? TechHealth::tr("None")
+                                   : TechHealth::tr("%1 parked with errors: use Repair > Retry parked hops").arg(h.parkedHops),
                  first});
 }
 
 void kioskItself(const KioskHealth &k, QList<HealthRow> &rows)
 {
     const qint64 syncAge = k.lastCacheSync.isValid() ? k.lastCacheSync.secsTo(QDateTime::currentDateTimeUtc()) : -1;
-    rows.append({TechHealth::tr("Cache"), syncAge < 0 ? kBad : syncAge < 300 ? kOk : syncAge < 3600 ? kWarn : kBad,
-                 syncAge < 0 ? TechHealth::tr("Never synced") : TechHealth::tr("Last synced %1").arg(ago(syncAge)), {}});
-    rows.append({TechHealth::tr("Kiosk outbox"), k.outboxDepth == 0 ? kOk : kWarn,
-                 k.outboxDepth == 0 ? TechHealth::tr("Empty")
-                                    : TechHealth::tr("%1 action(s) waiting for the red box, oldest %2").arg(k.outboxDepth).arg(ago(k.outboxOldestAgeS)),
+    rows.append({TechHealth::tr("Cache"),
+                 syncAge < 0      ? kBad
+                 : syncAge < 300  ? kOk
+                 : syncAge < 3600 ? kWarn
+                                  : kBad,
+                 syncAge < 0 ? TechHealth::tr("Never synced") : TechHealth::tr("Last synced %1").arg(ago(syncAge)),
+                 {}});
+    rows.append({TechHealth::tr("Kiosk outbox"),
+                 k.outboxDepth == 0 ? kOk : kWarn,
+                 k.outboxDepth == 0
+                     ? TechHealth::tr("Empty")
+                     : TechHealth::tr("%1 action(s) waiting for the red box, oldest %2").arg(k.outboxDepth).arg(ago(k.outboxOldestAgeS)),
                  {}});
     if (!k.storageFault.isEmpty())
         rows.append({TechHealth::tr("Kiosk storage"), kBad, k.storageFault, {}});
@@ -114,7 +130,7 @@ void kioskItself(const KioskHealth &k, QList<HealthRow> &rows)
         rows.append({TechHealth::tr("Kiosk version"), kBad, TechHealth::tr("Refused by the red box: %1").arg(k.refusal), {}});
 }
 
-} // namespace
+}   // namespace
 
 int HealthRowsModel::rowCount(const QModelIndex &parent) const
 {
@@ -127,11 +143,11 @@ QVariant HealthRowsModel::data(const QModelIndex &index, int role) const
         return {};
     const HealthRow &r = m_rows[index.row()];
     switch (role) {
-    case NameRole: return r.name;
-    case LevelRole: return r.level;
-    case WordsRole: return r.words;
-    case DetailRole: return r.detail;
-    default: return {};
+        case NameRole: return r.name;
+        case LevelRole: return r.level;
+        case WordsRole: return r.words;
+        case DetailRole: return r.detail;
+        default: return {};
     }
 }
 
@@ -145,7 +161,9 @@ QVariantMap HealthRowsModel::get(int row) const
     if (row < 0 || row >= m_rows.size())
         return {};
     const HealthRow &r = m_rows[row];
-    return {{QStringLiteral("name"), r.name}, {QStringLiteral("level"), r.level}, {QStringLiteral("words"), r.words},
+    return {{QStringLiteral("name"), r.name},
+            {QStringLiteral("level"), r.level},
+            {QStringLiteral("words"), r.words},
             {QStringLiteral("detail"), r.detail}};
 }
 
@@ -190,4 +208,4 @@ void TechHealth::refresh()
     }));
 }
 
-} // namespace redbox
+}   // namespace redbox

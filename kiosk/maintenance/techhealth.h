@@ -12,7 +12,7 @@ namespace redbox {
 // One row of the Health page.
 struct HealthRow {
     QString name;
-    QString level;      // ok | warn | bad
+    QString level;   // ok | warn | bad
     QString words;
     QString detail;
 };
@@ -61,4 +61,4 @@ private:
     HealthRowsModel m_rows;
 };
 
-} // namespace redbox
+}   // namespace redbox

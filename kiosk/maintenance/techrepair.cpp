@@ -47,13 +47,13 @@ void TechRepair::answerOf(const QString &action, const QString &startWords,
     if (!startWords.isEmpty())
         m_desk.say(startWords);
     start(m_desk.backend(), guarded(this, [this, action, busy](TechAnswer a) {
-        busy.release();
-        if (a.ok && !a.path.isEmpty()) {
-            m_lastExport = a.path;
-            emit exportChanged();
-        }
-        m_desk.finish(action, a.ok, a.message, true);
-    }));
+              busy.release();
+              if (a.ok && !a.path.isEmpty()) {
+                  m_lastExport = a.path;
+                  emit exportChanged();
+              }
+              m_desk.finish(action, a.ok, a.message, true);
+          }));
 }
 
 void TechRepair::retryParked()
@@ -83,4 +83,4 @@ void TechRepair::exportDiagnostics()
              [tech](MaintenanceBackend &b, auto done) { b.exportDiagnostics(tech, done); });
 }
 
-} // namespace redbox
+}   // namespace redbox

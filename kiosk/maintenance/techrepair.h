@@ -48,4 +48,4 @@ private:
     QString m_lastExport;
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -13,9 +13,9 @@ TechSession::TechSession(TechDesk &desk, QObject *parent) : QObject(parent), m_d
     connect(&desk, &TechDesk::touched, this, &TechSession::touch);
     // The lockout survives a restart (a power cycle must not reset the count).
     desk.kiosk().loadMeta(QString::fromLatin1(LockKey), guarded(this, [this](QString saved) {
-        m_lockout.restore(saved);
-        emit lockChanged();
-    }));
+                              m_lockout.restore(saved);
+                              emit lockChanged();
+                          }));
 }
 
 QString TechSession::technicianName() const
@@ -51,8 +51,9 @@ void TechSession::open()
     m_candidate.reset();
     emit pinChanged();
     if (locked()) {
-        m_desk.say(tr("Maintenance sign-in is locked after %1 failed attempts, until %2.")
-                       .arg(MaxFailures).arg(m_desk.localTime(lockedUntil())), true);
+        m_desk.say(
+            tr("Maintenance sign-in is locked after %1 failed attempts, until %2.").arg(MaxFailures).arg(m_desk.localTime(lockedUntil())),
+            true);
     } else {
         if (m_lockout.expire())   // a lock that ran out: start counting afresh
             saveLock();
@@ -78,26 +79,28 @@ void TechSession::card(const QByteArray &track)
     auto busy = m_desk.hold();
     m_desk.say(tr("Checking the card..."));
     const QString hash = m_desk.kiosk().cardHashFor(parsed.card->number);
-    m_desk.backend().techLogin(hash, guarded(this, [this, busy](TechLogin r) {
-        busy.release();
-        if (m_step != Step::Card)
-            return;
-        if (!r.technician) {
-            failed(r.failure == Failure::Offline ? r.message : tr("This card may not open maintenance mode."), 0);
-            return;
-        }
-        m_candidate = r.technician;
-        m_source = r.source;
-        m_desk.setCandidate(r.technician->technicianId);
-        m_desk.say(r.source == QLatin1String("cache") ? tr("Offline: checked against this kiosk's cached technicians. Enter your PIN.")
-                                                       : tr("Enter your PIN."));
-        setStep(Step::Pin);
-    }));
+    m_desk.backend().techLogin(
+        hash, guarded(this, [this, busy](TechLogin r) {
+            busy.release();
+            if (m_step != Step::Card)
+                return;
+            if (!r.technician) {
+                failed(r.failure == Failure::Offline ? r.message : tr("This card may not open maintenance mode."), 0);
+                return;
+            }
+            m_candidate = r.technician;
+            m_source = r.source;
+            m_desk.setCandidate(r.technician->technicianId);
+            m_desk.say(r.source == QLatin1String("cache") ? tr("Offline: checked against this kiosk's cached technicians. Enter your PIN.")
+                                                          : tr("Enter your PIN."));
+            setStep(Step::Pin);
+        }));
 }
 
 void TechSession::failed(const QString &why, qint64 technicianId)
 {
-    m_desk.audit(QStringLiteral("login_failed"), {}, {{QStringLiteral("why"), why.left(200)}, {QStringLiteral("technician"), technicianId}});
+    m_desk.audit(QStringLiteral("login_failed"), {},
+                 {{QStringLiteral("why"), why.left(200)}, {QStringLiteral("technician"), technicianId}});
     m_pin.clear();
     emit pinChanged();
     if (m_lockout.fail()) {
@@ -146,24 +149,24 @@ void TechSession::pinEnter()
     const QString pin = m_pin;
     // The PBKDF2 check is slow on purpose: it runs in the engine's thread.
     m_desk.backend().checkTechPin(t, pin, guarded(this, [this, t, busy](bool ok) {
-        busy.release();
-        if (m_step != Step::Pin)
-            return;
-        if (!ok) {
-            failed(tr("Wrong PIN."), t.technicianId);
-            return;
-        }
-        m_candidate.reset();
-        m_pin.clear();
-        m_lockout.succeed();
-        saveLock();
-        emit pinChanged();
-        m_desk.setTechnician(t);
-        m_desk.audit(QStringLiteral("login"), {}, {{QStringLiteral("source"), m_source}});
-        m_desk.backend().beginTechSession();
-        setStep(Step::SignedIn);
-        m_desk.finish(QStringLiteral("login"), true, tr("Signed in as %1.").arg(t.name), true);
-    }));
+                                      busy.release();
+                                      if (m_step != Step::Pin)
+                                          return;
+                                      if (!ok) {
+                                          failed(tr("Wrong PIN."), t.technicianId);
+                                          return;
+                                      }
+                                      m_candidate.reset();
+                                      m_pin.clear();
+                                      m_lockout.succeed();
+                                      saveLock();
+                                      emit pinChanged();
+                                      m_desk.setTechnician(t);
+                                      m_desk.audit(QStringLiteral("login"), {}, {{QStringLiteral("source"), m_source}});
+                                      m_desk.backend().beginTechSession();
+                                      setStep(Step::SignedIn);
+                                      m_desk.finish(QStringLiteral("login"), true, tr("Signed in as %1.").arg(t.name), true);
+                                  }));
 }
 
 void TechSession::close(const QString &why)
@@ -182,4 +185,4 @@ void TechSession::close(const QString &why)
     emit closed();
 }
 
-} // namespace redbox
+}   // namespace redbox

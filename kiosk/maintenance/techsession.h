@@ -47,7 +47,7 @@ public:
     void setClock(PinLockout::Clock clock) { m_lockout.setClock(std::move(clock)); }
     QDateTime now() const { return m_lockout.now(); }
 
-    void open();                    // the entry's first screen: swipe a card
+    void open();   // the entry's first screen: swipe a card
     void card(const QByteArray &track);
     Q_INVOKABLE void pinDigit(int digit);
     Q_INVOKABLE void pinBackspace();
@@ -76,4 +76,4 @@ private:
     QTimer m_idle;
 };
 
-} // namespace redbox
+}   // namespace redbox

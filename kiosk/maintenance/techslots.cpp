@@ -18,12 +18,12 @@ QVariant SlotsModel::data(const QModelIndex &index, int role) const
         return {};
     const TechDisc &d = m_slots[index.row()];
     switch (role) {
-    case SlotRole: return index.row() + 1;
-    case BarcodeRole: return d.barcode;
-    case TitleRole: return d.title;
-    case ConditionRole: return d.condition;
-    case RemovalRole: return d.removalReason;
-    default: return {};
+        case SlotRole: return index.row() + 1;
+        case BarcodeRole: return d.barcode;
+        case TitleRole: return d.title;
+        case ConditionRole: return d.condition;
+        case RemovalRole: return d.removalReason;
+        default: return {};
     }
 }
 
@@ -37,8 +37,11 @@ QVariantMap SlotsModel::get(int row) const
     if (row < 0 || row >= m_slots.size())
         return {};
     const TechDisc &d = m_slots[row];
-    return {{QStringLiteral("slot"), row + 1}, {QStringLiteral("barcode"), d.barcode}, {QStringLiteral("title"), d.title},
-            {QStringLiteral("condition"), d.condition}, {QStringLiteral("removal"), d.removalReason}};
+    return {{QStringLiteral("slot"), row + 1},
+            {QStringLiteral("barcode"), d.barcode},
+            {QStringLiteral("title"), d.title},
+            {QStringLiteral("condition"), d.condition},
+            {QStringLiteral("removal"), d.removalReason}};
 }
 
 int SlotsModel::filled() const
@@ -74,12 +77,12 @@ QVariant RemovalsModel::data(const QModelIndex &index, int role) const
         return {};
     const TechDisc &d = m_removals[index.row()];
     switch (role) {
-    case BarcodeRole: return d.barcode;
-    case TitleRole: return d.title;
-    case SlotRole: return d.slot;
-    case StatusRole: return d.status;
-    case ReasonRole: return d.removalReason;
-    default: return {};
+        case BarcodeRole: return d.barcode;
+        case TitleRole: return d.title;
+        case SlotRole: return d.slot;
+        case StatusRole: return d.status;
+        case ReasonRole: return d.removalReason;
+        default: return {};
     }
 }
 
@@ -130,7 +133,9 @@ TechSlots::TechSlots(TechDesk &desk, TechHardware &hardware, QObject *parent) : 
                                     guarded(this, [this, barcode, slot, reason, busy](TechAnswer) {
                                         busy.release();
                                         const QString words = tr("Slot %1 could not take disc %2 (%3); the disc is back in the return "
-                                                                 "slot and was not loaded.").arg(slot).arg(barcode, reason);
+                                                                 "slot and was not loaded.")
+                                                                  .arg(slot)
+                                                                  .arg(barcode, reason);
                                         m_desk.say(words, true);
                                         refresh();
                                         m_desk.finish(QStringLiteral("load"), false, words);
@@ -208,23 +213,25 @@ void TechSlots::discInserted(const QString &barcode)
     const auto parsed = parseDiscBarcode(barcode);
     if (!parsed) {
         m_desk.hardware().ejectReturn();
-        m_desk.finish(QStringLiteral("load"), false, tr("\"%1\" is not a valid disc barcode; the disc was given back.").arg(barcode.left(20)), true);
+        m_desk.finish(QStringLiteral("load"), false,
+                      tr("\"%1\" is not a valid disc barcode; the disc was given back.").arg(barcode.left(20)), true);
         return;
     }
     auto busy = m_desk.hold();
     const QString b = parsed->text;
     m_desk.backend().discAction(m_desk.technicianId(), QStringLiteral("load"), b, 0, {}, guarded(this, [this, b, busy](TechAnswer a) {
-        if (!a.ok || a.discs.isEmpty() || a.discs.first().slot <= 0) {
-            busy.release();
-            m_desk.hardware().ejectReturn();
-            m_desk.finish(QStringLiteral("load"), false, tr("Disc %1 was not loaded: %2").arg(b, a.message), true);
-            return;
-        }
-        m_storing = b;
-        m_storingSlot = a.discs.first().slot;
-        m_storeBusy = busy;
-        m_desk.hardware().store(m_storingSlot);   // stored / storeFailed finish it
-    }));
+                                    if (!a.ok || a.discs.isEmpty() || a.discs.first().slot <= 0) {
+                                        busy.release();
+                                        m_desk.hardware().ejectReturn();
+                                        m_desk.finish(QStringLiteral("load"), false, tr("Disc %1 was not loaded: %2").arg(b, a.message),
+                                                      true);
+                                        return;
+                                    }
+                                    m_storing = b;
+                                    m_storingSlot = a.discs.first().slot;
+                                    m_storeBusy = busy;
+                                    m_desk.hardware().store(m_storingSlot);   // stored / storeFailed finish it
+                                }));
 }
 
 void TechSlots::loadBarcode(const QString &barcode, int slot)
@@ -239,20 +246,21 @@ void TechSlots::loadBarcode(const QString &barcode, int slot)
         return;
     }
     auto busy = m_desk.hold();
-    m_desk.backend().discAction(m_desk.technicianId(), QStringLiteral("load"), *b, slot, QStringLiteral("placed by hand"),
-                                guarded(this, [this, b = *b, busy](TechAnswer a) {
-                                    busy.release();
-                                    if (!a.ok || a.discs.isEmpty()) {
-                                        m_desk.finish(QStringLiteral("load"), false, tr("Disc %1 was not loaded: %2").arg(b, a.message), true);
-                                        return;
-                                    }
-                                    ++m_loaded;
-                                    emit loadedChanged();
-                                    const QString words = tr("Disc %1 (%2) recorded in slot %3.").arg(b, a.discs.first().title).arg(a.discs.first().slot);
-                                    m_desk.say(words);
-                                    refresh();
-                                    m_desk.finish(QStringLiteral("load"), true, words);
-                                }));
+    m_desk.backend().discAction(
+        m_desk.technicianId(), QStringLiteral("load"), *b, slot, QStringLiteral("placed by hand"),
+        guarded(this, [this, b = *b, busy](TechAnswer a) {
+            busy.release();
+            if (!a.ok || a.discs.isEmpty()) {
+                m_desk.finish(QStringLiteral("load"), false, tr("Disc %1 was not loaded: %2").arg(b, a.message), true);
+                return;
+            }
+            ++m_loaded;
+            emit loadedChanged();
+            const QString words = tr("Disc %1 (%2) recorded in slot %3.").arg(b, a.discs.first().title).arg(a.discs.first().slot);
+            m_desk.say(words);
+            refresh();
+            m_desk.finish(QStringLiteral("load"), true, words);
+        }));
 }
 
 void TechSlots::unload(const QString &barcode)
@@ -264,27 +272,28 @@ void TechSlots::unload(const QString &barcode)
         return;
     auto busy = m_desk.hold();
     // Refused at the red box for a disc that is rented out (nothing moves then).
-    m_desk.backend().discAction(m_desk.technicianId(), QStringLiteral("unload"), *b, 0, {}, guarded(this, [this, b = *b, busy](TechAnswer a) {
-        if (!a.ok) {
-            busy.release();
-            m_desk.finish(QStringLiteral("unload"), false,
-                          a.refusal == RedboxError::DiscRentedOut
-                              ? tr("Disc %1 is rented out: it cannot be unloaded until the customer returns it.").arg(b)
-                              : tr("Disc %1 was not unloaded: %2").arg(b, a.message),
-                          true);
-            return;
-        }
-        // Hand the disc out of the slot it was in.
-        const int slot = a.discs.isEmpty() ? 0 : a.discs.first().actionSlot;
-        refresh();
-        if (slot <= 0) {
-            busy.release();
-            m_desk.finish(QStringLiteral("unload"), true, tr("Disc %1 is recorded as unloaded.").arg(b), true);
-            return;
-        }
-        m_desk.say(tr("Unloading disc %1 from slot %2...").arg(b).arg(slot));
-        m_hardware.dispense(slot, busy);   // the hardware page finishes it (dispense)
-    }));
+    m_desk.backend().discAction(
+        m_desk.technicianId(), QStringLiteral("unload"), *b, 0, {}, guarded(this, [this, b = *b, busy](TechAnswer a) {
+            if (!a.ok) {
+                busy.release();
+                m_desk.finish(QStringLiteral("unload"), false,
+                              a.refusal == RedboxError::DiscRentedOut
+                                  ? tr("Disc %1 is rented out: it cannot be unloaded until the customer returns it.").arg(b)
+                                  : tr("Disc %1 was not unloaded: %2").arg(b, a.message),
+                              true);
+                return;
+            }
+            // Hand the disc out of the slot it was in.
+            const int slot = a.discs.isEmpty() ? 0 : a.discs.first().actionSlot;
+            refresh();
+            if (slot <= 0) {
+                busy.release();
+                m_desk.finish(QStringLiteral("unload"), true, tr("Disc %1 is recorded as unloaded.").arg(b), true);
+                return;
+            }
+            m_desk.say(tr("Unloading disc %1 from slot %2...").arg(b).arg(slot));
+            m_hardware.dispense(slot, busy);   // the hardware page finishes it (dispense)
+        }));
 }
 
 void TechSlots::markDamaged(const QString &barcode)
@@ -295,22 +304,22 @@ void TechSlots::markDamaged(const QString &barcode)
     if (!b)
         return;
     auto busy = m_desk.hold();
-    m_desk.backend().discAction(m_desk.technicianId(), QStringLiteral("damaged"), *b, 0, QStringLiteral("technician"),
-                                guarded(this, [this, b = *b, busy](TechAnswer a) {
-                                    busy.release();
-                                    if (!a.ok) {
-                                        m_desk.finish(QStringLiteral("damaged"), false,
-                                                      a.refusal == RedboxError::DiscRentedOut
-                                                          ? tr("Disc %1 is rented out: mark it when it comes back.").arg(b)
-                                                          : tr("Disc %1 was not marked: %2").arg(b, a.message),
-                                                      true);
-                                        return;
-                                    }
-                                    const QString words = tr("Disc %1 is marked damaged: customers can no longer rent it, and it is on the removal list.").arg(b);
-                                    m_desk.say(words);
-                                    refresh();
-                                    m_desk.finish(QStringLiteral("damaged"), true, words);
-                                }));
+    m_desk.backend().discAction(
+        m_desk.technicianId(), QStringLiteral("damaged"), *b, 0, QStringLiteral("technician"),
+        guarded(this, [this, b = *b, busy](TechAnswer a) {
+            busy.release();
+            if (!a.ok) {
+                m_desk.finish(QStringLiteral("damaged"), false,
+                              a.refusal == RedboxError::DiscRentedOut ? tr("Disc %1 is rented out: mark it when it comes back.").arg(b)
+                                                                      : tr("Disc %1 was not marked: %2").arg(b, a.message),
+                              true);
+                return;
+            }
+            const QString words = tr("Disc %1 is marked damaged: customers can no longer rent it, and it is on the removal list.").arg(b);
+            m_desk.say(words);
+            refresh();
+            m_desk.finish(QStringLiteral("damaged"), true, words);
+        }));
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -4,8 +4,8 @@
 // damaged. The red box refuses a disc that is rented out.
 #pragma once
 
-#include "maintenance/techhardware.h"
 #include "maintenance/techdesk.h"
+#include "maintenance/techhardware.h"
 
 #include <QAbstractListModel>
 
@@ -37,7 +37,7 @@ signals:
     void changed();
 
 private:
-    QList<TechDisc> m_slots;       // one per slot, in slot order; empty barcode: an empty slot
+    QList<TechDisc> m_slots;   // one per slot, in slot order; empty barcode: an empty slot
     int m_rentedOut = 0;
 };
 
@@ -79,7 +79,7 @@ public:
     int loadedCount() const { return m_loaded; }
 
     Q_INVOKABLE void refresh();
-    Q_INVOKABLE void startLoading();            // discs put in the return slot are loaded (the kiosk picks the slot)
+    Q_INVOKABLE void startLoading();   // discs put in the return slot are loaded (the kiosk picks the slot)
     Q_INVOKABLE void stopLoading();
     Q_INVOKABLE void loadBarcode(const QString &barcode, int slot);   // a disc put in SLOT by hand (slot 0: the kiosk picks)
     Q_INVOKABLE void unload(const QString &barcode);
@@ -100,9 +100,9 @@ private:
     SlotsModel m_map;
     RemovalsModel m_removals;
     int m_loaded = 0;
-    QString m_storing;                          // barcode being stored after a load was recorded
+    QString m_storing;   // barcode being stored after a load was recorded
     int m_storingSlot = 0;
     std::optional<TechDesk::BusyToken> m_storeBusy;
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -10,12 +10,9 @@ Q_LOGGING_CATEGORY(lcFaults, "redbox.sim.faults", QtInfoMsg)
 
 namespace redbox::sim {
 
-FaultInjector::FaultInjector(const NetworkState &net, const QString &forwarder, const Scenario &scenario, Hooks hooks,
-                             QObject *parent)
-    : QObject(parent), m_net(net), m_forwarder(forwarder), m_scenario(scenario), m_hooks(std::move(hooks)),
-      m_rng(scenario.seed * 7919 + 17)
-{
-}
+FaultInjector::FaultInjector(const NetworkState &net, const QString &forwarder, const Scenario &scenario, Hooks hooks, QObject *parent)
+    : QObject(parent), m_net(net), m_forwarder(forwarder), m_scenario(scenario), m_hooks(std::move(hooks)), m_rng(scenario.seed * 7919 + 17)
+{}
 
 void FaultInjector::start(qint64 runEndEpochMs)
 {
@@ -83,42 +80,49 @@ void FaultInjector::inject(const FaultSpec &spec)
     auto say = [this, index](const QString &what) {
         const FaultRecord &r = m_records[index];
         qCInfo(lcFaults).noquote() << r.kind << r.target << what;
-        emit event({{QStringLiteral("event"), QStringLiteral("fault")}, {QStringLiteral("fault"), r.kind},
-                    {QStringLiteral("target"), r.target}, {QStringLiteral("what"), what}});
+        emit happened({{QStringLiteral("event"), QStringLiteral("fault")},
+                       {QStringLiteral("fault"), r.kind},
+                       {QStringLiteral("target"), r.target},
+                       {QStringLiteral("what"), what}});
     };
 
     if (spec.kind == QLatin1String("kill_redbox_primary")) {
         const QString node = spec.node.isEmpty() ? pickNode(QStringLiteral("redbox")) : spec.node;
         m_records[index].target = node;
         auto result = std::make_shared<FaultRecord>(m_records[index]);
-        background([this, node, result] {
-            const QString primary = m_net.primaryOf(node);
-            if (primary.isEmpty()) {
-                result->note = QStringLiteral("no primary answered; nothing killed");
-                return;
-            }
-            const QString member = m_net.memberAt(primary);
-            result->injectedAt = QDateTime::currentMSecsSinceEpoch();
-            m_net.killServer(member, true);
-            result->injected = true;
-            result->note = QStringLiteral("killed %1 (%2)").arg(member, primary);
-            NetworkState::waitFor([&] {
-                const QString p = m_net.primaryOf(node);
-                if (p.isEmpty() || p == primary)
-                    return false;
-                result->newPrimaryAt = QDateTime::currentMSecsSinceEpoch();
-                return true;
-            }, std::chrono::seconds(90), std::chrono::milliseconds(200));
-            if (!result->newPrimaryAt)
-                result->note += QStringLiteral("; no new primary within 90 s");
-        }, [this, index, result, say, heals, spec] {
-            m_records[index] = *result;
-            say(result->note + (result->newPrimaryAt ? QStringLiteral("; standby primary after %1 s")
-                                                            .arg(static_cast<double>(result->newPrimaryAt - result->injectedAt) / 1000.0, 0, 'f', 1)
-                                                      : QString()));
-            if (result->injected)
-                heals(spec.forS, 5);
-        });
+        background(
+            [this, node, result] {
+                const QString primary = m_net.primaryOf(node);
+                if (primary.isEmpty()) {
+                    result->note = QStringLiteral("no primary answered; nothing killed");
+                    return;
+                }
+                const QString member = m_net.memberAt(primary);
+                result->injectedAt = QDateTime::currentMSecsSinceEpoch();
+                m_net.killServer(member, true);
+                result->injected = true;
+                result->note = QStringLiteral("killed %1 (%2)").arg(member, primary);
+                NetworkState::waitFor(
+                    [&] {
+                        const QString p = m_net.primaryOf(node);
+                        if (p.isEmpty() || p == primary)
+                            return false;
+                        result->newPrimaryAt = QDateTime::currentMSecsSinceEpoch();
+                        return true;
+                    },
+                    std::chrono::seconds(90), std::chrono::milliseconds(200));
+                if (!result->newPrimaryAt)
+                    result->note += QStringLiteral("; no new primary within 90 s");
+            },
+            [this, index, result, say, heals, spec] {
+                m_records[index] = *result;
+                say(result->note + (result->newPrimaryAt
+                                        ? QStringLiteral("; standby primary after %1 s")
+                                              .arg(static_cast<double>(result->newPrimaryAt - result->injectedAt) / 1000.0, 0, 'f', 1)
+                                        : QString()));
+                if (result->injected)
+                    heals(spec.forS, 5);
+            });
     } else if (spec.kind == QLatin1String("stop_coast") || spec.kind == QLatin1String("stop_hq")) {
         const QString node = spec.kind == QLatin1String("stop_hq") ? m_net.nodes(QStringLiteral("hq")).value(0)
                              : spec.node.isEmpty()                 ? pickNode(QStringLiteral("coast"))
@@ -126,14 +130,17 @@ void FaultInjector::inject(const FaultSpec &spec)
         m_records[index].target = node;
         auto out = std::make_shared<QString>();
         auto code = std::make_shared<int>(0);
-        background([this, node, out, code] { *code = m_net.tool({QStringLiteral("stop"), node}, out.get(), 120'000); },
-                   [this, index, out, code, say, heals, spec] {
-                       m_records[index].injected = *code == 0;
-                       m_records[index].note = *code == 0 ? QStringLiteral("both servers stopped") : out->trimmed().right(300);
-                       say(m_records[index].note);
-                       if (*code == 0)
-                           heals(spec.forS, 20);
-                   });
+        background(
+            [this, node, out, code] {
+                *code = m_net.tool({QStringLiteral("stop"), node}, out.get(), 120'000);
+            },
+            [this, index, out, code, say, heals, spec] {
+                m_records[index].injected = *code == 0;
+                m_records[index].note = *code == 0 ? QStringLiteral("both servers stopped") : out->trimmed().right(300);
+                say(m_records[index].note);
+                if (*code == 0)
+                    heals(spec.forS, 20);
+            });
     } else if (spec.kind == QLatin1String("kill_forwarder")) {
         const QString node = spec.node.isEmpty() ? pickNode({}) : spec.node;
         m_records[index].target = node;
@@ -143,9 +150,9 @@ void FaultInjector::inject(const FaultSpec &spec)
         say(m_records[index].note);
         if (pid > 0)
             heals(spec.forS, 5);
-    } else if (spec.kind == QLatin1String("kill_kiosk") || spec.kind == QLatin1String("cut_kiosk")
-               || spec.kind == QLatin1String("fill_disk")) {
-        const FaultTarget r = spec.kind == QLatin1String("kill_kiosk") ? m_hooks.killKiosk()
+    } else if (spec.kind == QLatin1String("kill_kiosk") || spec.kind == QLatin1String("cut_kiosk") ||
+               spec.kind == QLatin1String("fill_disk")) {
+        const FaultTarget r = spec.kind == QLatin1String("kill_kiosk")  ? m_hooks.killKiosk()
                               : spec.kind == QLatin1String("cut_kiosk") ? m_hooks.cutKiosk(true)
                                                                         : m_hooks.fillDisk(true);
         const bool ok = r.ok();
@@ -153,10 +160,9 @@ void FaultInjector::inject(const FaultSpec &spec)
         m_records[index].target = r.target;
         m_records[index].note = ok ? QStringLiteral("injected") : r.refusal;
         say(m_records[index].note);
-        if (!ok)
+        // A refused fault has nothing to heal; a killed kiosk is restarted by the runner once it is dead.
+        if (!ok || spec.kind == QLatin1String("kill_kiosk"))
             m_healed[index] = true;
-        else if (spec.kind == QLatin1String("kill_kiosk"))
-            m_healed[index] = true;   // the runner restarts it once it is dead
         else
             heals(spec.forS, 20);
     }
@@ -172,26 +178,31 @@ void FaultInjector::heal(int index)
         m_records[index].healedAt = QDateTime::currentMSecsSinceEpoch();
         const FaultRecord &healed = m_records[index];
         qCInfo(lcFaults).noquote() << healed.kind << healed.target << "healed";
-        emit event({{QStringLiteral("event"), QStringLiteral("heal")}, {QStringLiteral("fault"), healed.kind},
-                    {QStringLiteral("target"), healed.target}});
+        emit happened({{QStringLiteral("event"), QStringLiteral("heal")},
+                       {QStringLiteral("fault"), healed.kind},
+                       {QStringLiteral("target"), healed.target}});
     };
     if (r.kind == QLatin1String("kill_redbox_primary") || r.kind == QLatin1String("stop_coast") || r.kind == QLatin1String("stop_hq")) {
         const QString node = r.target;
-        background([this, node] {
-            QString out;
-            if (m_net.tool({QStringLiteral("rejoin"), node}, &out, 300'000) != 0)
-                qCWarning(lcFaults).noquote() << "rejoin" << node << "failed:" << out.trimmed().right(400);
-        }, done);
+        background(
+            [this, node] {
+                QString out;
+                if (m_net.tool({QStringLiteral("rejoin"), node}, &out, 300'000) != 0)
+                    qCWarning(lcFaults).noquote() << "rejoin" << node << "failed:" << out.trimmed().right(400);
+            },
+            done);
     } else if (r.kind == QLatin1String("kill_forwarder")) {
         const QString node = r.target;
-        background([this, node] {
-            QString out;
-            QStringList args{QStringLiteral("forwarder"), QStringLiteral("start"), node};
-            if (!m_forwarder.isEmpty())
-                args << QStringLiteral("--forwarder") << m_forwarder;
-            if (m_net.tool(args, &out, 60'000) != 0)
-                qCWarning(lcFaults).noquote() << "forwarder start" << node << "failed:" << out.trimmed();
-        }, done);
+        background(
+            [this, node] {
+                QString out;
+                QStringList args{QStringLiteral("forwarder"), QStringLiteral("start"), node};
+                if (!m_forwarder.isEmpty())
+                    args << QStringLiteral("--forwarder") << m_forwarder;
+                if (m_net.tool(args, &out, 60'000) != 0)
+                    qCWarning(lcFaults).noquote() << "forwarder start" << node << "failed:" << out.trimmed();
+            },
+            done);
     } else if (r.kind == QLatin1String("cut_kiosk")) {
         m_hooks.cutKiosk(false);
         done();
@@ -214,8 +225,10 @@ QJsonArray FaultInjector::toJson(qint64 runStartEpochMs) const
 {
     QJsonArray out;
     for (const FaultRecord &r : m_records) {
-        QJsonObject o{{QStringLiteral("kind"), r.kind}, {QStringLiteral("target"), r.target},
-                      {QStringLiteral("injected"), r.injected}, {QStringLiteral("note"), r.note},
+        QJsonObject o{{QStringLiteral("kind"), r.kind},
+                      {QStringLiteral("target"), r.target},
+                      {QStringLiteral("injected"), r.injected},
+                      {QStringLiteral("note"), r.note},
                       {QStringLiteral("at_s"), static_cast<double>(r.injectedAt - runStartEpochMs) / 1000.0}};
         if (r.healedAt)
             o.insert(QStringLiteral("healed_at_s"), static_cast<double>(r.healedAt - runStartEpochMs) / 1000.0);
@@ -226,4 +239,4 @@ QJsonArray FaultInjector::toJson(qint64 runStartEpochMs) const
     return out;
 }
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

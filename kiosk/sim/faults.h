@@ -35,11 +35,11 @@ struct FaultTarget {
 
 struct FaultRecord {
     QString kind;
-    QString target;            // node, kiosk or member
-    qint64 injectedAt = 0;     // epoch ms
+    QString target;   // node, kiosk or member
+    qint64 injectedAt = 0;   // epoch ms
     qint64 healedAt = 0;
     qint64 newPrimaryAt = 0;   // kill_redbox_primary: when the standby answered as primary
-    QString note;              // what happened, or why it could not be injected
+    QString note;   // what happened, or why it could not be injected
     bool injected = false;
 };
 
@@ -47,12 +47,11 @@ class FaultInjector : public QObject {
     Q_OBJECT
 public:
     struct Hooks {
-        std::function<FaultTarget()> killKiosk;             // the kiosk it will kill at its next rental
-        std::function<FaultTarget(bool cut)> cutKiosk;      // cut (true) or heal (false)
-        std::function<FaultTarget(bool fill)> fillDisk;     // fill (true) or heal (false)
+        std::function<FaultTarget()> killKiosk;   // the kiosk it will kill at its next rental
+        std::function<FaultTarget(bool cut)> cutKiosk;   // cut (true) or heal (false)
+        std::function<FaultTarget(bool fill)> fillDisk;   // fill (true) or heal (false)
     };
-    FaultInjector(const NetworkState &net, const QString &forwarder, const Scenario &scenario, Hooks hooks,
-                  QObject *parent = nullptr);
+    FaultInjector(const NetworkState &net, const QString &forwarder, const Scenario &scenario, Hooks hooks, QObject *parent = nullptr);
 
     // Schedules the scenario's faults (and the random ones) from now until the run's end.
     void start(qint64 runEndEpochMs);
@@ -63,7 +62,7 @@ public:
     QJsonArray toJson(qint64 runStartEpochMs) const;
 
 signals:
-    void event(const QJsonObject &e);
+    void happened(const QJsonObject &e);
     void allHealed();
 
 private:
@@ -83,4 +82,4 @@ private:
     bool m_healing = false;
 };
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

@@ -186,4 +186,4 @@ std::vector<std::pair<QString, qint64>> History::onlineCommits() const
     return m_commits;
 }
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

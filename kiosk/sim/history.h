@@ -26,12 +26,12 @@ struct RentalTrace {
     QString node;
     qint64 memberId = 0;
     QString barcode;
-    QString phase;            // last phase: invoked | ok | failed | unknown
+    QString phase;   // last phase: invoked | ok | failed | unknown
     QString failure;
     bool offline = false;
     bool dispensed = false;   // the disc came out: the customer has it
-    bool voided = false;      // the kiosk voided it (jam, crash recovery, in doubt)
-    qint64 invokedMs = 0;     // epoch ms
+    bool voided = false;   // the kiosk voided it (jam, crash recovery, in doubt)
+    qint64 invokedMs = 0;   // epoch ms
     qint64 endedMs = 0;
     qint64 latencyMs = 0;
 };
@@ -53,8 +53,8 @@ public:
     static std::unique_ptr<History> replay(const QString &path, const QString &scratchPath);
 
     void add(const QString &kiosk, const QString &node, const EngineBridge::CallRecord &r);
-    void addJson(QJsonObject o);             // a record from a child kiosk process
-    void note(const QJsonObject &event);     // faults and other events, in the same file
+    void addJson(QJsonObject o);   // a record from a child kiosk process
+    void note(const QJsonObject &event);   // faults and other events, in the same file
     void flush();
 
     HistoryCounts counts() const;
@@ -75,4 +75,4 @@ private:
     std::vector<std::pair<QString, qint64>> m_commits;
 };
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

@@ -21,7 +21,7 @@ QString tableFor(int gid)
     return QStringLiteral("redbox_sim_%1").arg(gid);
 }
 
-} // namespace
+}   // namespace
 
 int HostFaults::run(const QString &program, const QStringList &args)
 {
@@ -47,11 +47,11 @@ FaultTarget HostFaults::cutGroup(int gid, bool cut, const QString &kioskId)
     }
     if (nft.isEmpty())
         return FaultTarget::refused(QStringLiteral("nft is not installed (apt-get install nftables)"));
-    if (run(nft, {QStringLiteral("add"), QStringLiteral("table"), QStringLiteral("inet"), table}) != 0
-        || run(nft, {QStringLiteral("add"), QStringLiteral("chain"), QStringLiteral("inet"), table, QStringLiteral("out"),
-                     QStringLiteral("{ type filter hook output priority 0 ; }")}) != 0
-        || run(nft, {QStringLiteral("add"), QStringLiteral("rule"), QStringLiteral("inet"), table, QStringLiteral("out"),
-                     QStringLiteral("meta"), QStringLiteral("skgid"), QString::number(gid), QStringLiteral("drop")}) != 0)
+    if (run(nft, {QStringLiteral("add"), QStringLiteral("table"), QStringLiteral("inet"), table}) != 0 ||
+        run(nft, {QStringLiteral("add"), QStringLiteral("chain"), QStringLiteral("inet"), table, QStringLiteral("out"),
+                  QStringLiteral("{ type filter hook output priority 0 ; }")}) != 0 ||
+        run(nft, {QStringLiteral("add"), QStringLiteral("rule"), QStringLiteral("inet"), table, QStringLiteral("out"),
+                  QStringLiteral("meta"), QStringLiteral("skgid"), QString::number(gid), QStringLiteral("drop")}) != 0)
         return FaultTarget::refused(QStringLiteral("nftables refused the rule (needs root and nf_tables)"));
     return FaultTarget::at(kioskId);
 }
@@ -60,9 +60,8 @@ QString HostFaults::mountSmallDisk(const QString &kioskId)
 {
     m_diskMount = m_workDir + QStringLiteral("/smalldisk");
     QDir().mkpath(m_diskMount);
-    if (run(QStringLiteral("mount"), {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"), QStringLiteral("size=48m,mode=0700"),
-                                      QStringLiteral("redbox-sim"), m_diskMount})
-        != 0) {
+    if (run(QStringLiteral("mount"), {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                                      QStringLiteral("size=48m,mode=0700"), QStringLiteral("redbox-sim"), m_diskMount}) != 0) {
         m_diskNote = QStringLiteral("cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)");
         m_diskMount.clear();
         return {};
@@ -105,4 +104,4 @@ void HostFaults::cleanup()
             run(nft, {QStringLiteral("delete"), QStringLiteral("table"), QStringLiteral("inet"), tableFor(kFirstKioskGid + i)});
 }
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

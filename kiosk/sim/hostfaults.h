@@ -36,7 +36,7 @@ private:
     QString m_workDir;
     QString m_diskMount;
     QString m_diskKiosk;
-    QString m_diskNote;           // why fill_disk cannot run here (empty: it can)
+    QString m_diskNote;   // why fill_disk cannot run here (empty: it can)
 };
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

@@ -21,7 +21,7 @@ qint64 scalar(pg::Connection &c, const char *sql)
     return c.exec(sql).int64(0, 0);
 }
 
-} // namespace
+}   // namespace
 
 qint64 InvariantReport::violations() const
 {
@@ -36,7 +36,8 @@ QJsonObject InvariantReport::toJson() const
     QJsonObject o;
     for (const auto &c : counts)
         o.insert(c.first, static_cast<double>(c.second));
-    return {{QStringLiteral("counts"), o}, {QStringLiteral("violations"), static_cast<double>(violations())},
+    return {{QStringLiteral("counts"), o},
+            {QStringLiteral("violations"), static_cast<double>(violations())},
             {QStringLiteral("details"), QJsonArray::fromStringList(details)}};
 }
 
@@ -77,9 +78,9 @@ InvariantReport checkInvariants(const NetworkState &net, const QHash<QUuid, Rent
 
     // Duplicates: two night charges for one rental (HQ and every coast), two rentals of one disc at one instant.
     qint64 dup = scalar(hq, "SELECT count(*) FROM (SELECT rental_id FROM redbox.payment WHERE kind = 'night' AND NOT voided "
-                            "GROUP BY rental_id HAVING count(*) > 1) x")
-        + scalar(hq, "SELECT count(*) FROM (SELECT barcode, rented_at FROM redbox.rental WHERE status <> 'void' "
-                     "GROUP BY barcode, rented_at HAVING count(*) > 1) x");
+                            "GROUP BY rental_id HAVING count(*) > 1) x") +
+                 scalar(hq, "SELECT count(*) FROM (SELECT barcode, rented_at FROM redbox.rental WHERE status <> 'void' "
+                            "GROUP BY barcode, rented_at HAVING count(*) > 1) x");
     for (const QString &coast : net.nodes(QStringLiteral("coast"))) {
         pg::Connection c = net.connect(coast);
         dup += scalar(c, "SELECT count(*) FROM (SELECT rental_id FROM redbox.payment WHERE kind = 'night' AND NOT voided "
@@ -91,7 +92,8 @@ InvariantReport checkInvariants(const NetworkState &net, const QHash<QUuid, Rent
     qint64 twice = 0;
     for (const QString &node : net.nodes()) {
         pg::Connection c = net.connect(node);
-        const pg::Result d = c.exec("SELECT barcode, count(*) FROM redbox.rental WHERE status = 'open' GROUP BY barcode HAVING count(*) > 1");
+        const pg::Result d = c.exec(
+            "SELECT barcode, count(*) FROM redbox.rental WHERE status = 'open' GROUP BY barcode HAVING count(*) > 1");
         twice += d.rows();
         for (int i = 0; i < d.rows() && i < 5; ++i)
             rep.details << QStringLiteral("disc %1 is out on %2 rentals at %3").arg(d.text(i, 0), d.text(i, 1), node);
@@ -166,4 +168,4 @@ Delays replicationDelays(const NetworkState &net, const QList<QUuid> &rentalIds)
     return d;
 }
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

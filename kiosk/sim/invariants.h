@@ -21,14 +21,14 @@
 namespace redbox::sim {
 
 struct KioskLeftovers {
-    qint64 outbox = 0;        // queued and parked actions in kiosks' outboxes
-    qint64 journal = 0;       // dispense journal entries
+    qint64 outbox = 0;   // queued and parked actions in kiosks' outboxes
+    qint64 journal = 0;   // dispense journal entries
     qint64 unknownAccepted = 0;
 };
 
 struct InvariantReport {
     QList<QPair<QString, qint64>> counts;   // in the order above
-    QStringList details;                    // the first lines behind each non-zero count
+    QStringList details;   // the first lines behind each non-zero count
     qint64 violations() const;
     QJsonObject toJson() const;
 };
@@ -42,4 +42,4 @@ struct Delays {
 };
 Delays replicationDelays(const NetworkState &net, const QList<QUuid> &rentalIds);
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

@@ -33,7 +33,7 @@ void emitLine(const QJsonObject &o)
     std::fflush(stdout);
 }
 
-} // namespace
+}   // namespace
 
 int runKioskProcess(const QString &specPath)
 {
@@ -44,7 +44,8 @@ int runKioskProcess(const QString &specPath)
     }
     const QJsonObject spec = QJsonDocument::fromJson(f.readAll()).object();
     const int gid = spec.value(QStringLiteral("gid")).toInt();
-    if (gid > 0 && (setgroups(0, nullptr) != 0 || setresgid(static_cast<gid_t>(gid), static_cast<gid_t>(gid), static_cast<gid_t>(gid)) != 0)) {
+    if (gid > 0 &&
+        (setgroups(0, nullptr) != 0 || setresgid(static_cast<gid_t>(gid), static_cast<gid_t>(gid), static_cast<gid_t>(gid)) != 0)) {
         std::fprintf(stderr, "redbox-sim: cannot take group id %d (run as root)\n", gid);
         return 2;
     }
@@ -59,12 +60,12 @@ int runKioskProcess(const QString &specPath)
         return 2;
     }
     QList<SimMember> home, travelers;
-    for (const QJsonValue &v : spec.value(QStringLiteral("home")).toArray())
+    for (const auto &v : spec.value(QStringLiteral("home")).toArray())
         home.append(memberFrom(v.toObject()));
-    for (const QJsonValue &v : spec.value(QStringLiteral("travelers")).toArray())
+    for (const auto &v : spec.value(QStringLiteral("travelers")).toArray())
         travelers.append(memberFrom(v.toObject()));
     World world(ref, home, travelers);
-    for (const QJsonValue &v : spec.value(QStringLiteral("holdings")).toArray())
+    for (const auto &v : spec.value(QStringLiteral("holdings")).toArray())
         world.hold(Holding::fromJson(v.toObject()));
 
     SimKiosk kiosk(ref, simKioskConfig(ref, spec.value(QStringLiteral("storage")).toString(), scenario.offlineAfterMs), &world, scenario,
@@ -94,8 +95,10 @@ int runKioskProcess(const QString &specPath)
         const int outbox = o.readable ? o.queued + o.parked : 1;   // unreadable counts as not drained
         if ((outbox > 0 || o.journal > 0) && QDateTime::currentMSecsSinceEpoch() < drainUntil)
             return;
-        emitLine({{QStringLiteral("kind"), QStringLiteral("process-done")}, {QStringLiteral("outbox"), outbox},
-                  {QStringLiteral("journal"), o.journal}, {QStringLiteral("max_outbox"), kiosk.stats().maxOutbox},
+        emitLine({{QStringLiteral("kind"), QStringLiteral("process-done")},
+                  {QStringLiteral("outbox"), outbox},
+                  {QStringLiteral("journal"), o.journal},
+                  {QStringLiteral("max_outbox"), kiosk.stats().maxOutbox},
                   {QStringLiteral("visits"), static_cast<double>(kiosk.stats().visits)}});
         QCoreApplication::exit(0);
     });
@@ -103,4 +106,4 @@ int runKioskProcess(const QString &specPath)
     return QCoreApplication::exec();
 }
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

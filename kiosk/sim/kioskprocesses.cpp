@@ -13,37 +13,41 @@ namespace redbox::sim {
 
 namespace {
 
-qint64 now() { return QDateTime::currentMSecsSinceEpoch(); }
+qint64 now()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
 
 QJsonObject memberJson(const SimMember &m)
 {
-    return {{QStringLiteral("id"), static_cast<double>(m.id)}, {QStringLiteral("card"), m.card}, {QStringLiteral("pin"), m.pin},
-            {QStringLiteral("coast"), m.coast}, {QStringLiteral("plan_limit"), m.planLimit}};
+    return {{QStringLiteral("id"), static_cast<double>(m.id)},
+            {QStringLiteral("card"), m.card},
+            {QStringLiteral("pin"), m.pin},
+            {QStringLiteral("coast"), m.coast},
+            {QStringLiteral("plan_limit"), m.planLimit}};
 }
 
-} // namespace
+}   // namespace
 
 struct KioskProcesses::Child {
     SimKioskRef ref;
-    bool killable = false;       // else it is the one cut off the network
+    bool killable = false;   // else it is the one cut off the network
     int gid = 0;
     QString storage;
     QJsonArray home, travelers;
     QJsonArray holdings;
     QProcess *proc = nullptr;
     QByteArray buffer;
-    bool armed = false;          // kill -9 at its next rental
+    bool armed = false;   // kill -9 at its next rental
     qint64 killedAt = 0;
     int restarts = 0;
     bool finished = false;
-    QJsonObject done;            // its last report
+    QJsonObject done;   // its last report
 };
 
-KioskProcesses::KioskProcesses(const Scenario &scenario, History &history, HostFaults &host, QString workDir, QString self,
-                               QObject *parent)
+KioskProcesses::KioskProcesses(const Scenario &scenario, History &history, HostFaults &host, QString workDir, QString self, QObject *parent)
     : QObject(parent), m_s(scenario), m_history(history), m_host(host), m_workDir(std::move(workDir)), m_self(std::move(self))
-{
-}
+{}
 
 KioskProcesses::~KioskProcesses()
 {
@@ -79,9 +83,10 @@ void KioskProcesses::start(Child &c)
 {
     c.storage = m_workDir + QStringLiteral("/kiosks/") + c.ref.id;
     QDir().mkpath(c.storage);
-    const QJsonObject spec{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("id"), c.ref.id}, {QStringLiteral("node"), c.ref.node},
-                                                                  {QStringLiteral("coast"), c.ref.coast},
-                                                                  {QStringLiteral("config"), c.ref.config}}},
+    const QJsonObject spec{{QStringLiteral("kiosk"), QJsonObject{{QStringLiteral("id"), c.ref.id},
+                                                                 {QStringLiteral("node"), c.ref.node},
+                                                                 {QStringLiteral("coast"), c.ref.coast},
+                                                                 {QStringLiteral("config"), c.ref.config}}},
                            {QStringLiteral("storage"), c.storage},
                            {QStringLiteral("gid"), c.gid},
                            {QStringLiteral("home"), c.home},
@@ -120,7 +125,8 @@ void KioskProcesses::start(Child &c)
             return;
         }
         if (!cp->killedAt)
-            m_history.note({{QStringLiteral("event"), QStringLiteral("kiosk process died")}, {QStringLiteral("kiosk"), cp->ref.id},
+            m_history.note({{QStringLiteral("event"), QStringLiteral("kiosk process died")},
+                            {QStringLiteral("kiosk"), cp->ref.id},
                             {QStringLiteral("code"), code}});
         cp->killedAt = 0;
         if (now() > m_drainDeadline) {
@@ -231,4 +237,4 @@ void KioskProcesses::leftovers(KioskLeftovers &left, QStringList &notes) const
     }
 }
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

@@ -25,8 +25,7 @@ namespace redbox::sim {
 class KioskProcesses : public QObject {
     Q_OBJECT
 public:
-    KioskProcesses(const Scenario &scenario, History &history, HostFaults &host, QString workDir, QString self,
-                   QObject *parent = nullptr);
+    KioskProcesses(const Scenario &scenario, History &history, HostFaults &host, QString workDir, QString self, QObject *parent = nullptr);
     ~KioskProcesses() override;
 
     // The kiosks that will run as processes, with their members (they carry them in their spec).
@@ -35,8 +34,8 @@ public:
     // Starts every process; customers until RUNEND, draining until DRAINDEADLINE.
     void startAll(qint64 runEnd, qint64 drainDeadline);
 
-    FaultTarget armKill();            // kill -9 the killable kiosk at its next rental
-    FaultTarget cut(bool cut);        // cut the first cuttable kiosk off (or heal it)
+    FaultTarget armKill();   // kill -9 the killable kiosk at its next rental
+    FaultTarget cut(bool cut);   // cut the first cuttable kiosk off (or heal it)
 
     bool allFinished() const;
     int restarts() const;
@@ -63,4 +62,4 @@ private:
 // A kiosk in its own process (redbox-sim --kiosk-process SPEC): prints its calls as JSON lines.
 int runKioskProcess(const QString &specPath);
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

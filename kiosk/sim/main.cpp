@@ -29,17 +29,19 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(REDBOX_VERSION));
 
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "Runs many full simulated kiosks (the kiosk's own engine, controllers and files, no screen) with scripted "
-        "customers and injected faults against a network brought up by deploy/redbox-net, then checks that nothing was "
-        "lost, duplicated or left over. The scenario file's format is described in kiosk/sim/scenario.h and the README."));
+    p.setApplicationDescription(
+        QStringLiteral("Runs many full simulated kiosks (the kiosk's own engine, controllers and files, no screen) with scripted "
+                       "customers and injected faults against a network brought up by deploy/redbox-net, then checks that nothing was "
+                       "lost, duplicated or left over. The scenario file's format is described in kiosk/sim/scenario.h and the README."));
     p.addHelpOption();
     p.addVersionOption();
     QCommandLineOption stateOpt(QStringLiteral("state-dir"), QStringLiteral("the network's state folder (redbox-net --state-dir)"),
                                 QStringLiteral("dir"));
     QCommandLineOption scenarioOpt(QStringLiteral("scenario"), QStringLiteral("scenario file (JSON)"), QStringLiteral("file"));
-    QCommandLineOption workOpt(QStringLiteral("work"), QStringLiteral("folder for the kiosks' files, history and report "
-                                                                      "(default STATE/sim)"), QStringLiteral("dir"));
+    QCommandLineOption workOpt(QStringLiteral("work"),
+                               QStringLiteral("folder for the kiosks' files, history and report "
+                                              "(default STATE/sim)"),
+                               QStringLiteral("dir"));
     QCommandLineOption reportOpt(QStringLiteral("report"), QStringLiteral("JSON report file (default WORK/report.json)"),
                                  QStringLiteral("file"));
     QCommandLineOption toolOpt(QStringLiteral("tool"), QStringLiteral("deploy/redbox-net (default $REDBOX_NET_TOOL or the build's)"),
@@ -55,8 +57,8 @@ int main(int argc, char *argv[])
     QCommandLineOption processOpt(QStringLiteral("kiosk-process"), QStringLiteral("(internal) run one kiosk from a spec file"),
                                   QStringLiteral("spec"));
     processOpt.setFlags(QCommandLineOption::HiddenFromHelp);
-    p.addOptions({stateOpt, scenarioOpt, workOpt, reportOpt, toolOpt, forwarderOpt, threadsOpt, seedOpt, kiosksOpt, durationOpt,
-                  verboseOpt, processOpt});
+    p.addOptions({stateOpt, scenarioOpt, workOpt, reportOpt, toolOpt, forwarderOpt, threadsOpt, seedOpt, kiosksOpt, durationOpt, verboseOpt,
+                  processOpt});
     p.process(app);
 
     if (!p.isSet(verboseOpt))
@@ -92,7 +94,7 @@ int main(int argc, char *argv[])
         if (changed) {
             // Faults past a shortened run are dropped rather than refused.
             QJsonArray faults;
-            for (const QJsonValue &f : o.value(QStringLiteral("faults")).toArray())
+            for (const auto &f : o.value(QStringLiteral("faults")).toArray())
                 if (f.toObject().value(QStringLiteral("at_s")).toDouble() <= o.value(QStringLiteral("duration_s")).toDouble())
                     faults.append(f);
             o.insert(QStringLiteral("faults"), faults);

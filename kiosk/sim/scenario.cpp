@@ -51,19 +51,19 @@ QString text(const QJsonObject &o, const QString &key, const QString &fallback, 
         return fallback;
     if (!o.value(key).isString())
         fail(QStringLiteral("%1.%2 must be a string").arg(where, key));
-    const QString s = o.value(key).toString();
+    QString s = o.value(key).toString();
     if (s.size() > 64)
         fail(QStringLiteral("%1.%2 is too long").arg(where, key));
     return s;
 }
 
-} // namespace
+}   // namespace
 
 const QStringList &Scenario::faultKinds()
 {
-    static const QStringList kinds{QStringLiteral("kill_redbox_primary"), QStringLiteral("stop_coast"), QStringLiteral("stop_hq"),
-                                   QStringLiteral("kill_forwarder"),      QStringLiteral("kill_kiosk"), QStringLiteral("cut_kiosk"),
-                                   QStringLiteral("fill_disk")};
+    static const QStringList kinds{
+        QStringLiteral("kill_redbox_primary"), QStringLiteral("stop_coast"), QStringLiteral("stop_hq"),  QStringLiteral("kill_forwarder"),
+        QStringLiteral("kill_kiosk"),          QStringLiteral("cut_kiosk"),  QStringLiteral("fill_disk")};
     return kinds;
 }
 
@@ -94,10 +94,11 @@ Scenario Scenario::load(const QString &path)
 Scenario Scenario::fromJson(const QJsonObject &o)
 {
     const QString top = QStringLiteral("scenario");
-    onlyKnown(o, {QStringLiteral("name"), QStringLiteral("seed"), QStringLiteral("kiosks"), QStringLiteral("process_kiosks"),
-                  QStringLiteral("duration_s"), QStringLiteral("drain_timeout_s"), QStringLiteral("arrivals_per_kiosk_per_min"),
-                  QStringLiteral("think_ms"), QStringLiteral("titles_per_rental"), QStringLiteral("offline_after_ms"),
-                  QStringLiteral("customers"), QStringLiteral("faults"), QStringLiteral("random_faults"), QStringLiteral("comment")},
+    onlyKnown(o,
+              {QStringLiteral("name"), QStringLiteral("seed"), QStringLiteral("kiosks"), QStringLiteral("process_kiosks"),
+               QStringLiteral("duration_s"), QStringLiteral("drain_timeout_s"), QStringLiteral("arrivals_per_kiosk_per_min"),
+               QStringLiteral("think_ms"), QStringLiteral("titles_per_rental"), QStringLiteral("offline_after_ms"),
+               QStringLiteral("customers"), QStringLiteral("faults"), QStringLiteral("random_faults"), QStringLiteral("comment")},
               top);
     Scenario s;
     s.name = text(o, QStringLiteral("name"), s.name, top);
@@ -125,8 +126,9 @@ Scenario Scenario::fromJson(const QJsonObject &o)
             fail(QStringLiteral("scenario.customers must be an object"));
         const QJsonObject c = o.value(QStringLiteral("customers")).toObject();
         const QString w = QStringLiteral("scenario.customers");
-        onlyKnown(c, {QStringLiteral("returns"), QStringLiteral("return_elsewhere"), QStringLiteral("away"), QStringLiteral("late_return"),
-                      QStringLiteral("wrong_pin"), QStringLiteral("unknown_card"), QStringLiteral("jam"), QStringLiteral("declined")},
+        onlyKnown(c,
+                  {QStringLiteral("returns"), QStringLiteral("return_elsewhere"), QStringLiteral("away"), QStringLiteral("late_return"),
+                   QStringLiteral("wrong_pin"), QStringLiteral("unknown_card"), QStringLiteral("jam"), QStringLiteral("declined")},
                   w);
         s.returns = number(c, QStringLiteral("returns"), s.returns, 0, 1, w);
         s.returnElsewhere = number(c, QStringLiteral("return_elsewhere"), s.returnElsewhere, 0, 1, w);
@@ -157,7 +159,8 @@ Scenario Scenario::fromJson(const QJsonObject &o)
             f.atS = number(fo, QStringLiteral("at_s"), 0, 0, s.durationS, w);
             f.kind = text(fo, QStringLiteral("kind"), {}, w);
             if (!faultKinds().contains(f.kind))
-                fail(QStringLiteral("%1.kind \"%2\" is not a fault the simulator knows (%3)").arg(w, f.kind, faultKinds().join(QStringLiteral(", "))));
+                fail(QStringLiteral("%1.kind \"%2\" is not a fault the simulator knows (%3)")
+                         .arg(w, f.kind, faultKinds().join(QStringLiteral(", "))));
             f.node = text(fo, QStringLiteral("node"), {}, w);
             f.forS = number(fo, QStringLiteral("for_s"), 0, 0, 3600, w);
             s.faults.append(f);
@@ -169,7 +172,7 @@ Scenario Scenario::fromJson(const QJsonObject &o)
         onlyKnown(r, {QStringLiteral("per_min"), QStringLiteral("kinds"), QStringLiteral("for_s")}, w);
         s.randomFaultsPerMin = number(r, QStringLiteral("per_min"), 0, 0, 60, w);
         s.randomFaultForS = number(r, QStringLiteral("for_s"), s.randomFaultForS, 1, 3600, w);
-        for (const QJsonValue &v : r.value(QStringLiteral("kinds")).toArray()) {
+        for (const auto &v : r.value(QStringLiteral("kinds")).toArray()) {
             if (!faultKinds().contains(v.toString()))
                 fail(QStringLiteral("%1.kinds: \"%2\" is not a fault the simulator knows").arg(w, v.toString()));
             s.randomFaultKinds << v.toString();
@@ -186,8 +189,10 @@ QJsonObject Scenario::toJson() const
 {
     QJsonArray faultList;
     for (const FaultSpec &f : faults)
-        faultList.append(QJsonObject{{QStringLiteral("at_s"), f.atS}, {QStringLiteral("kind"), f.kind},
-                                     {QStringLiteral("node"), f.node}, {QStringLiteral("for_s"), f.forS}});
+        faultList.append(QJsonObject{{QStringLiteral("at_s"), f.atS},
+                                     {QStringLiteral("kind"), f.kind},
+                                     {QStringLiteral("node"), f.node},
+                                     {QStringLiteral("for_s"), f.forS}});
     return {{QStringLiteral("name"), name},
             {QStringLiteral("seed"), static_cast<double>(seed)},
             {QStringLiteral("kiosks"), kiosks},
@@ -198,15 +203,18 @@ QJsonObject Scenario::toJson() const
             {QStringLiteral("think_ms"), thinkMs},
             {QStringLiteral("titles_per_rental"), QJsonArray{titlesMin, titlesMax}},
             {QStringLiteral("offline_after_ms"), offlineAfterMs},
-            {QStringLiteral("customers"),
-             QJsonObject{{QStringLiteral("returns"), returns}, {QStringLiteral("return_elsewhere"), returnElsewhere},
-                         {QStringLiteral("away"), away}, {QStringLiteral("late_return"), lateReturn},
-                         {QStringLiteral("wrong_pin"), wrongPin}, {QStringLiteral("unknown_card"), unknownCard},
-                         {QStringLiteral("jam"), jam}, {QStringLiteral("declined"), declined}}},
+            {QStringLiteral("customers"), QJsonObject{{QStringLiteral("returns"), returns},
+                                                      {QStringLiteral("return_elsewhere"), returnElsewhere},
+                                                      {QStringLiteral("away"), away},
+                                                      {QStringLiteral("late_return"), lateReturn},
+                                                      {QStringLiteral("wrong_pin"), wrongPin},
+                                                      {QStringLiteral("unknown_card"), unknownCard},
+                                                      {QStringLiteral("jam"), jam},
+                                                      {QStringLiteral("declined"), declined}}},
             {QStringLiteral("faults"), faultList},
-            {QStringLiteral("random_faults"),
-             QJsonObject{{QStringLiteral("per_min"), randomFaultsPerMin}, {QStringLiteral("kinds"), QJsonArray::fromStringList(randomFaultKinds)},
-                         {QStringLiteral("for_s"), randomFaultForS}}}};
+            {QStringLiteral("random_faults"), QJsonObject{{QStringLiteral("per_min"), randomFaultsPerMin},
+                                                          {QStringLiteral("kinds"), QJsonArray::fromStringList(randomFaultKinds)},
+                                                          {QStringLiteral("for_s"), randomFaultForS}}}};
 }
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

@@ -50,8 +50,8 @@ public:
 struct FaultSpec {
     double atS = 0;
     QString kind;
-    QString node;       // kill_redbox_primary, stop_coast, kill_forwarder (empty: chosen at random)
-    double forS = 0;    // how long until it heals (0: the kind's default)
+    QString node;   // kill_redbox_primary, stop_coast, kill_forwarder (empty: chosen at random)
+    double forS = 0;   // how long until it heals (0: the kind's default)
     bool random = false;
 };
 
@@ -80,11 +80,11 @@ struct Scenario {
     QStringList randomFaultKinds;
     double randomFaultForS = 20;
 
-    static Scenario load(const QString &path);          // throws ScenarioError
-    static Scenario fromJson(const QJsonObject &o);     // throws ScenarioError
+    static Scenario load(const QString &path);   // throws ScenarioError
+    static Scenario fromJson(const QJsonObject &o);   // throws ScenarioError
     QJsonObject toJson() const;
     static const QStringList &faultKinds();
     bool needs(const QString &faultKind) const;
 };
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

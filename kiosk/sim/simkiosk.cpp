@@ -33,12 +33,16 @@ quint64 stableHash(const QString &s)
     return h;
 }
 
-} // namespace
+}   // namespace
 
-SimKiosk::SimKiosk(SimKioskRef ref, KioskConfig config, World *world, const Scenario &scenario, Recorder recorder,
-                   QObject *parent)
-    : QObject(parent), m_ref(std::move(ref)), m_config(std::move(config)), m_world(world), m_scenario(scenario),
-      m_recorder(std::move(recorder)), m_rng(scenario.seed ^ stableHash(m_ref.id))
+SimKiosk::SimKiosk(SimKioskRef ref, KioskConfig config, World *world, const Scenario &scenario, Recorder recorder, QObject *parent)
+    : QObject(parent),
+      m_ref(std::move(ref)),
+      m_config(std::move(config)),
+      m_world(world),
+      m_scenario(scenario),
+      m_recorder(std::move(recorder)),
+      m_rng(scenario.seed ^ stableHash(m_ref.id))
 {
     m_arrival.setSingleShot(true);
     connect(&m_arrival, &QTimer::timeout, this, &SimKiosk::arrive);
@@ -49,7 +53,8 @@ SimKiosk::SimKiosk(SimKioskRef ref, KioskConfig config, World *world, const Scen
         ++m_stats.stuck;
         qCWarning(lcSimKiosk) << m_ref.id << "visit stuck on screen" << static_cast<int>(m_ctrl->screen()) << m_ctrl->message();
         m_recorder(QJsonObject{{QStringLiteral("at"), static_cast<double>(QDateTime::currentMSecsSinceEpoch())},
-                               {QStringLiteral("kiosk"), m_ref.id}, {QStringLiteral("kind"), QStringLiteral("event")},
+                               {QStringLiteral("kiosk"), m_ref.id},
+                               {QStringLiteral("kind"), QStringLiteral("event")},
                                {QStringLiteral("event"), QStringLiteral("visit stuck")},
                                {QStringLiteral("detail"), m_ctrl->message()}});
         m_ctrl->cancel();
@@ -98,9 +103,8 @@ void SimKiosk::boot()
         m_returnAccepted = accepted;
         evaluate();
     });
-    connect(m_bridge.get(), &EngineBridge::healthChanged, this, [this](const KioskHealth &h) {
-        m_stats.maxOutbox = std::max(m_stats.maxOutbox, h.outboxDepth);
-    });
+    connect(m_bridge.get(), &EngineBridge::healthChanged, this,
+            [this](const KioskHealth &h) { m_stats.maxOutbox = std::max(m_stats.maxOutbox, h.outboxDepth); });
     connect(m_bridge.get(), &EngineBridge::cacheSynced, this, [this] {
         if (m_ready)
             return;
@@ -238,8 +242,7 @@ void SimKiosk::startVisit(VisitPlan plan)
     else
         ++m_stats.rentVisits;
     m_ctrl->start();
-    expect([this] { return m_ctrl->screen() == KioskController::Screen::Browse && !m_ctrl->catalog()->loading(); },
-           [this] { rentStep(); });
+    expect([this] { return m_ctrl->screen() == KioskController::Screen::Browse && !m_ctrl->catalog()->loading(); }, [this] { rentStep(); });
 }
 
 void SimKiosk::endVisit(const QString &outcome)
@@ -284,8 +287,9 @@ void SimKiosk::evaluate()
 void SimKiosk::think(std::function<void()> next)
 {
     // A person's pause between taps; the jitter does not draw from the customers' generator.
-    const int ms = m_scenario.thinkMs > 0 ? m_scenario.thinkMs / 2 + static_cast<int>(QRandomGenerator::global()->bounded(m_scenario.thinkMs + 1))
-                                          : 0;
+    const int ms = m_scenario.thinkMs > 0
+                       ? m_scenario.thinkMs / 2 + static_cast<int>(QRandomGenerator::global()->bounded(m_scenario.thinkMs + 1))
+                       : 0;
     QTimer::singleShot(ms, this, [this, next = std::move(next)] {
         if (m_visitActive)
             next();
@@ -319,15 +323,16 @@ void SimKiosk::swipeStep()
     m_hw->swipeCard(track(m_plan.member.card));
     expect(
         [this] {
-            return m_ctrl->screen() == KioskController::Screen::Pin
-                || (m_ctrl->screen() == KioskController::Screen::SignIn && !m_ctrl->busy() && !m_ctrl->message().isEmpty());
+            return m_ctrl->screen() == KioskController::Screen::Pin ||
+                   (m_ctrl->screen() == KioskController::Screen::SignIn && !m_ctrl->busy() && !m_ctrl->message().isEmpty());
         },
         [this] {
             if (m_ctrl->screen() == KioskController::Screen::Pin) {
                 if (m_plan.kind == VisitPlan::Kind::UnknownCard) {
                     // A card nobody issued must never get as far as the PIN.
                     m_recorder(QJsonObject{{QStringLiteral("at"), static_cast<double>(QDateTime::currentMSecsSinceEpoch())},
-                                           {QStringLiteral("kiosk"), m_ref.id}, {QStringLiteral("kind"), QStringLiteral("event")},
+                                           {QStringLiteral("kiosk"), m_ref.id},
+                                           {QStringLiteral("kind"), QStringLiteral("event")},
                                            {QStringLiteral("event"), QStringLiteral("unknown card accepted")}});
                     m_ctrl->cancel();
                     endVisit(QStringLiteral("unknown card accepted"));
@@ -365,8 +370,8 @@ void SimKiosk::pinStep(bool wrongFirst)
     expect(
         [this] {
             const auto s = m_ctrl->screen();
-            return s == KioskController::Screen::Summary || s == KioskController::Screen::Browse
-                || (s == KioskController::Screen::Pin && !m_ctrl->busy() && !m_ctrl->message().isEmpty());
+            return s == KioskController::Screen::Summary || s == KioskController::Screen::Browse ||
+                   (s == KioskController::Screen::Pin && !m_ctrl->busy() && !m_ctrl->message().isEmpty());
         },
         [this] {
             if (m_ctrl->screen() == KioskController::Screen::Summary) {
@@ -394,8 +399,8 @@ void SimKiosk::payStep()
     const int discs = m_ctrl->cart()->rowCount();
     expect(
         [this] {
-            return m_rentalFinished
-                || (m_ctrl->screen() == KioskController::Screen::Summary && !m_ctrl->busy() && !m_ctrl->message().isEmpty());
+            return m_rentalFinished ||
+                   (m_ctrl->screen() == KioskController::Screen::Summary && !m_ctrl->busy() && !m_ctrl->message().isEmpty());
         },
         [this] {
             if (!m_rentalFinished) {
@@ -422,23 +427,27 @@ void SimKiosk::returnStep(int index)
     m_returnFinished = m_returnAccepted = false;
     m_lastReturnFailure.clear();
     m_ctrl->startReturn();
-    expect([this] { return m_ctrl->screen() == KioskController::Screen::ReturnInsert; }, [this, h, index] {
-        m_hw->insertDisc(h.barcode);
-        expect([this] { return m_returnFinished && !m_ctrl->busy(); }, [this, h, index] {
-            if (m_returnAccepted) {
-                m_world->released(h.barcode);
-                m_ctrl->finish();
-            } else {
-                if (m_lastReturnFailure == QLatin1String("disc already in") || m_lastReturnFailure == QLatin1String("disc not ours")
-                    || m_lastReturnFailure == QLatin1String("bad input"))
-                    m_world->released(h.barcode);   // not out any more (its rental was voided), or never ours
-                else
-                    m_world->uncarry(h.barcode);    // kept; the member tries again another day
-                m_ctrl->cancel();
-            }
-            returnStep(index + 1);
-        }, std::max(30'000, 3 * m_scenario.offlineAfterMs));
-    });
+    expect([this] { return m_ctrl->screen() == KioskController::Screen::ReturnInsert; },
+           [this, h, index] {
+               m_hw->insertDisc(h.barcode);
+               expect([this] { return m_returnFinished && !m_ctrl->busy(); },
+                      [this, h, index] {
+                          if (m_returnAccepted) {
+                              m_world->released(h.barcode);
+                              m_ctrl->finish();
+                          } else {
+                              if (m_lastReturnFailure == QLatin1String("disc already in") ||
+                                  m_lastReturnFailure == QLatin1String("disc not ours") ||
+                                  m_lastReturnFailure == QLatin1String("bad input"))
+                                  m_world->released(h.barcode);   // not out any more (its rental was voided), or never ours
+                              else
+                                  m_world->uncarry(h.barcode);   // kept; the member tries again another day
+                              m_ctrl->cancel();
+                          }
+                          returnStep(index + 1);
+                      },
+                      std::max(30'000, 3 * m_scenario.offlineAfterMs));
+           });
 }
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

@@ -33,7 +33,7 @@ struct VisitPlan {
     bool wrongPin = false;
     bool declined = false;
     bool jam = false;
-    int backdateDays = 0;          // a late returner: the rental is made as if this many days ago
+    int backdateDays = 0;   // a late returner: the rental is made as if this many days ago
     QList<Holding> returning;
 };
 
@@ -42,11 +42,11 @@ struct KioskStats {
     qint64 rentVisits = 0;
     qint64 returnVisits = 0;
     qint64 unknownCardVisits = 0;
-    qint64 walkedAway = 0;          // arrived while the queue was full
-    qint64 noMember = 0;            // every member of this kiosk was at their plan's limit
-    qint64 stuck = 0;               // a visit that waited for the screen longer than the deadline
+    qint64 walkedAway = 0;   // arrived while the queue was full
+    qint64 noMember = 0;   // every member of this kiosk was at their plan's limit
+    qint64 stuck = 0;   // a visit that waited for the screen longer than the deadline
     qint64 lateRentals = 0;
-    qint64 carriedAway = 0;         // discs taken to another kiosk to return
+    qint64 carriedAway = 0;   // discs taken to another kiosk to return
     int maxOutbox = 0;
 
     KioskStats &operator+=(const KioskStats &o)
@@ -72,8 +72,7 @@ class SimKiosk : public QObject {
     Q_OBJECT
 public:
     using Recorder = std::function<void(const QJsonObject &)>;
-    SimKiosk(SimKioskRef ref, KioskConfig config, World *world, const Scenario &scenario, Recorder recorder,
-             QObject *parent = nullptr);
+    SimKiosk(SimKioskRef ref, KioskConfig config, World *world, const Scenario &scenario, Recorder recorder, QObject *parent = nullptr);
     ~SimKiosk() override;
 
     // Starts the engine (opens or rebuilds its files; throws when it cannot); ready() follows
@@ -144,4 +143,4 @@ private:
     QString m_lastReturnFailure;
 };
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

@@ -11,7 +11,10 @@ namespace redbox::sim {
 
 namespace {
 
-double n(qint64 v) { return static_cast<double>(v); }
+double n(qint64 v)
+{
+    return static_cast<double>(v);
+}
 
 QString ms(const QJsonObject &o)
 {
@@ -28,7 +31,7 @@ QJsonObject at(const QJsonObject &o, const char *path1, const char *path2 = null
     return path2 ? first.value(QLatin1String(path2)).toObject() : first;
 }
 
-} // namespace
+}   // namespace
 
 QJsonObject spread(const std::vector<double> &v)
 {
@@ -42,9 +45,10 @@ QJsonObject spread(const std::vector<double> &v)
 std::vector<double> failoverTimes(QJsonArray &faults, const QHash<QUuid, RentalTrace> &rentals, qint64 runStartMs)
 {
     std::vector<double> out;
-    for (int i = 0; i < faults.size(); ++i) {
-        QJsonObject f = faults[i].toObject();
-        if (f.value(QStringLiteral("kind")).toString() != QLatin1String("kill_redbox_primary") || !f.value(QStringLiteral("injected")).toBool())
+    for (QJsonValueRef entry : faults) {
+        QJsonObject f = entry.toObject();
+        if (f.value(QStringLiteral("kind")).toString() != QLatin1String("kill_redbox_primary") ||
+            !f.value(QStringLiteral("injected")).toBool())
             continue;
         const qint64 killedAt = runStartMs + static_cast<qint64>(f.value(QStringLiteral("at_s")).toDouble() * 1000);
         const QString node = f.value(QStringLiteral("target")).toString();
@@ -56,7 +60,7 @@ std::vector<double> failoverTimes(QJsonArray &faults, const QHash<QUuid, RentalT
             f.insert(QStringLiteral("next_committed_rental_after_s"), static_cast<double>(next - killedAt) / 1000.0);
             out.push_back(static_cast<double>(next - killedAt) / 1000.0);
         }
-        faults[i] = f;
+        entry = f;
     }
     return out;
 }
@@ -67,50 +71,49 @@ QJsonObject reportJson(const RunFacts &f)
     QJsonObject failures;
     for (auto it = h.failures.begin(); it != h.failures.end(); ++it)
         failures.insert(it.key(), n(it.value()));
-    return {
-        {QStringLiteral("scenario"), f.scenario.toJson()},
-        {QStringLiteral("kiosks"), QJsonObject{{QStringLiteral("full"), f.scenario.kiosks},
-                                                {QStringLiteral("in_process"), n(f.inProcess)},
-                                                {QStringLiteral("processes"), f.scenario.processKiosks},
-                                                {QStringLiteral("threads"), n(f.threads)},
-                                                {QStringLiteral("boot_all_s"), n(f.bootAllMs) / 1000.0},
-                                                {QStringLiteral("first_sync_ms"), spread(f.firstSyncMs)},
-                                                {QStringLiteral("process_restarts"), f.processRestarts}}},
-        {QStringLiteral("visits"), QJsonObject{{QStringLiteral("total"), n(f.stats.visits)},
-                                                {QStringLiteral("rent"), n(f.stats.rentVisits)},
-                                                {QStringLiteral("return"), n(f.stats.returnVisits)},
-                                                {QStringLiteral("unknown_card"), n(f.stats.unknownCardVisits)},
-                                                {QStringLiteral("walked_away"), n(f.stats.walkedAway)},
-                                                {QStringLiteral("no_free_member"), n(f.stats.noMember)},
-                                                {QStringLiteral("late_rentals"), n(f.stats.lateRentals)},
-                                                {QStringLiteral("carried_to_another_kiosk"), n(f.stats.carriedAway)},
-                                                {QStringLiteral("stuck"), n(h.stuckVisits)}}},
-        {QStringLiteral("rentals"), QJsonObject{{QStringLiteral("ok_online"), n(h.rentOk)},
-                                                 {QStringLiteral("ok_offline"), n(h.rentOffline)},
-                                                 {QStringLiteral("failed"), n(h.rentFailed)},
-                                                 {QStringLiteral("unknown"), n(h.rentUnknown)},
-                                                 {QStringLiteral("failed_by_reason"), failures},
-                                                 {QStringLiteral("dispensed"), n(h.dispensed)},
-                                                 {QStringLiteral("voids"), n(h.voids)}}},
-        {QStringLiteral("returns"), QJsonObject{{QStringLiteral("ok_online"), n(h.returnOk)},
-                                                 {QStringLiteral("ok_offline"), n(h.returnOffline)},
-                                                 {QStringLiteral("failed"), n(h.returnFailed)}}},
-        {QStringLiteral("lookups"), QJsonObject{{QStringLiteral("total"), n(h.lookups)},
-                                                 {QStringLiteral("escalated"), n(h.escalations)},
-                                                 {QStringLiteral("refused"), n(h.lookupFailed)}}},
-        {QStringLiteral("faults"), f.faults},
-        {QStringLiteral("failover_to_next_rental_s"), spread(f.failoverS)},
-        {QStringLiteral("rental_latency_ms"), QJsonObject{{QStringLiteral("online"), spread(f.rentOnlineMs)},
-                                                           {QStringLiteral("offline"), spread(f.rentOfflineMs)}}},
-        {QStringLiteral("event_loop_lag_ms"), spread(f.loopLagMs)},
-        {QStringLiteral("delay_to_coast_ms"), spread(f.delays.toCoast)},
-        {QStringLiteral("delay_to_hq_ms"), spread(f.delays.toHq)},
-        {QStringLiteral("outbox_peak"), QJsonObject{{QStringLiteral("kiosk"), f.kioskOutboxPeak},
-                                                     {QStringLiteral("network_hops"), f.hopPeak}}},
-        {QStringLiteral("invariants"), f.invariants.toJson()},
-        {QStringLiteral("notes"), QJsonArray::fromStringList(f.notes)},
-        {QStringLiteral("history"), f.historyPath},
-        {QStringLiteral("run_s"), f.runS}};
+    return {{QStringLiteral("scenario"), f.scenario.toJson()},
+            {QStringLiteral("kiosks"), QJsonObject{{QStringLiteral("full"), f.scenario.kiosks},
+                                                   {QStringLiteral("in_process"), n(f.inProcess)},
+                                                   {QStringLiteral("processes"), f.scenario.processKiosks},
+                                                   {QStringLiteral("threads"), n(f.threads)},
+                                                   {QStringLiteral("boot_all_s"), n(f.bootAllMs) / 1000.0},
+                                                   {QStringLiteral("first_sync_ms"), spread(f.firstSyncMs)},
+                                                   {QStringLiteral("process_restarts"), f.processRestarts}}},
+            {QStringLiteral("visits"), QJsonObject{{QStringLiteral("total"), n(f.stats.visits)},
+                                                   {QStringLiteral("rent"), n(f.stats.rentVisits)},
+                                                   {QStringLiteral("return"), n(f.stats.returnVisits)},
+                                                   {QStringLiteral("unknown_card"), n(f.stats.unknownCardVisits)},
+                                                   {QStringLiteral("walked_away"), n(f.stats.walkedAway)},
+                                                   {QStringLiteral("no_free_member"), n(f.stats.noMember)},
+                                                   {QStringLiteral("late_rentals"), n(f.stats.lateRentals)},
+                                                   {QStringLiteral("carried_to_another_kiosk"), n(f.stats.carriedAway)},
+                                                   {QStringLiteral("stuck"), n(h.stuckVisits)}}},
+            {QStringLiteral("rentals"), QJsonObject{{QStringLiteral("ok_online"), n(h.rentOk)},
+                                                    {QStringLiteral("ok_offline"), n(h.rentOffline)},
+                                                    {QStringLiteral("failed"), n(h.rentFailed)},
+                                                    {QStringLiteral("unknown"), n(h.rentUnknown)},
+                                                    {QStringLiteral("failed_by_reason"), failures},
+                                                    {QStringLiteral("dispensed"), n(h.dispensed)},
+                                                    {QStringLiteral("voids"), n(h.voids)}}},
+            {QStringLiteral("returns"), QJsonObject{{QStringLiteral("ok_online"), n(h.returnOk)},
+                                                    {QStringLiteral("ok_offline"), n(h.returnOffline)},
+                                                    {QStringLiteral("failed"), n(h.returnFailed)}}},
+            {QStringLiteral("lookups"), QJsonObject{{QStringLiteral("total"), n(h.lookups)},
+                                                    {QStringLiteral("escalated"), n(h.escalations)},
+                                                    {QStringLiteral("refused"), n(h.lookupFailed)}}},
+            {QStringLiteral("faults"), f.faults},
+            {QStringLiteral("failover_to_next_rental_s"), spread(f.failoverS)},
+            {QStringLiteral("rental_latency_ms"),
+             QJsonObject{{QStringLiteral("online"), spread(f.rentOnlineMs)}, {QStringLiteral("offline"), spread(f.rentOfflineMs)}}},
+            {QStringLiteral("event_loop_lag_ms"), spread(f.loopLagMs)},
+            {QStringLiteral("delay_to_coast_ms"), spread(f.delays.toCoast)},
+            {QStringLiteral("delay_to_hq_ms"), spread(f.delays.toHq)},
+            {QStringLiteral("outbox_peak"),
+             QJsonObject{{QStringLiteral("kiosk"), f.kioskOutboxPeak}, {QStringLiteral("network_hops"), f.hopPeak}}},
+            {QStringLiteral("invariants"), f.invariants.toJson()},
+            {QStringLiteral("notes"), QJsonArray::fromStringList(f.notes)},
+            {QStringLiteral("history"), f.historyPath},
+            {QStringLiteral("run_s"), f.runS}};
 }
 
 QString reportText(const RunFacts &f, const QJsonObject &report, const QString &reportPath)
@@ -136,7 +139,7 @@ QString reportText(const RunFacts &f, const QJsonObject &report, const QString &
     t << "delay       to coast " << ms(at(report, "delay_to_coast_ms")) << " ms\n";
     t << "            to HQ    " << ms(at(report, "delay_to_hq_ms")) << " ms\n";
     t << "outbox peak " << f.kioskOutboxPeak << " in one kiosk; " << f.hopPeak << " hops undelivered network-wide\n";
-    for (const QJsonValue &v : f.faults) {
+    for (const auto &v : f.faults) {
         const QJsonObject o = v.toObject();
         t << "fault       " << QString::number(o.value(QStringLiteral("at_s")).toDouble(), 'f', 1) << " s "
           << o.value(QStringLiteral("kind")).toString() << " " << o.value(QStringLiteral("target")).toString() << ": "
@@ -162,4 +165,4 @@ QString reportText(const RunFacts &f, const QJsonObject &report, const QString &
     return text;
 }
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

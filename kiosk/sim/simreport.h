@@ -23,8 +23,8 @@ struct RunFacts {
     std::vector<double> firstSyncMs;
     KioskStats stats;
     HistoryCounts history;
-    QJsonArray faults;                 // the injector's records, with each kill's time to the next rental
-    std::vector<double> failoverS;     // from each red box primary kill to the node's next committed rental
+    QJsonArray faults;   // the injector's records, with each kill's time to the next rental
+    std::vector<double> failoverS;   // from each red box primary kill to the node's next committed rental
     std::vector<double> rentOnlineMs, rentOfflineMs;
     std::vector<double> loopLagMs;
     Delays delays;
@@ -37,7 +37,7 @@ struct RunFacts {
 };
 
 // p50 / p95 / p99 / max of SAMPLES, with their number.
-QJsonObject spread(const std::vector<double> &samples);
+QJsonObject spread(const std::vector<double> &v);
 
 // For each injected red box primary kill in FAULTS: the time to that node's next committed
 // online rental asked for after the kill (added to the fault as next_committed_rental_after_s).
@@ -46,4 +46,4 @@ std::vector<double> failoverTimes(QJsonArray &faults, const QHash<QUuid, RentalT
 QJsonObject reportJson(const RunFacts &f);
 QString reportText(const RunFacts &f, const QJsonObject &report, const QString &reportPath);
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

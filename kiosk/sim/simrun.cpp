@@ -22,12 +22,14 @@ namespace redbox::sim {
 
 namespace {
 
-qint64 now() { return QDateTime::currentMSecsSinceEpoch(); }
+qint64 now()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
 
-} // namespace
+}   // namespace
 
-SimRun::SimRun(SimOptions options, Scenario scenario, QObject *parent)
-    : QObject(parent), m_o(std::move(options)), m_s(std::move(scenario))
+SimRun::SimRun(SimOptions options, Scenario scenario, QObject *parent) : QObject(parent), m_o(std::move(options)), m_s(std::move(scenario))
 {
     m_progress.setInterval(5000);
     connect(&m_progress, &QTimer::timeout, this, &SimRun::progress);
@@ -38,11 +40,14 @@ SimRun::~SimRun()
     m_processes.reset();
     for (auto &sh : m_shards) {
         if (sh->context) {
-            postTo(sh->context, [&sh] {
-                qDeleteAll(sh->kiosks);
-                sh->kiosks.clear();
-                delete sh->context;
-            }, Qt::BlockingQueuedConnection);
+            postTo(
+                sh->context,
+                [&sh] {
+                    qDeleteAll(sh->kiosks);
+                    sh->kiosks.clear();
+                    delete sh->context;
+                },
+                Qt::BlockingQueuedConnection);
             sh->context = nullptr;
         }
         sh->thread.quit();
@@ -54,7 +59,8 @@ SimRun::~SimRun()
 void SimRun::fail(const QString &message)
 {
     std::fprintf(stderr, "redbox-sim: %s\n", qPrintable(message));
-    QMetaObject::invokeMethod(this, [this] { emit finished(2); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { emit finished(2); }, Qt::QueuedConnection);
 }
 
 void SimRun::background(std::function<void()> work, std::function<void()> then)
@@ -151,20 +157,23 @@ void SimRun::makeShards()
         sh->context = new QObject;
         sh->context->moveToThread(&sh->thread);
         Shard *raw = sh.get();
-        postTo(sh->context, [raw] {
-            auto *probe = new QTimer(raw->context);
-            auto *clock = new QElapsedTimer;
-            probe->setTimerType(Qt::PreciseTimer);
-            probe->setInterval(50);
-            clock->start();
-            QObject::connect(probe, &QTimer::timeout, raw->context, [raw, clock] {
-                const double late = std::max(0.0, static_cast<double>(clock->restart()) - 50.0);
-                QMutexLocker lock(&raw->lagLock);
-                raw->lagMs.push_back(late);
-            });
-            QObject::connect(probe, &QObject::destroyed, [clock] { delete clock; });
-            probe->start();
-        }, Qt::BlockingQueuedConnection);
+        postTo(
+            sh->context,
+            [raw] {
+                auto *probe = new QTimer(raw->context);
+                auto *clock = new QElapsedTimer;
+                probe->setTimerType(Qt::PreciseTimer);
+                probe->setInterval(50);
+                clock->start();
+                QObject::connect(probe, &QTimer::timeout, raw->context, [raw, clock] {
+                    const double late = std::max(0.0, static_cast<double>(clock->restart()) - 50.0);
+                    QMutexLocker lock(&raw->lagLock);
+                    raw->lagMs.push_back(late);
+                });
+                QObject::connect(probe, &QObject::destroyed, [clock] { delete clock; });
+                probe->start();
+            },
+            Qt::BlockingQueuedConnection);
         m_shards.push_back(std::move(sh));
     }
 }
@@ -172,9 +181,9 @@ void SimRun::makeShards()
 void SimRun::bootKiosks()
 {
     makeShards();
-    std::printf("redbox-sim: %s: booting %lld full kiosks (%lld in %zu threads, %d as processes) on network %s\n",
-                qPrintable(m_s.name), static_cast<long long>(m_s.kiosks), static_cast<long long>(m_inProcess.size()), m_shards.size(),
-                m_s.processKiosks, qPrintable(m_net->name()));
+    std::printf("redbox-sim: %s: booting %lld full kiosks (%lld in %zu threads, %d as processes) on network %s\n", qPrintable(m_s.name),
+                static_cast<long long>(m_s.kiosks), static_cast<long long>(m_inProcess.size()), m_shards.size(), m_s.processKiosks,
+                qPrintable(m_net->name()));
     std::fflush(stdout);
     m_bootStartedMs = m_clock.elapsed();
     History *history = m_history.get();
@@ -186,17 +195,20 @@ void SimRun::bootKiosks()
         const QString storage = base + QLatin1Char('/') + ref.id;
         SimKiosk *created = nullptr;
         QString error;
-        postTo(sh->context, [&] {
-            try {
-                QDir().mkpath(storage);
-                auto k = std::make_unique<SimKiosk>(ref, simKioskConfig(ref, storage, m_s.offlineAfterMs), m_world.get(), m_s,
-                                                    [history](const QJsonObject &o) { history->addJson(o); });
-                k->boot();
-                created = k.release();
-            } catch (const std::exception &e) {
-                error = QStringLiteral("%1: %2").arg(ref.id, QString::fromUtf8(e.what()));
-            }
-        }, Qt::BlockingQueuedConnection);
+        postTo(
+            sh->context,
+            [&] {
+                try {
+                    QDir().mkpath(storage);
+                    auto k = std::make_unique<SimKiosk>(ref, simKioskConfig(ref, storage, m_s.offlineAfterMs), m_world.get(), m_s,
+                                                        [history](const QJsonObject &o) { history->addJson(o); });
+                    k->boot();
+                    created = k.release();
+                } catch (const std::exception &e) {
+                    error = QStringLiteral("%1: %2").arg(ref.id, QString::fromUtf8(e.what()));
+                }
+            },
+            Qt::BlockingQueuedConnection);
         if (!created) {
             errors << error;
             continue;
@@ -213,7 +225,9 @@ void SimRun::bootKiosks()
         throw SimError(QStringLiteral("kiosks could not start:\n  ") + errors.join(QStringLiteral("\n  ")));
     QTimer::singleShot(600'000, this, [this] {
         if (m_runStart == 0)
-            fail(QStringLiteral("only %1 of %2 kiosks finished their first cache sync within 10 minutes").arg(m_readyCount).arg(m_inProcess.size()));
+            fail(QStringLiteral("only %1 of %2 kiosks finished their first cache sync within 10 minutes")
+                     .arg(m_readyCount)
+                     .arg(m_inProcess.size()));
     });
     if (m_inProcess.isEmpty())
         QMetaObject::invokeMethod(this, &SimRun::runCustomers, Qt::QueuedConnection);
@@ -235,17 +249,20 @@ void SimRun::runCustomers()
     m_history->note({{QStringLiteral("event"), QStringLiteral("customers start")}});
     for (auto &sh : m_shards) {
         const qint64 until = m_runEnd;
-        postTo(sh->context, [k = sh->kiosks, until] {
-            for (SimKiosk *kiosk : k)
-                kiosk->startCustomers(until);
-        }, Qt::QueuedConnection);
+        postTo(
+            sh->context,
+            [k = sh->kiosks, until] {
+                for (SimKiosk *kiosk : k)
+                    kiosk->startCustomers(until);
+            },
+            Qt::QueuedConnection);
     }
     m_processes->startAll(m_runEnd, m_drainDeadline);
 
     FaultInjector::Hooks hooks{[this] { return m_processes->armKill(); }, [this](bool cut) { return m_processes->cut(cut); },
                                [this](bool fill) { return m_host->fillDisk(fill); }};
     m_faults = std::make_unique<FaultInjector>(*m_net, m_o.forwarder, m_s, hooks);
-    connect(m_faults.get(), &FaultInjector::event, this, [this](const QJsonObject &e) { m_history->note(e); });
+    connect(m_faults.get(), &FaultInjector::happened, this, [this](const QJsonObject &e) { m_history->note(e); });
     m_faults->start(m_runEnd);
     QTimer::singleShot(static_cast<int>(m_runEnd - now()), this, &SimRun::endCustomers);
 }
@@ -255,22 +272,25 @@ SimRun::Snapshot SimRun::snapshot(bool countStorage)
     Snapshot total;
     for (auto &sh : m_shards) {
         Snapshot part;
-        postTo(sh->context, [&part, &sh, countStorage] {
-            for (SimKiosk *k : sh->kiosks) {
-                part.ready += k->isReady() ? 1 : 0;
-                part.inVisit += k->inVisit() ? 1 : 0;
-                part.stats += k->stats();
-                if (k->bootMs() > 0)
-                    part.bootMs.append(k->bootMs());
-                if (countStorage && k->engine()) {
-                    const OutboxStatus o = k->engine()->outboxStatus();
-                    part.outbox += o.readable ? o.queued + o.parked : 1;   // unreadable counts as not drained
-                    part.journal += o.journal;
-                } else {
-                    part.outbox += k->outboxDepth();
+        postTo(
+            sh->context,
+            [&part, &sh, countStorage] {
+                for (SimKiosk *k : sh->kiosks) {
+                    part.ready += k->isReady() ? 1 : 0;
+                    part.inVisit += k->inVisit() ? 1 : 0;
+                    part.stats += k->stats();
+                    if (k->bootMs() > 0)
+                        part.bootMs.append(k->bootMs());
+                    if (countStorage && k->engine()) {
+                        const OutboxStatus o = k->engine()->outboxStatus();
+                        part.outbox += o.readable ? o.queued + o.parked : 1;   // unreadable counts as not drained
+                        part.journal += o.journal;
+                    } else {
+                        part.outbox += k->outboxDepth();
+                    }
                 }
-            }
-        }, Qt::BlockingQueuedConnection);
+            },
+            Qt::BlockingQueuedConnection);
         total.ready += part.ready;
         total.inVisit += part.inVisit;
         total.outbox += part.outbox;
@@ -310,19 +330,21 @@ void SimRun::sampleHopBacklog()
     // The network's hop backlog (undelivered hops on every node), sampled off this thread.
     m_sampling = true;
     auto peak = std::make_shared<int>(0);
-    background([this, peak] {
-        for (const QString &n : m_net->nodes()) {
-            try {
-                pg::Connection c = m_net->connect(n);
-                *peak += static_cast<int>(c.exec("SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL").int64(0, 0));
-            } catch (const pg::DbError &) {
-                // that node is down for a fault: its backlog waits
+    background(
+        [this, peak] {
+            for (const QString &n : m_net->nodes()) {
+                try {
+                    pg::Connection c = m_net->connect(n);
+                    *peak += static_cast<int>(c.exec("SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL").int64(0, 0));
+                } catch (const pg::DbError &) {
+                    // that node is down for a fault: its backlog waits
+                }
             }
-        }
-    }, [this, peak] {
-        m_hopPeak = std::max(m_hopPeak, *peak);
-        m_sampling = false;
-    });
+        },
+        [this, peak] {
+            m_hopPeak = std::max(m_hopPeak, *peak);
+            m_sampling = false;
+        });
 }
 
 // ---- drain: customers stop, faults heal, queues empty --------------------------------------
@@ -336,10 +358,13 @@ void SimRun::endCustomers()
     std::fflush(stdout);
     m_history->note({{QStringLiteral("event"), QStringLiteral("customers stop")}});
     for (auto &sh : m_shards)
-        postTo(sh->context, [k = sh->kiosks] {
-            for (SimKiosk *kiosk : k)
-                kiosk->stopCustomers();
-        }, Qt::QueuedConnection);
+        postTo(
+            sh->context,
+            [k = sh->kiosks] {
+                for (SimKiosk *kiosk : k)
+                    kiosk->stopCustomers();
+            },
+            Qt::QueuedConnection);
     connect(m_faults.get(), &FaultInjector::allHealed, this, &SimRun::drain, Qt::SingleShotConnection);
     m_faults->healAll();
 }
@@ -374,22 +399,24 @@ void SimRun::check(const KioskLeftovers &left, QStringList notes)
     auto delays = std::make_shared<Delays>();
     auto quietNote = std::make_shared<QString>();
     const QHash<QUuid, RentalTrace> rentals = m_history->rentals();
-    background([this, budget, inv, delays, quietNote, rentals, left] {
-        if (!m_net->waitForQuiet(std::chrono::milliseconds(budget)))
-            *quietNote = QStringLiteral("hops still undelivered after the drain timeout");
-        try {
-            *inv = checkInvariants(*m_net, rentals, left);
-            *delays = replicationDelays(*m_net, rentals.keys());
-        } catch (const std::exception &e) {
-            *quietNote += QStringLiteral("; the invariants could not be checked: ") + QString::fromUtf8(e.what());
-            inv->counts << qMakePair(QStringLiteral("invariants_not_checked"), qint64(1));
-        }
-    }, [this, inv, delays, quietNote, notes] {
-        QStringList all = notes;
-        if (!quietNote->isEmpty())
-            all << *quietNote;
-        report(*inv, *delays, all);
-    });
+    background(
+        [this, budget, inv, delays, quietNote, rentals, left] {
+            if (!m_net->waitForQuiet(std::chrono::milliseconds(budget)))
+                *quietNote = QStringLiteral("hops still undelivered after the drain timeout");
+            try {
+                *inv = checkInvariants(*m_net, rentals, left);
+                *delays = replicationDelays(*m_net, rentals.keys());
+            } catch (const std::exception &e) {
+                *quietNote += QStringLiteral("; the invariants could not be checked: ") + QString::fromUtf8(e.what());
+                inv->counts << qMakePair(QStringLiteral("invariants_not_checked"), qint64(1));
+            }
+        },
+        [this, inv, delays, quietNote, notes] {
+            QStringList all = notes;
+            if (!quietNote->isEmpty())
+                all << *quietNote;
+            report(*inv, *delays, all);
+        });
 }
 
 void SimRun::report(const InvariantReport &inv, const Delays &delays, const QStringList &notes)
@@ -426,11 +453,12 @@ void SimRun::report(const InvariantReport &inv, const Delays &delays, const QStr
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(QJsonDocument(json).toJson()) < 0)
         std::fprintf(stderr, "redbox-sim: cannot write the report %s: %s\n", qPrintable(m_o.reportPath), qPrintable(file.errorString()));
     file.close();
-    m_history->note({{QStringLiteral("event"), QStringLiteral("end")}, {QStringLiteral("violations"), static_cast<double>(inv.violations())}});
+    m_history->note(
+        {{QStringLiteral("event"), QStringLiteral("end")}, {QStringLiteral("violations"), static_cast<double>(inv.violations())}});
     m_history->flush();
     std::printf("%s", qPrintable(reportText(f, json, m_o.reportPath)));
     std::fflush(stdout);
     emit finished(inv.violations() == 0 ? 0 : 1);
 }
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

@@ -35,13 +35,13 @@
 namespace redbox::sim {
 
 struct SimOptions {
-    QString stateDir;      // the network's state folder (redbox-net --state-dir)
-    QString tool;          // deploy/redbox-net
-    QString forwarder;     // redbox-forwarder, to restart a killed one
-    QString workDir;       // kiosks' files, the roster, the history, the report
-    QString reportPath;    // JSON report (default WORK/report.json)
-    QString self;          // this program, to start kiosk processes
-    int threads = 0;       // threads for in-process kiosks (0: one per core)
+    QString stateDir;   // the network's state folder (redbox-net --state-dir)
+    QString tool;   // deploy/redbox-net
+    QString forwarder;   // redbox-forwarder, to restart a killed one
+    QString workDir;   // kiosks' files, the roster, the history, the report
+    QString reportPath;   // JSON report (default WORK/report.json)
+    QString self;   // this program, to start kiosk processes
+    int threads = 0;   // threads for in-process kiosks (0: one per core)
 };
 
 // Why a run could not be made (the network, the roster, the machine): exit code 2.
@@ -107,7 +107,7 @@ private:
     std::vector<std::unique_ptr<Shard>> m_shards;
     QTimer m_progress;
     QElapsedTimer m_clock;
-    qint64 m_runStart = 0;        // epoch ms when customers started
+    qint64 m_runStart = 0;   // epoch ms when customers started
     qint64 m_runEnd = 0;
     qint64 m_drainDeadline = 0;
     int m_readyCount = 0;
@@ -119,4 +119,4 @@ private:
     bool m_ending = false;
 };
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

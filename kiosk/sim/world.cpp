@@ -12,8 +12,10 @@ namespace redbox::sim {
 
 QJsonObject Holding::toJson() const
 {
-    return {{QStringLiteral("rental_id"), rentalId.toString(QUuid::WithoutBraces)}, {QStringLiteral("barcode"), barcode},
-            {QStringLiteral("kiosk"), fromKiosk}, {QStringLiteral("member_id"), static_cast<double>(memberId)}};
+    return {{QStringLiteral("rental_id"), rentalId.toString(QUuid::WithoutBraces)},
+            {QStringLiteral("barcode"), barcode},
+            {QStringLiteral("kiosk"), fromKiosk},
+            {QStringLiteral("member_id"), static_cast<double>(memberId)}};
 }
 
 Holding Holding::fromJson(const QJsonObject &o)
@@ -32,7 +34,7 @@ Roster Roster::load(const QString &path)
     if (err.error != QJsonParseError::NoError || !o.value(QStringLiteral("members")).isArray())
         throw std::runtime_error("the roster " + path.toStdString() + " is not redbox-net's roster JSON");
     Roster r;
-    for (const QJsonValue &v : o.value(QStringLiteral("members")).toArray()) {
+    for (const auto &v : o.value(QStringLiteral("members")).toArray()) {
         const QJsonObject m = v.toObject();
         if (!m.value(QStringLiteral("allowed")).toBool(true))
             continue;   // accounts on hold do not come to rent in the simulation
@@ -40,7 +42,7 @@ Roster Roster::load(const QString &path)
                           m.value(QStringLiteral("pin")).toString(), m.value(QStringLiteral("coast")).toString(),
                           m.value(QStringLiteral("plan_limit")).toInt(1)});
     }
-    for (const QJsonValue &v : o.value(QStringLiteral("kiosks")).toArray()) {
+    for (const auto &v : o.value(QStringLiteral("kiosks")).toArray()) {
         const QJsonObject k = v.toObject();
         r.kiosks.append({k.value(QStringLiteral("kiosk_id")).toString(), k.value(QStringLiteral("node")).toString(),
                          k.value(QStringLiteral("coast")).toString(), k.value(QStringLiteral("config")).toString()});
@@ -178,4 +180,4 @@ int World::carriedCount() const
     return n;
 }
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

@@ -36,7 +36,7 @@ struct SimKioskRef {
     QString id;
     QString node;
     QString coast;
-    QString config;     // the kiosk's INI file
+    QString config;   // the kiosk's INI file
 };
 
 struct Holding {
@@ -70,14 +70,14 @@ public:
     const QList<SimKioskRef> &kiosks() const { return m_kiosks; }
 
     void hold(const Holding &h);
-    void released(const QString &barcode);                  // returned (or found back in a kiosk)
+    void released(const QString &barcode);   // returned (or found back in a kiosk)
     QList<Holding> heldBy(qint64 memberId) const;
     int heldCount(qint64 memberId) const;
     QList<Holding> allHoldings() const;
     // Returns elsewhere: a member takes a disc to another kiosk's return slot.
     void carryTo(const QString &kiosk, const Holding &h);
     std::optional<Holding> takeCarried(const QString &kiosk);
-    void uncarry(const QString &barcode);                    // not returned there after all: back with its member
+    void uncarry(const QString &barcode);   // not returned there after all: back with its member
     void setCarryTargets(const QStringList &kiosks) { m_carryTargets = kiosks; }
     const QStringList &carryTargets() const { return m_carryTargets; }
     int carriedCount() const;
@@ -88,9 +88,9 @@ private:
     QList<SimKioskRef> m_kiosks;
     QHash<QString, QList<qint64>> m_home;
     QHash<QString, QList<qint64>> m_travelers;
-    QHash<QString, Holding> m_held;                // by barcode
-    QHash<QString, QList<Holding>> m_carried;      // by the kiosk they are carried to
-    QStringList m_carryTargets;                    // kiosks that take carried discs (in this process)
+    QHash<QString, Holding> m_held;   // by barcode
+    QHash<QString, QList<Holding>> m_carried;   // by the kiosk they are carried to
+    QStringList m_carryTargets;   // kiosks that take carried discs (in this process)
 };
 
-} // namespace redbox::sim
+}   // namespace redbox::sim

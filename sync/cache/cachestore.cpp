@@ -43,7 +43,7 @@ QString ftsQuery(const QString &text)
     return terms.join(QStringLiteral(" AND "));
 }
 
-} // namespace
+}   // namespace
 
 CacheStore::CacheStore(const QString &path, QByteArray kioskKey, QString kioskId)
     : m_path(path), m_key(std::move(kioskKey)), m_kioskId(std::move(kioskId))
@@ -87,7 +87,10 @@ void CacheStore::migrate()
     if (have > SchemaVersion)
         throw CacheError(CacheError::Kind::NewerVersion,
                          QStringLiteral("the cache %1 was written by a newer kiosk version (schema %2, this version knows %3); "
-                                        "refusing to open it").arg(m_path).arg(have).arg(SchemaVersion));
+                                        "refusing to open it")
+                             .arg(m_path)
+                             .arg(have)
+                             .arg(SchemaVersion));
     for (int v = have + 1; v <= SchemaVersion; ++v) {
         sqlite::Transaction tx(m_db);
         m_db.exec(readResource(QStringLiteral(":/redbox/cache/migrations/%1_cache.sql").arg(v, 3, 10, QLatin1Char('0'))));
@@ -104,9 +107,9 @@ QString CacheStore::blind(const QByteArray &label, const QString &value) const
 
 SyncCursor CacheStore::cursor()
 {
-    sqlite::Statement s = m_db.prepare(QStringLiteral(
-        "SELECT from_snapshot, round_to, cursor_xid, cursor_entity, cursor_key, cursor_live, round_total, round_done, "
-        "last_sync FROM sync_state"));
+    sqlite::Statement s = m_db.prepare(
+        QStringLiteral("SELECT from_snapshot, round_to, cursor_xid, cursor_entity, cursor_key, cursor_live, round_total, round_done, "
+                       "last_sync FROM sync_state"));
     s.step();
     SyncCursor c;
     c.fromSnapshot = s.text(0);
@@ -192,14 +195,15 @@ void CacheStore::applyRow(const CacheRow &r)
                          "categories = excluded.categories, rating = excluded.rating, release_year = excluded.release_year, "
                          "runtime_min = excluded.runtime_min, blurb = excluded.blurb, cover_ref = excluded.cover_ref, "
                          "rent_from = excluded.rent_from, rent_until = excluded.rent_until, is_new_release = excluded.is_new_release"))
-            .bindAll({d.value(QStringLiteral("movie_id")).toInteger(), d.value(QStringLiteral("title")).toString(),
-                      d.value(QStringLiteral("genre")).toString(),
-                      QString::fromUtf8(QJsonDocument(d.value(QStringLiteral("categories")).toArray()).toJson(QJsonDocument::Compact)),
-                      d.value(QStringLiteral("rating")).toString(), d.value(QStringLiteral("release_year")).toInteger(),
-                      d.value(QStringLiteral("runtime_min")).toInteger(), d.value(QStringLiteral("blurb")).toString(),
-                      d.value(QStringLiteral("cover_ref")).toString(), d.value(QStringLiteral("rent_from")).toString(),
-                      d.value(QStringLiteral("rent_until")).isNull() ? QVariant() : QVariant(d.value(QStringLiteral("rent_until")).toString()),
-                      d.value(QStringLiteral("is_new_release")).toBool() ? 1 : 0})
+            .bindAll(
+                {d.value(QStringLiteral("movie_id")).toInteger(), d.value(QStringLiteral("title")).toString(),
+                 d.value(QStringLiteral("genre")).toString(),
+                 QString::fromUtf8(QJsonDocument(d.value(QStringLiteral("categories")).toArray()).toJson(QJsonDocument::Compact)),
+                 d.value(QStringLiteral("rating")).toString(), d.value(QStringLiteral("release_year")).toInteger(),
+                 d.value(QStringLiteral("runtime_min")).toInteger(), d.value(QStringLiteral("blurb")).toString(),
+                 d.value(QStringLiteral("cover_ref")).toString(), d.value(QStringLiteral("rent_from")).toString(),
+                 d.value(QStringLiteral("rent_until")).isNull() ? QVariant() : QVariant(d.value(QStringLiteral("rent_until")).toString()),
+                 d.value(QStringLiteral("is_new_release")).toBool() ? 1 : 0})
             .run();
     } else if (r.entity == QLatin1String("dvd")) {
         if (r.deleted) {
@@ -244,7 +248,8 @@ void CacheStore::applyRow(const CacheRow &r)
         const QByteArray sealed = crypto::seal(m_key, QJsonDocument(d).toJson(QJsonDocument::Compact), lookup.toUtf8());
         m_db.prepare(QStringLiteral("DELETE FROM %1 WHERE id_index = ? AND lookup <> ?").arg(table)).bindAll({idIndex, lookup}).run();
         m_db.prepare(QStringLiteral("INSERT INTO %1 (lookup, id_index, sealed) VALUES (?,?,?) ON CONFLICT (lookup) DO UPDATE "
-                                    "SET id_index = excluded.id_index, sealed = excluded.sealed").arg(table))
+                                    "SET id_index = excluded.id_index, sealed = excluded.sealed")
+                         .arg(table))
             .bindAll({lookup, idIndex, sealed})
             .run();
     } else {
@@ -331,8 +336,8 @@ static const char *kTitleColumns =
     "m.movie_id, m.title, m.genre, m.rating, m.release_year, m.runtime_min, m.blurb, m.cover_ref, m.is_new_release, "
     "(SELECT count(*) FROM dvd d WHERE d.movie_id = m.movie_id AND d.status = 'in' AND d.condition = 'good') AS available";
 
-QList<Title> CacheStore::search(const QString &text, const QString &genre, const QString &rating, bool newOnly,
-                                bool availableOnly, int limit)
+QList<Title> CacheStore::search(const QString &text, const QString &genre, const QString &rating, bool newOnly, bool availableOnly,
+                                int limit)
 {
     const QString match = ftsQuery(text);
     QString sql = QStringLiteral("SELECT %1 FROM movie m ").arg(QLatin1String(kTitleColumns));
@@ -341,7 +346,8 @@ QList<Title> CacheStore::search(const QString &text, const QString &genre, const
     sql += QStringLiteral("WHERE (:genre = '' OR m.genre = :genre) AND (:rating = '' OR m.rating = :rating) "
                           "AND (:new = 0 OR m.is_new_release = 1) ");
     if (availableOnly)
-        sql += QStringLiteral("AND EXISTS (SELECT 1 FROM dvd d WHERE d.movie_id = m.movie_id AND d.status = 'in' AND d.condition = 'good') ");
+        sql += QStringLiteral(
+            "AND EXISTS (SELECT 1 FROM dvd d WHERE d.movie_id = m.movie_id AND d.status = 'in' AND d.condition = 'good') ");
     else
         sql += QStringLiteral("AND EXISTS (SELECT 1 FROM dvd d WHERE d.movie_id = m.movie_id) ");
     sql += QStringLiteral("ORDER BY available > 0 DESC, m.title COLLATE NOCASE LIMIT :limit");
@@ -370,8 +376,8 @@ std::optional<Title> CacheStore::title(int movieId)
 
 QStringList CacheStore::genres()
 {
-    sqlite::Statement s = m_db.prepare(QStringLiteral(
-        "SELECT DISTINCT m.genre FROM movie m WHERE EXISTS (SELECT 1 FROM dvd d WHERE d.movie_id = m.movie_id) ORDER BY 1"));
+    sqlite::Statement s = m_db.prepare(
+        QStringLiteral("SELECT DISTINCT m.genre FROM movie m WHERE EXISTS (SELECT 1 FROM dvd d WHERE d.movie_id = m.movie_id) ORDER BY 1"));
     QStringList out;
     while (s.step())
         out << s.text(0);
@@ -394,9 +400,9 @@ std::optional<CachedDisc> CacheStore::disc(const QString &barcode)
 
 QList<CachedDisc> CacheStore::rentableDiscs(int movieId)
 {
-    sqlite::Statement s = m_db.prepare(QStringLiteral(
-        "SELECT barcode, movie_id, slot_no, status, condition FROM dvd WHERE movie_id = ? AND status = 'in' "
-        "AND condition = 'good' ORDER BY slot_no"));
+    sqlite::Statement s = m_db.prepare(
+        QStringLiteral("SELECT barcode, movie_id, slot_no, status, condition FROM dvd WHERE movie_id = ? AND status = 'in' "
+                       "AND condition = 'good' ORDER BY slot_no"));
     s.bind(1, movieId);
     QList<CachedDisc> out;
     while (s.step())
@@ -484,4 +490,4 @@ CacheStore::Counts CacheStore::counts()
     return c;
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -33,8 +33,8 @@ private:
 };
 
 struct SyncCursor {
-    QString fromSnapshot;      // empty: never synced
-    QString roundTo;           // empty: no round in progress
+    QString fromSnapshot;   // empty: never synced
+    QString roundTo;   // empty: no round in progress
     QString xid, entity, key;
     bool live = true;
     qint64 roundTotal = 0;
@@ -44,7 +44,7 @@ struct SyncCursor {
 
 struct CacheRow {
     QString xid;
-    QString entity;     // movie | member | kiosk | dvd | technician
+    QString entity;   // movie | member | kiosk | dvd | technician
     QString key;
     bool deleted = false;
     QJsonObject data;
@@ -76,8 +76,8 @@ public:
     std::optional<TechnicianInfo> technicianByCard(const QString &cardHash);
     void adjustMemberDiscsOut(const QString &cardHash, int delta);
 
-    QList<Title> search(const QString &text, const QString &genre = {}, const QString &rating = {},
-                        bool newOnly = false, bool availableOnly = false, int limit = 60);
+    QList<Title> search(const QString &text, const QString &genre = {}, const QString &rating = {}, bool newOnly = false,
+                        bool availableOnly = false, int limit = 60);
     std::optional<Title> title(int movieId);
     QStringList genres();
     std::optional<CachedDisc> disc(const QString &barcode);
@@ -109,4 +109,4 @@ private:
     bool m_rebuilt = false;
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -64,7 +64,7 @@ std::optional<DiscBarcode> parseDiscBarcode(const QString &raw)
     return b;
 }
 
-} // namespace redbox
+}   // namespace redbox
 
 namespace redbox {
 
@@ -115,4 +115,4 @@ bool memberPinWellFormed(const QString &pin)
     return pin.size() == 4 && std::all_of(pin.begin(), pin.end(), [](QChar c) { return c >= u'0' && c <= u'9'; });
 }
 
-} // namespace redbox
+}   // namespace redbox

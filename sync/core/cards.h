@@ -31,7 +31,7 @@ std::optional<DiscBarcode> parseDiscBarcode(const QString &raw);
 // Luhn, and the card must not be expired at `today`.
 struct CardTrack {
     QString number;
-    int expiryYear = 0;    // 20YY
+    int expiryYear = 0;   // 20YY
     int expiryMonth = 0;
     bool technician = false;
 };
@@ -45,4 +45,4 @@ TrackResult parseCardTrack(const QByteArray &raw, const QDate &today);
 // A member's PIN as typed: exactly 4 digits.
 bool memberPinWellFormed(const QString &pin);
 
-} // namespace redbox
+}   // namespace redbox

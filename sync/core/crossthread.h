@@ -33,7 +33,7 @@ inline void handoffAcquire()
     __tsan_acquire(&g_handoff);
 #endif
 }
-} // namespace detail
+}   // namespace detail
 
 #if defined(__SANITIZE_THREAD__)
 #define REDBOX_NO_TSAN __attribute__((no_sanitize_thread))
@@ -65,4 +65,4 @@ bool postTo(QObject *target, Work &&work, Qt::ConnectionType type = Qt::QueuedCo
     return posted;
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -15,23 +15,23 @@
 namespace redbox {
 
 enum class RedboxError {
-    UnknownCard,         // the card is not a member here (or anywhere, after escalation)
-    NotAllowed,          // the account is on hold
-    LimitReached,        // plan limit, offline allowance
-    DiscNotHere,         // the disc (or its title) is not this red box's / this kiosk's
-    DiscUnavailable,     // out, damaged, outside its window
-    IdReused,            // a rental or return id already used for something else
-    TicketInvalid,       // an escalation ticket whose signature or expiry fails
-    UnknownKiosk,        // the kiosk is not served by this red box
-    SlotUnusable,        // not a slot of the kiosk, occupied, none free
-    DiscAlreadyIn,       // the disc already sits in a kiosk
-    DiscSold,            // the disc was sold: its renter keeps it
-    NotFound,            // no such rental, return, member, receipt
+    UnknownCard,   // the card is not a member here (or anywhere, after escalation)
+    NotAllowed,   // the account is on hold
+    LimitReached,   // plan limit, offline allowance
+    DiscNotHere,   // the disc (or its title) is not this red box's / this kiosk's
+    DiscUnavailable,   // out, damaged, outside its window
+    IdReused,   // a rental or return id already used for something else
+    TicketInvalid,   // an escalation ticket whose signature or expiry fails
+    UnknownKiosk,   // the kiosk is not served by this red box
+    SlotUnusable,   // not a slot of the kiosk, occupied, none free
+    DiscAlreadyIn,   // the disc already sits in a kiosk
+    DiscSold,   // the disc was sold: its renter keeps it
+    NotFound,   // no such rental, return, member, receipt
     TechnicianUnknown,   // the technician card or id is not known here or not active
-    DiscRentedOut,       // a technician's action on a disc that is out
-    StateNotMapped,      // a member's state maps to no coast, or to the other one
-    RentalClosed,        // a void of a rental that is no longer open
-    NoRoute,             // a hop this node cannot apply, or no link to its destination
+    DiscRentedOut,   // a technician's action on a disc that is out
+    StateNotMapped,   // a member's state maps to no coast, or to the other one
+    RentalClosed,   // a void of a rental that is no longer open
+    NoRoute,   // a hop this node cannot apply, or no link to its destination
 };
 
 struct ErrorCodeInfo {
@@ -79,4 +79,4 @@ inline const ErrorCodeInfo &errorCodeInfo(RedboxError code)
     return kErrorCodes.back();   // unreachable: every enumerator is listed (tst_errorcodes)
 }
 
-} // namespace redbox
+}   // namespace redbox

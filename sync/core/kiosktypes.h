@@ -22,15 +22,15 @@ inline constexpr int kKioskApiLevel = 1;
 // Why a call did not succeed, in words a screen can show and a test can check.
 enum class Failure {
     None,
-    UnknownCard,        // not a member anywhere (after escalation)
-    NotAllowed,         // account on hold
-    LimitReached,       // plan limit (or offline allowance)
-    DiscUnavailable,    // out, damaged, wrong kiosk, outside its window
-    DiscNotOurs,        // not one of our discs / not rentable here
+    UnknownCard,   // not a member anywhere (after escalation)
+    NotAllowed,   // account on hold
+    LimitReached,   // plan limit (or offline allowance)
+    DiscUnavailable,   // out, damaged, wrong kiosk, outside its window
+    DiscNotOurs,   // not one of our discs / not rentable here
     DiscAlreadyIn,
-    BadInput,           // malformed card data, PIN, barcode, oversized value
-    Offline,            // neither the red box nor the offline path could take it
-    InDoubt,            // the answer was lost and the lookup by id did not settle it yet
+    BadInput,   // malformed card data, PIN, barcode, oversized value
+    Offline,   // neither the red box nor the offline path could take it
+    InDoubt,   // the answer was lost and the lookup by id did not settle it yet
     Internal,
 };
 
@@ -39,7 +39,7 @@ QString failureName(Failure f);
 struct MemberInfo {
     qint64 memberId = 0;
     QString cardHash;
-    QString pinHash;          // kept in memory for the PIN check only; never logged
+    QString pinHash;   // kept in memory for the PIN check only; never logged
     bool allowed = false;
     int discsOut = 0;
     int planLimit = 0;
@@ -47,18 +47,18 @@ struct MemberInfo {
     QString homeCoast;
     int dailyRateCents = 0;
     int maxChargeCents = 0;
-    bool away = false;                       // verified by escalation, not known at this red box
-    std::optional<QJsonDocument> ticket;     // HQ's or the coast's signed verification
-    QString source;                          // "redbox", "cache", "west", "hq"
+    bool away = false;   // verified by escalation, not known at this red box
+    std::optional<QJsonDocument> ticket;   // HQ's or the coast's signed verification
+    QString source;   // "redbox", "cache", "west", "hq"
 };
 
 struct RentRequest {
     QUuid rentalId = QUuid::createUuid();
     QUuid paymentId = QUuid::createUuid();
     QString barcode;
-    int slot = 0;             // where the disc sits (0: as the cache says)
+    int slot = 0;   // where the disc sits (0: as the cache says)
     MemberInfo member;
-    QString cardToken;        // from the payment processor (the card reader)
+    QString cardToken;   // from the payment processor (the card reader)
     QString cardLast4;
     QDateTime rentedAt = QDateTime::currentDateTimeUtc();
 };
@@ -72,7 +72,7 @@ struct RentResult {
     int amountCents = 0;
     int taxCents = 0;
     int discsOut = 0;
-    bool offline = false;        // kept in the kiosk's durable outbox, not yet at the red box
+    bool offline = false;   // kept in the kiosk's durable outbox, not yet at the red box
     bool replayed = false;
 };
 
@@ -109,9 +109,9 @@ struct VoidRequest {
 // One thing a technician did, for the audit log that replicates to HQ.
 struct AuditEntry {
     QUuid auditId = QUuid::createUuid();
-    qint64 technicianId = 0;      // 0: not known (a card no red box knows)
-    QString action;               // lower-case words: login, login_failed, selftest, ...
-    QString barcode;              // a valid disc barcode, or empty
+    qint64 technicianId = 0;   // 0: not known (a card no red box knows)
+    QString action;   // lower-case words: login, login_failed, selftest, ...
+    QString barcode;   // a valid disc barcode, or empty
     QJsonObject detail;
     QDateTime at = QDateTime::currentDateTimeUtc();
 };
@@ -127,7 +127,7 @@ struct Title {
     QString blurb;
     QString coverRef;
     bool newRelease = false;
-    int available = 0;        // discs in this kiosk's slots, rentable
+    int available = 0;   // discs in this kiosk's slots, rentable
 };
 
 // One of this kiosk's discs as its cache holds it.
@@ -173,8 +173,8 @@ struct CatalogPage {
 struct OutboxStatus {
     int queued = 0;
     int parked = 0;
-    int journal = 0;             // rentals asked for whose disc has not come out
-    bool readable = true;        // false: the kiosk's storage could not be read (the counts are unknown)
+    int journal = 0;   // rentals asked for whose disc has not come out
+    bool readable = true;   // false: the kiosk's storage could not be read (the counts are unknown)
 };
 
 // What the kiosk's cache holds, counted.
@@ -187,20 +187,20 @@ QString linkStatusName(LinkStatus s);
 
 struct KioskHealth {
     LinkStatus link = LinkStatus::Offline;
-    QString server;               // host:port of the red box primary in use
+    QString server;   // host:port of the red box primary in use
     bool coastPartitioned = false;
     qint64 pendingHops = 0;
     qint64 parkedHops = 0;
-    int outboxDepth = 0;          // the kiosk's own offline queue
+    int outboxDepth = 0;   // the kiosk's own offline queue
     qint64 outboxOldestAgeS = 0;
     QDateTime lastCacheSync;
-    QString storageFault;         // the kiosk's own disk failing (full, damaged): empty when fine
-    QString refusal;              // the red box refuses this kiosk's API level: why (empty when served)
+    QString storageFault;   // the kiosk's own disk failing (full, damaged): empty when fine
+    QString refusal;   // the red box refuses this kiosk's API level: why (empty when served)
 
     bool operator==(const KioskHealth &) const = default;
 };
 
-} // namespace redbox
+}   // namespace redbox
 
 Q_DECLARE_METATYPE(redbox::MemberInfo)
 Q_DECLARE_METATYPE(redbox::RentResult)

@@ -21,11 +21,11 @@ bool g_installed = false;
 const char *levelName(QtMsgType type)
 {
     switch (type) {
-    case QtDebugMsg: return "debug";
-    case QtInfoMsg: return "info";
-    case QtWarningMsg: return "warning";
-    case QtCriticalMsg: return "critical";
-    case QtFatalMsg: return "fatal";
+        case QtDebugMsg: return "debug";
+        case QtInfoMsg: return "info";
+        case QtWarningMsg: return "warning";
+        case QtCriticalMsg: return "critical";
+        case QtFatalMsg: return "fatal";
     }
     return "?";
 }
@@ -46,7 +46,7 @@ void handler(QtMsgType type, const QMessageLogContext &context, const QString &m
         std::fprintf(stderr, "%s\n", qPrintable(qFormatLogMessage(type, context, message)));
 }
 
-} // namespace
+}   // namespace
 
 void LogBuffer::install(int maxLines)
 {
@@ -91,4 +91,4 @@ QString LogBuffer::scrub(const QString &line)
     return out;
 }
 
-} // namespace redbox
+}   // namespace redbox

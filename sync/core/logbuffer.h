@@ -13,8 +13,8 @@ class LogBuffer {
 public:
     static void install(int maxLines = 2000);
     static bool installed();
-    static QStringList lines();           // oldest first, as logged (not scrubbed)
+    static QStringList lines();   // oldest first, as logged (not scrubbed)
     static QString scrub(const QString &line);
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -19,4 +19,4 @@ inline double percentile(std::vector<double> v, double q)
     return v[i];
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -8,8 +8,7 @@ namespace redbox {
 
 PinLockout::PinLockout(int maxFailures, int lockMinutes, Clock clock)
     : m_max(maxFailures), m_lockMinutes(lockMinutes), m_clock(std::move(clock))
-{
-}
+{}
 
 bool PinLockout::locked(const QString &key) const
 {
@@ -76,4 +75,4 @@ void PinLockout::restore(const QString &saved)
     }
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -16,7 +16,8 @@ namespace redbox {
 class PinLockout {
 public:
     using Clock = std::function<QDateTime()>;
-    PinLockout(int maxFailures, int lockMinutes, Clock clock = [] { return QDateTime::currentDateTimeUtc(); });
+    PinLockout(
+        int maxFailures, int lockMinutes, Clock clock = [] { return QDateTime::currentDateTimeUtc(); });
 
     void setClock(Clock clock) { m_clock = std::move(clock); }
     QDateTime now() const { return m_clock(); }
@@ -46,4 +47,4 @@ private:
     QHash<QString, Entry> m_entries;
 };
 
-} // namespace redbox
+}   // namespace redbox

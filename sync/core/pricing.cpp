@@ -16,7 +16,7 @@ QTimeZone zoneOf(const QString &tz)
     return zone.isValid() ? zone : QTimeZone::utc();
 }
 
-} // namespace
+}   // namespace
 
 QDateTime rentalDueAt(const QDateTime &rentedAt, const QString &tz)
 {
@@ -30,7 +30,7 @@ int rentalNights(const QDateTime &rentedAt, const QDateTime &returnedAt, const Q
     const QTimeZone zone = zoneOf(tz);
     const QDate rentDay = rentedAt.toTimeZone(zone).date();
     // The day a return counts for: one that lands at 9 pm sharp still belongs to the day before.
-    const QDate lastDay = returnedAt.toTimeZone(zone).addSecs(-kDayEndsAtHour * 3600).addMSecs(-1).date();
+    const QDate lastDay = returnedAt.toTimeZone(zone).addSecs(-static_cast<qint64>(kDayEndsAtHour) * 3600).addMSecs(-1).date();
     return static_cast<int>(std::max<qint64>(1, rentDay.daysTo(lastDay) + 1));
 }
 
@@ -39,4 +39,4 @@ int taxOn(int amountCents, int rateBp)
     return static_cast<int>(std::llround(static_cast<double>(amountCents) * rateBp / 10000.0));
 }
 
-} // namespace redbox::pricing
+}   // namespace redbox::pricing

@@ -21,4 +21,4 @@ int rentalNights(const QDateTime &rentedAt, const QDateTime &returnedAt, const Q
 // Sales tax on AMOUNTCENTS at RATEBP basis points, rounded half away from zero (as SQL's round()).
 int taxOn(int amountCents, int rateBp);
 
-} // namespace redbox::pricing
+}   // namespace redbox::pricing

@@ -25,7 +25,7 @@ void onSignal(int signo)
     [[maybe_unused]] const ssize_t n = ::write(g_pair[0], &byte, 1);
 }
 
-} // namespace
+}   // namespace
 
 void quitOnTerminationSignals()
 {
@@ -48,4 +48,4 @@ void quitOnTerminationSignals()
         throw std::runtime_error(std::string("sigaction: ") + std::strerror(errno));
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -11,4 +11,4 @@ namespace redbox {
 // the socket pair or the handlers cannot be set up.
 void quitOnTerminationSignals();
 
-} // namespace redbox
+}   // namespace redbox

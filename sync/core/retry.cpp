@@ -26,4 +26,4 @@ bool RetryPolicy::allows(int attempt, std::chrono::milliseconds elapsed) const
     return true;
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -11,9 +11,9 @@ struct RetryPolicy {
     std::chrono::milliseconds initialDelay{100};
     std::chrono::milliseconds maxDelay{10'000};
     double multiplier = 2.0;
-    double jitter = 0.5;                 // each delay is spread over [d*(1-jitter), d]
-    int maxTries = 0;                    // 0: no limit on tries
-    std::chrono::milliseconds maxElapsed{0};  // 0: no limit on time
+    double jitter = 0.5;   // each delay is spread over [d*(1-jitter), d]
+    int maxTries = 0;   // 0: no limit on tries
+    std::chrono::milliseconds maxElapsed{0};   // 0: no limit on time
 
     // The delay before try number `attempt` (1 = the first retry).
     std::chrono::milliseconds delayFor(int attempt) const;
@@ -34,4 +34,4 @@ private:
     int m_attempt = 0;
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -71,7 +71,7 @@ bool ServiceNotifier::notify(const QByteArray &state)
 {
     if (m_socket.isEmpty())
         return false;
-    sockaddr_un addr {};
+    sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     std::memcpy(addr.sun_path, m_socket.constData(), static_cast<size_t>(m_socket.size()));
     if (addr.sun_path[0] == '@')
@@ -94,4 +94,4 @@ bool ServiceNotifier::notify(const QByteArray &state)
     return true;
 }
 
-} // namespace redbox
+}   // namespace redbox

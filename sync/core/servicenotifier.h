@@ -41,4 +41,4 @@ private:
     QElapsedTimer m_sincePing;
 };
 
-} // namespace redbox
+}   // namespace redbox

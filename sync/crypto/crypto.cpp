@@ -27,15 +27,14 @@ unsigned char *u(QByteArray &b)
 {
     return reinterpret_cast<unsigned char *>(b.data());
 }
-} // namespace
+}   // namespace
 
 QString cardHash(const QByteArray &key, const QString &cardNumber)
 {
     const QByteArray msg = cardNumber.toUtf8();
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (!HMAC(EVP_sha256(), key.constData(), static_cast<int>(key.size()), u(msg), static_cast<size_t>(msg.size()),
-              out, &len))
+    if (!HMAC(EVP_sha256(), key.constData(), static_cast<int>(key.size()), u(msg), static_cast<size_t>(msg.size()), out, &len))
         throw std::runtime_error("HMAC failed");
     return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(out), static_cast<int>(len)).toHex());
 }
@@ -43,8 +42,8 @@ QString cardHash(const QByteArray &key, const QString &cardNumber)
 static QByteArray pbkdf2(const QByteArray &secret, const QByteArray &salt, int iterations, int length)
 {
     QByteArray out(length, '\0');
-    if (!PKCS5_PBKDF2_HMAC(secret.constData(), static_cast<int>(secret.size()), u(salt), static_cast<int>(salt.size()),
-                           iterations, EVP_sha256(), length, u(out)))
+    if (!PKCS5_PBKDF2_HMAC(secret.constData(), static_cast<int>(secret.size()), u(salt), static_cast<int>(salt.size()), iterations,
+                           EVP_sha256(), length, u(out)))
         throw std::runtime_error("PBKDF2 failed");
     return out;
 }
@@ -92,9 +91,9 @@ QByteArray seal(const QByteArray &key32, const QByteArray &plain, const QByteArr
     QByteArray out(plain.size() + 16, '\0');
     int len = 0;
     int total = 0;
-    if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, u(key32), u(nonce)) != 1
-        || EVP_EncryptUpdate(ctx.get(), nullptr, &len, u(associated), static_cast<int>(associated.size())) != 1
-        || EVP_EncryptUpdate(ctx.get(), u(out), &len, u(plain), static_cast<int>(plain.size())) != 1)
+    if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, u(key32), u(nonce)) != 1 ||
+        EVP_EncryptUpdate(ctx.get(), nullptr, &len, u(associated), static_cast<int>(associated.size())) != 1 ||
+        EVP_EncryptUpdate(ctx.get(), u(out), &len, u(plain), static_cast<int>(plain.size())) != 1)
         throw std::runtime_error("AES-GCM encryption failed");
     total = len;
     if (EVP_EncryptFinal_ex(ctx.get(), u(out) + total, &len) != 1)
@@ -118,17 +117,16 @@ std::optional<QByteArray> open(const QByteArray &key32, const QByteArray &sealed
     QByteArray out(cipher.size() + 16, '\0');
     int len = 0;
     int total = 0;
-    if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, u(key32), u(nonce)) != 1
-        || EVP_DecryptUpdate(ctx.get(), nullptr, &len, u(associated), static_cast<int>(associated.size())) != 1
-        || EVP_DecryptUpdate(ctx.get(), u(out), &len, u(cipher), static_cast<int>(cipher.size())) != 1)
+    if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, u(key32), u(nonce)) != 1 ||
+        EVP_DecryptUpdate(ctx.get(), nullptr, &len, u(associated), static_cast<int>(associated.size())) != 1 ||
+        EVP_DecryptUpdate(ctx.get(), u(out), &len, u(cipher), static_cast<int>(cipher.size())) != 1)
         return std::nullopt;
     total = len;
-    if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, 16, u(tag)) != 1
-        || EVP_DecryptFinal_ex(ctx.get(), u(out) + total, &len) != 1)
+    if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, 16, u(tag)) != 1 || EVP_DecryptFinal_ex(ctx.get(), u(out) + total, &len) != 1)
         return std::nullopt;
     total += len;
     out.truncate(total);
     return out;
 }
 
-} // namespace redbox::crypto
+}   // namespace redbox::crypto

@@ -25,4 +25,4 @@ QByteArray randomBytes(int n);
 QByteArray seal(const QByteArray &key32, const QByteArray &plain, const QByteArray &associated);
 std::optional<QByteArray> open(const QByteArray &key32, const QByteArray &sealed, const QByteArray &associated);
 
-} // namespace redbox::crypto
+}   // namespace redbox::crypto

@@ -22,7 +22,7 @@ void checkPrivate(const QString &path)
     if ((st.st_mode & 077) != 0)
         throw std::runtime_error("key file " + path.toStdString() + " must be readable by its owner only (chmod 600)");
 }
-} // namespace
+}   // namespace
 
 QByteArray loadOrCreateKey(const QString &path)
 {
@@ -48,10 +48,10 @@ QByteArray readHexKey(const QString &path)
     if (!f.open(QIODevice::ReadOnly))
         throw std::runtime_error("key file " + path.toStdString() + " cannot be read");
     const QByteArray hex = f.read(200).trimmed();
-    const QByteArray key = QByteArray::fromHex(hex);
+    QByteArray key = QByteArray::fromHex(hex);
     if (key.size() != 32 || key.toHex() != hex.toLower())
         throw std::runtime_error("key file " + path.toStdString() + " does not hold a 32-byte hex key");
     return key;
 }
 
-} // namespace redbox::crypto
+}   // namespace redbox::crypto

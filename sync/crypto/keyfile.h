@@ -13,4 +13,4 @@ QByteArray loadOrCreateKey(const QString &path);
 // Reads a hex key file (the card key); throws when missing, malformed or readable by others.
 QByteArray readHexKey(const QString &path);
 
-} // namespace redbox::crypto
+}   // namespace redbox::crypto

@@ -11,16 +11,14 @@ namespace redbox {
 
 using namespace std::chrono;
 
-Forwarder::Forwarder(ForwarderOptions options)
-    : m_options(std::move(options)), m_connectBackoff(m_options.connectPolicy)
-{
-}
+Forwarder::Forwarder(ForwarderOptions options) : m_options(std::move(options)), m_connectBackoff(m_options.connectPolicy) {}
 
 void Forwarder::sleepInterruptibly(milliseconds ms, const std::atomic<bool> &stop)
 {
     const auto until = Clock::now() + ms;
     while (!stop.load() && Clock::now() < until)
-        QThread::msleep(static_cast<unsigned long>(std::min<long long>(100, duration_cast<milliseconds>(until - Clock::now()).count() + 1)));
+        QThread::msleep(
+            static_cast<unsigned long>(std::min<long long>(100, duration_cast<milliseconds>(until - Clock::now()).count() + 1)));
 }
 
 bool Forwarder::connect(const std::atomic<bool> &stop)
@@ -37,8 +35,7 @@ bool Forwarder::connect(const std::atomic<bool> &stop)
         m_conn.close();
         const milliseconds wait = m_connectBackoff.next();
         if (m_connectBackoff.attempts() == 1 || m_connectBackoff.attempts() % 20 == 0)
-            qCWarning(lcForwarder) << "cannot reach" << m_options.node << "(" << e.message() << "); retrying in"
-                                   << wait.count() << "ms";
+            qCWarning(lcForwarder) << "cannot reach" << m_options.node << "(" << e.message() << "); retrying in" << wait.count() << "ms";
         ++m_stats.reconnects;
         sleepInterruptibly(wait, stop);
         return false;
@@ -69,8 +66,8 @@ void Forwarder::rescan()
 
 bool Forwarder::deliver(const QString &dest, Destination &d)
 {
-    const pg::Result r = m_conn.exec("SELECT delivered, parked, pending, error FROM redbox.forward_batch($1, $2)",
-                                     {dest, m_options.batch}, true);
+    const pg::Result r = m_conn.exec("SELECT delivered, parked, pending, error FROM redbox.forward_batch($1, $2)", {dest, m_options.batch},
+                                     true);
     ++m_stats.batches;
     const int delivered = r.int32(0, 0);
     const int parked = r.int32(0, 1);
@@ -144,8 +141,8 @@ int Forwarder::run(const std::atomic<bool> &stop)
                 lastPurge = now;
             }
             if (now - lastReport >= seconds(60) && m_stats.delivered != reportedDelivered) {
-                qCInfo(lcForwarder) << m_options.node << "delivered" << m_stats.delivered << "hops," << m_stats.parked
-                                    << "parked," << m_stats.failures << "failed tries";
+                qCInfo(lcForwarder) << m_options.node << "delivered" << m_stats.delivered << "hops," << m_stats.parked << "parked,"
+                                    << m_stats.failures << "failed tries";
                 reportedDelivered = m_stats.delivered;
                 lastReport = now;
             }
@@ -171,10 +168,9 @@ int Forwarder::run(const std::atomic<bool> &stop)
                 }
             }
         } catch (const pg::DbError &e) {
-            if (e.kind() == pg::ErrorKind::BrokenConnection || e.kind() == pg::ErrorKind::InDoubt
-                || e.kind() == pg::ErrorKind::ReadOnly || !m_conn.isOpen()) {
-                qCWarning(lcForwarder) << "lost" << m_options.node << "(" << e.message()
-                                       << "); reconnecting (a failover?)";
+            if (e.kind() == pg::ErrorKind::BrokenConnection || e.kind() == pg::ErrorKind::InDoubt || e.kind() == pg::ErrorKind::ReadOnly ||
+                !m_conn.isOpen()) {
+                qCWarning(lcForwarder) << "lost" << m_options.node << "(" << e.message() << "); reconnecting (a failover?)";
                 m_conn.close();
                 for (Destination &d : m_dests)
                     d.due = std::min(d.due, Clock::now());
@@ -189,4 +185,4 @@ int Forwarder::run(const std::atomic<bool> &stop)
     return 0;
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -13,8 +13,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <optional>
 #include <functional>
+#include <optional>
 
 namespace redbox {
 
@@ -25,9 +25,9 @@ struct ForwarderOptions {
     RetryPolicy connectPolicy{std::chrono::milliseconds(200), std::chrono::milliseconds(5000), 2.0, 0.5, 0, {}};
     RetryPolicy destinationPolicy{std::chrono::milliseconds(250), std::chrono::milliseconds(10000), 2.0, 0.5, 0, {}};
     std::chrono::milliseconds rescanEvery{10'000};
-    std::chrono::milliseconds probeEvery{5'000};     // idle links are checked this often
+    std::chrono::milliseconds probeEvery{5'000};   // idle links are checked this often
     std::chrono::milliseconds purgeEvery{60'000};
-    std::function<void()> heartbeat;                 // called every turn of the loop (at least every 0.5 s)
+    std::function<void()> heartbeat;   // called every turn of the loop (at least every 0.5 s)
 };
 
 struct ForwarderStats {
@@ -67,4 +67,4 @@ private:
     Backoff m_connectBackoff;
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -18,7 +18,7 @@ void onSignal(int)
 {
     g_stop.store(true);
 }
-} // namespace
+}   // namespace
 
 int main(int argc, char **argv)
 {
@@ -30,13 +30,12 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QStringLiteral("Carries a node's outbox hops to its neighbours (paper section 7)."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption nodeOpt(QStringLiteral("node"), QStringLiteral("Node name, e.g. west-rb2."),
-                                     QStringLiteral("name"));
+    const QCommandLineOption nodeOpt(QStringLiteral("node"), QStringLiteral("Node name, e.g. west-rb2."), QStringLiteral("name"));
     const QCommandLineOption connOpt(QStringLiteral("conninfo"),
                                      QStringLiteral("libpq connection string of the node's pair (no password: use passfile=)."),
                                      QStringLiteral("conninfo"));
-    const QCommandLineOption batchOpt(QStringLiteral("batch"), QStringLiteral("Hops per dblink call (1-5000)."),
-                                      QStringLiteral("n"), QStringLiteral("200"));
+    const QCommandLineOption batchOpt(QStringLiteral("batch"), QStringLiteral("Hops per dblink call (1-5000)."), QStringLiteral("n"),
+                                      QStringLiteral("200"));
     parser.addOptions({nodeOpt, connOpt, batchOpt});
     parser.process(app);
 

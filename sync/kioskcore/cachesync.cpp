@@ -18,7 +18,7 @@ pg::Param textOrNull(const QString &s)
     return s.isEmpty() ? pg::Param(nullptr) : pg::Param(s);
 }
 
-} // namespace
+}   // namespace
 
 CacheSync::CacheSync(EngineParts parts, Link &cacheLink, QObject *parent) : QObject(parent), m_parts(parts), m_link(cacheLink)
 {
@@ -78,7 +78,8 @@ void CacheSync::step()
     }
     m_syncing = true;
     SyncCursor c;
-    if (!storage.guard("cache", [&] { c = storage.cache().cursor(); }, false)) {
+    if (!storage.guard(
+            "cache", [&] { c = storage.cache().cursor(); }, false)) {
         m_syncing = false;
         schedule(30'000);
         return;
@@ -93,26 +94,26 @@ void CacheSync::beginRound()
 {
     SyncCursor c = m_parts.storage.cache().cursor();
     QPointer<CacheSync> self(this);
-    m_link.call("SELECT to_snapshot, total FROM redbox.cache_begin($1, $2)", {m_parts.config.kioskId, textOrNull(c.fromSnapshot)},
-                false,
-                [self](const pg::Result *r, const pg::DbError *e) {
-                    if (!self)
-                        return;
-                    if (!r) {
-                        self->m_syncing = false;
-                        qCWarning(lcCache) << "cache sync could not start:" << (e ? e->message() : QString());
-                        return;
-                    }
-                    KioskStorage &storage = self->m_parts.storage;
-                    if (!storage.guard("cache", [&] { storage.cache().beginRound(r->text(0, 0), r->int64(0, 1)); })) {
-                        self->m_syncing = false;
-                        self->schedule(30'000);
-                        return;
-                    }
-                    emit self->progress(0, r->int64(0, 1));
-                    self->step();
-                },
-                1000, 60000);
+    m_link.call(
+        "SELECT to_snapshot, total FROM redbox.cache_begin($1, $2)", {m_parts.config.kioskId, textOrNull(c.fromSnapshot)}, false,
+        [self](const pg::Result *r, const pg::DbError *e) {
+            if (!self)
+                return;
+            if (!r) {
+                self->m_syncing = false;
+                qCWarning(lcCache) << "cache sync could not start:" << (e ? e->message() : QString());
+                return;
+            }
+            KioskStorage &storage = self->m_parts.storage;
+            if (!storage.guard("cache", [&] { storage.cache().beginRound(r->text(0, 0), r->int64(0, 1)); })) {
+                self->m_syncing = false;
+                self->schedule(30'000);
+                return;
+            }
+            emit self->progress(0, r->int64(0, 1));
+            self->step();
+        },
+        1000, 60000);
 }
 
 void CacheSync::fetchPage()
@@ -122,8 +123,8 @@ void CacheSync::fetchPage()
     QPointer<CacheSync> self(this);
     m_link.call(
         "SELECT change_xid, entity, key, deleted, data FROM redbox.cache_changes($1, $2, $3, $4, $5, $6, $7, $8)",
-        {m_parts.config.kioskId, textOrNull(c.fromSnapshot), c.roundTo, textOrNull(c.xid), textOrNull(c.entity),
-         textOrNull(c.key), c.xid.isEmpty() ? pg::Param(nullptr) : pg::Param(c.live), pageSize},
+        {m_parts.config.kioskId, textOrNull(c.fromSnapshot), c.roundTo, textOrNull(c.xid), textOrNull(c.entity), textOrNull(c.key),
+         c.xid.isEmpty() ? pg::Param(nullptr) : pg::Param(c.live), pageSize},
         false,
         [self, pageSize](const pg::Result *r, const pg::DbError *e) {
             if (!self)
@@ -179,4 +180,4 @@ void CacheSync::fetchPage()
         1000, 60000);
 }
 
-} // namespace redbox
+}   // namespace redbox

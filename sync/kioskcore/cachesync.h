@@ -45,4 +45,4 @@ private:
     bool m_roundTouchedCatalog = true;   // true at start: the first round always tells the screens
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -44,8 +44,8 @@ struct EngineParts {
     const KioskConfig &config;
     KioskStorage &storage;
     HealthState &health;
-    Link *redbox = nullptr;       // made at start()
+    Link *redbox = nullptr;   // made at start()
     OutboxReplay *replay = nullptr;
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -20,8 +20,8 @@ QString quoted(const QString &v)
     return QLatin1Char('\'') + out + QLatin1Char('\'');
 }
 
-QString conninfo(const QList<Endpoint> &eps, const QString &db, const QString &user, const QString &passfile,
-                 const QString &ca, int timeoutS, int rotate, const QString &attrs = QStringLiteral("read-write"))
+QString conninfo(const QList<Endpoint> &eps, const QString &db, const QString &user, const QString &passfile, const QString &ca,
+                 int timeoutS, int rotate, const QString &attrs = QStringLiteral("read-write"))
 {
     QStringList hosts, ports;
     for (qsizetype i = 0; i < eps.size(); ++i) {
@@ -52,7 +52,7 @@ void needFile(const QString &path, const QString &what, bool secret)
     }
 }
 
-} // namespace
+}   // namespace
 
 QList<Endpoint> parseEndpoints(const QString &text, const QString &what)
 {
@@ -82,16 +82,29 @@ KioskConfig KioskConfig::load(const QString &path)
     QSettings s(path, QSettings::IniFormat);
     if (s.status() != QSettings::NoError)
         throw ConfigError(QStringLiteral("configuration file %1 is not a valid INI file").arg(path));
-    static const QStringList known = {
-        QStringLiteral("kiosk/id"), QStringLiteral("kiosk/language"), QStringLiteral("kiosk/orientation"),
-        QStringLiteral("kiosk/theme"), QStringLiteral("redbox/node"), QStringLiteral("redbox/hosts"),
-        QStringLiteral("redbox/database"), QStringLiteral("coast/node"), QStringLiteral("coast/hosts"),
-        QStringLiteral("hq/hosts"), QStringLiteral("redbox/patroni"), QStringLiteral("maintenance/export_dir"),
-        QStringLiteral("security/ca"), QStringLiteral("security/kiosk_passfile"),
-        QStringLiteral("security/verifier_passfile"), QStringLiteral("security/technician_passfile"),
-        QStringLiteral("security/card_key_file"), QStringLiteral("security/kiosk_key_file"), QStringLiteral("storage/dir"),
-        QStringLiteral("behaviour/offline_after_ms"), QStringLiteral("behaviour/escalation_timeout_ms"),
-        QStringLiteral("behaviour/offline_allowance"), QStringLiteral("behaviour/cache_page_size")};
+    static const QStringList known = {QStringLiteral("kiosk/id"),
+                                      QStringLiteral("kiosk/language"),
+                                      QStringLiteral("kiosk/orientation"),
+                                      QStringLiteral("kiosk/theme"),
+                                      QStringLiteral("redbox/node"),
+                                      QStringLiteral("redbox/hosts"),
+                                      QStringLiteral("redbox/database"),
+                                      QStringLiteral("coast/node"),
+                                      QStringLiteral("coast/hosts"),
+                                      QStringLiteral("hq/hosts"),
+                                      QStringLiteral("redbox/patroni"),
+                                      QStringLiteral("maintenance/export_dir"),
+                                      QStringLiteral("security/ca"),
+                                      QStringLiteral("security/kiosk_passfile"),
+                                      QStringLiteral("security/verifier_passfile"),
+                                      QStringLiteral("security/technician_passfile"),
+                                      QStringLiteral("security/card_key_file"),
+                                      QStringLiteral("security/kiosk_key_file"),
+                                      QStringLiteral("storage/dir"),
+                                      QStringLiteral("behaviour/offline_after_ms"),
+                                      QStringLiteral("behaviour/escalation_timeout_ms"),
+                                      QStringLiteral("behaviour/offline_allowance"),
+                                      QStringLiteral("behaviour/cache_page_size")};
     for (const QString &k : s.allKeys())
         if (!known.contains(k))
             throw ConfigError(QStringLiteral("%1: unknown setting %2").arg(path, k));
@@ -101,7 +114,7 @@ KioskConfig KioskConfig::load(const QString &path)
         return (v.metaType().id() == QMetaType::QStringList ? v.toStringList().join(QLatin1Char(',')) : v.toString()).trimmed();
     };
     auto need = [&](const char *key) {
-        const QString v = text(key);
+        QString v = text(key);
         if (v.isEmpty())
             throw ConfigError(QStringLiteral("%1: %2 is required").arg(path, QLatin1String(key)));
         return v;
@@ -180,8 +193,8 @@ void KioskConfig::validate() const
 
 QString KioskConfig::redboxConninfo(int rotate) const
 {
-    return conninfo(redbox, database, QStringLiteral("kiosk"), kioskPassfile, caFile, 3, rotate)
-        + QStringLiteral(" application_name=kiosk-") + kioskId;
+    return conninfo(redbox, database, QStringLiteral("kiosk"), kioskPassfile, caFile, 3, rotate) +
+           QStringLiteral(" application_name=kiosk-") + kioskId;
 }
 
 QString KioskConfig::coastConninfo() const
@@ -196,20 +209,20 @@ QString KioskConfig::hqConninfo() const
 
 QString KioskConfig::technicianConninfo() const
 {
-    return conninfo(redbox, database, QStringLiteral("technician"), technicianPassfile, caFile, 3, 0)
-        + QStringLiteral(" application_name=technician-") + kioskId;
+    return conninfo(redbox, database, QStringLiteral("technician"), technicianPassfile, caFile, 3, 0) +
+           QStringLiteral(" application_name=technician-") + kioskId;
 }
 
 QString KioskConfig::technicianCoastConninfo() const
 {
-    return conninfo(coast, database, QStringLiteral("technician"), technicianPassfile, caFile, 3, 0)
-        + QStringLiteral(" application_name=technician-") + kioskId;
+    return conninfo(coast, database, QStringLiteral("technician"), technicianPassfile, caFile, 3, 0) +
+           QStringLiteral(" application_name=technician-") + kioskId;
 }
 
 QString KioskConfig::serverConninfo(const Endpoint &server, const QString &role, const QString &passfile, int timeoutS) const
 {
-    return conninfo({server}, database, role, passfile, caFile, timeoutS, 0, QStringLiteral("any"))
-        + QStringLiteral(" application_name=probe-") + kioskId;
+    return conninfo({server}, database, role, passfile, caFile, timeoutS, 0, QStringLiteral("any")) +
+           QStringLiteral(" application_name=probe-") + kioskId;
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -29,11 +29,11 @@ struct KioskConfig {
     QString kioskId;
     QString database = QStringLiteral("redbox");
     QString redboxNode;
-    QList<Endpoint> redbox;       // primary and standby (either may be primary)
+    QList<Endpoint> redbox;   // primary and standby (either may be primary)
     QString coastNode;
     QList<Endpoint> coast;
     QList<Endpoint> hq;
-    QList<Endpoint> patroni;      // the red box pair's Patroni REST APIs (maintenance mode's failover); optional
+    QList<Endpoint> patroni;   // the red box pair's Patroni REST APIs (maintenance mode's failover); optional
     QString caFile;
     QString kioskPassfile;
     QString verifierPassfile;
@@ -41,17 +41,17 @@ struct KioskConfig {
     QString cardKeyFile;
     QString kioskKeyFile;
     QString storageDir;
-    QString exportDir;            // where maintenance mode writes diagnostics bundles (default: storage/diagnostics)
+    QString exportDir;   // where maintenance mode writes diagnostics bundles (default: storage/diagnostics)
     QString language = QStringLiteral("en");
     QString orientation = QStringLiteral("portrait");
     QString theme = QStringLiteral("day");
     int offlineAfterMs = 15000;   // how long a rental waits for the red box before going offline
     int escalationTimeoutMs = 3000;
     int offlineAllowance = 3;
-    int cachePageSize = 500;      // rows per cache sync page
+    int cachePageSize = 500;   // rows per cache sync page
 
     static KioskConfig load(const QString &path);   // throws ConfigError
-    void validate() const;                           // throws ConfigError
+    void validate() const;   // throws ConfigError
 
     // libpq connection strings (no passwords: passfile=), TLS verify-full.
     QString redboxConninfo(int rotate = 0) const;
@@ -65,4 +65,4 @@ struct KioskConfig {
 
 QList<Endpoint> parseEndpoints(const QString &text, const QString &what);   // "host:port,host:port"
 
-} // namespace redbox
+}   // namespace redbox

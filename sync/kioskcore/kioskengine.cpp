@@ -18,8 +18,7 @@
 namespace redbox {
 
 KioskEngine::KioskEngine(KioskConfig config, QObject *parent)
-    : QObject(parent), m_config(std::move(config)), m_health(this),
-      m_storage(std::make_unique<KioskStorage>(m_config, m_health))
+    : QObject(parent), m_config(std::move(config)), m_health(this), m_storage(std::make_unique<KioskStorage>(m_config, m_health))
 {
     qRegisterMetaType<redbox::KioskHealth>();
     connect(&m_health, &HealthState::changed, this, &KioskEngine::healthChanged);
@@ -41,11 +40,11 @@ void KioskEngine::start()
     m_storage->open();
 
     const KioskConfig &cfg = m_config;
-    m_redbox = new Link(QStringLiteral("red box %1").arg(cfg.redboxNode), [cfg](int rotate) { return cfg.redboxConninfo(rotate); },
-                        {}, this);
-    m_cacheLink = new Link(QStringLiteral("cache sync %1").arg(cfg.redboxNode),
-                           [cfg](int rotate) { return cfg.redboxConninfo(rotate) + QStringLiteral("-cache"); },
-                           {QStringLiteral("redbox_cache")}, this);
+    m_redbox = new Link(
+        QStringLiteral("red box %1").arg(cfg.redboxNode), [cfg](int rotate) { return cfg.redboxConninfo(rotate); }, {}, this);
+    m_cacheLink = new Link(
+        QStringLiteral("cache sync %1").arg(cfg.redboxNode),
+        [cfg](int rotate) { return cfg.redboxConninfo(rotate) + QStringLiteral("-cache"); }, {QStringLiteral("redbox_cache")}, this);
     m_redbox->setApiLevel(kKioskApiLevel);
     m_cacheLink->setApiLevel(kKioskApiLevel);
 
@@ -62,9 +61,7 @@ void KioskEngine::start()
     connect(m_sync, &CacheSync::catalogChanged, this, &KioskEngine::catalogChanged);
 
     connect(m_redbox, &Link::up, this, &KioskEngine::onRedboxUp);
-    connect(m_redbox, &Link::refused, this, [this](const QString &why) {
-        m_health.update([&](KioskHealth &h) { h.refusal = why; });
-    });
+    connect(m_redbox, &Link::refused, this, [this](const QString &why) { m_health.update([&](KioskHealth &h) { h.refusal = why; }); });
     connect(m_redbox, &Link::down, this, [this] { setLink(LinkStatus::Connecting); });
     setLink(LinkStatus::Connecting);
     m_redbox->start();
@@ -143,21 +140,25 @@ void KioskEngine::pollHealth()
         return;
     }
     QPointer<KioskEngine> self(this);
-    m_redbox->call(redboxapi::kHealthSql, {}, false,
-                   [self](const pg::Result *r, const pg::DbError *) {
-                       if (!self || !r || r->rows() == 0)
-                           return;
-                       const LinkStatus link = self->linkStatusFor(r->boolean(0, 3) ? LinkStatus::Online : LinkStatus::Degraded);
-                       const QString server = self->m_redbox->server();
-                       // Every poll is announced: the screens show how fresh the red box's figures are.
-                       self->m_health.update([&](KioskHealth &h) {
-                           h.coastPartitioned = r->boolean(0, 0);
-                           h.pendingHops = r->int64(0, 1);
-                           h.parkedHops = r->int64(0, 2);
-                           h.link = link;
-                           h.server = server;
-                       }, true);
-                   }, 1000);
+    m_redbox->call(
+        redboxapi::kHealthSql, {}, false,
+        [self](const pg::Result *r, const pg::DbError *) {
+            if (!self || !r || r->rows() == 0)
+                return;
+            const LinkStatus link = self->linkStatusFor(r->boolean(0, 3) ? LinkStatus::Online : LinkStatus::Degraded);
+            const QString server = self->m_redbox->server();
+            // Every poll is announced: the screens show how fresh the red box's figures are.
+            self->m_health.update(
+                [&](KioskHealth &h) {
+                    h.coastPartitioned = r->boolean(0, 0);
+                    h.pendingHops = r->int64(0, 1);
+                    h.parkedHops = r->int64(0, 2);
+                    h.link = link;
+                    h.server = server;
+                },
+                true);
+        },
+        1000);
     if (m_health.value().outboxDepth > 0)
         m_replay->pump();
 }
@@ -212,23 +213,24 @@ void KioskEngine::emailReceipt(const QUuid &receiptId, const QList<QUuid> &renta
     QStringList ids;
     for (const QUuid &id : rentalIds)
         ids << id.toString(QUuid::WithoutBraces);
-    m_redbox->call(redboxapi::kEmailReceiptSql, {receiptId, m_config.kioskId, QStringLiteral("{%1}").arg(ids.join(QLatin1Char(',')))},
-                   true,
-                   [callback](const pg::Result *r, const pg::DbError *e) {
-                       if (r)
-                           callback(r->text(0, 0));
-                       else
-                           callback(e && (e->kind() == pg::ErrorKind::BrokenConnection || e->kind() == pg::ErrorKind::InDoubt)
-                                        ? QStringLiteral("offline") : QStringLiteral("failed"));
-                   },
-                   3000);
+    m_redbox->call(
+        redboxapi::kEmailReceiptSql, {receiptId, m_config.kioskId, QStringLiteral("{%1}").arg(ids.join(QLatin1Char(',')))}, true,
+        [callback](const pg::Result *r, const pg::DbError *e) {
+            if (r)
+                callback(r->text(0, 0));
+            else
+                callback(e && (e->kind() == pg::ErrorKind::BrokenConnection || e->kind() == pg::ErrorKind::InDoubt)
+                             ? QStringLiteral("offline")
+                             : QStringLiteral("failed"));
+        },
+        3000);
 }
 
 void KioskEngine::receiptStatus(const QUuid &receiptId, std::function<void(QString)> callback)
 {
-    m_redbox->call(redboxapi::kReceiptStatusSql, {receiptId}, false,
-                   [callback](const pg::Result *r, const pg::DbError *) { callback(r ? r->text(0, 0) : QStringLiteral("queued")); },
-                   3000);
+    m_redbox->call(
+        redboxapi::kReceiptStatusSql, {receiptId}, false,
+        [callback](const pg::Result *r, const pg::DbError *) { callback(r ? r->text(0, 0) : QStringLiteral("queued")); }, 3000);
 }
 
 // ---- the technicians' audit log ----------------------------------------------------------
@@ -250,18 +252,19 @@ void KioskEngine::audit(const AuditEntry &entry, std::function<void(bool)> callb
         keep(m_redbox->isUp() ? QStringLiteral("older actions are queued") : QStringLiteral("the red box is unreachable"));
         return;
     }
-    m_redbox->call(redboxapi::kAuditSql, redboxapi::auditParams(m_config, entry), true,
-                   [self, keep, callback](const pg::Result *r, const pg::DbError *e) {
-                       if (!self)
-                           return;
-                       if (r) {
-                           if (callback)
-                               callback(true);
-                           return;
-                       }
-                       keep(e ? e->message() : QStringLiteral("no answer"));
-                   },
-                   1000, 5000);
+    m_redbox->call(
+        redboxapi::kAuditSql, redboxapi::auditParams(m_config, entry), true,
+        [self, keep, callback](const pg::Result *r, const pg::DbError *e) {
+            if (!self)
+                return;
+            if (r) {
+                if (callback)
+                    callback(true);
+                return;
+            }
+            keep(e ? e->message() : QStringLiteral("no answer"));
+        },
+        1000, 5000);
 }
 
 // ---- the kiosk's own records --------------------------------------------------------------
@@ -272,7 +275,8 @@ R KioskEngine::read(const char *what, R fallback, const std::function<R()> &work
     R out = fallback;
     if (!m_storage->isOpen())
         return out;
-    m_storage->guard(what, [&] { out = work(); }, false);
+    m_storage->guard(
+        what, [&] { out = work(); }, false);
     return out;
 }
 
@@ -392,4 +396,4 @@ CacheCounts KioskEngine::cacheCounts()
     });
 }
 
-} // namespace redbox
+}   // namespace redbox

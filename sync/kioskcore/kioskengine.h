@@ -12,11 +12,11 @@
 // plus the red box link's health, receipts and the technicians' audit.
 #pragma once
 
+#include "cache/cachestore.h"
 #include "core/kiosktypes.h"
 #include "kioskcore/enginestate.h"
 #include "kioskcore/kioskconfig.h"
 #include "kioskcore/redboxapi.h"
-#include "cache/cachestore.h"
 #include "outbox/offlineoutbox.h"
 
 #include <QObject>
@@ -84,7 +84,7 @@ public:
     QList<CachedDisc> rentableDiscs(int movieId);
     std::optional<CachedDisc> disc(const QString &barcode);
     QList<CachedDisc> discs();
-    int freeSlot();                              // 0: the kiosk is full
+    int freeSlot();   // 0: the kiosk is full
     QList<int> freeSlots();
     QSet<int> occupiedSlots();
     KioskFacts facts();
@@ -132,4 +132,4 @@ private:
     bool m_started = false;
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -57,10 +57,13 @@ void KioskStorage::refreshOutboxHealth()
 {
     int depth = 0;
     qint64 age = 0;
-    if (!guard("outbox", [&] {
-            depth = m_outbox->depth();
-            age = m_outbox->oldestAgeSeconds();
-        }, false))
+    if (!guard(
+            "outbox",
+            [&] {
+                depth = m_outbox->depth();
+                age = m_outbox->oldestAgeSeconds();
+            },
+            false))
         return;
     m_health.update([&](KioskHealth &h) {
         h.outboxDepth = depth;
@@ -68,4 +71,4 @@ void KioskStorage::refreshOutboxHealth()
     });
 }
 
-} // namespace redbox
+}   // namespace redbox

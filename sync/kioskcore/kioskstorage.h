@@ -49,4 +49,4 @@ private:
     std::unique_ptr<OfflineOutbox> m_outbox;
 };
 
-} // namespace redbox
+}   // namespace redbox

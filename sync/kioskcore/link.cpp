@@ -8,7 +8,10 @@
 namespace redbox {
 
 Link::Link(QString name, ConninfoFn conninfo, QStringList listen, QObject *parent)
-    : QObject(parent), m_name(std::move(name)), m_conninfo(std::move(conninfo)), m_listen(std::move(listen)),
+    : QObject(parent),
+      m_name(std::move(name)),
+      m_conninfo(std::move(conninfo)),
+      m_listen(std::move(listen)),
       // Retries at most about once a second (jittered): after a failover the kiosk is back
       // within a second of the promotion (bench-sync), while a fleet of kiosks costs the
       // surviving server one TLS + SCRAM handshake per kiosk per second at worst.
@@ -58,10 +61,16 @@ QString Link::apiMismatch(int kioskLevel, int serverLevel, int serverOldest)
 {
     if (kioskLevel < serverOldest)
         return QStringLiteral("the server serves kiosk API levels %1 to %2; this kiosk speaks level %3 and must be "
-                              "updated").arg(serverOldest).arg(serverLevel).arg(kioskLevel);
+                              "updated")
+            .arg(serverOldest)
+            .arg(serverLevel)
+            .arg(kioskLevel);
     if (kioskLevel > serverLevel)
         return QStringLiteral("the server serves kiosk API levels %1 to %2; this kiosk speaks level %3: the server "
-                              "must be upgraded before its kiosks").arg(serverOldest).arg(serverLevel).arg(kioskLevel);
+                              "must be upgraded before its kiosks")
+            .arg(serverOldest)
+            .arg(serverLevel)
+            .arg(kioskLevel);
     return {};
 }
 
@@ -73,8 +82,7 @@ void Link::onConnected()
         return;
     }
     QPointer<Link> self(this);
-    m_conn.query("SELECT level, oldest FROM redbox.kiosk_api()", {}, false,
-                 [self](const pg::Result *r, const pg::DbError *e) {
+    m_conn.query("SELECT level, oldest FROM redbox.kiosk_api()", {}, false, [self](const pg::Result *r, const pg::DbError *e) {
         if (!self)
             return;
         QString mismatch;
@@ -150,8 +158,8 @@ void Link::onLost(const QString &message)
         m_retry.start(static_cast<int>(m_backoff.next().count()));
 }
 
-void Link::call(QByteArray sql, std::vector<pg::Param> params, bool mayHaveWritten, pg::AsyncConnection::Callback cb,
-                int waitMs, int deadlineMs)
+void Link::call(QByteArray sql, std::vector<pg::Param> params, bool mayHaveWritten, pg::AsyncConnection::Callback cb, int waitMs,
+                int deadlineMs)
 {
     if (isUp()) {
         m_conn.query(std::move(sql), std::move(params), mayHaveWritten, std::move(cb), deadlineMs);
@@ -171,8 +179,9 @@ void Link::expireWaiting()
         if (it->expiresAt <= now) {
             auto cb = std::move(it->cb);
             it = m_waiting.erase(it);
-            const pg::DbError e(pg::ErrorKind::BrokenConnection, QStringLiteral("08006"),
-                                QStringLiteral("%1 unreachable: %2").arg(m_name, m_lastError.isEmpty() ? QStringLiteral("no answer") : m_lastError));
+            const pg::DbError e(
+                pg::ErrorKind::BrokenConnection, QStringLiteral("08006"),
+                QStringLiteral("%1 unreachable: %2").arg(m_name, m_lastError.isEmpty() ? QStringLiteral("no answer") : m_lastError));
             if (cb)
                 pg::AsyncConnection::deliver(cb, nullptr, &e);
             it = m_waiting.begin();   // the callback may have changed the list
@@ -184,4 +193,4 @@ void Link::expireWaiting()
         m_expiry.stop();
 }
 
-} // namespace redbox
+}   // namespace redbox

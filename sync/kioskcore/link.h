@@ -40,8 +40,8 @@ public:
     void dropAfterNextSendForTesting() { m_conn.dropAfterNextSendForTesting(); }
 
     // Runs SQL when the link is up, waiting up to waitMs for it; then fails with BrokenConnection.
-    void call(QByteArray sql, std::vector<pg::Param> params, bool mayHaveWritten, pg::AsyncConnection::Callback cb,
-              int waitMs, int deadlineMs = 15000);
+    void call(QByteArray sql, std::vector<pg::Param> params, bool mayHaveWritten, pg::AsyncConnection::Callback cb, int waitMs,
+              int deadlineMs = 15000);
 
 signals:
     void up(const QString &server);
@@ -82,4 +82,4 @@ private:
     QString m_lastError;
 };
 
-} // namespace redbox
+}   // namespace redbox

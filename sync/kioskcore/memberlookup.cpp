@@ -27,29 +27,31 @@ void MemberLookup::lookup(const QString &cardHash, Callback callback)
         return;
     }
     QPointer<MemberLookup> self(this);
-    redbox.call(redboxapi::kMemberSql, {cardHash}, false,
-                [self, cardHash, callback](const pg::Result *r, const pg::DbError *e) {
-                    if (!self)
-                        return;
-                    if (r && r->rows() == 1) {
-                        std::optional<MemberInfo> m = redboxapi::readMember(*r, cardHash, false);
-                        m->source = QStringLiteral("redbox");
-                        callback(m, Failure::None, QString());
-                    } else if (e && e->code() == RedboxError::UnknownCard) {
-                        self->escalate(cardHash, callback, 0);   // not a member of this coast: ask upstream
-                    } else if (e && failureFor(*e) == Failure::BadInput) {
-                        callback(std::nullopt, Failure::BadInput, e->message());
-                    } else {
-                        self->fromCacheOrEscalate(cardHash, callback);
-                    }
-                },
-                2000, 5000);
+    redbox.call(
+        redboxapi::kMemberSql, {cardHash}, false,
+        [self, cardHash, callback](const pg::Result *r, const pg::DbError *e) {
+            if (!self)
+                return;
+            if (r && r->rows() == 1) {
+                std::optional<MemberInfo> m = redboxapi::readMember(*r, cardHash, false);
+                m->source = QStringLiteral("redbox");
+                callback(m, Failure::None, QString());
+            } else if (e && e->code() == RedboxError::UnknownCard) {
+                self->escalate(cardHash, callback, 0);   // not a member of this coast: ask upstream
+            } else if (e && failureFor(*e) == Failure::BadInput) {
+                callback(std::nullopt, Failure::BadInput, e->message());
+            } else {
+                self->fromCacheOrEscalate(cardHash, callback);
+            }
+        },
+        2000, 5000);
 }
 
 void MemberLookup::fromCacheOrEscalate(const QString &cardHash, Callback callback)
 {
     std::optional<MemberInfo> m;
-    m_parts.storage.guard("cache", [&] { m = m_parts.storage.cache().memberByCard(cardHash); }, false);
+    m_parts.storage.guard(
+        "cache", [&] { m = m_parts.storage.cache().memberByCard(cardHash); }, false);
     if (m) {
         callback(m, Failure::None, QString());
         return;
@@ -82,27 +84,28 @@ void MemberLookup::escalate(const QString &cardHash, Callback callback, int stag
     });
     const int timeoutMs = cfg.escalationTimeoutMs;
     connect(conn, &pg::AsyncConnection::connected, this, [self, conn, cardHash, callback, stage, where, settled, finish, timeoutMs]() {
-        conn->query(redboxapi::kVerifyMemberSql, {cardHash}, false,
-                    [self, cardHash, callback, stage, where, settled, finish](const pg::Result *r, const pg::DbError *e) {
-                        if (!self || *settled)
-                            return;
-                        *settled = true;   // ignore the close that follows
-                        finish();
-                        if (r && r->rows() == 1) {
-                            std::optional<MemberInfo> m = redboxapi::readMember(*r, cardHash, true);
-                            m->away = true;
-                            m->source = where;
-                            qCInfo(lcEscalation) << "card verified at" << where;
-                            callback(m, Failure::None, QString());
-                        } else if ((e && e->code() == RedboxError::UnknownCard) || stage == 0) {
-                            self->escalate(cardHash, callback, stage + 1);
-                        } else {
-                            callback(std::nullopt, e ? failureFor(*e) : Failure::Internal, e ? e->message() : QStringLiteral("no answer"));
-                        }
-                    },
-                    timeoutMs);
+        conn->query(
+            redboxapi::kVerifyMemberSql, {cardHash}, false,
+            [self, cardHash, callback, stage, where, settled, finish](const pg::Result *r, const pg::DbError *e) {
+                if (!self || *settled)
+                    return;
+                *settled = true;   // ignore the close that follows
+                finish();
+                if (r && r->rows() == 1) {
+                    std::optional<MemberInfo> m = redboxapi::readMember(*r, cardHash, true);
+                    m->away = true;
+                    m->source = where;
+                    qCInfo(lcEscalation) << "card verified at" << where;
+                    callback(m, Failure::None, QString());
+                } else if ((e && e->code() == RedboxError::UnknownCard) || stage == 0) {
+                    self->escalate(cardHash, callback, stage + 1);
+                } else {
+                    callback(std::nullopt, e ? failureFor(*e) : Failure::Internal, e ? e->message() : QStringLiteral("no answer"));
+                }
+            },
+            timeoutMs);
     });
     conn->open(stage == 0 ? cfg.coastConninfo() : cfg.hqConninfo(), timeoutMs);
 }
 
-} // namespace redbox
+}   // namespace redbox

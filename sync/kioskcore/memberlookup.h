@@ -30,4 +30,4 @@ private:
     EngineParts m_parts;
 };
 
-} // namespace redbox
+}   // namespace redbox

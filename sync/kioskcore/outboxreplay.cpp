@@ -16,23 +16,24 @@ namespace {
 bool linkTrouble(const pg::DbError &e)
 {
     switch (e.kind()) {
-    case pg::ErrorKind::BrokenConnection:
-    case pg::ErrorKind::InDoubt:
-    case pg::ErrorKind::ReadOnly:
-    case pg::ErrorKind::Timeout:
-    case pg::ErrorKind::SerializationFailure: return true;
-    default: return false;
+        case pg::ErrorKind::BrokenConnection:
+        case pg::ErrorKind::InDoubt:
+        case pg::ErrorKind::ReadOnly:
+        case pg::ErrorKind::Timeout:
+        case pg::ErrorKind::SerializationFailure: return true;
+        default: return false;
     }
 }
 
-} // namespace
+}   // namespace
 
 OutboxReplay::OutboxReplay(EngineParts parts, QObject *parent) : QObject(parent), m_parts(parts) {}
 
 void OutboxReplay::afterReplay(std::function<void()> online, std::function<void()> offline)
 {
     int depth = 0;
-    m_parts.storage.guard("outbox", [&] { depth = m_parts.storage.outbox().depth(); }, false);
+    m_parts.storage.guard(
+        "outbox", [&] { depth = m_parts.storage.outbox().depth(); }, false);
     if (!m_replaying && depth == 0) {
         online();
         return;
@@ -52,7 +53,8 @@ void OutboxReplay::pump()
     if (m_replaying || !m_parts.redbox->isUp())
         return;
     std::optional<OutboxEntry> e;
-    if (!m_parts.storage.guard("outbox", [&] { e = m_parts.storage.outbox().next(); }, false))
+    if (!m_parts.storage.guard(
+            "outbox", [&] { e = m_parts.storage.outbox().next(); }, false))
         return;   // the health poll tries again
     if (!e) {
         if (m_replayedInRun > 0) {
@@ -102,8 +104,7 @@ void OutboxReplay::finished(qint64 seq, const QString &kind, const QUuid &id, co
     } else if (err && kind == QLatin1String("void") && err->code() == RedboxError::NotFound) {
         stored = storage.guard("outbox", [&] { storage.outbox().done(seq); });   // never committed: nothing to void
     } else {
-        qCWarning(lcOutbox) << "offline" << kind << id << "refused by the red box; parked:"
-                            << (err ? err->message() : QString());
+        qCWarning(lcOutbox) << "offline" << kind << id << "refused by the red box; parked:" << (err ? err->message() : QString());
         stored = storage.guard("outbox", [&] {
             storage.outbox().park(seq, err ? err->sqlstate() + QLatin1String(": ") + err->message() : QStringLiteral("refused"));
         });
@@ -117,4 +118,4 @@ void OutboxReplay::finished(qint64 seq, const QString &kind, const QUuid &id, co
     });
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -40,4 +40,4 @@ private:
     std::vector<std::function<void()>> m_afterReplay;
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -7,23 +7,19 @@ namespace redbox {
 
 namespace redboxapi {
 
-const QByteArray kMemberSql =
-    "SELECT member_id, pin_hash, allowed, discs_out, plan_limit, membership_id, home_coast, daily_rate_cents, "
-    "max_charge_cents FROM redbox.kiosk_member($1)";
+const QByteArray kMemberSql = "SELECT member_id, pin_hash, allowed, discs_out, plan_limit, membership_id, home_coast, daily_rate_cents, "
+                              "max_charge_cents FROM redbox.kiosk_member($1)";
 const QByteArray kVerifyMemberSql =
     "SELECT member_id, pin_hash, allowed, discs_out, plan_limit, membership_id, home_coast, daily_rate_cents, "
     "max_charge_cents, ticket FROM redbox.verify_member($1)";
-const QByteArray kRentSql =
-    "SELECT rental_id, due_at, amount_cents, tax_cents, discs_out, replayed FROM redbox.kiosk_rent("
-    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const QByteArray kRentSql = "SELECT rental_id, due_at, amount_cents, tax_cents, discs_out, replayed FROM redbox.kiosk_rent("
+                            "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 const QByteArray kRentalStatusSql = "SELECT status FROM redbox.kiosk_rental_status($1)";
 const QByteArray kVoidSql = "SELECT voided FROM redbox.kiosk_void_rental($1, $2, $3, $4, $5)";
-const QByteArray kReturnSql =
-    "SELECT return_id, rental_id, movie_id, title, foreign_disc, nights, charge_cents, late_cents "
-    "FROM redbox.kiosk_return($1, $2, $3, $4, $5)";
+const QByteArray kReturnSql = "SELECT return_id, rental_id, movie_id, title, foreign_disc, nights, charge_cents, late_cents "
+                              "FROM redbox.kiosk_return($1, $2, $3, $4, $5)";
 const QByteArray kAuditSql = "SELECT redbox.kiosk_audit($1, $2, $3, $4, $5, $6, $7)";
-const QByteArray kHealthSql =
-    "SELECT coast_partitioned, pending_hops, parked_hops, standby_streaming FROM redbox.kiosk_health()";
+const QByteArray kHealthSql = "SELECT coast_partitioned, pending_hops, parked_hops, standby_streaming FROM redbox.kiosk_health()";
 const QByteArray kEmailReceiptSql = "SELECT redbox.kiosk_email_receipt($1, $2, $3::uuid[], NULL)";
 const QByteArray kReceiptStatusSql = "SELECT redbox.kiosk_receipt_status($1)";
 
@@ -49,12 +45,12 @@ pg::Param orNull(const QString &s)
     return s.isEmpty() ? pg::Param(nullptr) : pg::Param(s);
 }
 
-} // namespace
+}   // namespace
 
 std::vector<pg::Param> rentParams(const KioskConfig &cfg, const RentRequest &r, bool offline)
 {
-    return {r.rentalId, cfg.kioskId, r.member.cardHash, r.barcode, r.paymentId, r.cardToken, r.cardLast4,
-            r.rentedAt, offline, r.member.ticket ? pg::Param(*r.member.ticket) : pg::Param(nullptr)};
+    return {r.rentalId,  cfg.kioskId, r.member.cardHash, r.barcode, r.paymentId,
+            r.cardToken, r.cardLast4, r.rentedAt,        offline,   r.member.ticket ? pg::Param(*r.member.ticket) : pg::Param(nullptr)};
 }
 
 std::vector<pg::Param> voidParams(const KioskConfig &cfg, const VoidRequest &v)
@@ -69,8 +65,9 @@ std::vector<pg::Param> returnParams(const KioskConfig &cfg, const ReturnRequest 
 
 std::vector<pg::Param> auditParams(const KioskConfig &cfg, const AuditEntry &a)
 {
-    return {a.auditId, cfg.kioskId, a.technicianId > 0 ? pg::Param(a.technicianId) : pg::Param(nullptr), a.action,
-            orNull(a.barcode), QJsonDocument(a.detail), a.at};
+    return {a.auditId, cfg.kioskId,       a.technicianId > 0 ? pg::Param(a.technicianId) : pg::Param(nullptr),
+            a.action,  orNull(a.barcode), QJsonDocument(a.detail),
+            a.at};
 }
 
 std::optional<MemberInfo> readMember(const pg::Result &r, const QString &cardHash, bool withTicket)
@@ -122,12 +119,9 @@ ReturnResult readReturn(const pg::Result &r)
 
 QJsonObject encode(const RentRequest &r)
 {
-    QJsonObject o{{QStringLiteral("rental_id"), uuidText(r.rentalId)},
-                  {QStringLiteral("payment_id"), uuidText(r.paymentId)},
-                  {QStringLiteral("card_hash"), r.member.cardHash},
-                  {QStringLiteral("barcode"), r.barcode},
-                  {QStringLiteral("card_token"), r.cardToken},
-                  {QStringLiteral("card_last4"), r.cardLast4},
+    QJsonObject o{{QStringLiteral("rental_id"), uuidText(r.rentalId)}, {QStringLiteral("payment_id"), uuidText(r.paymentId)},
+                  {QStringLiteral("card_hash"), r.member.cardHash},    {QStringLiteral("barcode"), r.barcode},
+                  {QStringLiteral("card_token"), r.cardToken},         {QStringLiteral("card_last4"), r.cardLast4},
                   {QStringLiteral("rented_at"), iso(r.rentedAt)}};
     if (r.member.ticket)
         o.insert(QStringLiteral("ticket"), r.member.ticket->object());
@@ -212,22 +206,22 @@ AuditEntry decodeAudit(const QJsonObject &o)
     return a;
 }
 
-} // namespace redboxapi
+}   // namespace redboxapi
 
 Failure failureFor(const pg::DbError &e)
 {
     if (const auto code = e.code()) {
         switch (*code) {
-        case RedboxError::UnknownCard: return Failure::UnknownCard;
-        case RedboxError::NotAllowed: return Failure::NotAllowed;
-        case RedboxError::LimitReached: return Failure::LimitReached;
-        case RedboxError::DiscUnavailable: return Failure::DiscUnavailable;
-        case RedboxError::DiscNotHere:
-        case RedboxError::DiscSold: return Failure::DiscNotOurs;
-        case RedboxError::DiscAlreadyIn: return Failure::DiscAlreadyIn;
-        case RedboxError::TicketInvalid:
-        case RedboxError::IdReused: return Failure::BadInput;
-        default: break;
+            case RedboxError::UnknownCard: return Failure::UnknownCard;
+            case RedboxError::NotAllowed: return Failure::NotAllowed;
+            case RedboxError::LimitReached: return Failure::LimitReached;
+            case RedboxError::DiscUnavailable: return Failure::DiscUnavailable;
+            case RedboxError::DiscNotHere:
+            case RedboxError::DiscSold: return Failure::DiscNotOurs;
+            case RedboxError::DiscAlreadyIn: return Failure::DiscAlreadyIn;
+            case RedboxError::TicketInvalid:
+            case RedboxError::IdReused: return Failure::BadInput;
+            default: break;
         }
     }
     if (e.kind() == pg::ErrorKind::BadInput)
@@ -239,4 +233,4 @@ Failure failureFor(const pg::DbError &e)
     return Failure::Internal;
 }
 
-} // namespace redbox
+}   // namespace redbox

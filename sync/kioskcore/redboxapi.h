@@ -51,9 +51,9 @@ ReturnRequest decodeReturn(const QJsonObject &o);
 VoidRequest decodeVoid(const QJsonObject &o);
 AuditEntry decodeAudit(const QJsonObject &o);
 
-} // namespace redboxapi
+}   // namespace redboxapi
 
 // What a screen shows for a red box refusal (SQLSTATE RBnnn / 22xxx) or a broken link.
 Failure failureFor(const pg::DbError &error);
 
-} // namespace redbox
+}   // namespace redbox

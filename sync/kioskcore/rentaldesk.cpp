@@ -41,7 +41,7 @@ std::optional<RentResult> malformed(const RentRequest &r)
     return std::nullopt;
 }
 
-} // namespace
+}   // namespace
 
 RentalDesk::RentalDesk(EngineParts parts, QObject *parent) : QObject(parent), m_parts(parts) {}
 
@@ -54,7 +54,8 @@ void RentalDesk::rent(RentRequest request, RentCallback callback)
     KioskStorage &storage = m_parts.storage;
     if (request.slot <= 0) {
         std::optional<CachedDisc> disc;
-        storage.guard("cache", [&] { disc = storage.cache().disc(request.barcode); }, false);
+        storage.guard(
+            "cache", [&] { disc = storage.cache().disc(request.barcode); }, false);
         request.slot = disc && disc->slot > 0 ? disc->slot : 0;
         if (request.slot <= 0) {
             callback(refusal(request, Failure::DiscUnavailable, QStringLiteral("that disc is not in a slot of this kiosk")));
@@ -72,9 +73,9 @@ void RentalDesk::rent(RentRequest request, RentCallback callback)
     auto settle = [self, request, callback](RentResult result) {
         if (self && result.failure == Failure::InDoubt) {
             // It may have committed, and no disc will come out: void it (idempotent; "no rental" is fine).
-            self->voidRental({request.rentalId, request.barcode, request.slot, false,
-                              QStringLiteral("the rental could not be confirmed at the kiosk")},
-                             [](bool, const QString &) {});
+            self->voidRental(
+                {request.rentalId, request.barcode, request.slot, false, QStringLiteral("the rental could not be confirmed at the kiosk")},
+                [](bool, const QString &) {});
         } else if (self && result.failure != Failure::None) {
             self->endDispense(request.rentalId);
         }
@@ -170,12 +171,15 @@ void RentalDesk::rentOffline(const RentRequest &request, RentCallback callback, 
     std::optional<CachedDisc> disc;
     KioskFacts facts;
     int queued = 0;
-    if (!storage.guard("cache", [&] {
-            cached = storage.cache().memberByCard(request.member.cardHash);
-            disc = storage.cache().disc(request.barcode);
-            queued = storage.outbox().queuedFor(request.member.cardHash);
-            facts = KioskFacts{storage.cache().taxRateBp(), storage.cache().timezone(), storage.cache().slotCount()};
-        }, false))
+    if (!storage.guard(
+            "cache",
+            [&] {
+                cached = storage.cache().memberByCard(request.member.cardHash);
+                disc = storage.cache().disc(request.barcode);
+                queued = storage.outbox().queuedFor(request.member.cardHash);
+                facts = KioskFacts{storage.cache().taxRateBp(), storage.cache().timezone(), storage.cache().slotCount()};
+            },
+            false))
         return refuse(Failure::Offline, QStringLiteral("the network is unreachable and the kiosk's own records cannot be read"));
     if (!cached)
         return refuse(Failure::Offline, QStringLiteral("the network is unreachable and this card is not known here"));
@@ -249,9 +253,8 @@ void RentalDesk::keepVoidOffline(const VoidRequest &request, const VoidCallback 
 {
     // After the rental, if that is queued too: replay keeps the order.
     KioskStorage &storage = m_parts.storage;
-    const bool kept = storage.guard("outbox", [&] {
-        storage.outbox().add(QUuid::createUuid(), QStringLiteral("void"), redboxapi::encode(request));
-    });
+    const bool kept = storage.guard("outbox",
+                                    [&] { storage.outbox().add(QUuid::createUuid(), QStringLiteral("void"), redboxapi::encode(request)); });
     if (!kept) {
         // The journal still holds it: the health poll voids it once storage works again.
         m_dispensing.remove(request.rentalId);
@@ -281,7 +284,8 @@ void RentalDesk::endDispense(const QUuid &rentalId)
 void RentalDesk::recoverDispenses(qint64 olderThanS)
 {
     QList<PendingDispense> pending;
-    if (!m_parts.storage.guard("dispense journal", [&] { pending = m_parts.storage.outbox().pendingDispenses(); }, false))
+    if (!m_parts.storage.guard(
+            "dispense journal", [&] { pending = m_parts.storage.outbox().pendingDispenses(); }, false))
         return;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (const PendingDispense &p : pending) {
@@ -296,4 +300,4 @@ void RentalDesk::recoverDispenses(qint64 olderThanS)
     }
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -38,8 +38,8 @@ private:
     void endDispense(const QUuid &rentalId);   // the journal forgets a rental: its disc came out, or it was voided
 
     EngineParts m_parts;
-    QSet<QUuid> m_dispensing;     // rentals in progress in this process (journal entries they own)
+    QSet<QUuid> m_dispensing;   // rentals in progress in this process (journal entries they own)
     bool m_loseNextAnswer = false;
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -24,14 +24,15 @@ ReturnResult refusal(const ReturnRequest &r, Failure f, const QString &message)
     return out;
 }
 
-} // namespace
+}   // namespace
 
 ReturnDesk::ReturnDesk(EngineParts parts, QObject *parent) : QObject(parent), m_parts(parts) {}
 
 void ReturnDesk::returnDisc(ReturnRequest request, Callback callback)
 {
     int slotCount = 1;
-    m_parts.storage.guard("cache", [&] { slotCount = std::max(1, m_parts.storage.cache().slotCount()); }, false);
+    m_parts.storage.guard(
+        "cache", [&] { slotCount = std::max(1, m_parts.storage.cache().slotCount()); }, false);
     if (!parseDiscBarcode(request.barcode)) {
         callback(refusal(request, Failure::BadInput, QStringLiteral("the disc's barcode could not be read")));
         return;
@@ -80,11 +81,15 @@ void ReturnDesk::returnOffline(const ReturnRequest &request, Callback callback, 
     KioskStorage &storage = m_parts.storage;
     std::optional<Title> title;
     std::optional<CachedDisc> disc;
-    if (!storage.guard("cache", [&] {
-            title = storage.cache().title(barcode->movieId);
-            disc = storage.cache().disc(request.barcode);
-        }, false)) {
-        callback(refusal(request, Failure::Offline, QStringLiteral("the network is unreachable and the kiosk's own records cannot be read")));
+    if (!storage.guard(
+            "cache",
+            [&] {
+                title = storage.cache().title(barcode->movieId);
+                disc = storage.cache().disc(request.barcode);
+            },
+            false)) {
+        callback(
+            refusal(request, Failure::Offline, QStringLiteral("the network is unreachable and the kiosk's own records cannot be read")));
         return;
     }
     if (!title) {
@@ -96,8 +101,9 @@ void ReturnDesk::returnOffline(const ReturnRequest &request, Callback callback, 
         return;
     }
     if (!storage.guard("outbox", [&] { storage.outbox().add(request.returnId, QStringLiteral("return"), redboxapi::encode(request)); })) {
-        callback(refusal(request, Failure::Offline,
-                         QStringLiteral("the network is unreachable and the kiosk cannot store the return (its storage is full or failing)")));
+        callback(
+            refusal(request, Failure::Offline,
+                    QStringLiteral("the network is unreachable and the kiosk cannot store the return (its storage is full or failing)")));
         return;
     }
     storage.guard("cache", [&] { storage.cache().setDiscIn(request.barcode, barcode->movieId, request.slot); });
@@ -112,4 +118,4 @@ void ReturnDesk::returnOffline(const ReturnRequest &request, Callback callback, 
     callback(out);
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -27,4 +27,4 @@ private:
     EngineParts m_parts;
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -14,7 +14,7 @@ namespace redbox {
 struct KioskConfig;
 
 struct DiagnosticsFacts {
-    std::optional<CacheCounts> cache;     // empty when the kiosk's storage could not be read
+    std::optional<CacheCounts> cache;   // empty when the kiosk's storage could not be read
     QList<OutboxEntry> parked;
     QString storageError;
 };
@@ -22,4 +22,4 @@ struct DiagnosticsFacts {
 // Writes the bundle into the kiosk's export folder; the answer names the file (path) or says why not.
 TechAnswer writeDiagnostics(const KioskConfig &cfg, const MaintenanceHealth &health, const DiagnosticsFacts &facts);
 
-} // namespace redbox
+}   // namespace redbox

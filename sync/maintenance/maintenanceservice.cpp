@@ -48,13 +48,13 @@ QString serverName(const Endpoint &e)
     return e.host + QLatin1Char(':') + QString::number(e.port);
 }
 
-} // namespace
+}   // namespace
 
 MaintenanceService::MaintenanceService(KioskEngine *engine, QObject *parent)
-    : QObject(parent ? parent : engine), m_engine(engine),
+    : QObject(parent ? parent : engine),
+      m_engine(engine),
       m_patroni(new PatroniClient(engine->config().patroni, engine->config().caFile, this))
-{
-}
+{}
 
 MaintenanceService::~MaintenanceService() = default;
 
@@ -66,8 +66,7 @@ bool MaintenanceService::checkPin(const TechnicianInfo &technician, const QStrin
 
 // ---- one-shot queries ------------------------------------------------------------------
 
-void MaintenanceService::once(const QString &conninfo, QByteArray sql, std::vector<pg::Param> params, QueryDone done,
-                              int timeoutMs)
+void MaintenanceService::once(const QString &conninfo, QByteArray sql, std::vector<pg::Param> params, QueryDone done, int timeoutMs)
 {
     auto *conn = new pg::AsyncConnection(this);
     auto clock = std::make_shared<QElapsedTimer>();
@@ -82,7 +81,8 @@ void MaintenanceService::once(const QString &conninfo, QByteArray sql, std::vect
         conn->deleteLater();
     };
     connect(conn, &pg::AsyncConnection::connected, this, [conn, sql, params, finish, timeoutMs] {
-        conn->query(sql, params, false, [finish](const pg::Result *r, const pg::DbError *e) { finish(r, e); }, timeoutMs);
+        conn->query(
+            sql, params, false, [finish](const pg::Result *r, const pg::DbError *e) { finish(r, e); }, timeoutMs);
     });
     connect(conn, &pg::AsyncConnection::connectionLost, this, [finish](const QString &message) {
         const pg::DbError e(pg::ErrorKind::BrokenConnection, {}, message);
@@ -108,7 +108,9 @@ void MaintenanceService::login(const QString &cardHash, std::function<void(TechL
         if (t && t->active)
             done({t, QStringLiteral("cache"), Failure::None, why});
         else
-            done({std::nullopt, {}, Failure::Offline,
+            done({std::nullopt,
+                  {},
+                  Failure::Offline,
                   QStringLiteral("The network cannot check this card now and it is not among the technicians this kiosk knows.")});
     };
     auto answer = [done](const pg::Result *r, const QString &source) {
@@ -124,33 +126,36 @@ void MaintenanceService::login(const QString &cardHash, std::function<void(TechL
         fromCache(QStringLiteral("no technician password file is configured"));
         return;
     }
-    once(cfg.technicianConninfo(), sql, {cardHash}, [self, cfg, sql, cardHash, done, answer, fromCache](const pg::Result *r, const pg::DbError *e, qint64) {
-        if (!self)
-            return;
-        if (r && r->rows() == 1) {
-            answer(r, QStringLiteral("redbox"));
-            return;
-        }
-        if (e && e->kind() != pg::ErrorKind::BrokenConnection && e->kind() != pg::ErrorKind::Timeout) {
-            // The red box answered: its word is final (unknown or deactivated card).
-            done({std::nullopt, {}, Failure::UnknownCard, e->message()});
-            return;
-        }
-        qCInfo(lcClient) << "technician sign-in: the red box did not answer; asking the coast";
-        self->once(cfg.technicianCoastConninfo(), sql, {cardHash}, [self, done, answer, fromCache](const pg::Result *r2, const pg::DbError *e2, qint64) {
-            if (!self)
-                return;
-            if (r2 && r2->rows() == 1) {
-                answer(r2, QStringLiteral("coast"));
-                return;
-            }
-            if (e2 && e2->kind() != pg::ErrorKind::BrokenConnection && e2->kind() != pg::ErrorKind::Timeout) {
-                done({std::nullopt, {}, Failure::UnknownCard, e2->message()});
-                return;
-            }
-            fromCache(QStringLiteral("checked against the kiosk's cached technicians (the red box and the coast did not answer)"));
-        });
-    });
+    once(cfg.technicianConninfo(), sql, {cardHash},
+         [self, cfg, sql, cardHash, done, answer, fromCache](const pg::Result *r, const pg::DbError *e, qint64) {
+             if (!self)
+                 return;
+             if (r && r->rows() == 1) {
+                 answer(r, QStringLiteral("redbox"));
+                 return;
+             }
+             if (e && e->kind() != pg::ErrorKind::BrokenConnection && e->kind() != pg::ErrorKind::Timeout) {
+                 // The red box answered: its word is final (unknown or deactivated card).
+                 done({std::nullopt, {}, Failure::UnknownCard, e->message()});
+                 return;
+             }
+             qCInfo(lcClient) << "technician sign-in: the red box did not answer; asking the coast";
+             self->once(
+                 cfg.technicianCoastConninfo(), sql, {cardHash},
+                 [self, done, answer, fromCache](const pg::Result *r2, const pg::DbError *e2, qint64) {
+                     if (!self)
+                         return;
+                     if (r2 && r2->rows() == 1) {
+                         answer(r2, QStringLiteral("coast"));
+                         return;
+                     }
+                     if (e2 && e2->kind() != pg::ErrorKind::BrokenConnection && e2->kind() != pg::ErrorKind::Timeout) {
+                         done({std::nullopt, {}, Failure::UnknownCard, e2->message()});
+                         return;
+                     }
+                     fromCache(QStringLiteral("checked against the kiosk's cached technicians (the red box and the coast did not answer)"));
+                 });
+         });
 }
 
 void MaintenanceService::beginSession()
@@ -158,7 +163,8 @@ void MaintenanceService::beginSession()
     if (m_tech || m_engine->config().technicianPassfile.isEmpty())
         return;
     const KioskConfig cfg = m_engine->config();
-    m_tech = new Link(QStringLiteral("technician %1").arg(cfg.redboxNode), [cfg](int) { return cfg.technicianConninfo(); }, {}, this);
+    m_tech = new Link(
+        QStringLiteral("technician %1").arg(cfg.redboxNode), [cfg](int) { return cfg.technicianConninfo(); }, {}, this);
     m_tech->start();
 }
 
@@ -173,8 +179,7 @@ void MaintenanceService::endSession()
 
 // ---- red box actions -------------------------------------------------------------------
 
-void MaintenanceService::techCall(QByteArray sql, std::vector<pg::Param> params,
-                                  std::function<void(TechAnswer, const pg::Result *)> done)
+void MaintenanceService::techCall(QByteArray sql, std::vector<pg::Param> params, std::function<void(TechAnswer, const pg::Result *)> done)
 {
     beginSession();
     if (!m_tech) {
@@ -182,25 +187,28 @@ void MaintenanceService::techCall(QByteArray sql, std::vector<pg::Param> params,
              nullptr);
         return;
     }
-    m_tech->call(std::move(sql), std::move(params), true, [done](const pg::Result *r, const pg::DbError *e) {
-        if (r) {
-            done(TechAnswer::done({}), r);
-            return;
-        }
-        TechAnswer a;
-        a.refusal = e ? e->code() : std::nullopt;
-        if (!e || e->kind() == pg::ErrorKind::BrokenConnection || e->kind() == pg::ErrorKind::Timeout)
-            a.message = QStringLiteral("The red box is not reachable; nothing was changed. Check Health, then try again.");
-        else if (e->kind() == pg::ErrorKind::InDoubt)
-            a.message = QStringLiteral("The red box's answer was lost; look at the slot map before trying again.");
-        else
-            a.message = e->message();
-        done(a, nullptr);
-    }, 5000, 15000);
+    m_tech->call(
+        std::move(sql), std::move(params), true,
+        [done](const pg::Result *r, const pg::DbError *e) {
+            if (r) {
+                done(TechAnswer::done({}), r);
+                return;
+            }
+            TechAnswer a;
+            a.refusal = e ? e->code() : std::nullopt;
+            if (!e || e->kind() == pg::ErrorKind::BrokenConnection || e->kind() == pg::ErrorKind::Timeout)
+                a.message = QStringLiteral("The red box is not reachable; nothing was changed. Check Health, then try again.");
+            else if (e->kind() == pg::ErrorKind::InDoubt)
+                a.message = QStringLiteral("The red box's answer was lost; look at the slot map before trying again.");
+            else
+                a.message = e->message();
+            done(a, nullptr);
+        },
+        5000, 15000);
 }
 
-void MaintenanceService::discAction(qint64 technicianId, const QString &action, const QString &barcode, int slot,
-                                    const QString &reason, std::function<void(TechAnswer)> done)
+void MaintenanceService::discAction(qint64 technicianId, const QString &action, const QString &barcode, int slot, const QString &reason,
+                                    std::function<void(TechAnswer)> done)
 {
     QPointer<MaintenanceService> self(this);
     techCall("SELECT barcode, movie_id, title, slot_no, status, condition, action_slot FROM redbox.tech_disc($1, $2, $3, $4, $5, $6, $7)",
@@ -278,18 +286,20 @@ void MaintenanceService::health(std::function<void(MaintenanceHealth)> done)
     for (int i = 0; i < targets.size(); ++i) {
         const Target &t = targets[i];
         round->h.servers.append({t.tier, serverName(t.server), false, false, 0, {}});
-        once(cfg.serverConninfo(t.server, t.role, t.passfile), "SELECT pg_is_in_recovery()", {},
-             [round, i](const pg::Result *r, const pg::DbError *e, qint64 ms) {
-                 ServerProbe &p = round->h.servers[i];
-                 p.latencyMs = ms;
-                 if (r && r->rows() == 1) {
-                     p.reachable = true;
-                     p.primary = !r->boolean(0, 0);
-                 } else {
-                     p.error = e ? e->message().section(QLatin1Char('\n'), 0, 0) : QStringLiteral("no answer");
-                 }
-                 round->settle();
-             }, 3000);
+        once(
+            cfg.serverConninfo(t.server, t.role, t.passfile), "SELECT pg_is_in_recovery()", {},
+            [round, i](const pg::Result *r, const pg::DbError *e, qint64 ms) {
+                ServerProbe &p = round->h.servers[i];
+                p.latencyMs = ms;
+                if (r && r->rows() == 1) {
+                    p.reachable = true;
+                    p.primary = !r->boolean(0, 0);
+                } else {
+                    p.error = e ? e->message().section(QLatin1Char('\n'), 0, 0) : QStringLiteral("no answer");
+                }
+                round->settle();
+            },
+            3000);
     }
     auto fromRedbox = [round](const pg::Result *r, const pg::DbError *e) {
         if (r && r->rows() == 1) {
@@ -326,14 +336,13 @@ void MaintenanceService::health(std::function<void(MaintenanceHealth)> done)
 
 // ---- failover through Patroni ------------------------------------------------------------
 
-void MaintenanceService::chooseSwitchover(bool back, const QJsonObject &cluster,
-                                          std::function<void(TechAnswer, QString, QString)> refuse,
+void MaintenanceService::chooseSwitchover(bool back, const QJsonObject &cluster, std::function<void(TechAnswer, QString, QString)> refuse,
                                           std::function<void(QString, QString)> go)
 {
     QString leader, standby;
     QHash<QString, QString> states;
     QStringList seen;
-    for (const QJsonValue &m : cluster.value(QStringLiteral("members")).toArray()) {
+    for (const auto &m : cluster.value(QStringLiteral("members")).toArray()) {
         const QJsonObject o = m.toObject();
         const QString name = o.value(QStringLiteral("name")).toString();
         const QString role = o.value(QStringLiteral("role")).toString();
@@ -351,7 +360,8 @@ void MaintenanceService::chooseSwitchover(bool back, const QJsonObject &cluster,
     if (!back) {
         if (leader.isEmpty() || standby.isEmpty() || !streaming(standby)) {
             refuse(TechAnswer::failed(QStringLiteral("There is no streaming synchronous standby to fail over to: a switchover now could "
-                                                     "lose rentals, so it was not done (%1).").arg(seen.join(QStringLiteral(", ")))),
+                                                     "lose rentals, so it was not done (%1).")
+                                          .arg(seen.join(QStringLiteral(", ")))),
                    leader, standby);
             return;
         }
@@ -360,7 +370,8 @@ void MaintenanceService::chooseSwitchover(bool back, const QJsonObject &cluster,
     }
     const QString target = m_previousPrimary;
     if (target.isEmpty()) {
-        refuse(TechAnswer::failed(QStringLiteral("No failover was made from this kiosk since it started: there is no old primary to bring back.")),
+        refuse(TechAnswer::failed(
+                   QStringLiteral("No failover was made from this kiosk since it started: there is no old primary to bring back.")),
                leader, {});
         return;
     }
@@ -371,7 +382,8 @@ void MaintenanceService::chooseSwitchover(bool back, const QJsonObject &cluster,
     }
     if (streaming(target) && target != standby) {
         refuse(TechAnswer::failed(QStringLiteral("The old primary %1 runs but is not the synchronous standby yet (it is catching up): "
-                                                 "try again in a few seconds.").arg(target)),
+                                                 "try again in a few seconds.")
+                                      .arg(target)),
                leader, target);
         return;
     }
@@ -409,13 +421,17 @@ void MaintenanceService::switchover(qint64 technicianId, bool back, std::functio
         AuditEntry e;
         e.technicianId = technicianId;
         e.action = back ? QStringLiteral("failback") : QStringLiteral("failover");
-        e.detail = {{QStringLiteral("from"), from}, {QStringLiteral("to"), to}, {QStringLiteral("ok"), a.ok},
-                    {QStringLiteral("seconds"), static_cast<double>(clock->elapsed()) / 1000.0}, {QStringLiteral("message"), a.message.left(300)}};
+        e.detail = {{QStringLiteral("from"), from},
+                    {QStringLiteral("to"), to},
+                    {QStringLiteral("ok"), a.ok},
+                    {QStringLiteral("seconds"), static_cast<double>(clock->elapsed()) / 1000.0},
+                    {QStringLiteral("message"), a.message.left(300)}};
         self->m_engine->audit(e);
         done(a);
     };
     if (!password) {
-        finish(TechAnswer::failed(QStringLiteral("Patroni refused the switchover: the technician password file has no entry for this red box")),
+        finish(TechAnswer::failed(
+                   QStringLiteral("Patroni refused the switchover: the technician password file has no entry for this red box")),
                {}, {});
         return;
     }
@@ -423,33 +439,34 @@ void MaintenanceService::switchover(qint64 technicianId, bool back, std::functio
         if (!self)
             return;
         if (status != 200) {
-            finish(TechAnswer::failed(QStringLiteral("Patroni's API did not answer (%1).").arg(error.isEmpty() ? QString::number(status) : error)),
+            finish(TechAnswer::failed(
+                       QStringLiteral("Patroni's API did not answer (%1).").arg(error.isEmpty() ? QString::number(status) : error)),
                    {}, {});
             return;
         }
         self->chooseSwitchover(back, body, finish, [self, back, finish, clock, password](const QString &leader, const QString &target) {
             qCInfo(lcClient) << "technician switchover of the red box from" << leader << "to" << target;
-            self->m_patroni->post(
-                0, QStringLiteral("switchover"), {{QStringLiteral("leader"), leader}, {QStringLiteral("candidate"), target}},
-                QStringLiteral("technician"), *password,
-                [self, back, finish, leader, target, clock](int st, QByteArray answer, QString err) {
-                    if (!self)
-                        return;
-                    if (st != 200 && st != 202) {
-                        finish(TechAnswer::failed(QStringLiteral("Patroni refused the switchover: %1")
-                                                      .arg(err.isEmpty() ? QString::fromUtf8(answer).trimmed() : err)),
-                               leader, target);
-                        return;
-                    }
-                    self->m_patroni->waitForLeader(target, clock->elapsed(), [self, back, finish, leader, target](bool ok, QString msg) {
-                        if (!self)
-                            return;
-                        if (ok)
-                            self->m_previousPrimary = back ? QString() : leader;
-                        TechAnswer a = ok ? TechAnswer::done(msg) : TechAnswer::failed(msg);
-                        finish(a, leader, target);
-                    });
-                });
+            self->m_patroni->post(0, QStringLiteral("switchover"),
+                                  {{QStringLiteral("leader"), leader}, {QStringLiteral("candidate"), target}}, QStringLiteral("technician"),
+                                  *password, [self, back, finish, leader, target, clock](int st, QByteArray answer, QString err) {
+                                      if (!self)
+                                          return;
+                                      if (st != 200 && st != 202) {
+                                          finish(TechAnswer::failed(QStringLiteral("Patroni refused the switchover: %1")
+                                                                        .arg(err.isEmpty() ? QString::fromUtf8(answer).trimmed() : err)),
+                                                 leader, target);
+                                          return;
+                                      }
+                                      self->m_patroni->waitForLeader(
+                                          target, clock->elapsed(), [self, back, finish, leader, target](bool ok, QString msg) {
+                                              if (!self)
+                                                  return;
+                                              if (ok)
+                                                  self->m_previousPrimary = back ? QString() : leader;
+                                              TechAnswer a = ok ? TechAnswer::done(msg) : TechAnswer::failed(msg);
+                                              finish(a, leader, target);
+                                          });
+                                  });
         });
     });
 }
@@ -480,4 +497,4 @@ void MaintenanceService::exportDiagnostics(qint64 technicianId, std::function<vo
     });
 }
 
-} // namespace redbox
+}   // namespace redbox

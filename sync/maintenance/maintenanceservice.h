@@ -37,8 +37,8 @@ public:
     void endSession();
 
     // action: load (slot 0: the red box picks a free one) | unload | damaged.
-    void discAction(qint64 technicianId, const QString &action, const QString &barcode, int slot,
-                    const QString &reason, std::function<void(TechAnswer)> done);
+    void discAction(qint64 technicianId, const QString &action, const QString &barcode, int slot, const QString &reason,
+                    std::function<void(TechAnswer)> done);
     void kioskDiscs(std::function<void(TechAnswer)> done);
     void retryParked(qint64 technicianId, std::function<void(TechAnswer)> done);
     void health(std::function<void(MaintenanceHealth)> done);
@@ -60,7 +60,7 @@ private:
     KioskEngine *m_engine;
     Link *m_tech = nullptr;
     PatroniClient *m_patroni = nullptr;
-    QString m_previousPrimary;        // the Patroni member that led before this kiosk's switchover
+    QString m_previousPrimary;   // the Patroni member that led before this kiosk's switchover
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -18,8 +18,7 @@ namespace redbox {
 
 PatroniClient::PatroniClient(QList<Endpoint> apis, QString caFile, QObject *parent)
     : QObject(parent), m_apis(std::move(apis)), m_caFile(std::move(caFile))
-{
-}
+{}
 
 QNetworkRequest PatroniClient::request(int index, const QString &path)
 {
@@ -70,7 +69,11 @@ void PatroniClient::get(int index, const QString &path, GetDone done)
         QJsonParseError error{};
         const QJsonDocument doc = QJsonDocument::fromJson(*body, &error);
         if (!doc.isObject()) {
-            done(0, {}, QStringLiteral("Patroni's answer is not JSON (HTTP %1, %2 bytes: %3)").arg(status).arg(body->size()).arg(error.errorString()));
+            done(0, {},
+                 QStringLiteral("Patroni's answer is not JSON (HTTP %1, %2 bytes: %3)")
+                     .arg(status)
+                     .arg(body->size())
+                     .arg(error.errorString()));
             return;
         }
         done(status, doc.object(), {});
@@ -124,26 +127,29 @@ void PatroniClient::waitForLeader(const QString &member, qint64 startedMs, std::
         std::shared_ptr<Poll> me = weak.lock();
         if (!self || !me)
             return;
-        self->get(attempt, QStringLiteral("cluster"), [self, member, startedMs, done, clock, me, attempt](int status, QJsonObject body, QString) {
-            if (!self)
-                return;
-            if (status == 200) {
-                for (const QJsonValue &m : body.value(QStringLiteral("members")).toArray()) {
-                    const QJsonObject o = m.toObject();
-                    if (o.value(QStringLiteral("name")).toString() == member && o.value(QStringLiteral("role")).toString() == QLatin1String("leader")
-                        && o.value(QStringLiteral("state")).toString() == QLatin1String("running")) {
-                        done(true, QStringLiteral("%1 leads the red box now (%2 s).")
-                                       .arg(member).arg(static_cast<double>(startedMs + clock->elapsed()) / 1000.0, 0, 'f', 1));
-                        return;
-                    }
-                }
-            }
-            if (clock->elapsed() > 90'000) {
-                done(false, QStringLiteral("%1 did not take over within 90 s; look at Health.").arg(member));
-                return;
-            }
-            QTimer::singleShot(500, self, [me, attempt] { (*me)(attempt + 1); });
-        });
+        self->get(attempt, QStringLiteral("cluster"),
+                  [self, member, startedMs, done, clock, me, attempt](int status, QJsonObject body, QString) {
+                      if (!self)
+                          return;
+                      if (status == 200) {
+                          for (const auto &m : body.value(QStringLiteral("members")).toArray()) {
+                              const QJsonObject o = m.toObject();
+                              if (o.value(QStringLiteral("name")).toString() == member &&
+                                  o.value(QStringLiteral("role")).toString() == QLatin1String("leader") &&
+                                  o.value(QStringLiteral("state")).toString() == QLatin1String("running")) {
+                                  done(true, QStringLiteral("%1 leads the red box now (%2 s).")
+                                                 .arg(member)
+                                                 .arg(static_cast<double>(startedMs + clock->elapsed()) / 1000.0, 0, 'f', 1));
+                                  return;
+                              }
+                          }
+                      }
+                      if (clock->elapsed() > 90'000) {
+                          done(false, QStringLiteral("%1 did not take over within 90 s; look at Health.").arg(member));
+                          return;
+                      }
+                      QTimer::singleShot(500, self, [me, attempt] { (*me)(attempt + 1); });
+                  });
     };
     (*poll)(0);
 }
@@ -179,4 +185,4 @@ std::optional<QString> pgpassPassword(const QString &file, const QString &host, 
     return std::nullopt;
 }
 
-} // namespace redbox
+}   // namespace redbox

@@ -28,8 +28,7 @@ public:
     using GetDone = std::function<void(int status, QJsonObject body, QString error)>;
     using PostDone = std::function<void(int status, QByteArray body, QString error)>;
     void get(int index, const QString &path, GetDone done);
-    void post(int index, const QString &path, const QJsonObject &body, const QString &user, const QString &password,
-              PostDone done);
+    void post(int index, const QString &path, const QJsonObject &body, const QString &user, const QString &password, PostDone done);
     // Polls the cluster until MEMBER leads and runs (or 90 s pass). STARTEDMS counts into the time reported.
     void waitForLeader(const QString &member, qint64 startedMs, std::function<void(bool ok, QString message)> done);
 
@@ -44,4 +43,4 @@ private:
 // The password of ROLE for HOST:PORT in a libpq password file (host:port:db:user:password).
 std::optional<QString> pgpassPassword(const QString &file, const QString &host, int port, const QString &role);
 
-} // namespace redbox
+}   // namespace redbox

@@ -16,8 +16,8 @@ namespace redbox {
 
 struct TechLogin {
     std::optional<TechnicianInfo> technician;
-    QString source;                   // redbox | coast | cache
-    Failure failure = Failure::None;  // UnknownCard (refused), Offline (nobody could check), BadInput
+    QString source;   // redbox | coast | cache
+    Failure failure = Failure::None;   // UnknownCard (refused), Offline (nobody could check), BadInput
     QString message;
 };
 
@@ -25,21 +25,21 @@ struct TechDisc {
     QString barcode;
     int movieId = 0;
     QString title;
-    int slot = 0;                     // 0: not in a slot (rented out, removed)
+    int slot = 0;   // 0: not in a slot (rented out, removed)
     QString status;
     QString condition;
-    QString removalReason;            // scheduled for removal by HQ (or marked damaged): why
-    int actionSlot = 0;               // disc actions: the slot it went into or came out of
+    QString removalReason;   // scheduled for removal by HQ (or marked damaged): why
+    int actionSlot = 0;   // disc actions: the slot it went into or came out of
 };
 
 // The answer to a technician's action.
 struct TechAnswer {
     bool ok = false;
-    QString message;                  // what happened, or the refusal in words
+    QString message;   // what happened, or the refusal in words
     std::optional<RedboxError> refusal;   // the red box's error code when it refused
     QList<TechDisc> discs;
     qint64 count = 0;
-    QString path;                     // a diagnostics bundle's file
+    QString path;   // a diagnostics bundle's file
 
     static TechAnswer failed(const QString &message)
     {
@@ -57,8 +57,8 @@ struct TechAnswer {
 };
 
 struct ServerProbe {
-    QString tier;                     // redbox | coast | hq
-    QString server;                   // host:port
+    QString tier;   // redbox | coast | hq
+    QString server;   // host:port
     bool reachable = false;
     bool primary = false;
     qint64 latencyMs = 0;
@@ -67,19 +67,19 @@ struct ServerProbe {
 
 struct MaintenanceHealth {
     QList<ServerProbe> servers;
-    bool redboxAnswered = false;      // tech_health() answered at the red box primary
+    bool redboxAnswered = false;   // tech_health() answered at the red box primary
     QString redboxError;
     QString nodeName;
     QString primaryServer;
     QString standbyName, standbyState, standbySync;
     qint64 replayLagMs = -1;
     qint64 replayLagBytes = -1;
-    QJsonArray links;                 // [{target, kind, up, since}] as the forwarder last found them
+    QJsonArray links;   // [{target, kind, up, since}] as the forwarder last found them
     qint64 pendingHops = 0;
     QDateTime oldestPending;
     qint64 parkedHops = 0;
-    QJsonArray parked;                // the first parked hops: [{hop_id, kind, dest, error}]
-    KioskHealth kiosk;                // the kiosk's own view: outbox, last cache sync, storage
+    QJsonArray parked;   // the first parked hops: [{hop_id, kind, dest, error}]
+    KioskHealth kiosk;   // the kiosk's own view: outbox, last cache sync, storage
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -17,23 +17,33 @@ NetworkState::NetworkState(const QString &stateDir, const QString &tool) : m_sta
 {
     QFile f(m_state + QStringLiteral("/network.json"));
     if (!f.open(QIODevice::ReadOnly))
-        throw NetworkStateError(QStringLiteral("no network.json in %1: is the network up (deploy/redbox-net up)?")
-                                    .arg(m_state).toStdString());
+        throw NetworkStateError(
+            QStringLiteral("no network.json in %1: is the network up (deploy/redbox-net up)?").arg(m_state).toStdString());
     QJsonParseError err{};
     const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &err);
     if (err.error != QJsonParseError::NoError || !doc.isObject() || !doc.object().value(QStringLiteral("nodes")).isArray())
         throw NetworkStateError(QStringLiteral("%1/network.json is not the deploy tool's network description: %2")
-                                    .arg(m_state, err.errorString()).toStdString());
+                                    .arg(m_state, err.errorString())
+                                    .toStdString());
     m_network = doc.object();
 }
 
-QString NetworkState::name() const { return m_network.value(QStringLiteral("name")).toString(); }
-QString NetworkState::caFile() const { return m_network.value(QStringLiteral("ca")).toString(); }
-QString NetworkState::cardKeyFile() const { return m_network.value(QStringLiteral("card_key_file")).toString(); }
+QString NetworkState::name() const
+{
+    return m_network.value(QStringLiteral("name")).toString();
+}
+QString NetworkState::caFile() const
+{
+    return m_network.value(QStringLiteral("ca")).toString();
+}
+QString NetworkState::cardKeyFile() const
+{
+    return m_network.value(QStringLiteral("card_key_file")).toString();
+}
 
 QString NetworkState::passfile(const QString &role) const
 {
-    const QString p = m_network.value(QStringLiteral("pgpass")).toObject().value(role).toString();
+    QString p = m_network.value(QStringLiteral("pgpass")).toObject().value(role).toString();
     if (p.isEmpty())
         throw NetworkStateError(QStringLiteral("the network has no password file for role %1").arg(role).toStdString());
     return p;
@@ -41,7 +51,7 @@ QString NetworkState::passfile(const QString &role) const
 
 QJsonObject NetworkState::node(const QString &name) const
 {
-    for (const QJsonValue &v : m_network.value(QStringLiteral("nodes")).toArray())
+    for (const auto &v : m_network.value(QStringLiteral("nodes")).toArray())
         if (v.toObject().value(QStringLiteral("name")).toString() == name)
             return v.toObject();
     throw NetworkStateError(QStringLiteral("the network has no node %1").arg(name).toStdString());
@@ -50,7 +60,7 @@ QJsonObject NetworkState::node(const QString &name) const
 QStringList NetworkState::nodes(const QString &tier) const
 {
     QStringList out;
-    for (const QJsonValue &v : m_network.value(QStringLiteral("nodes")).toArray()) {
+    for (const auto &v : m_network.value(QStringLiteral("nodes")).toArray()) {
         const QJsonObject n = v.toObject();
         if (tier.isEmpty() || n.value(QStringLiteral("tier")).toString() == tier)
             out << n.value(QStringLiteral("name")).toString();
@@ -58,8 +68,14 @@ QStringList NetworkState::nodes(const QString &tier) const
     return out;
 }
 
-QString NetworkState::tierOf(const QString &name) const { return node(name).value(QStringLiteral("tier")).toString(); }
-QString NetworkState::coastOf(const QString &name) const { return node(name).value(QStringLiteral("coast")).toString(); }
+QString NetworkState::tierOf(const QString &name) const
+{
+    return node(name).value(QStringLiteral("tier")).toString();
+}
+QString NetworkState::coastOf(const QString &name) const
+{
+    return node(name).value(QStringLiteral("coast")).toString();
+}
 
 QString NetworkState::coastNode(const QString &coast) const
 {
@@ -72,7 +88,7 @@ QString NetworkState::coastNode(const QString &coast) const
 QList<ServerRef> NetworkState::servers(const QString &name) const
 {
     QList<ServerRef> out;
-    for (const QJsonValue &v : node(name).value(QStringLiteral("servers")).toArray()) {
+    for (const auto &v : node(name).value(QStringLiteral("servers")).toArray()) {
         const QJsonObject s = v.toObject();
         out.append({s.value(QStringLiteral("member")).toString(), s.value(QStringLiteral("host")).toString(),
                     s.value(QStringLiteral("port")).toInt(), s.value(QStringLiteral("api_port")).toInt()});
@@ -100,8 +116,7 @@ QString NetworkState::serverConninfo(const QString &hostPort, const QString &rol
     return QStringLiteral("host=%1 port=%2 dbname=%3 user=%4 passfile=%5 sslmode=verify-full sslrootcert=%6 "
                           "connect_timeout=3 %7")
         .arg(hostPort.section(QLatin1Char(':'), 0, 0), hostPort.section(QLatin1Char(':'), 1, 1),
-             m_network.value(QStringLiteral("database")).toString(QStringLiteral("redbox")), role, passfile(role), caFile(),
-             extra);
+             m_network.value(QStringLiteral("database")).toString(QStringLiteral("redbox")), role, passfile(role), caFile(), extra);
 }
 
 pg::Connection NetworkState::connect(const QString &name, const QString &role) const
@@ -168,8 +183,7 @@ bool NetworkState::forwarderRunning(const QString &node) const
     return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0;
 }
 
-bool NetworkState::waitFor(const std::function<bool()> &predicate, std::chrono::milliseconds timeout,
-                           std::chrono::milliseconds interval)
+bool NetworkState::waitFor(const std::function<bool()> &predicate, std::chrono::milliseconds timeout, std::chrono::milliseconds interval)
 {
     QElapsedTimer t;
     t.start();
@@ -188,27 +202,31 @@ bool NetworkState::waitFor(const std::function<bool()> &predicate, std::chrono::
 
 bool NetworkState::waitHealthy(const QString &name, std::chrono::milliseconds timeout) const
 {
-    return waitFor([&] {
-        const QString primary = primaryOf(name);
-        if (primary.isEmpty())
-            return false;
-        pg::Connection c = pg::Connection::open(serverConninfo(primary, QStringLiteral("postgres")));
-        const pg::Result r = c.exec("SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync' AND state = 'streaming'");
-        return r.int64(0, 0) == 1;
-    }, timeout, std::chrono::milliseconds(500));
+    return waitFor(
+        [&] {
+            const QString primary = primaryOf(name);
+            if (primary.isEmpty())
+                return false;
+            pg::Connection c = pg::Connection::open(serverConninfo(primary, QStringLiteral("postgres")));
+            const pg::Result r = c.exec("SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync' AND state = 'streaming'");
+            return r.int64(0, 0) == 1;
+        },
+        timeout, std::chrono::milliseconds(500));
 }
 
 bool NetworkState::waitForQuiet(std::chrono::milliseconds timeout) const
 {
-    return waitFor([this] {
-        for (const QString &n : nodes()) {
-            pg::Connection c = connect(n);
-            const auto r = c.exec("SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND parked_at IS NULL");
-            if (r.int64(0, 0) != 0)
-                return false;
-        }
-        return true;
-    }, timeout, std::chrono::milliseconds(200));
+    return waitFor(
+        [this] {
+            for (const QString &n : nodes()) {
+                pg::Connection c = connect(n);
+                const auto r = c.exec("SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND parked_at IS NULL");
+                if (r.int64(0, 0) != 0)
+                    return false;
+            }
+            return true;
+        },
+        timeout, std::chrono::milliseconds(200));
 }
 
 QStringList NetworkState::reconcile() const
@@ -241,4 +259,4 @@ int NetworkState::tool(const QStringList &args, QString *output, int timeoutMs) 
     return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
 }
 
-} // namespace redbox
+}   // namespace redbox

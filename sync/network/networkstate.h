@@ -25,7 +25,7 @@ public:
 };
 
 struct ServerRef {
-    QString member;     // Patroni member name, e.g. "west-rb1-standby"
+    QString member;   // Patroni member name, e.g. "west-rb1-standby"
     QString host;
     int port = 0;
     int apiPort = 0;
@@ -44,20 +44,20 @@ public:
     QString cardKeyFile() const;
     QString passfile(const QString &role) const;
     QStringList nodes(const QString &tier = {}) const;
-    QString tierOf(const QString &node) const;
-    QString coastOf(const QString &node) const;            // the coast a red box or coast node belongs to
-    QString coastNode(const QString &coast) const;         // the coast server node of COAST
-    QList<ServerRef> servers(const QString &node) const;
+    QString tierOf(const QString &name) const;
+    QString coastOf(const QString &name) const;   // the coast a red box or coast node belongs to
+    QString coastNode(const QString &coast) const;   // the coast server node of COAST
+    QList<ServerRef> servers(const QString &name) const;
 
     // libpq connection strings: TLS verify-full, scram (passfile), every server of NODE listed
     // with target_session_attrs=read-write so the primary answers wherever it is.
-    QString conninfo(const QString &node, const QString &role, int connectTimeoutS = 3,
+    QString conninfo(const QString &name, const QString &role, int connectTimeoutS = 3,
                      const QString &application = QStringLiteral("redbox-tools")) const;
     QString serverConninfo(const QString &hostPort, const QString &role, const QString &extra = {}) const;
-    pg::Connection connect(const QString &node, const QString &role = QStringLiteral("postgres")) const;
+    pg::Connection connect(const QString &name, const QString &role = QStringLiteral("postgres")) const;
 
     // Which server of NODE is primary now, empty if none answers as primary.
-    QString primaryOf(const QString &node) const;
+    QString primaryOf(const QString &name) const;
     QString memberAt(const QString &hostPort) const;
     // kill -9 a server's postmaster and its children (hostDeath: its Patroni first, as if the host died).
     void killServer(const QString &member, bool hostDeath) const;
@@ -65,7 +65,7 @@ public:
     qint64 killForwarder(const QString &node) const;
     bool forwarderRunning(const QString &node) const;
     // Waits until NODE has a primary and a streaming synchronous standby.
-    bool waitHealthy(const QString &node, std::chrono::milliseconds timeout) const;
+    bool waitHealthy(const QString &name, std::chrono::milliseconds timeout) const;
     // Waits until no node has undelivered (unparked) hops.
     bool waitForQuiet(std::chrono::milliseconds timeout) const;
     // HQ's reconcile(): one line per difference between the tiers.
@@ -85,4 +85,4 @@ private:
     QJsonObject m_network;
 };
 
-} // namespace redbox
+}   // namespace redbox

@@ -18,36 +18,34 @@ OfflineOutbox::OfflineOutbox(const QString &path, QByteArray kioskKey) : m_key(s
         throw std::runtime_error("the outbox " + path.toStdString() + " was written by a newer kiosk version; refusing to open it");
     const QString check = m_db.integrityCheck();
     if (check != QLatin1String("ok"))
-        throw std::runtime_error("the outbox " + path.toStdString() + " is damaged (" + check.left(200).toStdString()
-                                 + "); a technician must look at it before the kiosk rents offline again");
+        throw std::runtime_error("the outbox " + path.toStdString() + " is damaged (" + check.left(200).toStdString() +
+                                 "); a technician must look at it before the kiosk rents offline again");
     if (v == 0) {
         sqlite::Transaction tx(m_db);
-        m_db.exec(QStringLiteral(
-            "CREATE TABLE action ("
-            " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-            " id TEXT NOT NULL UNIQUE,"
-            " kind TEXT NOT NULL CHECK (kind IN ('rent', 'void', 'return')),"
-            " sealed BLOB NOT NULL,"
-            " member_key TEXT,"
-            " created_at TEXT NOT NULL,"
-            " attempts INTEGER NOT NULL DEFAULT 0,"
-            " last_error TEXT,"
-            " parked_at TEXT);"
-            "CREATE INDEX action_member ON action (member_key) WHERE parked_at IS NULL;"
-            "PRAGMA user_version = 1;"));
+        m_db.exec(QStringLiteral("CREATE TABLE action ("
+                                 " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+                                 " id TEXT NOT NULL UNIQUE,"
+                                 " kind TEXT NOT NULL CHECK (kind IN ('rent', 'void', 'return')),"
+                                 " sealed BLOB NOT NULL,"
+                                 " member_key TEXT,"
+                                 " created_at TEXT NOT NULL,"
+                                 " attempts INTEGER NOT NULL DEFAULT 0,"
+                                 " last_error TEXT,"
+                                 " parked_at TEXT);"
+                                 "CREATE INDEX action_member ON action (member_key) WHERE parked_at IS NULL;"
+                                 "PRAGMA user_version = 1;"));
         tx.commit();
         v = 1;
     }
     if (v == 1) {
         // Version 2: the dispense journal (rentals asked for whose disc has not come out yet).
         sqlite::Transaction tx(m_db);
-        m_db.exec(QStringLiteral(
-            "CREATE TABLE dispense ("
-            " rental_id TEXT PRIMARY KEY,"
-            " barcode TEXT NOT NULL,"
-            " slot INTEGER NOT NULL,"
-            " created_at TEXT NOT NULL);"
-            "PRAGMA user_version = 2;"));
+        m_db.exec(QStringLiteral("CREATE TABLE dispense ("
+                                 " rental_id TEXT PRIMARY KEY,"
+                                 " barcode TEXT NOT NULL,"
+                                 " slot INTEGER NOT NULL,"
+                                 " created_at TEXT NOT NULL);"
+                                 "PRAGMA user_version = 2;"));
         tx.commit();
         v = 2;
     }
@@ -79,16 +77,13 @@ void OfflineOutbox::beginDispense(const QUuid &rentalId, const QString &barcode,
 {
     m_db.prepare(QStringLiteral("INSERT INTO dispense (rental_id, barcode, slot, created_at) VALUES (?,?,?,?) "
                                 "ON CONFLICT (rental_id) DO NOTHING"))
-        .bindAll({rentalId.toString(QUuid::WithoutBraces), barcode, slot,
-                  QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)})
+        .bindAll({rentalId.toString(QUuid::WithoutBraces), barcode, slot, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)})
         .run();
 }
 
 void OfflineOutbox::endDispense(const QUuid &rentalId)
 {
-    m_db.prepare(QStringLiteral("DELETE FROM dispense WHERE rental_id = ?"))
-        .bind(1, rentalId.toString(QUuid::WithoutBraces))
-        .run();
+    m_db.prepare(QStringLiteral("DELETE FROM dispense WHERE rental_id = ?")).bind(1, rentalId.toString(QUuid::WithoutBraces)).run();
 }
 
 QList<PendingDispense> OfflineOutbox::pendingDispenses()
@@ -96,8 +91,8 @@ QList<PendingDispense> OfflineOutbox::pendingDispenses()
     sqlite::Statement s = m_db.prepare(QStringLiteral("SELECT rental_id, barcode, slot, created_at FROM dispense ORDER BY created_at"));
     QList<PendingDispense> out;
     while (s.step())
-        out.append({QUuid::fromString(s.text(0)), s.text(1), static_cast<int>(s.int64(2)),
-                    QDateTime::fromString(s.text(3), Qt::ISODateWithMs)});
+        out.append(
+            {QUuid::fromString(s.text(0)), s.text(1), static_cast<int>(s.int64(2)), QDateTime::fromString(s.text(3), Qt::ISODateWithMs)});
     return out;
 }
 
@@ -136,9 +131,9 @@ OutboxEntry OfflineOutbox::read(const sqlite::Statement &s)
 
 std::optional<OutboxEntry> OfflineOutbox::next()
 {
-    sqlite::Statement s = m_db.prepare(QStringLiteral(
-        "SELECT seq, id, kind, sealed, created_at, attempts, last_error, parked_at FROM action "
-        "WHERE parked_at IS NULL ORDER BY seq LIMIT 1"));
+    sqlite::Statement s = m_db.prepare(
+        QStringLiteral("SELECT seq, id, kind, sealed, created_at, attempts, last_error, parked_at FROM action "
+                       "WHERE parked_at IS NULL ORDER BY seq LIMIT 1"));
     if (!s.step())
         return std::nullopt;
     return read(s);
@@ -190,8 +185,8 @@ qint64 OfflineOutbox::oldestAgeSeconds()
 
 int OfflineOutbox::queuedFor(const QString &memberKey)
 {
-    sqlite::Statement s = m_db.prepare(QStringLiteral(
-        "SELECT count(*) FROM action WHERE member_key = ? AND kind = 'rent' AND parked_at IS NULL"));
+    sqlite::Statement s = m_db.prepare(
+        QStringLiteral("SELECT count(*) FROM action WHERE member_key = ? AND kind = 'rent' AND parked_at IS NULL"));
     s.bind(1, blind(memberKey));
     s.step();
     return static_cast<int>(s.int64(0));
@@ -202,4 +197,4 @@ void OfflineOutbox::retryParked()
     m_db.exec(QStringLiteral("UPDATE action SET parked_at = NULL WHERE parked_at IS NOT NULL"));
 }
 
-} // namespace redbox
+}   // namespace redbox

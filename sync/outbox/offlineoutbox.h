@@ -22,7 +22,7 @@ namespace redbox {
 struct OutboxEntry {
     qint64 seq = 0;
     QUuid id;
-    QString kind;             // rent | void | return | audit
+    QString kind;   // rent | void | return | audit
     QJsonObject payload;
     QDateTime createdAt;
     int attempts = 0;
@@ -44,14 +44,14 @@ public:
 
     // Durable when it returns (fsync'd commit).
     void add(const QUuid &id, const QString &kind, const QJsonObject &payload, const QString &memberKey = {});
-    std::optional<OutboxEntry> next();                 // oldest entry not parked
+    std::optional<OutboxEntry> next();   // oldest entry not parked
     void done(qint64 seq);
-    void failed(qint64 seq, const QString &error);     // transient: stays first in line
+    void failed(qint64 seq, const QString &error);   // transient: stays first in line
     void park(qint64 seq, const QString &error);
     QList<OutboxEntry> parked();
-    int depth();                                       // queued, not parked
+    int depth();   // queued, not parked
     qint64 oldestAgeSeconds();
-    int queuedFor(const QString &memberKey);           // queued offline rentals of one member
+    int queuedFor(const QString &memberKey);   // queued offline rentals of one member
     void retryParked();
 
     // The dispense journal: written before a rental is sent, removed once the disc came out
@@ -69,4 +69,4 @@ private:
     QByteArray m_key;
 };
 
-} // namespace redbox
+}   // namespace redbox

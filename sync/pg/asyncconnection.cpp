@@ -132,30 +132,24 @@ void AsyncConnection::onSocket()
 void AsyncConnection::pollConnect()
 {
     switch (PQconnectPoll(m_conn)) {
-    case PGRES_POLLING_READING:
-        watch(true, false);
-        return;
-    case PGRES_POLLING_WRITING:
-        watch(false, true);
-        return;
-    case PGRES_POLLING_OK: {
-        m_deadline.stop();
-        m_state = State::Ready;
-        PQsetnonblocking(m_conn, 1);
-        watch(true, false);
-        QPointer<AsyncConnection> self(this);
-        emit connected();
-        if (self)
-            startNext();
-        return;
-    }
-    default:
-        fail(DbError(ErrorKind::BrokenConnection, QStringLiteral("08001"), QString::fromUtf8(PQerrorMessage(m_conn)).trimmed()));
+        case PGRES_POLLING_READING: watch(true, false); return;
+        case PGRES_POLLING_WRITING: watch(false, true); return;
+        case PGRES_POLLING_OK: {
+            m_deadline.stop();
+            m_state = State::Ready;
+            PQsetnonblocking(m_conn, 1);
+            watch(true, false);
+            QPointer<AsyncConnection> self(this);
+            emit connected();
+            if (self)
+                startNext();
+            return;
+        }
+        default: fail(DbError(ErrorKind::BrokenConnection, QStringLiteral("08001"), QString::fromUtf8(PQerrorMessage(m_conn)).trimmed()));
     }
 }
 
-void AsyncConnection::query(QByteArray sql, std::vector<Param> params, bool mayHaveWritten, Callback callback,
-                            int deadlineMs)
+void AsyncConnection::query(QByteArray sql, std::vector<Param> params, bool mayHaveWritten, Callback callback, int deadlineMs)
 {
     m_queue.push_back(Pending{std::move(sql), std::move(params), mayHaveWritten, std::move(callback), deadlineMs});
     if (m_state == State::Closed && m_conn == nullptr) {
@@ -189,8 +183,8 @@ void AsyncConnection::startNext()
     values.reserve(m_current->params.size());
     for (const Param &p : m_current->params)
         values.push_back(p.value() ? p.value()->constData() : nullptr);
-    if (!PQsendQueryParams(m_conn, m_current->sql.constData(), static_cast<int>(values.size()), nullptr, values.data(),
-                           nullptr, nullptr, 0)) {
+    if (!PQsendQueryParams(m_conn, m_current->sql.constData(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr,
+                           0)) {
         fail(errorFrom(m_conn, nullptr, false));
         return;
     }
@@ -284,8 +278,8 @@ void AsyncConnection::fail(const DbError &error)
     QPointer<AsyncConnection> self(this);
     if (current && current->callback) {
         const DbError e = (current->mayHaveWritten && error.kind() == ErrorKind::BrokenConnection)
-            ? DbError(ErrorKind::InDoubt, error.sqlstate(), error.message(), error.detail())
-            : error;
+                              ? DbError(ErrorKind::InDoubt, error.sqlstate(), error.message(), error.detail())
+                              : error;
         deliver(current->callback, nullptr, &e);
     }
     const DbError notSent(ErrorKind::BrokenConnection, error.sqlstate(), error.message());
@@ -309,4 +303,4 @@ void AsyncConnection::onDeadline()
     }
 }
 
-} // namespace redbox::pg
+}   // namespace redbox::pg

@@ -41,8 +41,7 @@ public:
     void close();
     QString serverAddress() const;
 
-    void query(QByteArray sql, std::vector<Param> params, bool mayHaveWritten, Callback callback,
-               int deadlineMs = 30000);
+    void query(QByteArray sql, std::vector<Param> params, bool mayHaveWritten, Callback callback, int deadlineMs = 30000);
     void listen(const QString &channel);
     int queued() const { return static_cast<int>(m_queue.size()) + (m_current ? 1 : 0); }
     // For tests: after the next statement is fully sent, drop the connection
@@ -91,4 +90,4 @@ void post(QObject *context, F &&f)
     QMetaObject::invokeMethod(context, std::forward<F>(f), Qt::QueuedConnection);
 }
 
-} // namespace redbox::pg
+}   // namespace redbox::pg

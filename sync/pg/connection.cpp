@@ -9,7 +9,6 @@
 
 namespace redbox::pg {
 
-
 void Result::Free::operator()(pg_result *r) const
 {
     PQclear(r);
@@ -151,8 +150,7 @@ Result Connection::exec(const char *sql, std::initializer_list<Param> params, bo
     values.reserve(params.size());
     for (const Param &p : params)
         values.push_back(p.value() ? p.value()->constData() : nullptr);
-    PGresult *res = PQexecParams(m_conn, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                                 nullptr, 0);
+    PGresult *res = PQexecParams(m_conn, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
     const ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
         return Result(res);
@@ -229,4 +227,4 @@ QString Connection::scrubbed(const QString &conninfo)
     return s;
 }
 
-} // namespace redbox::pg
+}   // namespace redbox::pg

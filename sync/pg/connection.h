@@ -118,4 +118,4 @@ private:
     pg_conn *m_conn = nullptr;
 };
 
-} // namespace redbox::pg
+}   // namespace redbox::pg

@@ -6,30 +6,31 @@ namespace redbox::pg {
 QString errorKindName(ErrorKind kind)
 {
     switch (kind) {
-    case ErrorKind::BrokenConnection: return QStringLiteral("broken connection");
-    case ErrorKind::InDoubt: return QStringLiteral("in doubt");
-    case ErrorKind::SerializationFailure: return QStringLiteral("serialization failure");
-    case ErrorKind::Constraint: return QStringLiteral("constraint");
-    case ErrorKind::BadInput: return QStringLiteral("bad input");
-    case ErrorKind::Refused: return QStringLiteral("refused");
-    case ErrorKind::ReadOnly: return QStringLiteral("read only");
-    case ErrorKind::Timeout: return QStringLiteral("timeout");
-    case ErrorKind::Permission: return QStringLiteral("permission");
-    case ErrorKind::Internal: return QStringLiteral("internal");
+        case ErrorKind::BrokenConnection: return QStringLiteral("broken connection");
+        case ErrorKind::InDoubt: return QStringLiteral("in doubt");
+        case ErrorKind::SerializationFailure: return QStringLiteral("serialization failure");
+        case ErrorKind::Constraint: return QStringLiteral("constraint");
+        case ErrorKind::BadInput: return QStringLiteral("bad input");
+        case ErrorKind::Refused: return QStringLiteral("refused");
+        case ErrorKind::ReadOnly: return QStringLiteral("read only");
+        case ErrorKind::Timeout: return QStringLiteral("timeout");
+        case ErrorKind::Permission: return QStringLiteral("permission");
+        case ErrorKind::Internal: return QStringLiteral("internal");
     }
     return QStringLiteral("unknown");
 }
 
 DbError::DbError(ErrorKind kind, QString sqlstate, QString message, QString detail)
-    : std::runtime_error(message.toStdString()), m_kind(kind), m_sqlstate(std::move(sqlstate)),
-      m_message(std::move(message)), m_detail(std::move(detail))
-{
-}
+    : std::runtime_error(message.toStdString()),
+      m_kind(kind),
+      m_sqlstate(std::move(sqlstate)),
+      m_message(std::move(message)),
+      m_detail(std::move(detail))
+{}
 
 bool DbError::retryable() const
 {
-    return m_kind == ErrorKind::BrokenConnection || m_kind == ErrorKind::SerializationFailure
-        || m_kind == ErrorKind::ReadOnly;
+    return m_kind == ErrorKind::BrokenConnection || m_kind == ErrorKind::SerializationFailure || m_kind == ErrorKind::ReadOnly;
 }
 
 ErrorKind classifySqlState(const QString &s)
@@ -48,10 +49,9 @@ ErrorKind classifySqlState(const QString &s)
         return ErrorKind::Timeout;
     if (s == QLatin1String("42501"))
         return ErrorKind::Permission;
-    if (s.startsWith(QLatin1String("08")) || s == QLatin1String("57P01") || s == QLatin1String("57P02")
-        || s == QLatin1String("57P03"))
+    if (s.startsWith(QLatin1String("08")) || s == QLatin1String("57P01") || s == QLatin1String("57P02") || s == QLatin1String("57P03"))
         return ErrorKind::BrokenConnection;
     return ErrorKind::Internal;
 }
 
-} // namespace redbox::pg
+}   // namespace redbox::pg

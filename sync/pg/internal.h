@@ -27,4 +27,4 @@ inline DbError errorFrom(pg_conn *conn, const PGresult *res, bool mayHaveWritten
     return DbError(kind, sqlstate, message, detail);
 }
 
-} // namespace redbox::pg
+}   // namespace redbox::pg

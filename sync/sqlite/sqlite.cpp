@@ -21,8 +21,8 @@ namespace {
 template <typename F>
 int withBusyRetry(F &&f)
 {
-    Backoff backoff(RetryPolicy{std::chrono::milliseconds(2), std::chrono::milliseconds(100), 2.0, 0.5, 0,
-                                std::chrono::milliseconds(5000)});
+    Backoff backoff(
+        RetryPolicy{std::chrono::milliseconds(2), std::chrono::milliseconds(100), 2.0, 0.5, 0, std::chrono::milliseconds(5000)});
     std::chrono::milliseconds waited{0};
     while (true) {
         const int rc = f();
@@ -36,7 +36,7 @@ int withBusyRetry(F &&f)
     }
 }
 
-} // namespace
+}   // namespace
 
 bool Error::isCorruption() const
 {
@@ -68,8 +68,7 @@ Database Database::open(const QString &path, Mode mode, bool synchronousFull)
 {
     Database d;
     d.m_path = path;
-    const int flags = (mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-        | SQLITE_OPEN_NOMUTEX;
+    const int flags = (mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.toUtf8().constData(), &d.m_db, flags, nullptr);
     if (rc != SQLITE_OK) {
         const QString msg = d.m_db ? QString::fromUtf8(sqlite3_errmsg(d.m_db)) : QString::fromUtf8(sqlite3_errstr(rc));
@@ -157,24 +156,20 @@ Statement &Statement::bind(int i, const QVariant &v)
         rc = sqlite3_bind_null(s, i);
     } else {
         switch (v.metaType().id()) {
-        case QMetaType::Int:
-        case QMetaType::LongLong:
-        case QMetaType::UInt:
-        case QMetaType::Bool:
-            rc = sqlite3_bind_int64(s, i, v.toLongLong());
-            break;
-        case QMetaType::Double:
-            rc = sqlite3_bind_double(s, i, v.toDouble());
-            break;
-        case QMetaType::QByteArray: {
-            const QByteArray b = v.toByteArray();
-            rc = sqlite3_bind_blob64(s, i, b.constData(), static_cast<sqlite3_uint64>(b.size()), SQLITE_TRANSIENT);
-            break;
-        }
-        default: {
-            const QByteArray t = v.toString().toUtf8();
-            rc = sqlite3_bind_text64(s, i, t.constData(), static_cast<sqlite3_uint64>(t.size()), SQLITE_TRANSIENT, SQLITE_UTF8);
-        }
+            case QMetaType::Int:
+            case QMetaType::LongLong:
+            case QMetaType::UInt:
+            case QMetaType::Bool: rc = sqlite3_bind_int64(s, i, v.toLongLong()); break;
+            case QMetaType::Double: rc = sqlite3_bind_double(s, i, v.toDouble()); break;
+            case QMetaType::QByteArray: {
+                const QByteArray b = v.toByteArray();
+                rc = sqlite3_bind_blob64(s, i, b.constData(), static_cast<sqlite3_uint64>(b.size()), SQLITE_TRANSIENT);
+                break;
+            }
+            default: {
+                const QByteArray t = v.toString().toUtf8();
+                rc = sqlite3_bind_text64(s, i, t.constData(), static_cast<sqlite3_uint64>(t.size()), SQLITE_TRANSIENT, SQLITE_UTF8);
+            }
         }
     }
     if (rc != SQLITE_OK)
@@ -220,11 +215,11 @@ int Statement::columnCount() const
 QVariant Statement::value(int col) const
 {
     switch (sqlite3_column_type(m_stmt.get(), col)) {
-    case SQLITE_INTEGER: return QVariant(static_cast<qlonglong>(sqlite3_column_int64(m_stmt.get(), col)));
-    case SQLITE_FLOAT: return QVariant(sqlite3_column_double(m_stmt.get(), col));
-    case SQLITE_BLOB: return QVariant(blob(col));
-    case SQLITE_NULL: return QVariant();
-    default: return QVariant(text(col));
+        case SQLITE_INTEGER: return QVariant(static_cast<qlonglong>(sqlite3_column_int64(m_stmt.get(), col)));
+        case SQLITE_FLOAT: return QVariant(sqlite3_column_double(m_stmt.get(), col));
+        case SQLITE_BLOB: return QVariant(blob(col));
+        case SQLITE_NULL: return QVariant();
+        default: return QVariant(text(col));
     }
 }
 
@@ -272,4 +267,4 @@ void Transaction::commit()
     m_done = true;
 }
 
-} // namespace redbox::sqlite
+}   // namespace redbox::sqlite

@@ -18,7 +18,7 @@ namespace redbox::sqlite {
 class Error : public std::runtime_error {
 public:
     Error(int code, const QString &message) : std::runtime_error(message.toStdString()), m_code(code), m_message(message) {}
-    int code() const { return m_code; }          // SQLite's primary result code
+    int code() const { return m_code; }   // SQLite's primary result code
     const QString &message() const { return m_message; }
     bool isCorruption() const;
 
@@ -43,12 +43,12 @@ public:
     static Database open(const QString &path, Mode mode = Mode::ReadWrite, bool synchronousFull = false);
 
     bool isOpen() const { return m_db != nullptr; }
-    void exec(const QString &sql);                 // one or more statements, no parameters
+    void exec(const QString &sql);   // one or more statements, no parameters
     Statement prepare(const QString &sql);
     qint64 lastInsertId() const;
     int changes() const;
     int userVersion();
-    QString integrityCheck();                      // "ok" when healthy
+    QString integrityCheck();   // "ok" when healthy
     void close();
     const QString &path() const { return m_path; }
 
@@ -64,10 +64,10 @@ public:
     Statement(Statement &&) noexcept = default;
     Statement &operator=(Statement &&) noexcept = default;
 
-    Statement &bind(int index, const QVariant &value);     // 1-based
+    Statement &bind(int index, const QVariant &value);   // 1-based
     Statement &bindAll(std::initializer_list<QVariant> values);
-    bool step();                                           // true while a row is available
-    void run();                                            // step to completion
+    bool step();   // true while a row is available
+    void run();   // step to completion
     void reset();
     int columnCount() const;
     QVariant value(int col) const;
@@ -98,4 +98,4 @@ private:
     bool m_done = false;
 };
 
-} // namespace redbox::sqlite
+}   // namespace redbox::sqlite

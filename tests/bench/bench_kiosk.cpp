@@ -65,7 +65,7 @@ MemorySample sampleMemory(double minute)
             static_cast<double>(sqlite3_memory_used()) / mb};
 }
 
-} // namespace
+}   // namespace
 
 int main(int argc, char **argv)
 {
@@ -78,8 +78,8 @@ int main(int argc, char **argv)
     p.addHelpOption();
     const QCommandLineOption buildOpt(QStringLiteral("build"), QStringLiteral("Build folder."), QStringLiteral("dir"));
     const QCommandLineOption sourceOpt(QStringLiteral("source"), QStringLiteral("Source folder."), QStringLiteral("dir"));
-    const QCommandLineOption minutesOpt(QStringLiteral("minutes"), QStringLiteral("Soak duration (default 60)."),
-                                        QStringLiteral("n"), QStringLiteral("60"));
+    const QCommandLineOption minutesOpt(QStringLiteral("minutes"), QStringLiteral("Soak duration (default 60)."), QStringLiteral("n"),
+                                        QStringLiteral("60"));
     p.addOptions({buildOpt, sourceOpt, minutesOpt});
     p.process(app);
     const QString build = p.value(buildOpt), source = p.value(sourceOpt);
@@ -121,10 +121,10 @@ int main(int argc, char **argv)
     }
     std::vector<double> warm(starts.begin() + 1, starts.end());
     out.insert(QStringLiteral("cold_start_ms"), QJsonObject{{QStringLiteral("first_empty_cache"), starts.front()},
-                                                             {QStringLiteral("p50_warm_cache"), percentile(warm, 0.5)},
-                                                             {QStringLiteral("max_warm_cache"), percentile(warm, 1.0)}});
-    std::printf("  cold start to an interactive attract loop: p50 %.0f ms, max %.0f ms (target under 1500 ms)\n",
-                percentile(warm, 0.5), percentile(warm, 1.0));
+                                                            {QStringLiteral("p50_warm_cache"), percentile(warm, 0.5)},
+                                                            {QStringLiteral("max_warm_cache"), percentile(warm, 1.0)}});
+    std::printf("  cold start to an interactive attract loop: p50 %.0f ms, max %.0f ms (target under 1500 ms)\n", percentile(warm, 0.5),
+                percentile(warm, 1.0));
 
     // 2 and 3: the app in this process.
     QTemporaryDir storage;
@@ -164,8 +164,8 @@ int main(int argc, char **argv)
     }
     QObject::disconnect(conn);
     out.insert(QStringLiteral("scroll_frame_ms"), QJsonObject{{QStringLiteral("frames"), static_cast<int>(frames.size())},
-                                                               {QStringLiteral("p50"), percentile(frames, 0.5)},
-                                                               {QStringLiteral("p99"), percentile(frames, 0.99)}});
+                                                              {QStringLiteral("p50"), percentile(frames, 0.5)},
+                                                              {QStringLiteral("p99"), percentile(frames, 0.99)}});
     std::printf("  scrolling the cover grid: %zu frames, frame time p50 %.1f ms, p99 %.1f ms (software renderer, offscreen)\n",
                 frames.size(), percentile(frames, 0.5), percentile(frames, 0.99));
 
@@ -173,7 +173,7 @@ int main(int argc, char **argv)
     QFile tryIt(state + QStringLiteral("/try-it.json"));
     tryIt.open(QIODevice::ReadOnly);
     QJsonObject member;
-    for (const QJsonValue &v : QJsonDocument::fromJson(tryIt.readAll()).object().value(QStringLiteral("members")).toArray())
+    for (const auto &v : QJsonDocument::fromJson(tryIt.readAll()).object().value(QStringLiteral("members")).toArray())
         if (v.toObject().value(QStringLiteral("coast")).toString() == QLatin1String("west"))
             member = v.toObject();
     const QByteArray track = ";" + member.value(QStringLiteral("card")).toString().toLatin1() + "=3012?";
@@ -254,12 +254,13 @@ int main(int argc, char **argv)
         series.append(QJsonArray{s.minute, s.rss, s.anon, s.file, s.heap, s.held, s.sqlite});
     QJsonObject windows;
     std::printf("  memory by %.0f-minute window, averages in MB:\n"
-                "    minutes        RSS   anon   file   heap in use   heap held   SQLite\n", window);
+                "    minutes        RSS   anon   file   heap in use   heap held   SQLite\n",
+                window);
     for (double from = 0; from + window <= minutes + 0.01; from += window) {
         auto avg = [&](double MemorySample::*field) { return average(field, from, from + window); };
-        std::printf("    %5.1f-%-5.1f  %6.1f %6.1f %6.1f   %8.2f    %8.2f   %6.2f\n", from, from + window,
-                    avg(&MemorySample::rss), avg(&MemorySample::anon), avg(&MemorySample::file), avg(&MemorySample::heap),
-                    avg(&MemorySample::held), avg(&MemorySample::sqlite));
+        std::printf("    %5.1f-%-5.1f  %6.1f %6.1f %6.1f   %8.2f    %8.2f   %6.2f\n", from, from + window, avg(&MemorySample::rss),
+                    avg(&MemorySample::anon), avg(&MemorySample::file), avg(&MemorySample::heap), avg(&MemorySample::held),
+                    avg(&MemorySample::sqlite));
         windows.insert(QString::number(from), QJsonObject{{QStringLiteral("rss_mb"), avg(&MemorySample::rss)},
                                                           {QStringLiteral("anon_mb"), avg(&MemorySample::anon)},
                                                           {QStringLiteral("file_mb"), avg(&MemorySample::file)},
@@ -267,9 +268,12 @@ int main(int argc, char **argv)
                                                           {QStringLiteral("heap_held_mb"), avg(&MemorySample::held)},
                                                           {QStringLiteral("sqlite_mb"), avg(&MemorySample::sqlite)}});
     }
-    out.insert(QStringLiteral("soak"), QJsonObject{{QStringLiteral("minutes"), minutes}, {QStringLiteral("visits"), visits},
-                                                   {QStringLiteral("rentals"), rented}, {QStringLiteral("returns"), returned},
-                                                   {QStringLiteral("rss_start_mb"), rssStart}, {QStringLiteral("rss_peak_mb"), peak},
+    out.insert(QStringLiteral("soak"), QJsonObject{{QStringLiteral("minutes"), minutes},
+                                                   {QStringLiteral("visits"), visits},
+                                                   {QStringLiteral("rentals"), rented},
+                                                   {QStringLiteral("returns"), returned},
+                                                   {QStringLiteral("rss_start_mb"), rssStart},
+                                                   {QStringLiteral("rss_peak_mb"), peak},
                                                    {QStringLiteral("rss_first_window_mb"), first},
                                                    {QStringLiteral("rss_last_window_mb"), lastWin},
                                                    {QStringLiteral("windows"), windows},

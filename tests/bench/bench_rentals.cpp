@@ -48,7 +48,7 @@ struct Net {
     }
     QJsonObject node(const QString &name) const
     {
-        for (const QJsonValue &v : json.value(QStringLiteral("nodes")).toArray())
+        for (const auto &v : json.value(QStringLiteral("nodes")).toArray())
             if (v.toObject().value(QStringLiteral("name")).toString() == name)
                 return v.toObject();
         qFatal("no node %s", qPrintable(name));
@@ -56,15 +56,14 @@ struct Net {
     QString conninfo(const QString &name, const QString &role) const
     {
         QStringList hosts, ports;
-        for (const QJsonValue &s : node(name).value(QStringLiteral("servers")).toArray()) {
+        for (const auto &s : node(name).value(QStringLiteral("servers")).toArray()) {
             hosts << s.toObject().value(QStringLiteral("host")).toString();
             ports << QString::number(s.toObject().value(QStringLiteral("port")).toInt());
         }
         return QStringLiteral("host=%1 port=%2 dbname=redbox user=%3 passfile=%4 sslmode=verify-full sslrootcert=%5 "
                               "target_session_attrs=read-write application_name=bench-rentals")
             .arg(hosts.join(QLatin1Char(',')), ports.join(QLatin1Char(',')), role,
-                 json.value(QStringLiteral("pgpass")).toObject().value(role).toString(),
-                 json.value(QStringLiteral("ca")).toString());
+                 json.value(QStringLiteral("pgpass")).toObject().value(role).toString(), json.value(QStringLiteral("ca")).toString());
     }
     QByteArray cardKey() const
     {
@@ -98,7 +97,9 @@ Stats stats(std::vector<double> v)
 
 QJsonObject toJson(const Stats &s)
 {
-    return {{QStringLiteral("n"), s.n}, {QStringLiteral("p50_ms"), s.p50}, {QStringLiteral("p99_ms"), s.p99},
+    return {{QStringLiteral("n"), s.n},
+            {QStringLiteral("p50_ms"), s.p50},
+            {QStringLiteral("p99_ms"), s.p99},
             {QStringLiteral("mean_ms"), s.mean}};
 }
 
@@ -119,9 +120,8 @@ struct Shelf {
                                         "condition = 'good' ORDER BY md5(barcode)");
         for (int i = 0; i < r.rows(); ++i)
             discs.push_back({r.text(i, 0), r.text(i, 1), r.int32(i, 2)});
-        const pg::Result f = admin.exec(
-            "SELECT k.kiosk_id, s FROM redbox.kiosk k, generate_series(1, k.slot_count) s WHERE NOT EXISTS "
-            "(SELECT 1 FROM redbox.dvd d WHERE d.kiosk_id = k.kiosk_id AND d.slot_no = s)");
+        const pg::Result f = admin.exec("SELECT k.kiosk_id, s FROM redbox.kiosk k, generate_series(1, k.slot_count) s WHERE NOT EXISTS "
+                                        "(SELECT 1 FROM redbox.dvd d WHERE d.kiosk_id = k.kiosk_id AND d.slot_no = s)");
         for (int i = 0; i < f.rows(); ++i)
             freeSlots[f.text(i, 0)].push_back(f.int32(i, 1));
     }
@@ -141,7 +141,7 @@ double ms(const QElapsedTimer &t)
     return static_cast<double>(t.nsecsElapsed()) / 1e6;
 }
 
-} // namespace
+}   // namespace
 
 int main(int argc, char **argv)
 {
@@ -150,16 +150,18 @@ int main(int argc, char **argv)
     p.addHelpOption();
     const QCommandLineOption buildOpt(QStringLiteral("build"), QStringLiteral("Build folder."), QStringLiteral("dir"));
     const QCommandLineOption sourceOpt(QStringLiteral("source"), QStringLiteral("Source folder."), QStringLiteral("dir"));
-    const QCommandLineOption countOpt(QStringLiteral("rentals"), QStringLiteral("Rentals per variant (default 1000)."),
-                                      QStringLiteral("n"), QStringLiteral("1000"));
+    const QCommandLineOption countOpt(QStringLiteral("rentals"), QStringLiteral("Rentals per variant (default 1000)."), QStringLiteral("n"),
+                                      QStringLiteral("1000"));
     const QCommandLineOption backlogOpt(QStringLiteral("backlog"), QStringLiteral("Rentals queued for the throughput test."),
                                         QStringLiteral("n"), QStringLiteral("2000"));
     p.addOptions({buildOpt, sourceOpt, countOpt, backlogOpt});
     p.process(app);
     const int n = p.value(countOpt).toInt();
     const int backlog = p.value(backlogOpt).toInt();
-    Net net{p.value(buildOpt) + QStringLiteral("/bench-net"), p.value(sourceOpt) + QStringLiteral("/deploy/redbox-net"),
-            p.value(sourceOpt) + QStringLiteral("/tests/bench/bench-topology.toml"), {}};
+    Net net{p.value(buildOpt) + QStringLiteral("/bench-net"),
+            p.value(sourceOpt) + QStringLiteral("/deploy/redbox-net"),
+            p.value(sourceOpt) + QStringLiteral("/tests/bench/bench-topology.toml"),
+            {}};
     if (QFile::exists(net.state + QStringLiteral("/network.json")))
         net.load();
     std::printf("bench-rentals: the distributed rental\n");
@@ -195,12 +197,13 @@ int main(int argc, char **argv)
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("PGSSLMODE"), QStringLiteral("verify-full"));
     env.insert(QStringLiteral("PGSSLROOTCERT"), net.json.value(QStringLiteral("ca")).toString());
-    env.insert(QStringLiteral("PGPASSFILE"), net.json.value(QStringLiteral("pgpass")).toObject().value(QStringLiteral("postgres")).toString());
+    env.insert(QStringLiteral("PGPASSFILE"),
+               net.json.value(QStringLiteral("pgpass")).toObject().value(QStringLiteral("postgres")).toString());
     pgbench.setProcessEnvironment(env);
-    pgbench.start(QStringLiteral("pgbench"), {QStringLiteral("-n"), QStringLiteral("-c1"), QStringLiteral("-j1"), QStringLiteral("-T20"),
-                                              QStringLiteral("-f"), script.fileName(), QStringLiteral("-h"), primary.section(QLatin1Char(':'), 0, 0),
-                                              QStringLiteral("-p"), primary.section(QLatin1Char(':'), 1, 1), QStringLiteral("-U"),
-                                              QStringLiteral("postgres"), QStringLiteral("redbox")});
+    pgbench.start(QStringLiteral("pgbench"),
+                  {QStringLiteral("-n"), QStringLiteral("-c1"), QStringLiteral("-j1"), QStringLiteral("-T20"), QStringLiteral("-f"),
+                   script.fileName(), QStringLiteral("-h"), primary.section(QLatin1Char(':'), 0, 0), QStringLiteral("-p"),
+                   primary.section(QLatin1Char(':'), 1, 1), QStringLiteral("-U"), QStringLiteral("postgres"), QStringLiteral("redbox")});
     pgbench.waitForFinished(60'000);
     double floorMs = 0, floorTps = 0;
     for (const QByteArray &line : pgbench.readAllStandardOutput().split('\n')) {
@@ -231,8 +234,8 @@ int main(int argc, char **argv)
             ids.push_back(rental.toString(QUuid::WithoutBraces));
             const int slot = shelf.freeSlot(d.kiosk, d.slot);
             t.restart();
-            kiosk.exec("SELECT rental_id FROM redbox.kiosk_return($1, $2, $3, now(), $4)",
-                       {QUuid::createUuid(), d.kiosk, d.barcode, slot}, true);
+            kiosk.exec("SELECT rental_id FROM redbox.kiosk_return($1, $2, $3, now(), $4)", {QUuid::createUuid(), d.kiosk, d.barcode, slot},
+                       true);
             returnMs.push_back(ms(t));
             d.slot = slot;
         }
@@ -243,10 +246,11 @@ int main(int argc, char **argv)
     auto settle = [&] {
         QElapsedTimer t;
         t.start();
-        for (const QString &where : {QStringLiteral("hq"), QStringLiteral("west"), QStringLiteral("east"), QStringLiteral("west-rb1"), node}) {
+        for (const QString &where :
+             {QStringLiteral("hq"), QStringLiteral("west"), QStringLiteral("east"), QStringLiteral("west-rb1"), node}) {
             pg::Connection c = pg::Connection::open(net.conninfo(where, QStringLiteral("postgres")));
-            while (c.exec("SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND parked_at IS NULL").int64(0, 0) > 0
-                   && t.elapsed() < 300'000)
+            while (c.exec("SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND parked_at IS NULL").int64(0, 0) > 0 &&
+                   t.elapsed() < 300'000)
                 QThread::msleep(200);
         }
         QThread::msleep(2000);
@@ -276,12 +280,13 @@ int main(int argc, char **argv)
     settle();
     cycle("paper", true, paperRent, paperReturn, paperIds, n);
     const Stats ours = stats(oursRent), paper = stats(paperRent), ret = stats(oursReturn), alone = stats(aloneRent);
-    std::printf("  ours:  kiosk-visible rental over %d rentals: p50 %.3f ms, p99 %.3f ms (%.2fx the floor at p50)\n",
-                ours.n, ours.p50, ours.p99, ours.p50 / floorMs);
+    std::printf("  ours:  kiosk-visible rental over %d rentals: p50 %.3f ms, p99 %.3f ms (%.2fx the floor at p50)\n", ours.n, ours.p50,
+                ours.p99, ours.p50 / floorMs);
     std::printf("  ours, hops paused (the customer's path without the downstream nodes' work on these 2 cores): "
-                "p50 %.3f ms, p99 %.3f ms (%.2fx the floor)\n", alone.p50, alone.p99, alone.p50 / floorMs);
-    std::printf("  paper: every hop synchronous over dblink:  p50 %.3f ms, p99 %.3f ms (%.2fx the floor, %.2fx ours)\n",
-                paper.p50, paper.p99, paper.p50 / floorMs, paper.p50 / ours.p50);
+                "p50 %.3f ms, p99 %.3f ms (%.2fx the floor)\n",
+                alone.p50, alone.p99, alone.p50 / floorMs);
+    std::printf("  paper: every hop synchronous over dblink:  p50 %.3f ms, p99 %.3f ms (%.2fx the floor, %.2fx ours)\n", paper.p50,
+                paper.p99, paper.p50 / floorMs, paper.p50 / ours.p50);
     std::printf("  returns at the same kiosk: p50 %.3f ms, p99 %.3f ms\n", ret.p50, ret.p99);
 
     // Delay from the red box's commit to HQ, for our rentals (forwarders running all along).
@@ -290,8 +295,8 @@ int main(int argc, char **argv)
     waitHq.start();
     while (hq.exec("SELECT count(*) FROM redbox.rental WHERE rental_id::text = ANY ($1::text[])",
                    {QStringLiteral("{%1}").arg(QStringList(oursIds.begin(), oursIds.end()).join(QLatin1Char(',')))})
-               .int64(0, 0) < static_cast<qint64>(oursIds.size())
-           && waitHq.elapsed() < 120'000)
+                   .int64(0, 0) < static_cast<qint64>(oursIds.size()) &&
+           waitHq.elapsed() < 120'000)
         QThread::msleep(200);
     std::vector<double> delay;
     {
@@ -302,8 +307,7 @@ int main(int argc, char **argv)
             delay.push_back(r.real(i, 0));
     }
     const Stats toHq = stats(delay);
-    std::printf("  delay from the red box's commit to HQ (2 hops): p50 %.1f ms, p99 %.1f ms over %d rentals\n", toHq.p50,
-                toHq.p99, toHq.n);
+    std::printf("  delay from the red box's commit to HQ (2 hops): p50 %.1f ms, p99 %.1f ms over %d rentals\n", toHq.p50, toHq.p99, toHq.n);
 
     // Forwarder throughput: a backlog queued while the red box's forwarder is stopped.
     settle();
@@ -329,20 +333,22 @@ int main(int argc, char **argv)
                 "all at HQ after %.1f s\n",
                 static_cast<long long>(queued), backlog, qPrintable(node), drainS, static_cast<double>(queued) / drainS, coastDrainS);
 
-    QJsonObject out{{QStringLiteral("floor_pgbench"), QJsonObject{{QStringLiteral("latency_ms"), floorMs}, {QStringLiteral("tps"), floorTps}}},
-                    {QStringLiteral("ours_rental"), toJson(ours)},
-                    {QStringLiteral("ours_rental_hops_paused"), toJson(alone)},
-                    {QStringLiteral("paper_way_rental"), toJson(paper)},
-                    {QStringLiteral("return"), toJson(ret)},
-                    {QStringLiteral("ratio_ours_to_floor_p50"), ours.p50 / floorMs},
-                    {QStringLiteral("ratio_paper_to_floor_p50"), paper.p50 / floorMs},
-                    {QStringLiteral("delay_to_hq"), toJson(toHq)},
-                    {QStringLiteral("forwarder_hops_per_s"), static_cast<double>(queued) / drainS},
-                    {QStringLiteral("backlog_hops"), queued}};
+    QJsonObject out{
+        {QStringLiteral("floor_pgbench"), QJsonObject{{QStringLiteral("latency_ms"), floorMs}, {QStringLiteral("tps"), floorTps}}},
+        {QStringLiteral("ours_rental"), toJson(ours)},
+        {QStringLiteral("ours_rental_hops_paused"), toJson(alone)},
+        {QStringLiteral("paper_way_rental"), toJson(paper)},
+        {QStringLiteral("return"), toJson(ret)},
+        {QStringLiteral("ratio_ours_to_floor_p50"), ours.p50 / floorMs},
+        {QStringLiteral("ratio_paper_to_floor_p50"), paper.p50 / floorMs},
+        {QStringLiteral("delay_to_hq"), toJson(toHq)},
+        {QStringLiteral("forwarder_hops_per_s"), static_cast<double>(queued) / drainS},
+        {QStringLiteral("backlog_hops"), queued}};
     QFile json(p.value(buildOpt) + QStringLiteral("/bench-rentals.json"));
     json.open(QIODevice::WriteOnly);
     json.write(QJsonDocument(out).toJson());
     std::printf("  target: the customer's rental within 1.5x the floor: %s with the whole network on this machine, %s for the "
-                "customer's path alone\n", ours.p50 <= 1.5 * floorMs ? "met" : "NOT met", alone.p50 <= 1.5 * floorMs ? "met" : "NOT met");
+                "customer's path alone\n",
+                ours.p50 <= 1.5 * floorMs ? "met" : "NOT met", alone.p50 <= 1.5 * floorMs ? "met" : "NOT met");
     return 0;
 }

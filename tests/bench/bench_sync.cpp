@@ -35,9 +35,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <thread>
 #include <cstdio>
 #include <optional>
+#include <thread>
 #include <vector>
 
 using namespace redbox;
@@ -67,7 +67,7 @@ RentRequest rentRequest(const MemberInfo &m, const QString &barcode)
     return r;
 }
 
-} // namespace
+}   // namespace
 
 int main(int argc, char **argv)
 {
@@ -97,8 +97,7 @@ int main(int argc, char **argv)
     if (!QFile::exists(state + QStringLiteral("/network.json")))
         qFatal("no %s/network.json: run the bench-network target first (it brings the network up)", qPrintable(state));
     if (net.tool({QStringLiteral("--topology"), p.value(sourceOpt) + QStringLiteral("/tests/bench/bench-topology.toml"),
-                  QStringLiteral("up"), QStringLiteral("--forwarder"), p.value(buildOpt) + QStringLiteral("/redbox-forwarder")})
-        != 0)
+                  QStringLiteral("up"), QStringLiteral("--forwarder"), p.value(buildOpt) + QStringLiteral("/redbox-forwarder")}) != 0)
         qFatal("the bench network could not be brought up");
     QJsonObject out;
     std::printf("bench-sync: the kiosk's sync library on %s\n", qPrintable(node));
@@ -124,9 +123,9 @@ int main(int argc, char **argv)
     std::printf("  first load: %lld rows (catalog, this kiosk's discs, the coast's members) in %.2f s; RSS %.1f -> %.1f MB\n",
                 static_cast<long long>(rows), firstLoadS, rssBefore, rssAfter);
     out.insert(QStringLiteral("first_load"), QJsonObject{{QStringLiteral("rows"), static_cast<double>(rows)},
-                                                          {QStringLiteral("seconds"), firstLoadS},
-                                                          {QStringLiteral("rss_before_mb"), rssBefore},
-                                                          {QStringLiteral("rss_after_mb"), rssAfter}});
+                                                         {QStringLiteral("seconds"), firstLoadS},
+                                                         {QStringLiteral("rss_before_mb"), rssBefore},
+                                                         {QStringLiteral("rss_after_mb"), rssAfter}});
 
     // 2. Incremental sync of 100 changed rows.
     {
@@ -143,10 +142,10 @@ int main(int argc, char **argv)
                 qFatal("an incremental sync did not come");
             ms.push_back(static_cast<double>(c.elapsed()));
         }
-        std::printf("  incremental sync of 100 changed rows, commit to synced: p50 %.0f ms, max %.0f ms (5 rounds)\n",
-                    percentile(ms, 0.5), percentile(ms, 1.0));
-        out.insert(QStringLiteral("incremental_100_rows_ms"), QJsonObject{{QStringLiteral("p50"), percentile(ms, 0.5)},
-                                                                           {QStringLiteral("max"), percentile(ms, 1.0)}});
+        std::printf("  incremental sync of 100 changed rows, commit to synced: p50 %.0f ms, max %.0f ms (5 rounds)\n", percentile(ms, 0.5),
+                    percentile(ms, 1.0));
+        out.insert(QStringLiteral("incremental_100_rows_ms"),
+                   QJsonObject{{QStringLiteral("p50"), percentile(ms, 0.5)}, {QStringLiteral("max"), percentile(ms, 1.0)}});
     }
 
     // 3. Search as you type.
@@ -167,8 +166,8 @@ int main(int argc, char **argv)
         std::printf("  search as you type over %lld cached titles: p50 %.0f us, p99 %.0f us (target p99 under 1000 us)\n",
                     static_cast<long long>(all.size()), percentile(us, 0.5), percentile(us, 0.99));
         out.insert(QStringLiteral("search_us"), QJsonObject{{QStringLiteral("titles"), static_cast<double>(all.size())},
-                                                             {QStringLiteral("p50"), percentile(us, 0.5)},
-                                                             {QStringLiteral("p99"), percentile(us, 0.99)}});
+                                                            {QStringLiteral("p50"), percentile(us, 0.5)},
+                                                            {QStringLiteral("p99"), percentile(us, 0.99)}});
     }
 
     // Discs an earlier run left out come back first (online returns), so every run starts alike.
@@ -200,7 +199,7 @@ int main(int argc, char **argv)
     kf.open(QIODevice::ReadOnly);
     const QByteArray cardKey = QByteArray::fromHex(kf.readAll().trimmed());
     QList<MemberInfo> members;
-    for (const QJsonValue &v : QJsonDocument::fromJson(rf.readAll()).object().value(QStringLiteral("members")).toArray()) {
+    for (const auto &v : QJsonDocument::fromJson(rf.readAll()).object().value(QStringLiteral("members")).toArray()) {
         const QJsonObject m = v.toObject();
         if (m.value(QStringLiteral("coast")).toString() != net.coastOf(node))
             continue;
@@ -261,24 +260,27 @@ int main(int argc, char **argv)
         // The node's own restart is not ours: time the drain from the link's return.
         QElapsedTimer drain;
         bool started = false;
-        if (!QTest::qWaitFor([&] {
-                if (!started && engine->outboxStatus().queued < depth) {
-                    started = true;
-                    drain.start();
-                }
-                return engine->outboxStatus().queued == 0;
-            }, 900000))
+        if (!QTest::qWaitFor(
+                [&] {
+                    if (!started && engine->outboxStatus().queued < depth) {
+                        started = true;
+                        drain.start();
+                    }
+                    return engine->outboxStatus().queued == 0;
+                },
+                900000))
             qFatal("the outbox did not drain");
         const double drainS = std::max(0.001, static_cast<double>(drain.elapsed()) / 1000.0);
         std::printf("  replay: %d actions drained in %.1f s once the red box answered (%.0f actions/s; "
                     "the node took %.1f s to come back), %lld parked\n",
                     depth, drainS, static_cast<double>(depth) / drainS, static_cast<double>(backAt) / 1000.0,
                     static_cast<long long>(engine->outboxStatus().parked));
-        out.insert(QStringLiteral("outbox_replay"), QJsonObject{{QStringLiteral("actions"), depth},
-                                                                 {QStringLiteral("queue_s"), queueS},
-                                                                 {QStringLiteral("drain_s"), drainS},
-                                                                 {QStringLiteral("actions_per_s"), static_cast<double>(depth) / drainS},
-                                                                 {QStringLiteral("parked"), static_cast<double>(engine->outboxStatus().parked)}});
+        out.insert(QStringLiteral("outbox_replay"),
+                   QJsonObject{{QStringLiteral("actions"), depth},
+                               {QStringLiteral("queue_s"), queueS},
+                               {QStringLiteral("drain_s"), drainS},
+                               {QStringLiteral("actions_per_s"), static_cast<double>(depth) / drainS},
+                               {QStringLiteral("parked"), static_cast<double>(engine->outboxStatus().parked)}});
         if (!net.waitHealthy(node, 120s))
             qFatal("%s did not get its standby back", qPrintable(node));
     }
@@ -370,17 +372,18 @@ int main(int argc, char **argv)
             std::printf("  failover over %d kills (%d without a result): new primary p50 %.1f s (the HA engine); kiosk link back "
                         "p50 %.2f s, max %.2f s after it; next rental p50 %.1f s, max %.1f s after the kill; our share p50 %.2f s, "
                         "max %.2f s (target under 1 s)\n",
-                        kills, failed, percentile(promote, 0.5), percentile(linkBack, 0.5), percentile(linkBack, 1.0), percentile(nextRental, 0.5),
-                        percentile(nextRental, 1.0), percentile(ours, 0.5), percentile(ours, 1.0));
-            out.insert(QStringLiteral("failover_s"), QJsonObject{{QStringLiteral("kills"), kills},
-                                                                  {QStringLiteral("without_result"), failed},
-                                                                  {QStringLiteral("promote_p50"), percentile(promote, 0.5)},
-                                                                  {QStringLiteral("link_back_after_promotion_p50"), percentile(linkBack, 0.5)},
-                                                                  {QStringLiteral("link_back_after_promotion_max"), percentile(linkBack, 1.0)},
-                                                                  {QStringLiteral("next_rental_p50"), percentile(nextRental, 0.5)},
-                                                                  {QStringLiteral("next_rental_max"), percentile(nextRental, 1.0)},
-                                                                  {QStringLiteral("our_share_p50"), percentile(ours, 0.5)},
-                                                                  {QStringLiteral("our_share_max"), percentile(ours, 1.0)}});
+                        kills, failed, percentile(promote, 0.5), percentile(linkBack, 0.5), percentile(linkBack, 1.0),
+                        percentile(nextRental, 0.5), percentile(nextRental, 1.0), percentile(ours, 0.5), percentile(ours, 1.0));
+            out.insert(QStringLiteral("failover_s"),
+                       QJsonObject{{QStringLiteral("kills"), kills},
+                                   {QStringLiteral("without_result"), failed},
+                                   {QStringLiteral("promote_p50"), percentile(promote, 0.5)},
+                                   {QStringLiteral("link_back_after_promotion_p50"), percentile(linkBack, 0.5)},
+                                   {QStringLiteral("link_back_after_promotion_max"), percentile(linkBack, 1.0)},
+                                   {QStringLiteral("next_rental_p50"), percentile(nextRental, 0.5)},
+                                   {QStringLiteral("next_rental_max"), percentile(nextRental, 1.0)},
+                                   {QStringLiteral("our_share_p50"), percentile(ours, 0.5)},
+                                   {QStringLiteral("our_share_max"), percentile(ours, 1.0)}});
         }
     }
     engine->stop();

@@ -34,4 +34,4 @@ inline double rssMb()
 
 using redbox::percentile;   // sync/core/percentile.h: q in 0..1, nearest rank
 
-} // namespace redbox::bench
+}   // namespace redbox::bench

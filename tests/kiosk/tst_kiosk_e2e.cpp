@@ -11,9 +11,9 @@
 #include "hardware/simulatedhardware.h"
 
 #include <QDir>
-#include <QProcess>
 #include <QGuiApplication>
 #include <QJsonArray>
+#include <QProcess>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QSignalSpy>
@@ -137,7 +137,8 @@ private slots:
     {
         pg::Connection c = net.connect(QStringLiteral("west-rb2"));
         const pg::Result r = c.exec("SELECT barcode FROM redbox.rental WHERE kiosk_id = $1 AND status = 'open' "
-                                    "ORDER BY committed_at DESC LIMIT 1", {kiosk()->kioskId()});
+                                    "ORDER BY committed_at DESC LIMIT 1",
+                                    {kiosk()->kioskId()});
         QCOMPARE(r.rows(), 1);
         const QString barcode = r.text(0, 0);
         tap(QStringLiteral("attractTouch"));

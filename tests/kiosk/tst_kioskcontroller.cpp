@@ -21,7 +21,6 @@ using namespace redbox::test;
 using namespace std::chrono_literals;
 using Screen = KioskController::Screen;
 
-
 class TestKioskController : public QObject {
     Q_OBJECT
     TestNetwork &net = TestNetwork::get();
@@ -59,14 +58,15 @@ private slots:
         const RentalSummary *s = k.ctl->summary();
         QVERIFY(s->total() > s->subtotal());
         // The second disc jams.
-        QObject::connect(&k.hw, &KioskHardware::dispensed, &k.hw, [&k](int) { k.hw.jamNextDispense(1); }, Qt::SingleShotConnection);
+        QObject::connect(
+            &k.hw, &KioskHardware::dispensed, &k.hw, [&k](int) { k.hw.jamNextDispense(1); }, Qt::SingleShotConnection);
         const int discs = k.ctl->cart()->rowCount();   // the plan may have shortened the cart
         QVERIFY(discs >= 2);
         QSignalSpy finished(k.ctl.get(), &KioskController::rentalFinished);
         k.ctl->pay();
         QVERIFY(finished.wait(60000));
         QCOMPARE(finished.first().at(0).toInt(), discs - 1);   // rented and dispensed
-        QCOMPARE(finished.first().at(1).toInt(), 1);           // jammed: voided
+        QCOMPARE(finished.first().at(1).toInt(), 1);   // jammed: voided
         QCOMPARE(k.ctl->screen(), Screen::Receipt);
         QVERIFY(net.waitForQuiet(60s));
         int voided = 0;
@@ -74,10 +74,12 @@ private slots:
             const QString id = i.rentalId.toString(QUuid::WithoutBraces);
             if (i.state == CartModel::State::Failed) {
                 ++voided;
-                QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'void'", {id}), 1);
+                QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'void'", {id}),
+                         1);
                 QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.payment WHERE rental_id = $1 AND NOT voided", {id}), 0);
-                QCOMPARE(count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in'",
-                               {i.barcode}), 1);   // the jammed disc stays in its slot
+                QCOMPARE(
+                    count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in'", {i.barcode}),
+                    1);   // the jammed disc stays in its slot
             } else {
                 QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.payment WHERE rental_id = $1 AND NOT voided", {id}), 1);
             }
@@ -138,8 +140,11 @@ private slots:
         QCOMPARE(done.last().first().toBool(), true);
         QVERIFY(k.ctl->returned()->foreign());
         QVERIFY(net.waitForQuiet(30s));
-        QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.rental WHERE barcode = $1 AND status = 'returned' "
-                                            "AND charge_cents > daily_rate_cents", {foreign}), 1);
+        QCOMPARE(count(QStringLiteral("hq"),
+                       "SELECT count(*) FROM redbox.rental WHERE barcode = $1 AND status = 'returned' "
+                       "AND charge_cents > daily_rate_cents",
+                       {foreign}),
+                 1);
 
         // An unreadable disc, and one that is not ours, are given back.
         k.ctl->startReturn();
@@ -186,8 +191,8 @@ private slots:
             k.ctl->pinEnter();
             QVERIFY(QTest::qWaitFor([&] { return !k.ctl->busy(); }, 10000));
             if (attempt < 5)
-                QVERIFY2(k.ctl->message().contains(QStringLiteral("%1 tries left").arg(5 - attempt))
-                             || k.ctl->message().contains(QLatin1String("1 try")) || k.ctl->message().contains(QLatin1String("tries left")),
+                QVERIFY2(k.ctl->message().contains(QStringLiteral("%1 tries left").arg(5 - attempt)) ||
+                             k.ctl->message().contains(QLatin1String("1 try")) || k.ctl->message().contains(QLatin1String("tries left")),
                          qPrintable(k.ctl->message()));
         }
         QCOMPARE(k.ctl->screen(), Screen::SignIn);

@@ -34,7 +34,10 @@ struct Flow {
         if (!QTest::qWaitFor([&] { return ctl.catalog()->rowCount() == 3 && hw.occupied(1); }, 2000))
             qFatal("the fake kiosk's catalog or carousel did not fill");
     }
-    bool waitScreen(Screen s, int ms = 5000) { return QTest::qWaitFor([&] { return ctl.screen() == s; }, ms); }
+    bool waitScreen(Screen s, int ms = 5000)
+    {
+        return QTest::qWaitFor([&] { return ctl.screen() == s; }, ms);
+    }
     static QByteArray track(const QString &card) { return ";" + card.toLatin1() + "=3012?"; }
     void swipe(int member) { hw.swipeCard(track(FakeBackend::memberCard(member))); }
     void typePin(const QString &pin)
@@ -53,7 +56,7 @@ struct Flow {
     }
 };
 
-} // namespace
+}   // namespace
 
 class TestKioskFlow : public QObject {
     Q_OBJECT
@@ -83,7 +86,8 @@ private slots:
         QCOMPARE(f.ctl.summary()->total(), 2 * 179 + 2 * 15);
         QVERIFY(f.ctl.summary()->dueAt() > f.now);
         // The second disc jams.
-        QObject::connect(&f.hw, &KioskHardware::dispensed, &f.hw, [&f](int) { f.hw.jamNextDispense(1); }, Qt::SingleShotConnection);
+        QObject::connect(
+            &f.hw, &KioskHardware::dispensed, &f.hw, [&f](int) { f.hw.jamNextDispense(1); }, Qt::SingleShotConnection);
         QSignalSpy finished(&f.ctl, &KioskController::rentalFinished);
         f.ctl.pay();
         QCOMPARE(f.ctl.screen(), Screen::Paying);

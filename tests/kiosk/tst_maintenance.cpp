@@ -42,7 +42,10 @@ QJsonObject technician(int index)
 }
 
 // The technician every coast knows (the generated data gives the first one the east coast only).
-QJsonObject everywhereTech() { return technician(1); }
+QJsonObject everywhereTech()
+{
+    return technician(1);
+}
 
 // The action's result, waited for.
 std::pair<bool, QString> waitAction(MaintenanceController &m, const QString &action, const std::function<void()> &start, int ms = 60000)
@@ -51,12 +54,14 @@ std::pair<bool, QString> waitAction(MaintenanceController &m, const QString &act
         return {false, QStringLiteral("still busy before %1").arg(action)};
     QSignalSpy done(&m, &MaintenanceController::actionDone);
     start();
-    const bool got = QTest::qWaitFor([&] {
-        for (const QList<QVariant> &args : done)
-            if (args.at(0).toString() == action)
-                return true;
-        return false;
-    }, ms);
+    const bool got = QTest::qWaitFor(
+        [&] {
+            for (const QList<QVariant> &args : done)
+                if (args.at(0).toString() == action)
+                    return true;
+            return false;
+        },
+        ms);
     if (!got)
         return {false, QStringLiteral("no answer for %1").arg(action)};
     for (const QList<QVariant> &args : done)
@@ -99,7 +104,7 @@ qint64 audits(const QString &node, const QString &kioskId, const QString &action
                  {kioskId, action, g_since});
 }
 
-} // namespace
+}   // namespace
 
 class TestMaintenance : public QObject {
     Q_OBJECT
@@ -137,9 +142,8 @@ private slots:
         enterAndSwipe(k, memberCardNumber(5));
         QVERIFY(QTest::qWaitFor([&] { return k.m->session()->failuresLeft() == 4; }, 10000));
         // A technician of the other coast is not known at this red box: refused there.
-        const auto [eastOk, eastMessage] = waitAction(*k.m, QStringLiteral("login"), [&] {
-            k.hw.swipeCard(track(technician(0).value(QStringLiteral("card")).toString()));
-        });
+        const auto [eastOk, eastMessage] = waitAction(
+            *k.m, QStringLiteral("login"), [&] { k.hw.swipeCard(track(technician(0).value(QStringLiteral("card")).toString())); });
         QVERIFY(!eastOk);
         QVERIFY2(eastMessage.contains(QLatin1String("may not open maintenance")), qPrintable(eastMessage));
         QCOMPARE(k.m->session()->failuresLeft(), 3);
@@ -148,7 +152,8 @@ private slots:
         k.hw.swipeCard(track(tech.value(QStringLiteral("card")).toString()));
         QVERIFY(QTest::qWaitFor([&] { return k.m->page() == Page::Pin; }, 30000));
         QCOMPARE(k.m->session()->source(), QStringLiteral("redbox"));
-        const QString wrong = tech.value(QStringLiteral("pin")).toString() == QLatin1String("0000") ? QStringLiteral("1111") : QStringLiteral("0000");
+        const QString wrong = tech.value(QStringLiteral("pin")).toString() == QLatin1String("0000") ? QStringLiteral("1111")
+                                                                                                    : QStringLiteral("0000");
         for (const QChar c : wrong)
             k.m->session()->pinDigit(c.digitValue());
         QVERIFY(!waitAction(*k.m, QStringLiteral("login"), [&] { k.m->session()->pinEnter(); }).first);
@@ -167,11 +172,14 @@ private slots:
 
         // The audit rows: at the red box at once, at HQ through the coast.
         const qint64 techId = tech.value(QStringLiteral("technician_id")).toInteger();
-        QVERIFY(eventually([&] {
-            return count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.audit_log WHERE kiosk_id = $1 AND action = 'login' "
-                                                     "AND technician_id = $2 AND detail->>'source' = 'redbox' AND at >= $3",
-                         {k.kioskId(), techId, g_since}) == 1;
-        }, 10000));
+        QVERIFY(eventually(
+            [&] {
+                return count(QStringLiteral("west-rb1"),
+                             "SELECT count(*) FROM redbox.audit_log WHERE kiosk_id = $1 AND action = 'login' "
+                             "AND technician_id = $2 AND detail->>'source' = 'redbox' AND at >= $3",
+                             {k.kioskId(), techId, g_since}) == 1;
+            },
+            10000));
         QVERIFY(eventually([&] { return audits(QStringLiteral("west-rb1"), k.kioskId(), QStringLiteral("login_failed")) == 3; }));
         QVERIFY(eventually([&] { return audits(QStringLiteral("hq"), k.kioskId(), QStringLiteral("login")) == 1; }));
         QVERIFY(eventually([&] { return audits(QStringLiteral("west"), k.kioskId(), QStringLiteral("login_failed")) == 3; }));
@@ -183,7 +191,8 @@ private slots:
             names << r.name;
             QVERIFY2(!r.words.isEmpty(), qPrintable(r.name));
         }
-        for (const char *want : {"Red box primary", "Red box standby", "Coast server", "HQ", "Forwarding", "Parked hops", "Cache", "Kiosk outbox"})
+        for (const char *want :
+             {"Red box primary", "Red box standby", "Coast server", "HQ", "Forwarding", "Parked hops", "Cache", "Kiosk outbox"})
             QVERIFY2(names.contains(QLatin1String(want)), qPrintable(names.join(QStringLiteral(", "))));
         const auto standby = k.m->healthPage()->rows()->row(QStringLiteral("Red box standby"));
         QVERIFY(standby);
@@ -201,7 +210,8 @@ private slots:
     {
         KioskRig k(QStringLiteral("west-rb2"), 1);
         const QJsonObject tech = everywhereTech();
-        const QString wrong = tech.value(QStringLiteral("pin")).toString() == QLatin1String("0000") ? QStringLiteral("1111") : QStringLiteral("0000");
+        const QString wrong = tech.value(QStringLiteral("pin")).toString() == QLatin1String("0000") ? QStringLiteral("1111")
+                                                                                                    : QStringLiteral("0000");
         enterAndSwipe(k, tech.value(QStringLiteral("card")).toString());
         QVERIFY(QTest::qWaitFor([&] { return k.m->page() == Page::Pin; }, 30000));
         for (int i = 0; i < TechSession::MaxFailures; ++i) {
@@ -253,10 +263,14 @@ private slots:
         QCOMPARE(k.m->page(), Page::Health);
         QVERIFY(QTest::qWaitFor([&] { return k.m->page() == Page::Closed; }, 5000));
         QCOMPARE(k.ctl->screen(), KioskController::Screen::Attract);
-        QVERIFY(eventually([&] {
-            return count(QStringLiteral("east-rb1"), "SELECT count(*) FROM redbox.audit_log WHERE kiosk_id = $1 AND action = 'logout' "
-                                                     "AND detail->>'why' = 'idle' AND at >= $2", {k.kioskId(), g_since}) == 1;
-        }, 10000));
+        QVERIFY(eventually(
+            [&] {
+                return count(QStringLiteral("east-rb1"),
+                             "SELECT count(*) FROM redbox.audit_log WHERE kiosk_id = $1 AND action = 'logout' "
+                             "AND detail->>'why' = 'idle' AND at >= $2",
+                             {k.kioskId(), g_since}) == 1;
+            },
+            10000));
     }
 
     void fiftyLoadedDiscsReachCustomersWithoutARestart()
@@ -271,14 +285,16 @@ private slots:
             const auto [ok, message] = waitAction(*k.m, QStringLiteral("dispense"), [&] { k.m->slotsPage()->unload(pulled.last()); });
             QVERIFY2(ok, qPrintable(message));
         }
-        QVERIFY(QTest::qWaitFor([&] {
-            for (const QString &b : pulled) {
-                const auto d = k.engine->disc(b);
-                if (d && d->status == QLatin1String("in"))
-                    return false;
-            }
-            return true;
-        }, 30000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                for (const QString &b : pulled) {
+                    const auto d = k.engine->disc(b);
+                    if (d && d->status == QLatin1String("in"))
+                        return false;
+                }
+                return true;
+            },
+            30000));
         // Ten titles of the catalog, five new copies each.
         QList<int> movies;
         QHash<int, int> before;
@@ -288,7 +304,8 @@ private slots:
             before.insert(id, static_cast<int>(k.engine->rentableDiscs(id).size()));
         }
         QCOMPARE(movies.size(), 10);
-        const qint64 inBefore = 50 + count(QStringLiteral("east-rb2"), "SELECT count(*) FROM redbox.dvd WHERE kiosk_id = $1 AND status = 'in'", {k.kioskId()});
+        const qint64 inBefore = 50 + count(QStringLiteral("east-rb2"),
+                                           "SELECT count(*) FROM redbox.dvd WHERE kiosk_id = $1 AND status = 'in'", {k.kioskId()});
         const int base = 500000 + static_cast<int>(QRandomGenerator::global()->bounded(400000));
         k.m->slotsPage()->startLoading();
         QCOMPARE(k.m->mode(), MaintenanceController::Mode::Load);
@@ -305,18 +322,21 @@ private slots:
         QCOMPARE(k.m->slotsPage()->loadedCount(), 50);
         k.m->stopMode();
         // Customers see them: the catalog of the running controller, no restart.
-        QVERIFY2(QTest::qWaitFor([&] {
-            for (int i = 0; i < k.ctl->catalog()->rowCount(); ++i) {
-                const QVariantMap t = k.ctl->catalog()->get(i);
-                const int id = t.value(QStringLiteral("movieId")).toInt();
-                if (before.contains(id) && t.value(QStringLiteral("available")).toInt() != before.value(id) + 5)
-                    return false;
-            }
-            return true;
-        }, 30000), "the customers' catalog did not show the loaded discs");
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         for (int i = 0; i < k.ctl->catalog()->rowCount(); ++i) {
+                             const QVariantMap t = k.ctl->catalog()->get(i);
+                             const int id = t.value(QStringLiteral("movieId")).toInt();
+                             if (before.contains(id) && t.value(QStringLiteral("available")).toInt() != before.value(id) + 5)
+                                 return false;
+                         }
+                         return true;
+                     },
+                     30000),
+                 "the customers' catalog did not show the loaded discs");
         const qint64 visibleMs = clock.elapsed();
-        qInfo("loaded 50 discs in %lld ms (%.0f ms a disc); customers saw all of them %lld ms after the first",
-              loadMs, static_cast<double>(loadMs) / 50.0, visibleMs);
+        qInfo("loaded 50 discs in %lld ms (%.0f ms a disc); customers saw all of them %lld ms after the first", loadMs,
+              static_cast<double>(loadMs) / 50.0, visibleMs);
         QCOMPARE(count(QStringLiteral("east-rb2"), "SELECT count(*) FROM redbox.dvd WHERE kiosk_id = $1 AND status = 'in'", {k.kioskId()}),
                  inBefore);   // 50 pulled, 50 loaded
         // A loaded disc rents like any other, and HQ has every one of them.
@@ -328,7 +348,8 @@ private slots:
         }));
         QVERIFY(eventually([&] { return audits(QStringLiteral("hq"), k.kioskId(), QStringLiteral("disc_load")) == 50; }));
         // A disc already in a slot cannot be loaded again; a bad barcode is given back.
-        const auto [again, againMessage] = waitAction(*k.m, QStringLiteral("load"), [&] { k.m->slotsPage()->loadBarcode(loaded.last(), 0); });
+        const auto [again, againMessage] = waitAction(*k.m, QStringLiteral("load"),
+                                                      [&] { k.m->slotsPage()->loadBarcode(loaded.last(), 0); });
         QVERIFY(!again);
         QVERIFY2(againMessage.contains(QLatin1String("already in kiosk")), qPrintable(againMessage));
         k.m->slotsPage()->startLoading();
@@ -361,14 +382,18 @@ private slots:
         QVERIFY2(unloaded, qPrintable(unloadMessage));
         QVERIFY(!k.hw.occupied(slot));
         QCOMPARE(count(node, "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'removed'", {out}), 1);
-        QVERIFY(eventually([&] { return count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'removed'", {out}) == 1; }));
+        QVERIFY(eventually([&] {
+            return count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'removed'", {out}) == 1;
+        }));
         // Damaged: stays in its slot, customers cannot rent it, it joins the removal list.
         const QString damaged = net.takeDisc(node, k.kioskId());
         QVERIFY(waitAction(*k.m, QStringLiteral("damaged"), [&] { k.m->slotsPage()->markDamaged(damaged); }).first);
-        QVERIFY(eventually([&] {
-            const auto d = k.engine->disc(damaged);
-            return d && d->condition == QLatin1String("damaged");
-        }, 20000));
+        QVERIFY(eventually(
+            [&] {
+                const auto d = k.engine->disc(damaged);
+                return d && d->condition == QLatin1String("damaged");
+            },
+            20000));
         // HQ schedules a removal: it reaches the kiosk's list through the coast and the red box.
         const QString recall = net.takeDisc(node, k.kioskId());
         net.connect(QStringLiteral("hq")).exec("SELECT redbox.schedule_removal($1, 'recall')", {recall}, true);
@@ -380,7 +405,8 @@ private slots:
             return listed.contains(recall) && listed.contains(damaged);
         }));
         QVERIFY(waitAction(*k.m, QStringLiteral("dispense"), [&] { k.m->slotsPage()->unload(recall); }).first);
-        QVERIFY(eventually([&] { return count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.removal_schedule WHERE barcode = $1", {recall}) == 0; }));
+        QVERIFY(eventually(
+            [&] { return count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.removal_schedule WHERE barcode = $1", {recall}) == 0; }));
         for (const char *action : {"disc_unload", "disc_damaged"})
             QVERIFY(eventually([&] { return audits(QStringLiteral("hq"), k.kioskId(), QLatin1String(action)) >= 1; }));
         // The rented disc comes back: the customer's return closes it as usual.
@@ -402,14 +428,24 @@ private slots:
         k.hw.setStuckSlot(0);
         // The card reader: a member's card is read (only its last 4 digits are shown).
         const QString card = memberCardNumber(4242);
-        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("cardtest"), [&] { k.m->hardwarePage()->testCardReader(); k.hw.swipeCard(track(card)); });
+        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("cardtest"), [&] {
+            k.m->hardwarePage()->testCardReader();
+            k.hw.swipeCard(track(card));
+        });
         QVERIFY2(ok && report.contains(card.right(4)) && !report.contains(card), qPrintable(report));
         // The barcode reader: a disc is read and given back; an unreadable one too.
         const QString disc = discBarcode(12, 345);
-        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("barcodetest"), [&] { k.m->hardwarePage()->testBarcodeReader(); k.hw.insertDisc(disc); });
+        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("barcodetest"), [&] {
+            k.m->hardwarePage()->testBarcodeReader();
+            k.hw.insertDisc(disc);
+        });
         QVERIFY2(ok && report.contains(disc), qPrintable(report));
         QTRY_VERIFY(!k.hw.discInReturnSlot());
-        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("barcodetest"), [&] { k.m->hardwarePage()->testBarcodeReader(); k.hw.misreadNextDisc(); k.hw.insertDisc(disc); });
+        std::tie(ok, report) = waitAction(*k.m, QStringLiteral("barcodetest"), [&] {
+            k.m->hardwarePage()->testBarcodeReader();
+            k.hw.misreadNextDisc();
+            k.hw.insertDisc(disc);
+        });
         QVERIFY(!ok);
         // A jam during an unload: cleared, and the unload's dispense retried.
         const QString stuck = net.takeDisc(QStringLiteral("east-rb1"), k.kioskId());
@@ -434,7 +470,8 @@ private slots:
         k.m->showPage(static_cast<int>(Page::Repair));
         // A full resync, with progress.
         QSignalSpy progress(k.m->repairPage(), &TechRepair::resyncChanged);
-        auto [ok, message] = waitAction(*k.m, QStringLiteral("resync"), [&] { k.m->repairPage()->resync(); }, 120000);
+        auto [ok, message] = waitAction(
+            *k.m, QStringLiteral("resync"), [&] { k.m->repairPage()->resync(); }, 120000);
         QVERIFY2(ok, qPrintable(message));
         QVERIFY(progress.count() >= 2);
         QVERIFY(k.m->repairPage()->resyncTotal() > 100);
@@ -448,15 +485,19 @@ private slots:
         // error, and a retry puts it back in line (the coast refuses it again, so it parks again).
         pg::Connection admin = net.connect(QStringLiteral("west-rb2"));
         admin.exec("SELECT redbox.enqueue(gen_random_uuid(), 'no_such_kind', redbox.coast_node(), '{}')", {}, true);
-        QVERIFY(eventually([&] { return count(QStringLiteral("west-rb2"), "SELECT count(*) FROM redbox.outbox WHERE kind = 'no_such_kind' "
-                                                                          "AND parked_at IS NOT NULL") == 1; }));
+        QVERIFY(eventually([&] {
+            return count(QStringLiteral("west-rb2"), "SELECT count(*) FROM redbox.outbox WHERE kind = 'no_such_kind' "
+                                                     "AND parked_at IS NOT NULL") == 1;
+        }));
         QVERIFY(waitAction(*k.m, QStringLiteral("health"), [&] { k.m->healthPage()->refresh(); }).first);
         const auto parked = k.m->healthPage()->rows()->row(QStringLiteral("Parked hops"));
         QVERIFY(parked && parked->level == QLatin1String("bad") && parked->detail.contains(QLatin1String("no_such_kind")));
         std::tie(ok, message) = waitAction(*k.m, QStringLiteral("retry_parked"), [&] { k.m->repairPage()->retryParked(); });
         QVERIFY2(ok && message.startsWith(QLatin1String("1 parked hop")), qPrintable(message));
-        QVERIFY(eventually([&] { return count(QStringLiteral("west-rb2"), "SELECT count(*) FROM redbox.outbox WHERE kind = 'no_such_kind' "
-                                                                          "AND parked_at IS NOT NULL AND attempts >= 2") == 1; }));
+        QVERIFY(eventually([&] {
+            return count(QStringLiteral("west-rb2"), "SELECT count(*) FROM redbox.outbox WHERE kind = 'no_such_kind' "
+                                                     "AND parked_at IS NOT NULL AND attempts >= 2") == 1;
+        }));
         admin.exec("DELETE FROM redbox.outbox WHERE kind = 'no_such_kind'", {}, true);
         // The diagnostics bundle: versions, status, the log without secrets.
         const QString secretCard = memberCardNumber(987654);
@@ -483,10 +524,16 @@ private slots:
         QVERIFY(!first.isEmpty());
         QElapsedTimer clock;
         clock.start();
-        std::tie(ok, message) = waitAction(*k.m, QStringLiteral("failover"), [&] { k.m->repairPage()->failover(); }, 120000);
+        std::tie(ok, message) = waitAction(
+            *k.m, QStringLiteral("failover"), [&] { k.m->repairPage()->failover(); }, 120000);
         QVERIFY2(ok, qPrintable(message));
         const qint64 failoverMs = clock.elapsed();
-        QVERIFY(eventually([&] { const QString p = net.primaryOf(node); return !p.isEmpty() && p != first; }, 30000));
+        QVERIFY(eventually(
+            [&] {
+                const QString p = net.primaryOf(node);
+                return !p.isEmpty() && p != first;
+            },
+            30000));
         // The kiosk keeps renting on the new primary.
         KioskCalls calls(node, 2);
         const QString disc = net.takeDisc(node, k.kioskId());
@@ -495,12 +542,17 @@ private slots:
         clock.restart();
         // Right after a switchover the old primary catches up as a replica before it is the
         // synchronous standby again: "try again in a few seconds", as a technician would.
-        QVERIFY2(QTest::qWaitFor([&] {
-            std::tie(ok, message) = waitAction(*k.m, QStringLiteral("failback"), [&] { k.m->repairPage()->failback(); }, 120000);
-            if (!ok && message.contains(QLatin1String("try again")))
-                QTest::qWait(2000);
-            return ok || !message.contains(QLatin1String("try again"));
-        }, 90000) && ok, qPrintable(message));
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         std::tie(ok, message) = waitAction(
+                             *k.m, QStringLiteral("failback"), [&] { k.m->repairPage()->failback(); }, 120000);
+                         if (!ok && message.contains(QLatin1String("try again")))
+                             QTest::qWait(2000);
+                         return ok || !message.contains(QLatin1String("try again"));
+                     },
+                     90000) &&
+                     ok,
+                 qPrintable(message));
         qInfo("technician failover %lld ms, failback %lld ms", failoverMs, clock.elapsed());
         QVERIFY(eventually([&] { return net.primaryOf(node) == first; }, 30000));
         QVERIFY(net.waitHealthy(node, 120s));
@@ -517,11 +569,12 @@ private slots:
             "    sys.exit(2)\n"
             "except urllib.error.HTTPError as e:\n"
             "    sys.exit(0 if e.code == 401 else 3)\n");
-        QCOMPARE(QProcess::execute(QStringLiteral("/usr/bin/python3"),
-                                   {QStringLiteral("-c"), probe,
-                                    QStringLiteral("https://%1:%2/switchover").arg(k.cfg.patroni.first().host).arg(k.cfg.patroni.first().port),
-                                    net.caFile(), first}),
-                 0);
+        QCOMPARE(
+            QProcess::execute(QStringLiteral("/usr/bin/python3"),
+                              {QStringLiteral("-c"), probe,
+                               QStringLiteral("https://%1:%2/switchover").arg(k.cfg.patroni.first().host).arg(k.cfg.patroni.first().port),
+                               net.caFile(), first}),
+            0);
         QCOMPARE(net.primaryOf(node), first);
         for (const char *action : {"cache_resync", "retry_parked", "diagnostics_export", "failover", "failback"})
             QVERIFY2(eventually([&] { return audits(QStringLiteral("hq"), k.kioskId(), QLatin1String(action)) >= 1; }), action);
@@ -545,9 +598,8 @@ private slots:
         k.cfg.coast = {{QStringLiteral("127.0.0.1"), 2}};
         k.restart(false);
         // A technician card the cache does not hold: refused.
-        const auto [unknown, unknownMessage] = waitAction(*k.m, QStringLiteral("login"), [&] {
-            enterAndSwipe(k, technicianCardNumber(99999));
-        });
+        const auto [unknown, unknownMessage] = waitAction(*k.m, QStringLiteral("login"),
+                                                          [&] { enterAndSwipe(k, technicianCardNumber(99999)); });
         QVERIFY(!unknown);
         QVERIFY2(unknownMessage.contains(QLatin1String("cannot check")), qPrintable(unknownMessage));
         // A cached one: checked against the cached hash.
@@ -559,7 +611,8 @@ private slots:
         QVERIFY(waitAction(*k.m, QStringLiteral("login"), [&] { k.m->session()->pinEnter(); }).first);
         // The audit rows wait in the kiosk's outbox.
         QVERIFY(QTest::qWaitFor([&] { return k.engine->outboxStatus().queued >= 2; }, 10000));
-        const auto [slotsOk, slotsMessage] = waitAction(*k.m, QStringLiteral("slots"), [&] { k.m->slotsPage()->refresh(); }, 60000);
+        const auto [slotsOk, slotsMessage] = waitAction(
+            *k.m, QStringLiteral("slots"), [&] { k.m->slotsPage()->refresh(); }, 60000);
         QVERIFY(!slotsOk);
         QVERIFY2(slotsMessage.contains(QLatin1String("not reachable")), qPrintable(slotsMessage));
         k.m->signOut();
@@ -568,8 +621,10 @@ private slots:
         k.restart(true);
         QVERIFY(QTest::qWaitFor([&] { return k.engine->outboxStatus().queued == 0; }, 60000));
         QVERIFY(eventually([&] {
-            return count(QStringLiteral("east-rb2"), "SELECT count(*) FROM redbox.audit_log WHERE kiosk_id = $1 AND action = 'login' "
-                                                     "AND detail->>'source' = 'cache' AND at >= $2", {k.kioskId(), g_since}) == 1;
+            return count(QStringLiteral("east-rb2"),
+                         "SELECT count(*) FROM redbox.audit_log WHERE kiosk_id = $1 AND action = 'login' "
+                         "AND detail->>'source' = 'cache' AND at >= $2",
+                         {k.kioskId(), g_since}) == 1;
         }));
     }
 };

@@ -51,10 +51,7 @@ public slots:
         harness.hw = &kiosk->hw;
         qmlRegisterSingletonInstance("RedboxTest", 1, 0, "Harness", &harness);
     }
-    void qmlEngineAvailable(QQmlEngine *engine)
-    {
-        engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
-    }
+    void qmlEngineAvailable(QQmlEngine *engine) { engine->addImportPath(QStringLiteral("qrc:/qt/qml")); }
     void cleanupTestCase() { kiosk.reset(); }
 };
 

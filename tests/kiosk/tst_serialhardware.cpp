@@ -27,7 +27,7 @@ private slots:
     void init()
     {
         char name[256] = {};
-        termios raw {};
+        termios raw{};
         cfmakeraw(&raw);
         QCOMPARE(openpty(&master, &slave, name, &raw, nullptr), 0);
         slaveName = QString::fromLocal8Bit(name);

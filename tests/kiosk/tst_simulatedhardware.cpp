@@ -22,7 +22,7 @@ private slots:
         hw.insertDisc(QStringLiteral("D000010000001"));
         hw.store(3);
         QVERIFY(stored.wait(2000));
-        hw.applyCacheSnapshot(snap, {1, 2});        // the cache did not know slot 3 yet
+        hw.applyCacheSnapshot(snap, {1, 2});   // the cache did not know slot 3 yet
         QVERIFY(hw.occupied(3));
         QVERIFY(hw.occupied(1) && hw.occupied(2));
     }
@@ -36,7 +36,7 @@ private slots:
         QSignalSpy dispensed(&hw, &KioskHardware::dispensed);
         hw.dispense(2);
         QVERIFY(dispensed.wait(2000));
-        hw.applyCacheSnapshot(snap, {1, 2});        // still shows slot 2 in
+        hw.applyCacheSnapshot(snap, {1, 2});   // still shows slot 2 in
         QVERIFY(!hw.occupied(2));
         QSignalSpy failed(&hw, &KioskHardware::dispenseFailed);
         hw.dispense(2);
@@ -49,7 +49,7 @@ private slots:
         SimulatedHardware hw;
         hw.setOccupied({1, 2});
         const int snap = hw.beginCacheSnapshot();
-        hw.applyCacheSnapshot(snap, {2, 7});        // a technician loaded 7; 1 went elsewhere
+        hw.applyCacheSnapshot(snap, {2, 7});   // a technician loaded 7; 1 went elsewhere
         QVERIFY(!hw.occupied(1));
         QVERIFY(hw.occupied(2));
         QVERIFY(hw.occupied(7));
@@ -65,9 +65,9 @@ private slots:
         hw.insertDisc(QStringLiteral("D000010000002"));
         hw.store(4);
         QVERIFY(stored.wait(2000));
-        const int newer = hw.beginCacheSnapshot();  // asked for after the store: knows slot 4
+        const int newer = hw.beginCacheSnapshot();   // asked for after the store: knows slot 4
         hw.applyCacheSnapshot(newer, {1, 4});
-        hw.applyCacheSnapshot(older, {1});          // arrives last, but slot 4 moved after it was asked for
+        hw.applyCacheSnapshot(older, {1});   // arrives last, but slot 4 moved after it was asked for
         QVERIFY(hw.occupied(4));
         QVERIFY(hw.occupied(1));
     }

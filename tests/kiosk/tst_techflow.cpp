@@ -70,12 +70,11 @@ struct Flow {
         for (const QChar c : pin)
             m->session()->pinDigit(c.digitValue());
         // Signed in, the Health page checks every link at once: done when it has.
-        return act(QStringLiteral("login"), [&] { m->session()->pinEnter(); }).first
-            && QTest::qWaitFor([&] { return !m->busy(); }, 5000);
+        return act(QStringLiteral("login"), [&] { m->session()->pinEnter(); }).first && QTest::qWaitFor([&] { return !m->busy(); }, 5000);
     }
 };
 
-} // namespace
+}   // namespace
 
 class TestTechFlow : public QObject {
     Q_OBJECT
@@ -161,7 +160,8 @@ private slots:
                      {QStringLiteral("coast"), QStringLiteral("10.0.0.3:5430"), true, true, 4, {}},
                      {QStringLiteral("hq"), QStringLiteral("10.0.0.4:5440"), false, false, 0, QStringLiteral("timeout")}};
         h.parkedHops = 2;
-        h.parked = {QJsonObject{{QStringLiteral("kind"), QStringLiteral("rental")}, {QStringLiteral("dest"), QStringLiteral("west")},
+        h.parked = {QJsonObject{{QStringLiteral("kind"), QStringLiteral("rental")},
+                                {QStringLiteral("dest"), QStringLiteral("west")},
                                 {QStringLiteral("error"), QStringLiteral("RB500: cannot apply")}}};
         f.backend.setHealth(h);
         QVERIFY(f.signIn());
@@ -229,12 +229,14 @@ private slots:
         QSignalSpy done(f.m.get(), &MaintenanceController::actionDone);
         std::tie(ok, message) = f.act(QStringLiteral("clear_jam"), [&] { f.m->hardwarePage()->clearJamAndRetry(); });
         QVERIFY2(ok && message.contains(QLatin1String("Retrying slot")), qPrintable(message));
-        QVERIFY(QTest::qWaitFor([&] {
-            for (const QList<QVariant> &a : done)
-                if (a.at(0).toString() == QLatin1String("dispense") && a.at(1).toBool())
-                    return true;
-            return false;
-        }, 5000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                for (const QList<QVariant> &a : done)
+                    if (a.at(0).toString() == QLatin1String("dispense") && a.at(1).toBool())
+                        return true;
+                return false;
+            },
+            5000));
         QVERIFY(!f.m->hardwarePage()->canRetry());
         QVERIFY(f.backend.auditActions().contains(QStringLiteral("dispense_failed")));
         QVERIFY(f.backend.auditActions().contains(QStringLiteral("jam_cleared")));

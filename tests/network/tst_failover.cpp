@@ -7,8 +7,8 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QScopeGuard>
 #include <QMutex>
+#include <QScopeGuard>
 #include <QTest>
 
 #include <atomic>
@@ -92,7 +92,7 @@ private:
     QElapsedTimer m_clock;
 };
 
-} // namespace
+}   // namespace
 
 class TestFailover : public QObject {
     Q_OBJECT
@@ -156,13 +156,12 @@ private slots:
         QVERIFY(TestNetwork::waitFor([&] { return w.confirmed().size() >= 10; }, 20s));
         const qint64 killedAt = w.now();
         net.killServer(net.memberAt(oldPrimary), true);
-        QVERIFY2(TestNetwork::waitFor([&] { return w.confirmedSince(killedAt) >= 20; }, 90s),
-                 "the standby did not take over");
+        QVERIFY2(TestNetwork::waitFor([&] { return w.confirmedSince(killedAt) >= 20; }, 90s), "the standby did not take over");
         const qint64 gap = w.firstSuccessAfter(killedAt) - killedAt;
         w.stop();
         const QString newPrimary = net.primaryOf(node);
-        qInfo("host death: %s took over from %s; first write %lld ms after the kill", qPrintable(newPrimary),
-              qPrintable(oldPrimary), static_cast<long long>(gap));
+        qInfo("host death: %s took over from %s; first write %lld ms after the kill", qPrintable(newPrimary), qPrintable(oldPrimary),
+              static_cast<long long>(gap));
         QVERIFY(newPrimary != oldPrimary);
         verifyNoneLost(node, w.confirmed());
 
@@ -229,8 +228,8 @@ private slots:
         w.stop();
         restart.dismiss();
         QCOMPARE(net.tool({QStringLiteral("up")}), 0);   // starts etcd again (up is idempotent)
-        qInfo("etcd stopped 25 s: every primary stayed; %lld writes confirmed at %s meanwhile",
-              static_cast<long long>(during), qPrintable(node));
+        qInfo("etcd stopped 25 s: every primary stayed; %lld writes confirmed at %s meanwhile", static_cast<long long>(during),
+              qPrintable(node));
         verifyNoneLost(node, w.confirmed());
         for (const QString &n : net.nodes())
             QVERIFY2(net.waitHealthy(n, 120s), qPrintable(n));

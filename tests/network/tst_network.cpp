@@ -25,11 +25,11 @@ class TestNetworkShape : public QObject {
         pg::Connection hq = net.connect(QStringLiteral("hq"));
         hq.exec("SET ROLE redbox_owner");
         const QString card = memberCardNumber(id);
-        const pg::Result r = hq.exec(
-            "SELECT redbox.register_member($1, 'Test', 'Member', NULL, '1 Test Way', '73301', 'Austin', $2, NULL, "
-            "$3, $4, 1, $5, $6, $7)",
-            {id, state, QStringLiteral("test%1@example.com").arg(id), crypto::hashSecret(QStringLiteral("pw"), 1000),
-             net.cardHash(card), card.right(4), crypto::hashSecret(QStringLiteral("1234"), 1000)});
+        const pg::Result r = hq.exec("SELECT redbox.register_member($1, 'Test', 'Member', NULL, '1 Test Way', '73301', 'Austin', $2, NULL, "
+                                     "$3, $4, 1, $5, $6, $7)",
+                                     {id, state, QStringLiteral("test%1@example.com").arg(id),
+                                      crypto::hashSecret(QStringLiteral("pw"), 1000), net.cardHash(card), card.right(4),
+                                      crypto::hashSecret(QStringLiteral("1234"), 1000)});
         return r.text(0, 0);
     }
 
@@ -49,10 +49,13 @@ private slots:
         QVERIFY(partitionOf(QStringLiteral("east"), id).isEmpty());
         // ...and its membership status reaches both west red boxes (paper: vertical partition).
         for (const QString &rb : {QStringLiteral("west-rb1"), QStringLiteral("west-rb2")}) {
-            QVERIFY2(TestNetwork::waitFor([&] {
-                pg::Connection c = net.connect(rb);
-                return c.exec("SELECT 1 FROM redbox.membershipstatus WHERE member_id = $1", {id}).rows() == 1;
-            }, 30s), qPrintable(rb));
+            QVERIFY2(TestNetwork::waitFor(
+                         [&] {
+                             pg::Connection c = net.connect(rb);
+                             return c.exec("SELECT 1 FROM redbox.membershipstatus WHERE member_id = $1", {id}).rows() == 1;
+                         },
+                         30s),
+                     qPrintable(rb));
         }
     }
 
@@ -95,9 +98,13 @@ private slots:
         pg::Connection hq = net.connect(QStringLiteral("hq"));
         QCOMPARE(hq.exec("SELECT count(*) FROM redbox.state").int64(0, 0), 51);
         QCOMPARE(hq.exec("SELECT string_agg(state_name, ',' ORDER BY state_name) FROM redbox.state WHERE coast = 'west' "
-                         "AND state_name IN ('California','Texas')").text(0, 0), QStringLiteral("California,Texas"));
+                         "AND state_name IN ('California','Texas')")
+                     .text(0, 0),
+                 QStringLiteral("California,Texas"));
         QCOMPARE(hq.exec("SELECT count(*) FROM redbox.state WHERE coast = 'east' AND state_name IN ('Delaware','Florida',"
-                         "'Georgia','Iowa','New Jersey','New York','Maryland','Pennsylvania')").int64(0, 0), 8);
+                         "'Georgia','Iowa','New Jersey','New York','Maryland','Pennsylvania')")
+                     .int64(0, 0),
+                 8);
     }
 
     void redBoxesHoldNoPrivateColumns()
@@ -112,17 +119,19 @@ private slots:
             QVERIFY(r.rows() > 20);
             for (int i = 0; i < r.rows(); ++i) {
                 const QString col = r.text(i, 1);
-                QVERIFY2(!privateName.match(col).hasMatch(),
-                         qPrintable(QStringLiteral("%1 holds %2.%3").arg(rb, r.text(i, 0), col)));
+                QVERIFY2(!privateName.match(col).hasMatch(), qPrintable(QStringLiteral("%1 holds %2.%3").arg(rb, r.text(i, 0), col)));
             }
             // No member or payment tables at all.
             QCOMPARE(c.exec("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'redbox' AND "
-                            "table_name IN ('member', 'member_partitioned', 'payment', 'zipcode', 'city')").int64(0, 0), 0);
+                            "table_name IN ('member', 'member_partitioned', 'payment', 'zipcode', 'city')")
+                         .int64(0, 0),
+                     0);
         }
         // The coast, by contrast, does have them (the test above can fail).
         pg::Connection west = net.connect(QStringLiteral("west"));
         QVERIFY(west.exec("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'redbox' "
-                          "AND column_name = 'member_email'").int64(0, 0) > 0);
+                          "AND column_name = 'member_email'")
+                    .int64(0, 0) > 0);
     }
 
     void everyPrimaryHasASynchronousStandby()
@@ -149,13 +158,12 @@ private slots:
                 standby = s;
         pg::Connection p = pg::Connection::open(net.serverConninfo(primary, QStringLiteral("postgres")));
         const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        p.exec("INSERT INTO redbox.audit_log (audit_id, at, node_name, action) VALUES ($1, now(), 'test', 'replication-check')",
-               {id}, true);
+        p.exec("INSERT INTO redbox.audit_log (audit_id, at, node_name, action) VALUES ($1, now(), 'test', 'replication-check')", {id},
+               true);
         pg::Connection s = pg::Connection::open(net.serverConninfo(standby, QStringLiteral("postgres")));
         QVERIFY(s.exec("SELECT pg_is_in_recovery()").boolean(0, 0));
-        QVERIFY(TestNetwork::waitFor([&] {
-            return s.exec("SELECT 1 FROM redbox.audit_log WHERE audit_id = $1", {id}).rows() == 1;
-        }, 5s, 20ms));
+        QVERIFY(
+            TestNetwork::waitFor([&] { return s.exec("SELECT 1 FROM redbox.audit_log WHERE audit_id = $1", {id}).rows() == 1; }, 5s, 20ms));
         try {
             s.exec("DELETE FROM redbox.audit_log WHERE audit_id = $1", {id}, true);
             QFAIL("the standby accepted a write");
@@ -222,7 +230,8 @@ private slots:
                                    {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
                                     QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
                                     QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=Another CA"),
-                                    QStringLiteral("-keyout"), dir.filePath(QStringLiteral("k")), QStringLiteral("-out"), ca}), 0);
+                                    QStringLiteral("-keyout"), dir.filePath(QStringLiteral("k")), QStringLiteral("-out"), ca}),
+                 0);
         const QString hp = net.primaryOf(QStringLiteral("west-rb1"));
         try {
             pg::Connection::open(net.serverConninfo(hp, QStringLiteral("kiosk")).replace(net.caFile(), ca));
@@ -245,10 +254,10 @@ private slots:
     void eachRoleMayOnlyRunItsFunctions()
     {
         pg::Connection kiosk = net.connect(QStringLiteral("west-rb1"), QStringLiteral("kiosk"));
-        for (const char *sql : {"SELECT count(*) FROM redbox.dvd", "SELECT count(*) FROM redbox.membershipstatus",
-                                "UPDATE redbox.dvd SET status = 'in'", "SELECT * FROM redbox.forward_batch('west', 1)",
-                                "SELECT * FROM redbox.apply_events('[]', 'x')", "SELECT ext.dblink_get_connections()",
-                                "CREATE TABLE redbox.x (a int)"}) {
+        for (const char *sql :
+             {"SELECT count(*) FROM redbox.dvd", "SELECT count(*) FROM redbox.membershipstatus", "UPDATE redbox.dvd SET status = 'in'",
+              "SELECT * FROM redbox.forward_batch('west', 1)", "SELECT * FROM redbox.apply_events('[]', 'x')",
+              "SELECT ext.dblink_get_connections()", "CREATE TABLE redbox.x (a int)"}) {
             try {
                 kiosk.exec(sql);
                 QFAIL(sql);
@@ -266,9 +275,12 @@ private slots:
         }
         // Every SECURITY DEFINER function fixes its search_path.
         pg::Connection admin = net.connect(QStringLiteral("west-rb1"));
-        QCOMPARE(admin.exec("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                            "WHERE n.nspname = 'redbox' AND p.prosecdef AND NOT EXISTS "
-                            "(SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')").int64(0, 0), 0);
+        QCOMPARE(admin
+                     .exec("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                           "WHERE n.nspname = 'redbox' AND p.prosecdef AND NOT EXISTS "
+                           "(SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')")
+                     .int64(0, 0),
+                 0);
     }
 
     void upAgainIsANoOp()

@@ -9,9 +9,9 @@
 //   migrated red box;
 // - a kiosk the red box no longer serves is refused with a clear error; its
 //   rentals wait in its outbox and reach the red box once it is served again.
+#include "dbcheck.h"
 #include "enginecalls.h"
 #include "kioskcalls.h"
-#include "dbcheck.h"
 #include "testnetwork.h"
 
 #include "core/cards.h"
@@ -45,7 +45,7 @@ QString repoDir()
     return QFileInfo(tool).absoluteDir().absoluteFilePath(QStringLiteral(".."));
 }
 
-} // namespace
+}   // namespace
 
 class TestUpgrade : public QObject {
     Q_OBJECT
@@ -146,7 +146,8 @@ private slots:
         QVERIFY2(out.mid(west, rb - west).contains(QLatin1String("waited for rentals' locks")), qPrintable(out));
         for (const QString &n : {QStringLiteral("hq"), QStringLiteral("west"), kNode})
             QCOMPARE(count(n, "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'redbox' "
-                              "AND table_name = 'rental' AND column_name = 'channel'"), 1);
+                              "AND table_name = 'rental' AND column_name = 'channel'"),
+                     1);
 
         // Every rental of the upgrade reached HQ through the migrated coast.
         QStringList ids;
@@ -155,9 +156,12 @@ private slots:
             ids = rentalIds;
         }
         const QString array = QLatin1Char('{') + ids.join(QLatin1Char(',')) + QLatin1Char('}');
-        QVERIFY(TestNetwork::waitFor([&] {
-            return count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.rental WHERE rental_id = ANY($1::uuid[])", {array}) == ids.size();
-        }, 60s));
+        QVERIFY(TestNetwork::waitFor(
+            [&] {
+                return count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.rental WHERE rental_id = ANY($1::uuid[])", {array}) ==
+                       ids.size();
+            },
+            60s));
 
         // Upgrading again changes nothing; this release's own tool refuses the migrated network.
         QCOMPARE(net.tool({QStringLiteral("upgrade"), QStringLiteral("--schema-dir"), schema}, &out), 0);
@@ -214,7 +218,8 @@ private slots:
             QVERIFY(r.offline);   // kept in the kiosk's outbox, not sent to a red box that does not serve it
             offlineId = r.rentalId;
             QCOMPARE(e.outboxStatus().queued, 1);
-            QCOMPARE(count(kNode, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {offlineId.toString(QUuid::WithoutBraces)}), 0);
+            QCOMPARE(count(kNode, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {offlineId.toString(QUuid::WithoutBraces)}),
+                     0);
         }
         restore.dismiss();
         admin.exec("UPDATE redbox.kiosk_api_level SET oldest = 1");

@@ -52,7 +52,8 @@ private slots:
         QTest::addColumn<QString>("expected");
         QTest::newRow("unknown field") << QByteArray(R"({"kioskz": 3})") << "unknown field \"kioskz\"";
         QTest::newRow("share above 1") << QByteArray(R"({"customers": {"jam": 1.5}})") << "scenario.customers.jam must be between 0 and 1";
-        QTest::newRow("share not a number") << QByteArray(R"({"customers": {"away": "lots"}})") << "scenario.customers.away must be a number";
+        QTest::newRow("share not a number") << QByteArray(R"({"customers": {"away": "lots"}})")
+                                            << "scenario.customers.away must be a number";
         QTest::newRow("unknown customer field") << QByteArray(R"({"customers": {"robbers": 0.1}})") << "unknown field \"robbers\"";
         QTest::newRow("no kiosks") << QByteArray(R"({"kiosks": 0})") << "scenario.kiosks must be between 1 and 5000";
         QTest::newRow("fractional kiosks") << QByteArray(R"({"kiosks": 2.5})") << "scenario.kiosks must be a whole number";
@@ -61,10 +62,11 @@ private slots:
         QTest::newRow("fault after the run") << QByteArray(R"({"duration_s": 10, "faults": [{"at_s": 20, "kind": "stop_hq"}]})")
                                              << "scenario.faults[0].at_s must be between 0 and 10";
         QTest::newRow("fault without a time") << QByteArray(R"({"faults": [{"kind": "stop_hq"}]})") << "needs at_s and kind";
-        QTest::newRow("kill without a process") << QByteArray(R"({"faults": [{"at_s": 1, "kind": "kill_kiosk"}]})")
-                                                << "need scenario.process_kiosks >= 1";
+        QTest::newRow("kill without a process")
+            << QByteArray(R"({"faults": [{"at_s": 1, "kind": "kill_kiosk"}]})") << "need scenario.process_kiosks >= 1";
         QTest::newRow("titles range") << QByteArray(R"({"titles_per_rental": [3, 1]})") << "1 <= min <= max <= 6";
-        QTest::newRow("random faults without kinds") << QByteArray(R"({"random_faults": {"per_min": 1}})") << "must name at least one fault";
+        QTest::newRow("random faults without kinds")
+            << QByteArray(R"({"random_faults": {"per_min": 1}})") << "must name at least one fault";
         QTest::newRow("shares add up past 1") << QByteArray(R"({"customers": {"returns": 0.8, "unknown_card": 0.3}})")
                                               << "must not exceed 1";
     }
@@ -96,7 +98,8 @@ private slots:
     {
         QList<SimMember> members;
         for (int i = 1; i <= 400; ++i)
-            members.append({i, QStringLiteral("card%1").arg(i), QStringLiteral("1234"), i % 3 ? QStringLiteral("west") : QStringLiteral("east"), 2});
+            members.append(
+                {i, QStringLiteral("card%1").arg(i), QStringLiteral("1234"), i % 3 ? QStringLiteral("west") : QStringLiteral("east"), 2});
         const QList<SimKioskRef> kiosks{{QStringLiteral("W-01"), QStringLiteral("west-rb1"), QStringLiteral("west"), {}},
                                         {QStringLiteral("W-02"), QStringLiteral("west-rb2"), QStringLiteral("west"), {}},
                                         {QStringLiteral("E-01"), QStringLiteral("east-rb1"), QStringLiteral("east"), {}}};

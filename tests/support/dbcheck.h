@@ -22,13 +22,15 @@ inline qint64 count(const QString &node, const char *sql, std::initializer_list<
 // True once F is, within MS; a throw counts as "not yet".
 inline bool eventually(const std::function<bool()> &f, int ms = 60000)
 {
-    return QTest::qWaitFor([&] {
-        try {
-            return f();
-        } catch (const std::exception &) {
-            return false;
-        }
-    }, ms);
+    return QTest::qWaitFor(
+        [&] {
+            try {
+                return f();
+            } catch (const std::exception &) {
+                return false;
+            }
+        },
+        ms);
 }
 
-} // namespace redbox::test
+}   // namespace redbox::test

@@ -56,4 +56,4 @@ inline bool waitSynced(KioskEngine &e, int timeoutMs = 60000)
     return spy.wait(timeoutMs) || spy.count() > 0;
 }
 
-} // namespace redbox::test
+}   // namespace redbox::test

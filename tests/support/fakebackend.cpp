@@ -18,7 +18,7 @@ constexpr int kSlots = 40;
 constexpr int kTaxBp = 825;
 const char *const kTimezone = "America/Los_Angeles";
 
-} // namespace
+}   // namespace
 
 QString FakeBackend::memberCard(int i)
 {
@@ -57,7 +57,8 @@ FakeBackend::FakeBackend(QObject *parent) : KioskBackend(parent)
         const char *title;
         const char *genre;
         const char *rating;
-    } titles[] = {{1, "Academy Dinosaur", "Documentary", "PG"}, {2, "Ace Goldfinger", "Horror", "G"}, {3, "Adaptation Holes", "Comedy", "NC-17"}};
+    } titles[] = {
+        {1, "Academy Dinosaur", "Documentary", "PG"}, {2, "Ace Goldfinger", "Horror", "G"}, {3, "Adaptation Holes", "Comedy", "NC-17"}};
     int slot = 1;
     for (const auto &t : titles) {
         Title title;
@@ -183,7 +184,8 @@ void FakeBackend::lookupMember(const QString &cardHash, std::function<void(Membe
 {
     Member *m = memberByHash(cardHash);
     if (!m) {
-        answer<MemberLookupResult>(done, {std::nullopt, Failure::UnknownCard, QStringLiteral("this card is not a member anywhere in the network")});
+        answer<MemberLookupResult>(
+            done, {std::nullopt, Failure::UnknownCard, QStringLiteral("this card is not a member anywhere in the network")});
         return;
     }
     MemberInfo info = m->info;
@@ -385,11 +387,13 @@ void FakeBackend::techLogin(const QString &cardHash, std::function<void(TechLogi
 {
     for (const Technician &t : m_technicians)
         if (cardHashFor(technicianCard()) == cardHash && t.info.active) {
-            answer<TechLogin>(done, {t.info, m_health.link == LinkStatus::Offline ? QStringLiteral("cache") : QStringLiteral("redbox"),
-                                     Failure::None, {}});
+            answer<TechLogin>(
+                done,
+                {t.info, m_health.link == LinkStatus::Offline ? QStringLiteral("cache") : QStringLiteral("redbox"), Failure::None, {}});
             return;
         }
-    answer<TechLogin>(done, {std::nullopt, {}, Failure::UnknownCard, QStringLiteral("this technician card is not known here or not active")});
+    answer<TechLogin>(done,
+                      {std::nullopt, {}, Failure::UnknownCard, QStringLiteral("this technician card is not known here or not active")});
 }
 
 void FakeBackend::checkTechPin(const TechnicianInfo &technician, const QString &pin, std::function<void(bool)> done)
@@ -531,4 +535,4 @@ void FakeBackend::resyncCache()
     });
 }
 
-} // namespace redbox::test
+}   // namespace redbox::test

@@ -39,7 +39,7 @@ public:
     explicit FakeBackend(QObject *parent = nullptr);
 
     // The kiosk: KIOSK-01, 40 slots, three titles with two discs each, two members, one technician.
-    static QString memberCard(int i);           // card numbers of the members (0, 1)
+    static QString memberCard(int i);   // card numbers of the members (0, 1)
     static QString memberPin(int i);
     static QString technicianCard();
     static QString technicianPin();
@@ -100,7 +100,7 @@ private:
     struct Disc {
         QString barcode;
         int movieId = 0;
-        int slot = 0;                 // 0: out
+        int slot = 0;   // 0: out
         QString condition = QStringLiteral("good");
     };
     template <typename R>
@@ -127,4 +127,4 @@ private:
     bool m_techSession = false;
 };
 
-} // namespace redbox::test
+}   // namespace redbox::test

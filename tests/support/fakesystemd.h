@@ -22,7 +22,7 @@ public:
     explicit FakeSystemd(const QString &path) : m_path(path.toLocal8Bit())
     {
         m_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        sockaddr_un addr {};
+        sockaddr_un addr{};
         addr.sun_family = AF_UNIX;
         if (m_path.size() >= static_cast<qsizetype>(sizeof addr.sun_path))
             return;
@@ -88,4 +88,4 @@ private:
     int m_fd = -1;
 };
 
-} // namespace redbox::test
+}   // namespace redbox::test

@@ -7,21 +7,18 @@
 namespace redbox::test {
 
 KioskCalls::KioskCalls(const QString &node, int kiosk)
-    : m_node(node), m_kioskId(TestNetwork::get().kioskId(node, kiosk)),
-      m_conn(TestNetwork::get().connect(node, QStringLiteral("kiosk")))
-{
-}
+    : m_node(node), m_kioskId(TestNetwork::get().kioskId(node, kiosk)), m_conn(TestNetwork::get().connect(node, QStringLiteral("kiosk")))
+{}
 
 Rented KioskCalls::rent(const QString &cardHash, const QString &barcode, const QDateTime &rentedAt,
                         const std::optional<QJsonDocument> &ticket, bool offline, QUuid rentalId, QUuid paymentId)
 {
     const QString token = QStringLiteral("tok_") + QUuid::createUuid().toString(QUuid::Id128).left(16);
-    const pg::Result r = m_conn.exec(
-        "SELECT rental_id, member_id, barcode, due_at, amount_cents, tax_cents, discs_out, plan_limit, "
-        "offline_limited, replayed FROM redbox.kiosk_rent($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        {rentalId, m_kioskId, cardHash, barcode, paymentId, token, QStringLiteral("4242"), rentedAt, offline,
-         ticket ? pg::Param(*ticket) : pg::Param(nullptr)},
-        true);
+    const pg::Result r = m_conn.exec("SELECT rental_id, member_id, barcode, due_at, amount_cents, tax_cents, discs_out, plan_limit, "
+                                     "offline_limited, replayed FROM redbox.kiosk_rent($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                                     {rentalId, m_kioskId, cardHash, barcode, paymentId, token, QStringLiteral("4242"), rentedAt, offline,
+                                      ticket ? pg::Param(*ticket) : pg::Param(nullptr)},
+                                     true);
     Rented out;
     out.rentalId = r.uuid(0, "rental_id");
     out.memberId = r.int64(0, "member_id");
@@ -48,10 +45,9 @@ Returned KioskCalls::giveBackTo(const QString &barcode, int slot)
 
 Returned KioskCalls::giveBack(const QString &barcode, const QDateTime &returnedAt, QUuid returnId, int slot)
 {
-    const pg::Result r = m_conn.exec(
-        "SELECT return_id, rental_id, title, foreign_disc, nights, charge_cents, late_cents, replayed "
-        "FROM redbox.kiosk_return($1, $2, $3, $4, $5)",
-        {returnId, m_kioskId, barcode, returnedAt, slot}, true);
+    const pg::Result r = m_conn.exec("SELECT return_id, rental_id, title, foreign_disc, nights, charge_cents, late_cents, replayed "
+                                     "FROM redbox.kiosk_return($1, $2, $3, $4, $5)",
+                                     {returnId, m_kioskId, barcode, returnedAt, slot}, true);
     Returned out;
     out.returnId = r.uuid(0, "return_id");
     out.rentalId = r.uuid(0, "rental_id");
@@ -99,4 +95,4 @@ std::optional<QJsonDocument> escalate(const QString &coastNode, const QString &c
     return std::nullopt;
 }
 
-} // namespace redbox::test
+}   // namespace redbox::test

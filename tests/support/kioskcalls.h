@@ -27,7 +27,7 @@ struct Rented {
 
 struct Returned {
     QUuid returnId;
-    QUuid rentalId;      // null when the disc was rented elsewhere
+    QUuid rentalId;   // null when the disc was rented elsewhere
     QString title;
     bool foreignDisc = false;
     int nights = 0;
@@ -45,8 +45,8 @@ public:
     pg::Connection &conn() { return m_conn; }
 
     Rented rent(const QString &cardHash, const QString &barcode, const QDateTime &rentedAt = QDateTime::currentDateTimeUtc(),
-                const std::optional<QJsonDocument> &ticket = std::nullopt, bool offline = false,
-                QUuid rentalId = QUuid::createUuid(), QUuid paymentId = QUuid::createUuid());
+                const std::optional<QJsonDocument> &ticket = std::nullopt, bool offline = false, QUuid rentalId = QUuid::createUuid(),
+                QUuid paymentId = QUuid::createUuid());
     Returned giveBack(const QString &barcode, const QDateTime &returnedAt = QDateTime::currentDateTimeUtc(),
                       QUuid returnId = QUuid::createUuid());
     // The disc back into SLOT (the one it was rented from), for tests that rent the same discs over and over.
@@ -64,4 +64,4 @@ private:
 // The escalation of paper section 7: the kiosk's coast, then HQ, as the verifier.
 std::optional<QJsonDocument> escalate(const QString &coastNode, const QString &cardHash);
 
-} // namespace redbox::test
+}   // namespace redbox::test

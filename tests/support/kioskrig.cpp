@@ -81,7 +81,7 @@ QByteArray track(const QString &card)
 QJsonObject tryMember(const QString &coast, int index)
 {
     int seen = 0;
-    for (const QJsonValue &v : TestNetwork::get().tryIt().value(QStringLiteral("members")).toArray())
+    for (const auto &v : TestNetwork::get().tryIt().value(QStringLiteral("members")).toArray())
         if (v.toObject().value(QStringLiteral("coast")).toString() == coast && seen++ == index)
             return v.toObject();
     throw std::runtime_error("no such test member");
@@ -101,4 +101,4 @@ void memberSignIn(KioskRig &k, const QJsonObject &member)
     k.ctl->pinEnter();
 }
 
-} // namespace redbox::test
+}   // namespace redbox::test

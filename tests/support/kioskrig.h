@@ -55,4 +55,4 @@ QJsonObject tryTechnician(int index);
 // Swipes the member's card and types the PIN, on the sign-in screen.
 void memberSignIn(KioskRig &k, const QJsonObject &member);
 
-} // namespace redbox::test
+}   // namespace redbox::test

@@ -31,18 +31,19 @@ inline QQuickItem *findVisibleItem(QQuickItem *root, const QString &name)
 inline QPointer<QQuickItem> waitForItem(QQuickWindow *window, const QString &name, int timeoutMs = 10000)
 {
     QPointer<QQuickItem> found;
-    const bool shown = QTest::qWaitFor([&] {
-        found = findVisibleItem(window->contentItem(), name);
-        return found && found->width() > 0 && found->height() > 0;
-    }, timeoutMs);
+    const bool shown = QTest::qWaitFor(
+        [&] {
+            found = findVisibleItem(window->contentItem(), name);
+            return found && found->width() > 0 && found->height() > 0;
+        },
+        timeoutMs);
     return shown && found ? found : QPointer<QQuickItem>();
 }
 
 // The centre of NAME in window coordinates, once it has stayed put for SETTLEMS
 // (a grid relayouts after a resize; a tap must land where the item ends up).
 // False when the item never showed, or vanished while settling.
-inline bool settledCentre(QQuickWindow *window, const QString &name, QPoint *centre, int timeoutMs = 10000,
-                          int settleMs = 50)
+inline bool settledCentre(QQuickWindow *window, const QString &name, QPoint *centre, int timeoutMs = 10000, int settleMs = 50)
 {
     QPointer<QQuickItem> item = waitForItem(window, name, timeoutMs);
     if (!item)
@@ -55,4 +56,4 @@ inline bool settledCentre(QQuickWindow *window, const QString &name, QPoint *cen
     return true;
 }
 
-} // namespace redbox::test
+}   // namespace redbox::test

@@ -41,8 +41,7 @@ TestNetwork TestNetwork::make()
 
 TestNetwork::TestNetwork(const QString &state, const QString &tool, const QString &topology)
     : NetworkState(state, tool), m_topology(topology)
-{
-}
+{}
 
 void TestNetwork::heal() const
 {
@@ -143,7 +142,8 @@ QString TestNetwork::takeDisc(const QString &node, const QString &kioskId) const
     QMutexLocker lock(&mutex);
     pg::Connection c = connect(node);
     const pg::Result r = c.exec("SELECT barcode FROM redbox.dvd WHERE kiosk_id = $1 AND status = 'in' AND condition = 'good' "
-                                "ORDER BY md5(barcode) LIMIT 500", {kioskId});
+                                "ORDER BY md5(barcode) LIMIT 500",
+                                {kioskId});
     for (int i = 0; i < r.rows(); ++i) {
         const QString b = r.text(i, 0);
         if (!taken.contains(b)) {
@@ -168,7 +168,8 @@ qint64 TestNetwork::takeMember(const QString &coast, int minPlanLimit) const
             pg::Connection c = connect(rb);
             const pg::Result r = c.exec(
                 "SELECT member_id FROM redbox.membershipstatus WHERE allowed AND discs_out = 0 AND plan_limit >= $1 "
-                "AND member_id < 900000 ORDER BY md5(member_id::text) LIMIT 3000", {minPlanLimit});
+                "AND member_id < 900000 ORDER BY md5(member_id::text) LIMIT 3000",
+                {minPlanLimit});
             for (int i = 0; i < r.rows(); ++i) {
                 const qint64 id = r.int64(i, 0);
                 if (!taken.contains(id)) {
@@ -183,4 +184,4 @@ qint64 TestNetwork::takeMember(const QString &coast, int minPlanLimit) const
     throw std::runtime_error("no unused member left on the " + coast.toStdString() + " coast");
 }
 
-} // namespace redbox::test
+}   // namespace redbox::test

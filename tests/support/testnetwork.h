@@ -22,7 +22,7 @@ class TestNetwork : public NetworkState {
 public:
     static TestNetwork &get();
 
-    QStringList servers(const QString &node) const;          // "host:port" of each server
+    QStringList servers(const QString &node) const;   // "host:port" of each server
     QString conninfo(const QString &node, const QString &role, int connectTimeout = 3) const
     {
         return NetworkState::conninfo(node, role, connectTimeout, QStringLiteral("redbox-tests"));
@@ -58,4 +58,4 @@ private:
     QString m_topology;
 };
 
-} // namespace redbox::test
+}   // namespace redbox::test

@@ -18,10 +18,14 @@ namespace {
 CacheRow movie(int id, const QString &title, const QString &genre = QStringLiteral("Drama"), bool isNew = false)
 {
     return CacheRow{QStringLiteral("100"), QStringLiteral("movie"), QString::number(id), false,
-                    QJsonObject{{QStringLiteral("movie_id"), id}, {QStringLiteral("title"), title},
-                                {QStringLiteral("genre"), genre}, {QStringLiteral("categories"), QJsonArray{genre}},
-                                {QStringLiteral("rating"), QStringLiteral("PG")}, {QStringLiteral("release_year"), 2020},
-                                {QStringLiteral("runtime_min"), 100}, {QStringLiteral("blurb"), QStringLiteral("A story.")},
+                    QJsonObject{{QStringLiteral("movie_id"), id},
+                                {QStringLiteral("title"), title},
+                                {QStringLiteral("genre"), genre},
+                                {QStringLiteral("categories"), QJsonArray{genre}},
+                                {QStringLiteral("rating"), QStringLiteral("PG")},
+                                {QStringLiteral("release_year"), 2020},
+                                {QStringLiteral("runtime_min"), 100},
+                                {QStringLiteral("blurb"), QStringLiteral("A story.")},
                                 {QStringLiteral("cover_ref"), QStringLiteral("cover:%1").arg(id)},
                                 {QStringLiteral("rent_from"), QStringLiteral("2020-01-01")},
                                 {QStringLiteral("is_new_release"), isNew}}};
@@ -30,22 +34,27 @@ CacheRow movie(int id, const QString &title, const QString &genre = QStringLiter
 CacheRow disc(const QString &barcode, int movieId, int slot, const QString &status = QStringLiteral("in"))
 {
     return CacheRow{QStringLiteral("101"), QStringLiteral("dvd"), barcode, false,
-                    QJsonObject{{QStringLiteral("barcode"), barcode}, {QStringLiteral("movie_id"), movieId},
+                    QJsonObject{{QStringLiteral("barcode"), barcode},
+                                {QStringLiteral("movie_id"), movieId},
                                 {QStringLiteral("slot_no"), status == QLatin1String("in") ? QJsonValue(slot) : QJsonValue()},
-                                {QStringLiteral("status"), status}, {QStringLiteral("condition"), QStringLiteral("good")}}};
+                                {QStringLiteral("status"), status},
+                                {QStringLiteral("condition"), QStringLiteral("good")}}};
 }
 
 CacheRow member(qint64 id, const QString &cardHash, int discsOut = 0)
 {
     return CacheRow{QStringLiteral("102"), QStringLiteral("member"), QString::number(id), false,
-                    QJsonObject{{QStringLiteral("member_id"), id}, {QStringLiteral("card_hash"), cardHash},
+                    QJsonObject{{QStringLiteral("member_id"), id},
+                                {QStringLiteral("card_hash"), cardHash},
                                 {QStringLiteral("pin_hash"), crypto::hashSecret(QStringLiteral("1234"), 1000)},
-                                {QStringLiteral("allowed"), true}, {QStringLiteral("discs_out"), discsOut},
-                                {QStringLiteral("plan_limit"), 4}, {QStringLiteral("membership_id"), 2},
+                                {QStringLiteral("allowed"), true},
+                                {QStringLiteral("discs_out"), discsOut},
+                                {QStringLiteral("plan_limit"), 4},
+                                {QStringLiteral("membership_id"), 2},
                                 {QStringLiteral("home_coast"), QStringLiteral("west")}}};
 }
 
-} // namespace
+}   // namespace
 
 class TestCacheStore : public QObject {
     Q_OBJECT
@@ -157,17 +166,16 @@ private slots:
         c.applyPage({movie(1, QStringLiteral("Academy Dinosaur"), QStringLiteral("Documentary")),
                      movie(2, QStringLiteral("Ace Goldfinger"), QStringLiteral("Horror"), true),
                      movie(3, QStringLiteral("Alice Fantasia"), QStringLiteral("Classics")),
-                     movie(4, QStringLiteral("Not Stocked"), QStringLiteral("Drama")),
-                     disc(QStringLiteral("D000010000012"), 1, 1), disc(QStringLiteral("D000020000010"), 2, 2),
-                     disc(QStringLiteral("D000030000018"), 3, 0, QStringLiteral("out"))});
+                     movie(4, QStringLiteral("Not Stocked"), QStringLiteral("Drama")), disc(QStringLiteral("D000010000012"), 1, 1),
+                     disc(QStringLiteral("D000020000010"), 2, 2), disc(QStringLiteral("D000030000018"), 3, 0, QStringLiteral("out"))});
         auto titles = [](const QList<Title> &ts) {
             QStringList out;
             for (const Title &t : ts)
                 out << t.title;
             return out;
         };
-        QCOMPARE(titles(c.search(QStringLiteral("a"))), (QStringList{QStringLiteral("Academy Dinosaur"), QStringLiteral("Ace Goldfinger"),
-                                                                       QStringLiteral("Alice Fantasia")}));
+        QCOMPARE(titles(c.search(QStringLiteral("a"))),
+                 (QStringList{QStringLiteral("Academy Dinosaur"), QStringLiteral("Ace Goldfinger"), QStringLiteral("Alice Fantasia")}));
         QCOMPARE(titles(c.search(QStringLiteral("din"))), QStringList{QStringLiteral("Academy Dinosaur")});
         QCOMPARE(titles(c.search(QStringLiteral("gold ace"))), QStringList{QStringLiteral("Ace Goldfinger")});
         QCOMPARE(titles(c.search(QString(), QStringLiteral("Horror"))), QStringList{QStringLiteral("Ace Goldfinger")});

@@ -3,8 +3,8 @@
 // box failover; an in-doubt commit resolved by its UUID; TLS with a wrong CA;
 // 200 rentals while the red box is unreachable, replayed exactly once (also
 // when the kiosk process is killed mid-replay); escalation; bad input.
-#include "enginecalls.h"
 #include "dbcheck.h"
+#include "enginecalls.h"
 #include "kioskcalls.h"
 #include "testnetwork.h"
 
@@ -17,8 +17,8 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
-#include <QThread>
 #include <QTest>
+#include <QThread>
 
 using namespace redbox;
 using namespace redbox::test;
@@ -75,7 +75,8 @@ private slots:
         QVERIFY(waitSynced(e));
         pg::Connection admin = net.connect(QStringLiteral("west-rb1"));
         admin.exec("INSERT INTO redbox.movie (movie_id, title, genre, rating, release_year, runtime_min, rent_from) "
-                   "VALUES (99901, 'Test Pattern', 'Drama', 'PG', 2026, 90, '2026-01-01')", {}, true);
+                   "VALUES (99901, 'Test Pattern', 'Drama', 'PG', 2026, 90, '2026-01-01')",
+                   {}, true);
         QVERIFY(QTest::qWaitFor([&] { return e.title(99901).has_value(); }, 30000));
         admin.exec("UPDATE redbox.movie SET title = 'Test Pattern II' WHERE movie_id = 99901", {}, true);
         QVERIFY(QTest::qWaitFor([&] { return e.title(99901).value_or(Title{}).title == QLatin1String("Test Pattern II"); }, 30000));
@@ -97,19 +98,21 @@ private slots:
         QVERIFY(helper.waitForStarted());
         const QString cachePath = dir.filePath(QStringLiteral("cache.db"));
         qint64 doneAtKill = 0;
-        QVERIFY(QTest::qWaitFor([&] {
-            if (!QFile::exists(cachePath))
-                return false;
-            try {
-                sqlite::Database db = sqlite::Database::open(cachePath, sqlite::Database::Mode::ReadOnly);
-                sqlite::Statement s = db.prepare(QStringLiteral("SELECT round_done FROM sync_state"));
-                s.step();
-                doneAtKill = s.int64(0);
-            } catch (const sqlite::Error &) {
-                return false;
-            }
-            return doneAtKill >= 200;
-        }, 60000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                if (!QFile::exists(cachePath))
+                    return false;
+                try {
+                    sqlite::Database db = sqlite::Database::open(cachePath, sqlite::Database::Mode::ReadOnly);
+                    sqlite::Statement s = db.prepare(QStringLiteral("SELECT round_done FROM sync_state"));
+                    s.step();
+                    doneAtKill = s.int64(0);
+                } catch (const sqlite::Error &) {
+                    return false;
+                }
+                return doneAtKill >= 200;
+            },
+            60000));
         helper.kill();   // SIGKILL, mid-round
         helper.waitForFinished();
         KioskEngine e(net.kioskConfig(QStringLiteral("east-rb1"), 1, dir.path()));
@@ -117,7 +120,7 @@ private slots:
         const SyncCursor resumed = e.cacheCursor();
         qInfo("killed with %lld of %lld rows synced", static_cast<long long>(resumed.roundDone),
               static_cast<long long>(resumed.roundTotal));
-        QVERIFY(!resumed.roundTo.isEmpty());           // the round is picked up, not restarted
+        QVERIFY(!resumed.roundTo.isEmpty());   // the round is picked up, not restarted
         QVERIFY(resumed.roundDone >= doneAtKill);
         QVERIFY(resumed.roundDone < resumed.roundTotal);
         QVERIFY(waitSynced(e));
@@ -146,7 +149,8 @@ private slots:
               qPrintable(net.primaryOf(node)));
         QCOMPARE(after.failure, Failure::None);
         QVERIFY(!after.offline);
-        QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {after.rentalId.toString(QUuid::WithoutBraces)}), 1);
+        QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {after.rentalId.toString(QUuid::WithoutBraces)}),
+                 1);
         QCOMPARE(net.tool({QStringLiteral("rejoin"), node}), 0);
         QVERIFY(net.waitHealthy(node, 120s));
     }
@@ -162,10 +166,11 @@ private slots:
         e.loseNextAnswerForTesting();
         const RentResult r = rent(e, m, net.takeDisc(node, e.config().kioskId));
         QCOMPARE(r.failure, Failure::None);
-        QVERIFY(r.replayed);      // found by its id: the first call had committed
+        QVERIFY(r.replayed);   // found by its id: the first call had committed
         QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {r.rentalId.toString(QUuid::WithoutBraces)}), 1);
         QCOMPARE(count(node, "SELECT count(*) FROM redbox.outbox WHERE event_id = $1 AND kind = 'rental'",
-                       {r.rentalId.toString(QUuid::WithoutBraces)}), 1);
+                       {r.rentalId.toString(QUuid::WithoutBraces)}),
+                 1);
     }
 
     // As the kiosk app runs it: the engine on a thread of its own, called by posting to it from
@@ -185,7 +190,8 @@ private slots:
         int synced = 0, healthReports = 0;
         connect(e, &KioskEngine::cacheSynced, &here, [&] { ++synced; });
         connect(e, &KioskEngine::healthChanged, &here, [&](const KioskHealth &) { ++healthReports; });
-        postTo(e, [e] { e->start(); }, Qt::BlockingQueuedConnection);
+        postTo(
+            e, [e] { e->start(); }, Qt::BlockingQueuedConnection);
         QVERIFY(QTest::qWaitFor([&] { return synced > 0; }, 60000));
         QVERIFY(healthReports > 0);
         const QString card = cardOf(net.takeMember(QStringLiteral("west"), 2));
@@ -220,7 +226,13 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return returned.has_value(); }, 30000));
         QCOMPARE(returned->failure, Failure::None);
         QCOMPARE(returned->rentalId, rented->rentalId);
-        postTo(e, [e] { e->stop(); delete e; }, Qt::BlockingQueuedConnection);
+        postTo(
+            e,
+            [e] {
+                e->stop();
+                delete e;
+            },
+            Qt::BlockingQueuedConnection);
         thread.quit();
         QVERIFY(thread.wait(10000));
     }
@@ -233,7 +245,8 @@ private slots:
                                    {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
                                     QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
                                     QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=Other"),
-                                    QStringLiteral("-keyout"), dir.filePath(QStringLiteral("k")), QStringLiteral("-out"), ca}), 0);
+                                    QStringLiteral("-keyout"), dir.filePath(QStringLiteral("k")), QStringLiteral("-out"), ca}),
+                 0);
         KioskConfig cfg = net.kioskConfig(QStringLiteral("west-rb1"), 1, dir.path());
         cfg.caFile = ca;
         pg::AsyncConnection conn;
@@ -282,15 +295,17 @@ private slots:
         helper.start(QCoreApplication::applicationDirPath() + QStringLiteral("/kiosk_helper"),
                      {QStringLiteral("replay"), node, QStringLiteral("1"), dir.path()});
         QVERIFY(helper.waitForStarted());
-        QVERIFY(QTest::qWaitFor([&] {
-            return count(node, "SELECT count(*) FROM redbox.rental WHERE offline AND rental_id = ANY ($1::uuid[])",
-                         {QStringLiteral("{%1}").arg([&] {
-                             QStringList s;
-                             for (const QUuid &u : ids)
-                                 s << u.toString(QUuid::WithoutBraces);
-                             return s.join(QLatin1Char(','));
-                         }())}) >= 30;
-        }, 60000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return count(node, "SELECT count(*) FROM redbox.rental WHERE offline AND rental_id = ANY ($1::uuid[])",
+                             {QStringLiteral("{%1}").arg([&] {
+                                 QStringList s;
+                                 for (const QUuid &u : ids)
+                                     s << u.toString(QUuid::WithoutBraces);
+                                 return s.join(QLatin1Char(','));
+                             }())}) >= 30;
+            },
+            60000));
         helper.kill();
         helper.waitForFinished();
         KioskEngine e(cfg);
@@ -303,7 +318,8 @@ private slots:
         QVERIFY(net.waitForQuiet(120s));
         for (const QUuid &id : ids)
             QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.payment WHERE rental_id = $1",
-                           {id.toString(QUuid::WithoutBraces)}), 1);
+                           {id.toString(QUuid::WithoutBraces)}),
+                     1);
     }
 
     void offlineRentalsStayWithinTheAllowance()
@@ -352,8 +368,9 @@ private slots:
             QString msg;
         };
         const R unknown = await<R>([&](auto done) {
-            e.lookupMember(net.cardHash(memberCardNumber(99999999)),
-                           [done](std::optional<MemberInfo> m, Failure f, QString msg) { done(R{m, f, msg}); });
+            e.lookupMember(net.cardHash(memberCardNumber(99999999)), [done](std::optional<MemberInfo> m, Failure f, QString msg) {
+                done(R{m, f, msg});
+            });
         });
         QVERIFY(!unknown.m);
         QCOMPARE(unknown.f, Failure::UnknownCard);
@@ -371,14 +388,15 @@ private slots:
             Failure f;
             QString msg;
         };
-        for (const QString &card : {QStringLiteral("not a hash"), QStringLiteral("'; DROP TABLE rental; --"), QString(5000, QLatin1Char('a')),
-                                    QString()}) {
+        for (const QString &card :
+             {QStringLiteral("not a hash"), QStringLiteral("'; DROP TABLE rental; --"), QString(5000, QLatin1Char('a')), QString()}) {
             const R r = await<R>([&](auto done) {
                 e.lookupMember(card, [done](std::optional<MemberInfo> m, Failure f, QString msg) { done(R{m, f, msg}); });
             });
             QCOMPARE(r.f, Failure::BadInput);
         }
-        for (const QString &pin : {QStringLiteral("123"), QStringLiteral("12345"), QStringLiteral("12a4"), QString(), QStringLiteral("1' OR '1")})
+        for (const QString &pin :
+             {QStringLiteral("123"), QStringLiteral("12345"), QStringLiteral("12a4"), QString(), QStringLiteral("1' OR '1")})
             QVERIFY(!memberPinWellFormed(pin));
         const MemberInfo m = lookup(e, cardOf(net.takeMember(QStringLiteral("west"))));
         QVERIFY(!KioskEngine::checkPin(m, QStringLiteral("12345")));

@@ -55,7 +55,7 @@ void expectRefusal(const std::function<void()> &call, const QString &sqlstate, c
     }
 }
 
-} // namespace
+}   // namespace
 
 class TestRentals : public QObject {
     Q_OBJECT
@@ -76,10 +76,7 @@ private slots:
         QVERIFY(net.waitForQuiet(60s));
     }
 
-    void cleanup()
-    {
-        settleAndReconcile();
-    }
+    void cleanup() { settleAndReconcile(); }
 
     void homeRentalReachesCoastHqAndSibling()
     {
@@ -108,8 +105,7 @@ private slots:
         KioskCalls k(QStringLiteral("west-rb2"));
         const qint64 member = net.takeMember(QStringLiteral("east"));
         const QString card = cardOf(member);
-        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId())); }, RedboxError::UnknownCard,
-                      QStringLiteral("not known"));
+        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId())); }, RedboxError::UnknownCard, QStringLiteral("not known"));
         // The west coast does not know them either; HQ does, and signs what it verified.
         pg::Connection west = net.connect(QStringLiteral("west"), QStringLiteral("verifier"));
         expectRefusal([&] { west.exec("SELECT * FROM redbox.verify_member($1)", {card}); }, RedboxError::UnknownCard,
@@ -171,12 +167,16 @@ private slots:
         QVERIFY(!back.title.isEmpty());
         QVERIFY(net.waitForQuiet(30s));
         const QString id = r.rentalId.toString(QUuid::WithoutBraces);
-        QCOMPARE(count(QStringLiteral("west-rb2"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'closed_elsewhere'", {id}), 1);
+        QCOMPARE(count(QStringLiteral("west-rb2"),
+                       "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'closed_elsewhere'", {id}),
+                 1);
         QCOMPARE(count(QStringLiteral("west-rb2"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1", {disc}), 0);
         QCOMPARE(count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in' AND kiosk_id = $2",
-                       {disc, returnThere.kioskId()}), 1);
+                       {disc, returnThere.kioskId()}),
+                 1);
         QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND kiosk_id = $2",
-                       {disc, returnThere.kioskId()}), 1);
+                       {disc, returnThere.kioskId()}),
+                 1);
         for (const QString &rb : {QStringLiteral("west-rb1"), QStringLiteral("west-rb2")})
             QCOMPARE(count(rb, "SELECT discs_out FROM redbox.membershipstatus WHERE member_id = $1", {member}), 0);
         // The disc can be rented again from its new kiosk, and not from the old one.
@@ -198,7 +198,9 @@ private slots:
         const QString id = r.rentalId.toString(QUuid::WithoutBraces);
         for (const QString &node : {QStringLiteral("west"), QStringLiteral("hq")})
             QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'returned'", {id}), 1);
-        QCOMPARE(count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'closed_elsewhere'", {id}), 1);
+        QCOMPARE(count(QStringLiteral("west-rb1"),
+                       "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'closed_elsewhere'", {id}),
+                 1);
         QCOMPARE(count(QStringLiteral("west"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'elsewhere'", {disc}), 1);
         QCOMPARE(count(QStringLiteral("east"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in'", {disc}), 1);
         QCOMPARE(count(QStringLiteral("east-rb2"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in'", {disc}), 1);
@@ -211,7 +213,8 @@ private slots:
         pg::Connection admin = net.connect(k.node());
         const pg::Result plan = admin.exec("SELECT p.daily_rate_cents, p.max_charge_cents, k.timezone, k.tax_rate_bp "
                                            "FROM redbox.membershipstatus s JOIN redbox.membership p USING (membership_id), "
-                                           "redbox.kiosk k WHERE s.member_id = $1 AND k.kiosk_id = $2", {member, k.kioskId()});
+                                           "redbox.kiosk k WHERE s.member_id = $1 AND k.kiosk_id = $2",
+                                           {member, k.kioskId()});
         const int rate = plan.int32(0, 0), max = plan.int32(0, 1), taxBp = plan.int32(0, 3);
         const QByteArray tz = plan.text(0, 2).toLatin1();
         const QDateTime rentedAt = QDateTime::currentDateTimeUtc().addDays(-4).addSecs(-3600);
@@ -237,8 +240,9 @@ private slots:
         }
         // Past the plan's maximum the member pays the maximum, never more.
         const qint64 member2 = net.takeMember(QStringLiteral("west"));
-        const int max2 = static_cast<int>(count(k.node(), "SELECT p.max_charge_cents FROM redbox.membershipstatus s "
-                                                          "JOIN redbox.membership p USING (membership_id) WHERE s.member_id = $1",
+        const int max2 = static_cast<int>(count(k.node(),
+                                                "SELECT p.max_charge_cents FROM redbox.membershipstatus s "
+                                                "JOIN redbox.membership p USING (membership_id) WHERE s.member_id = $1",
                                                 {member2}));
         const QString disc2 = net.takeDisc(k.node(), k.kioskId());
         k.rent(cardOf(member2), disc2, QDateTime::currentDateTimeUtc().addDays(-30));
@@ -287,7 +291,8 @@ private slots:
         pg::Connection peer = pg::Connection::open(net.serverConninfo(net.primaryOf(QStringLiteral("east")), QStringLiteral("peer")));
         const pg::Result again = peer.exec(
             "SELECT redbox.apply_events(jsonb_build_array(jsonb_build_object('hop_id', 1, 'event_id', $1::uuid, "
-            "'kind', 'rental', 'payload', '{}'::jsonb)), 'east-rb2')", {id}, true);
+            "'kind', 'rental', 'payload', '{}'::jsonb)), 'east-rb2')",
+            {id}, true);
         QVERIFY2(again.text(0, 0).contains(QLatin1String("duplicate")), qPrintable(again.text(0, 0)));
         for (const QString &node : {QStringLiteral("east"), QStringLiteral("hq")}) {
             QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {id}), 1);
@@ -308,7 +313,8 @@ private slots:
         }
         qInfo("50 rentals with the west coast down: %lld ms in all", static_cast<long long>(t.elapsed()));
         QCOMPARE(count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'west'") +
-                 count(QStringLiteral("west-rb2"), "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'west'"), 50);
+                     count(QStringLiteral("west-rb2"), "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'west'"),
+                 50);
         QCOMPARE(net.tool({QStringLiteral("rejoin"), QStringLiteral("west")}), 0);
         QVERIFY(net.waitForQuiet(120s));
         for (const Rented &r : made) {
@@ -329,15 +335,19 @@ private slots:
             made << k.rent(cardOf(net.takeMember(net.coastOf(node))), net.takeDisc(k.node(), k.kioskId()));
         }
         // Coasts have everything; HQ-bound hops wait.
-        QVERIFY(TestNetwork::waitFor([&] {
-            return count(QStringLiteral("west"), "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'hq'")
-                       + count(QStringLiteral("east"), "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'hq'") == 50;
-        }, 60s));
+        QVERIFY(TestNetwork::waitFor(
+            [&] {
+                return count(QStringLiteral("west"), "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'hq'") +
+                           count(QStringLiteral("east"), "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'hq'") ==
+                       50;
+            },
+            60s));
         QCOMPARE(net.tool({QStringLiteral("rejoin"), QStringLiteral("hq")}), 0);
         QVERIFY(net.waitForQuiet(120s));
         for (const Rented &r : made)
             QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1",
-                           {r.rentalId.toString(QUuid::WithoutBraces)}), 1);
+                           {r.rentalId.toString(QUuid::WithoutBraces)}),
+                     1);
     }
 
     void forwarderKilledMidDeliveryDeliversEachHopOnce()
@@ -353,10 +363,10 @@ private slots:
         QCOMPARE(queued, 100);   // 50 to the coast, 50 to the sibling
         // One hop per dblink call, so the kill lands in the middle of the queue.
         QCOMPARE(net.tool({QStringLiteral("forwarder"), QStringLiteral("start"), node, QStringLiteral("--batch"), QStringLiteral("1"),
-                           QStringLiteral("--forwarder"), qEnvironmentVariable("REDBOX_FORWARDER")}), 0);
-        QVERIFY(TestNetwork::waitFor([&] {
-            return count(node, "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL") <= queued - 10;
-        }, 30s, 5ms));
+                           QStringLiteral("--forwarder"), qEnvironmentVariable("REDBOX_FORWARDER")}),
+                 0);
+        QVERIFY(TestNetwork::waitFor(
+            [&] { return count(node, "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL") <= queued - 10; }, 30s, 5ms));
         QFile pidFile(net.stateDir() + QStringLiteral("/run/forwarder-%1.pid").arg(node));
         QVERIFY(pidFile.open(QIODevice::ReadOnly));
         QCOMPARE(QProcess::execute(QStringLiteral("kill"), {QStringLiteral("-9"), QString::fromLatin1(pidFile.readAll().trimmed())}), 0);
@@ -364,7 +374,8 @@ private slots:
         qInfo("forwarder killed with %lld of %lld hops undelivered", static_cast<long long>(left), static_cast<long long>(queued));
         QVERIFY(left > 0);
         QCOMPARE(net.tool({QStringLiteral("forwarder"), QStringLiteral("start"), node, QStringLiteral("--forwarder"),
-                           qEnvironmentVariable("REDBOX_FORWARDER")}), 0);
+                           qEnvironmentVariable("REDBOX_FORWARDER")}),
+                 0);
         QVERIFY(net.waitForQuiet(60s));
         for (const Rented &r : made) {
             const QString id = r.rentalId.toString(QUuid::WithoutBraces);
@@ -385,11 +396,13 @@ private slots:
                 // The same ids on every try: a retry after an in-doubt commit returns the first result.
                 const QUuid rental = QUuid::createUuid(), payment = QUuid::createUuid();
                 const QDateTime at = QDateTime::currentDateTimeUtc();
-                QVERIFY(TestNetwork::waitFor([&] {
-                    KioskCalls k(node);
-                    made << k.rent(cardOf(customers[i].first), customers[i].second, at, std::nullopt, false, rental, payment);
-                    return true;
-                }, 90s, 500ms));
+                QVERIFY(TestNetwork::waitFor(
+                    [&] {
+                        KioskCalls k(node);
+                        made << k.rent(cardOf(customers[i].first), customers[i].second, at, std::nullopt, false, rental, payment);
+                        return true;
+                    },
+                    90s, 500ms));
             }
         };
         rentSome(0, 10);
@@ -413,9 +426,8 @@ private slots:
         QCOMPARE(net.tool({QStringLiteral("stop"), QStringLiteral("east")}), 0);
         KioskCalls k(QStringLiteral("east-rb1"));
         const qint64 member = net.takeMember(QStringLiteral("east"), 4);   // a plan above the allowance
-        QVERIFY(TestNetwork::waitFor([&] {
-            return k.conn().exec("SELECT coast_partitioned FROM redbox.kiosk_health()").boolean(0, 0);
-        }, 30s));
+        QVERIFY(
+            TestNetwork::waitFor([&] { return k.conn().exec("SELECT coast_partitioned FROM redbox.kiosk_health()").boolean(0, 0); }, 30s));
         for (int i = 0; i < 3; ++i)
             QVERIFY(k.rent(cardOf(member), net.takeDisc(k.node(), k.kioskId())).offlineLimited);
         expectRefusal([&] { k.rent(cardOf(member), net.takeDisc(k.node(), k.kioskId())); }, RedboxError::LimitReached,
@@ -428,9 +440,8 @@ private slots:
         QCOMPARE(net.tool({QStringLiteral("rejoin"), QStringLiteral("east")}), 0);
         QVERIFY(net.waitForQuiet(120s));
         QVERIFY(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.offline_overshoots() WHERE member_id = $1", {basic}) >= 1);
-        QVERIFY(TestNetwork::waitFor([&] {
-            return !k.conn().exec("SELECT coast_partitioned FROM redbox.kiosk_health()").boolean(0, 0);
-        }, 30s));
+        QVERIFY(
+            TestNetwork::waitFor([&] { return !k.conn().exec("SELECT coast_partitioned FROM redbox.kiosk_health()").boolean(0, 0); }, 30s));
     }
 
     void badInputIsRefusedClearlyAndWritesNothing()
@@ -443,9 +454,11 @@ private slots:
         const qint64 rentalsBefore = count(k.node(), "SELECT count(*) FROM redbox.rental");
         const qint64 hopsBefore = count(k.node(), "SELECT count(*) FROM redbox.outbox");
 
-        expectRefusal([&] { k.rent(net.cardHash(memberCardNumber(987654321)), disc); }, RedboxError::UnknownCard, QStringLiteral("not known"));
+        expectRefusal([&] { k.rent(net.cardHash(memberCardNumber(987654321)), disc); }, RedboxError::UnknownCard,
+                      QStringLiteral("not known"));
         expectRefusal([&] { k.rent(card, discBarcode(1, 999999)); }, RedboxError::DiscNotHere, QStringLiteral("not in this red box"));
-        expectRefusal([&] { k.rent(card, net.takeDisc(other.node(), other.kioskId())); }, RedboxError::DiscNotHere, QStringLiteral("belongs to kiosk"));
+        expectRefusal([&] { k.rent(card, net.takeDisc(other.node(), other.kioskId())); }, RedboxError::DiscNotHere,
+                      QStringLiteral("belongs to kiosk"));
         // Suspended member: HQ puts the account on hold; the hold reaches the red boxes.
         const qint64 held = net.takeMember(QStringLiteral("west"));
         {
@@ -453,9 +466,11 @@ private slots:
             hq.exec("SET ROLE redbox_owner");
             hq.exec("SELECT redbox.set_member_allowed($1, false, 'card declined')", {held}, true);
         }
-        QVERIFY(TestNetwork::waitFor([&] {
-            return count(k.node(), "SELECT count(*) FROM redbox.membershipstatus WHERE member_id = $1 AND NOT allowed", {held}) == 1;
-        }, 30s));
+        QVERIFY(TestNetwork::waitFor(
+            [&] {
+                return count(k.node(), "SELECT count(*) FROM redbox.membershipstatus WHERE member_id = $1 AND NOT allowed", {held}) == 1;
+            },
+            30s));
         expectRefusal([&] { k.rent(cardOf(held), disc); }, RedboxError::NotAllowed, QStringLiteral("on hold"));
         // SQL metacharacters and oversized values in every text argument.
         const QString evil = QStringLiteral("'; DROP TABLE redbox.rental; --");
@@ -474,11 +489,14 @@ private slots:
             expectRefusal([&] { rentRaw(k.kioskId(), card, bad, tok, QStringLiteral("4242")); }, state, QStringLiteral("barcode"));
             expectRefusal([&] { rentRaw(k.kioskId(), card, disc, bad, QStringLiteral("4242")); }, state, QStringLiteral("card token"));
             expectRefusal([&] { rentRaw(k.kioskId(), card, disc, tok, bad); }, state, QStringLiteral("last 4"));
-            expectRefusal([&] {
-                k.conn().exec("SELECT * FROM redbox.kiosk_return($1, $2, $3, now(), 1)", {QUuid::createUuid(), k.kioskId(), bad}, true);
-            }, state, QStringLiteral("barcode"));
+            expectRefusal(
+                [&] {
+                    k.conn().exec("SELECT * FROM redbox.kiosk_return($1, $2, $3, now(), 1)", {QUuid::createUuid(), k.kioskId(), bad}, true);
+                },
+                state, QStringLiteral("barcode"));
         }
-        expectRefusal([&] { k.rent(card, disc, QDateTime::currentDateTimeUtc().addDays(2)); }, QStringLiteral("22023"), QStringLiteral("future"));
+        expectRefusal([&] { k.rent(card, disc, QDateTime::currentDateTimeUtc().addDays(2)); }, QStringLiteral("22023"),
+                      QStringLiteral("future"));
         expectRefusal([&] { k.giveBack(disc); }, RedboxError::DiscAlreadyIn, QStringLiteral("already in kiosk"));
         QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.rental"), rentalsBefore);
         QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.outbox"), hopsBefore);
@@ -488,7 +506,8 @@ private slots:
         expectRefusal([&] { k.rent(cardOf(member2), disc); }, RedboxError::DiscUnavailable, QStringLiteral("not available"));
         for (int i = 1; i < ok.planLimit; ++i)
             k.rent(card, net.takeDisc(k.node(), k.kioskId()));
-        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId())); }, RedboxError::LimitReached, QStringLiteral("plan limit reached"));
+        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId())); }, RedboxError::LimitReached,
+                      QStringLiteral("plan limit reached"));
         QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.rental WHERE member_id = $1", {member}), ok.planLimit);
     }
 };

@@ -41,8 +41,9 @@ struct Raise {
 // Every `RAISE EXCEPTION 'message' ... USING ERRCODE = 'RBnnn'` in the schema.
 QList<Raise> schemaRaises()
 {
-    static const QRegularExpression re(QStringLiteral("RAISE\\s+EXCEPTION\\s+\x27((?:[^\x27]|\x27\x27)*)\x27[^;]*?ERRCODE\\s*=\\s*\x27(RB\\d{3})\x27"),
-                                       QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression re(
+        QStringLiteral("RAISE\\s+EXCEPTION\\s+\x27((?:[^\x27]|\x27\x27)*)\x27[^;]*?ERRCODE\\s*=\\s*\x27(RB\\d{3})\x27"),
+        QRegularExpression::DotMatchesEverythingOption);
     QList<Raise> out;
     for (const QString &file : filesUnder(QStringLiteral("schema"), {QStringLiteral("*.sql")})) {
         const QString sql = text(file);
@@ -55,7 +56,7 @@ QList<Raise> schemaRaises()
     return out;
 }
 
-} // namespace
+}   // namespace
 
 class TestErrorCodes : public QObject {
     Q_OBJECT
@@ -93,13 +94,14 @@ private slots:
             }
             used << r.code;
             const ErrorCodeInfo &info = errorCodeInfo(*code);
-            const QRegularExpression meaning(QString::fromLatin1(info.messagePattern.data(),
-                                                                 static_cast<qsizetype>(info.messagePattern.size())),
-                                             QRegularExpression::CaseInsensitiveOption);
+            const QRegularExpression meaning(
+                QString::fromLatin1(info.messagePattern.data(), static_cast<qsizetype>(info.messagePattern.size())),
+                QRegularExpression::CaseInsensitiveOption);
             if (!meaning.match(r.message).hasMatch())
                 wrong << QStringLiteral("%1:%2: '%3' raised as %4 (%5), which says /%6/")
-                             .arg(r.file).arg(r.line).arg(r.message, r.code,
-                                  QLatin1String(info.name.data(), static_cast<qsizetype>(info.name.size())),
+                             .arg(r.file)
+                             .arg(r.line)
+                             .arg(r.message, r.code, QLatin1String(info.name.data(), static_cast<qsizetype>(info.name.size())),
                                   QLatin1String(info.messagePattern.data(), static_cast<qsizetype>(info.messagePattern.size())));
         }
         QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(QLatin1Char('\n'))));

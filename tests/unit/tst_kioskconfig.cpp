@@ -25,17 +25,26 @@ class TestKioskConfig : public QObject {
 
     QString ini(const QString &extra = {}, const QString &drop = {})
     {
-        QStringList lines{
-            QStringLiteral("[kiosk]"), QStringLiteral("id = WRB2-01"), QStringLiteral("language = es"), QStringLiteral("orientation = landscape"),
-            QStringLiteral("[redbox]"), QStringLiteral("node = west-rb2"), QStringLiteral("hosts = 127.0.0.1:5426,127.0.0.1:5427"),
-            QStringLiteral("[coast]"), QStringLiteral("node = west"), QStringLiteral("hosts = db-west-1.example.net:5430,db-west-2.example.net:5430"),
-            QStringLiteral("[hq]"), QStringLiteral("hosts = 127.0.0.1:5440,127.0.0.1:5441"),
-            QStringLiteral("[security]"), QStringLiteral("ca = %1").arg(file(QStringLiteral("ca.crt"), "x", QFile::ReadOwner | QFile::ReadOther)),
-            QStringLiteral("kiosk_passfile = %1").arg(file(QStringLiteral("kiosk.pgpass"), "x")),
-            QStringLiteral("verifier_passfile = %1").arg(file(QStringLiteral("verifier.pgpass"), "x")),
-            QStringLiteral("card_key_file = %1").arg(file(QStringLiteral("card.key"), QByteArray(64, 'a'))),
-            QStringLiteral("kiosk_key_file = %1").arg(dir.filePath(QStringLiteral("kiosk.key"))),
-            QStringLiteral("[storage]"), QStringLiteral("dir = %1").arg(dir.filePath(QStringLiteral("data")))};
+        QStringList lines{QStringLiteral("[kiosk]"),
+                          QStringLiteral("id = WRB2-01"),
+                          QStringLiteral("language = es"),
+                          QStringLiteral("orientation = landscape"),
+                          QStringLiteral("[redbox]"),
+                          QStringLiteral("node = west-rb2"),
+                          QStringLiteral("hosts = 127.0.0.1:5426,127.0.0.1:5427"),
+                          QStringLiteral("[coast]"),
+                          QStringLiteral("node = west"),
+                          QStringLiteral("hosts = db-west-1.example.net:5430,db-west-2.example.net:5430"),
+                          QStringLiteral("[hq]"),
+                          QStringLiteral("hosts = 127.0.0.1:5440,127.0.0.1:5441"),
+                          QStringLiteral("[security]"),
+                          QStringLiteral("ca = %1").arg(file(QStringLiteral("ca.crt"), "x", QFile::ReadOwner | QFile::ReadOther)),
+                          QStringLiteral("kiosk_passfile = %1").arg(file(QStringLiteral("kiosk.pgpass"), "x")),
+                          QStringLiteral("verifier_passfile = %1").arg(file(QStringLiteral("verifier.pgpass"), "x")),
+                          QStringLiteral("card_key_file = %1").arg(file(QStringLiteral("card.key"), QByteArray(64, 'a'))),
+                          QStringLiteral("kiosk_key_file = %1").arg(dir.filePath(QStringLiteral("kiosk.key"))),
+                          QStringLiteral("[storage]"),
+                          QStringLiteral("dir = %1").arg(dir.filePath(QStringLiteral("data")))};
         if (!drop.isEmpty())
             lines.erase(std::remove_if(lines.begin(), lines.end(), [&](const QString &l) { return l.startsWith(drop); }), lines.end());
         if (!extra.isEmpty())
@@ -66,13 +75,16 @@ private slots:
         QTest::addColumn<QString>("drop");
         QTest::addColumn<QString>("words");
         QTest::newRow("missing id") << QString() << QStringLiteral("id =") << QStringLiteral("kiosk/id is required");
-        QTest::newRow("unknown key") << QStringLiteral("[kiosk]\ncolour = red") << QString() << QStringLiteral("unknown setting kiosk/colour");
+        QTest::newRow("unknown key") << QStringLiteral("[kiosk]\ncolour = red") << QString()
+                                     << QStringLiteral("unknown setting kiosk/colour");
         QTest::newRow("bad host") << QStringLiteral("[hq]\nhosts = not a host:5440") << QStringLiteral("hosts = 127.0.0.1:5440")
                                   << QStringLiteral("is not host:port");
         QTest::newRow("bad port") << QStringLiteral("[hq]\nhosts = 127.0.0.1:99999") << QStringLiteral("hosts = 127.0.0.1:5440")
                                   << QStringLiteral("is not host:port");
-        QTest::newRow("bad number") << QStringLiteral("[behaviour]\noffline_allowance = lots") << QString() << QStringLiteral("offline_allowance must be a number");
-        QTest::newRow("bad language") << QStringLiteral("[kiosk]\nlanguage = fr") << QStringLiteral("language =") << QStringLiteral("language fr");
+        QTest::newRow("bad number") << QStringLiteral("[behaviour]\noffline_allowance = lots") << QString()
+                                    << QStringLiteral("offline_allowance must be a number");
+        QTest::newRow("bad language") << QStringLiteral("[kiosk]\nlanguage = fr") << QStringLiteral("language =")
+                                      << QStringLiteral("language fr");
     }
     void mistakesAreNamed()
     {

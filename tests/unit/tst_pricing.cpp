@@ -17,7 +17,7 @@ QDateTime at(const char *localIso, const char *tz)
                      QTime::fromString(QString::fromLatin1(localIso).mid(11), Qt::ISODate), QTimeZone(tz));
 }
 
-} // namespace
+}   // namespace
 
 class TestPricing : public QObject {
     Q_OBJECT
@@ -27,7 +27,8 @@ private slots:
         const QDateTime due = pricing::rentalDueAt(at("2026-03-10T23:30:00", "America/New_York"), QStringLiteral("America/New_York"));
         QCOMPARE(due, at("2026-03-11T21:00:00", "America/New_York").toUTC());
         // Rented just after midnight: still due the next evening, not the same one.
-        const QDateTime early = pricing::rentalDueAt(at("2026-03-11T00:05:00", "America/Los_Angeles"), QStringLiteral("America/Los_Angeles"));
+        const QDateTime early = pricing::rentalDueAt(at("2026-03-11T00:05:00", "America/Los_Angeles"),
+                                                     QStringLiteral("America/Los_Angeles"));
         QCOMPARE(early, at("2026-03-12T21:00:00", "America/Los_Angeles").toUTC());
     }
 
@@ -56,15 +57,16 @@ private slots:
     void anUnknownZoneCountsAsUtc()
     {
         const QDateTime rented(QDate(2026, 1, 1), QTime(12, 0), QTimeZone::utc());
-        QCOMPARE(pricing::rentalDueAt(rented, QStringLiteral("Nowhere/Never")), QDateTime(QDate(2026, 1, 2), QTime(21, 0), QTimeZone::utc()));
+        QCOMPARE(pricing::rentalDueAt(rented, QStringLiteral("Nowhere/Never")),
+                 QDateTime(QDate(2026, 1, 2), QTime(21, 0), QTimeZone::utc()));
     }
 
     void taxRoundsHalfAwayFromZeroAsSqlDoes()
     {
-        QCOMPARE(pricing::taxOn(199, 825), 16);    // 16.4175
-        QCOMPARE(pricing::taxOn(179, 825), 15);    // 14.7675
-        QCOMPARE(pricing::taxOn(200, 250), 5);     // 5.0
-        QCOMPARE(pricing::taxOn(100, 50), 1);      // 0.5: half rounds up
+        QCOMPARE(pricing::taxOn(199, 825), 16);   // 16.4175
+        QCOMPARE(pricing::taxOn(179, 825), 15);   // 14.7675
+        QCOMPARE(pricing::taxOn(200, 250), 5);   // 5.0
+        QCOMPARE(pricing::taxOn(100, 50), 1);   // 0.5: half rounds up
         QCOMPARE(pricing::taxOn(0, 825), 0);
         QCOMPARE(pricing::taxOn(2500, 0), 0);
     }

@@ -79,7 +79,7 @@ private slots:
         QTemporaryDir dir;
         FakeSystemd systemd(dir.filePath(QStringLiteral("notify")));
         qputenv("NOTIFY_SOCKET", dir.filePath(QStringLiteral("notify")).toLocal8Bit());
-        qputenv("WATCHDOG_USEC", "2000000");  // 2 s: pings at least 0.5 s apart
+        qputenv("WATCHDOG_USEC", "2000000");   // 2 s: pings at least 0.5 s apart
         ServiceNotifier n(ServiceNotifier::Pings::ByCaller);
         for (int i = 0; i < 100; ++i)
             n.ping();
