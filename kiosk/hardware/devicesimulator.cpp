@@ -13,22 +13,62 @@ DeviceSimulator::DeviceSimulator(int fd, QObject *parent)
     m_hw.setLatencyMs(5);
     connect(&m_notifier, &QSocketNotifier::activated, this, &DeviceSimulator::onReadable);
     auto say = [](const QString &verb) { return proto::Message{verb, 0, {}, {}, {}, {}}; };
-    connect(&m_hw, &KioskHardware::dispensed, this, [this, say](int slot) { auto m = say(QStringLiteral("DISPENSED")); m.number = slot; write(m); });
+    connect(&m_hw, &KioskHardware::dispensed, this, [this, say](int slot) {
+        auto m = say(QStringLiteral("DISPENSED"));
+        m.number = slot;
+        write(m);
+    });
     connect(&m_hw, &KioskHardware::dispenseFailed, this, [this, say](int slot, const QString &why) {
-        auto m = say(QStringLiteral("DISPENSE-FAILED")); m.number = slot; m.text = why; write(m); });
-    connect(&m_hw, &KioskHardware::stored, this, [this, say](int slot) { auto m = say(QStringLiteral("STORED")); m.number = slot; write(m); });
+        auto m = say(QStringLiteral("DISPENSE-FAILED"));
+        m.number = slot;
+        m.text = why;
+        write(m);
+    });
+    connect(&m_hw, &KioskHardware::stored, this, [this, say](int slot) {
+        auto m = say(QStringLiteral("STORED"));
+        m.number = slot;
+        write(m);
+    });
     connect(&m_hw, &KioskHardware::storeFailed, this, [this, say](int slot, const QString &why) {
-        auto m = say(QStringLiteral("STORE-FAILED")); m.number = slot; m.text = why; write(m); });
+        auto m = say(QStringLiteral("STORE-FAILED"));
+        m.number = slot;
+        m.text = why;
+        write(m);
+    });
     connect(&m_hw, &KioskHardware::ejected, this, [this, say] { write(say(QStringLiteral("EJECTED"))); });
     connect(&m_hw, &KioskHardware::authorized, this, [this, say](const QString &token, const QString &last4) {
-        auto m = say(QStringLiteral("AUTHORIZED")); m.word = token; m.last4 = last4; write(m); });
-    connect(&m_hw, &KioskHardware::declined, this, [this, say](const QString &why) { auto m = say(QStringLiteral("DECLINED")); m.text = why; write(m); });
+        auto m = say(QStringLiteral("AUTHORIZED"));
+        m.word = token;
+        m.last4 = last4;
+        write(m);
+    });
+    connect(&m_hw, &KioskHardware::declined, this, [this, say](const QString &why) {
+        auto m = say(QStringLiteral("DECLINED"));
+        m.text = why;
+        write(m);
+    });
     connect(&m_hw, &KioskHardware::jamCleared, this, [this, say](bool ok, const QString &report) {
-        auto m = say(QStringLiteral("CLEARED")); m.word = ok ? QStringLiteral("OK") : QStringLiteral("FAIL"); m.text = report; write(m); });
+        auto m = say(QStringLiteral("CLEARED"));
+        m.word = ok ? QStringLiteral("OK") : QStringLiteral("FAIL");
+        m.text = report;
+        write(m);
+    });
     connect(&m_hw, &KioskHardware::selfTestDone, this, [this, say](bool ok, const QString &report) {
-        auto m = say(QStringLiteral("SELFTEST")); m.word = ok ? QStringLiteral("OK") : QStringLiteral("FAIL"); m.text = report; write(m); });
-    connect(&m_hw, &KioskHardware::cardSwiped, this, [this, say](const QByteArray &track) { auto m = say(QStringLiteral("CARD")); m.track = track; write(m); });
-    connect(&m_hw, &KioskHardware::discInserted, this, [this, say](const QString &b) { auto m = say(QStringLiteral("DISC")); m.word = b; write(m); });
+        auto m = say(QStringLiteral("SELFTEST"));
+        m.word = ok ? QStringLiteral("OK") : QStringLiteral("FAIL");
+        m.text = report;
+        write(m);
+    });
+    connect(&m_hw, &KioskHardware::cardSwiped, this, [this, say](const QByteArray &track) {
+        auto m = say(QStringLiteral("CARD"));
+        m.track = track;
+        write(m);
+    });
+    connect(&m_hw, &KioskHardware::discInserted, this, [this, say](const QString &b) {
+        auto m = say(QStringLiteral("DISC"));
+        m.word = b;
+        write(m);
+    });
     connect(&m_hw, &KioskHardware::discUnreadable, this, [this, say] { write(say(QStringLiteral("DISC-UNREADABLE"))); });
 }
 
@@ -84,4 +124,4 @@ void DeviceSimulator::onReadable()
     }
 }
 
-} // namespace redbox
+}   // namespace redbox
