@@ -35,16 +35,54 @@ BEGIN
 END
 $$;
 
+-- Which kinds a coast takes from whom: what happens at kiosks from its own
+-- red boxes; members, the catalog and removals from HQ only; HQ's rentals,
+-- voids and priced returns of this coast's members.
+CREATE OR REPLACE FUNCTION redbox.accepts_hop(p_kind text, p_sender peer_login) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = redbox, pg_temp AS $$
+    SELECT CASE
+        WHEN p_sender.tier = 'redbox' THEN p_sender.coast = (me()).coast
+             AND p_kind IN ('rental', 'rental_void', 'return', 'receipt', 'disc_state', 'audit', 'pin_attempt')
+        WHEN p_sender.tier = 'hq' THEN p_kind IN ('rental', 'rental_void', 'return_resolved', 'receipt', 'member_upsert',
+                                                   'member_status', 'catalog_upsert', 'removal_schedule', 'pin_attempt')
+        ELSE false
+    END;
+$$;
+
 CREATE OR REPLACE FUNCTION redbox.apply_one(p_kind text, p_event uuid, p jsonb, p_source text)
 RETURNS void LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
 DECLARE
     me_ node_identity := me();
-    src text := link_tier(p_source);
+    sender peer_login;
+    src text;
+    k redbox;
     q jsonb;
     r rental;
 BEGIN
+    SELECT * INTO sender FROM peer_login WHERE node_name = p_source;
+    src := sender.tier;
+    -- What one of this coast's red boxes says happened at a kiosk must be at one of its own kiosks.
+    IF src = 'redbox' AND p_kind IN ('rental', 'return', 'receipt', 'disc_state') THEN
+        k := check_sender_kiosk(p->>'kiosk_id', sender);
+    END IF;
     CASE p_kind
     WHEN 'rental' THEN
+        IF src = 'redbox' THEN
+            IF p->>'kiosk_node' IS DISTINCT FROM sender.node_name OR p->>'kiosk_coast' IS DISTINCT FROM me_.coast THEN
+                RAISE EXCEPTION 'rental % says it was made at %, not at %', p->>'rental_id', p->>'kiosk_node',
+                    sender.node_name USING ERRCODE = 'RB019';
+            END IF;
+            PERFORM check_rental_money(p, k);
+            IF p->>'member_coast' = me_.coast AND NOT EXISTS (
+                   SELECT 1 FROM member_partitioned m WHERE m.member_id = (p->>'member_id')::bigint
+                      AND m.membership_id = (p->>'membership_id')::int) THEN
+                RAISE EXCEPTION 'rental % names member % on plan %, not a member of this coast on that plan',
+                    p->>'rental_id', p->>'member_id', p->>'membership_id' USING ERRCODE = 'RB021';
+            END IF;
+        ELSIF p->>'member_coast' IS DISTINCT FROM me_.coast THEN
+            RAISE EXCEPTION 'HQ sent the rental of a % member to the % coast', p->>'member_coast', me_.coast
+                USING ERRCODE = 'RB019';
+        END IF;
         IF p->>'kiosk_coast' = me_.coast THEN
             PERFORM set_dvd(p->>'barcode', (p->>'movie_id')::int, p->>'kiosk_id', NULL, 'out',
                             (p->>'rented_at')::timestamptz);
@@ -62,6 +100,9 @@ BEGIN
             PERFORM enqueue(p_event, 'rental', hq_node(), p);
         END IF;
     WHEN 'rental_void' THEN
+        IF src = 'redbox' THEN
+            PERFORM check_void(p, sender);
+        END IF;
         r := void_rental(p);
         IF r.rental_id IS NOT NULL THEN
             IF r.kiosk_coast = me_.coast THEN
@@ -80,7 +121,14 @@ BEGIN
             PERFORM enqueue(p_event, 'rental_void', hq_node(), p);
         END IF;
     WHEN 'return' THEN
-        -- From one of this coast's red boxes.
+        -- From one of this coast's red boxes: a return it priced is priced again here.
+        IF p->>'kiosk_node' IS DISTINCT FROM sender.node_name THEN
+            RAISE EXCEPTION 'return % says it was taken at %, not at %', p->>'return_id', p->>'kiosk_node',
+                sender.node_name USING ERRCODE = 'RB019';
+        END IF;
+        IF (p->>'resolved')::boolean THEN
+            PERFORM check_return_money(p);
+        END IF;
         IF NOT (p->>'resolved')::boolean THEN
             q := resolve_return(p);
             IF q IS NOT NULL THEN
@@ -103,6 +151,7 @@ BEGIN
         END IF;
     WHEN 'receipt' THEN
         IF p->>'member_coast' = me_.coast THEN
+            PERFORM check_receipt(p);
             INSERT INTO mail_queue (receipt_id, member_id, email, subject, body)
             SELECT p_event, m.member_id, m.member_email, 'Your Redbox receipt',
                    format(E'Hello %s,\n\nKiosk %s:\n%s\n\nThank you for renting with Redbox.', m.member_first_name,
@@ -143,11 +192,25 @@ BEGIN
          WHERE barcode = p->>'barcode' AND state_at = (p->>'at')::timestamptz;
         PERFORM enqueue(p_event, 'disc_state', hq_node(), p);
     WHEN 'audit' THEN
+        IF p->>'node_name' IS DISTINCT FROM sender.node_name
+           OR (p->>'kiosk_id' IS NOT NULL AND NOT EXISTS (SELECT 1 FROM redbox x WHERE x.kiosk_id = p->>'kiosk_id'
+                                                           AND x.node_name = sender.node_name)) THEN
+            RAISE EXCEPTION 'an audit row says it is of % (kiosk %), sent by %', p->>'node_name', p->>'kiosk_id', sender.node_name
+                USING ERRCODE = 'RB019';
+        END IF;
         INSERT INTO audit_log (audit_id, at, node_name, kiosk_id, technician_id, action, barcode, detail)
         SELECT audit_id, at, node_name, kiosk_id, technician_id, action, barcode, detail
           FROM jsonb_populate_record(NULL::audit_log, p)
         ON CONFLICT (audit_id) DO NOTHING;
         PERFORM enqueue(p_event, 'audit', hq_node(), p);
+    WHEN 'pin_attempt' THEN
+        -- A PIN checked at one of this coast's red boxes (told to the others and HQ), or at HQ.
+        IF record_pin_attempt(p_event, p) THEN
+            PERFORM enqueue_kind(p_event, 'pin_attempt', 'redbox', p, p_except => p_source);
+            IF src = 'redbox' THEN
+                PERFORM enqueue(p_event, 'pin_attempt', hq_node(), p);
+            END IF;
+        END IF;
     WHEN 'removal_schedule' THEN
         -- From HQ: a disc to pull from one of this coast's kiosks; its red box keeps the list.
         PERFORM enqueue(p_event, 'removal_schedule',
@@ -190,23 +253,3 @@ BEGIN
 END
 $$;
 
--- Escalation, step one: a kiosk of this coast does not know the card.
-CREATE OR REPLACE FUNCTION redbox.verify_member(p_card_hash text)
-RETURNS TABLE (member_id bigint, pin_hash text, allowed boolean, discs_out int, plan_limit int,
-               membership_id int, home_coast text, daily_rate_cents int, max_charge_cents int, ticket jsonb)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
-BEGIN
-    PERFORM need_card_hash(p_card_hash);
-    RETURN QUERY
-        SELECT m.member_id, m.pin_hash, s.allowed, s.discs_out, p.max_discs_out, m.membership_id,
-               (me()).coast, p.daily_rate_cents, p.max_charge_cents,
-               ticket_for(m.member_id, m.membership_id, (me()).coast, s.discs_out, s.allowed)
-          FROM member_partitioned m
-          JOIN membershipstatus s USING (member_id)
-          JOIN membership p ON p.membership_id = m.membership_id
-         WHERE m.card_hash = p_card_hash;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'this card is not a member of the % coast', (me()).coast USING ERRCODE = 'RB001';
-    END IF;
-END
-$$;

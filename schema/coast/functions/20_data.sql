@@ -50,11 +50,18 @@ BEGIN
 END
 $$;
 
+-- A red box of this coast pulls its partition: the coast's members (card and
+-- PIN hashes: the red box checks PINs), the catalog, technicians, and its own
+-- kiosks and discs (P_SCOPE must be the calling red box).
 CREATE OR REPLACE FUNCTION redbox.export_rows(p_what text, p_scope text, p_after text, p_limit int)
 RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
 DECLARE
+    sender peer_login := session_peer();
     v jsonb;
 BEGIN
+    IF sender.tier <> 'redbox' OR sender.coast IS DISTINCT FROM (me()).coast OR p_scope IS DISTINCT FROM sender.node_name THEN
+        RAISE EXCEPTION '% may not pull % of %', sender.node_name, p_what, coalesce(p_scope, '(none)') USING ERRCODE = 'RB019';
+    END IF;
     IF p_limit NOT BETWEEN 1 AND 20000 THEN
         RAISE EXCEPTION 'page size % outside 1-20000', p_limit USING ERRCODE = '22023';
     END IF;

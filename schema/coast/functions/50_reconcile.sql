@@ -1,4 +1,5 @@
--- A coast's facts for reconciliation, with its red boxes' facts gathered over dblink.
+-- A coast's facts for reconciliation, with its red boxes' facts gathered over
+-- dblink (for HQ or an administrator; a red box gets the coast's own facts only).
 CREATE OR REPLACE FUNCTION redbox.reconcile_facts(p_with_children boolean DEFAULT false)
 RETURNS TABLE (node text, fact text, key text, value text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
@@ -6,6 +7,9 @@ DECLARE
     me_ text := (me()).node_name;
     l node_link;
 BEGIN
+    IF p_with_children AND EXISTS (SELECT 1 FROM peer_login x WHERE x.login = session_user AND x.tier <> 'hq') THEN
+        RAISE EXCEPTION 'only HQ may gather the red boxes'' facts through %', me_ USING ERRCODE = 'RB019';
+    END IF;
     RETURN QUERY
         SELECT me_, 'rental'::text, r.rental_id::text, rental_fact(r.status, r.charge_cents) FROM rental r
         UNION ALL

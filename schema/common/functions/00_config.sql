@@ -1,12 +1,12 @@
 -- Configuration written by the deploy tool at every `up` (as the superuser):
 -- who this node is and its dblink links (paper section 5). Not granted to anyone.
 
-CREATE OR REPLACE FUNCTION redbox.configure_identity(p_node text, p_tier text, p_coast text, p_ticket_key text)
+DROP FUNCTION IF EXISTS redbox.configure_identity(text, text, text, text);
+CREATE OR REPLACE FUNCTION redbox.configure_identity(p_node text, p_tier text, p_coast text)
 RETURNS void LANGUAGE sql AS $$
-    INSERT INTO redbox.node_identity (one, node_name, tier, coast, ticket_key)
-    VALUES (true, p_node, p_tier, p_coast, p_ticket_key)
-    ON CONFLICT (one) DO UPDATE SET node_name = EXCLUDED.node_name, tier = EXCLUDED.tier,
-                                    coast = EXCLUDED.coast, ticket_key = EXCLUDED.ticket_key;
+    INSERT INTO redbox.node_identity (one, node_name, tier, coast)
+    VALUES (true, p_node, p_tier, p_coast)
+    ON CONFLICT (one) DO UPDATE SET node_name = EXCLUDED.node_name, tier = EXCLUDED.tier, coast = EXCLUDED.coast;
 $$;
 
 -- The paper's CREATE SERVER ... FOREIGN DATA WRAPPER dblink_fdw, with both
@@ -32,12 +32,14 @@ END
 $$;
 
 -- The paper's CREATE USER MAPPING: our functions (owned by redbox_owner) reach
--- the target as its "peer" role, which may only run the hop functions.
-CREATE OR REPLACE FUNCTION redbox.configure_link_password(p_server text, p_password text)
+-- the target as this node's own login there (a member of its "peer" group,
+-- which may only run the hop functions); the target knows the sender by it.
+DROP FUNCTION IF EXISTS redbox.configure_link_password(text, text);
+CREATE OR REPLACE FUNCTION redbox.configure_link_password(p_server text, p_login text, p_password text)
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('CREATE USER MAPPING FOR redbox_owner SERVER %I OPTIONS (user %L, password %L)',
-                   p_server, 'peer', p_password);
+                   p_server, p_login, p_password);
 END
 $$;
 

@@ -50,9 +50,15 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT left(p_sqlstate, 2) IN ('08', '40', '53', '55', '57', '58', 'XX', 'HV')
 $$;
 
-CREATE OR REPLACE FUNCTION redbox.apply_events(p_events jsonb, p_source text)
+-- The hops of one batch from the node this session logs in as (its own role:
+-- the sender is never taken from the batch). Each tier says which kinds it
+-- takes from which sender (accepts_hop) and checks their facts (apply_one);
+-- a hop refused for good is parked at its sender and kept in refused_hop here.
+DROP FUNCTION IF EXISTS redbox.apply_events(jsonb, text);
+CREATE OR REPLACE FUNCTION redbox.apply_events(p_events jsonb)
 RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp AS $$
 DECLARE
+    sender peer_login := session_peer();
     e jsonb;
     res jsonb := '[]';
     stop boolean := false;
@@ -62,17 +68,24 @@ BEGIN
     IF jsonb_typeof(p_events) IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'apply_events wants a JSON array' USING ERRCODE = '22023';
     END IF;
+    IF jsonb_array_length(p_events) > 5000 THEN
+        RAISE EXCEPTION 'at most 5000 hops in a batch' USING ERRCODE = '22023';
+    END IF;
     FOR e IN SELECT value FROM jsonb_array_elements(p_events) LOOP
         IF stop THEN
             res := res || jsonb_build_object('hop_id', e->'hop_id', 'status', 'skipped');
             CONTINUE;
         END IF;
         BEGIN
+            IF NOT accepts_hop(e->>'kind', sender) THEN
+                RAISE EXCEPTION '% does not take % hops from % (a %)', (me()).node_name, e->>'kind', sender.node_name,
+                    sender.tier USING ERRCODE = 'RB019';
+            END IF;
             INSERT INTO inbox (event_id, kind, source)
-            VALUES ((e->>'event_id')::uuid, e->>'kind', p_source)
+            VALUES ((e->>'event_id')::uuid, e->>'kind', sender.node_name)
             ON CONFLICT (event_id, kind) DO NOTHING;
             IF FOUND THEN
-                PERFORM redbox.apply_one(e->>'kind', (e->>'event_id')::uuid, e->'payload', p_source);
+                PERFORM redbox.apply_one(e->>'kind', (e->>'event_id')::uuid, e->'payload', sender.node_name);
                 res := res || jsonb_build_object('hop_id', e->'hop_id', 'status', 'applied');
             ELSE
                 res := res || jsonb_build_object('hop_id', e->'hop_id', 'status', 'duplicate');
@@ -86,6 +99,14 @@ BEGIN
             ELSE
                 res := res || jsonb_build_object('hop_id', e->'hop_id', 'status', 'parked',
                                                  'error', v_state || ': ' || v_msg);
+                BEGIN
+                    INSERT INTO refused_hop (event_id, kind, source, reason, payload)
+                    VALUES ((e->>'event_id')::uuid, left(coalesce(e->>'kind', '?'), 40), sender.node_name,
+                            left(v_state || ': ' || v_msg, 500), e->'payload')
+                    ON CONFLICT (event_id, kind, source) DO UPDATE SET reason = EXCLUDED.reason, refused_at = now();
+                EXCEPTION WHEN OTHERS THEN
+                    NULL;   -- a hop too broken to record (no event id): its sender parks it all the same
+                END;
             END IF;
         END;
     END LOOP;
@@ -137,7 +158,7 @@ BEGIN
             PERFORM ext.dblink_connect(v_conn, v_server);
         END IF;
         SELECT t.res INTO v_result
-          FROM ext.dblink(v_conn, format('SELECT redbox.apply_events(%L::jsonb, %L)', v_batch, (me()).node_name))
+          FROM ext.dblink(v_conn, format('SELECT redbox.apply_events(%L::jsonb)', v_batch))
                AS t(res jsonb);
     EXCEPTION WHEN OTHERS THEN
         v_error := SQLERRM;

@@ -45,19 +45,7 @@ RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
     SELECT md5('late:' || p_return_id::text)::uuid;
 $$;
 
--- Escalation tickets: HQ and the coasts sign what they verified about an away
--- member; the red box checks the signature before renting to them.
-CREATE OR REPLACE FUNCTION redbox.ticket_message(p_member_id bigint, p_membership_id int, p_home_coast text,
-                                                 p_discs_out int, p_allowed boolean, p_expires timestamptz)
-RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT concat_ws('|', 'redbox-ticket-v1', p_member_id, p_membership_id, p_home_coast, p_discs_out,
-                     p_allowed, extract(epoch FROM p_expires)::bigint);
-$$;
-
-CREATE OR REPLACE FUNCTION redbox.sign_ticket(p_member_id bigint, p_membership_id int, p_home_coast text,
-                                              p_discs_out int, p_allowed boolean, p_expires timestamptz)
-RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT encode(ext.hmac(redbox.ticket_message(p_member_id, p_membership_id, p_home_coast, p_discs_out,
-                                                 p_allowed, p_expires),
-                           (redbox.me()).ticket_key, 'sha256'), 'hex');
-$$;
+-- The v1 escalation tickets (one network-wide key, no card or kiosk named) are
+-- gone: see ticket_message(jsonb) in 07_identity.sql.
+DROP FUNCTION IF EXISTS redbox.sign_ticket(bigint, int, text, int, boolean, timestamptz);
+DROP FUNCTION IF EXISTS redbox.ticket_message(bigint, int, text, int, boolean, timestamptz);

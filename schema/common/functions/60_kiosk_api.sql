@@ -4,4 +4,4 @@ CREATE OR REPLACE FUNCTION redbox.kiosk_api(OUT level integer, OUT oldest intege
 LANGUAGE sql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
     SELECT l.level, l.oldest FROM kiosk_api_level l
 $$;
-GRANT EXECUTE ON FUNCTION redbox.kiosk_api() TO kiosk, technician;
+GRANT EXECUTE ON FUNCTION redbox.kiosk_api() TO kiosk;

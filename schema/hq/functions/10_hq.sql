@@ -16,17 +16,43 @@ BEGIN
 END
 $$;
 
+-- Which kinds HQ takes from whom: what happened at kiosks, from the coast of
+-- their region. Members, the catalog and removals start here (operators), never in a hop.
+CREATE OR REPLACE FUNCTION redbox.accepts_hop(p_kind text, p_sender peer_login) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = redbox, pg_temp AS $$
+    SELECT p_sender.tier = 'coast'
+       AND p_kind IN ('rental', 'rental_void', 'return', 'receipt', 'disc_state', 'audit', 'pin_attempt');
+$$;
+
 CREATE OR REPLACE FUNCTION redbox.apply_one(p_kind text, p_event uuid, p jsonb, p_source text)
 RETURNS void LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
 DECLARE
-    src_coast text := link_coast(p_source);
+    sender peer_login;
+    src_coast text;
+    k redbox;
     q jsonb;
     r rental;
     pr pending_return;
     was_resolved boolean;
 BEGIN
+    SELECT * INTO sender FROM peer_login WHERE node_name = p_source;
+    src_coast := sender.coast;
+    -- What a coast says happened at a kiosk must be at a kiosk of its region.
+    IF p_kind IN ('rental', 'return', 'disc_state') OR (p_kind = 'receipt' AND p->>'kiosk_id' IS NOT NULL) THEN
+        k := check_sender_kiosk(p->>'kiosk_id', sender);
+    END IF;
     CASE p_kind
     WHEN 'rental' THEN
+        IF p->>'kiosk_node' IS DISTINCT FROM k.node_name OR p->>'kiosk_coast' IS DISTINCT FROM src_coast THEN
+            RAISE EXCEPTION 'rental % says it was made at % (% coast); kiosk % is served by %', p->>'rental_id',
+                p->>'kiosk_node', p->>'kiosk_coast', k.kiosk_id, k.node_name USING ERRCODE = 'RB019';
+        END IF;
+        PERFORM check_rental_money(p, k);
+        IF NOT EXISTS (SELECT 1 FROM member m WHERE m.member_id = (p->>'member_id')::bigint
+                          AND m.membership_id = (p->>'membership_id')::int AND m.home_coast = p->>'member_coast') THEN
+            RAISE EXCEPTION 'rental % names member % (% coast, plan %), who is not one of ours on that plan',
+                p->>'rental_id', p->>'member_id', p->>'member_coast', p->>'membership_id' USING ERRCODE = 'RB021';
+        END IF;
         PERFORM set_dvd(p->>'barcode', (p->>'movie_id')::int, p->>'kiosk_id', NULL, 'out',
                         (p->>'rented_at')::timestamptz);
         IF record_rental(p) THEN
@@ -53,6 +79,7 @@ BEGIN
             END IF;
         END IF;
     WHEN 'rental_void' THEN
+        PERFORM check_void(p, sender);
         r := void_rental(p);
         IF r.rental_id IS NOT NULL THEN
             PERFORM set_dvd(r.barcode, r.movie_id, r.kiosk_id, (p->>'slot_no')::int, 'in', (p->>'at')::timestamptz);
@@ -62,7 +89,14 @@ BEGIN
             END IF;
         END IF;
     WHEN 'return' THEN
+        IF p->>'kiosk_node' IS DISTINCT FROM k.node_name THEN
+            RAISE EXCEPTION 'return % says it was taken at %; kiosk % is served by %', p->>'return_id', p->>'kiosk_node',
+                k.kiosk_id, k.node_name USING ERRCODE = 'RB019';
+        END IF;
         was_resolved := (p->>'resolved')::boolean;
+        IF was_resolved THEN
+            PERFORM check_return_money(p);
+        END IF;
         IF NOT was_resolved THEN
             q := resolve_return(p);
             IF q IS NULL THEN
@@ -91,6 +125,7 @@ BEGIN
         END IF;
         PERFORM hq_fan_out_return(p, r, CASE WHEN was_resolved THEN src_coast END);
     WHEN 'receipt' THEN
+        PERFORM check_receipt(p);
         PERFORM enqueue(p_event, 'receipt', coast_node_of(p->>'member_coast'), p);
     WHEN 'disc_state' THEN
         -- A technician loaded, unloaded or marked a disc (from the kiosk's coast).
@@ -102,34 +137,18 @@ BEGIN
             DELETE FROM removal_schedule WHERE barcode = p->>'barcode';
         END IF;
     WHEN 'audit' THEN
+        IF p->>'kiosk_id' IS NOT NULL THEN
+            PERFORM check_sender_kiosk(p->>'kiosk_id', sender);
+        END IF;
         INSERT INTO audit_log (audit_id, at, node_name, kiosk_id, technician_id, action, barcode, detail)
         SELECT audit_id, at, node_name, kiosk_id, technician_id, action, barcode, detail
           FROM jsonb_populate_record(NULL::audit_log, p)
         ON CONFLICT (audit_id) DO NOTHING;
+    WHEN 'pin_attempt' THEN
+        PERFORM record_pin_attempt(p_event, p);
     ELSE
         RAISE EXCEPTION 'HQ cannot apply a % hop', p_kind USING ERRCODE = 'RB500';
     END CASE;
-END
-$$;
-
--- Escalation, last step: HQ knows every member of every coast.
-CREATE OR REPLACE FUNCTION redbox.verify_member(p_card_hash text)
-RETURNS TABLE (member_id bigint, pin_hash text, allowed boolean, discs_out int, plan_limit int,
-               membership_id int, home_coast text, daily_rate_cents int, max_charge_cents int, ticket jsonb)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
-BEGIN
-    PERFORM need_card_hash(p_card_hash);
-    RETURN QUERY
-        SELECT m.member_id, m.pin_hash, s.allowed, s.discs_out, p.max_discs_out, m.membership_id, m.home_coast,
-               p.daily_rate_cents, p.max_charge_cents,
-               ticket_for(m.member_id, m.membership_id, m.home_coast, s.discs_out, s.allowed)
-          FROM member m
-          JOIN membershipstatus s USING (member_id)
-          JOIN membership p ON p.membership_id = m.membership_id
-         WHERE m.card_hash = p_card_hash;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'this card is not a member anywhere in the network' USING ERRCODE = 'RB001';
-    END IF;
 END
 $$;
 

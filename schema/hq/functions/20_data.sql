@@ -76,11 +76,17 @@ BEGIN
 END
 $$;
 
+-- A coast pulls its partition: its members, the catalog, its region's kiosks,
+-- discs and technicians (P_SCOPE must be the calling coast's).
 CREATE OR REPLACE FUNCTION redbox.export_rows(p_what text, p_scope text, p_after text, p_limit int)
 RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
 DECLARE
+    sender peer_login := session_peer();
     v jsonb;
 BEGIN
+    IF sender.tier <> 'coast' OR p_scope IS DISTINCT FROM sender.coast THEN
+        RAISE EXCEPTION '% may not pull % of %', sender.node_name, p_what, coalesce(p_scope, '(none)') USING ERRCODE = 'RB019';
+    END IF;
     IF p_limit NOT BETWEEN 1 AND 20000 THEN
         RAISE EXCEPTION 'page size % outside 1-20000', p_limit USING ERRCODE = '22023';
     END IF;

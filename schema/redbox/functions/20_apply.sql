@@ -1,6 +1,20 @@
 -- Hops that arrive at a red box (from its sibling or its coast), applied once
 -- each by apply_events().
 
+-- Which kinds a red box takes from whom: member counts from its siblings and
+-- its coast; everything else from its coast only (a sibling that is taken over
+-- cannot touch a member's card, PIN or account, the catalog or a rental).
+CREATE OR REPLACE FUNCTION redbox.accepts_hop(p_kind text, p_sender peer_login) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = redbox, pg_temp AS $$
+    SELECT CASE
+        WHEN p_sender.tier = 'redbox' THEN p_sender.coast = (me()).coast AND p_kind IN ('member_delta', 'member_delta_void')
+        WHEN p_sender.tier = 'coast' THEN p_sender.node_name = coast_node()
+             AND p_kind IN ('member_delta', 'member_delta_void', 'return_close', 'member_upsert', 'member_status',
+                            'catalog_upsert', 'removal_schedule', 'pin_attempt')
+        ELSE false
+    END;
+$$;
+
 CREATE OR REPLACE FUNCTION redbox.apply_one(p_kind text, p_event uuid, p jsonb, p_source text)
 RETURNS void LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
 BEGIN
@@ -42,6 +56,11 @@ BEGIN
             runtime_min = EXCLUDED.runtime_min, blurb = EXCLUDED.blurb, cover_ref = EXCLUDED.cover_ref,
             rent_from = EXCLUDED.rent_from, rent_until = EXCLUDED.rent_until,
             is_new_release = EXCLUDED.is_new_release;
+    WHEN 'pin_attempt' THEN
+        -- A PIN checked elsewhere on this card (another red box, the coast, HQ).
+        IF record_pin_attempt(p_event, p) THEN
+            PERFORM refresh_pin_lock(p->>'card_hash');
+        END IF;
     WHEN 'removal_schedule' THEN
         INSERT INTO removal_schedule (barcode, reason)
         VALUES (p->>'barcode', p->>'reason')

@@ -9,7 +9,8 @@
 -- commit is missed (a sequence number would be: sequences are not assigned
 -- in commit order).
 
--- Every row a kiosk caches. Plain SQL with no SET clause and qualified names
+-- Every row a kiosk caches (no PIN hash: PINs are checked by servers, and
+-- offline by the kiosk's own verifiers of members it has seen). Plain SQL with no SET clause and qualified names
 -- so the planner inlines it: a round's xid bounds then reach each table's
 -- change_xid index instead of building every row's JSON on every call.
 CREATE OR REPLACE FUNCTION redbox.cache_rows(p_kiosk_id text)
@@ -24,10 +25,10 @@ LANGUAGE sql STABLE AS $$
       FROM redbox.movie m
     UNION ALL
     SELECT s.change_xid, 'member', s.member_id::text, false,
-           jsonb_build_object('member_id', s.member_id, 'card_hash', s.card_hash, 'pin_hash', s.pin_hash,
+           jsonb_build_object('member_id', s.member_id, 'card_hash', s.card_hash,
                               'allowed', s.allowed, 'discs_out', greatest(s.discs_out, 0),
                               'plan_limit', s.plan_limit, 'membership_id', s.membership_id,
-                              'home_coast', s.home_coast)
+                              'home_coast', s.home_coast, 'locked_until', s.locked_until)
       FROM redbox.membershipstatus s
     UNION ALL
     SELECT k.change_xid, 'kiosk', k.kiosk_id, false,
@@ -42,7 +43,7 @@ LANGUAGE sql STABLE AS $$
     UNION ALL
     SELECT t.change_xid, 'technician', t.technician_id::text, false,
            jsonb_build_object('technician_id', t.technician_id, 'name', t.name, 'card_hash', t.card_hash,
-                              'pin_hash', t.pin_hash, 'active', t.active)
+                              'active', t.active)
       FROM redbox.technician t
     UNION ALL
     SELECT p.change_xid, 'plan', p.membership_id::text, false,
@@ -57,17 +58,14 @@ LANGUAGE sql STABLE AS $$
       FROM redbox.tombstone tb WHERE tb.kiosk_id IN ('', p_kiosk_id)
 $$;
 
-CREATE OR REPLACE FUNCTION redbox.cache_begin(p_kiosk_id text, p_from text)
+CREATE OR REPLACE FUNCTION redbox.cache_begin(p_from text)
 RETURNS TABLE (to_snapshot text, total bigint)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
 DECLARE
+    v_kiosk text := (my_kiosk()).kiosk_id;
     v_from pg_snapshot;
     v_to pg_snapshot := pg_current_snapshot();
 BEGIN
-    PERFORM need(p_kiosk_id, 'kiosk id', 20, '^[A-Z0-9-]{3,20}$');
-    IF NOT EXISTS (SELECT 1 FROM kiosk WHERE kiosk_id = p_kiosk_id) THEN
-        RAISE EXCEPTION 'kiosk % is not served by red box %', p_kiosk_id, (me()).node_name USING ERRCODE = 'RB008';
-    END IF;
     IF p_from IS NOT NULL THEN
         PERFORM need(p_from, 'snapshot', 100000, '^[0-9]+:[0-9]+:[0-9,]*$');
         v_from := p_from::pg_snapshot;
@@ -79,21 +77,20 @@ BEGIN
           WHERE c.change_xid >= $4 AND c.change_xid < pg_snapshot_xmax($3)
             AND ($2 IS NULL OR NOT pg_visible_in_snapshot(c.change_xid, $2))
             AND pg_visible_in_snapshot(c.change_xid, $3)'
-        USING p_kiosk_id, v_from, v_to, coalesce(pg_snapshot_xmin(v_from), '0'::xid8);
+        USING v_kiosk, v_from, v_to, coalesce(pg_snapshot_xmin(v_from), '0'::xid8);
 END
 $$;
 
-CREATE OR REPLACE FUNCTION redbox.cache_changes(p_kiosk_id text, p_from text, p_to text,
-                                                p_after_xid text, p_after_entity text, p_after_key text,
-                                                p_after_live boolean, p_limit int)
+CREATE OR REPLACE FUNCTION redbox.cache_changes(p_from text, p_to text, p_after_xid text, p_after_entity text,
+                                                p_after_key text, p_after_live boolean, p_limit int)
 RETURNS TABLE (change_xid text, entity text, key text, deleted boolean, data jsonb)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
 DECLARE
+    v_kiosk text := (session_kiosk()).kiosk_id;
     v_from pg_snapshot;
     v_to pg_snapshot;
     v_after xid8 := '0';
 BEGIN
-    PERFORM need(p_kiosk_id, 'kiosk id', 20, '^[A-Z0-9-]{3,20}$');
     IF p_from IS NOT NULL THEN
         PERFORM need(p_from, 'snapshot', 100000, '^[0-9]+:[0-9]+:[0-9,]*$');
         v_from := p_from::pg_snapshot;
@@ -116,7 +113,7 @@ BEGIN
             AND (c.change_xid, c.entity, c.key, NOT c.deleted) > ($5, $6, $7, $8)
           ORDER BY c.change_xid, c.entity, c.key, NOT c.deleted
           LIMIT $9'
-        USING p_kiosk_id, v_from, v_to, coalesce(pg_snapshot_xmin(v_from), '0'::xid8), v_after,
+        USING v_kiosk, v_from, v_to, coalesce(pg_snapshot_xmin(v_from), '0'::xid8), v_after,
               coalesce(p_after_entity, ''), coalesce(p_after_key, ''), coalesce(p_after_live, true), p_limit;
 END
 $$;

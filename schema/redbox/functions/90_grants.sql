@@ -1,25 +1,32 @@
--- Least privilege at a red box: each login role may run only its functions
+-- Least privilege at a red box: each group role may run only its functions
 -- (all SECURITY DEFINER with a fixed search_path); none has table rights.
+-- "kiosk" is the group of the kiosks' own login roles, "peer" of the nodes'
+-- dblink logins; the functions read who called from session_user.
 GRANT EXECUTE ON FUNCTION
+    redbox.kiosk_hello(),
     redbox.kiosk_member(text),
-    redbox.kiosk_rent(uuid, text, text, text, uuid, text, text, timestamptz, boolean, jsonb),
-    redbox.kiosk_void_rental(uuid, text, text, int, boolean),
-    redbox.kiosk_return(uuid, text, text, timestamptz, int),
+    redbox.kiosk_sign_in(text, text),
+    redbox.kiosk_report_pin_attempt(uuid, text, boolean, timestamptz),
+    redbox.kiosk_rent(uuid, text, text, uuid, text, text, timestamptz, boolean, jsonb),
+    redbox.kiosk_dispensed(uuid),
+    redbox.kiosk_void_rental(uuid, text, int, boolean),
+    redbox.kiosk_return(uuid, text, timestamptz, int, boolean),
     redbox.kiosk_rental_status(uuid),
     redbox.kiosk_return_status(uuid),
     redbox.kiosk_health(),
-    redbox.cache_begin(text, text),
-    redbox.cache_changes(text, text, text, text, text, text, boolean, int),
-    redbox.kiosk_email_receipt(uuid, text, uuid[], uuid),
+    redbox.cache_begin(text),
+    redbox.cache_changes(text, text, text, text, text, boolean, int),
+    redbox.kiosk_email_receipt(uuid, uuid[], uuid),
     redbox.kiosk_receipt_status(uuid),
-    redbox.kiosk_audit(uuid, text, bigint, text, text, jsonb, timestamptz)
+    redbox.kiosk_audit(uuid, text, bigint, text, text, jsonb, timestamptz),
+    redbox.tech_sign_in(text, text),
+    redbox.tech_sign_out(text),
+    redbox.tech_disc(uuid, text, text, text, int, text),
+    redbox.tech_kiosk_discs(text),
+    redbox.tech_health(text),
+    redbox.tech_retry_parked(uuid, text)
   TO kiosk;
 GRANT EXECUTE ON FUNCTION redbox.forward_batch(text, int), redbox.forward_pending(), redbox.purge_delivered(interval),
     redbox.probe_link(text)
   TO forwarder;
-GRANT EXECUTE ON FUNCTION redbox.apply_events(jsonb, text) TO peer;
-GRANT EXECUTE ON FUNCTION redbox.parked_hops(), redbox.retry_parked(bigint), redbox.kiosk_health(),
-    redbox.tech_login(text), redbox.tech_disc(uuid, text, bigint, text, text, int, text),
-    redbox.tech_kiosk_discs(text), redbox.tech_health(), redbox.tech_retry_parked(uuid, text, bigint),
-    redbox.kiosk_audit(uuid, text, bigint, text, text, jsonb, timestamptz)
-  TO technician;
+GRANT EXECUTE ON FUNCTION redbox.apply_events(jsonb) TO peer;

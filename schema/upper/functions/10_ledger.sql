@@ -164,16 +164,115 @@ LANGUAGE sql STABLE SET search_path = redbox, pg_temp AS $$
     SELECT target_coast FROM node_link WHERE target = p_node;
 $$;
 
--- Escalation: verify a member by card for a kiosk that does not know them,
--- and sign what was verified so the kiosk's red box can trust it.
-CREATE OR REPLACE FUNCTION redbox.ticket_for(p_member bigint, p_plan int, p_coast text, p_out int, p_allowed boolean)
-RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = redbox, pg_temp AS $$
+DROP FUNCTION IF EXISTS redbox.ticket_for(bigint, int, text, int, boolean);
+
+-- What a sender may say, checked against what this node holds. A red box (or
+-- a coast, at HQ) that is taken over can send any payload it likes over its
+-- own login: the kiosk must be one it serves, and money is recomputed here
+-- from the plan, the kiosk's tax and time zone and the rental's own facts.
+
+-- RB019 unless KIOSK is served by the sender (a red box: its own kiosks; a
+-- coast: the kiosks of its region).
+CREATE OR REPLACE FUNCTION redbox.check_sender_kiosk(p_kiosk text, p_sender peer_login) RETURNS redbox.redbox
+LANGUAGE plpgsql STABLE SET search_path = redbox, pg_temp AS $$
 DECLARE
-    v_exp timestamptz := date_trunc('second', now()) + interval '15 minutes';
+    k redbox;
 BEGIN
-    RETURN jsonb_build_object('member_id', p_member, 'membership_id', p_plan, 'home_coast', p_coast,
-                              'discs_out', p_out, 'allowed', p_allowed,
-                              'expires', extract(epoch FROM v_exp)::bigint,
-                              'signature', sign_ticket(p_member, p_plan, p_coast, p_out, p_allowed, v_exp));
+    SELECT * INTO k FROM redbox WHERE kiosk_id = p_kiosk;
+    IF NOT FOUND OR (p_sender.tier = 'redbox' AND k.node_name <> p_sender.node_name)
+       OR (p_sender.tier = 'coast' AND k.coast <> p_sender.coast) THEN
+        RAISE EXCEPTION 'kiosk % is not one that % serves', p_kiosk, p_sender.node_name USING ERRCODE = 'RB019';
+    END IF;
+    RETURN k;
+END
+$$;
+
+-- RB021 unless a rental's prices, tax and first night's payment are what its
+-- plan and its kiosk make them.
+CREATE OR REPLACE FUNCTION redbox.check_rental_money(p jsonb, k redbox.redbox) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = redbox, pg_temp AS $$
+DECLARE
+    plan membership;
+    pay jsonb := p->'payment';
+BEGIN
+    SELECT * INTO plan FROM membership WHERE membership_id = (p->>'membership_id')::int;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'rental % names plan %, which this network does not have', p->>'rental_id', p->>'membership_id'
+            USING ERRCODE = 'RB021';
+    END IF;
+    IF (p->>'daily_rate_cents')::int IS DISTINCT FROM plan.daily_rate_cents
+       OR (p->>'max_charge_cents')::int IS DISTINCT FROM plan.max_charge_cents
+       OR (p->>'tax_rate_bp')::int IS DISTINCT FROM k.tax_rate_bp OR p->>'timezone' IS DISTINCT FROM k.timezone
+       OR (pay->>'amount_cents')::int IS DISTINCT FROM plan.daily_rate_cents
+       OR (pay->>'tax_cents')::int IS DISTINCT FROM tax_on(plan.daily_rate_cents, k.tax_rate_bp) THEN
+        RAISE EXCEPTION 'rental % charges %+% cents (rate %, cap %, tax % bp, %); its plan and kiosk make it %+% (rate %, cap %, tax % bp, %)',
+            p->>'rental_id', pay->>'amount_cents', pay->>'tax_cents', p->>'daily_rate_cents', p->>'max_charge_cents',
+            p->>'tax_rate_bp', p->>'timezone', plan.daily_rate_cents, tax_on(plan.daily_rate_cents, k.tax_rate_bp),
+            plan.daily_rate_cents, plan.max_charge_cents, k.tax_rate_bp, k.timezone USING ERRCODE = 'RB021';
+    END IF;
+END
+$$;
+
+-- RB021 unless a priced return's nights and charges are what the rental held
+-- here makes them (RB012 when this node does not hold the rental).
+CREATE OR REPLACE FUNCTION redbox.check_return_money(p jsonb) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = redbox, pg_temp AS $$
+DECLARE
+    r rental;
+    v_at timestamptz := (p->>'returned_at')::timestamptz;
+    v_nights int;
+    v_total int;
+    v_late int;
+BEGIN
+    SELECT * INTO r FROM rental WHERE rental_id = (p->>'rental_id')::uuid;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'return % closes rental %, which is not known here', p->>'return_id', p->>'rental_id'
+            USING ERRCODE = 'RB012';
+    END IF;
+    IF v_at IS NULL OR v_at < r.rented_at OR v_at > now() + interval '5 minutes' THEN
+        RAISE EXCEPTION 'return % at % is outside its rental (rented at %, now %)', p->>'return_id', v_at, r.rented_at, now()
+            USING ERRCODE = 'RB021';
+    END IF;
+    v_nights := rental_nights(r.rented_at, v_at, r.timezone);
+    v_total := rental_total(v_nights, r.daily_rate_cents, r.max_charge_cents);
+    v_late := v_total - r.daily_rate_cents;
+    IF (p->>'nights')::int IS DISTINCT FROM v_nights OR (p->>'charge_cents')::int IS DISTINCT FROM v_total
+       OR (p->>'late_cents')::int IS DISTINCT FROM v_late
+       OR (p->>'late_tax_cents')::int IS DISTINCT FROM tax_on(v_late, r.tax_rate_bp)
+       OR (p->>'kept')::boolean IS DISTINCT FROM rental_kept(v_nights, r.daily_rate_cents, r.max_charge_cents)
+       OR (p->>'member_id')::bigint IS DISTINCT FROM r.member_id THEN
+        RAISE EXCEPTION 'return % charges % cents late (% nights, % in all); rental % makes it % (% nights, % in all)',
+            p->>'return_id', p->>'late_cents', p->>'nights', p->>'charge_cents', r.rental_id, v_late, v_nights, v_total
+            USING ERRCODE = 'RB021';
+    END IF;
+END
+$$;
+
+-- RB019 unless every line of a receipt is a rental of its member at its kiosk.
+CREATE OR REPLACE FUNCTION redbox.check_receipt(p jsonb) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = redbox, pg_temp AS $$
+BEGIN
+    IF jsonb_typeof(p->'lines') IS DISTINCT FROM 'array' OR jsonb_array_length(p->'lines') NOT BETWEEN 1 AND 20
+       OR EXISTS (SELECT 1 FROM jsonb_array_elements(p->'lines') l
+                   WHERE NOT EXISTS (SELECT 1 FROM rental r WHERE r.rental_id = (l->>'rental_id')::uuid
+                                       AND r.member_id = (p->>'member_id')::bigint AND r.kiosk_id = p->>'kiosk_id')) THEN
+        RAISE EXCEPTION 'receipt % names rentals that are not member %''s at kiosk %', p->>'receipt_id', p->>'member_id',
+            p->>'kiosk_id' USING ERRCODE = 'RB019';
+    END IF;
+END
+$$;
+
+-- RB019 unless the rental a void names was made at a kiosk the sender serves.
+CREATE OR REPLACE FUNCTION redbox.check_void(p jsonb, p_sender peer_login) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = redbox, pg_temp AS $$
+DECLARE
+    r rental;
+BEGIN
+    SELECT * INTO r FROM rental WHERE rental_id = (p->>'rental_id')::uuid;
+    IF FOUND THEN
+        PERFORM check_sender_kiosk(r.kiosk_id, p_sender);
+    ELSE
+        PERFORM check_sender_kiosk(p->>'kiosk_id', p_sender);
+    END IF;
 END
 $$;
