@@ -1,8 +1,9 @@
 """redbox-net: bring the DVD network up and down, show it, drill it.
 
 Verbs: up, upgrade, down, status, failover NODE, rejoin NODE, reset, psql NODE [args],
-plus tune (Patroni timings at run time), reconcile, forwarder, demo, and roster
-(the generated test members and kiosks, for the simulator)."""
+kiosk enroll|revoke|list (each kiosk's own logins and configuration), plus tune
+(Patroni timings at run time), reconcile, forwarder, demo, and roster (the
+generated test members and kiosks, for the simulator)."""
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import cluster, procs, render, servers, status
+from . import cluster, procs, render, servers, status, tls
 from .procs import PortBusy
 from .state import State, StateError
 from .topology import TopologyError, load
@@ -141,6 +142,7 @@ def cmd_host(state: State, args) -> int:
                 (state.log_dir / obj.member).mkdir(exist_ok=True)
                 os.chown(state.log_dir / obj.member, uid, gid)
                 os.chown(state.certs_dir / f"{obj.member}.key", uid, gid)
+                os.chown(state.certs_dir / f"{tls.etcd_client_name(obj.member)}.key", uid, gid)
                 os.chown(state.patroni_yml(obj.member), uid, gid)
                 if not servers.patroni_pid(state, obj):
                     problems += [f"{obj.host}:{p} ({obj.member})" for p in (obj.port, obj.api_port)
@@ -351,6 +353,35 @@ def cmd_roster(state: State, args) -> int:
     return 0
 
 
+def cmd_kiosk(state: State, args) -> int:
+    """One kiosk's identity: enroll (new credentials and configuration folder), revoke, list."""
+    from . import kiosks
+    if not state.passwords_file.exists():
+        raise UsageError(f"no network in {state.root}: run 'redbox-net up' first")
+    try:
+        if args.action == "list":
+            rows = kiosks.listing(state)
+            if args.json:
+                print(json.dumps(rows, indent=2))
+            for r in rows if not args.json else []:
+                what = "enrolled" if r["enrolled"] else (f"revoked {r['revoked_at']}" if r["revoked_at"] else "not enrolled")
+                print(f"{r['kiosk_id']:14} {r['node']:12} {what:30} {r['config'] or ''}")
+            return 0
+        if not args.kiosk_id:
+            raise UsageError(f"kiosk {args.action} needs a kiosk id")
+        if args.action == "enroll":
+            d, secs = kiosks.enroll(state, args.kiosk_id)
+            print(f"kiosk {args.kiosk_id}: enrolled in {secs:.2f} s; its configuration and credentials are in {d} "
+                  f"(copy that folder to the kiosk; start it with --config {d / 'kiosk.ini'})")
+        else:
+            ended, secs = kiosks.revoke(state, args.kiosk_id)
+            print(f"kiosk {args.kiosk_id}: revoked in {secs:.2f} s ({ended} open session(s) ended); "
+                  f"its logins no longer open any server")
+    except kiosks.KioskError as e:
+        raise UsageError(str(e)) from None
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="redbox-net", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -401,6 +432,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", help="a sample rental and return through the network, with hop timings")
     ro = sub.add_parser("roster", help="write the generated test members (cards, PINs) and kiosks as JSON (0600)")
     ro.add_argument("--out", required=True, help="file to write")
+    ki = sub.add_parser("kiosk", help="one kiosk's own logins: enroll ID (new credentials and its configuration "
+                                      "folder), revoke ID (shut it out), list")
+    ki.add_argument("action", choices=["enroll", "revoke", "list"])
+    ki.add_argument("kiosk_id", nargs="?")
+    ki.add_argument("--json", action="store_true")
     rc = sub.add_parser("reconcile", help="compare red boxes, coasts and HQ; print every difference")
     rc.add_argument("--json", action="store_true")
     return p
@@ -408,7 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 VERBS = {"up": cmd_up, "upgrade": cmd_upgrade, "host": cmd_host, "render": cmd_render, "down": cmd_down, "reset": cmd_reset, "status": cmd_status, "failover": cmd_failover,
          "rejoin": cmd_rejoin, "stop": cmd_stop, "psql": cmd_psql, "tune": cmd_tune, "reconcile": cmd_reconcile,
-         "forwarder": cmd_forwarder, "demo": cmd_demo, "roster": cmd_roster}
+         "forwarder": cmd_forwarder, "demo": cmd_demo, "roster": cmd_roster, "kiosk": cmd_kiosk}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -384,36 +384,14 @@ def load_all(state: State, seed: int, members: int, kiosks_per_node: int, catalo
     with ThreadPoolExecutor(max_workers=max(1, len(boxes))) as ex:
         for line in ex.map(lambda n: pull(state, n, "pull_from_coast"), boxes):
             print(line, flush=True)
-    write_kiosk_configs(state)
+    from . import kiosks
+    t1 = time.monotonic()
+    n = kiosks.enroll_all(state)
+    if n:
+        print(f"  kiosks    enrolled {n} kiosk(s): their own logins and configuration in {state.kiosk_dir} "
+              f"({time.monotonic() - t1:.1f} s)", flush=True)
     if (state.root / "try-it.txt").exists():
         print((state.root / "try-it.txt").read_text(), end="", flush=True)
-
-
-def write_kiosk_configs(state: State) -> None:
-    """One configuration file per kiosk (STATE/kiosks/KIOSK.ini): the kiosk app's --config."""
-    from .state import write_public
-    topo = state.topo
-    with db.node_conn(state, topo.hq.name) as conn, conn.cursor() as cur:
-        cur.execute("SELECT kiosk_id, node_name FROM redbox.redbox ORDER BY kiosk_id")
-        kiosks = cur.fetchall()
-    hosts = lambda node: ",".join(f"{s.host}:{s.port}" for s in node.servers)  # noqa: E731
-    for kiosk_id, node_name in kiosks:
-        node = topo.node(node_name)
-        coast = topo.coast_node(node.coast)
-        storage = state.root / "kiosk-data" / kiosk_id
-        storage.mkdir(parents=True, exist_ok=True)
-        os.chmod(storage, 0o700)
-        text = (f"; Kiosk {kiosk_id}: written by redbox-net up (the kiosk app's --config).\n"
-                f"[kiosk]\nid = {kiosk_id}\nlanguage = en\norientation = portrait\ntheme = day\n\n"
-                f"[redbox]\nnode = {node.name}\nhosts = {hosts(node)}\ndatabase = {topo.database}\n"
-                f"patroni = {','.join(f'{s.host}:{s.api_port}' for s in node.servers)}\n\n"
-                f"[coast]\nnode = {coast.name}\nhosts = {hosts(coast)}\n\n"
-                f"[hq]\nhosts = {hosts(topo.hq)}\n\n"
-                f"[security]\nca = {state.ca_cert}\nkiosk_passfile = {state.pgpass('kiosk')}\n"
-                f"verifier_passfile = {state.pgpass('verifier')}\ntechnician_passfile = {state.pgpass('technician')}\n"
-                f"card_key_file = {state.card_key_file}\nkiosk_key_file = {storage / 'kiosk.key'}\n\n"
-                f"[storage]\ndir = {storage}\n")
-        write_public(state.kiosk_dir / f"{kiosk_id}.ini", text)
 
 
 def try_it_text(info: dict) -> str:
@@ -432,6 +410,7 @@ def roster(state: State) -> dict:
     configuration file: what the simulator needs to play customers. Generated data only: a network
     loaded from real member records has no generated.json and no roster."""
     import json
+    from . import kiosks
     gen_file = state.root / "generated.json"
     if not gen_file.exists():
         raise DataError(f"{gen_file} is missing: the roster exists only for data `up` generated")
@@ -450,7 +429,7 @@ def roster(state: State) -> dict:
         cur.execute("SELECT kiosk_id, node_name, coast, slot_count FROM redbox.redbox "
                     "WHERE node_name = ANY (%s) ORDER BY kiosk_id", ([n.name for n in state.topo.redboxes()],))
         kiosks = [{"kiosk_id": k, "node": node, "coast": coast, "slots": slots,
-                   "config": str(state.kiosk_dir / f"{k}.ini")} for k, node, coast, slots in cur.fetchall()]
+                   "config": str(kiosks.config_path(state, k))} for k, node, coast, slots in cur.fetchall()]
         conn.rollback()
     techs = [{"technician_id": tid, "name": name, "card": card, "pin": pin}
              for tid, name, card, pin, _ in technician_plain(seed)]

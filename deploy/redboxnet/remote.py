@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from . import cluster, procs, render, servers
+from . import cluster, procs, render, servers, tls
 from .state import State
 from .topology import Node, Server
 
@@ -97,14 +97,15 @@ def bundle(state: State, plan: HostPlan, passwords: dict) -> bytes:
 
         add_bytes("topology.toml", state.topo.raw_text.encode(), 0o644)
         add_bytes("ca/ca.crt", state.ca_cert.read_bytes(), 0o644)
-        for name in plan.etcd + [s.member for s in plan.members]:
+        for name in plan.etcd + [s.member for s in plan.members] + [tls.etcd_client_name(s.member) for s in plan.members]:
             add_bytes(f"certs/{name}.crt", (state.certs_dir / f"{name}.crt").read_bytes(), 0o644)
             add_bytes(f"certs/{name}.key", (state.certs_dir / f"{name}.key").read_bytes(), 0o600)
         for s in plan.members:
             cfg = render.patroni_config(there, s, passwords)
             add_bytes(f"patroni/{s.member}.yml", yaml.safe_dump(cfg, sort_keys=False).encode(), 0o600)
         if plan.forwarders:
-            add_bytes("secrets/forwarder.pgpass", state.pgpass("forwarder").read_bytes(), 0o600)
+            # Only the passwords of the forwarders this host runs.
+            add_bytes("secrets/forwarder.pgpass", state.pgpass_text("forwarder", plan.forwarders).encode(), 0o600)
     return buf.getvalue()
 
 
@@ -130,6 +131,7 @@ def up(state: State, passwords: dict) -> None:
     for e in topo.etcd:
         procs.wait_until(lambda e=e: cluster.etcd_healthy(state, e), 90, f"etcd {e.name} to be healthy")
         servers.say(f"  etcd      {e.name:18} {e.host}:{e.client_port}  healthy")
+    servers.etcd_access(state)
     by_target = lambda members: {t: [m for m in members if m.ssh == t] for t in ps}  # noqa: E731
     for t, members in by_target([n.servers[0] for n in topo.nodes]).items():
         if members:

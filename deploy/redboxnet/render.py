@@ -7,6 +7,7 @@ import json
 
 import yaml
 
+from . import tls
 from .state import State, write_public, write_secret
 from .topology import EtcdMember, Server, Topology
 
@@ -28,11 +29,14 @@ def hba_sources(topo: Topology) -> list[str]:
 
 def pg_hba(topo: Topology) -> list[str]:
     # Peer on the local socket (the server user only, mapped to the superuser);
-    # TLS + scram-sha-256 on every TCP line; anything without TLS is rejected.
+    # TLS + scram-sha-256 on every TCP line; anything without TLS is rejected. Kiosks and
+    # nodes log in with their own roles, members of the groups kiosk, verifier and peer
+    # (+group), and only to the network's database.
     lines = [f"local all all peer map=redbox"]
     for src in hba_sources(topo):
         lines.append(f"hostssl replication replicator {src} scram-sha-256")
-        lines.append(f"hostssl all rewinder,postgres,peer,forwarder,kiosk,technician,verifier {src} scram-sha-256")
+        lines.append(f"hostssl all rewinder,postgres {src} scram-sha-256")
+        lines.append(f"hostssl {topo.database} forwarder,+peer,+kiosk,+verifier {src} scram-sha-256")
     lines += ["hostnossl all all 0.0.0.0/0 reject", "hostnossl all all ::/0 reject",
               "hostnossl replication all 0.0.0.0/0 reject", "hostnossl replication all ::/0 reject"]
     return lines
@@ -58,12 +62,13 @@ def patroni_config(state: State, s: Server, passwords: dict) -> dict:
         "name": s.member,
         "log": {"dir": str(state.log_dir / s.member), "level": "INFO", "file_num": 2, "file_size": 10_000_000},
         # HTTPS with the member's certificate; the unsafe endpoints (switchover, restart, ...) take
-        # the node's technician credentials: a technician's kiosk may fail its red box over, nobody
-        # else on the network may. Patroni and patronictl use the same settings as clients.
+        # this pair's own credentials, which only the operator and this red box's kiosks hold (a
+        # technician's kiosk may fail its own red box over, and nothing else). Patroni and
+        # patronictl use the same settings as clients.
         "restapi": {"listen": f"{s.host}:{s.api_port}", "connect_address": f"{s.host}:{s.api_port}",
                     "certfile": str(certs / f"{s.member}.crt"), "keyfile": str(certs / f"{s.member}.key"),
                     "cafile": ca,
-                    "authentication": {"username": "technician", "password": node_pw["technician"]}},
+                    "authentication": {"username": "patroni", "password": node_pw["patroni"]}},
         "ctl": {"cacert": ca},
         "etcd3": {
             "hosts": etcd_hosts(topo),
@@ -73,8 +78,11 @@ def patroni_config(state: State, s: Server, passwords: dict) -> dict:
             "use_proxies": True,
             "protocol": "https",
             "cacert": ca,
-            "cert": str(certs / f"{s.member}.crt"),
-            "key": str(certs / f"{s.member}.key"),
+            "cert": str(certs / f"{tls.etcd_client_name(s.member)}.crt"),
+            "key": str(certs / f"{tls.etcd_client_name(s.member)}.key"),
+            # etcd's access control: this pair's user reads and writes its own scope only.
+            "username": f"scope.{s.node}",
+            "password": node_pw["etcd"],
         },
         "bootstrap": {
             "dcs": {
@@ -136,6 +144,10 @@ def patroni_config(state: State, s: Server, passwords: dict) -> dict:
                 "log_rotation_age": "1d",
                 "log_line_prefix": "%m [%p] %q%u@%d ",
                 "log_min_duration_statement": 2000,
+                # A logged statement never shows its parameters: a PIN, a card hash or a card
+                # token travels as one (the statement text has only $1, $2, ...).
+                "log_parameter_max_length": 0,
+                "log_parameter_max_length_on_error": 0,
                 "tcp_keepalives_idle": 10,
                 "tcp_keepalives_interval": 5,
                 "tcp_keepalives_count": 3,
@@ -188,12 +200,13 @@ def kv(key: str, value) -> str:
 
 
 def conninfo(state: State, node_name: str, role: str, *, application: str = "redbox-net",
-             timeout: int = 3, any_server: bool = False) -> str:
-    """A libpq connection string for ROLE on NODE's current primary (multi-host, verify-full)."""
+             timeout: int = 3, any_server: bool = False, passfile=None) -> str:
+    """A libpq connection string for ROLE on NODE's current primary (multi-host, verify-full);
+    the password from the operator's file for ROLE unless PASSFILE names another."""
     node = state.topo.node(node_name)
     parts = [
         kv("host", node.hosts_csv()), kv("port", node.ports_csv()), kv("dbname", state.topo.database),
-        kv("user", role), kv("passfile", state.pgpass(role)), "sslmode=verify-full",
+        kv("user", role), kv("passfile", passfile or state.pgpass(role)), "sslmode=verify-full",
         kv("sslrootcert", state.ca_cert), kv("connect_timeout", timeout), kv("application_name", application),
     ]
     if not any_server:
@@ -218,8 +231,9 @@ def network_json(state: State) -> dict:
         "database": topo.database,
         "ca": str(state.ca_cert),
         "card_key_file": str(state.card_key_file),
-        "pgpass": {role: str(state.pgpass(role)) for role in
-                   ("postgres", "peer", "forwarder", "kiosk", "technician", "verifier")},
+        "pgpass": {role: str(state.pgpass(role)) for role in ("postgres", "forwarder")},
+        "kiosks": str(state.kiosk_dir),
+        "etcd": [{"name": e.name, "host": e.host, "client_port": e.client_port} for e in topo.etcd],
         "nodes": [
             {
                 "name": n.name, "tier": n.tier, "coast": n.coast,

@@ -20,6 +20,7 @@ from pathlib import Path
 import psycopg2
 import psycopg2.errors
 import psycopg2.extensions
+import psycopg2.extras
 from psycopg2 import sql
 
 from . import db
@@ -29,8 +30,23 @@ from .topology import Node
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
 MIGRATION_RE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
-# Login roles the schema grants to, and the one role that owns everything.
-APP_ROLES = ("peer", "forwarder", "kiosk", "technician", "verifier")
+# Group roles the schema grants to: "peer" (the nodes' dblink logins, node.NAME), "kiosk" (each
+# kiosk's login at its red box pair, kiosk.ID) and "verifier" (each kiosk's escalation login at
+# its coast and HQ, verifier.ID); none can log in. "forwarder" is each node's own hop forwarder.
+GROUP_ROLES = ("peer", "kiosk", "verifier")
+# Roles of earlier releases, shut out (one "technician" password was on every kiosk). They stay as
+# roles that cannot log in and are granted nothing: migration 001 names them.
+RETIRED_ROLES = ("technician",)
+
+
+def node_login(node: str) -> str:
+    """The login role NODE's dblink links use at the nodes they reach."""
+    return f"node.{node}"
+
+
+def senders_to(topo, target: str) -> list[Node]:
+    """The nodes that link to TARGET (and so send it hops)."""
+    return [n for n in topo.nodes if any(link.target == target for link in topo.links_from(n.name))]
 
 
 class MigrationError(Exception):
@@ -65,7 +81,12 @@ def checksum(p: Path) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
-def ensure_roles(conn, passwords: dict) -> None:
+def scram(conn, password: str, role: str) -> str:
+    """The SCRAM verifier of PASSWORD, sent instead of the password so it cannot reach a server log."""
+    return psycopg2.extensions.encrypt_password(password, role, conn, "scram-sha-256")
+
+
+def ensure_roles(conn, state: State, node: Node, passwords: dict) -> None:
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("SELECT rolname FROM pg_roles")
@@ -74,14 +95,44 @@ def ensure_roles(conn, passwords: dict) -> None:
             cur.execute("CREATE ROLE redbox_owner NOLOGIN")
         # Health functions report whether the synchronous standby streams.
         cur.execute("GRANT pg_read_all_stats TO redbox_owner")
-        for role in APP_ROLES:
+        for role in GROUP_ROLES:
             if role not in have:
-                cur.execute(sql.SQL("CREATE ROLE {} LOGIN NOINHERIT").format(sql.Identifier(role)))
-            # Send the SCRAM verifier, never the password, so it cannot reach a server log.
-            verifier = psycopg2.extensions.encrypt_password(passwords[role], role, conn, "scram-sha-256")
-            cur.execute(sql.SQL("ALTER ROLE {} LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE "
-                                "NOREPLICATION CONNECTION LIMIT 400 PASSWORD {}").format(
-                sql.Identifier(role), sql.Literal(verifier)))
+                cur.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+            cur.execute(sql.SQL("ALTER ROLE {} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
+                                "PASSWORD NULL").format(sql.Identifier(role)))
+        for role in RETIRED_ROLES:
+            if role not in have:
+                cur.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+            cur.execute(sql.SQL("ALTER ROLE {} NOLOGIN PASSWORD NULL").format(sql.Identifier(role)))
+        if "forwarder" not in have:
+            cur.execute("CREATE ROLE forwarder LOGIN NOINHERIT")
+        cur.execute(sql.SQL("ALTER ROLE forwarder LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE "
+                            "NOREPLICATION CONNECTION LIMIT 20 PASSWORD {}").format(
+            sql.Literal(scram(conn, passwords[node.name]["forwarder"], "forwarder"))))
+        # One login per node that sends hops here, a member of "peer" only.
+        for sender in senders_to(state.topo, node.name):
+            login = node_login(sender.name)
+            if login not in have:
+                cur.execute(sql.SQL("CREATE ROLE {} LOGIN INHERIT").format(sql.Identifier(login)))
+            cur.execute(sql.SQL("ALTER ROLE {} LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
+                                "CONNECTION LIMIT 50 PASSWORD {}").format(
+                sql.Identifier(login), sql.Literal(scram(conn, passwords[sender.name]["link"], login))))
+            cur.execute(sql.SQL("GRANT peer TO {}").format(sql.Identifier(login)))
+        # Logins of nodes that no longer link here.
+        wanted = {node_login(n.name) for n in senders_to(state.topo, node.name)}
+        for old in sorted(r for r in have if r.startswith("node.") and r not in wanted):
+            cur.execute(sql.SQL("ALTER ROLE {} NOLOGIN PASSWORD NULL").format(sql.Identifier(old)))
+
+
+def retire_old_grants(conn) -> None:
+    """Earlier releases granted functions to roles that are now shut out."""
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        for role in RETIRED_ROLES:
+            cur.execute(sql.SQL("REVOKE ALL ON ALL FUNCTIONS IN SCHEMA redbox FROM {}").format(sql.Identifier(role)))
+            cur.execute(sql.SQL("REVOKE ALL ON SCHEMA redbox FROM {}").format(sql.Identifier(role)))
+            cur.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM {}").format(
+                sql.Identifier(conn.info.dbname), sql.Identifier(role)))
 
 
 def ensure_database(conn, dbname: str) -> None:
@@ -92,7 +143,7 @@ def ensure_database(conn, dbname: str) -> None:
             cur.execute(sql.SQL("CREATE DATABASE {} OWNER redbox_owner ENCODING 'UTF8' TEMPLATE template0")
                         .format(sql.Identifier(dbname)))
         cur.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(dbname)))
-        cur.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO peer, forwarder, kiosk, technician, verifier")
+        cur.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO peer, forwarder, kiosk, verifier")
                     .format(sql.Identifier(dbname)))
         for other in ("postgres", "template1"):
             cur.execute(sql.SQL("REVOKE CONNECT ON DATABASE {} FROM PUBLIC").format(sql.Identifier(other)))
@@ -215,8 +266,14 @@ def configure_node(conn, state: State, node: Node, passwords: dict) -> None:
     topo = state.topo
     conn.autocommit = False
     with conn.cursor() as cur:
-        cur.execute("SELECT redbox.configure_identity(%s, %s, %s, %s)",
-                    (node.name, node.tier, node.coast, passwords["ticket_key"]))
+        cur.execute("SELECT redbox.configure_identity(%s, %s, %s)", (node.name, node.tier, node.coast))
+        cur.execute("SELECT redbox.configure_peers(%s)", (psycopg2.extras.Json([
+            {"login": node_login(n.name), "node": n.name, "tier": n.tier, "coast": n.coast}
+            for n in senders_to(topo, node.name)]),))
+        # Ticket keys: a red box its own, a coast its red boxes', HQ every red box's.
+        keys = {rb.name: passwords[rb.name]["ticket_key"] for rb in topo.redboxes()
+                if node.tier == "hq" or rb.name == node.name or (node.tier == "coast" and rb.coast == node.coast)}
+        cur.execute("SELECT redbox.configure_ticket_keys(%s)", (psycopg2.extras.Json(keys),))
         wanted = []
         for link in topo.links_from(node.name):
             target = topo.node(link.target)
@@ -233,8 +290,8 @@ def configure_node(conn, state: State, node: Node, passwords: dict) -> None:
             cur.execute("SELECT redbox.configure_link(%s, %s, %s, %s, %s, %s)",
                         (link.target, target.tier, target.coast, link.kind, server,
                          psycopg2.extras.Json(options)))
-            cur.execute("SELECT redbox.configure_link_password(%s, %s)",
-                        (server, passwords[link.target]["peer"]))
+            cur.execute("SELECT redbox.configure_link_password(%s, %s, %s)",
+                        (server, node_login(node.name), passwords[node.name]["link"]))
         cur.execute("SELECT redbox.configure_drop_links_except(%s)", (wanted,))
     conn.commit()
 
@@ -243,7 +300,7 @@ def setup_node(state: State, node: Node, passwords: dict) -> str:
     t0 = time.monotonic()
     conn = db.connect_node(state, node.name, dbname="postgres", timeout=10)
     try:
-        ensure_roles(conn, passwords[node.name])
+        ensure_roles(conn, state, node, passwords)
         ensure_database(conn, state.topo.database)
     finally:
         conn.close()
@@ -251,6 +308,7 @@ def setup_node(state: State, node: Node, passwords: dict) -> str:
     try:
         ensure_extensions(conn)
         applied = apply_migrations(conn, node.tier, node.name)
+        retire_old_grants(conn)
         configure_node(conn, state, node, passwords)
     finally:
         conn.close()
@@ -262,14 +320,12 @@ def upgrade_all(state: State, passwords: dict) -> None:
     """Migrate a running network tier by tier: HQ, then the coasts, then the red boxes, one
     node at a time, so an upper tier already understands what a migrated lower tier sends.
     Rentals go on meanwhile: each migration waits for its locks briefly and retries."""
-    import psycopg2.extras  # noqa: F401  (Json adapter used by configure_node)
     order = {"hq": 0, "coast": 1, "redbox": 2}
     for node in sorted(state.topo.nodes, key=lambda n: order[n.tier]):
         print(setup_node(state, node, passwords), flush=True)
 
 
 def setup_all(state: State, passwords: dict) -> None:
-    import psycopg2.extras  # noqa: F401  (Json adapter used by configure_node)
     with ThreadPoolExecutor(max_workers=len(state.topo.nodes)) as ex:
         for line in ex.map(lambda n: setup_node(state, n, passwords), state.topo.nodes):
             print(line, flush=True)

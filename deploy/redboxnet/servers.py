@@ -66,6 +66,10 @@ def make_certificates(state: State) -> None:
         tls.ensure_cert(state, s.member, tls.server_hosts(s.host), (uid, gid), client=True)
     for e in state.topo.etcd:
         tls.ensure_cert(state, e.name, tls.server_hosts(e.host), (uid, gid), client=True)
+    # etcd's clients: each server's Patroni, and the operator's tool.
+    for s in state.topo.servers():
+        tls.ensure_etcd_client_cert(state, s.member, (uid, gid))
+    tls.ensure_etcd_client_cert(state, "operator", (0, 0))
 
 
 def start_etcd_member(state: State, e) -> None:
@@ -83,6 +87,12 @@ def start_etcd(state: State) -> None:
     for e in state.topo.etcd:
         procs.wait_until(lambda e=e: cluster.etcd_healthy(state, e), 60, f"etcd {e.name} to be healthy")
         say(f"  etcd      {e.name:18} {e.host}:{e.client_port}  healthy")
+    etcd_access(state)
+
+
+def etcd_access(state: State) -> None:
+    if cluster.ensure_etcd_auth(state):
+        say(f"  etcd      access control on: one user per pair, for its own scope ({len(state.topo.nodes)} pairs)")
 
 
 def start_patroni(state: State, s: Server) -> bool:

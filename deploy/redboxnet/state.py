@@ -5,7 +5,10 @@ Layout (STATE defaults to /var/lib/redbox-net/<network name>):
   network.json         public description of the network (no secrets)
   ca/ca.crt            our certificate authority (ca.key is 0600)
   certs/               one certificate per server and etcd member
-  secrets/             0600 files: passwords.json, one pgpass file per role, card.key
+  secrets/             0600 files: passwords.json, kiosks.json (each kiosk's own logins),
+                       one pgpass file per operator role, card.key
+  kiosks/KIOSK/        one folder per enrolled kiosk: its configuration and its own
+                       credentials, nothing else (what `kiosk enroll` hands the kiosk)
   patroni/             one Patroni YAML per server (0600, owned by the server user)
   data/, etcd/         server and etcd data
   run/                 sockets, pid files
@@ -24,8 +27,13 @@ from pathlib import Path
 
 from .topology import Topology
 
-# Roles that exist on every server, with what they may do (see schema/common/roles).
-LOGIN_ROLES = ("postgres", "replicator", "rewinder", "peer", "forwarder", "kiosk", "technician", "verifier")
+# Login roles of every server that the operator's machine keeps a password file for. Kiosks
+# and nodes log in with roles of their own (`kiosk.ID`, `verifier.ID`, `node.NAME`): see
+# kiosks.py and schema.py.
+LOGIN_ROLES = ("postgres", "replicator", "rewinder", "forwarder")
+# Per-node secrets besides the login roles': the node's own dblink login at the nodes it links
+# to, its pair's Patroni REST API, its pair's etcd scope user; and a red box's ticket key.
+NODE_SECRETS = ("link", "patroni", "etcd")
 
 
 class StateError(Exception):
@@ -130,12 +138,18 @@ class State:
         changed = False
         for node in self.topo.nodes:
             roles = data.setdefault(node.name, {})
-            for role in LOGIN_ROLES:
+            for role in LOGIN_ROLES + NODE_SECRETS:
                 if role not in roles:
                     roles[role] = pysecrets.token_urlsafe(24)
                     changed = True
-        if "ticket_key" not in data:
-            data["ticket_key"] = pysecrets.token_hex(32)
+            if node.tier == "redbox" and "ticket_key" not in roles:
+                roles["ticket_key"] = pysecrets.token_hex(32)
+                changed = True
+        if "etcd_root" not in data:
+            data["etcd_root"] = pysecrets.token_urlsafe(24)
+            changed = True
+        if "ticket_key" in data:      # the network-wide key of earlier releases
+            del data["ticket_key"]
             changed = True
         if changed:
             write_secret(self.passwords_file, json.dumps(data, indent=1) + "\n", 0, 0)
@@ -146,20 +160,28 @@ class State:
             write_secret(self.card_key_file, pysecrets.token_hex(32) + "\n", 0, 0)
         return self.card_key_file.read_text().strip()
 
+    def pgpass_text(self, role: str, nodes=None) -> str:
+        """libpq password file lines for ROLE at every server of NODES (default: all)."""
+        pw = self.passwords()
+        lines = []
+        for node in self.topo.nodes:
+            if nodes is None or node.name in nodes:
+                for s in node.servers:
+                    lines.append(f"{s.host}:{s.port}:*:{pgpass_escape(role)}:{pgpass_escape(pw[node.name][role])}")
+        return "\n".join(lines) + "\n"
+
     def write_pgpass_files(self) -> None:
-        """One libpq password file per role, naming every server of every node.
+        """One libpq password file per operator role, naming every server of every node.
 
         Clients point libpq at it (passfile=...), so no password ever appears in a
-        connection string, a command line or a log."""
-        pw = self.passwords()
+        connection string, a command line or a log. Files of roles earlier releases had
+        (kiosk, verifier, technician, peer: shared by every kiosk) are removed."""
         uid, gid = self.ids()
         for role in LOGIN_ROLES:
-            lines = []
-            for node in self.topo.nodes:
-                for s in node.servers:
-                    lines.append(f"{s.host}:{s.port}:*:{role}:{pgpass_escape(pw[node.name][role])}")
             owner = (uid, gid) if role in ("forwarder", "replicator", "rewinder") else (0, 0)
-            write_secret(self.pgpass(role), "\n".join(lines) + "\n", *owner)
+            write_secret(self.pgpass(role), self.pgpass_text(role), *owner)
+        for old in ("kiosk", "verifier", "technician", "peer"):
+            self.pgpass(old).unlink(missing_ok=True)
 
 
 def pgpass_escape(value: str) -> str:

@@ -61,15 +61,22 @@ def ensure_cert(state: State, name: str, hosts: list[str], owner: tuple[int, int
         os.chown(key, *owner)
         return crt, key
     usage = "serverAuth,clientAuth" if client else "serverAuth"
+    _issue(state, crt, key, f"/CN={name}", f"subjectAltName={san}\n", usage, owner)
+    stamp.write_text(san)
+    return crt, key
+
+
+def _issue(state: State, crt: Path, key: Path, subject: str, extra: str, usage: str, owner: tuple[int, int]) -> None:
+    """A new EC key and a certificate of the network's CA for it."""
     with tempfile.TemporaryDirectory() as tmp:
         csr = Path(tmp) / "req.csr"
         ext = Path(tmp) / "ext.cnf"
-        ext.write_text(f"subjectAltName={san}\nbasicConstraints=CA:FALSE\n"
+        ext.write_text(f"{extra}basicConstraints=CA:FALSE\n"
                        f"keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage={usage}\n")
         old = os.umask(0o077)
         try:
             _openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                     "-subj", f"/CN={name}", "-keyout", str(key), "-out", str(csr))
+                     "-subj", subject, "-keyout", str(key), "-out", str(csr))
             _openssl("x509", "-req", "-in", str(csr), "-CA", str(state.ca_cert), "-CAkey",
                      str(state.ca_dir / "ca.key"), "-CAcreateserial", "-days", str(DAYS),
                      "-extfile", str(ext), "-out", str(crt))
@@ -78,7 +85,24 @@ def ensure_cert(state: State, name: str, hosts: list[str], owner: tuple[int, int
     os.chown(key, *owner)
     os.chmod(key, 0o600)
     os.chmod(crt, 0o644)
-    stamp.write_text(san)
+
+
+def etcd_client_name(who: str) -> str:
+    return f"etcd-client-{who}"
+
+
+def ensure_etcd_client_cert(state: State, who: str, owner: tuple[int, int]) -> tuple[Path, Path]:
+    """A client certificate for etcd with no common name. With access control on, etcd's JSON
+    gateway refuses a client certificate that has one (the gateway cannot pass a CN on as the
+    user, so it will not pretend to); without one, the TLS handshake proves the network's CA and
+    the user is the one the request logs in as."""
+    name = etcd_client_name(who)
+    crt = state.certs_dir / f"{name}.crt"
+    key = state.certs_dir / f"{name}.key"
+    if crt.exists() and key.exists():
+        os.chown(key, *owner)
+        return crt, key
+    _issue(state, crt, key, f"/O=redbox/OU={who}", "", "clientAuth", owner)
     return crt, key
 
 
