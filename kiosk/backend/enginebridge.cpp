@@ -115,9 +115,13 @@ void EngineBridge::lookupMember(const QString &cardHash, std::function<void(Memb
         MemberLookupResult{std::nullopt, Failure::Internal, QStringLiteral("the kiosk could not look the card up")});
 }
 
-void EngineBridge::checkPin(const MemberInfo &member, const QString &pin, std::function<void(bool)> done)
+void EngineBridge::signIn(const MemberInfo &member, const QString &pin, std::function<void(SignInResult)> done)
 {
-    run<bool>([member, pin](KioskEngine &) { return KioskEngine::checkPin(member, pin); }, std::move(done), false);
+    SignInResult failed;
+    failed.failure = Failure::Internal;
+    failed.message = QStringLiteral("the kiosk could not check the PIN");
+    async<SignInResult>([member, pin](KioskEngine &e, std::function<void(SignInResult)> cb) { e.signIn(member, pin, cb); }, std::move(done),
+                        failed);
 }
 
 void EngineBridge::rent(const RentRequest &request, std::function<void(RentResult)> done)
@@ -253,111 +257,97 @@ void EngineBridge::saveMeta(const QString &key, const QString &value)
 
 // ---- technicians ------------------------------------------------------------------------------
 
-void EngineBridge::techLogin(const QString &cardHash, std::function<void(TechLogin)> done)
+void EngineBridge::techSignIn(const QString &cardHash, const QString &pin, std::function<void(SignInResult)> done)
 {
     QPointer<MaintenanceService> m(m_maintenance);
-    async<TechLogin>(
-        [m, cardHash](KioskEngine &, std::function<void(TechLogin)> cb) {
+    SignInResult failed;
+    failed.failure = Failure::Internal;
+    failed.message = QStringLiteral("the kiosk could not check the card");
+    async<SignInResult>(
+        [m, cardHash, pin](KioskEngine &, std::function<void(SignInResult)> cb) {
             if (m)
-                m->login(cardHash, cb);
+                m->signIn(cardHash, pin, cb);
         },
-        std::move(done), TechLogin{std::nullopt, {}, Failure::Internal, QStringLiteral("the kiosk could not check the card")});
+        std::move(done), failed);
 }
 
-void EngineBridge::checkTechPin(const TechnicianInfo &technician, const QString &pin, std::function<void(bool)> done)
-{
-    run<bool>([technician, pin](KioskEngine &) { return MaintenanceService::checkPin(technician, pin); }, std::move(done), false);
-}
-
-void EngineBridge::beginTechSession()
+void EngineBridge::techSignOut(const TechnicianInfo &technician)
 {
     QPointer<MaintenanceService> m(m_maintenance);
     run<bool>(
-        [m](KioskEngine &) {
+        [m, technician](KioskEngine &) {
             if (m)
-                m->beginSession();
+                m->signOut(technician);
             return true;
         },
         [](bool) {}, false);
 }
 
-void EngineBridge::endTechSession()
-{
-    QPointer<MaintenanceService> m(m_maintenance);
-    run<bool>(
-        [m](KioskEngine &) {
-            if (m)
-                m->endSession();
-            return true;
-        },
-        [](bool) {}, false);
-}
-
-void EngineBridge::discAction(qint64 technicianId, const QString &action, const QString &barcode, int slot, const QString &reason,
-                              std::function<void(TechAnswer)> done)
+void EngineBridge::discAction(const TechnicianInfo &technician, const QString &action, const QString &barcode, int slot,
+                              const QString &reason, std::function<void(TechAnswer)> done)
 {
     QPointer<MaintenanceService> m(m_maintenance);
     async<TechAnswer>(
-        [m, technicianId, action, barcode, slot, reason](KioskEngine &, std::function<void(TechAnswer)> cb) {
+        [m, technician, action, barcode, slot, reason](KioskEngine &, std::function<void(TechAnswer)> cb) {
             if (m)
-                m->discAction(technicianId, action, barcode, slot, reason, cb);
+                m->discAction(technician, action, barcode, slot, reason, cb);
         },
         std::move(done), TechAnswer::failed(QStringLiteral("the kiosk could not send the action")));
 }
 
-void EngineBridge::kioskDiscs(std::function<void(TechAnswer)> done)
+void EngineBridge::kioskDiscs(const TechnicianInfo &technician, std::function<void(TechAnswer)> done)
 {
     QPointer<MaintenanceService> m(m_maintenance);
     async<TechAnswer>(
-        [m](KioskEngine &, std::function<void(TechAnswer)> cb) {
+        [m, technician](KioskEngine &, std::function<void(TechAnswer)> cb) {
             if (m)
-                m->kioskDiscs(cb);
+                m->kioskDiscs(technician, cb);
         },
         std::move(done), TechAnswer::failed(QStringLiteral("the kiosk could not ask for its discs")));
 }
 
-void EngineBridge::retryParked(qint64 technicianId, std::function<void(TechAnswer)> done)
+void EngineBridge::retryParked(const TechnicianInfo &technician, std::function<void(TechAnswer)> done)
 {
     QPointer<MaintenanceService> m(m_maintenance);
     async<TechAnswer>(
-        [m, technicianId](KioskEngine &, std::function<void(TechAnswer)> cb) {
+        [m, technician](KioskEngine &, std::function<void(TechAnswer)> cb) {
             if (m)
-                m->retryParked(technicianId, cb);
+                m->retryParked(technician, cb);
         },
         std::move(done), TechAnswer::failed(QStringLiteral("the kiosk could not send the retry")));
 }
 
-void EngineBridge::maintenanceHealth(std::function<void(MaintenanceHealth)> done)
+void EngineBridge::maintenanceHealth(const TechnicianInfo &technician, std::function<void(MaintenanceHealth)> done)
 {
     QPointer<MaintenanceService> m(m_maintenance);
     MaintenanceHealth failed;
     failed.redboxError = QStringLiteral("the kiosk could not probe its servers");
     async<MaintenanceHealth>(
-        [m](KioskEngine &, std::function<void(MaintenanceHealth)> cb) {
+        [m, technician](KioskEngine &, std::function<void(MaintenanceHealth)> cb) {
             if (m)
-                m->health(cb);
+                m->health(technician, cb);
         },
         std::move(done), failed);
 }
 
-void EngineBridge::switchover(qint64 technicianId, bool back, std::function<void(TechAnswer)> done)
+void EngineBridge::switchover(const TechnicianInfo &technician, bool back, std::function<void(TechAnswer)> done)
 {
     QPointer<MaintenanceService> m(m_maintenance);
     async<TechAnswer>(
-        [m, technicianId, back](KioskEngine &, std::function<void(TechAnswer)> cb) {
+        [m, technician, back](KioskEngine &, std::function<void(TechAnswer)> cb) {
             if (m)
-                m->switchover(technicianId, back, cb);
+                m->switchover(technician, back, cb);
         },
         std::move(done), TechAnswer::failed(QStringLiteral("the kiosk could not ask for the switchover")));
 }
 
-void EngineBridge::exportDiagnostics(qint64 technicianId, std::function<void(TechAnswer)> done)
+void EngineBridge::exportDiagnostics(const TechnicianInfo &technician, std::function<void(TechAnswer)> done)
 {
     QPointer<MaintenanceService> m(m_maintenance);
     async<TechAnswer>(
-        [m, technicianId](KioskEngine &, std::function<void(TechAnswer)> cb) {
+        [m, technician](KioskEngine &, std::function<void(TechAnswer)> cb) {
             if (m)
-                m->exportDiagnostics(technicianId, cb);
+                m->exportDiagnostics(technician, cb);
         },
         std::move(done), TechAnswer::failed(QStringLiteral("the kiosk could not write the bundle")));
 }

@@ -46,7 +46,7 @@ public:
     void setRecorder(std::function<void(const CallRecord &)> recorder) { m_recorder = std::move(recorder); }
 
     void lookupMember(const QString &cardHash, std::function<void(MemberLookupResult)> done) override;
-    void checkPin(const MemberInfo &member, const QString &pin, std::function<void(bool)> done) override;
+    void signIn(const MemberInfo &member, const QString &pin, std::function<void(SignInResult)> done) override;
     void rent(const RentRequest &request, std::function<void(RentResult)> done) override;
     void dispensed(const QUuid &rentalId) override;
     void voidRental(const VoidRequest &request, std::function<void(bool)> done) override;
@@ -61,17 +61,15 @@ public:
     void loadMeta(const QString &key, std::function<void(QString)> done) override;
     void saveMeta(const QString &key, const QString &value) override;
 
-    void techLogin(const QString &cardHash, std::function<void(TechLogin)> done) override;
-    void checkTechPin(const TechnicianInfo &technician, const QString &pin, std::function<void(bool)> done) override;
-    void beginTechSession() override;
-    void endTechSession() override;
-    void discAction(qint64 technicianId, const QString &action, const QString &barcode, int slot, const QString &reason,
+    void techSignIn(const QString &cardHash, const QString &pin, std::function<void(SignInResult)> done) override;
+    void techSignOut(const TechnicianInfo &technician) override;
+    void discAction(const TechnicianInfo &technician, const QString &action, const QString &barcode, int slot, const QString &reason,
                     std::function<void(TechAnswer)> done) override;
-    void kioskDiscs(std::function<void(TechAnswer)> done) override;
-    void retryParked(qint64 technicianId, std::function<void(TechAnswer)> done) override;
-    void maintenanceHealth(std::function<void(MaintenanceHealth)> done) override;
-    void switchover(qint64 technicianId, bool back, std::function<void(TechAnswer)> done) override;
-    void exportDiagnostics(qint64 technicianId, std::function<void(TechAnswer)> done) override;
+    void kioskDiscs(const TechnicianInfo &technician, std::function<void(TechAnswer)> done) override;
+    void retryParked(const TechnicianInfo &technician, std::function<void(TechAnswer)> done) override;
+    void maintenanceHealth(const TechnicianInfo &technician, std::function<void(MaintenanceHealth)> done) override;
+    void switchover(const TechnicianInfo &technician, bool back, std::function<void(TechAnswer)> done) override;
+    void exportDiagnostics(const TechnicianInfo &technician, std::function<void(TechAnswer)> done) override;
     void resyncCache() override;
     void audit(const AuditEntry &entry) override;
 

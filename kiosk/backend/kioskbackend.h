@@ -47,7 +47,8 @@ public:
 
     // Customers.
     virtual void lookupMember(const QString &cardHash, std::function<void(MemberLookupResult)> done) = 0;
-    virtual void checkPin(const MemberInfo &member, const QString &pin, std::function<void(bool)> done) = 0;
+    // The member's PIN, checked by the server that found the card (offline: by the kiosk).
+    virtual void signIn(const MemberInfo &member, const QString &pin, std::function<void(SignInResult)> done) = 0;
     virtual void rent(const RentRequest &request, std::function<void(RentResult)> done) = 0;
     virtual void dispensed(const QUuid &rentalId) = 0;
     virtual void voidRental(const VoidRequest &request, std::function<void(bool)> done) = 0;

@@ -14,18 +14,18 @@ class MaintenanceBackend {
 public:
     virtual ~MaintenanceBackend() = default;
 
-    virtual void techLogin(const QString &cardHash, std::function<void(TechLogin)> done) = 0;
-    virtual void checkTechPin(const TechnicianInfo &technician, const QString &pin, std::function<void(bool)> done) = 0;
-    virtual void beginTechSession() = 0;
-    virtual void endTechSession() = 0;
+    // The technician's card and PIN, checked by the red box (then the coast, then, offline, the
+    // kiosk's own verifier); on Ok the technician carries the red box's session.
+    virtual void techSignIn(const QString &cardHash, const QString &pin, std::function<void(SignInResult)> done) = 0;
+    virtual void techSignOut(const TechnicianInfo &technician) = 0;
     // action: load (slot 0: the red box picks) | unload | damaged.
-    virtual void discAction(qint64 technicianId, const QString &action, const QString &barcode, int slot, const QString &reason,
-                            std::function<void(TechAnswer)> done) = 0;
-    virtual void kioskDiscs(std::function<void(TechAnswer)> done) = 0;
-    virtual void retryParked(qint64 technicianId, std::function<void(TechAnswer)> done) = 0;
-    virtual void maintenanceHealth(std::function<void(MaintenanceHealth)> done) = 0;
-    virtual void switchover(qint64 technicianId, bool back, std::function<void(TechAnswer)> done) = 0;
-    virtual void exportDiagnostics(qint64 technicianId, std::function<void(TechAnswer)> done) = 0;
+    virtual void discAction(const TechnicianInfo &technician, const QString &action, const QString &barcode, int slot,
+                            const QString &reason, std::function<void(TechAnswer)> done) = 0;
+    virtual void kioskDiscs(const TechnicianInfo &technician, std::function<void(TechAnswer)> done) = 0;
+    virtual void retryParked(const TechnicianInfo &technician, std::function<void(TechAnswer)> done) = 0;
+    virtual void maintenanceHealth(const TechnicianInfo &technician, std::function<void(MaintenanceHealth)> done) = 0;
+    virtual void switchover(const TechnicianInfo &technician, bool back, std::function<void(TechAnswer)> done) = 0;
+    virtual void exportDiagnostics(const TechnicianInfo &technician, std::function<void(TechAnswer)> done) = 0;
     virtual void resyncCache() = 0;
     virtual void audit(const AuditEntry &entry) = 0;
 };

@@ -58,7 +58,6 @@ void KioskController::refreshSummary()
 void KioskController::setClock(std::function<QDateTime()> clock)
 {
     m_clock = std::move(clock);
-    m_lockout.setClock(m_clock);
 }
 
 QString KioskController::localTime(const QDateTime &utc) const

@@ -15,7 +15,6 @@
 #include "controllers/catalogmodel.h"
 #include "controllers/screenfacts.h"
 #include "core/cards.h"
-#include "core/pinlockout.h"
 #include "hardware/kioskhardware.h"
 
 #include <QDateTime>
@@ -78,8 +77,6 @@ public:
     };
     Q_ENUM(Screen)
 
-    static constexpr int MaxPinTries = 5;
-    static constexpr int LockMinutes = 15;
     static constexpr int MaxCartTitles = 6;
 
     KioskController(KioskBackend *backend, KioskHardware *hardware, QObject *parent = nullptr);
@@ -115,7 +112,7 @@ public:
     Q_INVOKABLE QString localTime(const QDateTime &utc) const;
 
     void setIdleTimeoutMs(int ms);
-    // The kiosk's clock for rental and return times and the PIN lockout (the simulator plays
+    // The kiosk's clock for what the screens show (the simulator plays
     // customers who kept a disc for days by setting it back for their visit).
     void setClock(std::function<QDateTime()> clock);
     KioskHardware *hardware() const { return m_hw; }
@@ -148,8 +145,9 @@ public:
     Q_INVOKABLE void setTheme(const QString &theme);
     Q_INVOKABLE QString money(int cents) const;
 
-    // How many wrong PINs a card has left before it is locked (tests, screens).
-    int triesLeft(const QString &cardHash) const;
+    // How many wrong PINs the signing-in card had left at the last answer (the server counts them
+    // at every kiosk; 5 wrong in 15 minutes lock the card for 15 minutes).
+    int triesLeft() const { return m_triesLeft; }
 
 signals:
     void screenChanged();
@@ -185,6 +183,7 @@ private:
     void rentNext();
     void finishDispensing();
     QString failureText(Failure f, const QString &detail) const;
+    QString lockedText(const QDateTime &until) const;
     QString trackText(TrackError e) const;
     void setReceiptState(const QString &state);
 
@@ -202,7 +201,7 @@ private:
     bool m_pinOk = false;
     QString m_pin;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
-    PinLockout m_lockout{MaxPinTries, LockMinutes, m_clock};   // by card hash
+    int m_triesLeft = 0;
     QString m_cardToken, m_cardLast4;
     int m_current = -1;   // the cart item being rented or dispensed
     QString m_returnBarcode;

@@ -91,11 +91,6 @@ QString KioskController::memberCard() const
     return m_member ? QStringLiteral("•••• %1").arg(m_cardDigits) : QString();
 }
 
-int KioskController::triesLeft(const QString &cardHash) const
-{
-    return m_lockout.failuresLeft(cardHash);
-}
-
 void KioskController::onCardSwiped(const QByteArray &track)
 {
     if (m_screen == Screen::Maintenance)
@@ -114,12 +109,6 @@ void KioskController::onCardSwiped(const QByteArray &track)
     }
     const QString cardHash = m_backend->cardHashFor(parsed.card->number);
     m_cardDigits = parsed.card->number.right(4);
-    if (m_lockout.locked(cardHash)) {
-        setMessage(tr("This card is locked after too many wrong PINs. Try again in %n minute(s).", nullptr,
-                      static_cast<int>((m_clock().secsTo(m_lockout.lockedUntil(cardHash)) + 59) / 60)));
-        return;
-    }
-    m_lockout.expire(cardHash);
     setMessage({});
     setBusy(tr("Checking your card..."));
     m_backend->lookupMember(cardHash, guarded(this, [this](MemberLookupResult r) {
@@ -132,6 +121,10 @@ void KioskController::onCardSwiped(const QByteArray &track)
                                 }
                                 if (!r.member->allowed) {
                                     setMessage(tr("This account is on hold. Please contact member services."));
+                                    return;
+                                }
+                                if (r.member->lockedUntil.isValid() && r.member->lockedUntil > m_clock()) {
+                                    setMessage(lockedText(r.member->lockedUntil));
                                     return;
                                 }
                                 m_member = r.member;
@@ -175,35 +168,53 @@ void KioskController::pinEnter()
     emit pinChanged();
     setBusy(tr("Checking your PIN..."));
     const MemberInfo member = *m_member;
-    m_backend->checkPin(member, pin, guarded(this, [this, member](bool ok) {
-                            setBusy({});
-                            if (m_screen != Screen::Pin)
-                                return;
-                            if (ok) {
-                                m_lockout.succeed(member.cardHash);
-                                m_pinOk = true;
-                                emit memberChanged();
-                                setMessage({});
-                                // Only what the member may still rent stays in the cart.
-                                const int room = allowance();
-                                if (m_cart.rowCount() > room) {
-                                    while (m_cart.rowCount() > room)
-                                        m_cart.removeAt(m_cart.rowCount() - 1);
-                                    setMessage(tr("Your plan allows %n more disc(s) now; your cart was shortened.", nullptr, room));
-                                }
-                                refreshSummary();
-                                setScreen(m_cart.rowCount() > 0 ? Screen::Summary : Screen::Browse);
-                                return;
-                            }
-                            if (m_lockout.fail(member.cardHash)) {
-                                m_member.reset();
-                                emit memberChanged();
-                                setMessage(tr("Too many wrong PINs. This card is locked for %1 minutes.").arg(LockMinutes));
-                                setScreen(Screen::SignIn);
-                                return;
-                            }
-                            setMessage(tr("Wrong PIN. %n tries left.", nullptr, m_lockout.failuresLeft(member.cardHash)));
-                        }));
+    m_backend->signIn(member, pin, guarded(this, [this](SignInResult r) {
+                          setBusy({});
+                          if (m_screen != Screen::Pin)
+                              return;
+                          m_triesLeft = r.triesLeft;
+                          switch (r.outcome) {
+                              case SignInOutcome::Ok: {
+                                  // The member as the server that checked the PIN knows them, with its ticket.
+                                  if (r.member)
+                                      m_member = r.member;
+                                  m_pinOk = true;
+                                  emit memberChanged();
+                                  setMessage({});
+                                  // Only what the member may still rent stays in the cart.
+                                  const int room = allowance();
+                                  if (m_cart.rowCount() > room) {
+                                      while (m_cart.rowCount() > room)
+                                          m_cart.removeAt(m_cart.rowCount() - 1);
+                                      setMessage(tr("Your plan allows %n more disc(s) now; your cart was shortened.", nullptr, room));
+                                  }
+                                  refreshSummary();
+                                  setScreen(m_cart.rowCount() > 0 ? Screen::Summary : Screen::Browse);
+                                  return;
+                              }
+                              case SignInOutcome::WrongPin: setMessage(tr("Wrong PIN. %n tries left.", nullptr, r.triesLeft)); return;
+                              case SignInOutcome::Locked:
+                                  m_member.reset();
+                                  emit memberChanged();
+                                  setMessage(lockedText(r.lockedUntil));
+                                  setScreen(Screen::SignIn);
+                                  return;
+                              case SignInOutcome::Unverifiable:
+                                  m_member.reset();
+                                  emit memberChanged();
+                                  setMessage(tr("We cannot check your PIN right now: this kiosk is offline and has not seen your card "
+                                                "before. Please try again later or at another kiosk."));
+                                  setScreen(Screen::SignIn);
+                                  return;
+                              case SignInOutcome::Failed: setMessage(failureText(r.failure, r.message)); return;
+                          }
+                      }));
+}
+
+QString KioskController::lockedText(const QDateTime &until) const
+{
+    const int minutes = until.isValid() ? std::max(1, static_cast<int>((m_clock().secsTo(until) + 59) / 60)) : 15;
+    return tr("This card is locked after too many wrong PINs. Try again in %n minute(s).", nullptr, minutes);
 }
 
 int KioskController::pricePerNight() const

@@ -82,7 +82,6 @@ void TechDesk::setMode(Mode mode)
 void TechDesk::setTechnician(std::optional<TechnicianInfo> t)
 {
     m_technician = std::move(t);
-    m_candidateId = 0;
     emit technicianChanged();
 }
 
@@ -98,6 +97,7 @@ void TechDesk::audit(const QString &action, const QString &barcode, const QJsonO
 {
     AuditEntry e;
     e.technicianId = technicianId();
+    e.session = m_technician ? m_technician->session : QString();
     e.action = action;
     e.barcode = barcode;
     e.detail = detail;   // e.at: the real time (a test's clock only moves the lockout)

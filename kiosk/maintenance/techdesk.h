@@ -60,9 +60,10 @@ public:
     void setMode(Mode mode);
 
     const std::optional<TechnicianInfo> &technician() const { return m_technician; }
-    qint64 technicianId() const { return m_technician ? m_technician->technicianId : m_candidateId; }
+    // The signed-in technician (with the red box's session, if it made one), or an empty one.
+    TechnicianInfo current() const { return m_technician.value_or(TechnicianInfo{}); }
+    qint64 technicianId() const { return m_technician ? m_technician->technicianId : 0; }
     void setTechnician(std::optional<TechnicianInfo> t);
-    void setCandidate(qint64 technicianId) { m_candidateId = technicianId; }
     bool signedIn() const { return m_signedIn; }
     void setSignedIn(bool in);
 
@@ -97,7 +98,6 @@ private:
     bool m_messageIsError = false;
     Mode m_mode = Mode::None;
     std::optional<TechnicianInfo> m_technician;
-    qint64 m_candidateId = 0;
     bool m_signedIn = false;
     std::function<QString(const QDateTime &)> m_format;
 };

@@ -3,6 +3,8 @@
 
 #include <QJsonArray>
 
+#include <cstdlib>
+
 namespace redbox {
 
 namespace {
@@ -14,6 +16,15 @@ QString ago(qint64 seconds)
     if (seconds < 5400)
         return TechHealth::tr("%1 min ago").arg(seconds / 60);
     return TechHealth::tr("%1 h ago").arg(seconds / 3600);
+}
+
+QString span(qint64 seconds)
+{
+    if (seconds < 90)
+        return TechHealth::tr("%1 s").arg(seconds);
+    if (seconds < 5400)
+        return TechHealth::tr("%1 min").arg(seconds / 60);
+    return TechHealth::tr("%1 h").arg(seconds / 3600);
 }
 
 const QString kOk = QStringLiteral("ok");
@@ -124,6 +135,17 @@ void kioskItself(const KioskHealth &k, QList<HealthRow> &rows)
                      ? TechHealth::tr("Empty")
                      : TechHealth::tr("%1 action(s) waiting for the red box, oldest %2").arg(k.outboxDepth).arg(ago(k.outboxOldestAgeS)),
                  {}});
+    // The kiosk rents on the red box's time; its own clock only stamps offline actions (within bounds).
+    if (!k.clockSkewMs) {
+        rows.append({TechHealth::tr("Kiosk clock"), kWarn, TechHealth::tr("Not compared with the red box's yet"), {}});
+    } else {
+        const qint64 off = std::abs(*k.clockSkewMs);
+        const QString words = off < 2000 ? TechHealth::tr("Within 2 s of the red box's")
+                              : *k.clockSkewMs < 0
+                                  ? TechHealth::tr("%1 ahead of the red box's; the kiosk keeps the red box's time").arg(span(off / 1000))
+                                  : TechHealth::tr("%1 behind the red box's; the kiosk keeps the red box's time").arg(span(off / 1000));
+        rows.append({TechHealth::tr("Kiosk clock"), off < 60'000 ? kOk : kWarn, words, {}});
+    }
     if (!k.storageFault.isEmpty())
         rows.append({TechHealth::tr("Kiosk storage"), kBad, k.storageFault, {}});
     if (!k.refusal.isEmpty())
@@ -201,11 +223,11 @@ void TechHealth::refresh()
     if (!m_desk.needSession())
         return;
     auto busy = m_desk.hold();
-    m_desk.backend().maintenanceHealth(guarded(this, [this, busy](MaintenanceHealth h) {
-        busy.release();
-        m_rows.reset(build(h));
-        m_desk.finish(QStringLiteral("health"), true, {});
-    }));
+    m_desk.backend().maintenanceHealth(m_desk.current(), guarded(this, [this, busy](MaintenanceHealth h) {
+                                           busy.release();
+                                           m_rows.reset(build(h));
+                                           m_desk.finish(QStringLiteral("health"), true, {});
+                                       }));
 }
 
 }   // namespace redbox

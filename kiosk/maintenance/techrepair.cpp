@@ -58,27 +58,27 @@ void TechRepair::answerOf(const QString &action, const QString &startWords,
 
 void TechRepair::retryParked()
 {
-    const qint64 tech = m_desk.technicianId();
+    const TechnicianInfo tech = m_desk.current();
     answerOf(QStringLiteral("retry_parked"), {}, [tech](MaintenanceBackend &b, auto done) { b.retryParked(tech, done); });
 }
 
 void TechRepair::failover()
 {
-    const qint64 tech = m_desk.technicianId();
+    const TechnicianInfo tech = m_desk.current();
     answerOf(QStringLiteral("failover"), tr("Switching the red box over to its standby..."),
              [tech](MaintenanceBackend &b, auto done) { b.switchover(tech, false, done); });
 }
 
 void TechRepair::failback()
 {
-    const qint64 tech = m_desk.technicianId();
+    const TechnicianInfo tech = m_desk.current();
     answerOf(QStringLiteral("failback"), tr("Bringing the old primary back..."),
              [tech](MaintenanceBackend &b, auto done) { b.switchover(tech, true, done); });
 }
 
 void TechRepair::exportDiagnostics()
 {
-    const qint64 tech = m_desk.technicianId();
+    const TechnicianInfo tech = m_desk.current();
     answerOf(QStringLiteral("export"), tr("Writing the diagnostics bundle..."),
              [tech](MaintenanceBackend &b, auto done) { b.exportDiagnostics(tech, done); });
 }

@@ -48,7 +48,7 @@ void TechSession::touch()
 void TechSession::open()
 {
     m_pin.clear();
-    m_candidate.reset();
+    m_cardHash.clear();
     emit pinChanged();
     if (locked()) {
         m_desk.say(
@@ -65,7 +65,8 @@ void TechSession::open()
 
 void TechSession::card(const QByteArray &track)
 {
-    if (m_step != Step::Card || m_desk.busy())
+    // A swipe on the PIN page starts again with that card.
+    if ((m_step != Step::Card && m_step != Step::Pin) || m_desk.busy())
         return;
     if (locked()) {
         m_desk.say(tr("Maintenance sign-in is locked until %1.").arg(m_desk.localTime(lockedUntil())), true);
@@ -73,41 +74,24 @@ void TechSession::card(const QByteArray &track)
     }
     const TrackResult parsed = parseCardTrack(track, now().date());
     if (!parsed.card || !parsed.card->technician) {
-        failed(parsed.card ? tr("This is not a technician card.") : tr("The card could not be read. Swipe it again."), 0);
+        failed(parsed.card ? tr("This is not a technician card.") : tr("The card could not be read. Swipe it again."));
         return;
     }
-    auto busy = m_desk.hold();
-    m_desk.say(tr("Checking the card..."));
-    const QString hash = m_desk.kiosk().cardHashFor(parsed.card->number);
-    m_desk.backend().techLogin(
-        hash, guarded(this, [this, busy](TechLogin r) {
-            busy.release();
-            if (m_step != Step::Card)
-                return;
-            if (!r.technician) {
-                failed(r.failure == Failure::Offline ? r.message : tr("This card may not open maintenance mode."), 0);
-                return;
-            }
-            m_candidate = r.technician;
-            m_source = r.source;
-            m_desk.setCandidate(r.technician->technicianId);
-            m_desk.say(r.source == QLatin1String("cache") ? tr("Offline: checked against this kiosk's cached technicians. Enter your PIN.")
-                                                          : tr("Enter your PIN."));
-            setStep(Step::Pin);
-        }));
+    // The card alone proves nothing: the red box checks it with the PIN.
+    m_cardHash = m_desk.kiosk().cardHashFor(parsed.card->number);
+    m_desk.say(tr("Enter your PIN."));
+    setStep(Step::Pin);
 }
 
-void TechSession::failed(const QString &why, qint64 technicianId)
+void TechSession::failed(const QString &why)
 {
-    m_desk.audit(QStringLiteral("login_failed"), {},
-                 {{QStringLiteral("why"), why.left(200)}, {QStringLiteral("technician"), technicianId}});
+    m_desk.audit(QStringLiteral("login_failed"), {}, {{QStringLiteral("why"), why.left(200)}});
     m_pin.clear();
     emit pinChanged();
     if (m_lockout.fail()) {
         m_desk.audit(QStringLiteral("lockout"), {}, {{QStringLiteral("until"), lockedUntil().toString(Qt::ISODate)}});
         saveLock();
-        m_candidate.reset();
-        m_desk.setCandidate(0);
+        m_cardHash.clear();
         m_desk.finish(QStringLiteral("login"), false,
                       tr("Too many failed attempts: maintenance sign-in is locked until %1.").arg(m_desk.localTime(lockedUntil())), true);
         setStep(Step::Card);
@@ -138,35 +122,66 @@ void TechSession::pinBackspace()
 void TechSession::pinEnter()
 {
     m_desk.touch();
-    if (m_step != Step::Pin || m_desk.busy() || !m_candidate)
+    if (m_step != Step::Pin || m_desk.busy() || m_cardHash.isEmpty())
         return;
     if (m_pin.size() < 4) {
         m_desk.say(tr("A technician PIN has 4 to 8 digits."), true);
         return;
     }
     auto busy = m_desk.hold();
-    const TechnicianInfo t = *m_candidate;
+    m_desk.say(tr("Checking your PIN..."));
     const QString pin = m_pin;
-    // The PBKDF2 check is slow on purpose: it runs in the engine's thread.
-    m_desk.backend().checkTechPin(t, pin, guarded(this, [this, t, busy](bool ok) {
-                                      busy.release();
-                                      if (m_step != Step::Pin)
-                                          return;
-                                      if (!ok) {
-                                          failed(tr("Wrong PIN."), t.technicianId);
-                                          return;
-                                      }
-                                      m_candidate.reset();
-                                      m_pin.clear();
-                                      m_lockout.succeed();
-                                      saveLock();
-                                      emit pinChanged();
-                                      m_desk.setTechnician(t);
-                                      m_desk.audit(QStringLiteral("login"), {}, {{QStringLiteral("source"), m_source}});
-                                      m_desk.backend().beginTechSession();
-                                      setStep(Step::SignedIn);
-                                      m_desk.finish(QStringLiteral("login"), true, tr("Signed in as %1.").arg(t.name), true);
-                                  }));
+    m_pin.clear();
+    emit pinChanged();
+    // The red box checks it (the coast when the red box does not answer; offline, the kiosk's own
+    // verifier of a technician it saw sign in before).
+    m_desk.backend().techSignIn(
+        m_cardHash, pin, guarded(this, [this, busy](SignInResult r) {
+            busy.release();
+            if (m_step != Step::Pin)
+                return;
+            switch (r.outcome) {
+                case SignInOutcome::Ok: signedIn(*r.technician); return;
+                case SignInOutcome::WrongPin: failed(tr("Wrong PIN.")); return;
+                case SignInOutcome::Locked:
+                    failed(tr("This card is locked after too many wrong PINs, until %1.").arg(m_desk.localTime(r.lockedUntil)));
+                    return;
+                case SignInOutcome::Unverifiable:
+                    failed(tr("The network cannot check this card now and this kiosk has not seen it signed in "
+                              "before."));
+                    backToCard();
+                    return;
+                case SignInOutcome::Failed:
+                    failed(r.failure == Failure::UnknownCard ? tr("This card may not open maintenance mode.") : r.message);
+                    if (r.failure == Failure::UnknownCard)
+                        backToCard();
+                    return;
+            }
+        }));
+}
+
+void TechSession::backToCard()
+{
+    // No PIN will open this card here: the next swipe is a new card.
+    m_cardHash.clear();
+    setStep(Step::Card);
+}
+
+void TechSession::signedIn(const TechnicianInfo &t)
+{
+    m_cardHash.clear();
+    m_lockout.succeed();
+    saveLock();
+    m_source = t.checkedBy;
+    m_desk.setTechnician(t);
+    m_desk.audit(QStringLiteral("login"), {}, {{QStringLiteral("source"), m_source}});
+    setStep(Step::SignedIn);
+    QString how;
+    if (t.checkedBy == QLatin1String("kiosk"))
+        how = tr(" Offline: checked by this kiosk; changes at the red box need a new sign-in once it answers.");
+    else if (t.session.isEmpty())
+        how = tr(" Checked by the coast: changes at the red box need a new sign-in once it answers.");
+    m_desk.finish(QStringLiteral("login"), true, tr("Signed in as %1.").arg(t.name) + how, true);
 }
 
 void TechSession::close(const QString &why)
@@ -176,11 +191,11 @@ void TechSession::close(const QString &why)
     if (m_desk.technician())
         m_desk.audit(QStringLiteral("logout"), {}, {{QStringLiteral("why"), why}});
     m_idle.stop();
-    m_candidate.reset();
+    m_cardHash.clear();
     m_pin.clear();
     emit pinChanged();
+    m_desk.backend().techSignOut(m_desk.current());
     m_desk.setTechnician(std::nullopt);
-    m_desk.backend().endTechSession();
     setStep(Step::Closed);
     emit closed();
 }

@@ -1,8 +1,10 @@
 // Signing a technician in and out: a technician card, then the PIN, checked
-// at the red box (or the coast; offline, against the technicians the kiosk's
-// cache holds). Five failed sign-ins lock the entry for 15 minutes, kept
-// across restarts in the kiosk's records; five minutes untouched end the
-// session.
+// by the red box (which counts wrong PINs per card at every kiosk, and opens
+// a short-lived session for the technician's calls); when it does not answer,
+// by the coast; offline, by the kiosk against its own verifier of a
+// technician it saw sign in before. Five failed sign-ins at this kiosk also
+// lock its maintenance entry for 15 minutes, kept across restarts in the
+// kiosk's records; five minutes untouched end the session.
 #pragma once
 
 #include "core/pinlockout.h"
@@ -64,12 +66,14 @@ signals:
 
 private:
     void setStep(Step s);
-    void failed(const QString &why, qint64 technicianId);
+    void failed(const QString &why);
+    void backToCard();
+    void signedIn(const TechnicianInfo &t);
     void saveLock();
 
     TechDesk &m_desk;
     Step m_step = Step::Closed;
-    std::optional<TechnicianInfo> m_candidate;   // card read, PIN not yet checked
+    QString m_cardHash;   // card read, PIN not yet checked
     QString m_source;
     QString m_pin;
     PinLockout m_lockout{MaxFailures, LockMinutes};

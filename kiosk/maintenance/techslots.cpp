@@ -129,7 +129,7 @@ TechSlots::TechSlots(TechDesk &desk, TechHardware &hardware, QObject *parent) : 
         // The red box has the disc in that slot; the carousel does not: take it out again.
         TechDesk::BusyToken busy = *m_storeBusy;
         m_storeBusy.reset();
-        m_desk.backend().discAction(m_desk.technicianId(), QStringLiteral("unload"), barcode, 0, QStringLiteral("store failed"),
+        m_desk.backend().discAction(m_desk.current(), QStringLiteral("unload"), barcode, 0, QStringLiteral("store failed"),
                                     guarded(this, [this, barcode, slot, reason, busy](TechAnswer) {
                                         busy.release();
                                         const QString words = tr("Slot %1 could not take disc %2 (%3); the disc is back in the return "
@@ -166,19 +166,19 @@ void TechSlots::refresh()
     if (!m_desk.needSession())
         return;
     auto busy = m_desk.hold();
-    m_desk.backend().kioskDiscs(guarded(this, [this, busy](TechAnswer a) {
-        if (!a.ok) {
-            busy.release();
-            m_desk.finish(QStringLiteral("slots"), false, a.message, true);
-            return;
-        }
-        m_desk.kiosk().facts([this, busy, a](KioskFacts f) {
-            busy.release();
-            m_map.reset(f.slotCount, a.discs);
-            m_removals.reset(a.discs);
-            m_desk.finish(QStringLiteral("slots"), true, {});
-        });
-    }));
+    m_desk.backend().kioskDiscs(m_desk.current(), guarded(this, [this, busy](TechAnswer a) {
+                                    if (!a.ok) {
+                                        busy.release();
+                                        m_desk.finish(QStringLiteral("slots"), false, a.message, true);
+                                        return;
+                                    }
+                                    m_desk.kiosk().facts([this, busy, a](KioskFacts f) {
+                                        busy.release();
+                                        m_map.reset(f.slotCount, a.discs);
+                                        m_removals.reset(a.discs);
+                                        m_desk.finish(QStringLiteral("slots"), true, {});
+                                    });
+                                }));
 }
 
 void TechSlots::startLoading()
@@ -219,7 +219,7 @@ void TechSlots::discInserted(const QString &barcode)
     }
     auto busy = m_desk.hold();
     const QString b = parsed->text;
-    m_desk.backend().discAction(m_desk.technicianId(), QStringLiteral("load"), b, 0, {}, guarded(this, [this, b, busy](TechAnswer a) {
+    m_desk.backend().discAction(m_desk.current(), QStringLiteral("load"), b, 0, {}, guarded(this, [this, b, busy](TechAnswer a) {
                                     if (!a.ok || a.discs.isEmpty() || a.discs.first().slot <= 0) {
                                         busy.release();
                                         m_desk.hardware().ejectReturn();
@@ -247,7 +247,7 @@ void TechSlots::loadBarcode(const QString &barcode, int slot)
     }
     auto busy = m_desk.hold();
     m_desk.backend().discAction(
-        m_desk.technicianId(), QStringLiteral("load"), *b, slot, QStringLiteral("placed by hand"),
+        m_desk.current(), QStringLiteral("load"), *b, slot, QStringLiteral("placed by hand"),
         guarded(this, [this, b = *b, busy](TechAnswer a) {
             busy.release();
             if (!a.ok || a.discs.isEmpty()) {
@@ -272,28 +272,28 @@ void TechSlots::unload(const QString &barcode)
         return;
     auto busy = m_desk.hold();
     // Refused at the red box for a disc that is rented out (nothing moves then).
-    m_desk.backend().discAction(
-        m_desk.technicianId(), QStringLiteral("unload"), *b, 0, {}, guarded(this, [this, b = *b, busy](TechAnswer a) {
-            if (!a.ok) {
-                busy.release();
-                m_desk.finish(QStringLiteral("unload"), false,
-                              a.refusal == RedboxError::DiscRentedOut
-                                  ? tr("Disc %1 is rented out: it cannot be unloaded until the customer returns it.").arg(b)
-                                  : tr("Disc %1 was not unloaded: %2").arg(b, a.message),
-                              true);
-                return;
-            }
-            // Hand the disc out of the slot it was in.
-            const int slot = a.discs.isEmpty() ? 0 : a.discs.first().actionSlot;
-            refresh();
-            if (slot <= 0) {
-                busy.release();
-                m_desk.finish(QStringLiteral("unload"), true, tr("Disc %1 is recorded as unloaded.").arg(b), true);
-                return;
-            }
-            m_desk.say(tr("Unloading disc %1 from slot %2...").arg(b).arg(slot));
-            m_hardware.dispense(slot, busy);   // the hardware page finishes it (dispense)
-        }));
+    m_desk.backend().discAction(m_desk.current(), QStringLiteral("unload"), *b, 0, {}, guarded(this, [this, b = *b, busy](TechAnswer a) {
+                                    if (!a.ok) {
+                                        busy.release();
+                                        m_desk.finish(
+                                            QStringLiteral("unload"), false,
+                                            a.refusal == RedboxError::DiscRentedOut
+                                                ? tr("Disc %1 is rented out: it cannot be unloaded until the customer returns it.").arg(b)
+                                                : tr("Disc %1 was not unloaded: %2").arg(b, a.message),
+                                            true);
+                                        return;
+                                    }
+                                    // Hand the disc out of the slot it was in.
+                                    const int slot = a.discs.isEmpty() ? 0 : a.discs.first().actionSlot;
+                                    refresh();
+                                    if (slot <= 0) {
+                                        busy.release();
+                                        m_desk.finish(QStringLiteral("unload"), true, tr("Disc %1 is recorded as unloaded.").arg(b), true);
+                                        return;
+                                    }
+                                    m_desk.say(tr("Unloading disc %1 from slot %2...").arg(b).arg(slot));
+                                    m_hardware.dispense(slot, busy);   // the hardware page finishes it (dispense)
+                                }));
 }
 
 void TechSlots::markDamaged(const QString &barcode)
@@ -305,8 +305,7 @@ void TechSlots::markDamaged(const QString &barcode)
         return;
     auto busy = m_desk.hold();
     m_desk.backend().discAction(
-        m_desk.technicianId(), QStringLiteral("damaged"), *b, 0, QStringLiteral("technician"),
-        guarded(this, [this, b = *b, busy](TechAnswer a) {
+        m_desk.current(), QStringLiteral("damaged"), *b, 0, QStringLiteral("technician"), guarded(this, [this, b = *b, busy](TechAnswer a) {
             busy.release();
             if (!a.ok) {
                 m_desk.finish(QStringLiteral("damaged"), false,

@@ -10,6 +10,10 @@ from pathlib import Path
 ES = {
     "New releases tonight, from %1 a night": "Estrenos esta noche, desde %1 por noche",
     "Touch the screen to start": "Toque la pantalla para empezar",
+    "We cannot check your PIN right now: this kiosk is offline and has not seen your card before. "
+    "Please try again later or at another kiosk.":
+        "Ahora no podemos comprobar su PIN: este quiosco está sin conexión y no ha visto su tarjeta antes. "
+        "Inténtelo más tarde o en otro quiosco.",
     'Returning a disc? Touch anywhere, then "Return a DVD".': '¿Devuelve un disco? Toque la pantalla y luego "Devolver un DVD".',
     "Search titles": "Buscar títulos",
     "Return a DVD": "Devolver un DVD",

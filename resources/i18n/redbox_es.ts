@@ -628,7 +628,7 @@
     </message>
     <message>
         <source>Return by 9 pm tomorrow. Each extra day costs one more night, up to your plan's maximum; past it the disc is yours.</source>
-        <translation>Devuélvalo mañana antes de las 9 de la noche. Cada día extra cuesta una noche más, hasta el máximo de su plan; después, el disco es suyo.</translation>
+        <translation type="vanished">Devuélvalo mañana antes de las 9 de la noche. Cada día extra cuesta una noche más, hasta el máximo de su plan; después, el disco es suyo.</translation>
     </message>
     <message>
         <location filename="../qml/screens/SummaryScreen.qml" line="61" />
@@ -707,88 +707,92 @@
         <translation>Este disco no pudo entregarse. No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="211" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="210" />
         <source>%1 is already in your cart.</source>
         <translation>%1 ya está en su carrito.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="215" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="214" />
         <source>%1 is not available at this kiosk right now.</source>
         <translation>%1 no está disponible en este quiosco ahora.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="219" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="218" />
         <source>You can rent %n disc(s) in this visit.</source>
         <translation><numerusform>Puede alquilar %n disco en esta visita.</numerusform><numerusform>Puede alquilar %n discos en esta visita.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="226" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="225" />
         <source>%1 added to your cart.</source>
         <translation>%1 añadido a su carrito.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="247" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="246" />
         <source>Your cart is empty.</source>
         <translation>Su carrito está vacío.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="112" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="107" />
         <source>Technician cards open maintenance from the help screen.</source>
         <translation>Las tarjetas de técnico abren el mantenimiento desde la pantalla de ayuda.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="118" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="221" />
         <source>This card is locked after too many wrong PINs. Try again in %n minute(s).</source>
         <translation><numerusform>Esta tarjeta está bloqueada tras demasiados PIN erróneos. Inténtelo de nuevo en %n minuto.</numerusform><numerusform>Esta tarjeta está bloqueada tras demasiados PIN erróneos. Inténtelo de nuevo en %n minutos.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="124" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="113" />
         <source>Checking your card...</source>
         <translation>Comprobando su tarjeta...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="355" />
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="134" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="347" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="123" />
         <source>This account is on hold. Please contact member services.</source>
         <translation>Esta cuenta está suspendida. Contacte con atención al socio.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="170" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="163" />
         <source>Your PIN has 4 digits.</source>
         <translation>Su PIN tiene 4 dígitos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="176" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="169" />
         <source>Checking your PIN...</source>
         <translation>Comprobando su PIN...</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="192" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="189" />
         <source>Your plan allows %n more disc(s) now; your cart was shortened.</source>
         <translation><numerusform>Su plan permite %n disco más ahora; se acortó su carrito.</numerusform><numerusform>Su plan permite %n discos más ahora; se acortó su carrito.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="201" />
         <source>Too many wrong PINs. This card is locked for %1 minutes.</source>
         <translation>Demasiados PIN erróneos. Esta tarjeta queda bloqueada %1 minutos.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="205" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="196" />
         <source>Wrong PIN. %n tries left.</source>
         <translation><numerusform>PIN erróneo. Le queda %n intento.</numerusform><numerusform>PIN erróneo. Le quedan %n intentos.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="222" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="207" />
+        <source>We cannot check your PIN right now: this kiosk is offline and has not seen your card before. Please try again later or at another kiosk.</source>
+        <translation>Ahora no podemos comprobar su PIN: este quiosco está sin conexión y no ha visto su tarjeta antes. Inténtelo más tarde o en otro quiosco.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="237" />
         <source>Swipe or tap your payment card...</source>
         <translation>Pase o acerque su tarjeta de pago...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="247" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="262" />
         <source>No copy is left in this kiosk. You were not charged for it.</source>
         <translation>No quedan copias en este quiosco. No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="265" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="281" />
         <source>You were not charged for it.</source>
         <translation>No se le cobró.</translation>
     </message>
@@ -823,77 +827,77 @@
         <translation>No se pudo leer este disco. Recójalo, limpie la etiqueta e inténtelo de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="326" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="342" />
         <source>There is nothing to e-mail: this screen is your receipt.</source>
         <translation>No hay nada que enviar: esta pantalla es su recibo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="341" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="358" />
         <source>The receipt cannot be e-mailed while the kiosk is offline; this screen is your receipt.</source>
         <translation>El recibo no puede enviarse mientras el quiosco está sin conexión; esta pantalla es su recibo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="343" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="335" />
         <source>This is not a Redbox membership card.</source>
         <translation>Esta no es una tarjeta de socio Redbox.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="344" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="336" />
         <source>This membership card has expired.</source>
         <translation>Esta tarjeta de socio ha caducado.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="348" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="340" />
         <source>The card could not be read. Please swipe again.</source>
         <translation>No se pudo leer la tarjeta. Pásela de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="354" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="346" />
         <source>This card is not a Redbox membership card we know.</source>
         <translation>Esta tarjeta no es una tarjeta de socio Redbox que conozcamos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="357" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="350" />
         <source>While the kiosk is offline you can rent up to %1 discs.</source>
         <translation>Mientras el quiosco está sin conexión puede alquilar hasta %1 discos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="358" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="351" />
         <source>You have reached the number of discs your plan allows.</source>
         <translation>Ha alcanzado el número de discos que permite su plan.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="359" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="352" />
         <source>That disc is not available.</source>
         <translation>Ese disco no está disponible.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="360" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="353" />
         <source>This disc is not one of ours.</source>
         <translation>Este disco no es nuestro.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="361" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="354" />
         <source>This disc is already in a kiosk.</source>
         <translation>Este disco ya está en un quiosco.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="362" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="355" />
         <source>That could not be read. Please try again.</source>
         <translation>No se pudo leer. Inténtelo de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="363" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="356" />
         <source>The kiosk cannot reach the network right now.</source>
         <translation>El quiosco no puede conectar con la red ahora.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="364" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="357" />
         <source>The kiosk could not confirm this with the network.</source>
         <translation>El quiosco no pudo confirmarlo con la red.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="368" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="361" />
         <source>Something went wrong: %1</source>
         <translation>Algo salió mal: %1</translation>
     </message>
@@ -901,7 +905,7 @@
 <context>
     <name>redbox::MaintenanceController</name>
     <message>
-        <location filename="../../kiosk/maintenance/maintenancecontroller.cpp" line="153" />
+        <location filename="../../kiosk/maintenance/maintenancecontroller.cpp" line="159" />
         <source>That disc's barcode could not be read; it was given back.</source>
         <translation type="unfinished" />
     </message>
@@ -909,12 +913,12 @@
 <context>
     <name>redbox::TechDesk</name>
     <message>
-        <location filename="../../kiosk/maintenance/techdesk.cpp" line="110" />
+        <location filename="../../kiosk/maintenance/techdesk.cpp" line="112" />
         <source>Sign in first.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techdesk.cpp" line="120" />
+        <location filename="../../kiosk/maintenance/techdesk.cpp" line="122" />
         <source>Wait for the current action to finish.</source>
         <translation type="unfinished" />
     </message>
@@ -992,42 +996,42 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhardware.cpp" line="126" />
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="127" />
         <source>The card reader read a card it does not accept (%1).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhardware.cpp" line="127" />
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="128" />
         <source>expired</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhardware.cpp" line="128" />
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="129" />
         <source>bad check digit</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhardware.cpp" line="129" />
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="130" />
         <source>not a Redbox card</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhardware.cpp" line="129" />
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="131" />
         <source>unreadable track</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhardware.cpp" line="140" />
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="142" />
         <source>Barcode reader OK: read %1 (title %2, copy %3).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhardware.cpp" line="141" />
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="143" />
         <source>The barcode reader read "%1", which is not a valid disc barcode.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhardware.cpp" line="150" />
+        <location filename="../../kiosk/maintenance/techhardware.cpp" line="152" />
         <source>The barcode reader could not read the disc's label.</source>
         <translation type="unfinished" />
     </message>
@@ -1070,147 +1074,147 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="36" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="37" />
         <source>Reachable, standby</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="41" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="43" />
         <source>Streaming, synchronous; replay lag %1 ms (%2 bytes)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="42" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="44" />
         <source>Replication %1 (%2): rentals may wait</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="44" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="46" />
         <source>Not replicating: the primary has no standby attached</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="46" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="48" />
         <source>Red box standby</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="50" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="52" />
         <source>Red box</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="50" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="52" />
         <source>The primary did not answer the technician's health check</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="72" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="75" />
         <source>the red box cannot reach it since %1</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="73" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="76" />
         <source>the red box's link is up</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="77" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="80" />
         <source>No primary reachable from this kiosk</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="77" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="81" />
         <source>Reachable; primary %1</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="80" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="85" />
         <source>not reachable: %1</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="88" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="93" />
         <source>Forwarding</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="89" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="95" />
         <source>Nothing waiting</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="89" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="96" />
         <source>%1 hop(s) waiting, oldest %2</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="97" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="105" />
         <source>Parked hops</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="98" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="106" />
         <source>None</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="98" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="107" />
         <source>%1 parked with errors: use Repair &gt; Retry parked hops</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="105" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="114" />
         <source>Cache</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="106" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="119" />
         <source>Never synced</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="106" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="119" />
         <source>Last synced %1</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="107" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="121" />
         <source>Kiosk outbox</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="108" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="124" />
         <source>Empty</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="109" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="125" />
         <source>%1 action(s) waiting for the red box, oldest %2</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="112" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="128" />
         <source>Kiosk storage</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="114" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="130" />
         <source>Kiosk version</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="114" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="130" />
         <source>Refused by the red box: %1</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="174" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="192" />
         <source>Coast server</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="175" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="193" />
         <source>HQ</source>
         <translation type="unfinished" />
     </message>
@@ -1246,72 +1250,87 @@
 <context>
     <name>redbox::TechSession</name>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="54" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="55" />
         <source>Maintenance sign-in is locked after %1 failed attempts, until %2.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="59" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="60" />
         <source>Swipe your technician card.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="70" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="71" />
         <source>Maintenance sign-in is locked until %1.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="75" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="76" />
         <source>This is not a technician card.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="75" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="76" />
         <source>The card could not be read. Swipe it again.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="79" />
-        <source>Checking the card...</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="86" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="153" />
         <source>This card may not open maintenance mode.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="92" />
-        <source>Offline: checked against this kiosk's cached technicians. Enter your PIN.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="93" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="81" />
         <source>Enter your PIN.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="109" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="95" />
         <source>Too many failed attempts: maintenance sign-in is locked until %1.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="114" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="100" />
         <source>%1 %2 attempt(s) left.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="141" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="127" />
         <source>A technician PIN has 4 to 8 digits.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="153" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="131" />
+        <source>Checking your PIN...</source>
+        <translation>Comprobando su PIN...</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="143" />
         <source>Wrong PIN.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="165" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="145" />
+        <source>This card is locked after too many wrong PINs, until %1.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="149" />
+        <source>The network cannot check this card now and this kiosk has not seen it signed in before.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="171" />
+        <source> Offline: checked by this kiosk; changes at the red box need a new sign-in once it answers.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="173" />
+        <source> Checked by the coast: changes at the red box need a new sign-in once it answers.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="174" />
         <source>Signed in as %1.</source>
         <translation type="unfinished" />
     </message>
@@ -1319,88 +1338,88 @@
 <context>
     <name>redbox::TechSlots</name>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="117" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="120" />
         <source>Disc %1 loaded into slot %2. Insert the next disc.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="132" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="135" />
         <source>Slot %1 could not take disc %2 (%3); the disc is back in the return slot and was not loaded.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="155" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="160" />
         <source>"%1" is not a valid disc barcode (D and 12 digits).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="186" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="191" />
         <source>Insert discs into the return slot one by one; each goes into the first free slot.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="194" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="199" />
         <source>%1 disc(s) loaded.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="205" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="210" />
         <source>One disc at a time: take this one back and insert it when the last one is stored.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="211" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="217" />
         <source>"%1" is not a valid disc barcode; the disc was given back.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="220" />
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="246" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="226" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="254" />
         <source>Disc %1 was not loaded: %2</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="238" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="245" />
         <source>Slot %1 is not a slot number.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="251" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="259" />
         <source>Disc %1 (%2) recorded in slot %3.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="272" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="281" />
         <source>Disc %1 is rented out: it cannot be unloaded until the customer returns it.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="273" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="282" />
         <source>Disc %1 was not unloaded: %2</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="282" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="291" />
         <source>Disc %1 is recorded as unloaded.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="285" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="294" />
         <source>Unloading disc %1 from slot %2...</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="304" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="313" />
         <source>Disc %1 is rented out: mark it when it comes back.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="305" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="314" />
         <source>Disc %1 was not marked: %2</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="309" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="318" />
         <source>Disc %1 is marked damaged: customers can no longer rent it, and it is on the removal list.</source>
         <translation type="unfinished" />
     </message>

@@ -268,12 +268,13 @@ std::optional<MemberInfo> CacheStore::memberByCard(const QString &cardHash)
     MemberInfo m;
     m.memberId = o.value(QStringLiteral("member_id")).toInteger();
     m.cardHash = cardHash;
-    m.pinHash = o.value(QStringLiteral("pin_hash")).toString();
     m.allowed = o.value(QStringLiteral("allowed")).toBool();
     m.discsOut = static_cast<int>(o.value(QStringLiteral("discs_out")).toInteger());
     m.planLimit = static_cast<int>(o.value(QStringLiteral("plan_limit")).toInteger());
     m.membershipId = static_cast<int>(o.value(QStringLiteral("membership_id")).toInteger());
     m.homeCoast = o.value(QStringLiteral("home_coast")).toString();
+    if (o.value(QStringLiteral("locked_until")).isString())
+        m.lockedUntil = QDateTime::fromString(o.value(QStringLiteral("locked_until")).toString(), Qt::ISODateWithMs);
     m.source = QStringLiteral("cache");
     sqlite::Statement p = m_db.prepare(QStringLiteral("SELECT daily_rate_cents, max_charge_cents FROM plan WHERE membership_id = ?"));
     p.bind(1, m.membershipId);
@@ -311,9 +312,34 @@ std::optional<TechnicianInfo> CacheStore::technicianByCard(const QString &cardHa
     TechnicianInfo t;
     t.technicianId = o.value(QStringLiteral("technician_id")).toInteger();
     t.name = o.value(QStringLiteral("name")).toString();
-    t.pinHash = o.value(QStringLiteral("pin_hash")).toString();
     t.active = o.value(QStringLiteral("active")).toBool();
     return t;
+}
+
+QString CacheStore::cardKey(const QString &cardHash) const
+{
+    return blind(QByteArrayLiteral("card:"), cardHash);
+}
+
+QString CacheStore::verifier(const QString &cardHash)
+{
+    const QString lookup = blind(QByteArrayLiteral("verifier:"), cardHash);
+    sqlite::Statement s = m_db.prepare(QStringLiteral("SELECT sealed FROM verifier WHERE lookup = ?"));
+    s.bind(1, lookup);
+    if (!s.step())
+        return {};
+    return openSealed(m_key, s.blob(0), lookup).value(QStringLiteral("hash")).toString();
+}
+
+void CacheStore::setVerifier(const QString &cardHash, const QString &verifierHash)
+{
+    const QString lookup = blind(QByteArrayLiteral("verifier:"), cardHash);
+    const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+    const QJsonObject o{{QStringLiteral("hash"), verifierHash}, {QStringLiteral("made_at"), now}};
+    m_db.prepare(QStringLiteral("INSERT INTO verifier (lookup, sealed, made_at) VALUES (?,?,?) ON CONFLICT (lookup) DO UPDATE "
+                                "SET sealed = excluded.sealed, made_at = excluded.made_at"))
+        .bindAll({lookup, crypto::seal(m_key, QJsonDocument(o).toJson(QJsonDocument::Compact), lookup.toUtf8()), now})
+        .run();
 }
 
 static Title titleFrom(const sqlite::Statement &s)
@@ -487,6 +513,7 @@ CacheStore::Counts CacheStore::counts()
     c.members = one("SELECT count(*) FROM member");
     c.discs = one("SELECT count(*) FROM dvd");
     c.technicians = one("SELECT count(*) FROM technician");
+    c.verifiers = one("SELECT count(*) FROM verifier");
     return c;
 }
 

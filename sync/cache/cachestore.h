@@ -1,7 +1,8 @@
 // The kiosk's local SQLite cache of its red box's vertical partition:
 // catalog (with FTS5 search), this kiosk's discs and slots, the coast's
 // members and the technicians (sealed with AES-256-GCM under the kiosk's key,
-// found by keyed blind indexes). Numbered migrations run in transactions; a
+// found by keyed blind indexes; no PIN hashes: servers check PINs), and the
+// kiosk's own PIN verifiers of cards it saw signed in online (for offline). Numbered migrations run in transactions; a
 // cache written by a newer version is refused; a corrupted file is moved
 // aside and rebuilt empty (the next sync refills it; the offline outbox lives
 // in its own file and is never touched).
@@ -52,7 +53,7 @@ struct CacheRow {
 
 class CacheStore {
 public:
-    static constexpr int SchemaVersion = 1;
+    static constexpr int SchemaVersion = 2;
 
     // Opens (or creates) the cache at PATH. A corrupted file is moved aside
     // and a fresh cache made (rebuilt() tells); a newer one throws NewerVersion.
@@ -74,6 +75,12 @@ public:
 
     std::optional<MemberInfo> memberByCard(const QString &cardHash);
     std::optional<TechnicianInfo> technicianByCard(const QString &cardHash);
+    // The kiosk's own PIN verifier of a card ("pbkdf2-sha256$..."), made after a server checked
+    // its PIN; empty when the kiosk has none.
+    QString verifier(const QString &cardHash);
+    void setVerifier(const QString &cardHash, const QString &verifierHash);
+    // The card's keyed blind index: what the kiosk keeps instead of the card hash (lockout counts).
+    QString cardKey(const QString &cardHash) const;
     void adjustMemberDiscsOut(const QString &cardHash, int delta);
 
     QList<Title> search(const QString &text, const QString &genre = {}, const QString &rating = {}, bool newOnly = false,
@@ -92,7 +99,7 @@ public:
     void setDiscCondition(const QString &barcode, const QString &condition);
 
     struct Counts {
-        qint64 movies = 0, members = 0, discs = 0, technicians = 0;
+        qint64 movies = 0, members = 0, discs = 0, technicians = 0, verifiers = 0;
     };
     Counts counts();
 

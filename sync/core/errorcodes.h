@@ -31,6 +31,10 @@ enum class RedboxError {
     DiscRentedOut,   // a technician's action on a disc that is out
     StateNotMapped,   // a member's state maps to no coast, or to the other one
     RentalClosed,   // a void of a rental that is no longer open
+    NotEnrolled,   // the session is no enrolled kiosk, or the kiosk was revoked
+    SenderRefused,   // a hop (or pull) its sender may not send: its kind, kiosk or scope is not the sender's
+    SessionInvalid,   // a technician session that is unknown, ended or expired
+    ChargeMismatch,   // money (or the plan) in a payload differs from what this node computes
     NoRoute,   // a hop this node cannot apply, or no link to its destination
 };
 
@@ -42,7 +46,7 @@ struct ErrorCodeInfo {
     std::string_view messagePattern;
 };
 
-inline constexpr std::array<ErrorCodeInfo, 17> kErrorCodes{{
+inline constexpr std::array<ErrorCodeInfo, 21> kErrorCodes{{
     {RedboxError::UnknownCard, "RB001", "unknown card", "card"},
     {RedboxError::NotAllowed, "RB002", "not allowed", "may not rent|on hold"},
     {RedboxError::LimitReached, "RB003", "limit reached", "limit"},
@@ -59,6 +63,11 @@ inline constexpr std::array<ErrorCodeInfo, 17> kErrorCodes{{
     {RedboxError::DiscRentedOut, "RB014", "disc rented out", "rented out"},
     {RedboxError::StateNotMapped, "RB015", "state not mapped", "state|lives in"},
     {RedboxError::RentalClosed, "RB016", "rental closed", "already closed"},
+    {RedboxError::NotEnrolled, "RB018", "not enrolled", "enrolled kiosk|revoked"},
+    {RedboxError::SenderRefused, "RB019", "sender refused",
+     "does not take|not one that|says it|not a node|may not|names rentals|sent the|only HQ"},
+    {RedboxError::SessionInvalid, "RB020", "session invalid", "session"},
+    {RedboxError::ChargeMismatch, "RB021", "charge mismatch", "charges|names plan|names member|outside its rental"},
     {RedboxError::NoRoute, "RB500", "no route", "link|cannot apply|reached the"},
 }};
 

@@ -16,8 +16,9 @@
 namespace redbox {
 
 // The kiosk API level this kiosk speaks (schema/common/030_kiosk_api.sql): raised by
-// a release whose kiosk calls something the previous release's servers lack.
-inline constexpr int kKioskApiLevel = 1;
+// a release whose kiosk calls something the previous release's servers lack. Level 2:
+// the kiosk logs in as itself, servers check PINs and keep the time (migration 035).
+inline constexpr int kKioskApiLevel = 2;
 
 // Why a call did not succeed, in words a screen can show and a test can check.
 enum class Failure {
@@ -39,7 +40,6 @@ QString failureName(Failure f);
 struct MemberInfo {
     qint64 memberId = 0;
     QString cardHash;
-    QString pinHash;   // kept in memory for the PIN check only; never logged
     bool allowed = false;
     int discsOut = 0;
     int planLimit = 0;
@@ -48,8 +48,11 @@ struct MemberInfo {
     int dailyRateCents = 0;
     int maxChargeCents = 0;
     bool away = false;   // verified by escalation, not known at this red box
-    std::optional<QJsonDocument> ticket;   // HQ's or the coast's signed verification
-    QString source;   // "redbox", "cache", "west", "hq"
+    // The sign-in's proof: a server checked the PIN (the red box, or the coast or HQ for an away
+    // member) and signed this for this kiosk and card. Empty: not signed in, or signed in offline.
+    std::optional<QJsonDocument> ticket;
+    QDateTime lockedUntil;   // too many wrong PINs: no sign-in until then (invalid: not locked)
+    QString source;   // where the card was found: "redbox", "cache", "west", "east", "hq"
 };
 
 struct RentRequest {
@@ -60,6 +63,8 @@ struct RentRequest {
     MemberInfo member;
     QString cardToken;   // from the payment processor (the card reader)
     QString cardLast4;
+    // The kiosk's time, on the red box's clock (the measured skew applied): counts only for a
+    // rental made offline; an online rental takes the red box's time.
     QDateTime rentedAt = QDateTime::currentDateTimeUtc();
 };
 
@@ -74,13 +79,14 @@ struct RentResult {
     int discsOut = 0;
     bool offline = false;   // kept in the kiosk's durable outbox, not yet at the red box
     bool replayed = false;
+    bool parked = false;   // a replayed offline rental the red box kept for an operator (message: why)
 };
 
 struct ReturnRequest {
     QUuid returnId = QUuid::createUuid();
     QString barcode;
     int slot = 0;
-    QDateTime returnedAt = QDateTime::currentDateTimeUtc();
+    QDateTime returnedAt = QDateTime::currentDateTimeUtc();   // used only if the return is made offline
 };
 
 struct ReturnResult {
@@ -109,6 +115,9 @@ struct VoidRequest {
 // One thing a technician did, for the audit log that replicates to HQ.
 struct AuditEntry {
     QUuid auditId = QUuid::createUuid();
+    // The technician's red box session (tech_sign_in): the red box names the technician from it.
+    // Without one (signed in through the coast, or offline) the id below is the kiosk's claim.
+    QString session;
     qint64 technicianId = 0;   // 0: not known (a card no red box knows)
     QString action;   // lower-case words: login, login_failed, selftest, ...
     QString barcode;   // a valid disc barcode, or empty
@@ -143,8 +152,29 @@ struct CachedDisc {
 struct TechnicianInfo {
     qint64 technicianId = 0;
     QString name;
-    QString pinHash;
     bool active = false;
+    QString session;   // the red box's session token (empty: signed in through the coast or offline)
+    QString checkedBy;   // where the PIN was checked: "redbox", the coast's name, or "kiosk"
+};
+
+// The outcome of a PIN entered for a card.
+enum class SignInOutcome {
+    Ok,
+    WrongPin,
+    Locked,   // too many wrong PINs (at any kiosk): try again after lockedUntil
+    Unverifiable,   // offline, and this kiosk has no verifier of this card (it never saw it signed in)
+    Failed,   // the card could not be checked (see failure and message)
+};
+
+struct SignInResult {
+    SignInOutcome outcome = SignInOutcome::Failed;
+    int triesLeft = 0;
+    QDateTime lockedUntil;
+    std::optional<MemberInfo> member;   // on Ok, a member's card: the member as the server that checked the PIN knows them
+    std::optional<TechnicianInfo> technician;   // on Ok, a technician's card (with the red box's session, when it made one)
+    QString checkedBy;   // "redbox", "west", "east", "hq", or "kiosk" (offline)
+    Failure failure = Failure::None;
+    QString message;
 };
 
 // What the kiosk knows about itself from its red box (its cache).
@@ -179,7 +209,7 @@ struct OutboxStatus {
 
 // What the kiosk's cache holds, counted.
 struct CacheCounts {
-    qint64 movies = 0, members = 0, discs = 0, technicians = 0;
+    qint64 movies = 0, members = 0, discs = 0, technicians = 0, verifiers = 0;
 };
 
 enum class LinkStatus { Offline, Connecting, Degraded, Online };
@@ -195,7 +225,9 @@ struct KioskHealth {
     qint64 outboxOldestAgeS = 0;
     QDateTime lastCacheSync;
     QString storageFault;   // the kiosk's own disk failing (full, damaged): empty when fine
-    QString refusal;   // the red box refuses this kiosk's API level: why (empty when served)
+    QString refusal;   // the red box refuses this kiosk (its API level, its credentials): why (empty when served)
+    // The kiosk's clock against the red box's (server minus kiosk), measured at each connection.
+    std::optional<qint64> clockSkewMs;
 
     bool operator==(const KioskHealth &) const = default;
 };
@@ -203,6 +235,7 @@ struct KioskHealth {
 }   // namespace redbox
 
 Q_DECLARE_METATYPE(redbox::MemberInfo)
+Q_DECLARE_METATYPE(redbox::SignInResult)
 Q_DECLARE_METATYPE(redbox::RentResult)
 Q_DECLARE_METATYPE(redbox::ReturnResult)
 Q_DECLARE_METATYPE(redbox::KioskHealth)

@@ -95,7 +95,7 @@ void CacheSync::beginRound()
     SyncCursor c = m_parts.storage.cache().cursor();
     QPointer<CacheSync> self(this);
     m_link.call(
-        "SELECT to_snapshot, total FROM redbox.cache_begin($1, $2)", {m_parts.config.kioskId, textOrNull(c.fromSnapshot)}, false,
+        "SELECT to_snapshot, total FROM redbox.cache_begin($1)", {textOrNull(c.fromSnapshot)}, false,
         [self](const pg::Result *r, const pg::DbError *e) {
             if (!self)
                 return;
@@ -122,8 +122,8 @@ void CacheSync::fetchPage()
     const int pageSize = m_parts.config.cachePageSize;
     QPointer<CacheSync> self(this);
     m_link.call(
-        "SELECT change_xid, entity, key, deleted, data FROM redbox.cache_changes($1, $2, $3, $4, $5, $6, $7, $8)",
-        {m_parts.config.kioskId, textOrNull(c.fromSnapshot), c.roundTo, textOrNull(c.xid), textOrNull(c.entity), textOrNull(c.key),
+        "SELECT change_xid, entity, key, deleted, data FROM redbox.cache_changes($1, $2, $3, $4, $5, $6, $7)",
+        {textOrNull(c.fromSnapshot), c.roundTo, textOrNull(c.xid), textOrNull(c.entity), textOrNull(c.key),
          c.xid.isEmpty() ? pg::Param(nullptr) : pg::Param(c.live), pageSize},
         false,
         [self, pageSize](const pg::Result *r, const pg::DbError *e) {

@@ -97,7 +97,7 @@ KioskConfig KioskConfig::load(const QString &path)
                                       QStringLiteral("security/ca"),
                                       QStringLiteral("security/kiosk_passfile"),
                                       QStringLiteral("security/verifier_passfile"),
-                                      QStringLiteral("security/technician_passfile"),
+                                      QStringLiteral("security/patroni_secret"),
                                       QStringLiteral("security/card_key_file"),
                                       QStringLiteral("security/kiosk_key_file"),
                                       QStringLiteral("storage/dir"),
@@ -105,9 +105,15 @@ KioskConfig KioskConfig::load(const QString &path)
                                       QStringLiteral("behaviour/escalation_timeout_ms"),
                                       QStringLiteral("behaviour/offline_allowance"),
                                       QStringLiteral("behaviour/cache_page_size")};
-    for (const QString &k : s.allKeys())
+    for (const QString &k : s.allKeys()) {
+        if (k == QLatin1String("security/technician_passfile"))
+            throw ConfigError(QStringLiteral("%1: security/technician_passfile: kiosks hold no technician password any more "
+                                             "(technicians sign in on the red box); enrol the kiosk again "
+                                             "(redbox-net kiosk enroll ID) and use the configuration it writes")
+                                  .arg(path));
         if (!known.contains(k))
             throw ConfigError(QStringLiteral("%1: unknown setting %2").arg(path, k));
+    }
     // QSettings reads "a,b" as a list: join it back.
     auto text = [&](const char *key, const QString &def = {}) {
         const QVariant v = s.value(QLatin1String(key), def);
@@ -145,7 +151,7 @@ KioskConfig KioskConfig::load(const QString &path)
     c.caFile = need("security/ca");
     c.kioskPassfile = need("security/kiosk_passfile");
     c.verifierPassfile = need("security/verifier_passfile");
-    c.technicianPassfile = text("security/technician_passfile");
+    c.patroniSecretFile = text("security/patroni_secret");
     c.cardKeyFile = need("security/card_key_file");
     c.kioskKeyFile = need("security/kiosk_key_file");
     c.storageDir = need("storage/dir");
@@ -179,8 +185,8 @@ void KioskConfig::validate() const
     needFile(caFile, QStringLiteral("CA certificate"), false);
     needFile(kioskPassfile, QStringLiteral("kiosk password file"), true);
     needFile(verifierPassfile, QStringLiteral("verifier password file"), true);
-    if (!technicianPassfile.isEmpty())
-        needFile(technicianPassfile, QStringLiteral("technician password file"), true);
+    if (!patroniSecretFile.isEmpty())
+        needFile(patroniSecretFile, QStringLiteral("Patroni secret file"), true);
     needFile(cardKeyFile, QStringLiteral("card key file"), true);
     if (storageDir.isEmpty())
         throw ConfigError(QStringLiteral("storage dir is not set"));
@@ -191,37 +197,36 @@ void KioskConfig::validate() const
         throw ConfigError(QStringLiteral("storage dir %1 is not a writable folder").arg(storageDir));
 }
 
+QString KioskConfig::redboxLogin() const
+{
+    return QStringLiteral("kiosk.") + kioskId;
+}
+
+QString KioskConfig::verifierLogin() const
+{
+    return QStringLiteral("verifier.") + kioskId;
+}
+
 QString KioskConfig::redboxConninfo(int rotate) const
 {
-    return conninfo(redbox, database, QStringLiteral("kiosk"), kioskPassfile, caFile, 3, rotate) +
-           QStringLiteral(" application_name=kiosk-") + kioskId;
+    return conninfo(redbox, database, redboxLogin(), kioskPassfile, caFile, 3, rotate) + QStringLiteral(" application_name=kiosk-") +
+           kioskId;
 }
 
 QString KioskConfig::coastConninfo() const
 {
-    return conninfo(coast, database, QStringLiteral("verifier"), verifierPassfile, caFile, 2, 0);
+    return conninfo(coast, database, verifierLogin(), verifierPassfile, caFile, 2, 0);
 }
 
 QString KioskConfig::hqConninfo() const
 {
-    return conninfo(hq, database, QStringLiteral("verifier"), verifierPassfile, caFile, 2, 0);
+    return conninfo(hq, database, verifierLogin(), verifierPassfile, caFile, 2, 0);
 }
 
-QString KioskConfig::technicianConninfo() const
+QString KioskConfig::serverConninfo(const Endpoint &server, bool redboxServer, int timeoutS) const
 {
-    return conninfo(redbox, database, QStringLiteral("technician"), technicianPassfile, caFile, 3, 0) +
-           QStringLiteral(" application_name=technician-") + kioskId;
-}
-
-QString KioskConfig::technicianCoastConninfo() const
-{
-    return conninfo(coast, database, QStringLiteral("technician"), technicianPassfile, caFile, 3, 0) +
-           QStringLiteral(" application_name=technician-") + kioskId;
-}
-
-QString KioskConfig::serverConninfo(const Endpoint &server, const QString &role, const QString &passfile, int timeoutS) const
-{
-    return conninfo({server}, database, role, passfile, caFile, timeoutS, 0, QStringLiteral("any")) +
+    return conninfo({server}, database, redboxServer ? redboxLogin() : verifierLogin(), redboxServer ? kioskPassfile : verifierPassfile,
+                    caFile, timeoutS, 0, QStringLiteral("any")) +
            QStringLiteral(" application_name=probe-") + kioskId;
 }
 

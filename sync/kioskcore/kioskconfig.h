@@ -1,7 +1,9 @@
 // One kiosk's configuration: who it is, where its red box pair, coast and HQ
-// are, where the CA, the password files and keys are, where it keeps its
-// cache and outbox. Loaded from an INI file and validated with clear errors;
-// secrets live in separate 0600 files, never in this file.
+// are, where the CA, its own password files and keys are, where it keeps its
+// cache and outbox. Loaded from an INI file (`redbox-net kiosk enroll` writes
+// it) and validated with clear errors; secrets live in separate 0600 files,
+// never in this file. The kiosk logs in as itself: kiosk.ID at its red box
+// pair, verifier.ID at its coast and HQ.
 #pragma once
 
 #include <QString>
@@ -35,9 +37,9 @@ struct KioskConfig {
     QList<Endpoint> hq;
     QList<Endpoint> patroni;   // the red box pair's Patroni REST APIs (maintenance mode's failover); optional
     QString caFile;
-    QString kioskPassfile;
-    QString verifierPassfile;
-    QString technicianPassfile;
+    QString kioskPassfile;   // kiosk.ID's password at its red box pair
+    QString verifierPassfile;   // verifier.ID's at its coast and HQ
+    QString patroniSecretFile;   // "user:password" of its pair's Patroni REST API (maintenance's failover); optional
     QString cardKeyFile;
     QString kioskKeyFile;
     QString storageDir;
@@ -53,14 +55,16 @@ struct KioskConfig {
     static KioskConfig load(const QString &path);   // throws ConfigError
     void validate() const;   // throws ConfigError
 
+    QString redboxLogin() const;   // "kiosk.ID"
+    QString verifierLogin() const;   // "verifier.ID"
+
     // libpq connection strings (no passwords: passfile=), TLS verify-full.
     QString redboxConninfo(int rotate = 0) const;
     QString coastConninfo() const;
     QString hqConninfo() const;
-    QString technicianConninfo() const;
-    QString technicianCoastConninfo() const;
-    // One server, whatever its role (primary or standby): for the technician's health probes.
-    QString serverConninfo(const Endpoint &server, const QString &role, const QString &passfile, int timeoutS = 2) const;
+    // One server, whatever its role (primary or standby): for the technician's health probes;
+    // a red box server with the kiosk's red box login, any other with its escalation login.
+    QString serverConninfo(const Endpoint &server, bool redboxServer, int timeoutS = 2) const;
 };
 
 QList<Endpoint> parseEndpoints(const QString &text, const QString &what);   // "host:port,host:port"

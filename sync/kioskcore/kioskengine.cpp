@@ -11,6 +11,7 @@
 #include "kioskcore/outboxreplay.h"
 #include "kioskcore/rentaldesk.h"
 #include "kioskcore/returndesk.h"
+#include "kioskcore/signindesk.h"
 
 #include <QPointer>
 #include <QRegularExpression>
@@ -52,6 +53,7 @@ void KioskEngine::start()
     m_replay = new OutboxReplay(parts, this);
     parts.replay = m_replay;
     m_lookup = new MemberLookup(parts, this);
+    m_signIn = new SignInDesk(parts, this);
     m_rentals = new RentalDesk(parts, this);
     m_returns = new ReturnDesk(parts, this);
     m_sync = new CacheSync(parts, *m_cacheLink, this);
@@ -98,9 +100,9 @@ QString KioskEngine::cardHashFor(const QString &cardNumber) const
     return m_storage->cardHashFor(cardNumber);
 }
 
-bool KioskEngine::checkPin(const MemberInfo &member, const QString &pin)
+QDateTime KioskEngine::serverNow() const
 {
-    return memberPinWellFormed(pin) && crypto::verifySecret(pin, member.pinHash);
+    return m_redbox ? m_redbox->serverNow() : QDateTime::currentDateTimeUtc();
 }
 
 // ---- health -----------------------------------------------------------------
@@ -126,7 +128,14 @@ void KioskEngine::setLink(LinkStatus status)
 
 void KioskEngine::onRedboxUp()
 {
-    m_health.update([](KioskHealth &h) { h.refusal.clear(); });
+    const std::optional<qint64> skew = m_redbox->clockSkewMs();
+    if (skew && std::abs(*skew) > 60'000)
+        qCWarning(lcClient).noquote() << "this kiosk's clock is" << std::abs(*skew) / 1000 << (*skew < 0 ? "s ahead of" : "s behind")
+                                      << "the red box's; the kiosk keeps the red box's time";
+    m_health.update([&](KioskHealth &h) {
+        h.refusal.clear();
+        h.clockSkewMs = skew;
+    });
     pollHealth();
     m_replay->pump();
 }
@@ -168,6 +177,21 @@ void KioskEngine::pollHealth()
 void KioskEngine::lookupMember(const QString &cardHash, MemberCallback callback)
 {
     m_lookup->lookup(cardHash, std::move(callback));
+}
+
+void KioskEngine::signIn(const MemberInfo &member, const QString &pin, std::function<void(SignInResult)> callback)
+{
+    m_signIn->member(member, pin, std::move(callback));
+}
+
+SignInResult KioskEngine::signInOffline(const QString &cardHash, const QString &pin, bool technician)
+{
+    return m_signIn->offline(cardHash, pin, technician);
+}
+
+void KioskEngine::rememberPin(const QString &cardHash, const QString &pin)
+{
+    m_signIn->remember(cardHash, pin);
 }
 
 void KioskEngine::rent(RentRequest request, std::function<void(RentResult)> callback)
@@ -214,7 +238,7 @@ void KioskEngine::emailReceipt(const QUuid &receiptId, const QList<QUuid> &renta
     for (const QUuid &id : rentalIds)
         ids << id.toString(QUuid::WithoutBraces);
     m_redbox->call(
-        redboxapi::kEmailReceiptSql, {receiptId, m_config.kioskId, QStringLiteral("{%1}").arg(ids.join(QLatin1Char(',')))}, true,
+        redboxapi::kEmailReceiptSql, {receiptId, QStringLiteral("{%1}").arg(ids.join(QLatin1Char(',')))}, true,
         [callback](const pg::Result *r, const pg::DbError *e) {
             if (r)
                 callback(r->text(0, 0));
@@ -253,7 +277,7 @@ void KioskEngine::audit(const AuditEntry &entry, std::function<void(bool)> callb
         return;
     }
     m_redbox->call(
-        redboxapi::kAuditSql, redboxapi::auditParams(m_config, entry), true,
+        redboxapi::kAuditSql, redboxapi::auditParams(entry), true,
         [self, keep, callback](const pg::Result *r, const pg::DbError *e) {
             if (!self)
                 return;
@@ -392,7 +416,7 @@ CacheCounts KioskEngine::cacheCounts()
 {
     return read<CacheCounts>("cache", {}, [&] {
         const CacheStore::Counts c = m_storage->cache().counts();
-        return CacheCounts{c.movies, c.members, c.discs, c.technicians};
+        return CacheCounts{c.movies, c.members, c.discs, c.technicians, c.verifiers};
     });
 }
 

@@ -5,6 +5,7 @@
 // its parts, each in its own file:
 //   KioskStorage  the kiosk's disk: keys, SQLite cache, offline outbox
 //   MemberLookup  a card at the red box, the cache, then the coast and HQ
+//   SignInDesk    the PIN, checked by a server (offline: the kiosk's own verifiers)
 //   RentalDesk    rentals, voids, the dispense journal, in-doubt answers
 //   ReturnDesk    returns
 //   OutboxReplay  the offline outbox sent once the red box answers
@@ -35,6 +36,7 @@ class MemberLookup;
 class OutboxReplay;
 class RentalDesk;
 class ReturnDesk;
+class SignInDesk;
 
 class KioskEngine : public QObject {
     Q_OBJECT
@@ -52,11 +54,18 @@ public:
     bool isReplaying() const;
 
     QString cardHashFor(const QString &cardNumber) const;
+    // Now on the red box's clock, as well as the kiosk can tell (its clock, the measured skew applied).
+    QDateTime serverNow() const;
 
     using MemberCallback = std::function<void(std::optional<MemberInfo>, Failure, QString message)>;
     void lookupMember(const QString &cardHash, MemberCallback callback);
-    // PBKDF2 check of a PIN (4 digits) against the member's salted hash: slow by design.
-    static bool checkPin(const MemberInfo &member, const QString &pin);
+    // The member's PIN, checked by the server that found the card (offline: by the kiosk, for a
+    // card it saw signed in before). On Ok the member carries the server's ticket for renting.
+    void signIn(const MemberInfo &member, const QString &pin, std::function<void(SignInResult)> callback);
+    // For maintenance: the kiosk's own check of a card when no server can be asked, and the
+    // verifier it keeps of a card a server found right (SignInDesk).
+    SignInResult signInOffline(const QString &cardHash, const QString &pin, bool technician);
+    void rememberPin(const QString &cardHash, const QString &pin);
 
     // A rental: recorded in the dispense journal first, then at the red box (or, offline, in the
     // durable outbox). Call dispensed() when the disc came out, voidRental() when it did not.
@@ -125,6 +134,7 @@ private:
     Link *m_cacheLink = nullptr;
     OutboxReplay *m_replay = nullptr;
     MemberLookup *m_lookup = nullptr;
+    SignInDesk *m_signIn = nullptr;
     RentalDesk *m_rentals = nullptr;
     ReturnDesk *m_returns = nullptr;
     CacheSync *m_sync = nullptr;

@@ -3,6 +3,7 @@
 
 #include "core/logging.h"
 
+#include <QDateTime>
 #include <QPointer>
 
 namespace redbox {
@@ -82,39 +83,50 @@ void Link::onConnected()
         return;
     }
     QPointer<Link> self(this);
-    m_conn.query("SELECT level, oldest FROM redbox.kiosk_api()", {}, false, [self](const pg::Result *r, const pg::DbError *e) {
-        if (!self)
-            return;
-        QString mismatch;
-        if (e && e->sqlstate() == QLatin1String("42883")) {
-            // A server from before API levels serves level 1 (what it had is level 1).
-            mismatch = apiMismatch(self->m_apiLevel, 1, 1);
-        } else if (e && (e->kind() == pg::ErrorKind::BrokenConnection || e->kind() == pg::ErrorKind::InDoubt)) {
-            return;   // the connection failed meanwhile: onLost retries
-        } else if (e) {
-            mismatch = QStringLiteral("the server's kiosk API check failed: %1").arg(e->message());
-        } else if (r->rows() != 1) {
-            mismatch = QStringLiteral("the server did not say which kiosk API levels it serves");
-        } else {
-            mismatch = apiMismatch(self->m_apiLevel, r->int32(0, 0), r->int32(0, 1));
-        }
-        if (mismatch.isEmpty()) {
-            self->onVerified();
-            return;
-        }
-        // Closed after this callback returns: the connection is still delivering it.
-        QTimer::singleShot(0, self.data(), [self, mismatch] {
-            if (!self || self->m_verified)
-                return;
-            qCCritical(lcClient).noquote() << self->m_name << "refused:" << mismatch;
-            self->m_conn.close();
-            self->onLost(mismatch);
-            emit self->refused(mismatch);
-            // Nothing changes until someone upgrades a side: ask again in half a minute, not every second.
-            if (self->m_started)
-                self->m_retry.start(30000);
-        });
-    });
+    const qint64 sentAt = QDateTime::currentMSecsSinceEpoch();
+    m_conn.query("SELECT level, oldest, server_time FROM redbox.kiosk_hello()", {}, false,
+                 [self, sentAt](const pg::Result *r, const pg::DbError *e) {
+                     if (!self)
+                         return;
+                     QString mismatch;
+                     if (e && e->sqlstate() == QLatin1String("42883")) {
+                         // A server from before level 2 has no kiosk_hello (it served level 1).
+                         mismatch = apiMismatch(self->m_apiLevel, 1, 1);
+                     } else if (e && (e->kind() == pg::ErrorKind::BrokenConnection || e->kind() == pg::ErrorKind::InDoubt)) {
+                         return;   // the connection failed meanwhile: onLost retries
+                     } else if (e) {
+                         mismatch = QStringLiteral("the server refused this kiosk: %1").arg(e->message());
+                     } else if (r->rows() != 1) {
+                         mismatch = QStringLiteral("the server did not say which kiosk API levels it serves");
+                     } else {
+                         mismatch = apiMismatch(self->m_apiLevel, r->int32(0, 0), r->int32(0, 1));
+                         // The server's clock against ours, at the midpoint of the round trip.
+                         const qint64 back = QDateTime::currentMSecsSinceEpoch();
+                         self->m_skewMs = r->timestamp(0, 2).toMSecsSinceEpoch() - (sentAt + back) / 2;
+                     }
+                     if (mismatch.isEmpty()) {
+                         self->onVerified();
+                         return;
+                     }
+                     // Closed after this callback returns: the connection is still delivering it.
+                     QTimer::singleShot(0, self.data(), [self, mismatch] {
+                         if (!self || self->m_verified)
+                             return;
+                         qCCritical(lcClient).noquote() << self->m_name << "refused:" << mismatch;
+                         self->m_conn.close();
+                         self->onLost(mismatch);
+                         emit self->refused(mismatch);
+                         // Nothing changes until someone upgrades a side: ask again in half a minute, not every second.
+                         if (self->m_started)
+                             self->m_retry.start(30000);
+                     });
+                 });
+}
+
+bool Link::credentialsRefused(const QString &message)
+{
+    return message.contains(QLatin1String("password authentication failed")) ||
+           message.contains(QLatin1String("is not permitted to log in")) || message.contains(QLatin1String("no password supplied"));
 }
 
 void Link::onVerified()
@@ -154,6 +166,14 @@ void Link::onLost(const QString &message)
     }
     if (message.contains(QLatin1String("timed out connecting")))
         ++m_rotate;   // try the other server first next time
+    if (credentialsRefused(message) && m_apiLevel > 0) {
+        // A revoked (or never enrolled) kiosk: nothing changes until an operator enrols it.
+        qCCritical(lcClient).noquote() << m_name << "refused this kiosk's login:" << message;
+        emit refused(QStringLiteral("the red box refuses this kiosk's login (revoked, or not enrolled): %1").arg(message));
+        if (m_started)
+            m_retry.start(30000);
+        return;
+    }
     if (m_started)
         m_retry.start(static_cast<int>(m_backoff.next().count()));
 }

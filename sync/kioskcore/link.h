@@ -3,13 +3,17 @@
 // backoff after a failure or failover; calls made while it is down wait (up
 // to a limit) for it to come back. A connect attempt that times out rotates
 // the host order, so a host that drops packets does not hold the pair hostage.
-// A link that speaks the kiosk API checks at every connection that the server
-// serves its level (redbox.kiosk_api(), migration 030) before any call goes out.
+// A link that speaks the kiosk API greets the server at every connection
+// (redbox.kiosk_hello(): the levels it serves, migration 030, and the kiosk it
+// knows this login as) before any call goes out, and measures the kiosk's
+// clock against the server's. Credentials the server refuses (a revoked or
+// never enrolled kiosk) are a refusal, retried slowly, not an outage.
 #pragma once
 
 #include "core/retry.h"
 #include "pg/asyncconnection.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QStringList>
@@ -17,6 +21,7 @@
 
 #include <deque>
 #include <functional>
+#include <optional>
 
 namespace redbox {
 
@@ -37,6 +42,12 @@ public:
     QString server() const { return m_conn.serverAddress(); }
     qint64 downForMs() const { return m_up ? 0 : (m_downSince.isValid() ? m_downSince.elapsed() : 0); }
     const QString &lastError() const { return m_lastError; }
+    // Server's clock minus this machine's, measured at the last greeting (empty: not yet).
+    std::optional<qint64> clockSkewMs() const { return m_skewMs; }
+    // Now on the server's clock, as well as the kiosk can tell (its own clock, the last skew applied).
+    QDateTime serverNow() const { return QDateTime::currentDateTimeUtc().addMSecs(m_skewMs.value_or(0)); }
+    // Whether a connection error means the server refused these credentials.
+    static bool credentialsRefused(const QString &message);
     void dropAfterNextSendForTesting() { m_conn.dropAfterNextSendForTesting(); }
 
     // Runs SQL when the link is up, waiting up to waitMs for it; then fails with BrokenConnection.
@@ -46,7 +57,7 @@ public:
 signals:
     void up(const QString &server);
     void down(const QString &why);
-    void refused(const QString &why);   // the server does not serve this link's API level
+    void refused(const QString &why);   // the server does not serve this link's API level, or refuses its login
     void notified(const QString &channel, const QString &payload);
 
 private:
@@ -80,6 +91,7 @@ private:
     int m_apiLevel = 0;
     int m_rotate = 0;
     QString m_lastError;
+    std::optional<qint64> m_skewMs;
 };
 
 }   // namespace redbox

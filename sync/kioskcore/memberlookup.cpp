@@ -6,6 +6,7 @@
 #include "kioskcore/kioskstorage.h"
 #include "kioskcore/link.h"
 #include "kioskcore/redboxapi.h"
+#include "pg/oneshot.h"
 
 #include <QPointer>
 #include <QRegularExpression>
@@ -33,7 +34,7 @@ void MemberLookup::lookup(const QString &cardHash, Callback callback)
             if (!self)
                 return;
             if (r && r->rows() == 1) {
-                std::optional<MemberInfo> m = redboxapi::readMember(*r, cardHash, false);
+                std::optional<MemberInfo> m = redboxapi::readMember(*r, cardHash);
                 m->source = QStringLiteral("redbox");
                 callback(m, Failure::None, QString());
             } else if (e && e->code() == RedboxError::UnknownCard) {
@@ -66,46 +67,29 @@ void MemberLookup::escalate(const QString &cardHash, Callback callback, int stag
         return;
     }
     const KioskConfig &cfg = m_parts.config;
-    auto *conn = new pg::AsyncConnection(this);
-    QPointer<MemberLookup> self(this);
     const QString where = stage == 0 ? cfg.coastNode : QStringLiteral("hq");
-    auto finish = [conn]() { conn->deleteLater(); };
-    auto settled = std::make_shared<bool>(false);
-    connect(conn, &pg::AsyncConnection::connectionLost, this, [self, cardHash, callback, stage, settled, finish](const QString &msg) {
-        if (!self || *settled)
-            return;
-        *settled = true;
-        qCWarning(lcEscalation) << "escalation stage" << stage << "unreachable:" << msg;
-        finish();
-        if (stage == 0)
-            self->escalate(cardHash, callback, 1);
-        else
-            callback(std::nullopt, Failure::Offline, QStringLiteral("the card cannot be checked right now (coast and HQ unreachable)"));
-    });
-    const int timeoutMs = cfg.escalationTimeoutMs;
-    connect(conn, &pg::AsyncConnection::connected, this, [self, conn, cardHash, callback, stage, where, settled, finish, timeoutMs]() {
-        conn->query(
-            redboxapi::kVerifyMemberSql, {cardHash}, false,
-            [self, cardHash, callback, stage, where, settled, finish](const pg::Result *r, const pg::DbError *e) {
-                if (!self || *settled)
-                    return;
-                *settled = true;   // ignore the close that follows
-                finish();
-                if (r && r->rows() == 1) {
-                    std::optional<MemberInfo> m = redboxapi::readMember(*r, cardHash, true);
-                    m->away = true;
-                    m->source = where;
-                    qCInfo(lcEscalation) << "card verified at" << where;
-                    callback(m, Failure::None, QString());
-                } else if ((e && e->code() == RedboxError::UnknownCard) || stage == 0) {
-                    self->escalate(cardHash, callback, stage + 1);
-                } else {
-                    callback(std::nullopt, e ? failureFor(*e) : Failure::Internal, e ? e->message() : QStringLiteral("no answer"));
-                }
-            },
-            timeoutMs);
-    });
-    conn->open(stage == 0 ? cfg.coastConninfo() : cfg.hqConninfo(), timeoutMs);
+    QPointer<MemberLookup> self(this);
+    pg::queryOnce(this, stage == 0 ? cfg.coastConninfo() : cfg.hqConninfo(), redboxapi::kVerifyMemberSql, {cardHash},
+                  cfg.escalationTimeoutMs, [self, cardHash, callback, stage, where](const pg::Result *r, const pg::DbError *e, qint64) {
+                      if (!self)
+                          return;
+                      if (r && r->rows() == 1) {
+                          std::optional<MemberInfo> m = redboxapi::readMember(*r, cardHash);
+                          m->away = true;
+                          m->source = where;
+                          qCInfo(lcEscalation) << "card found at" << where;
+                          callback(m, Failure::None, QString());
+                      } else if (e && e->kind() == pg::ErrorKind::BrokenConnection && stage == 1) {
+                          callback(std::nullopt, Failure::Offline,
+                                   QStringLiteral("the card cannot be checked right now (coast and HQ unreachable)"));
+                      } else if ((e && e->code() == RedboxError::UnknownCard) || stage == 0) {
+                          if (e && e->kind() == pg::ErrorKind::BrokenConnection)
+                              qCWarning(lcEscalation) << "escalation to" << where << "unreachable:" << e->message();
+                          self->escalate(cardHash, callback, stage + 1);
+                      } else {
+                          callback(std::nullopt, e ? failureFor(*e) : Failure::Internal, e ? e->message() : QStringLiteral("no answer"));
+                      }
+                  });
 }
 
 }   // namespace redbox

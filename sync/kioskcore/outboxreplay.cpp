@@ -2,7 +2,6 @@
 #include "kioskcore/outboxreplay.h"
 
 #include "core/logging.h"
-#include "kioskcore/kioskconfig.h"
 #include "kioskcore/kioskstorage.h"
 #include "kioskcore/link.h"
 #include "kioskcore/redboxapi.h"
@@ -78,16 +77,20 @@ void OutboxReplay::pump()
         if (self)
             self->finished(seq, kind, id, r, err);
     };
-    const KioskConfig &cfg = m_parts.config;
     Link &redbox = *m_parts.redbox;
     if (kind == QLatin1String("rent"))
-        redbox.call(redboxapi::kRentSql, redboxapi::rentParams(cfg, redboxapi::decodeRent(e->payload), true), true, onDone, 2000);
+        redbox.call(redboxapi::kRentSql, redboxapi::rentParams(redboxapi::decodeRent(e->payload), true), true, onDone, 2000);
     else if (kind == QLatin1String("return"))
-        redbox.call(redboxapi::kReturnSql, redboxapi::returnParams(cfg, redboxapi::decodeReturn(e->payload)), true, onDone, 2000);
+        redbox.call(redboxapi::kReturnSql, redboxapi::returnParams(redboxapi::decodeReturn(e->payload), true), true, onDone, 2000);
     else if (kind == QLatin1String("audit"))
-        redbox.call(redboxapi::kAuditSql, redboxapi::auditParams(cfg, redboxapi::decodeAudit(e->payload)), true, onDone, 2000);
+        redbox.call(redboxapi::kAuditSql, redboxapi::auditParams(redboxapi::decodeAudit(e->payload)), true, onDone, 2000);
+    else if (kind == QLatin1String("pin"))
+        redbox.call(redboxapi::kReportPinSql, redboxapi::pinReportParams(redboxapi::decodePin(e->payload)), true, onDone, 2000);
+    else if (kind == QLatin1String("dispensed"))
+        redbox.call(redboxapi::kDispensedSql, {QUuid::fromString(e->payload.value(QStringLiteral("rental_id")).toString())}, true, onDone,
+                    2000);
     else
-        redbox.call(redboxapi::kVoidSql, redboxapi::voidParams(cfg, redboxapi::decodeVoid(e->payload)), true, onDone, 2000);
+        redbox.call(redboxapi::kVoidSql, redboxapi::voidParams(redboxapi::decodeVoid(e->payload)), true, onDone, 2000);
 }
 
 void OutboxReplay::finished(qint64 seq, const QString &kind, const QUuid &id, const pg::Result *r, const pg::DbError *err)
@@ -95,13 +98,22 @@ void OutboxReplay::finished(qint64 seq, const QString &kind, const QUuid &id, co
     m_replaying = false;
     KioskStorage &storage = m_parts.storage;
     bool stored = true;
-    if (r) {
+    const QString parkedBy = r && r->rows() == 1 && r->column("outcome") >= 0 && r->text(0, "outcome") == QLatin1String("parked")
+                                 ? r->text(0, "note")
+                                 : QString();
+    if (r && !parkedBy.isEmpty()) {
+        // The red box would not apply this claim (over the offline allowance, a dispensed disc, ...):
+        // it keeps it for an operator, and the kiosk shows it to its technician.
+        qCWarning(lcOutbox) << "offline" << kind << id << "parked by the red box for review:" << parkedBy;
+        stored = storage.guard("outbox", [&] { storage.outbox().park(seq, QStringLiteral("parked at the red box: ") + parkedBy); });
+        ++m_replayedInRun;
+    } else if (r) {
         stored = storage.guard("outbox", [&] { storage.outbox().done(seq); });
         ++m_replayedInRun;
     } else if (err && linkTrouble(*err)) {
         storage.guard("outbox", [&] { storage.outbox().failed(seq, err->message()); });
         return;   // the link is down again: resume when it is back
-    } else if (err && kind == QLatin1String("void") && err->code() == RedboxError::NotFound) {
+    } else if (err && (kind == QLatin1String("void") || kind == QLatin1String("dispensed")) && err->code() == RedboxError::NotFound) {
         stored = storage.guard("outbox", [&] { storage.outbox().done(seq); });   // never committed: nothing to void
     } else {
         qCWarning(lcOutbox) << "offline" << kind << id << "refused by the red box; parked:" << (err ? err->message() : QString());

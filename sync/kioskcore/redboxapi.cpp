@@ -1,26 +1,34 @@
 // The red box's kiosk functions as the engine calls them (see redboxapi.h).
 #include "kioskcore/redboxapi.h"
 
-#include "kioskcore/kioskconfig.h"
-
 namespace redbox {
 
 namespace redboxapi {
 
-const QByteArray kMemberSql = "SELECT member_id, pin_hash, allowed, discs_out, plan_limit, membership_id, home_coast, daily_rate_cents, "
-                              "max_charge_cents FROM redbox.kiosk_member($1)";
-const QByteArray kVerifyMemberSql =
-    "SELECT member_id, pin_hash, allowed, discs_out, plan_limit, membership_id, home_coast, daily_rate_cents, "
-    "max_charge_cents, ticket FROM redbox.verify_member($1)";
-const QByteArray kRentSql = "SELECT rental_id, due_at, amount_cents, tax_cents, discs_out, replayed FROM redbox.kiosk_rent("
-                            "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const QByteArray kHelloSql = "SELECT level, oldest, server_time, kiosk_id FROM redbox.kiosk_hello()";
+const QByteArray kMemberSql = "SELECT member_id, allowed, discs_out, plan_limit, membership_id, home_coast, daily_rate_cents, "
+                              "max_charge_cents, locked_until FROM redbox.kiosk_member($1)";
+const QByteArray kVerifyMemberSql = "SELECT member_id, allowed, discs_out, plan_limit, membership_id, home_coast, daily_rate_cents, "
+                                    "max_charge_cents, locked_until FROM redbox.verify_member($1)";
+const QByteArray kSignInSql = "SELECT outcome, tries_left, locked_until, member_id, allowed, discs_out, plan_limit, membership_id, "
+                              "home_coast, daily_rate_cents, max_charge_cents, ticket FROM redbox.kiosk_sign_in($1, $2)";
+const QByteArray kVerifyMemberPinSql =
+    "SELECT outcome, tries_left, locked_until, member_id, allowed, discs_out, plan_limit, membership_id, home_coast, "
+    "daily_rate_cents, max_charge_cents, ticket FROM redbox.verify_member_pin($1, $2)";
+const QByteArray kReportPinSql = "SELECT redbox.kiosk_report_pin_attempt($1, $2, $3, $4)";
+const QByteArray kTechSignInSql = "SELECT outcome, tries_left, locked_until, technician_id, name, session FROM redbox.tech_sign_in($1, $2)";
+const QByteArray kTechVerifySql = "SELECT outcome, tries_left, locked_until, technician_id, name, NULL::text AS session "
+                                  "FROM redbox.tech_verify($1, $2)";
+const QByteArray kRentSql = "SELECT outcome, rental_id, due_at, amount_cents, tax_cents, discs_out, replayed, note FROM redbox.kiosk_rent("
+                            "$1, $2, $3, $4, $5, $6, $7, $8, $9)";
+const QByteArray kDispensedSql = "SELECT redbox.kiosk_dispensed($1)";
 const QByteArray kRentalStatusSql = "SELECT status FROM redbox.kiosk_rental_status($1)";
-const QByteArray kVoidSql = "SELECT voided FROM redbox.kiosk_void_rental($1, $2, $3, $4, $5)";
+const QByteArray kVoidSql = "SELECT outcome, voided, note FROM redbox.kiosk_void_rental($1, $2, $3, $4)";
 const QByteArray kReturnSql = "SELECT return_id, rental_id, movie_id, title, foreign_disc, nights, charge_cents, late_cents "
                               "FROM redbox.kiosk_return($1, $2, $3, $4, $5)";
 const QByteArray kAuditSql = "SELECT redbox.kiosk_audit($1, $2, $3, $4, $5, $6, $7)";
 const QByteArray kHealthSql = "SELECT coast_partitioned, pending_hops, parked_hops, standby_streaming FROM redbox.kiosk_health()";
-const QByteArray kEmailReceiptSql = "SELECT redbox.kiosk_email_receipt($1, $2, $3::uuid[], NULL)";
+const QByteArray kEmailReceiptSql = "SELECT redbox.kiosk_email_receipt($1, $2::uuid[], NULL)";
 const QByteArray kReceiptStatusSql = "SELECT redbox.kiosk_receipt_status($1)";
 
 namespace {
@@ -47,59 +55,115 @@ pg::Param orNull(const QString &s)
 
 }   // namespace
 
-std::vector<pg::Param> rentParams(const KioskConfig &cfg, const RentRequest &r, bool offline)
+std::vector<pg::Param> rentParams(const RentRequest &r, bool offline)
 {
-    return {r.rentalId,  cfg.kioskId, r.member.cardHash, r.barcode, r.paymentId,
-            r.cardToken, r.cardLast4, r.rentedAt,        offline,   r.member.ticket ? pg::Param(*r.member.ticket) : pg::Param(nullptr)};
+    return {r.rentalId,  r.member.cardHash, r.barcode,
+            r.paymentId, r.cardToken,       r.cardLast4,
+            r.rentedAt,  offline,           r.member.ticket ? pg::Param(*r.member.ticket) : pg::Param(nullptr)};
 }
 
-std::vector<pg::Param> voidParams(const KioskConfig &cfg, const VoidRequest &v)
+std::vector<pg::Param> voidParams(const VoidRequest &v)
 {
-    return {v.rentalId, cfg.kioskId, v.reason, v.slot, v.damaged};
+    return {v.rentalId, v.reason, v.slot, v.damaged};
 }
 
-std::vector<pg::Param> returnParams(const KioskConfig &cfg, const ReturnRequest &r)
+std::vector<pg::Param> returnParams(const ReturnRequest &r, bool offline)
 {
-    return {r.returnId, cfg.kioskId, r.barcode, r.returnedAt, r.slot};
+    return {r.returnId, r.barcode, r.returnedAt, r.slot, offline};
 }
 
-std::vector<pg::Param> auditParams(const KioskConfig &cfg, const AuditEntry &a)
+std::vector<pg::Param> auditParams(const AuditEntry &a)
 {
-    return {a.auditId, cfg.kioskId,       a.technicianId > 0 ? pg::Param(a.technicianId) : pg::Param(nullptr),
+    return {a.auditId, orNull(a.session), a.technicianId > 0 ? pg::Param(a.technicianId) : pg::Param(nullptr),
             a.action,  orNull(a.barcode), QJsonDocument(a.detail),
             a.at};
 }
 
-std::optional<MemberInfo> readMember(const pg::Result &r, const QString &cardHash, bool withTicket)
+std::vector<pg::Param> pinReportParams(const PinReport &p)
+{
+    return {p.attemptId, p.cardHash, p.ok, p.at};
+}
+
+std::optional<MemberInfo> readMember(const pg::Result &r, const QString &cardHash)
 {
     if (r.rows() != 1)
         return std::nullopt;
     MemberInfo m;
-    m.memberId = r.int64(0, 0);
+    m.memberId = r.int64(0, "member_id");
     m.cardHash = cardHash;
-    m.pinHash = r.text(0, 1);
-    m.allowed = r.boolean(0, 2);
-    m.discsOut = r.int32(0, 3);
-    m.planLimit = r.int32(0, 4);
-    m.membershipId = r.int32(0, 5);
-    m.homeCoast = r.text(0, 6);
-    m.dailyRateCents = r.int32(0, 7);
-    m.maxChargeCents = r.int32(0, 8);
-    if (withTicket)
-        m.ticket = r.json(0, 9);
+    m.allowed = r.boolean(0, "allowed");
+    m.discsOut = r.int32(0, "discs_out");
+    m.planLimit = r.int32(0, "plan_limit");
+    m.membershipId = r.int32(0, "membership_id");
+    m.homeCoast = r.text(0, "home_coast");
+    m.dailyRateCents = r.int32(0, "daily_rate_cents");
+    m.maxChargeCents = r.int32(0, "max_charge_cents");
+    if (!r.isNull(0, "locked_until"))
+        m.lockedUntil = r.timestamp(0, "locked_until");
     return m;
+}
+
+SignInResult readSignIn(const pg::Result &r, const QString &cardHash, const QString &checkedBy)
+{
+    SignInResult out;
+    out.checkedBy = checkedBy;
+    if (r.rows() != 1) {
+        out.failure = Failure::Internal;
+        out.message = QStringLiteral("the sign-in got no answer");
+        return out;
+    }
+    const QString outcome = r.text(0, "outcome");
+    out.triesLeft = r.int32(0, "tries_left");
+    if (!r.isNull(0, "locked_until"))
+        out.lockedUntil = r.timestamp(0, "locked_until");
+    if (outcome == QLatin1String("locked")) {
+        out.outcome = SignInOutcome::Locked;
+    } else if (outcome == QLatin1String("wrong_pin")) {
+        out.outcome = SignInOutcome::WrongPin;
+    } else if (outcome == QLatin1String("ok")) {
+        out.outcome = SignInOutcome::Ok;
+        if (r.column("member_id") >= 0) {
+            std::optional<MemberInfo> m = readMember(r, cardHash);
+            m->ticket = r.json(0, "ticket");
+            out.member = m;
+        }
+    } else {
+        out.failure = Failure::Internal;
+        out.message = QStringLiteral("the sign-in answered %1").arg(outcome.left(40));
+    }
+    return out;
+}
+
+SignInResult readTechSignIn(const pg::Result &r, const QString &checkedBy)
+{
+    SignInResult out = readSignIn(r, {}, checkedBy);
+    if (out.outcome != SignInOutcome::Ok)
+        return out;
+    TechnicianInfo t;
+    t.technicianId = r.int64(0, "technician_id");
+    t.name = r.text(0, "name");
+    t.active = true;
+    t.session = r.isNull(0, "session") ? QString() : r.text(0, "session");
+    t.checkedBy = checkedBy;
+    out.technician = t;
+    return out;
 }
 
 RentResult readRent(const pg::Result &r, const QString &barcode)
 {
     RentResult out;
-    out.rentalId = r.uuid(0, 0);
+    out.rentalId = r.uuid(0, "rental_id");
     out.barcode = barcode;
-    out.dueAt = r.timestamp(0, 1);
-    out.amountCents = r.int32(0, 2);
-    out.taxCents = r.int32(0, 3);
-    out.discsOut = r.int32(0, 4);
-    out.replayed = r.boolean(0, 5);
+    out.replayed = r.boolean(0, "replayed");
+    if (r.text(0, "outcome") == QLatin1String("parked")) {
+        out.parked = true;
+        out.message = r.text(0, "note");
+        return out;
+    }
+    out.dueAt = r.timestamp(0, "due_at");
+    out.amountCents = r.int32(0, "amount_cents");
+    out.taxCents = r.int32(0, "tax_cents");
+    out.discsOut = r.int32(0, "discs_out");
     return out;
 }
 
@@ -145,6 +209,24 @@ QJsonObject encode(const VoidRequest &v)
             {QStringLiteral("reason"), v.reason}};
 }
 
+QJsonObject encode(const PinReport &p)
+{
+    return {{QStringLiteral("attempt_id"), uuidText(p.attemptId)},
+            {QStringLiteral("card_hash"), p.cardHash},
+            {QStringLiteral("ok"), p.ok},
+            {QStringLiteral("at"), iso(p.at)}};
+}
+
+PinReport decodePin(const QJsonObject &o)
+{
+    PinReport p;
+    p.attemptId = QUuid::fromString(o.value(QStringLiteral("attempt_id")).toString());
+    p.cardHash = o.value(QStringLiteral("card_hash")).toString();
+    p.ok = o.value(QStringLiteral("ok")).toBool();
+    p.at = fromIso(o.value(QStringLiteral("at")));
+    return p;
+}
+
 QJsonObject encode(const AuditEntry &a)
 {
     QJsonObject o{{QStringLiteral("audit_id"), uuidText(a.auditId)},
@@ -153,6 +235,8 @@ QJsonObject encode(const AuditEntry &a)
                   {QStringLiteral("at"), iso(a.at)}};
     if (a.technicianId > 0)
         o.insert(QStringLiteral("technician_id"), a.technicianId);
+    if (!a.session.isEmpty())
+        o.insert(QStringLiteral("session"), a.session);
     if (!a.barcode.isEmpty())
         o.insert(QStringLiteral("barcode"), a.barcode);
     return o;
@@ -199,6 +283,7 @@ AuditEntry decodeAudit(const QJsonObject &o)
     AuditEntry a;
     a.auditId = QUuid::fromString(o.value(QStringLiteral("audit_id")).toString());
     a.technicianId = o.value(QStringLiteral("technician_id")).toInteger();
+    a.session = o.value(QStringLiteral("session")).toString();
     a.action = o.value(QStringLiteral("action")).toString();
     a.barcode = o.value(QStringLiteral("barcode")).toString();
     a.detail = o.value(QStringLiteral("detail")).toObject();
@@ -221,6 +306,7 @@ Failure failureFor(const pg::DbError &e)
             case RedboxError::DiscAlreadyIn: return Failure::DiscAlreadyIn;
             case RedboxError::TicketInvalid:
             case RedboxError::IdReused: return Failure::BadInput;
+            case RedboxError::NotEnrolled: return Failure::Offline;   // shut out: nothing goes through until re-enrolled
             default: break;
         }
     }

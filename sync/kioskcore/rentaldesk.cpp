@@ -81,6 +81,12 @@ void RentalDesk::rent(RentRequest request, RentCallback callback)
         }
         callback(result);
     };
+    if (!request.member.ticket) {
+        // Signed in offline (the kiosk checked the PIN itself): the red box would want a server's
+        // proof of the sign-in, so the rental waits in the outbox and replays under the offline rules.
+        rentOffline(request, settle, QStringLiteral("the member signed in offline"));
+        return;
+    }
     m_parts.replay->afterReplay(
         [self, request, settle]() {
             if (self)
@@ -100,7 +106,7 @@ void RentalDesk::rentOnline(RentRequest request, RentCallback callback)
         m_parts.redbox->dropAfterNextSendForTesting();
     }
     m_parts.redbox->call(
-        redboxapi::kRentSql, redboxapi::rentParams(m_parts.config, request, false), true,
+        redboxapi::kRentSql, redboxapi::rentParams(request, false), true,
         [self, request, callback](const pg::Result *r, const pg::DbError *e) {
             if (!self)
                 return;
@@ -161,8 +167,10 @@ void RentalDesk::resolveRent(RentRequest request, RentCallback callback, int att
         m_parts.config.offlineAfterMs);
 }
 
-void RentalDesk::rentOffline(const RentRequest &request, RentCallback callback, const QString &why)
+void RentalDesk::rentOffline(RentRequest request, RentCallback callback, const QString &why)
 {
+    // Taken now, on the red box's clock as well as the kiosk knows it: that time counts when it replays.
+    request.rentedAt = m_parts.redbox->serverNow();
     auto refuse = [&](Failure f, const QString &msg) { callback(refusal(request, f, msg)); };
     if (request.member.away)
         return refuse(Failure::Offline, QStringLiteral("the network is unreachable and this card is from another region"));
@@ -223,12 +231,20 @@ void RentalDesk::voidRental(VoidRequest request, VoidCallback callback)
             if (!self)
                 return;
             self->m_parts.redbox->call(
-                redboxapi::kVoidSql, redboxapi::voidParams(self->m_parts.config, request), true,
+                redboxapi::kVoidSql, redboxapi::voidParams(request), true,
                 [self, request, callback, offline](const pg::Result *r, const pg::DbError *e) {
                     if (!self)
                         return;
                     if (!r && e && (e->kind() == pg::ErrorKind::BrokenConnection || e->kind() == pg::ErrorKind::InDoubt)) {
                         offline();   // unreachable or in doubt: the void waits in the outbox
+                        return;
+                    }
+                    if (r && r->text(0, "outcome") == QLatin1String("parked")) {
+                        // The red box would not void it (it was reported dispensed, or is too old): it keeps
+                        // the claim for an operator; the rental stands until then.
+                        qCWarning(lcClient) << "void of" << request.rentalId << "parked at the red box:" << r->text(0, "note");
+                        self->endDispense(request.rentalId);
+                        callback(false, r->text(0, "note"));
                         return;
                     }
                     if (r) {
@@ -273,6 +289,32 @@ void RentalDesk::keepVoidOffline(const VoidRequest &request, const VoidCallback 
 void RentalDesk::dispensed(const QUuid &rentalId)
 {
     endDispense(rentalId);
+    // The red box hears of it (online now, or after the rental in the outbox): from then on
+    // the rental cannot be voided.
+    QPointer<RentalDesk> self(this);
+    auto keep = [self, rentalId]() {
+        if (!self)
+            return;
+        KioskStorage &storage = self->m_parts.storage;
+        storage.guard("outbox", [&] {
+            storage.outbox().add(QUuid::createUuid(), QStringLiteral("dispensed"),
+                                 QJsonObject{{QStringLiteral("rental_id"), rentalId.toString(QUuid::WithoutBraces)}});
+        });
+        storage.refreshOutboxHealth();
+    };
+    m_parts.replay->afterReplay(
+        [self, rentalId, keep]() {
+            if (!self)
+                return;
+            self->m_parts.redbox->call(
+                redboxapi::kDispensedSql, {rentalId}, true,
+                [keep](const pg::Result *r, const pg::DbError *e) {
+                    if (!r && e && (e->kind() == pg::ErrorKind::BrokenConnection || e->kind() == pg::ErrorKind::InDoubt))
+                        keep();
+                },
+                2000);
+        },
+        keep);
 }
 
 void RentalDesk::endDispense(const QUuid &rentalId)

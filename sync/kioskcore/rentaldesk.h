@@ -32,7 +32,7 @@ public:
 
 private:
     void rentOnline(RentRequest request, RentCallback callback);
-    void rentOffline(const RentRequest &request, RentCallback callback, const QString &why);
+    void rentOffline(RentRequest request, RentCallback callback, const QString &why);
     void resolveRent(RentRequest request, RentCallback callback, int attempt);
     void keepVoidOffline(const VoidRequest &request, const VoidCallback &callback);
     void endDispense(const QUuid &rentalId);   // the journal forgets a rental: its disc came out, or it was voided

@@ -57,7 +57,7 @@ void ReturnDesk::returnOnline(ReturnRequest request, Callback callback)
 {
     QPointer<ReturnDesk> self(this);
     m_parts.redbox->call(
-        redboxapi::kReturnSql, redboxapi::returnParams(m_parts.config, request), true,
+        redboxapi::kReturnSql, redboxapi::returnParams(request, false), true,
         [self, request, callback](const pg::Result *r, const pg::DbError *e) {
             if (!self)
                 return;
@@ -75,8 +75,10 @@ void ReturnDesk::returnOnline(ReturnRequest request, Callback callback)
         m_parts.config.offlineAfterMs);
 }
 
-void ReturnDesk::returnOffline(const ReturnRequest &request, Callback callback, const QString &why)
+void ReturnDesk::returnOffline(ReturnRequest request, Callback callback, const QString &why)
 {
+    // Taken now, on the red box's clock as well as the kiosk knows it: that time counts when it replays.
+    request.returnedAt = m_parts.redbox->serverNow();
     const auto barcode = parseDiscBarcode(request.barcode);
     KioskStorage &storage = m_parts.storage;
     std::optional<Title> title;

@@ -22,7 +22,7 @@ public:
 
 private:
     void returnOnline(ReturnRequest request, Callback callback);
-    void returnOffline(const ReturnRequest &request, Callback callback, const QString &why);
+    void returnOffline(ReturnRequest request, Callback callback, const QString &why);
 
     EngineParts m_parts;
 };

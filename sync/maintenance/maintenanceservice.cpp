@@ -5,9 +5,10 @@
 #include "crypto/crypto.h"
 #include "kioskcore/kioskengine.h"
 #include "kioskcore/link.h"
+#include "kioskcore/redboxapi.h"
 #include "maintenance/diagnostics.h"
 #include "maintenance/patroniclient.h"
-#include "pg/asyncconnection.h"
+#include "pg/oneshot.h"
 
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -16,6 +17,7 @@
 #include <QRegularExpression>
 
 #include <memory>
+#include <optional>
 
 namespace redbox {
 
@@ -58,135 +60,119 @@ MaintenanceService::MaintenanceService(KioskEngine *engine, QObject *parent)
 
 MaintenanceService::~MaintenanceService() = default;
 
-bool MaintenanceService::checkPin(const TechnicianInfo &technician, const QString &pin)
-{
-    static const QRegularExpression digits(QStringLiteral("^[0-9]{4,8}$"));   // technicians' PINs: 4 to 8 digits
-    return technician.active && digits.match(pin).hasMatch() && crypto::verifySecret(pin, technician.pinHash);
-}
-
-// ---- one-shot queries ------------------------------------------------------------------
-
-void MaintenanceService::once(const QString &conninfo, QByteArray sql, std::vector<pg::Param> params, QueryDone done, int timeoutMs)
-{
-    auto *conn = new pg::AsyncConnection(this);
-    auto clock = std::make_shared<QElapsedTimer>();
-    auto finished = std::make_shared<bool>(false);
-    clock->start();
-    auto finish = [conn, clock, finished, done](const pg::Result *r, const pg::DbError *e) {
-        if (*finished)
-            return;
-        *finished = true;
-        done(r, e, clock->elapsed());
-        conn->close();
-        conn->deleteLater();
-    };
-    connect(conn, &pg::AsyncConnection::connected, this, [conn, sql, params, finish, timeoutMs] {
-        conn->query(
-            sql, params, false, [finish](const pg::Result *r, const pg::DbError *e) { finish(r, e); }, timeoutMs);
-    });
-    connect(conn, &pg::AsyncConnection::connectionLost, this, [finish](const QString &message) {
-        const pg::DbError e(pg::ErrorKind::BrokenConnection, {}, message);
-        finish(nullptr, &e);
-    });
-    conn->open(conninfo, timeoutMs);
-}
-
 // ---- sign-in ---------------------------------------------------------------------------
 
-void MaintenanceService::login(const QString &cardHash, std::function<void(TechLogin)> done)
+namespace {
+
+// The answer of a server asked to check a technician's PIN: its word (ok, wrong, locked, or a
+// refusal such as an unknown card), or nothing when it could not be asked.
+std::optional<SignInResult> techAnswer(const pg::Result *r, const pg::DbError *e, const QString &where)
 {
-    if (!isHex64(cardHash)) {
-        done({std::nullopt, {}, Failure::BadInput, QStringLiteral("card data is not valid")});
-        return;
-    }
+    if (r)
+        return redboxapi::readTechSignIn(*r, where);
+    if (!e || e->kind() == pg::ErrorKind::BrokenConnection || e->kind() == pg::ErrorKind::Timeout)
+        return std::nullopt;
+    SignInResult res;
+    res.failure = e->code() == RedboxError::TechnicianUnknown ? Failure::UnknownCard : failureFor(*e);
+    res.message = e->message();
+    return res;
+}
+
+}   // namespace
+
+void MaintenanceService::signIn(const QString &cardHash, const QString &pin, std::function<void(SignInResult)> done)
+{
+    static const QRegularExpression digits(QStringLiteral("^[0-9]{4,8}$"));   // technicians' PINs: 4 to 8 digits
+    auto refuse = [&done](Failure f, const QString &message) {
+        SignInResult r;
+        r.failure = f;
+        r.message = message;
+        done(r);
+    };
+    if (!isHex64(cardHash))
+        return refuse(Failure::BadInput, QStringLiteral("card data is not valid"));
+    if (!digits.match(pin).hasMatch())
+        return refuse(Failure::BadInput, QStringLiteral("a technician PIN has 4 to 8 digits"));
     const KioskConfig &cfg = m_engine->config();
     QPointer<MaintenanceService> self(this);
-    auto fromCache = [self, cardHash, done](const QString &why) {
-        if (!self)
-            return;
-        const std::optional<TechnicianInfo> t = self->m_engine->cachedTechnician(cardHash);
-        if (t && t->active)
-            done({t, QStringLiteral("cache"), Failure::None, why});
-        else
-            done({std::nullopt,
-                  {},
-                  Failure::Offline,
-                  QStringLiteral("The network cannot check this card now and it is not among the technicians this kiosk knows.")});
-    };
-    auto answer = [done](const pg::Result *r, const QString &source) {
-        TechnicianInfo t;
-        t.technicianId = r->int64(0, "technician_id");
-        t.name = r->text(0, "name");
-        t.pinHash = r->text(0, "pin_hash");
-        t.active = true;
-        done({t, source, Failure::None, {}});
-    };
-    const QByteArray sql = "SELECT technician_id, name, pin_hash FROM redbox.tech_login($1)";
-    if (cfg.technicianPassfile.isEmpty()) {
-        fromCache(QStringLiteral("no technician password file is configured"));
-        return;
-    }
-    once(cfg.technicianConninfo(), sql, {cardHash},
-         [self, cfg, sql, cardHash, done, answer, fromCache](const pg::Result *r, const pg::DbError *e, qint64) {
-             if (!self)
-                 return;
-             if (r && r->rows() == 1) {
-                 answer(r, QStringLiteral("redbox"));
-                 return;
-             }
-             if (e && e->kind() != pg::ErrorKind::BrokenConnection && e->kind() != pg::ErrorKind::Timeout) {
-                 // The red box answered: its word is final (unknown or deactivated card).
-                 done({std::nullopt, {}, Failure::UnknownCard, e->message()});
-                 return;
-             }
-             qCInfo(lcClient) << "technician sign-in: the red box did not answer; asking the coast";
-             self->once(
-                 cfg.technicianCoastConninfo(), sql, {cardHash},
-                 [self, done, answer, fromCache](const pg::Result *r2, const pg::DbError *e2, qint64) {
-                     if (!self)
-                         return;
-                     if (r2 && r2->rows() == 1) {
-                         answer(r2, QStringLiteral("coast"));
-                         return;
-                     }
-                     if (e2 && e2->kind() != pg::ErrorKind::BrokenConnection && e2->kind() != pg::ErrorKind::Timeout) {
-                         done({std::nullopt, {}, Failure::UnknownCard, e2->message()});
-                         return;
-                     }
-                     fromCache(QStringLiteral("checked against the kiosk's cached technicians (the red box and the coast did not answer)"));
-                 });
-         });
+    pg::queryOnce(this, cfg.redboxConninfo(), redboxapi::kTechSignInSql, {cardHash, pin}, 4000,
+                  [self, cardHash, pin, done](const pg::Result *r, const pg::DbError *e, qint64) {
+                      if (!self)
+                          return;
+                      // The red box answered: its word is final.
+                      if (std::optional<SignInResult> res = techAnswer(r, e, QStringLiteral("redbox"))) {
+                          self->answered(*res, cardHash, pin, done);
+                          return;
+                      }
+                      qCInfo(lcClient) << "technician sign-in: the red box did not answer; asking the coast";
+                      self->atCoast(cardHash, pin, done);
+                  });
+}
+
+void MaintenanceService::atCoast(const QString &cardHash, const QString &pin, std::function<void(SignInResult)> done)
+{
+    const KioskConfig &cfg = m_engine->config();
+    QPointer<MaintenanceService> self(this);
+    pg::queryOnce(this, cfg.coastConninfo(), redboxapi::kTechVerifySql, {cardHash, pin}, 4000,
+                  [self, cardHash, pin, done, coast = cfg.coastNode](const pg::Result *r, const pg::DbError *e, qint64) {
+                      if (!self)
+                          return;
+                      if (std::optional<SignInResult> res = techAnswer(r, e, coast)) {
+                          self->answered(*res, cardHash, pin, done);
+                          return;
+                      }
+                      // Nobody can be asked: the kiosk checks a technician it has seen signed in before.
+                      done(self->m_engine->signInOffline(cardHash, pin, true));
+                  });
+}
+
+void MaintenanceService::answered(const SignInResult &res, const QString &cardHash, const QString &pin,
+                                  const std::function<void(SignInResult)> &done)
+{
+    if (res.outcome == SignInOutcome::Ok)
+        m_engine->rememberPin(cardHash, pin);   // the kiosk's own verifier, for when nobody answers
+    done(res);
 }
 
 void MaintenanceService::beginSession()
 {
-    if (m_tech || m_engine->config().technicianPassfile.isEmpty())
+    if (m_tech)
         return;
     const KioskConfig cfg = m_engine->config();
     m_tech = new Link(
-        QStringLiteral("technician %1").arg(cfg.redboxNode), [cfg](int) { return cfg.technicianConninfo(); }, {}, this);
+        QStringLiteral("technician %1").arg(cfg.redboxNode),
+        [cfg](int rotate) { return cfg.redboxConninfo(rotate) + QStringLiteral("-technician"); }, {}, this);
+    m_tech->setApiLevel(kKioskApiLevel);
     m_tech->start();
 }
 
-void MaintenanceService::endSession()
+void MaintenanceService::signOut(const TechnicianInfo &technician)
 {
     if (!m_tech)
         return;
-    m_tech->stop();
-    m_tech->deleteLater();
+    Link *tech = m_tech;
     m_tech = nullptr;
+    if (!technician.session.isEmpty())
+        tech->call("SELECT redbox.tech_sign_out($1)", {technician.session}, true, nullptr, 2000, 5000);
+    // Closed once the sign-out went out (or gave up).
+    QTimer::singleShot(6000, tech, [tech] {
+        tech->stop();
+        tech->deleteLater();
+    });
 }
 
 // ---- red box actions -------------------------------------------------------------------
 
-void MaintenanceService::techCall(QByteArray sql, std::vector<pg::Param> params, std::function<void(TechAnswer, const pg::Result *)> done)
+void MaintenanceService::techCall(const TechnicianInfo &technician, QByteArray sql, std::vector<pg::Param> params,
+                                  std::function<void(TechAnswer, const pg::Result *)> done)
 {
-    beginSession();
-    if (!m_tech) {
-        done(TechAnswer::failed(QStringLiteral("This kiosk has no technician credentials configured (security/technician_passfile).")),
+    if (technician.session.isEmpty()) {
+        done(TechAnswer::failed(QStringLiteral("You signed in while the red box could not be reached, so it has not opened a session for "
+                                               "you: sign out and in again to make changes at the red box.")),
              nullptr);
         return;
     }
+    beginSession();
     m_tech->call(
         std::move(sql), std::move(params), true,
         [done](const pg::Result *r, const pg::DbError *e) {
@@ -196,7 +182,9 @@ void MaintenanceService::techCall(QByteArray sql, std::vector<pg::Param> params,
             }
             TechAnswer a;
             a.refusal = e ? e->code() : std::nullopt;
-            if (!e || e->kind() == pg::ErrorKind::BrokenConnection || e->kind() == pg::ErrorKind::Timeout)
+            if (e && e->code() == RedboxError::SessionInvalid)
+                a.message = QStringLiteral("Your session at the red box has ended: sign out and in again.");
+            else if (!e || e->kind() == pg::ErrorKind::BrokenConnection || e->kind() == pg::ErrorKind::Timeout)
                 a.message = QStringLiteral("The red box is not reachable; nothing was changed. Check Health, then try again.");
             else if (e->kind() == pg::ErrorKind::InDoubt)
                 a.message = QStringLiteral("The red box's answer was lost; look at the slot map before trying again.");
@@ -207,13 +195,14 @@ void MaintenanceService::techCall(QByteArray sql, std::vector<pg::Param> params,
         5000, 15000);
 }
 
-void MaintenanceService::discAction(qint64 technicianId, const QString &action, const QString &barcode, int slot, const QString &reason,
-                                    std::function<void(TechAnswer)> done)
+void MaintenanceService::discAction(const TechnicianInfo &technician, const QString &action, const QString &barcode, int slot,
+                                    const QString &reason, std::function<void(TechAnswer)> done)
 {
     QPointer<MaintenanceService> self(this);
-    techCall("SELECT barcode, movie_id, title, slot_no, status, condition, action_slot FROM redbox.tech_disc($1, $2, $3, $4, $5, $6, $7)",
-             {QUuid::createUuid(), m_engine->config().kioskId, technicianId, action, barcode,
-              slot > 0 ? pg::Param(slot) : pg::Param(nullptr), reason.isEmpty() ? pg::Param(nullptr) : pg::Param(reason)},
+    techCall(technician,
+             "SELECT barcode, movie_id, title, slot_no, status, condition, action_slot FROM redbox.tech_disc($1, $2, $3, $4, $5, $6)",
+             {QUuid::createUuid(), technician.session, action, barcode, slot > 0 ? pg::Param(slot) : pg::Param(nullptr),
+              reason.isEmpty() ? pg::Param(nullptr) : pg::Param(reason)},
              [self, done](TechAnswer a, const pg::Result *r) {
                  if (r) {
                      for (int i = 0; i < r->rows(); ++i)
@@ -225,10 +214,10 @@ void MaintenanceService::discAction(qint64 technicianId, const QString &action, 
              });
 }
 
-void MaintenanceService::kioskDiscs(std::function<void(TechAnswer)> done)
+void MaintenanceService::kioskDiscs(const TechnicianInfo &technician, std::function<void(TechAnswer)> done)
 {
-    techCall("SELECT barcode, movie_id, title, slot_no, status, condition, removal_reason FROM redbox.tech_kiosk_discs($1)",
-             {m_engine->config().kioskId}, [done](TechAnswer a, const pg::Result *r) {
+    techCall(technician, "SELECT barcode, movie_id, title, slot_no, status, condition, removal_reason FROM redbox.tech_kiosk_discs($1)",
+             {technician.session}, [done](TechAnswer a, const pg::Result *r) {
                  if (r)
                      for (int i = 0; i < r->rows(); ++i)
                          a.discs.append(discFrom(*r, i));
@@ -236,9 +225,9 @@ void MaintenanceService::kioskDiscs(std::function<void(TechAnswer)> done)
              });
 }
 
-void MaintenanceService::retryParked(qint64 technicianId, std::function<void(TechAnswer)> done)
+void MaintenanceService::retryParked(const TechnicianInfo &technician, std::function<void(TechAnswer)> done)
 {
-    techCall("SELECT redbox.tech_retry_parked($1, $2, $3)", {QUuid::createUuid(), m_engine->config().kioskId, technicianId},
+    techCall(technician, "SELECT redbox.tech_retry_parked($1, $2)", {QUuid::createUuid(), technician.session},
              [done](TechAnswer a, const pg::Result *r) {
                  if (r) {
                      a.count = r->int64(0, 0);
@@ -251,7 +240,7 @@ void MaintenanceService::retryParked(qint64 technicianId, std::function<void(Tec
 
 // ---- health ----------------------------------------------------------------------------
 
-void MaintenanceService::health(std::function<void(MaintenanceHealth)> done)
+void MaintenanceService::health(const TechnicianInfo &technician, std::function<void(MaintenanceHealth)> done)
 {
     struct Round {
         MaintenanceHealth h;
@@ -270,36 +259,30 @@ void MaintenanceService::health(std::function<void(MaintenanceHealth)> done)
     struct Target {
         QString tier;
         Endpoint server;
-        QString role;
-        QString passfile;
     };
     QList<Target> targets;
-    const QString techPass = cfg.technicianPassfile.isEmpty() ? cfg.kioskPassfile : cfg.technicianPassfile;
-    const QString redboxRole = cfg.technicianPassfile.isEmpty() ? QStringLiteral("kiosk") : QStringLiteral("technician");
     for (const Endpoint &e : cfg.redbox)
-        targets.append({QStringLiteral("redbox"), e, redboxRole, techPass});
+        targets.append({QStringLiteral("redbox"), e});
     for (const Endpoint &e : cfg.coast)
-        targets.append({QStringLiteral("coast"), e, QStringLiteral("verifier"), cfg.verifierPassfile});
+        targets.append({QStringLiteral("coast"), e});
     for (const Endpoint &e : cfg.hq)
-        targets.append({QStringLiteral("hq"), e, QStringLiteral("verifier"), cfg.verifierPassfile});
+        targets.append({QStringLiteral("hq"), e});
     round->waiting = static_cast<int>(targets.size()) + 1;
     for (int i = 0; i < targets.size(); ++i) {
         const Target &t = targets[i];
         round->h.servers.append({t.tier, serverName(t.server), false, false, 0, {}});
-        once(
-            cfg.serverConninfo(t.server, t.role, t.passfile), "SELECT pg_is_in_recovery()", {},
-            [round, i](const pg::Result *r, const pg::DbError *e, qint64 ms) {
-                ServerProbe &p = round->h.servers[i];
-                p.latencyMs = ms;
-                if (r && r->rows() == 1) {
-                    p.reachable = true;
-                    p.primary = !r->boolean(0, 0);
-                } else {
-                    p.error = e ? e->message().section(QLatin1Char('\n'), 0, 0) : QStringLiteral("no answer");
-                }
-                round->settle();
-            },
-            3000);
+        pg::queryOnce(this, cfg.serverConninfo(t.server, t.tier == QLatin1String("redbox")), "SELECT pg_is_in_recovery()", {}, 3000,
+                      [round, i](const pg::Result *r, const pg::DbError *e, qint64 ms) {
+                          ServerProbe &p = round->h.servers[i];
+                          p.latencyMs = ms;
+                          if (r && r->rows() == 1) {
+                              p.reachable = true;
+                              p.primary = !r->boolean(0, 0);
+                          } else {
+                              p.error = e ? e->message().section(QLatin1Char('\n'), 0, 0) : QStringLiteral("no answer");
+                          }
+                          round->settle();
+                      });
     }
     auto fromRedbox = [round](const pg::Result *r, const pg::DbError *e) {
         if (r && r->rows() == 1) {
@@ -320,16 +303,18 @@ void MaintenanceService::health(std::function<void(MaintenanceHealth)> done)
                 h.oldestPending = r->timestamp(0, "oldest_pending");
             h.parkedHops = r->int64(0, "parked_hops");
             h.parked = r->json(0, "parked").array();
+            h.parkedClaims = r->int64(0, "parked_claims");
         } else {
             round->h.redboxError = e ? e->message() : QStringLiteral("no answer");
         }
         round->settle();
     };
-    beginSession();
-    if (m_tech)
-        m_tech->call("SELECT * FROM redbox.tech_health()", {}, false, fromRedbox, 3000, 5000);
-    else {
-        const pg::DbError e(pg::ErrorKind::BrokenConnection, {}, QStringLiteral("no technician credentials configured"));
+    if (!technician.session.isEmpty()) {
+        beginSession();
+        m_tech->call("SELECT * FROM redbox.tech_health($1)", {technician.session}, true, fromRedbox, 3000, 5000);
+    } else {
+        const pg::DbError e(pg::ErrorKind::BrokenConnection, {},
+                            QStringLiteral("the red box opened no session for this sign-in (it could not be reached then)"));
         fromRedbox(nullptr, &e);
     }
 }
@@ -398,28 +383,27 @@ void MaintenanceService::chooseSwitchover(bool back, const QJsonObject &cluster,
     go(leader, target);
 }
 
-void MaintenanceService::switchover(qint64 technicianId, bool back, std::function<void(TechAnswer)> done)
+void MaintenanceService::switchover(const TechnicianInfo &technician, bool back, std::function<void(TechAnswer)> done)
 {
     const KioskConfig &cfg = m_engine->config();
-    if (!m_patroni->configured() || cfg.technicianPassfile.isEmpty()) {
-        done(TechAnswer::failed(QStringLiteral("This kiosk's configuration names no Patroni API for its red box (redbox/patroni) "
-                                               "or no technician password file: a failover cannot be asked for from here.")));
+    if (!m_patroni->configured() || cfg.patroniSecretFile.isEmpty()) {
+        done(TechAnswer::failed(
+            QStringLiteral("This kiosk's configuration names no Patroni API for its red box (redbox/patroni) "
+                           "or no Patroni secret (security/patroni_secret): a failover cannot be asked for from here.")));
         return;
     }
-    // Patroni's unsafe endpoints take the node's technician credentials (the role's password
-    // for this red box's servers, from the technician password file).
-    std::optional<QString> password;
-    for (const Endpoint &pg : cfg.redbox)
-        if ((password = pgpassPassword(cfg.technicianPassfile, pg.host, pg.port, QStringLiteral("technician"))))
-            break;
+    // Patroni's unsafe endpoints take this pair's own credentials ("user:password"), which only the
+    // operator and this red box's kiosks hold.
+    const std::optional<std::pair<QString, QString>> credentials = readPatroniSecret(cfg.patroniSecretFile);
     QPointer<MaintenanceService> self(this);
     auto clock = std::make_shared<QElapsedTimer>();
     clock->start();
-    auto finish = [self, technicianId, back, done, clock](TechAnswer a, const QString &from, const QString &to) {
+    auto finish = [self, technician, back, done, clock](TechAnswer a, const QString &from, const QString &to) {
         if (!self)
             return;
         AuditEntry e;
-        e.technicianId = technicianId;
+        e.technicianId = technician.technicianId;
+        e.session = technician.session;
         e.action = back ? QStringLiteral("failback") : QStringLiteral("failover");
         e.detail = {{QStringLiteral("from"), from},
                     {QStringLiteral("to"), to},
@@ -429,13 +413,12 @@ void MaintenanceService::switchover(qint64 technicianId, bool back, std::functio
         self->m_engine->audit(e);
         done(a);
     };
-    if (!password) {
-        finish(TechAnswer::failed(
-                   QStringLiteral("Patroni refused the switchover: the technician password file has no entry for this red box")),
+    if (!credentials) {
+        finish(TechAnswer::failed(QStringLiteral("The Patroni secret file %1 does not hold \"user:password\"").arg(cfg.patroniSecretFile)),
                {}, {});
         return;
     }
-    m_patroni->get(0, QStringLiteral("cluster"), [self, back, finish, clock, password](int status, QJsonObject body, QString error) {
+    m_patroni->get(0, QStringLiteral("cluster"), [self, back, finish, clock, credentials](int status, QJsonObject body, QString error) {
         if (!self)
             return;
         if (status != 200) {
@@ -444,11 +427,11 @@ void MaintenanceService::switchover(qint64 technicianId, bool back, std::functio
                    {}, {});
             return;
         }
-        self->chooseSwitchover(back, body, finish, [self, back, finish, clock, password](const QString &leader, const QString &target) {
+        self->chooseSwitchover(back, body, finish, [self, back, finish, clock, credentials](const QString &leader, const QString &target) {
             qCInfo(lcClient) << "technician switchover of the red box from" << leader << "to" << target;
             self->m_patroni->post(0, QStringLiteral("switchover"),
-                                  {{QStringLiteral("leader"), leader}, {QStringLiteral("candidate"), target}}, QStringLiteral("technician"),
-                                  *password, [self, back, finish, leader, target, clock](int st, QByteArray answer, QString err) {
+                                  {{QStringLiteral("leader"), leader}, {QStringLiteral("candidate"), target}}, credentials->first,
+                                  credentials->second, [self, back, finish, leader, target, clock](int st, QByteArray answer, QString err) {
                                       if (!self)
                                           return;
                                       if (st != 200 && st != 202) {
@@ -473,10 +456,10 @@ void MaintenanceService::switchover(qint64 technicianId, bool back, std::functio
 
 // ---- diagnostics ----------------------------------------------------------------------
 
-void MaintenanceService::exportDiagnostics(qint64 technicianId, std::function<void(TechAnswer)> done)
+void MaintenanceService::exportDiagnostics(const TechnicianInfo &technician, std::function<void(TechAnswer)> done)
 {
     QPointer<MaintenanceService> self(this);
-    health([self, technicianId, done](MaintenanceHealth h) {
+    health(technician, [self, technician, done](MaintenanceHealth h) {
         if (!self)
             return;
         KioskEngine &engine = *self->m_engine;
@@ -489,7 +472,8 @@ void MaintenanceService::exportDiagnostics(qint64 technicianId, std::function<vo
         }
         const TechAnswer a = writeDiagnostics(engine.config(), h, facts);
         AuditEntry e;
-        e.technicianId = technicianId;
+        e.technicianId = technician.technicianId;
+        e.session = technician.session;
         e.action = QStringLiteral("diagnostics_export");
         e.detail = {{QStringLiteral("ok"), a.ok}, {QStringLiteral("file"), QFileInfo(a.path).fileName()}};
         engine.audit(e);

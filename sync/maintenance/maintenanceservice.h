@@ -1,10 +1,13 @@
 // Maintenance mode's side of the engine: what a field technician's screens
-// ask of the network, in the engine's thread, never blocking it. Sign-in is
-// checked at the red box with the technician role (then at the coast, then,
-// offline, against the technicians the kiosk's cache holds); disc changes run
-// at the red box (tech_disc) with their audit row; health probes every server
-// of the red box pair, the coast and HQ; a failover goes through Patroni's
-// REST API (PatroniClient); a diagnostics bundle is written with secrets
+// ask of the network, in the engine's thread, never blocking it, over the
+// kiosk's own logins (no technician password is on a kiosk). Sign-in: the
+// PIN is checked at the red box (tech_sign_in, which makes a short-lived
+// session), else at the coast (tech_verify: no session), else, offline, by
+// the kiosk against its own verifier of a technician it saw sign in online.
+// Disc changes run at the red box with the session (tech_disc) and their
+// audit row; health probes every server of the red box pair, the coast and
+// HQ; a failover goes through the pair's Patroni REST API with the pair's own
+// credentials (PatroniClient); a diagnostics bundle is written with secrets
 // scrubbed (writeDiagnostics). Everything else a technician does is audited
 // through KioskEngine::audit.
 #pragma once
@@ -29,30 +32,31 @@ public:
     explicit MaintenanceService(KioskEngine *engine, QObject *parent = nullptr);
     ~MaintenanceService() override;
 
-    void login(const QString &cardHash, std::function<void(TechLogin)> done);
-    static bool checkPin(const TechnicianInfo &technician, const QString &pin);
-
-    // A session keeps a technician connection to the red box open.
-    void beginSession();
-    void endSession();
+    // A technician's card and PIN: the outcome, and on Ok the technician (with the red box's
+    // session when the red box checked it).
+    void signIn(const QString &cardHash, const QString &pin, std::function<void(SignInResult)> done);
+    // Ends the technician's red box session (if any) and the connection it kept open.
+    void signOut(const TechnicianInfo &technician);
 
     // action: load (slot 0: the red box picks a free one) | unload | damaged.
-    void discAction(qint64 technicianId, const QString &action, const QString &barcode, int slot, const QString &reason,
+    void discAction(const TechnicianInfo &technician, const QString &action, const QString &barcode, int slot, const QString &reason,
                     std::function<void(TechAnswer)> done);
-    void kioskDiscs(std::function<void(TechAnswer)> done);
-    void retryParked(qint64 technicianId, std::function<void(TechAnswer)> done);
-    void health(std::function<void(MaintenanceHealth)> done);
+    void kioskDiscs(const TechnicianInfo &technician, std::function<void(TechAnswer)> done);
+    void retryParked(const TechnicianInfo &technician, std::function<void(TechAnswer)> done);
+    void health(const TechnicianInfo &technician, std::function<void(MaintenanceHealth)> done);
     // Switches the red box pair's primary over to its synchronous standby (back = false), or back
     // to the server that led before this kiosk's last switchover (back = true).
-    void switchover(qint64 technicianId, bool back, std::function<void(TechAnswer)> done);
+    void switchover(const TechnicianInfo &technician, bool back, std::function<void(TechAnswer)> done);
     // Writes the bundle into the configured export folder; answer.path names the file.
-    void exportDiagnostics(qint64 technicianId, std::function<void(TechAnswer)> done);
+    void exportDiagnostics(const TechnicianInfo &technician, std::function<void(TechAnswer)> done);
 
 private:
-    using QueryDone = std::function<void(const pg::Result *, const pg::DbError *, qint64 ms)>;
-    // One connection for one query, closed after it (probes and sign-in).
-    void once(const QString &conninfo, QByteArray sql, std::vector<pg::Param> params, QueryDone done, int timeoutMs = 4000);
-    void techCall(QByteArray sql, std::vector<pg::Param> params, std::function<void(TechAnswer, const pg::Result *)> done);
+    void atCoast(const QString &cardHash, const QString &pin, std::function<void(SignInResult)> done);
+    void answered(const SignInResult &res, const QString &cardHash, const QString &pin, const std::function<void(SignInResult)> &done);
+    // A connection to the red box for the technician's calls, kept while someone is signed in.
+    void beginSession();
+    void techCall(const TechnicianInfo &technician, QByteArray sql, std::vector<pg::Param> params,
+                  std::function<void(TechAnswer, const pg::Result *)> done);
     // The pair's leader and synchronous standby as Patroni reports them, and the target of a switchover.
     void chooseSwitchover(bool back, const QJsonObject &cluster, std::function<void(TechAnswer, QString from, QString to)> refuse,
                           std::function<void(QString from, QString to)> go);

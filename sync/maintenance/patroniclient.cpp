@@ -154,35 +154,16 @@ void PatroniClient::waitForLeader(const QString &member, qint64 startedMs, std::
     (*poll)(0);
 }
 
-std::optional<QString> pgpassPassword(const QString &file, const QString &host, int port, const QString &role)
+std::optional<std::pair<QString, QString>> readPatroniSecret(const QString &file)
 {
     QFile f(file);
     if (!f.open(QIODevice::ReadOnly | QIODevice::Text))
         return std::nullopt;
-    while (!f.atEnd()) {
-        const QString line = QString::fromUtf8(f.readLine()).trimmed();
-        if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
-            continue;
-        QStringList fields;
-        QString cur;
-        for (qsizetype i = 0; i < line.size(); ++i) {
-            if (line[i] == QLatin1Char('\\') && i + 1 < line.size()) {
-                cur += line[++i];
-            } else if (line[i] == QLatin1Char(':') && fields.size() < 4) {
-                fields << cur;
-                cur.clear();
-            } else {
-                cur += line[i];
-            }
-        }
-        fields << cur;
-        if (fields.size() != 5)
-            continue;
-        auto match = [](const QString &pattern, const QString &value) { return pattern == QLatin1String("*") || pattern == value; };
-        if (match(fields[0], host) && match(fields[1], QString::number(port)) && match(fields[3], role))
-            return fields[4];
-    }
-    return std::nullopt;
+    const QString line = QString::fromUtf8(f.readLine(4096)).trimmed();
+    const qsizetype colon = line.indexOf(QLatin1Char(':'));
+    if (colon <= 0 || colon == line.size() - 1)
+        return std::nullopt;
+    return std::pair{line.left(colon), line.mid(colon + 1)};
 }
 
 }   // namespace redbox

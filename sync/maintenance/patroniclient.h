@@ -40,7 +40,7 @@ private:
     QNetworkAccessManager *m_http = nullptr;
 };
 
-// The password of ROLE for HOST:PORT in a libpq password file (host:port:db:user:password).
-std::optional<QString> pgpassPassword(const QString &file, const QString &host, int port, const QString &role);
+// The pair's Patroni REST credentials from a kiosk's secret file ("user:password" on its first line).
+std::optional<std::pair<QString, QString>> readPatroniSecret(const QString &file);
 
 }   // namespace redbox

@@ -14,13 +14,6 @@
 
 namespace redbox {
 
-struct TechLogin {
-    std::optional<TechnicianInfo> technician;
-    QString source;   // redbox | coast | cache
-    Failure failure = Failure::None;   // UnknownCard (refused), Offline (nobody could check), BadInput
-    QString message;
-};
-
 struct TechDisc {
     QString barcode;
     int movieId = 0;
@@ -79,6 +72,7 @@ struct MaintenanceHealth {
     QDateTime oldestPending;
     qint64 parkedHops = 0;
     QJsonArray parked;   // the first parked hops: [{hop_id, kind, dest, error}]
+    qint64 parkedClaims = 0;   // offline claims the red box keeps for an operator
     KioskHealth kiosk;   // the kiosk's own view: outbox, last cache sync, storage
 };
 

@@ -98,6 +98,12 @@ QList<ServerRef> NetworkState::servers(const QString &name) const
 
 QString NetworkState::conninfo(const QString &name, const QString &role, int connectTimeoutS, const QString &application) const
 {
+    return conninfoWith(name, role, passfile(role), connectTimeoutS, application);
+}
+
+QString NetworkState::conninfoWith(const QString &name, const QString &role, const QString &passfileName, int connectTimeoutS,
+                                   const QString &application) const
+{
     QStringList hosts, ports;
     for (const ServerRef &s : servers(name)) {
         hosts << s.host;
@@ -106,7 +112,7 @@ QString NetworkState::conninfo(const QString &name, const QString &role, int con
     return QStringLiteral("host=%1 port=%2 dbname=%3 user=%4 passfile=%5 sslmode=verify-full sslrootcert=%6 "
                           "target_session_attrs=read-write connect_timeout=%7 application_name=%8")
         .arg(hosts.join(QLatin1Char(',')), ports.join(QLatin1Char(',')),
-             m_network.value(QStringLiteral("database")).toString(QStringLiteral("redbox")), role, passfile(role), caFile())
+             m_network.value(QStringLiteral("database")).toString(QStringLiteral("redbox")), role, passfileName, caFile())
         .arg(connectTimeoutS)
         .arg(application);
 }

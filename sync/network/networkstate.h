@@ -53,6 +53,9 @@ public:
     // with target_session_attrs=read-write so the primary answers wherever it is.
     QString conninfo(const QString &name, const QString &role, int connectTimeoutS = 3,
                      const QString &application = QStringLiteral("redbox-tools")) const;
+    // The same for a login whose password is in PASSFILENAME (a kiosk's own, a node's).
+    QString conninfoWith(const QString &name, const QString &role, const QString &passfileName, int connectTimeoutS = 3,
+                         const QString &application = QStringLiteral("redbox-tools")) const;
     QString serverConninfo(const QString &hostPort, const QString &role, const QString &extra = {}) const;
     pg::Connection connect(const QString &name, const QString &role = QStringLiteral("postgres")) const;
 

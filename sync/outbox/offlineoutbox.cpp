@@ -14,7 +14,7 @@ OfflineOutbox::OfflineOutbox(const QString &path, QByteArray kioskKey) : m_key(s
 {
     m_db = sqlite::Database::open(path, sqlite::Database::Mode::ReadWrite, true);
     int v = m_db.userVersion();
-    if (v > 3)
+    if (v > 4)
         throw std::runtime_error("the outbox " + path.toStdString() + " was written by a newer kiosk version; refusing to open it");
     const QString check = m_db.integrityCheck();
     if (check != QLatin1String("ok"))
@@ -69,6 +69,29 @@ OfflineOutbox::OfflineOutbox(const QString &path, QByteArray kioskKey) : m_key(s
             "ALTER TABLE action3 RENAME TO action;"
             "CREATE INDEX action_member ON action (member_key) WHERE parked_at IS NULL;"
             "PRAGMA user_version = 3;"));
+        tx.commit();
+        v = 3;
+    }
+    if (v == 3) {
+        // Version 4: a disc's dispense reported to the red box ('dispensed': after that its rental
+        // cannot be voided) and PIN attempts checked offline ('pin') wait here too.
+        sqlite::Transaction tx(m_db);
+        m_db.exec(QStringLiteral(
+            "CREATE TABLE action4 ("
+            " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " id TEXT NOT NULL UNIQUE,"
+            " kind TEXT NOT NULL CHECK (kind IN ('rent', 'void', 'return', 'audit', 'dispensed', 'pin')),"
+            " sealed BLOB NOT NULL,"
+            " member_key TEXT,"
+            " created_at TEXT NOT NULL,"
+            " attempts INTEGER NOT NULL DEFAULT 0,"
+            " last_error TEXT,"
+            " parked_at TEXT);"
+            "INSERT INTO action4 SELECT seq, id, kind, sealed, member_key, created_at, attempts, last_error, parked_at FROM action;"
+            "DROP TABLE action;"
+            "ALTER TABLE action4 RENAME TO action;"
+            "CREATE INDEX action_member ON action (member_key) WHERE parked_at IS NULL;"
+            "PRAGMA user_version = 4;"));
         tx.commit();
     }
 }
