@@ -95,7 +95,7 @@ int main(int argc, char **argv)
     QJsonObject out;
 
     // 1. Cold start, as a process.
-    const QString config = state + QStringLiteral("/kiosks/WRB1-01.ini");
+    const QString config = state + QStringLiteral("/kiosks/WRB1-01/kiosk.ini");
     std::vector<double> starts;
     for (int i = 0; i < 5; ++i) {
         QProcess kiosk;
@@ -128,7 +128,7 @@ int main(int argc, char **argv)
 
     // 2 and 3: the app in this process.
     QTemporaryDir storage;
-    KioskConfig cfg = KioskConfig::load(state + QStringLiteral("/kiosks/WRB2-02.ini"));
+    KioskConfig cfg = KioskConfig::load(state + QStringLiteral("/kiosks/WRB2-02/kiosk.ini"));
     cfg.storageDir = storage.path();
     cfg.kioskKeyFile = storage.filePath(QStringLiteral("kiosk.key"));
     KioskApp kiosk(KioskAppOptions{});

@@ -3,8 +3,8 @@
 
 A real network had about 42,000 kiosks. This loads the two coast servers and
 HQ with the hops those kiosks' red boxes would send, through the same stored
-function the forwarders call (redbox.apply_events, as the peer role, over
-TLS), while full kiosks of the simulator rent and return on the same network:
+function the forwarders call (redbox.apply_events, over TLS, each injector
+logged in as a virtual red box of its own that the coast knows as a peer), while full kiosks of the simulator rent and return on the same network:
 
   1. brings up a fresh network (the simulator's topology, ports 1xxxx, in
      build/fleet-net) and adds the national fleet's fixture to HQ and the
@@ -64,6 +64,7 @@ sys.path.insert(0, str(HERE))
 
 import bench_network as bn  # noqa: E402  (network helpers and pgbench)
 import psycopg2  # noqa: E402
+from psycopg2 import sql as pgsql  # noqa: E402
 
 COASTS = ("west", "east")
 KIOSKS_PER_COAST = 21_000
@@ -96,7 +97,8 @@ def conn(node, role="postgres"):
 KIOSKS_SQL = """
 INSERT INTO redbox.redbox
 SELECT (jsonb_populate_record(NULL::redbox.redbox, to_jsonb(t) || jsonb_build_object(
-            'kiosk_id', %(prefix)s || lpad(g::text, 5, '0'), 'node_name', %(node)s))).*
+            'kiosk_id', %(prefix)s || lpad(g::text, 5, '0'),
+            'node_name', %(vnode)s || (g %% %(w)s)))).*
   FROM (SELECT * FROM redbox.redbox WHERE coast = %(coast)s ORDER BY kiosk_id LIMIT 1) t,
        generate_series(1, %(n)s) g
 ON CONFLICT (kiosk_id) DO NOTHING
@@ -126,15 +128,42 @@ SELECT %(base)s + g FROM generate_series(1, %(n)s) g ON CONFLICT (member_id) DO 
 """
 
 
+def virtual_red_boxes(c, coast):
+    """One login per injector at COAST, a red box of that coast as far as the coast can tell: it
+    may send hops for the national kiosks it serves and nothing else. Returns (name, passfile)."""
+    out = []
+    state = Path(network()["ca"]).parent
+    for w in range(WORKERS_PER_COAST):
+        name = f"nat-{coast}-{w}"
+        password = uuid.uuid4().hex
+        with c.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (f"node.{name}",))
+            verb = "ALTER" if cur.fetchone() else "CREATE"
+            cur.execute(pgsql.SQL(verb + " ROLE {} LOGIN PASSWORD %s").format(pgsql.Identifier(f"node.{name}")), (password,))
+            cur.execute(pgsql.SQL("GRANT peer TO {}").format(pgsql.Identifier(f"node.{name}")))
+            cur.execute("""INSERT INTO redbox.peer_login (login, node_name, tier, coast) VALUES (%s, %s, 'redbox', %s)
+                           ON CONFLICT (login) DO NOTHING""", (f"node.{name}", name, coast))
+        passfile = state / f"bench-national-{name}.pgpass"
+        passfile.write_text(f"*:*:*:node.{name}:{password}\n")
+        passfile.chmod(0o600)
+        out.append((name, str(passfile)))
+    return out
+
+
+def network():
+    return bn.network()
+
+
 def fixture():
     """The national fleet's kiosks, discs and members; returns what a payload needs per coast."""
     out = {}
     hq = conn("hq")
     for i, coast in enumerate(COASTS):
-        args = {"prefix": prefix(coast), "node": coast, "coast": coast, "n": KIOSKS_PER_COAST,
+        args = {"prefix": prefix(coast), "vnode": f"nat-{coast}-", "w": WORKERS_PER_COAST, "coast": coast, "n": KIOSKS_PER_COAST,
                 "d": DISCS_PER_KIOSK, "serial": 9_000_000 + i * 500_000,
                 "base": member_base(coast)}
         c = conn(coast)
+        sources = virtual_red_boxes(c, coast)
         for db in (hq, c):
             with db.cursor() as cur:
                 cur.execute(KIOSKS_SQL, args)
@@ -154,8 +183,6 @@ def fixture():
             cur.execute("SELECT count(*) FROM redbox.dvd WHERE kiosk_id LIKE %s", (prefix(coast) + "%",))
             if cur.fetchone()[0] != len(discs):
                 raise SystemExit(f"the {coast} coast and HQ disagree on the national fleet's discs")
-            cur.execute("SELECT target FROM redbox.node_link WHERE kind = 'redbox' ORDER BY target")
-            sources = [r[0] for r in cur.fetchall()]
         c.close()
         tax = (rate * tax_bp + 5000) // 10000
         out[coast] = {"plan": plan, "rate": rate, "cap": cap, "tax_bp": tax_bp, "tax": tax, "tz": tz,
@@ -170,7 +197,7 @@ class Worker(threading.Thread):
     def __init__(self, coast, index, fx, discs, members, seed):
         super().__init__(daemon=True)
         self.coast, self.fx = coast, fx
-        self.source = fx["sources"][index % len(fx["sources"])]
+        self.source, passfile = fx["sources"][index]
         self.free_discs = discs
         self.free_members = members
         self.rng = random.Random(seed)
@@ -183,7 +210,9 @@ class Worker(threading.Thread):
         self.lock = threading.Lock()
         self.reset_counts()
         self.error = None
-        self.db = conn(coast, role="peer")
+        self.db = psycopg2.connect(bn.server_conninfo(coast, role=f"node.{self.source}", primary_only=True, timeout=5,
+                                                      passfile=passfile))
+        self.db.autocommit = True
 
     def reset_counts(self):
         self.sent_rentals = self.sent_returns = 0
@@ -204,7 +233,7 @@ class Worker(threading.Thread):
         member = self.free_members.pop(self.rng.randrange(len(self.free_members)))
         fx, rid = self.fx, str(uuid.uuid4())
         p = {"rental_id": rid, "member_id": member, "member_coast": self.coast, "membership_id": fx["plan"],
-             "barcode": barcode, "movie_id": movie, "kiosk_id": kiosk, "kiosk_node": self.coast,
+             "barcode": barcode, "movie_id": movie, "kiosk_id": kiosk, "kiosk_node": self.source,
              "kiosk_coast": self.coast, "rented_at": iso(t), "daily_rate_cents": fx["rate"],
              "max_charge_cents": fx["cap"], "tax_rate_bp": fx["tax_bp"], "timezone": fx["tz"], "offline": False,
              "committed_at": iso(t), "status_done": True,
@@ -212,7 +241,7 @@ class Worker(threading.Thread):
                          "card_token": "tok_national" + rid[:8], "card_last4": "4242", "paid_at": iso(t)}}
         due = t + self.rng.uniform(*HOLD_S)
         r = {"return_id": str(uuid.uuid4()), "resolved": True, "rental_id": rid, "barcode": barcode,
-             "member_id": member, "member_coast": self.coast, "kiosk_id": kiosk, "kiosk_node": self.coast,
+             "member_id": member, "member_coast": self.coast, "kiosk_id": kiosk, "kiosk_node": self.source,
              "kiosk_coast": self.coast, "returned_at": iso(due), "slot_no": slot, "nights": 1,
              "charge_cents": fx["rate"] + fx["tax"], "late_cents": 0, "late_tax_cents": 0, "kept": False,
              "status_done": True}
@@ -245,7 +274,7 @@ class Worker(threading.Thread):
                     continue
                 t0 = time.monotonic()
                 with self.db.cursor() as cur:
-                    cur.execute("SELECT redbox.apply_events(%s::jsonb, %s)", (json.dumps(batch), self.source))
+                    cur.execute("SELECT redbox.apply_events(%s::jsonb)", (json.dumps(batch),))
                     res = cur.fetchone()[0]
                 self.call_ms.append((time.monotonic() - t0) * 1000)
                 for r in res:
@@ -431,7 +460,9 @@ def main():
         discs = list(fx[coast]["discs"])
         members = [member_base(coast) + g for g in range(1, MEMBERS_PER_COAST + 1)]
         for i in range(WORKERS_PER_COAST):
-            workers.append(Worker(coast, i, fx[coast], discs[i::WORKERS_PER_COAST], members[i::WORKERS_PER_COAST],
+            # A worker's virtual red box serves the kiosks whose number leaves its index modulo the workers.
+            own = [d for d in discs if int(d[2][3:]) % WORKERS_PER_COAST == i]
+            workers.append(Worker(coast, i, fx[coast], own, members[i::WORKERS_PER_COAST],
                                   seed=1000 * COASTS.index(coast) + i))
     for w in workers:
         w.start()

@@ -47,11 +47,11 @@ def network():
     return json.loads((Path(STATE) / "network.json").read_text())
 
 
-def server_conninfo(node_name, role="postgres", primary_only=False, timeout=2):
+def server_conninfo(node_name, role="postgres", primary_only=False, timeout=2, passfile=None):
     n = next(x for x in network()["nodes"] if x["name"] == node_name)
     hosts = ",".join(s["host"] for s in n["servers"])
     ports = ",".join(str(s["port"]) for s in n["servers"])
-    info = (f"host={hosts} port={ports} dbname=redbox user={role} passfile={network()['pgpass'][role]} "
+    info = (f"host={hosts} port={ports} dbname=redbox user={role} passfile={passfile or network()['pgpass'][role]} "
             f"sslmode=verify-full sslrootcert={network()['ca']} connect_timeout={timeout}")
     return info + (" target_session_attrs=read-write" if primary_only else "")
 

@@ -55,6 +55,10 @@ struct Net {
     }
     QString conninfo(const QString &name, const QString &role) const
     {
+        return conninfo(name, role, json.value(QStringLiteral("pgpass")).toObject().value(role).toString());
+    }
+    QString conninfo(const QString &name, const QString &role, const QString &passfile) const
+    {
         QStringList hosts, ports;
         for (const auto &s : node(name).value(QStringLiteral("servers")).toArray()) {
             hosts << s.toObject().value(QStringLiteral("host")).toString();
@@ -62,8 +66,27 @@ struct Net {
         }
         return QStringLiteral("host=%1 port=%2 dbname=redbox user=%3 passfile=%4 sslmode=verify-full sslrootcert=%5 "
                               "target_session_attrs=read-write application_name=bench-rentals")
-            .arg(hosts.join(QLatin1Char(',')), ports.join(QLatin1Char(',')), role,
-                 json.value(QStringLiteral("pgpass")).toObject().value(role).toString(), json.value(QStringLiteral("ca")).toString());
+            .arg(hosts.join(QLatin1Char(',')), ports.join(QLatin1Char(',')), role, passfile, json.value(QStringLiteral("ca")).toString());
+    }
+    // A kiosk's own login at its red box, from the folder its enrolment wrote.
+    QString kioskConninfo(const QString &name, const QString &kioskId) const
+    {
+        return conninfo(name, QStringLiteral("kiosk.") + kioskId,
+                        json.value(QStringLiteral("kiosks")).toString() + QLatin1Char('/') + kioskId + QStringLiteral("/redbox.pgpass"));
+    }
+    // Each member's PIN, from the roster the network tool prints for operators and tests.
+    std::map<qint64, QString> pins()
+    {
+        const QString file = state + QStringLiteral("/bench-roster.json");
+        if (run({QStringLiteral("roster"), QStringLiteral("--out"), file}) != 0)
+            qFatal("could not write the roster");
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly))
+            qFatal("cannot read %s", qPrintable(file));
+        std::map<qint64, QString> out;
+        for (const auto &v : QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("members")).toArray())
+            out[v.toObject().value(QStringLiteral("member_id")).toInteger()] = v.toObject().value(QStringLiteral("pin")).toString();
+        return out;
     }
     QByteArray cardKey() const
     {
@@ -172,17 +195,25 @@ int main(int argc, char **argv)
     const QString node = QStringLiteral("west-rb2");
     const QByteArray cardKey = net.cardKey();
     pg::Connection admin = pg::Connection::open(net.conninfo(node, QStringLiteral("postgres")));
-    pg::Connection kiosk = pg::Connection::open(net.conninfo(node, QStringLiteral("kiosk")));
+    // Each kiosk rents over its own login, as the kiosks do.
+    std::map<QString, pg::Connection> kiosks;
+    {
+        const pg::Result r = admin.exec("SELECT kiosk_id FROM redbox.kiosk_login WHERE revoked_at IS NULL ORDER BY kiosk_id");
+        for (int i = 0; i < r.rows(); ++i)
+            kiosks.emplace(r.text(i, 0), pg::Connection::open(net.kioskConninfo(node, r.text(i, 0))));
+    }
     pg::Connection owner = pg::Connection::open(net.conninfo(node, QStringLiteral("postgres")));
     owner.exec("SET ROLE redbox_owner");
     Shelf shelf;
     shelf.load(admin, node);
-    std::vector<QString> cards;
+    std::vector<std::pair<QString, QString>> cards;   // card hash, PIN
     {
+        const std::map<qint64, QString> pin = net.pins();
         const pg::Result r = admin.exec("SELECT member_id FROM redbox.membershipstatus WHERE allowed AND discs_out = 0 "
                                         "ORDER BY member_id LIMIT 400");
         for (int i = 0; i < r.rows(); ++i)
-            cards.push_back(crypto::cardHash(cardKey, memberCardNumber(r.int64(i, 0))));
+            if (pin.count(r.int64(i, 0)))
+                cards.emplace_back(crypto::cardHash(cardKey, memberCardNumber(r.int64(i, 0))), pin.at(r.int64(i, 0)));
     }
     std::printf("  %zu discs and %zu members at %s\n", shelf.discs.size(), cards.size(), qPrintable(node));
 
@@ -219,23 +250,27 @@ int main(int argc, char **argv)
                      std::vector<QString> &ids, int count) {
         for (int i = 0; i < count; ++i) {
             Shelf::Disc &d = shelf.take();
-            const QString card = cards[static_cast<size_t>(i) % cards.size()];
+            const auto &[card, pin] = cards[static_cast<size_t>(i) % cards.size()];
+            pg::Connection &kiosk = kiosks.at(d.kiosk);
             const QUuid rental = QUuid::createUuid();
             const QString token = QStringLiteral("tok_") + QUuid::createUuid().toString(QUuid::Id128).left(16);
+            // The member signs in first (the server checks the PIN and hands out the rental's ticket); not timed.
+            const QString ticket =
+                paperWay ? QString()
+                         : kiosk.exec("SELECT ticket FROM redbox.kiosk_sign_in($1, $2) WHERE outcome = 'ok'", {card, pin}, true).text(0, 0);
             QElapsedTimer t;
             t.start();
             if (paperWay)
-                owner.exec("SELECT redbox.rent_paper_way($1, $2, $3, $4, $5, $6, '4242', now())",
+                owner.exec("SELECT redbox.rent_paper_way($1, $2, $3, $4, $5, $6, '4242')",
                            {rental, d.kiosk, card, d.barcode, QUuid::createUuid(), token}, true);
             else
-                kiosk.exec("SELECT rental_id FROM redbox.kiosk_rent($1, $2, $3, $4, $5, $6, '4242', now())",
-                           {rental, d.kiosk, card, d.barcode, QUuid::createUuid(), token}, true);
+                kiosk.exec("SELECT rental_id FROM redbox.kiosk_rent($1, $2, $3, $4, $5, '4242', now(), false, $6::jsonb)",
+                           {rental, card, d.barcode, QUuid::createUuid(), token, ticket}, true);
             rentMs.push_back(ms(t));
             ids.push_back(rental.toString(QUuid::WithoutBraces));
             const int slot = shelf.freeSlot(d.kiosk, d.slot);
             t.restart();
-            kiosk.exec("SELECT rental_id FROM redbox.kiosk_return($1, $2, $3, now(), $4)", {QUuid::createUuid(), d.kiosk, d.barcode, slot},
-                       true);
+            kiosk.exec("SELECT rental_id FROM redbox.kiosk_return($1, $2, now(), $3)", {QUuid::createUuid(), d.barcode, slot}, true);
             returnMs.push_back(ms(t));
             d.slot = slot;
         }

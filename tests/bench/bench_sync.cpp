@@ -104,7 +104,7 @@ int main(int argc, char **argv)
 
     // 1. First load.
     QTemporaryDir storage;
-    KioskConfig cfg = KioskConfig::load(state + QStringLiteral("/kiosks/ERB1-01.ini"));
+    KioskConfig cfg = KioskConfig::load(state + QStringLiteral("/kiosks/ERB1-01/kiosk.ini"));
     cfg.storageDir = storage.path();
     cfg.kioskKeyFile = storage.filePath(QStringLiteral("kiosk.key"));
     cfg.offlineAfterMs = 1000;
@@ -199,13 +199,16 @@ int main(int argc, char **argv)
     kf.open(QIODevice::ReadOnly);
     const QByteArray cardKey = QByteArray::fromHex(kf.readAll().trimmed());
     QList<MemberInfo> members;
+    QStringList pins;   // members[i]'s PIN
     for (const auto &v : QJsonDocument::fromJson(rf.readAll()).object().value(QStringLiteral("members")).toArray()) {
         const QJsonObject m = v.toObject();
         if (m.value(QStringLiteral("coast")).toString() != net.coastOf(node))
             continue;
         const auto cached = engine->cachedMember(crypto::cardHash(cardKey, m.value(QStringLiteral("card")).toString()));
-        if (cached && cached->allowed && cached->discsOut == 0 && cached->planLimit >= 2)
+        if (cached && cached->allowed && cached->discsOut == 0 && cached->planLimit >= 2) {
             members << *cached;
+            pins << m.value(QStringLiteral("pin")).toString();
+        }
     }
     std::printf("  %lld members of the %s coast free to rent\n", static_cast<long long>(members.size()), qPrintable(net.coastOf(node)));
 
@@ -329,7 +332,18 @@ int main(int argc, char **argv)
             QString lastFailure;
             int d = 0;
             while (since.elapsed() < 120000 && committedAt < 0 && memberAt >= 0 && d < free.size()) {
-                const auto r = await<RentResult>([&](auto done) { engine->rent(rentRequest(members[memberAt], free[d]), done); }, 30000);
+                // As at the screen: the member signs in (the server's ticket when a red box answers, the
+                // kiosk's own check when none does), then rents.
+                const auto in = await<SignInResult>([&](auto done) { engine->signIn(members[memberAt], pins[memberAt], done); }, 30000);
+                if (!in || in->outcome != SignInOutcome::Ok || !in->member) {
+                    lastFailure = in ? QStringLiteral("sign-in: %1").arg(in->message) : QStringLiteral("no sign-in answer in 30 s");
+                    if (in && (in->outcome == SignInOutcome::WrongPin || in->outcome == SignInOutcome::Locked))
+                        --memberAt;   // that member cannot sign in now: the next one
+                    else
+                        QTest::qWait(200);   // no server could check the PIN yet
+                    continue;
+                }
+                const auto r = await<RentResult>([&](auto done) { engine->rent(rentRequest(*in->member, free[d]), done); }, 30000);
                 if (!r) {
                     lastFailure = QStringLiteral("no answer in 30 s");
                     continue;

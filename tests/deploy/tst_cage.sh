@@ -37,14 +37,14 @@ mkdir -m 700 "$tmp/etc" "$tmp/storage" "$tmp/run"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=tst-cage-ca \
     -keyout "$tmp/etc/ca.key" -out "$tmp/etc/ca.crt" 2>/dev/null
 rm "$tmp/etc/ca.key"
-for role in kiosk verifier technician; do echo "*:*:*:$role:not-used-here" > "$tmp/etc/$role.pgpass"; done
+for role in kiosk verifier; do echo "*:*:*:$role.WRB1-01:not-used-here" > "$tmp/etc/$role.pgpass"; done
 openssl rand -hex 32 > "$tmp/etc/card.key"
 {
     printf '[kiosk]\nid = WRB1-01\nlanguage = en\norientation = portrait\ntheme = day\n\n'
     printf '[redbox]\nnode = west-rb1\nhosts = 127.0.0.1:9,127.0.0.1:9\ndatabase = redbox\n\n'
     printf '[coast]\nnode = west\nhosts = 127.0.0.1:9\n\n[hq]\nhosts = 127.0.0.1:9\n\n'
     printf '[security]\nca = %s\n' "$tmp/etc/ca.crt"
-    for role in kiosk verifier technician; do printf '%s_passfile = %s\n' "$role" "$tmp/etc/$role.pgpass"; done
+    for role in kiosk verifier; do printf '%s_passfile = %s\n' "$role" "$tmp/etc/$role.pgpass"; done
     printf 'card_key_file = %s\nkiosk_key_file = %s\n\n' "$tmp/etc/card.key" "$tmp/storage/kiosk.key"
     printf '[storage]\ndir = %s\n' "$tmp/storage"
 } > "$tmp/etc/kiosk.ini"

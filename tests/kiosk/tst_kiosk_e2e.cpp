@@ -252,7 +252,7 @@ private slots:
         env.insert(QStringLiteral("WATCHDOG_USEC"), QStringLiteral("1000000"));
         kiosk.setProcessEnvironment(env);
         kiosk.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        const QString config = qEnvironmentVariable("REDBOX_TEST_STATE") + QStringLiteral("/kiosks/WRB1-01.ini");
+        const QString config = qEnvironmentVariable("REDBOX_TEST_STATE") + QStringLiteral("/kiosks/WRB1-01/kiosk.ini");
         kiosk.start(QCoreApplication::applicationDirPath() + QStringLiteral("/redbox-kiosk"), {QStringLiteral("--config"), config});
         QVERIFY(kiosk.waitForStarted());
         QList<QByteArray> seen;

@@ -29,7 +29,11 @@ struct Flow {
     std::unique_ptr<MaintenanceController> m;
     QDateTime now = QDateTime::currentDateTimeUtc();
 
-    Flow() { make(); }
+    Flow()
+    {
+        backend.setClock([this] { return now; });
+        make();
+    }
     void make()
     {
         m.reset();
@@ -121,6 +125,8 @@ private slots:
         QVERIFY(f.m->session()->locked());
         QVERIFY(f.m->message().contains(QLatin1String("locked until")));
         QVERIFY(f.backend.auditActions().contains(QStringLiteral("lockout")));
+        // The red box counted them too, against the card, for every kiosk.
+        QCOMPARE(f.backend.triesLeft(f.backend.cardHashFor(FakeBackend::technicianCard())), 0);
         f.m->cancelEntry();
         // The kiosk restarts: the lock is still there (kept in its records).
         f.make();
@@ -164,6 +170,7 @@ private slots:
                                 {QStringLiteral("dest"), QStringLiteral("west")},
                                 {QStringLiteral("error"), QStringLiteral("RB500: cannot apply")}}};
         f.backend.setHealth(h);
+        f.backend.setClockSkewMs(-3'600'000);   // the kiosk's clock an hour fast
         QVERIFY(f.signIn());
         const HealthRowsModel *rows = f.m->healthPage()->rows();
         QVERIFY(QTest::qWaitFor([&] { return rows->rowCount() > 0 && !f.m->busy(); }, 5000));
@@ -174,6 +181,9 @@ private slots:
         const auto parked = rows->row(QStringLiteral("Parked hops"));
         QVERIFY(parked && parked->level == QLatin1String("bad") && parked->detail.contains(QLatin1String("cannot apply")));
         QCOMPARE(rows->row(QStringLiteral("Kiosk outbox"))->level, QStringLiteral("ok"));
+        const auto clock = rows->row(QStringLiteral("Kiosk clock"));
+        QVERIFY(clock && clock->level == QLatin1String("warn"));
+        QVERIFY2(clock->words.contains(QLatin1String("60 min ahead of the red box's")), qPrintable(clock->words));
         QCOMPARE(rows->get(0).value(QStringLiteral("name")).toString(), QStringLiteral("Red box primary"));
     }
 

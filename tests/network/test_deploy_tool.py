@@ -186,7 +186,9 @@ class RealHosts(unittest.TestCase):
             self.assertEqual(cfg["etcd3"]["hosts"], ["hq-db1.redbox.example:2379", "west-db1.redbox.example:2379",
                                                       "east-db1.redbox.example:2379"])
             hba = cfg["postgresql"]["pg_hba"]
-            self.assertIn("hostssl all rewinder,postgres,peer,forwarder,kiosk,technician,verifier 10.20.0.0/16 scram-sha-256", hba)
+            self.assertIn("hostssl all rewinder,postgres 10.20.0.0/16 scram-sha-256", hba)
+            # Kiosks and nodes log in with roles of their own (members of these groups), to the network's database only.
+            self.assertIn("hostssl redbox forwarder,+peer,+kiosk,+verifier 10.20.0.0/16 scram-sha-256", hba)
             self.assertIn("hostssl replication replicator hq-db2.redbox.example scram-sha-256", hba)
             self.assertFalse([l for l in hba if re.search(r"\b(trust|md5|password)\b", l)])
             san = subprocess.run(["openssl", "x509", "-noout", "-ext", "subjectAltName", "-in",

@@ -234,17 +234,17 @@ private slots:
                  0);
         const QString hp = net.primaryOf(QStringLiteral("west-rb1"));
         try {
-            pg::Connection::open(net.serverConninfo(hp, QStringLiteral("kiosk")).replace(net.caFile(), ca));
+            pg::Connection::open(net.serverConninfo(hp, QStringLiteral("postgres")).replace(net.caFile(), ca));
             QFAIL("a server certificate from another CA was trusted");
         } catch (const pg::DbError &e) {
             QVERIFY2(e.message().contains(QLatin1String("certificate verify failed")), qPrintable(e.message()));
         }
         // And a host name the certificate does not carry is refused (verify-full, not verify-ca).
         try {
-            pg::Connection::open(QStringLiteral("host=wrong.example.test hostaddr=%1 port=%2 dbname=redbox user=kiosk "
+            pg::Connection::open(QStringLiteral("host=wrong.example.test hostaddr=%1 port=%2 dbname=redbox user=postgres "
                                                 "passfile=%3 sslmode=verify-full sslrootcert=%4")
                                      .arg(hp.section(QLatin1Char(':'), 0, 0), hp.section(QLatin1Char(':'), 1, 1),
-                                          net.stateDir() + QStringLiteral("/secrets/kiosk.pgpass"), net.caFile()));
+                                          net.passfile(QStringLiteral("postgres")), net.caFile()));
             QFAIL("a certificate for another host name was accepted");
         } catch (const pg::DbError &e) {
             QVERIFY2(e.message().contains(QLatin1String("does not match host name")), qPrintable(e.message()));
@@ -253,10 +253,10 @@ private slots:
 
     void eachRoleMayOnlyRunItsFunctions()
     {
-        pg::Connection kiosk = net.connect(QStringLiteral("west-rb1"), QStringLiteral("kiosk"));
+        pg::Connection kiosk = pg::Connection::open(net.kioskConninfo(net.kioskId(QStringLiteral("west-rb1"))));
         for (const char *sql :
              {"SELECT count(*) FROM redbox.dvd", "SELECT count(*) FROM redbox.membershipstatus", "UPDATE redbox.dvd SET status = 'in'",
-              "SELECT * FROM redbox.forward_batch('west', 1)", "SELECT * FROM redbox.apply_events('[]', 'x')",
+              "SELECT * FROM redbox.forward_batch('west', 1)", "SELECT * FROM redbox.apply_events('[]')",
               "SELECT ext.dblink_get_connections()", "CREATE TABLE redbox.x (a int)"}) {
             try {
                 kiosk.exec(sql);

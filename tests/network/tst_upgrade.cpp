@@ -174,14 +174,15 @@ private slots:
     {
         pg::Connection c = net.connect(kNode);
         const pg::Result levels = c.exec("SELECT level, oldest FROM redbox.kiosk_api()");
-        QCOMPARE(levels.int32(0, 0), 2);
-        QCOMPARE(levels.int32(0, 1), 1);
-        QCOMPARE(kKioskApiLevel, 1);
+        QCOMPARE(levels.int32(0, 0), 3);
+        QCOMPARE(levels.int32(0, 1), 2);
+        QCOMPARE(kKioskApiLevel, 2);
         QTemporaryDir dir;
         KioskEngine e(net.kioskConfig(kNode, 1, dir.path()));
         e.start();
         QVERIFY(waitSynced(e));
-        const MemberInfo m = lookup(e, net.cardHash(memberCardNumber(net.takeMember(QStringLiteral("west")))));
+        const QString card = net.cardHash(memberCardNumber(net.takeMember(QStringLiteral("west"))));
+        const MemberInfo m = signedIn(e, card, net.pinOfCard(card));
         const RentResult r = rent(e, m, net.takeDisc(kNode, e.config().kioskId));
         QCOMPARE(r.failure, Failure::None);
         QVERIFY(!r.offline);
@@ -202,17 +203,17 @@ private slots:
             m = lookup(e, net.cardHash(memberCardNumber(net.takeMember(QStringLiteral("west"), 2))));
             disc = net.takeDisc(kNode, cfg.kioskId);
         }
-        // The release after next stops serving level 1.
+        // The release after next stops serving level 2.
         pg::Connection admin = net.connect(kNode);
-        admin.exec("UPDATE redbox.kiosk_api_level SET oldest = 2");
-        auto restore = qScopeGuard([&] { admin.exec("UPDATE redbox.kiosk_api_level SET oldest = 1"); });
+        admin.exec("UPDATE redbox.kiosk_api_level SET oldest = 3");
+        auto restore = qScopeGuard([&] { admin.exec("UPDATE redbox.kiosk_api_level SET oldest = 2"); });
         QUuid offlineId;
         {
             KioskEngine e(cfg);
             e.start();
             QVERIFY(QTest::qWaitFor([&] { return !e.health().refusal.isEmpty(); }, 20000));
             qInfo("refusal shown to the technician: %s", qPrintable(e.health().refusal));
-            QVERIFY(e.health().refusal.contains(QLatin1String("levels 2 to 2; this kiosk speaks level 1 and must be updated")));
+            QVERIFY(e.health().refusal.contains(QLatin1String("levels 3 to 3; this kiosk speaks level 2 and must be updated")));
             const RentResult r = rent(e, m, disc);
             QCOMPARE(r.failure, Failure::None);
             QVERIFY(r.offline);   // kept in the kiosk's outbox, not sent to a red box that does not serve it
@@ -222,7 +223,7 @@ private slots:
                      0);
         }
         restore.dismiss();
-        admin.exec("UPDATE redbox.kiosk_api_level SET oldest = 1");
+        admin.exec("UPDATE redbox.kiosk_api_level SET oldest = 2");
         KioskEngine e(cfg);
         e.start();
         QVERIFY(QTest::qWaitFor([&] { return e.outboxStatus().queued == 0; }, 60000));

@@ -39,6 +39,21 @@ inline MemberInfo lookup(KioskEngine &e, const QString &cardHash)
     return *r.m;
 }
 
+inline SignInResult signIn(KioskEngine &e, const MemberInfo &m, const QString &pin)
+{
+    return await<SignInResult>([&](auto done) { e.signIn(m, pin, done); });
+}
+
+// The card looked up and its PIN checked, as the sign-in screens do: the member with the
+// server's ticket (throws unless the PIN was right).
+inline MemberInfo signedIn(KioskEngine &e, const QString &cardHash, const QString &pin)
+{
+    const SignInResult r = signIn(e, lookup(e, cardHash), pin);
+    if (r.outcome != SignInOutcome::Ok || !r.member)
+        throw std::runtime_error(("sign-in failed: " + failureName(r.failure) + " " + r.message).toStdString());
+    return *r.member;
+}
+
 inline RentResult rent(KioskEngine &e, const MemberInfo &m, const QString &barcode, QUuid id = QUuid::createUuid())
 {
     RentRequest req;

@@ -158,6 +158,12 @@ int FakeBackend::discsIn() const
     return static_cast<int>(std::count_if(m_discs.begin(), m_discs.end(), [](const Disc &d) { return d.slot > 0; }));
 }
 
+void FakeBackend::setClockSkewMs(std::optional<qint64> skew)
+{
+    m_health.clockSkewMs = skew;
+    emit healthChanged(m_health);
+}
+
 void FakeBackend::setOffline(bool offline)
 {
     m_health.link = offline ? LinkStatus::Offline : LinkStatus::Online;
@@ -190,13 +196,49 @@ void FakeBackend::lookupMember(const QString &cardHash, std::function<void(Membe
     }
     MemberInfo info = m->info;
     info.discsOut = discsOutOf(info.memberId);
+    m_pins.expire(cardHash);
+    info.lockedUntil = m_pins.lockedUntil(cardHash);
     answer<MemberLookupResult>(done, {info, Failure::None, {}});
 }
 
-void FakeBackend::checkPin(const MemberInfo &member, const QString &pin, std::function<void(bool)> done)
+void FakeBackend::signIn(const MemberInfo &member, const QString &pin, std::function<void(SignInResult)> done)
 {
+    SignInResult r;
     Member *m = memberByHash(member.cardHash);
-    answer<bool>(done, m && memberPinWellFormed(pin) && m->pin == pin);
+    if (!m || !memberPinWellFormed(pin)) {
+        r.failure = m ? Failure::BadInput : Failure::UnknownCard;
+        r.message = m ? QStringLiteral("a PIN has 4 digits") : QStringLiteral("this card is not known at this red box");
+        answer<SignInResult>(done, r);
+        return;
+    }
+    const bool offline = m_health.link == LinkStatus::Offline;
+    r.checkedBy = offline ? QStringLiteral("kiosk") : QStringLiteral("redbox");
+    if (offline && !m_seen.contains(member.cardHash)) {
+        r.outcome = SignInOutcome::Unverifiable;
+        answer<SignInResult>(done, r);
+        return;
+    }
+    m_pins.expire(member.cardHash);
+    if (m_pins.locked(member.cardHash)) {
+        r.outcome = SignInOutcome::Locked;
+        r.lockedUntil = m_pins.lockedUntil(member.cardHash);
+    } else if (m->pin == pin) {
+        m_pins.succeed(member.cardHash);
+        m_seen.insert(member.cardHash);
+        r.outcome = SignInOutcome::Ok;
+        r.triesLeft = m_pins.maxFailures();
+        MemberInfo info = m->info;
+        info.discsOut = discsOutOf(info.memberId);
+        if (!offline)
+            info.ticket = QJsonDocument(QJsonObject{{QStringLiteral("card_hash"), member.cardHash}});
+        r.member = info;
+    } else {
+        const bool locked = m_pins.fail(member.cardHash);
+        r.outcome = locked ? SignInOutcome::Locked : SignInOutcome::WrongPin;
+        r.triesLeft = m_pins.failuresLeft(member.cardHash);
+        r.lockedUntil = m_pins.lockedUntil(member.cardHash);
+    }
+    answer<SignInResult>(done, r);
 }
 
 void FakeBackend::rent(const RentRequest &request, std::function<void(RentResult)> done)
@@ -383,27 +425,46 @@ void FakeBackend::saveMeta(const QString &key, const QString &value)
 
 // ---- technicians --------------------------------------------------------------------------
 
-void FakeBackend::techLogin(const QString &cardHash, std::function<void(TechLogin)> done)
+void FakeBackend::techSignIn(const QString &cardHash, const QString &pin, std::function<void(SignInResult)> done)
 {
+    SignInResult r;
+    const bool offline = m_health.link == LinkStatus::Offline;
+    r.checkedBy = offline ? QStringLiteral("kiosk") : QStringLiteral("redbox");
+    const Technician *tech = nullptr;
     for (const Technician &t : m_technicians)
-        if (cardHashFor(technicianCard()) == cardHash && t.info.active) {
-            answer<TechLogin>(
-                done,
-                {t.info, m_health.link == LinkStatus::Offline ? QStringLiteral("cache") : QStringLiteral("redbox"), Failure::None, {}});
-            return;
+        if (cardHashFor(technicianCard()) == cardHash && t.info.active)
+            tech = &t;
+    if (!tech) {
+        r.failure = Failure::UnknownCard;
+        r.message = QStringLiteral("this technician card is not known here or not active");
+    } else if (offline && !m_seen.contains(cardHash)) {
+        r.outcome = SignInOutcome::Unverifiable;
+    } else if (m_pins.locked(cardHash)) {
+        r.outcome = SignInOutcome::Locked;
+        r.lockedUntil = m_pins.lockedUntil(cardHash);
+    } else if (tech->pin == pin) {
+        m_pins.succeed(cardHash);
+        m_seen.insert(cardHash);
+        r.outcome = SignInOutcome::Ok;
+        TechnicianInfo t = tech->info;
+        t.checkedBy = r.checkedBy;
+        if (!offline) {
+            t.session = QStringLiteral("fake-session-%1").arg(m_techSessions.size() + 1);
+            m_techSessions.insert(t.session);
         }
-    answer<TechLogin>(done,
-                      {std::nullopt, {}, Failure::UnknownCard, QStringLiteral("this technician card is not known here or not active")});
+        r.technician = t;
+    } else {
+        const bool locked = m_pins.fail(cardHash);
+        r.outcome = locked ? SignInOutcome::Locked : SignInOutcome::WrongPin;
+        r.triesLeft = m_pins.failuresLeft(cardHash);
+        r.lockedUntil = m_pins.lockedUntil(cardHash);
+    }
+    answer<SignInResult>(done, r);
 }
 
-void FakeBackend::checkTechPin(const TechnicianInfo &technician, const QString &pin, std::function<void(bool)> done)
+void FakeBackend::techSignOut(const TechnicianInfo &technician)
 {
-    for (const Technician &t : m_technicians)
-        if (t.info.technicianId == technician.technicianId) {
-            answer<bool>(done, t.pin == pin);
-            return;
-        }
-    answer<bool>(done, false);
+    m_techSessions.remove(technician.session);
 }
 
 QList<TechDisc> FakeBackend::techDiscs() const
@@ -425,11 +486,16 @@ QList<TechDisc> FakeBackend::techDiscs() const
     return out;
 }
 
-void FakeBackend::discAction(qint64 technicianId, const QString &action, const QString &barcode, int slot, const QString &reason,
-                             std::function<void(TechAnswer)> done)
+void FakeBackend::discAction(const TechnicianInfo &technician, const QString &action, const QString &barcode, int slot,
+                             const QString &reason, std::function<void(TechAnswer)> done)
 {
+    if (!m_techSessions.contains(technician.session)) {
+        answer<TechAnswer>(done, TechAnswer::failed(QStringLiteral("no technician session: sign in first")));
+        return;
+    }
     AuditEntry a;
-    a.technicianId = technicianId;
+    a.technicianId = technician.technicianId;
+    a.session = technician.session;
     a.action = QStringLiteral("disc_") + action;
     a.barcode = barcode;
     a.detail = {{QStringLiteral("reason"), reason}};
@@ -488,32 +554,32 @@ void FakeBackend::discAction(qint64 technicianId, const QString &action, const Q
     emit catalogChanged();
 }
 
-void FakeBackend::kioskDiscs(std::function<void(TechAnswer)> done)
+void FakeBackend::kioskDiscs(const TechnicianInfo &, std::function<void(TechAnswer)> done)
 {
     TechAnswer a = TechAnswer::done({});
     a.discs = techDiscs();
     answer<TechAnswer>(done, a);
 }
 
-void FakeBackend::retryParked(qint64, std::function<void(TechAnswer)> done)
+void FakeBackend::retryParked(const TechnicianInfo &, std::function<void(TechAnswer)> done)
 {
     answer<TechAnswer>(done, TechAnswer::done(QStringLiteral("No hops were parked.")));
 }
 
-void FakeBackend::maintenanceHealth(std::function<void(MaintenanceHealth)> done)
+void FakeBackend::maintenanceHealth(const TechnicianInfo &, std::function<void(MaintenanceHealth)> done)
 {
     MaintenanceHealth h = m_maintenanceHealth;
     h.kiosk = m_health;
     answer<MaintenanceHealth>(done, h);
 }
 
-void FakeBackend::switchover(qint64, bool back, std::function<void(TechAnswer)> done)
+void FakeBackend::switchover(const TechnicianInfo &, bool back, std::function<void(TechAnswer)> done)
 {
     answer<TechAnswer>(done, TechAnswer::done(back ? QStringLiteral("west-rb1-a leads the red box now (1.0 s).")
                                                    : QStringLiteral("west-rb1-b leads the red box now (1.0 s).")));
 }
 
-void FakeBackend::exportDiagnostics(qint64, std::function<void(TechAnswer)> done)
+void FakeBackend::exportDiagnostics(const TechnicianInfo &, std::function<void(TechAnswer)> done)
 {
     const QString path = m_exports.filePath(QStringLiteral("redbox-diagnostics-%1.json").arg(m_config.kioskId));
     QFile f(path);

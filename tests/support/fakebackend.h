@@ -2,15 +2,18 @@
 // kiosk's records (a small catalog, its discs in slots), its members and
 // technicians, and what the red box would answer, all in memory. Calls answer
 // asynchronously, as the real EngineBridge does, and follow the same rules
-// the red box keeps (plan limits, a disc out once, returns priced by the
-// shared pricing rules). Tests set faults: the red box offline, the next
-// rental refused, its answer lost.
+// the red box keeps (PINs checked and counted by the "server", 5 wrong lock a
+// card for 15 minutes; offline, only cards signed in before; plan limits, a
+// disc out once, returns priced by the shared pricing rules). Tests set
+// faults: the red box offline, the next rental refused, its answer lost.
 #pragma once
 
 #include "backend/kioskbackend.h"
 #include "backend/maintenancebackend.h"
+#include "core/pinlockout.h"
 
 #include <QHash>
+#include <QSet>
 #include <QTemporaryDir>
 
 #include <functional>
@@ -47,6 +50,8 @@ public:
 
     // Faults and clock.
     void setOffline(bool offline);
+    // The kiosk's clock skew as the red box's greeting measured it (the server's time minus the kiosk's).
+    void setClockSkewMs(std::optional<qint64> skew);
     void refuseNextRental(Failure f, const QString &message) { m_refuseNext = {f, message}; }
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
     void setHealth(const MaintenanceHealth &h) { m_maintenanceHealth = h; }
@@ -64,7 +69,7 @@ public:
     KioskHealth health() const override { return m_health; }
     QString cardHashFor(const QString &cardNumber) const override;
     void lookupMember(const QString &cardHash, std::function<void(MemberLookupResult)> done) override;
-    void checkPin(const MemberInfo &member, const QString &pin, std::function<void(bool)> done) override;
+    void signIn(const MemberInfo &member, const QString &pin, std::function<void(SignInResult)> done) override;
     void rent(const RentRequest &request, std::function<void(RentResult)> done) override;
     void dispensed(const QUuid &rentalId) override;
     void voidRental(const VoidRequest &request, std::function<void(bool)> done) override;
@@ -80,21 +85,21 @@ public:
     void saveMeta(const QString &key, const QString &value) override;
 
     // MaintenanceBackend
-    void techLogin(const QString &cardHash, std::function<void(TechLogin)> done) override;
-    void checkTechPin(const TechnicianInfo &technician, const QString &pin, std::function<void(bool)> done) override;
-    void beginTechSession() override { m_techSession = true; }
-    void endTechSession() override { m_techSession = false; }
-    void discAction(qint64 technicianId, const QString &action, const QString &barcode, int slot, const QString &reason,
+    void techSignIn(const QString &cardHash, const QString &pin, std::function<void(SignInResult)> done) override;
+    void techSignOut(const TechnicianInfo &technician) override;
+    void discAction(const TechnicianInfo &technician, const QString &action, const QString &barcode, int slot, const QString &reason,
                     std::function<void(TechAnswer)> done) override;
-    void kioskDiscs(std::function<void(TechAnswer)> done) override;
-    void retryParked(qint64 technicianId, std::function<void(TechAnswer)> done) override;
-    void maintenanceHealth(std::function<void(MaintenanceHealth)> done) override;
-    void switchover(qint64 technicianId, bool back, std::function<void(TechAnswer)> done) override;
-    void exportDiagnostics(qint64 technicianId, std::function<void(TechAnswer)> done) override;
+    void kioskDiscs(const TechnicianInfo &technician, std::function<void(TechAnswer)> done) override;
+    void retryParked(const TechnicianInfo &technician, std::function<void(TechAnswer)> done) override;
+    void maintenanceHealth(const TechnicianInfo &technician, std::function<void(MaintenanceHealth)> done) override;
+    void switchover(const TechnicianInfo &technician, bool back, std::function<void(TechAnswer)> done) override;
+    void exportDiagnostics(const TechnicianInfo &technician, std::function<void(TechAnswer)> done) override;
     void resyncCache() override;
     void audit(const AuditEntry &entry) override { m_audits.append(entry); }
 
-    bool techSessionOpen() const { return m_techSession; }
+    bool techSessionOpen() const { return !m_techSessions.isEmpty(); }
+    // How many wrong PINs a card has left at the "server" (the count every kiosk shares).
+    int triesLeft(const QString &cardHash) const { return m_pins.failuresLeft(cardHash); }
 
 private:
     struct Disc {
@@ -124,7 +129,9 @@ private:
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
     MaintenanceHealth m_maintenanceHealth;
     QTemporaryDir m_exports;
-    bool m_techSession = false;
+    PinLockout m_pins{5, 15, [this] { return m_clock(); }};   // the "server's" count, per card
+    QSet<QString> m_seen;   // cards signed in online here: the kiosk's own verifiers, for offline
+    QSet<QString> m_techSessions;
 };
 
 }   // namespace redbox::test

@@ -1,26 +1,86 @@
 // Kiosk calls for tests (see kioskcalls.h).
 #include "kioskcalls.h"
 
+#include "kioskcore/kioskconfig.h"
+
 #include <QMutex>
 #include <QSet>
 
 namespace redbox::test {
 
 KioskCalls::KioskCalls(const QString &node, int kiosk)
-    : m_node(node), m_kioskId(TestNetwork::get().kioskId(node, kiosk)), m_conn(TestNetwork::get().connect(node, QStringLiteral("kiosk")))
+    : m_node(node),
+      m_kioskId(TestNetwork::get().kioskId(node, kiosk)),
+      m_conn(pg::Connection::open(TestNetwork::get().kioskConninfo(m_kioskId)))
 {}
 
-Rented KioskCalls::rent(const QString &cardHash, const QString &barcode, const QDateTime &rentedAt,
-                        const std::optional<QJsonDocument> &ticket, bool offline, QUuid rentalId, QUuid paymentId)
+SignedIn KioskCalls::signIn(const QString &cardHash, const std::optional<QString> &pin)
 {
+    const pg::Result r = m_conn.exec("SELECT outcome, tries_left, locked_until, ticket FROM redbox.kiosk_sign_in($1, $2)",
+                                     {cardHash, pin ? *pin : TestNetwork::get().pinOfCard(cardHash)}, true);
+    SignedIn out;
+    out.outcome = r.text(0, "outcome");
+    out.triesLeft = r.int32(0, "tries_left");
+    if (!r.isNull(0, "locked_until"))
+        out.lockedUntil = r.timestamp(0, "locked_until");
+    if (!r.isNull(0, "ticket"))
+        out.ticket = r.json(0, "ticket");
+    return out;
+}
+
+pg::Connection KioskCalls::escalationConnection(const QString &node) const
+{
+    TestNetwork &net = TestNetwork::get();
+    const KioskConfig c = KioskConfig::load(net.kioskFolder(m_kioskId) + QStringLiteral("/kiosk.ini"));
+    return pg::Connection::open(net.conninfoWith(node, c.verifierLogin(), c.verifierPassfile));
+}
+
+std::optional<QJsonDocument> KioskCalls::escalate(const QString &cardHash)
+{
+    TestNetwork &net = TestNetwork::get();
+    for (const QString &node : {net.coastOf(m_node), QStringLiteral("hq")}) {
+        pg::Connection v = escalationConnection(node);
+        try {
+            const pg::Result r = v.exec("SELECT outcome, ticket FROM redbox.verify_member_pin($1, $2)", {cardHash, net.pinOfCard(cardHash)},
+                                        true);
+            if (r.text(0, "outcome") != QLatin1String("ok"))
+                throw std::runtime_error("escalated sign-in: " + r.text(0, "outcome").toStdString());
+            return r.json(0, "ticket");
+        } catch (const pg::DbError &e) {
+            if (e.code() != RedboxError::UnknownCard)
+                throw;
+        }
+    }
+    return std::nullopt;
+}
+
+Rented KioskCalls::rent(const QString &cardHash, const QString &barcode, const std::optional<QDateTime> &offlineAt,
+                        const std::optional<QJsonDocument> &ticket, QUuid rentalId, QUuid paymentId)
+{
+    std::optional<QJsonDocument> proof = ticket;
+    if (!offlineAt && !proof && TestNetwork::get().knowsCard(cardHash)) {
+        // A member of this red box's coast signs in here first, as at a kiosk.
+        try {
+            proof = signIn(cardHash).ticket;
+        } catch (const pg::DbError &e) {
+            if (e.code() != RedboxError::UnknownCard)
+                throw;
+        }
+    }
     const QString token = QStringLiteral("tok_") + QUuid::createUuid().toString(QUuid::Id128).left(16);
-    const pg::Result r = m_conn.exec("SELECT rental_id, member_id, barcode, due_at, amount_cents, tax_cents, discs_out, plan_limit, "
-                                     "offline_limited, replayed FROM redbox.kiosk_rent($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                                     {rentalId, m_kioskId, cardHash, barcode, paymentId, token, QStringLiteral("4242"), rentedAt, offline,
-                                      ticket ? pg::Param(*ticket) : pg::Param(nullptr)},
+    const pg::Result r = m_conn.exec("SELECT outcome, note, rental_id, member_id, barcode, due_at, amount_cents, tax_cents, discs_out, "
+                                     "plan_limit, offline_limited, replayed FROM redbox.kiosk_rent($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                                     {rentalId, cardHash, barcode, paymentId, token, QStringLiteral("4242"),
+                                      offlineAt ? pg::Param(*offlineAt) : pg::Param(nullptr), offlineAt.has_value(),
+                                      proof ? pg::Param(*proof) : pg::Param(nullptr)},
                                      true);
     Rented out;
+    out.outcome = r.text(0, "outcome");
+    out.note = r.isNull(0, "note") ? QString() : r.text(0, "note");
     out.rentalId = r.uuid(0, "rental_id");
+    out.replayed = r.boolean(0, "replayed");
+    if (out.outcome == QLatin1String("parked"))
+        return out;
     out.memberId = r.int64(0, "member_id");
     out.barcode = r.text(0, "barcode");
     out.dueAt = r.timestamp(0, "due_at");
@@ -29,25 +89,30 @@ Rented KioskCalls::rent(const QString &cardHash, const QString &barcode, const Q
     out.discsOut = r.int32(0, "discs_out");
     out.planLimit = r.int32(0, "plan_limit");
     out.offlineLimited = r.boolean(0, "offline_limited");
-    out.replayed = r.boolean(0, "replayed");
     return out;
 }
 
-Returned KioskCalls::giveBack(const QString &barcode, const QDateTime &returnedAt, QUuid returnId)
+void KioskCalls::dispensed(const QUuid &rentalId)
 {
-    return giveBack(barcode, returnedAt, returnId, freeSlot());
+    m_conn.exec("SELECT redbox.kiosk_dispensed($1)", {rentalId}, true);
+}
+
+Returned KioskCalls::giveBack(const QString &barcode, const std::optional<QDateTime> &offlineAt, QUuid returnId)
+{
+    return giveBack(barcode, offlineAt, returnId, freeSlot());
 }
 
 Returned KioskCalls::giveBackTo(const QString &barcode, int slot)
 {
-    return giveBack(barcode, QDateTime::currentDateTimeUtc(), QUuid::createUuid(), slot);
+    return giveBack(barcode, std::nullopt, QUuid::createUuid(), slot);
 }
 
-Returned KioskCalls::giveBack(const QString &barcode, const QDateTime &returnedAt, QUuid returnId, int slot)
+Returned KioskCalls::giveBack(const QString &barcode, const std::optional<QDateTime> &offlineAt, QUuid returnId, int slot)
 {
-    const pg::Result r = m_conn.exec("SELECT return_id, rental_id, title, foreign_disc, nights, charge_cents, late_cents, replayed "
-                                     "FROM redbox.kiosk_return($1, $2, $3, $4, $5)",
-                                     {returnId, m_kioskId, barcode, returnedAt, slot}, true);
+    const pg::Result r = m_conn.exec(
+        "SELECT return_id, rental_id, title, foreign_disc, nights, charge_cents, late_cents, replayed "
+        "FROM redbox.kiosk_return($1, $2, $3, $4, $5)",
+        {returnId, barcode, offlineAt ? pg::Param(*offlineAt) : pg::Param(nullptr), slot, offlineAt.has_value()}, true);
     Returned out;
     out.returnId = r.uuid(0, "return_id");
     out.rentalId = r.uuid(0, "rental_id");
@@ -78,21 +143,6 @@ int KioskCalls::freeSlot()
         }
     }
     throw std::runtime_error("no free slot at " + m_kioskId.toStdString());
-}
-
-std::optional<QJsonDocument> escalate(const QString &coastNode, const QString &cardHash)
-{
-    for (const QString &node : {coastNode, QStringLiteral("hq")}) {
-        pg::Connection c = TestNetwork::get().connect(node, QStringLiteral("verifier"));
-        try {
-            const pg::Result r = c.exec("SELECT ticket FROM redbox.verify_member($1)", {cardHash});
-            return r.json(0, 0);
-        } catch (const pg::DbError &e) {
-            if (e.code() != RedboxError::UnknownCard)
-                throw;
-        }
-    }
-    return std::nullopt;
 }
 
 }   // namespace redbox::test

@@ -1,5 +1,5 @@
-// The kiosk's stored functions called the way a kiosk calls them (kiosk role,
-// TLS, parameters bound), for tests of the distributed transactions.
+// The kiosk's stored functions called the way a kiosk calls them (the kiosk's
+// own login, TLS, parameters bound), for tests of the distributed transactions.
 #pragma once
 
 #include "testnetwork.h"
@@ -13,6 +13,8 @@
 namespace redbox::test {
 
 struct Rented {
+    QString outcome;   // rented | parked (a replayed offline rental the red box kept for an operator)
+    QString note;   // why it was parked
     QUuid rentalId;
     qint64 memberId = 0;
     QString barcode;
@@ -36,6 +38,13 @@ struct Returned {
     bool replayed = false;
 };
 
+struct SignedIn {
+    QString outcome;   // ok | wrong_pin | locked
+    int triesLeft = 0;
+    QDateTime lockedUntil;
+    std::optional<QJsonDocument> ticket;
+};
+
 class KioskCalls {
 public:
     KioskCalls(const QString &node, int kiosk = 1);
@@ -44,10 +53,22 @@ public:
     const QString &kioskId() const { return m_kioskId; }
     pg::Connection &conn() { return m_conn; }
 
-    Rented rent(const QString &cardHash, const QString &barcode, const QDateTime &rentedAt = QDateTime::currentDateTimeUtc(),
-                const std::optional<QJsonDocument> &ticket = std::nullopt, bool offline = false, QUuid rentalId = QUuid::createUuid(),
+    // The member's PIN at the red box (default: the card's own PIN, from the generated roster).
+    SignedIn signIn(const QString &cardHash, const std::optional<QString> &pin = std::nullopt);
+    // At the kiosk's coast, then HQ, over the kiosk's escalation login: the PIN checked there and
+    // the ticket for this kiosk's red box (nullopt when no tier knows the card).
+    std::optional<QJsonDocument> escalate(const QString &cardHash);
+    // The kiosk's escalation login at NODE (its coast, or HQ).
+    pg::Connection escalationConnection(const QString &node) const;
+
+    // Online (OFFLINEAT empty): the red box's time, with TICKET, or this card's sign-in here when
+    // none is given. Offline: replayed as the kiosk's outbox replays a rental made at OFFLINEAT.
+    Rented rent(const QString &cardHash, const QString &barcode, const std::optional<QDateTime> &offlineAt = std::nullopt,
+                const std::optional<QJsonDocument> &ticket = std::nullopt, QUuid rentalId = QUuid::createUuid(),
                 QUuid paymentId = QUuid::createUuid());
-    Returned giveBack(const QString &barcode, const QDateTime &returnedAt = QDateTime::currentDateTimeUtc(),
+    // The disc came out of its slot (a void is refused after this).
+    void dispensed(const QUuid &rentalId);
+    Returned giveBack(const QString &barcode, const std::optional<QDateTime> &offlineAt = std::nullopt,
                       QUuid returnId = QUuid::createUuid());
     // The disc back into SLOT (the one it was rented from), for tests that rent the same discs over and over.
     Returned giveBackTo(const QString &barcode, int slot);
@@ -55,13 +76,10 @@ public:
     int freeSlot();
 
 private:
-    Returned giveBack(const QString &barcode, const QDateTime &returnedAt, QUuid returnId, int slot);
+    Returned giveBack(const QString &barcode, const std::optional<QDateTime> &offlineAt, QUuid returnId, int slot);
     QString m_node;
     QString m_kioskId;
     pg::Connection m_conn;
 };
-
-// The escalation of paper section 7: the kiosk's coast, then HQ, as the verifier.
-std::optional<QJsonDocument> escalate(const QString &coastNode, const QString &cardHash);
 
 }   // namespace redbox::test

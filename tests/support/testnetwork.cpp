@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutex>
@@ -83,6 +84,43 @@ QString TestNetwork::cardHash(const QString &cardNumber) const
     return crypto::cardHash(cardKey(), cardNumber);
 }
 
+const QHash<QString, QString> &TestNetwork::roster() const
+{
+    // The generated members' and technicians' cards and PINs (`redbox-net roster`), by card hash.
+    static QMutex mutex;
+    static QHash<QString, QString> pins;
+    QMutexLocker lock(&mutex);
+    if (!pins.isEmpty())
+        return pins;
+    const QString file = stateDir() + QStringLiteral("/tests-roster.json");
+    if (tool({QStringLiteral("roster"), QStringLiteral("--out"), file}) != 0)
+        throw std::runtime_error("redbox-net roster failed");
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly))
+        throw std::runtime_error("cannot read the roster");
+    const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+    const QByteArray key = cardKey();
+    for (const char *list : {"members", "technicians"})
+        for (const auto &v : o.value(QLatin1String(list)).toArray()) {
+            const QJsonObject m = v.toObject();
+            pins.insert(crypto::cardHash(key, m.value(QStringLiteral("card")).toString()), m.value(QStringLiteral("pin")).toString());
+        }
+    return pins;
+}
+
+QString TestNetwork::pinOfCard(const QString &cardHash) const
+{
+    const QString pin = roster().value(cardHash);
+    if (pin.isEmpty())
+        throw std::runtime_error("no generated member or technician has card hash " + cardHash.left(12).toStdString());
+    return pin;
+}
+
+bool TestNetwork::knowsCard(const QString &cardHash) const
+{
+    return roster().contains(cardHash);
+}
+
 QString TestNetwork::kioskId(const QString &node, int k) const
 {
     // Same rule as deploy/redboxnet/data.py kiosk_id().
@@ -96,30 +134,46 @@ QString TestNetwork::kioskId(const QString &node, int k) const
 
 KioskConfig TestNetwork::kioskConfig(const QString &node, int k, const QString &storageDir) const
 {
-    auto endpoints = [this](const QString &n) {
-        QList<Endpoint> out;
-        for (const QString &hp : servers(n))
-            out.append({hp.section(QLatin1Char(':'), 0, 0), hp.section(QLatin1Char(':'), 1, 1).toInt()});
-        return out;
-    };
-    KioskConfig c;
-    c.kioskId = kioskId(node, k);
-    c.redboxNode = node;
-    c.redbox = endpoints(node);
-    c.coastNode = coastOf(node);
-    c.coast = endpoints(c.coastNode);
-    c.hq = endpoints(QStringLiteral("hq"));
-    for (const ServerRef &s : NetworkState::servers(node))
-        c.patroni.append({s.host, s.apiPort});
-    c.caFile = caFile();
-    c.kioskPassfile = passfile(QStringLiteral("kiosk"));
-    c.verifierPassfile = passfile(QStringLiteral("verifier"));
-    c.technicianPassfile = passfile(QStringLiteral("technician"));
-    c.cardKeyFile = cardKeyFile();
+    // The kiosk's own configuration and credentials, as `redbox-net kiosk enroll` wrote them.
+    KioskConfig c = KioskConfig::load(kioskFolder(kioskId(node, k)) + QStringLiteral("/kiosk.ini"));
+    if (c.redboxNode != node)
+        throw std::runtime_error("kiosk " + c.kioskId.toStdString() + " is served by " + c.redboxNode.toStdString());
     c.storageDir = storageDir;
     c.kioskKeyFile = storageDir + QStringLiteral("/kiosk.key");
     c.offlineAfterMs = 3000;
     return c;
+}
+
+QString TestNetwork::kioskFolder(const QString &kioskId) const
+{
+    return stateDir() + QStringLiteral("/kiosks/") + kioskId;
+}
+
+QString TestNetwork::kioskConninfo(const QString &kioskId, int connectTimeout) const
+{
+    const KioskConfig c = KioskConfig::load(kioskFolder(kioskId) + QStringLiteral("/kiosk.ini"));
+    return conninfoWith(c.redboxNode, c.redboxLogin(), c.kioskPassfile, connectTimeout, QStringLiteral("redbox-tests"));
+}
+
+QString TestNetwork::nodeLoginConninfo(const QString &sender, const QString &target) const
+{
+    QFile secrets(stateDir() + QStringLiteral("/secrets/passwords.json"));
+    if (!secrets.open(QIODevice::ReadOnly))
+        throw std::runtime_error("cannot read the network's passwords");
+    const QString password =
+        QJsonDocument::fromJson(secrets.readAll()).object().value(sender).toObject().value(QStringLiteral("link")).toString();
+    if (password.isEmpty())
+        throw std::runtime_error("no dblink password for node " + sender.toStdString());
+    const QString login = QStringLiteral("node.") + sender;
+    const QString file = stateDir() + QStringLiteral("/tests-%1.pgpass").arg(sender);
+    QFile f(file);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        throw std::runtime_error("cannot write " + file.toStdString());
+    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    for (const QString &hp : servers(target))
+        f.write(QStringLiteral("%1:*:%2:%3\n").arg(QString(hp).replace(QLatin1Char(':'), QStringLiteral(":")), login, password).toUtf8());
+    f.close();
+    return conninfoWith(target, login, file, 3, QStringLiteral("redbox-tests"));
 }
 
 int TestNetwork::tool(const QStringList &args, QString *output, int timeoutMs) const
@@ -167,8 +221,11 @@ qint64 TestNetwork::takeMember(const QString &coast, int minPlanLimit) const
         try {
             pg::Connection c = connect(rb);
             const pg::Result r = c.exec(
-                "SELECT member_id FROM redbox.membershipstatus WHERE allowed AND discs_out = 0 AND plan_limit >= $1 "
-                "AND member_id < 900000 ORDER BY md5(member_id::text) LIMIT 3000",
+                "SELECT s.member_id FROM redbox.membershipstatus s WHERE s.allowed AND s.discs_out = 0 AND s.plan_limit >= $1 "
+                "AND s.member_id < 900000 AND (s.locked_until IS NULL OR s.locked_until < now()) "
+                // Another test process may have tried wrong PINs on a member: not one for a clean sign-in.
+                "AND NOT EXISTS (SELECT 1 FROM redbox.pin_attempt a WHERE a.card_hash = s.card_hash AND NOT a.ok) "
+                "ORDER BY md5(s.member_id::text) LIMIT 3000",
                 {minPlanLimit});
             for (int i = 0; i < r.rows(); ++i) {
                 const qint64 id = r.int64(i, 0);

@@ -9,6 +9,7 @@
 #include "network/networkstate.h"
 #include "pg/connection.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -34,8 +35,15 @@ public:
     QByteArray cardKey() const;
     QString cardHash(const QString &cardNumber) const;
     QString kioskId(const QString &node, int k = 1) const;
-    // A kiosk's configuration on this network, keeping its cache, outbox and key in STORAGEDIR.
+    // A kiosk's configuration on this network (as enrolled), keeping its cache, outbox and key in STORAGEDIR.
     KioskConfig kioskConfig(const QString &node, int k, const QString &storageDir) const;
+    // An enrolled kiosk's folder (its configuration and its own credentials) and a connection
+    // string that logs in as that kiosk at its red box.
+    QString kioskFolder(const QString &kioskId) const;
+    QString kioskConninfo(const QString &kioskId, int connectTimeout = 3) const;
+    // A connection string that logs in at TARGET as SENDER's own dblink login (node.SENDER), with
+    // SENDER's password: what someone holding that node's credentials could do.
+    QString nodeLoginConninfo(const QString &sender, const QString &target) const;
 
     // Brings back what an earlier test left broken (a stopped node, a dead
     // forwarder) so one failing test does not take the rest down with it.
@@ -46,6 +54,9 @@ public:
 
     // The test members and technicians `up` printed: {member_id, coast, card, pin}.
     QJsonObject tryIt() const;
+    // The PIN of a generated member's or technician's card (by its hash); knowsCard: whether there is one.
+    QString pinOfCard(const QString &cardHash) const;
+    bool knowsCard(const QString &cardHash) const;
 
     // A free disc ("in", good) at a kiosk, chosen among those no test has taken yet.
     QString takeDisc(const QString &node, const QString &kioskId) const;
@@ -54,6 +65,7 @@ public:
 
 private:
     TestNetwork(const QString &state, const QString &tool, const QString &topology);
+    const QHash<QString, QString> &roster() const;
     static TestNetwork make();
     QString m_topology;
 };

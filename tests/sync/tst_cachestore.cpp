@@ -46,7 +46,7 @@ CacheRow member(qint64 id, const QString &cardHash, int discsOut = 0)
     return CacheRow{QStringLiteral("102"), QStringLiteral("member"), QString::number(id), false,
                     QJsonObject{{QStringLiteral("member_id"), id},
                                 {QStringLiteral("card_hash"), cardHash},
-                                {QStringLiteral("pin_hash"), crypto::hashSecret(QStringLiteral("1234"), 1000)},
+                                {QStringLiteral("locked_until"), QStringLiteral("2030-01-01T00:00:00.000Z")},
                                 {QStringLiteral("allowed"), true},
                                 {QStringLiteral("discs_out"), discsOut},
                                 {QStringLiteral("plan_limit"), 4},
@@ -126,10 +126,16 @@ private slots:
             QVERIFY(m.has_value());
             QCOMPARE(m->memberId, 42);
             QCOMPARE(m->discsOut, 1);
-            QVERIFY(crypto::verifySecret(QStringLiteral("1234"), m->pinHash));
+            QCOMPARE(m->lockedUntil, QDateTime(QDate(2030, 1, 1), QTime(0, 0), Qt::UTC));
             QVERIFY(!c.memberByCard(QString(64, QLatin1Char('b'))).has_value());
+            // The kiosk's own verifier of the card, made after a server checked its PIN.
+            QVERIFY(c.verifier(card).isEmpty());
+            c.setVerifier(card, crypto::hashSecret(QStringLiteral("1234"), 1000));
+            QVERIFY(crypto::verifySecret(QStringLiteral("1234"), c.verifier(card)));
+            QVERIFY(c.verifier(QString(64, QLatin1Char('b'))).isEmpty());
+            QCOMPARE(c.counts().verifiers, 1);
         }
-        // Nothing readable at rest: no card hash, no PIN hash, no member id in the file.
+        // Nothing readable at rest: no card hash, no PIN verifier, no member id in the file.
         QFile f(path);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray raw = f.readAll();
@@ -139,6 +145,7 @@ private slots:
         // Another kiosk's key finds nothing.
         CacheStore other(path, crypto::randomBytes(32), QStringLiteral("WRB1-01"));
         QVERIFY(!other.memberByCard(card).has_value());
+        QVERIFY(other.verifier(card).isEmpty());
     }
 
     void deletesAndCursorMoveTogether()

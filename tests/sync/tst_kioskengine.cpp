@@ -29,6 +29,12 @@ class TestKioskEngine : public QObject {
     TestNetwork &net = TestNetwork::get();
 
     QString cardOf(qint64 member) { return net.cardHash(memberCardNumber(member)); }
+    // A member of COAST, signed in at E with their PIN (the red box's ticket, or HQ's for an away member).
+    MemberInfo signedInMember(KioskEngine &e, const QString &coast, int minPlanLimit = 1)
+    {
+        const QString card = cardOf(net.takeMember(coast, minPlanLimit));
+        return signedIn(e, card, net.pinOfCard(card));
+    }
 
 private slots:
     void initTestCase()
@@ -137,7 +143,7 @@ private slots:
         KioskEngine e(cfg);
         e.start();
         QVERIFY(waitSynced(e));
-        const MemberInfo m = lookup(e, cardOf(net.takeMember(QStringLiteral("west"))));
+        const MemberInfo m = signedInMember(e, QStringLiteral("west"));
         QCOMPARE(rent(e, m, net.takeDisc(node, cfg.kioskId)).failure, Failure::None);
         const QString disc = net.takeDisc(node, cfg.kioskId);   // before the failover: no admin queries during it
         const QString old = net.primaryOf(node);
@@ -162,7 +168,7 @@ private slots:
         KioskEngine e(net.kioskConfig(node, 1, dir.path()));
         e.start();
         QVERIFY(waitSynced(e));
-        const MemberInfo m = lookup(e, cardOf(net.takeMember(QStringLiteral("east"))));
+        const MemberInfo m = signedInMember(e, QStringLiteral("east"));
         e.loseNextAnswerForTesting();
         const RentResult r = rent(e, m, net.takeDisc(node, e.config().kioskId));
         QCOMPARE(r.failure, Failure::None);
@@ -199,9 +205,24 @@ private slots:
         // Each call is posted to the engine's thread; its callback posts the answer back here.
         auto onEngine = [e](auto work) { postTo(e, work); };
         auto back = [&here](auto deliver) { postTo(&here, deliver); };
-        std::optional<MemberInfo> member;
-        onEngine([&, e] { e->lookupMember(card, [&](std::optional<MemberInfo> m, Failure, QString) { back([&, m] { member = m; }); }); });
-        QVERIFY(QTest::qWaitFor([&] { return member.has_value(); }, 30000));
+        std::optional<SignInResult> signedIn;
+        QString lookupError;
+        const QString pin = net.pinOfCard(card);
+        onEngine([&, e, pin] {
+            e->lookupMember(card, [&, e, pin](std::optional<MemberInfo> m, Failure, QString message) {
+                if (!m) {
+                    back([&, message] { lookupError = message.isEmpty() ? QStringLiteral("unknown card") : message; });
+                    return;
+                }
+                e->signIn(*m, pin, [&](SignInResult r) { back([&, r] { signedIn = r; }); });
+            });
+        });
+        QVERIFY(QTest::qWaitFor([&] { return signedIn.has_value() || !lookupError.isEmpty(); }, 30000));
+        QVERIFY2(lookupError.isEmpty(), qPrintable(lookupError));
+        QVERIFY2(signedIn->member.has_value(),
+                 qPrintable(QStringLiteral("outcome %1: %2").arg(static_cast<int>(signedIn->outcome)).arg(signedIn->message)));
+        const std::optional<MemberInfo> member = signedIn->member;
+        QVERIFY(member->ticket.has_value());
         std::optional<RentResult> rented;
         RentRequest req;
         req.member = *member;
@@ -356,10 +377,18 @@ private slots:
         e.start();
         QVERIFY(waitSynced(e));
         const qint64 eastMember = net.takeMember(QStringLiteral("east"));
-        const MemberInfo away = lookup(e, cardOf(eastMember));
-        QCOMPARE(away.memberId, eastMember);
+        const MemberInfo found = lookup(e, cardOf(eastMember));
+        QCOMPARE(found.memberId, eastMember);
+        QVERIFY(found.away);
+        QCOMPARE(found.source, QStringLiteral("hq"));
+        QVERIFY(!found.ticket.has_value());   // no ticket before HQ checked the PIN
+        const SignInResult wrong = signIn(
+            e, found, net.pinOfCard(found.cardHash) == QLatin1String("0000") ? QStringLiteral("1111") : QStringLiteral("0000"));
+        QCOMPARE(wrong.outcome, SignInOutcome::WrongPin);
+        QCOMPARE(wrong.checkedBy, QStringLiteral("hq"));
+        QCOMPARE(wrong.triesLeft, 4);
+        const MemberInfo away = signedIn(e, found.cardHash, net.pinOfCard(found.cardHash));
         QVERIFY(away.away);
-        QCOMPARE(away.source, QStringLiteral("hq"));
         QVERIFY(away.ticket.has_value());
         QCOMPARE(rent(e, away, net.takeDisc(QStringLiteral("west-rb2"), e.config().kioskId)).failure, Failure::None);
         struct R {
@@ -398,8 +427,9 @@ private slots:
         for (const QString &pin :
              {QStringLiteral("123"), QStringLiteral("12345"), QStringLiteral("12a4"), QString(), QStringLiteral("1' OR '1")})
             QVERIFY(!memberPinWellFormed(pin));
-        const MemberInfo m = lookup(e, cardOf(net.takeMember(QStringLiteral("west"))));
-        QVERIFY(!KioskEngine::checkPin(m, QStringLiteral("12345")));
+        const MemberInfo m = signedInMember(e, QStringLiteral("west"));
+        for (const QString &pin : {QStringLiteral("12345"), QStringLiteral("1' OR '1"), QString()})
+            QCOMPARE(signIn(e, m, pin).failure, Failure::BadInput);
         for (const QString &barcode : {QStringLiteral("D'; DROP--"), QString(5000, QLatin1Char('9')), QStringLiteral("D000140000018")}) {
             QCOMPARE(rent(e, m, barcode).failure, Failure::BadInput);
             ReturnRequest rr;

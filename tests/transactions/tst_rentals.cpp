@@ -106,15 +106,18 @@ private slots:
         const qint64 member = net.takeMember(QStringLiteral("east"));
         const QString card = cardOf(member);
         expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId())); }, RedboxError::UnknownCard, QStringLiteral("not known"));
-        // The west coast does not know them either; HQ does, and signs what it verified.
-        pg::Connection west = net.connect(QStringLiteral("west"), QStringLiteral("verifier"));
+        // The west coast does not know them either (asked over the kiosk's own escalation login);
+        // HQ does, checks the PIN, and signs what it verified for this kiosk's red box.
+        pg::Connection west = k.escalationConnection(QStringLiteral("west"));
         expectRefusal([&] { west.exec("SELECT * FROM redbox.verify_member($1)", {card}); }, RedboxError::UnknownCard,
                       QStringLiteral("not a member of the west coast"));
-        const auto ticket = escalate(QStringLiteral("west"), card);
+        const auto ticket = k.escalate(card);
         QVERIFY(ticket.has_value());
         QCOMPARE(ticket->object().value(QStringLiteral("home_coast")).toString(), QStringLiteral("east"));
+        QCOMPARE(ticket->object().value(QStringLiteral("kiosk")).toString(), k.kioskId());
+        QCOMPARE(ticket->object().value(QStringLiteral("node")).toString(), k.node());
         const QString disc = net.takeDisc(k.node(), k.kioskId());
-        const Rented r = k.rent(card, disc, QDateTime::currentDateTimeUtc(), ticket);
+        const Rented r = k.rent(card, disc, std::nullopt, ticket);
         QCOMPARE(r.memberId, member);
         QVERIFY(net.waitForQuiet(30s));
         const QString id = r.rentalId.toString(QUuid::WithoutBraces);
@@ -130,8 +133,15 @@ private slots:
         forged[QStringLiteral("membership_id")] = 3;
         forged[QStringLiteral("allowed")] = true;
         forged[QStringLiteral("member_id")] = member + 1;
-        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId()), QDateTime::currentDateTimeUtc(), QJsonDocument(forged)); },
+        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId()), std::nullopt, QJsonDocument(forged)); },
                       RedboxError::TicketInvalid, QStringLiteral("ticket is not valid"));
+        // The ticket is this kiosk's: the red box's other kiosk cannot use it, nor another card.
+        KioskCalls sibling(QStringLiteral("west-rb2"), 2);
+        expectRefusal([&] { sibling.rent(card, net.takeDisc(sibling.node(), sibling.kioskId()), std::nullopt, ticket); },
+                      RedboxError::TicketInvalid, QStringLiteral("another card or kiosk"));
+        const QString otherCard = cardOf(net.takeMember(QStringLiteral("east")));
+        expectRefusal([&] { k.rent(otherCard, net.takeDisc(k.node(), k.kioskId()), std::nullopt, ticket); }, RedboxError::TicketInvalid,
+                      QStringLiteral("another card or kiosk"));
     }
 
     void returnAtTheSameKioskClosesEverywhere()
@@ -256,14 +266,13 @@ private slots:
         const qint64 member = net.takeMember(QStringLiteral("east"));
         const QString disc = net.takeDisc(k.node(), k.kioskId());
         const QUuid rental = QUuid::createUuid(), payment = QUuid::createUuid();
-        const QDateTime at = QDateTime::currentDateTimeUtc();
-        const Rented first = k.rent(cardOf(member), disc, at, std::nullopt, false, rental, payment);
-        const Rented again = k.rent(cardOf(member), disc, at, std::nullopt, false, rental, payment);
+        const Rented first = k.rent(cardOf(member), disc, std::nullopt, std::nullopt, rental, payment);
+        const Rented again = k.rent(cardOf(member), disc, std::nullopt, std::nullopt, rental, payment);
         QVERIFY(!first.replayed);
         QVERIFY(again.replayed);
         QCOMPARE(again.rentalId, first.rentalId);
         // The same id for another disc is refused, not silently merged.
-        expectRefusal([&] { k.rent(cardOf(member), net.takeDisc(k.node(), k.kioskId()), at, std::nullopt, false, rental); },
+        expectRefusal([&] { k.rent(cardOf(member), net.takeDisc(k.node(), k.kioskId()), std::nullopt, std::nullopt, rental); },
                       RedboxError::IdReused, QStringLiteral("already used"));
         QVERIFY(net.waitForQuiet(30s));
         const QString id = rental.toString(QUuid::WithoutBraces);
@@ -287,11 +296,11 @@ private slots:
         QCOMPARE(admin.exec("UPDATE redbox.outbox SET delivered_at = NULL WHERE event_id = $1 RETURNING 1", {id}, true).rows(), 2);
         admin.exec("SELECT pg_notify('redbox_outbox', d) FROM (VALUES ('east'), ('east-rb1')) v(d)");
         QVERIFY(net.waitForQuiet(30s));
-        // And deliver the same event by hand, as the peer role would.
-        pg::Connection peer = pg::Connection::open(net.serverConninfo(net.primaryOf(QStringLiteral("east")), QStringLiteral("peer")));
+        // And deliver the same event by hand, as east-rb2's own dblink login would.
+        pg::Connection peer = pg::Connection::open(net.nodeLoginConninfo(QStringLiteral("east-rb2"), QStringLiteral("east")));
         const pg::Result again = peer.exec(
             "SELECT redbox.apply_events(jsonb_build_array(jsonb_build_object('hop_id', 1, 'event_id', $1::uuid, "
-            "'kind', 'rental', 'payload', '{}'::jsonb)), 'east-rb2')",
+            "'kind', 'rental', 'payload', '{}'::jsonb)))",
             {id}, true);
         QVERIFY2(again.text(0, 0).contains(QLatin1String("duplicate")), qPrintable(again.text(0, 0)));
         for (const QString &node : {QStringLiteral("east"), QStringLiteral("hq")}) {
@@ -312,9 +321,8 @@ private slots:
             made << k.rent(cardOf(net.takeMember(QStringLiteral("west"))), net.takeDisc(k.node(), k.kioskId()));
         }
         qInfo("50 rentals with the west coast down: %lld ms in all", static_cast<long long>(t.elapsed()));
-        QCOMPARE(count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'west'") +
-                     count(QStringLiteral("west-rb2"), "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'west'"),
-                 50);
+        const char *waiting = "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'west' AND kind = 'rental'";
+        QCOMPARE(count(QStringLiteral("west-rb1"), waiting) + count(QStringLiteral("west-rb2"), waiting), 50);
         QCOMPARE(net.tool({QStringLiteral("rejoin"), QStringLiteral("west")}), 0);
         QVERIFY(net.waitForQuiet(120s));
         for (const Rented &r : made) {
@@ -335,13 +343,9 @@ private slots:
             made << k.rent(cardOf(net.takeMember(net.coastOf(node))), net.takeDisc(k.node(), k.kioskId()));
         }
         // Coasts have everything; HQ-bound hops wait.
-        QVERIFY(TestNetwork::waitFor(
-            [&] {
-                return count(QStringLiteral("west"), "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'hq'") +
-                           count(QStringLiteral("east"), "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'hq'") ==
-                       50;
-            },
-            60s));
+        const char *waiting = "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND dest = 'hq' AND kind = 'rental'";
+        QVERIFY(TestNetwork::waitFor([&] { return count(QStringLiteral("west"), waiting) + count(QStringLiteral("east"), waiting) == 50; },
+                                     60s));
         QCOMPARE(net.tool({QStringLiteral("rejoin"), QStringLiteral("hq")}), 0);
         QVERIFY(net.waitForQuiet(120s));
         for (const Rented &r : made)
@@ -360,7 +364,8 @@ private slots:
             made << k.rent(cardOf(net.takeMember(QStringLiteral("west"))), net.takeDisc(k.node(), k.kioskId()));
         }
         const qint64 queued = count(node, "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL");
-        QCOMPARE(queued, 100);   // 50 to the coast, 50 to the sibling
+        QCOMPARE(count(node, "SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND kind IN ('rental', 'member_delta')"),
+                 100);   // 50 to the coast, 50 to the sibling (and the sign-ins' PIN attempts to the coast)
         // One hop per dblink call, so the kill lands in the middle of the queue.
         QCOMPARE(net.tool({QStringLiteral("forwarder"), QStringLiteral("start"), node, QStringLiteral("--batch"), QStringLiteral("1"),
                            QStringLiteral("--forwarder"), qEnvironmentVariable("REDBOX_FORWARDER")}),
@@ -395,11 +400,10 @@ private slots:
             for (int i = from; i < to; ++i) {
                 // The same ids on every try: a retry after an in-doubt commit returns the first result.
                 const QUuid rental = QUuid::createUuid(), payment = QUuid::createUuid();
-                const QDateTime at = QDateTime::currentDateTimeUtc();
                 QVERIFY(TestNetwork::waitFor(
                     [&] {
                         KioskCalls k(node);
-                        made << k.rent(cardOf(customers[i].first), customers[i].second, at, std::nullopt, false, rental, payment);
+                        made << k.rent(cardOf(customers[i].first), customers[i].second, std::nullopt, std::nullopt, rental, payment);
                         return true;
                     },
                     90s, 500ms));
@@ -432,14 +436,44 @@ private slots:
             QVERIFY(k.rent(cardOf(member), net.takeDisc(k.node(), k.kioskId())).offlineLimited);
         expectRefusal([&] { k.rent(cardOf(member), net.takeDisc(k.node(), k.kioskId())); }, RedboxError::LimitReached,
                       QStringLiteral("offline limit reached"));
-        // A kiosk replaying its own offline outbox is not refused (the member has the disc); it is reported.
+        // A kiosk replaying its own offline outbox: within the offline allowance the claims are
+        // applied; past it they are parked for a person (the disc is recorded out), never applied.
         const qint64 basic = net.takeMember(QStringLiteral("east"));
         const int limit = static_cast<int>(count(k.node(), "SELECT plan_limit FROM redbox.membershipstatus WHERE member_id = $1", {basic}));
-        for (int i = 0; i <= limit; ++i)
-            k.rent(cardOf(basic), net.takeDisc(k.node(), k.kioskId()), QDateTime::currentDateTimeUtc(), std::nullopt, true);
+        const int allowed = std::min(limit, 3);
+        QStringList parkedDiscs;
+        for (int i = 0; i <= limit; ++i) {
+            const QString disc = net.takeDisc(k.node(), k.kioskId());
+            const Rented r = k.rent(cardOf(basic), disc, QDateTime::currentDateTimeUtc());
+            QCOMPARE(r.outcome, i < allowed ? QStringLiteral("rented") : QStringLiteral("parked"));
+            if (i >= allowed) {
+                QVERIFY2(r.note.contains(QLatin1String("offline limit")), qPrintable(r.note));
+                parkedDiscs << disc;
+                // Replayed again, the same claim is still parked, once.
+                QCOMPARE(k.rent(cardOf(basic), disc, QDateTime::currentDateTimeUtc(), std::nullopt, r.rentalId).outcome,
+                         QStringLiteral("parked"));
+            }
+        }
+        QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.parked_claim WHERE member_id = $1 AND resolved_at IS NULL", {basic}),
+                 limit + 1 - allowed);
+        for (const QString &disc : parkedDiscs)
+            QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'out'", {disc}), 1);
+        QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.rental WHERE member_id = $1", {basic}), allowed);
         QCOMPARE(net.tool({QStringLiteral("rejoin"), QStringLiteral("east")}), 0);
         QVERIFY(net.waitForQuiet(120s));
-        QVERIFY(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.offline_overshoots() WHERE member_id = $1", {basic}) >= 1);
+        // An operator accepts one claim: it becomes a rental like any other and travels upstream.
+        {
+            pg::Connection admin = net.connect(k.node());
+            admin.exec("SET ROLE redbox_owner");
+            const pg::Result c = admin.exec("SELECT claim_id FROM redbox.parked_claim WHERE member_id = $1 ORDER BY parked_at LIMIT 1",
+                                            {basic});
+            QCOMPARE(admin.exec("SELECT redbox.review_claim($1, 'rental', true)", {c.uuid(0, 0)}, true).text(0, 0),
+                     QStringLiteral("accepted"));
+            QVERIFY(net.waitForQuiet(60s));
+            QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1",
+                           {c.uuid(0, 0).toString(QUuid::WithoutBraces)}),
+                     1);
+        }
         QVERIFY(
             TestNetwork::waitFor([&] { return !k.conn().exec("SELECT coast_partitioned FROM redbox.kiosk_health()").boolean(0, 0); }, 30s));
     }
@@ -452,7 +486,9 @@ private slots:
         const QString card = cardOf(member);
         const QString disc = net.takeDisc(k.node(), k.kioskId());
         const qint64 rentalsBefore = count(k.node(), "SELECT count(*) FROM redbox.rental");
-        const qint64 hopsBefore = count(k.node(), "SELECT count(*) FROM redbox.outbox");
+        // (A sign-in's PIN attempt travels too: only what a rental would send counts here.)
+        const char *hops = "SELECT count(*) FROM redbox.outbox WHERE kind <> 'pin_attempt'";
+        const qint64 hopsBefore = count(k.node(), hops);
 
         expectRefusal([&] { k.rent(net.cardHash(memberCardNumber(987654321)), disc); }, RedboxError::UnknownCard,
                       QStringLiteral("not known"));
@@ -475,31 +511,34 @@ private slots:
         // SQL metacharacters and oversized values in every text argument.
         const QString evil = QStringLiteral("'; DROP TABLE redbox.rental; --");
         const QString huge(5000, QLatin1Char('9'));
-        auto rentRaw = [&](const QString &kiosk, const QString &cardHash, const QString &barcode, const QString &token,
-                           const QString &last4) {
-            k.conn().exec("SELECT * FROM redbox.kiosk_rent($1, $2, $3, $4, $5, $6, $7, now())",
-                          {QUuid::createUuid(), kiosk, cardHash, barcode, QUuid::createUuid(), token, last4}, true);
+        auto rentRaw = [&](const QString &cardHash, const QString &barcode, const QString &token, const QString &last4) {
+            k.conn().exec("SELECT * FROM redbox.kiosk_rent($1, $2, $3, $4, $5, $6, now(), true)",
+                          {QUuid::createUuid(), cardHash, barcode, QUuid::createUuid(), token, last4}, true);
         };
         const QString tok = QStringLiteral("tok_abcdefgh1234");
         for (const QString &bad : {evil, huge}) {
             // Too long: 22001; malformed: 22023 (or 22001 where the metacharacters also make it too long).
             const QString state = bad == huge ? QStringLiteral("22001") : QStringLiteral("22");
-            expectRefusal([&] { rentRaw(bad, card, disc, tok, QStringLiteral("4242")); }, state, QStringLiteral("kiosk id"));
-            expectRefusal([&] { rentRaw(k.kioskId(), bad, disc, tok, QStringLiteral("4242")); }, state, QStringLiteral("card hash"));
-            expectRefusal([&] { rentRaw(k.kioskId(), card, bad, tok, QStringLiteral("4242")); }, state, QStringLiteral("barcode"));
-            expectRefusal([&] { rentRaw(k.kioskId(), card, disc, bad, QStringLiteral("4242")); }, state, QStringLiteral("card token"));
-            expectRefusal([&] { rentRaw(k.kioskId(), card, disc, tok, bad); }, state, QStringLiteral("last 4"));
+            expectRefusal([&] { rentRaw(bad, disc, tok, QStringLiteral("4242")); }, state, QStringLiteral("card hash"));
+            expectRefusal([&] { rentRaw(card, bad, tok, QStringLiteral("4242")); }, state, QStringLiteral("barcode"));
+            expectRefusal([&] { rentRaw(card, disc, bad, QStringLiteral("4242")); }, state, QStringLiteral("card token"));
+            expectRefusal([&] { rentRaw(card, disc, tok, bad); }, state, QStringLiteral("last 4"));
             expectRefusal(
                 [&] {
-                    k.conn().exec("SELECT * FROM redbox.kiosk_return($1, $2, $3, now(), 1)", {QUuid::createUuid(), k.kioskId(), bad}, true);
+                    k.conn().exec("SELECT * FROM redbox.kiosk_return($1, $2, now(), 1)", {QUuid::createUuid(), bad}, true);
                 },
                 state, QStringLiteral("barcode"));
+            expectRefusal(
+                [&] {
+                    k.conn().exec("SELECT * FROM redbox.kiosk_sign_in($1, $2)", {card, bad}, true);
+                },
+                QStringLiteral("22023"), QStringLiteral("PIN"));
         }
         expectRefusal([&] { k.rent(card, disc, QDateTime::currentDateTimeUtc().addDays(2)); }, QStringLiteral("22023"),
                       QStringLiteral("future"));
         expectRefusal([&] { k.giveBack(disc); }, RedboxError::DiscAlreadyIn, QStringLiteral("already in kiosk"));
         QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.rental"), rentalsBefore);
-        QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.outbox"), hopsBefore);
+        QCOMPARE(count(k.node(), hops), hopsBefore);
         // Disc already out, and the plan limit.
         const Rented ok = k.rent(card, disc);
         const qint64 member2 = net.takeMember(QStringLiteral("west"));
