@@ -98,14 +98,14 @@ void History::apply(const QJsonObject &o)
     const QString kind = o.value(QStringLiteral("kind")).toString();
     const QString phase = o.value(QStringLiteral("phase")).toString();
     const QUuid id = QUuid::fromString(o.value(QStringLiteral("id")).toString());
-    const qint64 at = static_cast<qint64>(o.value(QStringLiteral("at")).toDouble());
+    const qint64 at = o.value(QStringLiteral("at")).toInteger();
     const bool offline = o.value(QStringLiteral("offline")).toBool();
     if (kind == QLatin1String("rent")) {
         RentalTrace &t = m_rentals[id];
         if (phase == QLatin1String("invoked")) {
             t.kiosk = o.value(QStringLiteral("kiosk")).toString();
             t.node = o.value(QStringLiteral("node")).toString();
-            t.memberId = static_cast<qint64>(o.value(QStringLiteral("member")).toDouble());
+            t.memberId = o.value(QStringLiteral("member")).toInteger();
             t.barcode = o.value(QStringLiteral("barcode")).toString();
             t.invokedMs = at;
             t.phase = phase;
@@ -117,7 +117,7 @@ void History::apply(const QJsonObject &o)
         t.phase = phase;
         t.endedMs = at;
         t.offline = offline;
-        t.latencyMs = static_cast<qint64>(o.value(QStringLiteral("ms")).toDouble());
+        t.latencyMs = o.value(QStringLiteral("ms")).toInteger();
         t.failure = o.value(QStringLiteral("failure")).toString();
         if (phase == QLatin1String("ok")) {
             if (offline) {

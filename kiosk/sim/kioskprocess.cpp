@@ -21,7 +21,7 @@ namespace {
 
 SimMember memberFrom(const QJsonObject &o)
 {
-    return {static_cast<qint64>(o.value(QStringLiteral("id")).toDouble()), o.value(QStringLiteral("card")).toString(),
+    return {o.value(QStringLiteral("id")).toInteger(), o.value(QStringLiteral("card")).toString(),
             o.value(QStringLiteral("pin")).toString(), o.value(QStringLiteral("coast")).toString(),
             o.value(QStringLiteral("plan_limit")).toInt(1)};
 }
@@ -76,8 +76,8 @@ int runKioskProcess(const QString &specPath)
         std::fprintf(stderr, "redbox-sim: kiosk %s cannot start: %s\n", qPrintable(ref.id), e.what());
         return 2;
     }
-    const qint64 until = static_cast<qint64>(spec.value(QStringLiteral("until")).toDouble());
-    const qint64 drainUntil = static_cast<qint64>(spec.value(QStringLiteral("drain_until")).toDouble());
+    const qint64 until = spec.value(QStringLiteral("until")).toInteger();
+    const qint64 drainUntil = spec.value(QStringLiteral("drain_until")).toInteger();
     QObject::connect(&kiosk, &SimKiosk::ready, &kiosk, [&] { kiosk.startCustomers(until); });
     QObject::connect(&kiosk, &SimKiosk::visitFinished, &kiosk, [&] {
         QJsonArray list;

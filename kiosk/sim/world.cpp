@@ -21,7 +21,7 @@ QJsonObject Holding::toJson() const
 Holding Holding::fromJson(const QJsonObject &o)
 {
     return {QUuid::fromString(o.value(QStringLiteral("rental_id")).toString()), o.value(QStringLiteral("barcode")).toString(),
-            o.value(QStringLiteral("kiosk")).toString(), static_cast<qint64>(o.value(QStringLiteral("member_id")).toDouble())};
+            o.value(QStringLiteral("kiosk")).toString(), o.value(QStringLiteral("member_id")).toInteger()};
 }
 
 Roster Roster::load(const QString &path)
@@ -38,7 +38,7 @@ Roster Roster::load(const QString &path)
         const QJsonObject m = v.toObject();
         if (!m.value(QStringLiteral("allowed")).toBool(true))
             continue;   // accounts on hold do not come to rent in the simulation
-        r.members.append({static_cast<qint64>(m.value(QStringLiteral("member_id")).toDouble()), m.value(QStringLiteral("card")).toString(),
+        r.members.append({m.value(QStringLiteral("member_id")).toInteger(), m.value(QStringLiteral("card")).toString(),
                           m.value(QStringLiteral("pin")).toString(), m.value(QStringLiteral("coast")).toString(),
                           m.value(QStringLiteral("plan_limit")).toInt(1)});
     }

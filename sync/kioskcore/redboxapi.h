@@ -76,7 +76,7 @@ PinReport decodePin(const QJsonObject &o);
 
 }   // namespace redboxapi
 
-// What a screen shows for a red box refusal (SQLSTATE RBnnn / 22xxx) or a broken link.
+// What a screen shows for a red box refusal (an RB code or SQLSTATE class 22) or a broken link.
 Failure failureFor(const pg::DbError &error);
 
 }   // namespace redbox

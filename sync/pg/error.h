@@ -15,9 +15,9 @@ enum class ErrorKind {
     BrokenConnection,   // could not connect, or the link broke before the statement ran
     InDoubt,   // the link broke while a write was in flight: it may or may not have committed
     SerializationFailure,   // 40001 / 40P01: safe to retry the whole transaction
-    Constraint,   // 23xxx: the data contradicts a rule
-    BadInput,   // 22xxx: a value was malformed or too long
-    Refused,   // RBxxx: the network's own business refusal (unknown card, limit reached, ...)
+    Constraint,   // SQLSTATE class 23: the data contradicts a rule
+    BadInput,   // SQLSTATE class 22: a value was malformed or too long
+    Refused,   // an RB code: the network's own business refusal (unknown card, limit reached, ...)
     ReadOnly,   // 25006: reached a standby (failover in progress)
     Timeout,   // 57014: statement timeout / cancel
     Permission,   // 42501: the role may not do this

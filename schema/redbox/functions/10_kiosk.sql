@@ -20,7 +20,6 @@ DROP FUNCTION IF EXISTS redbox.kiosk_email_receipt(uuid, text, uuid[], uuid);
 DROP FUNCTION IF EXISTS redbox.kiosk_audit(uuid, text, bigint, text, text, jsonb, timestamptz);
 DROP FUNCTION IF EXISTS redbox.cache_begin(text, text);
 DROP FUNCTION IF EXISTS redbox.cache_changes(text, text, text, text, text, text, boolean, int);
-DROP FUNCTION IF EXISTS redbox.rent_paper_way(uuid, text, text, text, uuid, text, text, timestamptz);
 
 -- The offline allowance: what a red box may rent to a member while it cannot
 -- reach its coast, and what a kiosk may rent while it cannot reach its red box
