@@ -35,6 +35,7 @@ enum class RedboxError {
     SenderRefused,   // a hop (or pull) its sender may not send: its kind, kiosk or scope is not the sender's
     SessionInvalid,   // a technician session that is unknown, ended or expired
     ChargeMismatch,   // money (or the plan) in a payload differs from what this node computes
+    PaymentRefused,   // a request about a card charge that its state does not allow
     NoRoute,   // a hop this node cannot apply, or no link to its destination
 };
 
@@ -46,7 +47,7 @@ struct ErrorCodeInfo {
     std::string_view messagePattern;
 };
 
-inline constexpr std::array<ErrorCodeInfo, 21> kErrorCodes{{
+inline constexpr std::array<ErrorCodeInfo, 22> kErrorCodes{{
     {RedboxError::UnknownCard, "RB001", "unknown card", "card"},
     {RedboxError::NotAllowed, "RB002", "not allowed", "may not rent|on hold"},
     {RedboxError::LimitReached, "RB003", "limit reached", "limit"},
@@ -68,6 +69,7 @@ inline constexpr std::array<ErrorCodeInfo, 21> kErrorCodes{{
      "does not take|not one that|says it|not a node|may not|names rentals|sent the|only HQ"},
     {RedboxError::SessionInvalid, "RB020", "session invalid", "session"},
     {RedboxError::ChargeMismatch, "RB021", "charge mismatch", "charges|names plan|names member|outside its rental"},
+    {RedboxError::PaymentRefused, "RB022", "payment refused", "not claimed|not captured|more than"},
     {RedboxError::NoRoute, "RB500", "no route", "link|cannot apply|reached the"},
 }};
 

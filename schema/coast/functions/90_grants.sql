@@ -6,3 +6,8 @@ GRANT EXECUTE ON FUNCTION redbox.verify_member(text), redbox.verify_member_pin(t
 GRANT EXECUTE ON FUNCTION redbox.forward_batch(text, int), redbox.forward_pending(), redbox.purge_delivered(interval),
     redbox.probe_link(text)
   TO forwarder;
+-- The payments service: its requests to the card processor, and nothing else.
+GRANT USAGE ON SCHEMA redbox TO payments;
+GRANT EXECUTE ON FUNCTION redbox.payment_claim(int, interval), redbox.payment_result(text, text, text, int, text),
+    redbox.payment_accrue(int)
+  TO payments;
