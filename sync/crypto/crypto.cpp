@@ -74,6 +74,11 @@ bool verifySecret(const QString &secret, const QString &encodedHash)
     return CRYPTO_memcmp(got.constData(), expected.decoded.constData(), static_cast<size_t>(got.size())) == 0;
 }
 
+bool sameSecret(const QByteArray &a, const QByteArray &b)
+{
+    return a.size() == b.size() && CRYPTO_memcmp(a.constData(), b.constData(), static_cast<size_t>(a.size())) == 0;
+}
+
 QByteArray randomBytes(int n)
 {
     QByteArray out(n, '\0');

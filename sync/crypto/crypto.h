@@ -19,6 +19,8 @@ QString hashSecret(const QString &secret, int iterations = 200'000);
 bool verifySecret(const QString &secret, const QString &encodedHash);
 
 QByteArray randomBytes(int n);
+// Constant-time comparison of two secrets (API keys, tokens).
+bool sameSecret(const QByteArray &a, const QByteArray &b);
 
 // AES-256-GCM: nonce(12) || ciphertext || tag(16). Associated data binds a
 // value to its row so it cannot be moved to another one.
