@@ -1,7 +1,8 @@
 # Debian packages (CPack): `cmake --build build --target package` writes
 #   redbox-kiosk_VERSION_ARCH.deb   the kiosk app and its systemd unit (no simulator)
-#   redbox-server_VERSION_ARCH.deb  the schema, the hop forwarder, the network tool, and the
-#                                   units for the forwarders, Patroni and etcd
+#   redbox-server_VERSION_ARCH.deb  the schema, the hop forwarder, the payments service, the
+#                                   simulated acquirer, the network tool, and the units for the
+#                                   forwarders, payments, Patroni and etcd
 # Shared-library dependencies come from dpkg-shlibdeps (Debian 12's own packages);
 # the rest are listed here. tests/deploy/tst_packages.sh installs both into an
 # overlay of this machine and checks them.
@@ -13,6 +14,7 @@ set(REDBOX_SERVER_DEPENDS
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/systemd/redbox-kiosk.service DESTINATION lib/systemd/system COMPONENT kiosk)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION share/doc/redbox-kiosk COMPONENT kiosk)
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/systemd/redbox-forwarder@.service
+              ${CMAKE_CURRENT_LIST_DIR}/systemd/redbox-payments@.service
               ${CMAKE_CURRENT_LIST_DIR}/systemd/redbox-patroni@.service
               ${CMAKE_CURRENT_LIST_DIR}/systemd/redbox-etcd.service
         DESTINATION lib/systemd/system COMPONENT server)
@@ -47,5 +49,5 @@ set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
   ${CMAKE_CURRENT_LIST_DIR}/debian/server/postinst ${CMAKE_CURRENT_LIST_DIR}/debian/server/prerm
   ${CMAKE_CURRENT_LIST_DIR}/debian/server/postrm)
 set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_STRICT_PERMISSION ON)
-set(CPACK_COMPONENT_SERVER_DESCRIPTION "Redbox network servers: schema, hop forwarder, network tool\n The SQL of every tier (HQ, coasts, red boxes), the hop forwarder, the\n redbox-net tool that renders and runs the PostgreSQL network (Patroni,\n etcd, TLS), and systemd units for the forwarders, Patroni and etcd.")
+set(CPACK_COMPONENT_SERVER_DESCRIPTION "Redbox network servers: schema, hop forwarder, payments, network tool\n The SQL of every tier (HQ, coasts, red boxes), the hop forwarder, the\n coasts' payments service and a simulated card acquirer, the\n redbox-net tool that renders and runs the PostgreSQL network (Patroni,\n etcd, TLS), and systemd units for the forwarders, Patroni and etcd.")
 include(CPack)

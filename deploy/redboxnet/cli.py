@@ -7,11 +7,13 @@ generated test members and kiosks, for the simulator)."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import shutil
 import sys
 import time
+import uuid
 from pathlib import Path
 
 from . import cluster, procs, render, servers, status, tls
@@ -84,6 +86,9 @@ def cmd_up(state: State, args) -> int:
     elif not args.no_forwarders:
         from . import forwarders
         forwarders.start_all(state, args.forwarder)
+    if not args.no_forwarders and not remote_hosts:
+        from . import payments
+        payments.start_all(state, args.forwarder)
     servers.say(f"network up in {time.monotonic() - t0:.1f} s; state: {state.root}")
     return 0
 
@@ -204,7 +209,8 @@ def stop_everything(state: State) -> None:
         from . import remote
         remote.down(state)
         return
-    from . import forwarders
+    from . import forwarders, payments
+    payments.stop_all(state)
     forwarders.stop_all(state)
     servers.down(state)
 
@@ -244,6 +250,10 @@ def cmd_status(state: State, args) -> int:
         if fw:
             print()
             print("forwarders: " + ", ".join(f"{n} {'running' if ok else 'STOPPED'}" for n, ok in fw))
+        from . import payments
+        pay = payments.status(state)
+        if pay:
+            print("payments:   " + ", ".join(f"{n} {'running' if ok else 'STOPPED'}" for n, ok in pay))
     return 0
 
 
@@ -342,6 +352,47 @@ def cmd_reconcile(state: State, args) -> int:
     return reconcile.run(state, as_json=args.json)
 
 
+def cmd_payments(state: State, args) -> int:
+    """The money: services, the day's settlement, refunds, the simulated acquirer's faults."""
+    local_only(state, "payments")
+    from . import payments
+    if state.topo.acquirer is None:
+        raise UsageError("the topology names no [acquirer]: this network takes no payments")
+    try:
+        if args.action == "status":
+            for n, ok in payments.status(state):
+                print(f"{n}: {'running' if ok else 'STOPPED'}")
+        elif args.action == "start":
+            payments.start_all(state, args.forwarder)
+        elif args.action == "stop":
+            payments.stop_all(state)
+            print("payments services and the simulated acquirer stopped")
+        elif args.action == "settlement":
+            day = dt.date.fromisoformat(args.day) if args.day else dt.datetime.now(dt.timezone.utc).date()
+            rows = payments.settlement(state, day)
+            if args.json:
+                print(json.dumps(rows, indent=2))
+            else:
+                print(f"{'coast':6} {'day':10} {'authorized':>11} {'captured':>10} {'released':>10} {'refunded':>10} "
+                      f"{'declined':>8} {'failed':>6} {'in flight':>9}")
+                for r in rows:
+                    print(f"{r['coast']:6} {r['day']:10} {r['authorized_cents'] / 100:11.2f} {r['captured_cents'] / 100:10.2f} "
+                          f"{r['released_cents'] / 100:10.2f} {r['refunded_cents'] / 100:10.2f} {r['declined']:8} "
+                          f"{r['failed']:6} {r['in_flight']:9}")
+        elif args.action == "refund":
+            if not (args.rental and args.cents and args.reason):
+                raise UsageError("payments refund needs RENTAL_ID --cents N --reason TEXT")
+            print(payments.refund(state, args.rental, args.cents, args.reason, args.by or os.environ.get("USER", "operator"),
+                                  str(uuid.uuid4())))
+        elif args.action == "fault":
+            if args.mode is None:
+                raise UsageError("payments fault needs --mode none|down|timeout|drop")
+            print(json.dumps(payments.set_fault(state, args.mode, args.count, args.match or "")))
+    except payments.PaymentsError as e:
+        raise UsageError(str(e)) from None
+    return 0
+
+
 def cmd_roster(state: State, args) -> int:
     """The generated members' cards and PINs and every kiosk, as JSON (for the simulator), in a 0600 file."""
     from . import data
@@ -437,6 +488,19 @@ def build_parser() -> argparse.ArgumentParser:
     ki.add_argument("action", choices=["enroll", "revoke", "list"])
     ki.add_argument("kiosk_id", nargs="?")
     ki.add_argument("--json", action="store_true")
+    pa = sub.add_parser("payments", help="the coasts' payments services and the simulated acquirer: start, stop, "
+                                         "status, settlement [--day], refund RENTAL_ID, fault --mode")
+    pa.add_argument("action", choices=["start", "stop", "status", "settlement", "refund", "fault"])
+    pa.add_argument("rental", nargs="?", help="refund: the rental")
+    pa.add_argument("--day", help="settlement: the day (YYYY-MM-DD, UTC; default today)")
+    pa.add_argument("--cents", type=int, help="refund: how much")
+    pa.add_argument("--reason", help="refund: why (kept in the audit log)")
+    pa.add_argument("--by", help="refund: who (default $USER)")
+    pa.add_argument("--mode", choices=["none", "down", "timeout", "drop"], help="fault: what the acquirer does")
+    pa.add_argument("--count", type=int, default=0, help="fault: for this many requests (default 0: until cleared)")
+    pa.add_argument("--match", help="fault: only requests whose key starts with this")
+    pa.add_argument("--forwarder", help="start: the redbox-forwarder executable the payments binaries sit beside")
+    pa.add_argument("--json", action="store_true")
     rc = sub.add_parser("reconcile", help="compare red boxes, coasts and HQ; print every difference")
     rc.add_argument("--json", action="store_true")
     return p
@@ -444,7 +508,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 VERBS = {"up": cmd_up, "upgrade": cmd_upgrade, "host": cmd_host, "render": cmd_render, "down": cmd_down, "reset": cmd_reset, "status": cmd_status, "failover": cmd_failover,
          "rejoin": cmd_rejoin, "stop": cmd_stop, "psql": cmd_psql, "tune": cmd_tune, "reconcile": cmd_reconcile,
-         "forwarder": cmd_forwarder, "demo": cmd_demo, "roster": cmd_roster, "kiosk": cmd_kiosk}
+         "forwarder": cmd_forwarder, "demo": cmd_demo, "roster": cmd_roster, "kiosk": cmd_kiosk,
+         "payments": cmd_payments}
 
 
 def main(argv: list[str] | None = None) -> int:

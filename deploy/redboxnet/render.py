@@ -36,7 +36,7 @@ def pg_hba(topo: Topology) -> list[str]:
     for src in hba_sources(topo):
         lines.append(f"hostssl replication replicator {src} scram-sha-256")
         lines.append(f"hostssl all rewinder,postgres {src} scram-sha-256")
-        lines.append(f"hostssl {topo.database} forwarder,+peer,+kiosk,+verifier {src} scram-sha-256")
+        lines.append(f"hostssl {topo.database} forwarder,payments,+peer,+kiosk,+verifier {src} scram-sha-256")
     lines += ["hostnossl all all 0.0.0.0/0 reject", "hostnossl all all ::/0 reject",
               "hostnossl replication all 0.0.0.0/0 reject", "hostnossl replication all ::/0 reject"]
     return lines
@@ -231,7 +231,11 @@ def network_json(state: State) -> dict:
         "database": topo.database,
         "ca": str(state.ca_cert),
         "card_key_file": str(state.card_key_file),
-        "pgpass": {role: str(state.pgpass(role)) for role in ("postgres", "forwarder")},
+        "pgpass": {role: str(state.pgpass(role)) for role in ("postgres", "forwarder", "payments")},
+        "acquirer": None if topo.acquirer is None else {
+            "url": topo.acquirer.url(), "simulated": topo.acquirer.simulated,
+            "api_key_file": str(state.secrets_dir / "acquirer-api.key"),
+            "admin_key_file": str(state.secrets_dir / "acquirer-admin.key")},
         "kiosks": str(state.kiosk_dir),
         "etcd": [{"name": e.name, "host": e.host, "client_port": e.client_port} for e in topo.etcd],
         "nodes": [

@@ -109,6 +109,12 @@ def ensure_roles(conn, state: State, node: Node, passwords: dict) -> None:
         cur.execute(sql.SQL("ALTER ROLE forwarder LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE "
                             "NOREPLICATION CONNECTION LIMIT 20 PASSWORD {}").format(
             sql.Literal(scram(conn, passwords[node.name]["forwarder"], "forwarder"))))
+        # The payments service of a coast (redbox-payments): its own functions only.
+        if "payments" not in have:
+            cur.execute("CREATE ROLE payments LOGIN NOINHERIT")
+        cur.execute(sql.SQL("ALTER ROLE payments LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE "
+                            "NOREPLICATION CONNECTION LIMIT 5 PASSWORD {}").format(
+            sql.Literal(scram(conn, passwords[node.name]["payments"], "payments"))))
         # One login per node that sends hops here, a member of "peer" only.
         for sender in senders_to(state.topo, node.name):
             login = node_login(sender.name)
@@ -143,7 +149,7 @@ def ensure_database(conn, dbname: str) -> None:
             cur.execute(sql.SQL("CREATE DATABASE {} OWNER redbox_owner ENCODING 'UTF8' TEMPLATE template0")
                         .format(sql.Identifier(dbname)))
         cur.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(dbname)))
-        cur.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO peer, forwarder, kiosk, verifier")
+        cur.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO peer, forwarder, payments, kiosk, verifier")
                     .format(sql.Identifier(dbname)))
         for other in ("postgres", "template1"):
             cur.execute(sql.SQL("REVOKE CONNECT ON DATABASE {} FROM PUBLIC").format(sql.Identifier(other)))

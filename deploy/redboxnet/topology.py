@@ -68,6 +68,19 @@ class EtcdMember:
 
 
 @dataclass(frozen=True)
+class Acquirer:
+    """The card acquirer the coasts' payments services talk to. SIMULATED: `up` runs
+    redbox-acquirer there (this machine only); otherwise it is a real acquirer's endpoint."""
+    host: str
+    port: int
+    simulated: bool = True
+
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"https://{host}:{self.port}"
+
+
+@dataclass(frozen=True)
 class Link:
     """A dblink link from one node to another (paper section 5, figure 14)."""
     source: str
@@ -88,6 +101,7 @@ class Topology:
     etcd: list[EtcdMember]
     nodes: list[Node]
     raw_text: str = field(repr=False, default="")
+    acquirer: Acquirer | None = None   # none: charges wait at the coasts, nothing is sent
     # Hosts reached over SSH keep their files in remote_state_dir and run remote_tool there.
     remote_state_dir: str = ""
     remote_tool: str = "/usr/bin/redbox-net"
@@ -212,7 +226,7 @@ def load(path: str | Path) -> Topology:
 
 def parse(doc: dict, path: Path, text: str = "") -> Topology:
     where = str(path)
-    _unknown_keys(doc, {"network", "patroni", "etcd", "node"}, where)
+    _unknown_keys(doc, {"network", "patroni", "etcd", "node", "acquirer"}, where)
     net = _req(doc, "network", dict, where)
     _unknown_keys(net, {"name", "database", "os_user", "client_networks", "remote_state_dir", "remote_tool"},
                   f"{where} [network]")
@@ -340,6 +354,21 @@ def parse(doc: dict, path: Path, text: str = "") -> Topology:
         claim(e.host, e.client_port, f"{e.name} (etcd client)")
         claim(e.host, e.peer_port, f"{e.name} (etcd peer)")
 
+    acquirer = None
+    if "acquirer" in doc:
+        a = doc["acquirer"]
+        w = f"{where} [acquirer]"
+        if not isinstance(a, dict):
+            raise TopologyError(f"{w} must be a table")
+        _unknown_keys(a, {"host", "port", "simulated"}, w)
+        simulated = a.get("simulated", True)
+        if not isinstance(simulated, bool):
+            raise TopologyError(f"{w}: simulated must be true or false")
+        acquirer = Acquirer(_host(a, w), _port(a, "port", w), simulated)
+        if simulated and acquirer.host not in ("127.0.0.1", "localhost", "::1"):
+            raise TopologyError(f"{w}: the simulated acquirer runs on this machine (host 127.0.0.1)")
+        claim(acquirer.host, acquirer.port, "the acquirer")
+
     return Topology(path=path, name=name, database=database, os_user=os_user, client_networks=list(nets),
                     ttl=ttl, loop_wait=loop_wait, retry_timeout=retry_timeout, etcd=etcd, nodes=nodes,
-                    raw_text=text, remote_state_dir=remote_state_dir, remote_tool=remote_tool)
+                    raw_text=text, remote_state_dir=remote_state_dir, remote_tool=remote_tool, acquirer=acquirer)
