@@ -67,7 +67,8 @@ Rented KioskCalls::rent(const QString &cardHash, const QString &barcode, const s
                 throw;
         }
     }
-    const QString token = QStringLiteral("tok_") + QUuid::createUuid().toString(QUuid::Id128).left(16);
+    const QString token = m_cardToken.isEmpty() ? QStringLiteral("tok_") + QUuid::createUuid().toString(QUuid::Id128).left(16)
+                                                : m_cardToken;
     const pg::Result r = m_conn.exec("SELECT outcome, note, rental_id, member_id, barcode, due_at, amount_cents, tax_cents, discs_out, "
                                      "plan_limit, offline_limited, replayed FROM redbox.kiosk_rent($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                                      {rentalId, cardHash, barcode, paymentId, token, QStringLiteral("4242"),

@@ -66,6 +66,8 @@ public:
     Rented rent(const QString &cardHash, const QString &barcode, const std::optional<QDateTime> &offlineAt = std::nullopt,
                 const std::optional<QJsonDocument> &ticket = std::nullopt, QUuid rentalId = QUuid::createUuid(),
                 QUuid paymentId = QUuid::createUuid());
+    // The card reader's token for the next rentals (empty: a new random one each time).
+    void useCardToken(const QString &token) { m_cardToken = token; }
     // The disc came out of its slot (a void is refused after this).
     void dispensed(const QUuid &rentalId);
     Returned giveBack(const QString &barcode, const std::optional<QDateTime> &offlineAt = std::nullopt,
@@ -79,6 +81,7 @@ private:
     Returned giveBack(const QString &barcode, const std::optional<QDateTime> &offlineAt, QUuid returnId, int slot);
     QString m_node;
     QString m_kioskId;
+    QString m_cardToken;
     pg::Connection m_conn;
 };
 
