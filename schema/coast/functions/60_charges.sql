@@ -1,4 +1,4 @@
--- Charges at the member's home coast (tables in 040_charges.sql). The rental
+-- Charges at the member's home coast (tables in 037_charges.sql). The rental
 -- ledger says what is owed; these functions turn it into requests to the card
 -- processor, in order per charge, and record what the processor answered:
 --   a rental recorded here      -> authorize the first night (with its tax)

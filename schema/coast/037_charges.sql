@@ -1,4 +1,4 @@
--- 040 charges: the money of a rental as the card processor sees it. The
+-- 037 charges: the money of a rental as the card processor sees it. The
 -- member's home coast owns it: one charge per rental (an authorization on the
 -- card that paid the first night), and the requests sent to the processor for
 -- it, in order, each with its own idempotency key. The payments service
