@@ -75,6 +75,8 @@ def disc_barcode(movie_id: int, serial: int) -> str:
 # ---- catalog -----------------------------------------------------------------
 CATALOG_FIELDS = ["film_id", "title", "description", "release_year", "rating", "length", "rental_rate",
                   "replacement_cost", "category", "categories", "language"]
+# Optional: the licence window's last day (YYYY-MM-DD; empty or absent: no end).
+CATALOG_OPTIONAL = ["rent_until"]
 
 
 def read_catalog_csv(path: Path) -> list[list[str]]:
@@ -93,7 +95,7 @@ def read_catalog_csv(path: Path) -> list[list[str]]:
             for line_no, row in enumerate(reader, start=2):
                 if None in row or any(v is None for v in row.values()):
                     raise DataError(f"catalog {path} line {line_no}: wrong number of fields")
-                rows.append([str(line_no)] + [row[c] for c in CATALOG_FIELDS])
+                rows.append([str(line_no)] + [row[c] for c in CATALOG_FIELDS] + [row.get(c) or "" for c in CATALOG_OPTIONAL])
                 if len(rows) > 100_000:
                     raise DataError(f"catalog {path}: more than 100,000 titles")
         except (csv.Error, UnicodeDecodeError) as e:
@@ -113,6 +115,7 @@ GENRES = ["Action", "Animation", "Children", "Classics", "Comedy", "Documentary"
 
 def generated_catalog(seed: int, n: int = 1000) -> list[list[str]]:
     rnd = random.Random(f"catalog:{seed}")
+    lic = random.Random(f"licence:{seed}")   # its own stream: the titles stay what they were
     rows = []
     for i in range(1, n + 1):
         title = f"{rnd.choice(WORDS_A)} {rnd.choice(WORDS_B)}" + (f" {i}" if i > 400 else "")
@@ -120,7 +123,9 @@ def generated_catalog(seed: int, n: int = 1000) -> list[list[str]]:
         cats = "|".join(dict.fromkeys([g] + rnd.sample(GENRES, rnd.randint(0, 2))))
         rows.append([str(i + 1), str(i), title, f"A {g.lower()} story about a {rnd.choice(WORDS_B).lower()}.",
                      str(rnd.randint(1990, 2025)), rnd.choice(["G", "PG", "PG-13", "R", "NC-17"]),
-                     str(rnd.randint(46, 185)), "2.99", f"{rnd.randint(9, 29)}.99", g, cats, "English"])
+                     str(rnd.randint(46, 185)), "2.99", f"{rnd.randint(9, 29)}.99", g, cats, "English",
+                     # one title in 20 has a studio licence that ends (in years to come)
+                     f"{lic.randint(2030, 2035)}-{lic.randint(1, 12):02d}-28" if lic.random() < 0.05 else ""])
     return rows
 
 
@@ -134,7 +139,7 @@ def import_catalog(state: State, rows: list[list[str]], propagate: bool) -> tupl
         with conn.cursor() as cur:
             cur.execute("TRUNCATE redbox.catalog_import")
             cur.copy_expert("COPY redbox.catalog_import (line_no, movie_id, title, description, release_year, rating, "
-                            "runtime, rental_rate, replacement_cost, category, categories, language) "
+                            "runtime, rental_rate, replacement_cost, category, categories, language, rent_until) "
                             "FROM STDIN WITH (FORMAT csv)", buf)
             cur.execute("SET LOCAL ROLE redbox_owner")
             try:

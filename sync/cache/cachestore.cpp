@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QMessageAuthenticationCode>
 #include <QRegularExpression>
+#include <QTimeZone>
 
 namespace redbox {
 
@@ -195,15 +196,17 @@ void CacheStore::applyRow(const CacheRow &r)
                          "categories = excluded.categories, rating = excluded.rating, release_year = excluded.release_year, "
                          "runtime_min = excluded.runtime_min, blurb = excluded.blurb, cover_ref = excluded.cover_ref, "
                          "rent_from = excluded.rent_from, rent_until = excluded.rent_until, is_new_release = excluded.is_new_release"))
-            .bindAll(
-                {d.value(QStringLiteral("movie_id")).toInteger(), d.value(QStringLiteral("title")).toString(),
-                 d.value(QStringLiteral("genre")).toString(),
-                 QString::fromUtf8(QJsonDocument(d.value(QStringLiteral("categories")).toArray()).toJson(QJsonDocument::Compact)),
-                 d.value(QStringLiteral("rating")).toString(), d.value(QStringLiteral("release_year")).toInteger(),
-                 d.value(QStringLiteral("runtime_min")).toInteger(), d.value(QStringLiteral("blurb")).toString(),
-                 d.value(QStringLiteral("cover_ref")).toString(), d.value(QStringLiteral("rent_from")).toString(),
-                 d.value(QStringLiteral("rent_until")).isNull() ? QVariant() : QVariant(d.value(QStringLiteral("rent_until")).toString()),
-                 d.value(QStringLiteral("is_new_release")).toBool() ? 1 : 0})
+            .bindAll({d.value(QStringLiteral("movie_id")).toInteger(), d.value(QStringLiteral("title")).toString(),
+                      d.value(QStringLiteral("genre")).toString(),
+                      QString::fromUtf8(QJsonDocument(d.value(QStringLiteral("categories")).toArray()).toJson(QJsonDocument::Compact)),
+                      d.value(QStringLiteral("rating")).toString(), d.value(QStringLiteral("release_year")).toInteger(),
+                      d.value(QStringLiteral("runtime_min")).toInteger(), d.value(QStringLiteral("blurb")).toString(),
+                      d.value(QStringLiteral("cover_ref")).toString(), d.value(QStringLiteral("rent_from")).toString(),
+                      // No end to the licence: NULL (the key may be null, absent or empty).
+                      d.value(QStringLiteral("rent_until")).toString().isEmpty()
+                          ? QVariant()
+                          : QVariant(d.value(QStringLiteral("rent_until")).toString()),
+                      d.value(QStringLiteral("is_new_release")).toBool() ? 1 : 0})
             .run();
     } else if (r.entity == QLatin1String("dvd")) {
         if (r.deleted) {
@@ -369,8 +372,10 @@ QList<Title> CacheStore::search(const QString &text, const QString &genre, const
     QString sql = QStringLiteral("SELECT %1 FROM movie m ").arg(QLatin1String(kTitleColumns));
     if (!match.isEmpty())
         sql += QStringLiteral("JOIN movie_fts f ON f.rowid = m.movie_id AND movie_fts MATCH :match ");
+    // Only titles inside their licence window today (the red box refuses the others).
     sql += QStringLiteral("WHERE (:genre = '' OR m.genre = :genre) AND (:rating = '' OR m.rating = :rating) "
-                          "AND (:new = 0 OR m.is_new_release = 1) ");
+                          "AND (:new = 0 OR m.is_new_release = 1) "
+                          "AND m.rent_from <= :today AND (m.rent_until IS NULL OR m.rent_until >= :today) ");
     if (availableOnly)
         sql += QStringLiteral(
             "AND EXISTS (SELECT 1 FROM dvd d WHERE d.movie_id = m.movie_id AND d.status = 'in' AND d.condition = 'good') ");
@@ -384,6 +389,7 @@ QList<Title> CacheStore::search(const QString &text, const QString &genre, const
     s.bind(i++, genre.left(30));
     s.bind(i++, rating.left(8));
     s.bind(i++, newOnly ? 1 : 0);
+    s.bind(i++, today());
     s.bind(i, std::clamp(limit, 1, 1000));
     QList<Title> out;
     while (s.step())
@@ -427,9 +433,11 @@ std::optional<CachedDisc> CacheStore::disc(const QString &barcode)
 QList<CachedDisc> CacheStore::rentableDiscs(int movieId)
 {
     sqlite::Statement s = m_db.prepare(
-        QStringLiteral("SELECT barcode, movie_id, slot_no, status, condition FROM dvd WHERE movie_id = ? AND status = 'in' "
-                       "AND condition = 'good' ORDER BY slot_no"));
+        QStringLiteral("SELECT barcode, movie_id, slot_no, status, condition FROM dvd WHERE movie_id = ?1 AND status = 'in' "
+                       "AND condition = 'good' AND EXISTS (SELECT 1 FROM movie m WHERE m.movie_id = ?1 AND m.rent_from <= ?2 "
+                       "AND (m.rent_until IS NULL OR m.rent_until >= ?2)) ORDER BY slot_no"));
     s.bind(1, movieId);
+    s.bind(2, today());
     QList<CachedDisc> out;
     while (s.step())
         out << discFrom(s);
@@ -450,6 +458,13 @@ int CacheStore::slotCount()
     sqlite::Statement s = m_db.prepare(QStringLiteral("SELECT slot_count FROM kiosk WHERE kiosk_id = ?"));
     s.bind(1, m_kioskId);
     return s.step() ? static_cast<int>(s.int64(0)) : 0;
+}
+
+QString CacheStore::today()
+{
+    const QTimeZone zone(timezone().toUtf8());
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    return (zone.isValid() ? now.toTimeZone(zone) : now).date().toString(Qt::ISODate);
 }
 
 QString CacheStore::timezone()

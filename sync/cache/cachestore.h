@@ -93,6 +93,8 @@ public:
     QList<int> freeSlots();
     int slotCount();
     QString timezone();
+    // The kiosk's date (in its time zone), as the licence windows are written: YYYY-MM-DD.
+    QString today();
     int taxRateBp();
     void setDiscOut(const QString &barcode);
     void setDiscIn(const QString &barcode, int movieId, int slot);

@@ -195,6 +195,31 @@ private slots:
         QCOMPARE(c.counts().movies, 4);
     }
 
+    // A title outside its licence window (ended yesterday, or not yet begun) is not shown and
+    // none of its discs is offered; one that ends today still is.
+    void titlesOutsideTheirLicenceWindowAreNotShown()
+    {
+        QTemporaryDir dir;
+        CacheStore c(dir.filePath(QStringLiteral("cache.db")), key, QStringLiteral("WRB1-01"));
+        const QDate today = QDate::fromString(c.today(), Qt::ISODate);
+        QVERIFY(today.isValid());
+        CacheRow ended = movie(1, QStringLiteral("Ended Yesterday"));
+        ended.data.insert(QStringLiteral("rent_until"), today.addDays(-1).toString(Qt::ISODate));
+        CacheRow lastDay = movie(2, QStringLiteral("Ends Today"));
+        lastDay.data.insert(QStringLiteral("rent_until"), today.toString(Qt::ISODate));
+        CacheRow notYet = movie(3, QStringLiteral("Not Yet Released"));
+        notYet.data.insert(QStringLiteral("rent_from"), today.addDays(1).toString(Qt::ISODate));
+        c.applyPage({ended, lastDay, notYet, disc(QStringLiteral("D000010000012"), 1, 1), disc(QStringLiteral("D000020000010"), 2, 2),
+                     disc(QStringLiteral("D000030000018"), 3, 3)});
+        QStringList shown;
+        for (const Title &t : c.search(QString()))
+            shown << t.title;
+        QCOMPARE(shown, QStringList{QStringLiteral("Ends Today")});
+        QVERIFY(c.rentableDiscs(1).isEmpty());
+        QVERIFY(c.rentableDiscs(3).isEmpty());
+        QCOMPARE(c.rentableDiscs(2).size(), 1);
+    }
+
     void outboxKeepsOrderAndParksRefusals()
     {
         QTemporaryDir dir;

@@ -478,6 +478,59 @@ private slots:
             TestNetwork::waitFor([&] { return !k.conn().exec("SELECT coast_partitioned FROM redbox.kiosk_health()").boolean(0, 0); }, 30s));
     }
 
+    // The catalog feed sets a title's licence window; past it, the title cannot be rented at any
+    // kiosk (refused before anything is recorded or charged). A feed with a bad date changes nothing.
+    void aTitlePastItsLicenceWindowIsNotRented()
+    {
+        KioskCalls k(QStringLiteral("west-rb1"));
+        const QString disc = net.takeDisc(k.node(), k.kioskId());
+        const qint64 movie = count(k.node(), "SELECT movie_id FROM redbox.dvd WHERE barcode = $1", {disc});
+        pg::Connection hq = net.connect(QStringLiteral("hq"));
+        // The title's own feed line, as HQ has it, with RENT_UNTIL.
+        auto feed = [&](const QString &rentUntil) {
+            hq.exec("TRUNCATE redbox.catalog_import");
+            hq.exec("INSERT INTO redbox.catalog_import (line_no, movie_id, title, description, release_year, rating, runtime, "
+                    "rental_rate, replacement_cost, category, categories, language, rent_until) "
+                    "SELECT 2, movie_id::text, title, blurb, release_year::text, rating, runtime_min::text, '2.99', "
+                    "to_char(replacement_cost_cents / 100.0, 'FM9990.00'), genre, array_to_string(categories, '|'), language, $2 "
+                    "FROM redbox.movie WHERE movie_id = $1",
+                    {movie, rentUntil});
+            hq.exec("SET ROLE redbox_owner");
+            try {
+                hq.exec("SELECT * FROM redbox.import_catalog(true)");
+            } catch (...) {
+                hq.exec("RESET ROLE");
+                throw;
+            }
+            hq.exec("RESET ROLE");
+        };
+        auto untilAt = [&](const QString &node) {
+            pg::Connection c = net.connect(node);
+            return c.exec("SELECT coalesce(rent_until::text, '') FROM redbox.movie WHERE movie_id = $1", {movie}).text(0, 0);
+        };
+        expectRefusal([&] { feed(QStringLiteral("2026-02-30")); }, QStringLiteral("22023"), QStringLiteral("rent-until must be a date"));
+        expectRefusal([&] { feed(QStringLiteral("1970-01-01")); }, QStringLiteral("22023"),
+                      QStringLiteral("before the title may be rented"));
+        QCOMPARE(untilAt(QStringLiteral("hq")), QString());
+
+        const QString ended = QDate::currentDate().addDays(-2).toString(Qt::ISODate);   // two days: whatever the kiosk's zone
+        feed(ended);
+        QVERIFY(eventually([&] { return untilAt(k.node()) == ended; }));
+        const qint64 member = net.takeMember(QStringLiteral("west"));
+        const QUuid rental = QUuid::createUuid();
+        expectRefusal([&] { k.rent(cardOf(member), disc, std::nullopt, std::nullopt, rental); }, RedboxError::DiscUnavailable,
+                      QStringLiteral("window"));
+        QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {rental}), 0);
+        QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in'", {disc}), 1);
+        QVERIFY(net.waitForQuiet(30s));
+        QCOMPARE(count(QStringLiteral("west"), "SELECT count(*) FROM redbox.charge WHERE rental_id = $1", {rental}), 0);
+
+        // The studio extends the licence: the title is rentable again everywhere.
+        feed(QString());
+        QVERIFY(eventually([&] { return untilAt(k.node()).isEmpty(); }));
+        QCOMPARE(k.rent(cardOf(member), disc).outcome, QStringLiteral("rented"));
+    }
+
     void badInputIsRefusedClearlyAndWritesNothing()
     {
         KioskCalls k(QStringLiteral("west-rb1"));

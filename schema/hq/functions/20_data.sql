@@ -1,5 +1,16 @@
 -- HQ's catalog feed and what it exports to the coasts.
 
+-- Whether P is a calendar date (YYYY-MM-DD already checked by the caller).
+CREATE OR REPLACE FUNCTION redbox.text_is_date(p text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    PERFORM p::date;
+    RETURN true;
+EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow THEN
+    RETURN false;
+END
+$$;
+
 -- Merge the staged catalog feed (catalog_import, filled by the importer with
 -- COPY) into the catalog master. All or nothing: any bad line and the whole
 -- feed is refused with every problem listed; the catalog is left as it was.
@@ -27,6 +38,12 @@ BEGIN
                      WHEN replacement_cost !~ '^[0-9]{1,4}(\.[0-9]{1,2})?$' THEN 'replacement cost must be a price'
                      WHEN coalesce(btrim(category), '') = '' OR length(category) > 30 THEN 'category must be 1-30 characters'
                      WHEN length(coalesce(language, '')) > 30 THEN 'language longer than 30 characters'
+                     WHEN coalesce(rent_until, '') !~ '^([0-9]{4}-[0-9]{2}-[0-9]{2})?$'
+                       OR (coalesce(rent_until, '') <> '' AND NOT text_is_date(rent_until))
+                       THEN 'rent-until must be a date (YYYY-MM-DD) or empty'
+                     WHEN coalesce(rent_until, '') <> '' AND release_year ~ '^[0-9]{4}$'
+                          AND rent_until::date < make_date(release_year::int, 1, 1)
+                       THEN 'rent-until is before the title may be rented (its release year)'
                      WHEN count(*) OVER (PARTITION BY movie_id) > 1 THEN 'film id ' || movie_id || ' appears twice'
                    END AS why
               FROM catalog_import) x
@@ -42,24 +59,25 @@ BEGIN
                coalesce(description, '') AS blurb, coalesce(nullif(btrim(language), ''), 'English') AS language,
                'cover:' || movie_id::int AS cover_ref,
                make_date(release_year::int, 1, 1) AS rent_from,
+               nullif(btrim(coalesce(rent_until, '')), '')::date AS rent_until,
                round(replacement_cost::numeric * 100)::int AS replacement_cost_cents,
                'New' = ANY (coalesce(string_to_array(nullif(categories, ''), '|'), '{}')) AS is_new_release
           FROM catalog_import),
     up AS (
         INSERT INTO movie (movie_id, title, genre, categories, rating, release_year, runtime_min, blurb, language,
-                           cover_ref, rent_from, replacement_cost_cents, is_new_release)
+                           cover_ref, rent_from, rent_until, replacement_cost_cents, is_new_release)
         SELECT * FROM src
         ON CONFLICT (movie_id) DO UPDATE SET title = EXCLUDED.title, genre = EXCLUDED.genre,
             categories = EXCLUDED.categories, rating = EXCLUDED.rating, release_year = EXCLUDED.release_year,
             runtime_min = EXCLUDED.runtime_min, blurb = EXCLUDED.blurb, language = EXCLUDED.language,
-            cover_ref = EXCLUDED.cover_ref, rent_from = EXCLUDED.rent_from,
+            cover_ref = EXCLUDED.cover_ref, rent_from = EXCLUDED.rent_from, rent_until = EXCLUDED.rent_until,
             replacement_cost_cents = EXCLUDED.replacement_cost_cents, is_new_release = EXCLUDED.is_new_release,
             updated_at = now()
          WHERE (movie.title, movie.genre, movie.categories, movie.rating, movie.release_year, movie.runtime_min,
-                movie.blurb, movie.language, movie.is_new_release)
+                movie.blurb, movie.language, movie.is_new_release, movie.rent_until)
                IS DISTINCT FROM
                (EXCLUDED.title, EXCLUDED.genre, EXCLUDED.categories, EXCLUDED.rating, EXCLUDED.release_year,
-                EXCLUDED.runtime_min, EXCLUDED.blurb, EXCLUDED.language, EXCLUDED.is_new_release)
+                EXCLUDED.runtime_min, EXCLUDED.blurb, EXCLUDED.language, EXCLUDED.is_new_release, EXCLUDED.rent_until)
         RETURNING movie_id, (xmax = 0) AS is_insert)
     SELECT count(*) FILTER (WHERE is_insert), count(*) FILTER (WHERE NOT is_insert) INTO v_ins, v_upd FROM up;
 
