@@ -110,6 +110,21 @@ void Forwarder::probeIdle()
     }
 }
 
+// Rentals past their last night become the renter's (at red boxes; a no-op
+// elsewhere). A node whose schema predates the function is left alone.
+void Forwarder::closeOverdueRentals()
+{
+    try {
+        const int kept = m_conn.exec("SELECT redbox.close_overdue_rentals(500)", {}, true).int32(0, 0);
+        if (kept > 0)
+            qCInfo(lcForwarder) << kept << "rental(s) at" << m_options.node << "closed as kept (not back after their last night)";
+    } catch (const pg::DbError &e) {
+        if (e.sqlstate() != QLatin1String("42883"))
+            throw;
+        qCDebug(lcForwarder) << m_options.node << "has no close_overdue_rentals() yet (an older schema)";
+    }
+}
+
 int Forwarder::run(const std::atomic<bool> &stop)
 {
     auto lastRescan = Clock::now();
@@ -137,8 +152,9 @@ int Forwarder::run(const std::atomic<bool> &stop)
             }
             probeIdle();
             if (now - lastPurge >= m_options.purgeEvery) {
-                m_conn.exec("SELECT redbox.purge_delivered('1 hour')", {}, true);
                 lastPurge = now;
+                m_conn.exec("SELECT redbox.purge_delivered('1 hour')", {}, true);
+                closeOverdueRentals();
             }
             if (now - lastReport >= seconds(60) && m_stats.delivered != reportedDelivered) {
                 qCInfo(lcForwarder) << m_options.node << "delivered" << m_stats.delivered << "hops," << m_stats.parked << "parked,"

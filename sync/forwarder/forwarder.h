@@ -26,7 +26,7 @@ struct ForwarderOptions {
     RetryPolicy destinationPolicy{std::chrono::milliseconds(250), std::chrono::milliseconds(10000), 2.0, 0.5, 0, {}};
     std::chrono::milliseconds rescanEvery{10'000};
     std::chrono::milliseconds probeEvery{5'000};   // idle links are checked this often
-    std::chrono::milliseconds purgeEvery{60'000};
+    std::chrono::milliseconds purgeEvery{60'000};   // also closes rentals past their last night
     std::function<void()> heartbeat;   // called every turn of the loop (at least every 0.5 s)
 };
 
@@ -58,6 +58,7 @@ private:
     void rescan();
     bool deliver(const QString &dest, Destination &d);
     void probeIdle();
+    void closeOverdueRentals();
     void sleepInterruptibly(std::chrono::milliseconds ms, const std::atomic<bool> &stop);
 
     ForwarderOptions m_options;

@@ -403,7 +403,7 @@ private slots:
         // and the capture takes what the hold allows.
         k.useCardToken(QStringLiteral("tok_limited00001"));
         const QString disc2 = net.takeDisc(k.node(), k.kioskId());
-        const Rented r2 = k.rent(cardOf(net.takeMember(west)), disc2, QDateTime::currentDateTimeUtc().addDays(-20));
+        const Rented r2 = k.rent(cardOf(net.takeMember(west)), disc2, QDateTime::currentDateTimeUtc().addDays(-12));
         QVERIFY(eventually([&] { return settled(west, r2.rentalId, QStringLiteral("open")) && chargeOf(west, r2.rentalId).held > 0; }));
         count(west, "SELECT redbox.payment_accrue()");
         QVERIFY(eventually([&] { return chargeOf(west, r2.rentalId).open == 0; }));

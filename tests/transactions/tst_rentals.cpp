@@ -478,6 +478,69 @@ private slots:
             TestNetwork::waitFor([&] { return !k.conn().exec("SELECT coast_partitioned FROM redbox.kiosk_health()").boolean(0, 0); }, 30s));
     }
 
+    // Not back after its last night (17): the renter keeps the disc, charged the plan's maximum,
+    // the rental closed at every tier (once), the disc out of stock. Brought back later after all,
+    // it is taken in without a charge: at the kiosk it came from, or at another red box.
+    void aDiscNotBackAfterItsLastNightIsKept()
+    {
+        KioskCalls k(QStringLiteral("west-rb1"));
+        KioskCalls other(QStringLiteral("west-rb2"));
+        const QString disc = net.takeDisc(k.node(), k.kioskId());
+        const QString disc2 = net.takeDisc(k.node(), k.kioskId());
+        const qint64 member = net.takeMember(QStringLiteral("west"));
+        const Rented r = k.rent(cardOf(member), disc, QDateTime::currentDateTimeUtc().addDays(-19));
+        const Rented r2 = k.rent(cardOf(net.takeMember(QStringLiteral("west"))), disc2, QDateTime::currentDateTimeUtc().addDays(-25));
+        const Rented young = k.rent(cardOf(net.takeMember(QStringLiteral("west"))), net.takeDisc(k.node(), k.kioskId()),
+                                    QDateTime::currentDateTimeUtc().addDays(-15));
+        QVERIFY(net.waitForQuiet(30s));
+        // The forwarder does this every minute; here, at once (and a second time closes nothing).
+        count(k.node(), "SELECT redbox.close_overdue_rentals()");
+        QCOMPARE(count(k.node(), "SELECT redbox.close_overdue_rentals()"), 0);
+        QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'open'", {young.rentalId}), 1);
+        QVERIFY(net.waitForQuiet(30s));
+        const qint64 max = count(k.node(),
+                                 "SELECT p.max_charge_cents FROM redbox.membershipstatus s JOIN redbox.membership p USING (membership_id) "
+                                 "WHERE s.member_id = $1",
+                                 {member});
+        for (const QString &node : {k.node(), QStringLiteral("west"), QStringLiteral("hq")}) {
+            QCOMPARE(
+                count(node,
+                      "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'kept' AND nights = 17 AND charge_cents = $2",
+                      {r.rentalId, max}),
+                1);
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'sold'", {disc}), 1);
+        }
+        for (const QString &node : {QStringLiteral("west-rb1"), QStringLiteral("west-rb2"), QStringLiteral("west")})
+            QCOMPARE(count(node, "SELECT discs_out FROM redbox.membershipstatus WHERE member_id = $1", {member}), 0);
+        QCOMPARE(count(QStringLiteral("west"), "SELECT sum(amount_cents) FROM redbox.payment WHERE rental_id = $1", {r.rentalId}), max);
+        QVERIFY(eventually([&] {
+            return count(QStringLiteral("west"), "SELECT count(*) FROM redbox.charge WHERE rental_id = $1 AND state = 'captured'",
+                         {r.rentalId}) == 1;
+        }));
+        QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.audit_log WHERE action = 'disc_kept' AND barcode = $1", {disc}), 1);
+        settleAndReconcile();
+
+        // Brought back after all: into stock, nothing more to pay.
+        const Returned back = k.giveBack(disc);
+        QVERIFY(back.rentalId.isNull());
+        QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in'", {disc}), 1);
+        const Returned elsewhere = other.giveBack(disc2);
+        QVERIFY(elsewhere.rentalId.isNull());
+        QVERIFY(net.waitForQuiet(30s));
+        for (const QString &node : {QStringLiteral("west"), QStringLiteral("hq")}) {
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in'", {disc}), 1);
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in' AND kiosk_id = $2",
+                           {disc2, other.kioskId()}),
+                     1);
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.payment WHERE rental_id = ANY (ARRAY[$1, $2]::uuid[]) AND kind = 'late'",
+                           {r.rentalId, r2.rentalId}),
+                     2);   // the late nights of the keep, and nothing for coming back
+        }
+        QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.pending_return WHERE barcode IN ($1, $2)", {disc, disc2}), 0);
+        // In stock again: rentable like any other disc.
+        QCOMPARE(k.rent(cardOf(net.takeMember(QStringLiteral("west"))), disc).outcome, QStringLiteral("rented"));
+    }
+
     // The catalog feed sets a title's licence window; past it, the title cannot be rented at any
     // kiosk (refused before anything is recorded or charged). A feed with a bad date changes nothing.
     void aTitlePastItsLicenceWindowIsNotRented()

@@ -138,8 +138,9 @@ BEGIN
         IF (p->>'resolved')::boolean THEN
             PERFORM coast_apply_resolution(p);
         END IF;
-        PERFORM set_dvd(p->>'barcode', barcode_movie(p->>'barcode'), p->>'kiosk_id', (p->>'slot_no')::int, 'in',
-                        (p->>'returned_at')::timestamptz);
+        -- No slot: the renter kept the disc (sold to them); else it is in that slot now.
+        PERFORM set_dvd(p->>'barcode', barcode_movie(p->>'barcode'), p->>'kiosk_id', (p->>'slot_no')::int,
+                        CASE WHEN p->>'slot_no' IS NULL THEN 'sold' ELSE 'in' END, (p->>'returned_at')::timestamptz);
         PERFORM enqueue(p_event, 'return', hq_node(), p);
     WHEN 'return_resolved' THEN
         -- From HQ: a return it priced (or one priced elsewhere) that concerns this coast.

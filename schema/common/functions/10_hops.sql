@@ -254,6 +254,17 @@ RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = redbox, pg_temp A
     SELECT count(*) FROM d;
 $$;
 
+-- How many nights a disc may stay out before it is the renter's to keep.
+CREATE OR REPLACE FUNCTION redbox.max_rental_nights() RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 17 $$;
+
+-- The forwarder's housekeeping call for rentals past max_rental_nights(). Only
+-- the red box, which owns its rentals, closes them (its own version of this
+-- function, in schema/redbox); elsewhere there is nothing to do.
+CREATE OR REPLACE FUNCTION redbox.close_overdue_rentals(p_limit int DEFAULT 500)
+RETURNS int LANGUAGE sql SECURITY DEFINER SET search_path = redbox, pg_temp AS $$
+    SELECT 0;
+$$;
+
 -- Parked hops, for technicians; and putting them back in line.
 CREATE OR REPLACE FUNCTION redbox.parked_hops()
 RETURNS TABLE (hop_id bigint, event_id uuid, kind text, dest text, parked_at timestamptz, attempts int, last_error text)

@@ -99,6 +99,14 @@ BEGIN
         END IF;
         IF NOT was_resolved THEN
             q := resolve_return(p);
+            IF q IS NULL AND EXISTS (SELECT 1 FROM dvd d WHERE d.barcode = p->>'barcode' AND d.status = 'sold'
+                                       AND d.state_at <= (p->>'returned_at')::timestamptz)
+                          AND EXISTS (SELECT 1 FROM rental x WHERE x.barcode = p->>'barcode' AND x.status = 'kept') THEN
+                -- A disc its renter kept, brought back after all: into stock, no charge.
+                PERFORM set_dvd(p->>'barcode', barcode_movie(p->>'barcode'), p->>'kiosk_id', (p->>'slot_no')::int,
+                                'in', (p->>'returned_at')::timestamptz);
+                RETURN;
+            END IF;
             IF q IS NULL THEN
                 -- Its rental has not reached HQ yet: keep the return until it does.
                 INSERT INTO pending_return (return_id, barcode, kiosk_id, node_name, kiosk_coast, returned_at, slot_no)
@@ -112,8 +120,9 @@ BEGIN
             p := q;
         END IF;
         r := close_rental(p);
-        PERFORM set_dvd(p->>'barcode', barcode_movie(p->>'barcode'), p->>'kiosk_id', (p->>'slot_no')::int, 'in',
-                        (p->>'returned_at')::timestamptz);
+        -- No slot: the renter kept the disc (sold to them); else it is in that slot now.
+        PERFORM set_dvd(p->>'barcode', barcode_movie(p->>'barcode'), p->>'kiosk_id', (p->>'slot_no')::int,
+                        CASE WHEN p->>'slot_no' IS NULL THEN 'sold' ELSE 'in' END, (p->>'returned_at')::timestamptz);
         IF r.rental_id IS NULL THEN
             SELECT * INTO r FROM rental WHERE rental_id = (p->>'rental_id')::uuid;
             IF NOT FOUND THEN

@@ -3,5 +3,5 @@
 GRANT EXECUTE ON FUNCTION redbox.apply_events(jsonb), redbox.export_rows(text, text, text, int) TO peer;
 GRANT EXECUTE ON FUNCTION redbox.verify_member(text), redbox.verify_member_pin(text, text) TO verifier;
 GRANT EXECUTE ON FUNCTION redbox.forward_batch(text, int), redbox.forward_pending(), redbox.purge_delivered(interval),
-    redbox.probe_link(text)
+    redbox.probe_link(text), redbox.close_overdue_rentals(int)
   TO forwarder;

@@ -27,6 +27,6 @@ GRANT EXECUTE ON FUNCTION
     redbox.tech_retry_parked(uuid, text)
   TO kiosk;
 GRANT EXECUTE ON FUNCTION redbox.forward_batch(text, int), redbox.forward_pending(), redbox.purge_delivered(interval),
-    redbox.probe_link(text)
+    redbox.probe_link(text), redbox.close_overdue_rentals(int)
   TO forwarder;
 GRANT EXECUTE ON FUNCTION redbox.apply_events(jsonb) TO peer;

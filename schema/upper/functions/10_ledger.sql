@@ -98,7 +98,9 @@ DECLARE
     r rental;
     night payment;
 BEGIN
-    UPDATE rental SET status = 'returned', return_id = (p->>'return_id')::uuid,
+    -- A return without a slot is the red box closing a rental whose disc was kept.
+    UPDATE rental SET status = CASE WHEN p->>'slot_no' IS NULL THEN 'kept' ELSE 'returned' END,
+                      return_id = (p->>'return_id')::uuid,
                       returned_at = (p->>'returned_at')::timestamptz, return_kiosk_id = p->>'kiosk_id',
                       nights = (p->>'nights')::int, charge_cents = (p->>'charge_cents')::int
      WHERE rental_id = (p->>'rental_id')::uuid AND status = 'open'
