@@ -1,7 +1,12 @@
 // The invariants after a simulator run (see invariants.h).
 #include "sim/invariants.h"
 
+#include "payments/acquirerclient.h"
+
+#include <QFile>
 #include <QJsonArray>
+#include <QSet>
+#include <QSslCertificate>
 
 namespace redbox::sim {
 
@@ -19,6 +24,75 @@ QString uuidArray(const QList<QUuid> &ids)
 qint64 scalar(pg::Connection &c, const char *sql)
 {
     return c.exec(sql).int64(0, 0);
+}
+
+// The money, when the network takes payments: once the coasts' requests have gone out (a
+// while after the run), every charge equals the acquirer's ledger to the cent, nothing was
+// captured beyond what its rental cost, and every failed dispense's hold was released.
+void checkMoney(const NetworkState &net, InvariantReport &rep, qint64 &leftover)
+{
+    const AcquirerRef acq = net.acquirer();
+    if (acq.url.isEmpty())
+        return;
+    const QStringList coasts = net.nodes(QStringLiteral("coast"));
+    const auto inFlight = [&] {
+        qint64 n = 0;
+        for (const QString &coast : coasts) {
+            pg::Connection c = net.connect(coast);
+            n += scalar(c, "SELECT count(*) FROM redbox.processor_request WHERE state IN ('queued', 'in_doubt')");
+        }
+        return n;
+    };
+    NetworkState::waitFor([&] { return inFlight() == 0; }, std::chrono::seconds(120));
+    const qint64 flying = inFlight();
+    if (flying > 0)
+        rep.details << QStringLiteral("%1 request(s) to the acquirer still in flight").arg(flying);
+    leftover += flying;
+
+    QFile keyFile(acq.apiKeyFile);
+    payments::AcquirerClient client({QUrl(acq.url), QSslCertificate::fromPath(net.caFile()),
+                                     keyFile.open(QIODevice::ReadOnly) ? keyFile.readAll().trimmed() : QByteArray()});
+    const std::optional<QJsonArray> ledger = client.ledger(std::chrono::seconds(30));
+    QHash<QString, QJsonObject> theirs;
+    for (const QJsonValue v : ledger.value_or(QJsonArray()))
+        theirs.insert(v.toObject().value(QStringLiteral("key")).toString(), v.toObject());
+    static const QHash<QString, QString> status{{QStringLiteral("open"), QStringLiteral("held")},
+                                                {QStringLiteral("captured"), QStringLiteral("captured")},
+                                                {QStringLiteral("voided"), QStringLiteral("voided")}};
+    qint64 disagree = ledger ? 0 : 1, overCaptured = 0, holdsKept = 0;
+    if (!ledger)
+        rep.details << QStringLiteral("the acquirer's ledger could not be read at %1").arg(acq.url);
+    QSet<QString> ours;
+    for (const QString &coast : coasts) {
+        pg::Connection c = net.connect(coast);
+        const pg::Result r = c.exec("SELECT auth_key, coalesce(auth_ref, ''), state, held_cents, captured_cents, refunded_cents, in_flight "
+                                    "FROM redbox.charge_ledger()");
+        for (int i = 0; i < r.rows() && ledger; ++i) {
+            const QString key = r.text(i, 0);
+            ours.insert(key);
+            if (r.boolean(i, 6))
+                continue;   // counted above
+            const QJsonObject a = theirs.value(key);
+            const bool same = a.value(QStringLiteral("auth_id")).toString() == r.text(i, 1) &&
+                              a.value(QStringLiteral("status")).toString() == status.value(r.text(i, 2)) &&
+                              a.value(QStringLiteral("held_cents")).toInteger() == r.int64(i, 3) &&
+                              a.value(QStringLiteral("captured_cents")).toInteger() == r.int64(i, 4) &&
+                              a.value(QStringLiteral("refunded_cents")).toInteger() == r.int64(i, 5);
+            if (!same && ++disagree <= 5)
+                rep.details << QStringLiteral("%1: %2 is %3 (held %4, captured %5) here, not so at the acquirer")
+                                   .arg(coast, key, r.text(i, 2), r.text(i, 3), r.text(i, 4));
+        }
+        overCaptured += scalar(c, "SELECT count(*) FROM redbox.charge ch JOIN redbox.rental r USING (rental_id) "
+                                  "WHERE ch.captured_cents > redbox.rental_due_cents(r, now())");
+        holdsKept += scalar(c, "SELECT count(*) FROM redbox.charge ch JOIN redbox.rental r USING (rental_id) "
+                               "WHERE r.status = 'void' AND (ch.held_cents > 0 OR ch.captured_cents > 0)");
+    }
+    for (auto it = theirs.cbegin(); it != theirs.cend() && ledger; ++it)
+        if (!ours.contains(it.key()) && ++disagree <= 10)
+            rep.details << QStringLiteral("the acquirer holds %1, which no coast asked for").arg(it.key());
+    rep.counts << qMakePair(QStringLiteral("money_ledgers_disagree"), disagree);
+    rep.counts << qMakePair(QStringLiteral("captured_beyond_the_rental"), overCaptured);
+    rep.counts << qMakePair(QStringLiteral("failed_dispense_holds_kept"), holdsKept);
 }
 
 }   // namespace
@@ -124,6 +198,8 @@ InvariantReport checkInvariants(const NetworkState &net, const QHash<QUuid, Rent
             rep.details << QStringLiteral("reconcile: ") + line;
     }
     rep.counts << qMakePair(QStringLiteral("ledgers_disagree"), ledgers);
+
+    checkMoney(net, rep, leftover);
 
     // Prepared transactions on every server (the network never prepares; a leftover is a bug).
     for (const QString &node : net.nodes())

@@ -36,6 +36,13 @@ QString NetworkState::caFile() const
 {
     return m_network.value(QStringLiteral("ca")).toString();
 }
+AcquirerRef NetworkState::acquirer() const
+{
+    const QJsonObject a = m_network.value(QStringLiteral("acquirer")).toObject();
+    return AcquirerRef{a.value(QStringLiteral("url")).toString(), a.value(QStringLiteral("api_key_file")).toString(),
+                       a.value(QStringLiteral("admin_key_file")).toString(), a.value(QStringLiteral("simulated")).toBool()};
+}
+
 QString NetworkState::cardKeyFile() const
 {
     return m_network.value(QStringLiteral("card_key_file")).toString();

@@ -32,6 +32,14 @@ struct ServerRef {
     QString hostPort() const { return host + QLatin1Char(':') + QString::number(port); }
 };
 
+// The card acquirer the coasts' payments services charge through (network.json).
+struct AcquirerRef {
+    QString url;   // empty: the network takes no payments
+    QString apiKeyFile;
+    QString adminKeyFile;
+    bool simulated = false;
+};
+
 class NetworkState {
 public:
     // STATEDIR is the tool's --state-dir; TOOL the path of deploy/redbox-net (may be empty:
@@ -43,6 +51,7 @@ public:
     QString caFile() const;
     QString cardKeyFile() const;
     QString passfile(const QString &role) const;
+    AcquirerRef acquirer() const;
     QStringList nodes(const QString &tier = {}) const;
     QString tierOf(const QString &name) const;
     QString coastOf(const QString &name) const;   // the coast a red box or coast node belongs to

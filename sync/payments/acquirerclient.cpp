@@ -3,6 +3,7 @@
 #include "core/logging.h"
 
 #include <QEventLoop>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -89,7 +90,7 @@ AcquirerClient::Reply AcquirerClient::call(const QByteArray &verb, const QString
     out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     out.networkError = reply->error();
     out.errorText = reply->errorString();
-    out.body = reply->readAll().left(qsizetype{64} * 1024);
+    out.body = reply->readAll().left(qsizetype{16} * 1024 * 1024);
     reply->deleteLater();
     return out;
 }
@@ -184,6 +185,15 @@ Answer AcquirerClient::lookup(const QString &key, std::chrono::milliseconds dead
 {
     const Reply reply = call(QByteArrayLiteral("GET"), QStringLiteral("/v1/requests/") + key, {}, deadline);
     return classify(reply, true);
+}
+
+std::optional<QJsonArray> AcquirerClient::ledger(std::chrono::milliseconds deadline)
+{
+    const Reply reply = call(QByteArrayLiteral("GET"), QStringLiteral("/v1/ledger"), {}, deadline);
+    const QJsonDocument doc = QJsonDocument::fromJson(reply.body);
+    if (reply.status != 200 || !doc.object().value(QLatin1String("authorizations")).isArray())
+        return std::nullopt;
+    return doc.object().value(QLatin1String("authorizations")).toArray();
 }
 
 }   // namespace redbox::payments

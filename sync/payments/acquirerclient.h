@@ -9,6 +9,7 @@
 #include "payments/processor.h"
 
 #include <QByteArray>
+#include <QJsonArray>
 #include <QList>
 #include <QSslCertificate>
 #include <QUrl>
@@ -32,6 +33,10 @@ public:
     ~AcquirerClient() override;
     Answer submit(const Request &request, std::chrono::milliseconds deadline) override;
     Answer lookup(const QString &key, std::chrono::milliseconds deadline) override;
+
+    // The acquirer's ledger (GET /v1/ledger), one object per authorization with its key,
+    // status and held, captured, released and refunded cents; nullopt when it cannot be read.
+    std::optional<QJsonArray> ledger(std::chrono::milliseconds deadline);
 
     // An answer body as the acquirer API writes it (exposed for the fuzz and unit tests).
     static Answer parseAnswer(int httpStatus, const QByteArray &body);

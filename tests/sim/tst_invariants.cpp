@@ -116,6 +116,30 @@ private slots:
         QCOMPARE(count(r, QStringLiteral("member_limits_exceeded_while_whole")), 1);
     }
 
+    // The money: a capture that differs from the acquirer's by a cent, and a failed dispense
+    // whose hold was not given back.
+    void moneyThatDisagreesWithTheAcquirer()
+    {
+        QVERIFY2(!m_net->acquirer().url.isEmpty(), "the simulator's network takes payments");
+        const QString west = QStringLiteral("west");
+        sql(west, "UPDATE redbox.charge SET captured_cents = captured_cents + 1 WHERE charge_id = "
+                  "(SELECT charge_id FROM redbox.charge WHERE state = 'captured' ORDER BY charge_id LIMIT 1)");
+        InvariantReport r = checkInvariants(*m_net, m_history->rentals(), {});
+        sql(west, "UPDATE redbox.charge SET captured_cents = captured_cents - 1 WHERE charge_id = "
+                  "(SELECT charge_id FROM redbox.charge WHERE state = 'captured' ORDER BY charge_id LIMIT 1)");
+        QCOMPARE(count(r, QStringLiteral("money_ledgers_disagree")), 1);
+        QCOMPARE(count(r, QStringLiteral("captured_beyond_the_rental")), 1);
+
+        sql(west, "UPDATE redbox.charge c SET held_cents = 100 FROM redbox.rental x WHERE x.rental_id = c.rental_id "
+                  "AND x.status = 'void' AND c.charge_id = (SELECT c2.charge_id FROM redbox.charge c2 JOIN redbox.rental x2 "
+                  "USING (rental_id) WHERE x2.status = 'void' AND c2.state = 'voided' ORDER BY c2.charge_id LIMIT 1)");
+        r = checkInvariants(*m_net, m_history->rentals(), {});
+        sql(west, "UPDATE redbox.charge c SET held_cents = 0 FROM redbox.rental x WHERE x.rental_id = c.rental_id "
+                  "AND x.status = 'void' AND c.state = 'voided' AND c.held_cents = 100");
+        QVERIFY2(count(r, QStringLiteral("failed_dispense_holds_kept")) == 1,
+                 "the run voided a rental whose hold the west coast had taken (and released)");
+    }
+
     void cleanAgain()
     {
         const InvariantReport r = checkInvariants(*m_net, m_history->rentals(), {});
