@@ -4,9 +4,11 @@
 //          hops; the forwarders carry them later
 //   paper  rent_paper_way(): every hop synchronous over dblink inside the
 //          customer's transaction (the paper's section 7 as written)
-// plus the delay from a rental's commit to its arrival at HQ, and the
-// forwarders' throughput draining a backlog. Prints the figures and ratios;
-// writes build/bench-rentals.json.
+// plus the same with the coasts' payments services paused (what the payment
+// path costs the rental), the delay from a rental's commit to its arrival at
+// HQ, the forwarders' throughput draining a backlog, and the settlement path's
+// (authorizations and captures per second through the simulated acquirer).
+// Prints the figures and ratios; writes build/bench-rentals.json.
 #include "core/cards.h"
 #include "crypto/crypto.h"
 #include "pg/connection.h"
@@ -288,6 +290,12 @@ int main(int argc, char **argv)
                    t.elapsed() < 300'000)
                 QThread::msleep(200);
         }
+        for (const QString &coast : {QStringLiteral("west"), QStringLiteral("east")}) {
+            pg::Connection c = pg::Connection::open(net.conninfo(coast, QStringLiteral("postgres")));
+            while (c.exec("SELECT count(*) FROM redbox.processor_request WHERE state IN ('queued', 'in_doubt')").int64(0, 0) > 0 &&
+                   t.elapsed() < 300'000)
+                QThread::msleep(200);
+        }
         QThread::msleep(2000);
     };
     settle();
@@ -303,6 +311,15 @@ int main(int argc, char **argv)
     std::vector<QString> oursIds, paperIds;
     settle();
     cycle("ours", false, oursRent, oursReturn, oursIds, n);
+    // The same with the coasts' payments services paused: what the payment path (the coast
+    // authorizing and capturing through the acquirer) costs the customer's rental here.
+    std::vector<double> noPayRent, noPayReturn;
+    std::vector<QString> noPayIds;
+    settle();
+    net.run({QStringLiteral("payments"), QStringLiteral("stop")});
+    cycle("no-payments", false, noPayRent, noPayReturn, noPayIds, n);
+    net.run({QStringLiteral("payments"), QStringLiteral("start"), QStringLiteral("--forwarder"),
+             p.value(buildOpt) + QStringLiteral("/redbox-forwarder")});
     // The customer's path alone: this red box's forwarder paused, as if the coast and HQ
     // ran on machines of their own instead of sharing these two cores.
     std::vector<double> aloneRent, aloneReturn;
@@ -314,9 +331,13 @@ int main(int argc, char **argv)
              p.value(buildOpt) + QStringLiteral("/redbox-forwarder")});
     settle();
     cycle("paper", true, paperRent, paperReturn, paperIds, n);
-    const Stats ours = stats(oursRent), paper = stats(paperRent), ret = stats(oursReturn), alone = stats(aloneRent);
+    const Stats ours = stats(oursRent), paper = stats(paperRent), ret = stats(oursReturn), alone = stats(aloneRent),
+                noPay = stats(noPayRent);
     std::printf("  ours:  kiosk-visible rental over %d rentals: p50 %.3f ms, p99 %.3f ms (%.2fx the floor at p50)\n", ours.n, ours.p50,
                 ours.p99, ours.p50 / floorMs);
+    std::printf("  ours, payments services paused (the coast's authorizations and captures not running): "
+                "p50 %.3f ms, p99 %.3f ms (%.2fx the floor); with them: %+.3f ms at p50\n",
+                noPay.p50, noPay.p99, noPay.p50 / floorMs, ours.p50 - noPay.p50);
     std::printf("  ours, hops paused (the customer's path without the downstream nodes' work on these 2 cores): "
                 "p50 %.3f ms, p99 %.3f ms (%.2fx the floor)\n",
                 alone.p50, alone.p99, alone.p50 / floorMs);
@@ -344,8 +365,10 @@ int main(int argc, char **argv)
     const Stats toHq = stats(delay);
     std::printf("  delay from the red box's commit to HQ (2 hops): p50 %.1f ms, p99 %.1f ms over %d rentals\n", toHq.p50, toHq.p99, toHq.n);
 
-    // Forwarder throughput: a backlog queued while the red box's forwarder is stopped.
+    // Forwarder throughput: a backlog queued while the red box's forwarder is stopped (and the
+    // coasts' payments services too, for the settlement path's figure below).
     settle();
+    net.run({QStringLiteral("payments"), QStringLiteral("stop")});
     net.run({QStringLiteral("forwarder"), QStringLiteral("stop"), node});
     std::vector<double> a, b;
     std::vector<QString> backlogIds;
@@ -368,10 +391,32 @@ int main(int argc, char **argv)
                 "all at HQ after %.1f s\n",
                 static_cast<long long>(queued), backlog, qPrintable(node), drainS, static_cast<double>(queued) / drainS, coastDrainS);
 
+    // The settlement path: the backlog's authorizations and captures, all queued at the coast,
+    // sent through the acquirer once the payments services start again.
+    const char *openRequests = "SELECT count(*) FILTER (WHERE op = 'capture'), count(*) FROM redbox.processor_request "
+                               "WHERE state IN ('queued', 'in_doubt')";
+    const pg::Result before = west.exec(openRequests);
+    const qint64 captures = before.int64(0, 0), requests = before.int64(0, 1);
+    QElapsedTimer pay;
+    pay.start();
+    net.run({QStringLiteral("payments"), QStringLiteral("start"), QStringLiteral("--forwarder"),
+             p.value(buildOpt) + QStringLiteral("/redbox-forwarder")});
+    while (west.exec(openRequests).int64(0, 1) > 0 && pay.elapsed() < 600'000)
+        QThread::msleep(20);
+    const double payS = static_cast<double>(pay.elapsed()) / 1000.0;
+    const qint64 failed = west.exec("SELECT count(*) FROM redbox.processor_request WHERE state IN ('failed', 'declined')").int64(0, 0);
+    std::printf("  settlement path: %lld requests queued at west (%lld captures) sent through the acquirer in %.1f s "
+                "(service start included) = %.0f requests/s, %.0f captures/s; %lld failed or declined\n",
+                static_cast<long long>(requests), static_cast<long long>(captures), payS, static_cast<double>(requests) / payS,
+                static_cast<double>(captures) / payS, static_cast<long long>(failed));
+
     QJsonObject out{
         {QStringLiteral("floor_pgbench"), QJsonObject{{QStringLiteral("latency_ms"), floorMs}, {QStringLiteral("tps"), floorTps}}},
         {QStringLiteral("ours_rental"), toJson(ours)},
         {QStringLiteral("ours_rental_hops_paused"), toJson(alone)},
+        {QStringLiteral("ours_rental_payments_paused"), toJson(noPay)},
+        {QStringLiteral("settlement_requests_per_s"), static_cast<double>(requests) / payS},
+        {QStringLiteral("settlement_captures_per_s"), static_cast<double>(captures) / payS},
         {QStringLiteral("paper_way_rental"), toJson(paper)},
         {QStringLiteral("return"), toJson(ret)},
         {QStringLiteral("ratio_ours_to_floor_p50"), ours.p50 / floorMs},
