@@ -1,6 +1,6 @@
 """`redbox-net demo`: one sign-in, rental and return through the network, as a
 kiosk would make them (the kiosk's own login, TLS, the stored functions),
-showing where each hop arrives and when."""
+showing where each hop arrives and when, and when the card was authorized and charged."""
 from __future__ import annotations
 
 import contextlib
@@ -83,6 +83,12 @@ def run(state: State) -> int:
             took = _wait(state, node, sql, (str(rental_id),))
             print(f"  reached {where} ({node}) after {took * 1000:.0f} ms" if took is not None
                   else f"  not yet at {where} ({node}): is its forwarder running? (redbox-net forwarder status)")
+        if topo.acquirer is not None:
+            took = _wait(state, coast.name, "SELECT 1 FROM redbox.charge WHERE rental_id = %s AND auth_ref IS NOT NULL",
+                         (str(rental_id),))
+            print(f"  first night authorized at the acquirer by {coast.name}'s payments service after {took * 1000:.0f} ms"
+                  if took is not None else
+                  f"  not yet authorized at the acquirer: is the payments service running? (redbox-net payments status)")
         if sibling:
             took = _wait(state, sibling.name, "SELECT 1 FROM redbox.inbox WHERE event_id = %s", (str(rental_id),))
             print(f"  membership status updated at the sibling {sibling.name} after {took * 1000:.0f} ms"
@@ -95,4 +101,9 @@ def run(state: State) -> int:
         took = _wait(state, topo.hq.name, "SELECT 1 FROM redbox.rental WHERE rental_id = %s AND status = 'returned'",
                      (str(rental_id),))
         print(f"  return closed at HQ after {took * 1000:.0f} ms" if took is not None else "  return not yet at HQ")
+        if topo.acquirer is not None:
+            took = _wait(state, coast.name, "SELECT 1 FROM redbox.charge WHERE rental_id = %s AND state = 'captured'",
+                         (str(rental_id),))
+            print(f"  ${charge / 100:.2f} and its tax captured at the acquirer after {took * 1000:.0f} ms"
+                  if took is not None else "  not yet captured at the acquirer")
     return 0
