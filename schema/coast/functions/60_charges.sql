@@ -169,7 +169,8 @@ BEGIN
            SET state = 'in_doubt', attempts = q.attempts + 1, sent_at = clock_timestamp(),
                next_attempt_at = clock_timestamp() + p_lease
           FROM due
-         WHERE q.request_key = due.request_key
+         -- (the state again: a request cancelled meanwhile, by a void, is not sent)
+         WHERE q.request_key = due.request_key AND q.state IN ('queued', 'in_doubt')
         RETURNING q.request_key, q.op, q.amount_cents, q.charge_id, due.was_in_doubt
     )
     SELECT cl.request_key, cl.op,
@@ -223,7 +224,11 @@ BEGIN
          WHERE request_key = p_key;
         CASE q.op
         WHEN 'authorize' THEN
-            UPDATE charge SET auth_ref = p_ref, held_cents = p_amount WHERE charge_id = c.charge_id;
+            UPDATE charge SET auth_ref = p_ref, held_cents = p_amount, state = 'open' WHERE charge_id = c.charge_id;
+            IF c.state <> 'open' THEN
+                -- Held after its charge had ended (voided meanwhile): give the hold back.
+                PERFORM queue_processor_request(c.charge_id, 'void', 'void:' || c.charge_id, 0, 'held after the charge ended');
+            END IF;
         WHEN 'increment' THEN
             UPDATE charge SET held_cents = held_cents + p_amount WHERE charge_id = c.charge_id;
         WHEN 'capture' THEN
