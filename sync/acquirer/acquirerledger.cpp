@@ -28,13 +28,8 @@ LedgerReply rejected(int status, const QString &message)
 // An amount in cents from a JSON body, or -1 when it is not a whole number in range.
 qint64 cents(const QJsonObject &o, qint64 max)
 {
-    const QJsonValue v = o.value(QLatin1String("amount_cents"));
-    if (!v.isDouble())
-        return -1;
-    const double d = v.toDouble();
-    if (d != static_cast<double>(static_cast<qint64>(d)) || d < 0 || d > static_cast<double>(max))
-        return -1;
-    return static_cast<qint64>(d);
+    const qint64 c = o.value(QLatin1String("amount_cents")).toInteger(-1);
+    return c >= 0 && c <= max ? c : -1;
 }
 
 constexpr qint64 kMaxAmount = 100'000;   // $1,000.00: more is refused as invalid

@@ -17,11 +17,9 @@ RETURNS int LANGUAGE sql STABLE SET search_path = redbox, pg_temp AS $$
     SELECT CASE
         WHEN r.status = 'void' THEN 0
         WHEN r.status = 'open' THEN
-            rental_total(rental_nights(r.rented_at, greatest(p_at, r.rented_at), r.timezone), r.daily_rate_cents,
-                         r.max_charge_cents)
-            + tax_on(r.daily_rate_cents, r.tax_rate_bp)
-            + tax_on(rental_total(rental_nights(r.rented_at, greatest(p_at, r.rented_at), r.timezone), r.daily_rate_cents,
-                                  r.max_charge_cents) - r.daily_rate_cents, r.tax_rate_bp)
+            (SELECT t.total + tax_on(r.daily_rate_cents, r.tax_rate_bp) + tax_on(t.total - r.daily_rate_cents, r.tax_rate_bp)
+               FROM (SELECT rental_total(rental_nights(r.rented_at, greatest(p_at, r.rented_at), r.timezone),
+                                         r.daily_rate_cents, r.max_charge_cents) AS total) t)
         ELSE (SELECT coalesce(sum(p.amount_cents + p.tax_cents), 0)::int FROM payment p
                WHERE p.rental_id = r.rental_id AND NOT p.voided)
     END;
@@ -128,13 +126,12 @@ DECLARE
     x record;
     n int := 0;
 BEGIN
-    FOR x IN SELECT c.charge_id, r.rental_id, rental_due_cents(r, now()) AS due
+    FOR x IN SELECT c.charge_id, rental_due_cents(r, now()) AS due, charge_target_cents(c.charge_id) AS target
                FROM charge c JOIN rental r USING (rental_id)
               WHERE c.state = 'open' AND r.status = 'open'
               ORDER BY c.created_at LIMIT p_limit LOOP
-        IF x.due > charge_target_cents(x.charge_id)
-           AND queue_processor_request(x.charge_id, 'increment', 'inc:' || x.charge_id || ':' || x.due,
-                                       x.due - charge_target_cents(x.charge_id)) THEN
+        IF x.due > x.target
+           AND queue_processor_request(x.charge_id, 'increment', 'inc:' || x.charge_id || ':' || x.due, x.due - x.target) THEN
             n := n + 1;
         END IF;
     END LOOP;
