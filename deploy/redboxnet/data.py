@@ -228,7 +228,9 @@ def load_hq(state: State, seed: int, n_members: int, kiosks_per_node: int, card_
     with db.node_conn(state, hq) as conn, conn.cursor() as cur:
         cur.execute("SELECT state_id, state_name, state_code, coast FROM redbox.state ORDER BY state_id")
         states = cur.fetchall()
-        cur.execute("SELECT membership_id FROM redbox.membership ORDER BY membership_id")
+        # The plans members sign up for (walk-up cards have plans of their own).
+        cur.execute("SELECT membership_id FROM redbox.membership WHERE NOT redbox.is_walkup_plan(membership_id) "
+                    "ORDER BY membership_id")
         plans = [r[0] for r in cur.fetchall()]
         cur.execute("SELECT movie_id FROM redbox.movie ORDER BY movie_id")
         movies = [r[0] for r in cur.fetchall()]

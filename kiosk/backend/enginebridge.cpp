@@ -124,6 +124,15 @@ void EngineBridge::signIn(const MemberInfo &member, const QString &pin, std::fun
                         failed);
 }
 
+void EngineBridge::walkUpSignIn(const MemberInfo &member, std::function<void(SignInResult)> done)
+{
+    SignInResult failed;
+    failed.failure = Failure::Internal;
+    failed.message = QStringLiteral("the kiosk could not check the card");
+    async<SignInResult>([member](KioskEngine &e, std::function<void(SignInResult)> cb) { e.walkUpSignIn(member, cb); }, std::move(done),
+                        failed);
+}
+
 void EngineBridge::rent(const RentRequest &request, std::function<void(RentResult)> done)
 {
     QElapsedTimer t;

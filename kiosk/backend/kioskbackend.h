@@ -49,6 +49,9 @@ public:
     virtual void lookupMember(const QString &cardHash, std::function<void(MemberLookupResult)> done) = 0;
     // The member's PIN, checked by the server that found the card (offline: by the kiosk).
     virtual void signIn(const MemberInfo &member, const QString &pin, std::function<void(SignInResult)> done) = 0;
+    // A walk-up card (a bank card): no PIN; the server that found it (or the red box, for a card
+    // new to the network) answers with its count, plan and ticket.
+    virtual void walkUpSignIn(const MemberInfo &member, std::function<void(SignInResult)> done) = 0;
     virtual void rent(const RentRequest &request, std::function<void(RentResult)> done) = 0;
     virtual void dispensed(const QUuid &rentalId) = 0;
     virtual void voidRental(const VoidRequest &request, std::function<void(bool)> done) = 0;

@@ -133,6 +133,8 @@ void KioskController::resetSession()
     m_pin.clear();
     m_cardToken.clear();
     m_cardLast4.clear();
+    m_billingZip.clear();
+    m_zipDeclines = 0;
     m_current = -1;
     m_paying = false;
     m_returned.clear();
@@ -332,7 +334,7 @@ QString KioskController::link() const
 QString KioskController::trackText(TrackError e) const
 {
     switch (e) {
-        case TrackError::NotOurCard: return tr("This is not a Redbox membership card.");
+        case TrackError::NotOurCard: return tr("This card cannot be used here: use a Redbox membership card, or a credit or debit card.");
         case TrackError::Expired: return tr("This membership card has expired.");
         case TrackError::Malformed:
         case TrackError::BadCheckDigit: break;

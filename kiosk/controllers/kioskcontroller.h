@@ -3,8 +3,9 @@
 // show this object's state and forward taps; the simulator drives the same
 // object without any screen.
 //
-// Flow: Attract -> Browse <-> Title -> Cart -> SignIn (swipe) -> Pin ->
-// Summary -> Paying (authorize one night) -> Dispensing (rent, then dispense,
+// Flow: Attract -> Browse <-> Title -> Cart -> SignIn (swipe) -> Pin (a
+// member's PIN, or a bank card's billing ZIP) -> Summary -> Paying
+// (authorize one night) -> Dispensing (rent, then dispense,
 // each disc) -> Receipt -> Attract. Returns: ReturnInsert -> ReturnResult.
 // Any screen left untouched for the idle timeout goes back to Attract; a
 // half-finished rental is cancelled (nothing charged, discs stay).
@@ -45,6 +46,7 @@ class KioskController : public QObject {
     Q_PROPERTY(QString memberCard READ memberCard NOTIFY memberChanged)
     Q_PROPERTY(int allowance READ allowance NOTIFY memberChanged)
     Q_PROPERTY(int pinLength READ pinLength NOTIFY pinChanged)
+    Q_PROPERTY(bool walkUp READ walkUp NOTIFY memberChanged)
     Q_PROPERTY(redbox::RentalSummary *summary READ summary CONSTANT)
     Q_PROPERTY(int dispensed READ dispensedCount NOTIFY progressChanged)
     Q_PROPERTY(redbox::ReturnReceipt *returned READ returned CONSTANT)
@@ -96,6 +98,8 @@ public:
     QString memberCard() const;
     int allowance() const;
     int pinLength() const { return static_cast<int>(m_pin.size()); }
+    // A bank card (no membership): the Pin screen asks for its billing ZIP.
+    bool walkUp() const { return m_member && m_member->walkUp; }
     RentalSummary *summary() { return &m_summary; }
     int dispensedCount() const;
     ReturnReceipt *returned() { return &m_returned; }
@@ -171,6 +175,9 @@ private:
     void resetSession();
     void onIdle();
     void onCardSwiped(const QByteArray &track);
+    void onMemberFound(const MemberLookupResult &r, bool bankCard);
+    void zipEnter();
+    void signedInWith(const SignInResult &r);
     void onAuthorized(const QString &token, const QString &last4);
     void onDeclined(const QString &reason);
     void onDispensed(int slot);
@@ -218,6 +225,8 @@ private:
     int m_receiptPolls = 0;
     KioskFacts m_facts;   // this kiosk's sales tax and time zone, from the cache
     QString m_cardDigits;   // the swiped card's last 4 digits, for the screen
+    QString m_billingZip;   // a walk-up card's ZIP as typed, sent with the authorization
+    int m_zipDeclines = 0;
 
     static inline KioskController *s_instance = nullptr;
 };

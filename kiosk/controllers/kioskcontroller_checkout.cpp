@@ -29,6 +29,21 @@ void KioskController::onDeclined(const QString &reason)
         return;
     m_paying = false;
     setBusy({});
+    if (walkUp()) {
+        // The billing ZIP goes with the authorization, so a walk-up customer may type it again,
+        // three times in all.
+        if (++m_zipDeclines >= 3) {
+            resetSession();
+            setMessage(tr("Payment declined: %1. Nothing was charged. Please use another card.").arg(reason));
+            setScreen(Screen::Browse);
+            return;
+        }
+        m_pinOk = false;
+        emit memberChanged();
+        setMessage(tr("Payment declined: %1. Nothing was charged. Check your billing ZIP code and enter it again.").arg(reason));
+        setScreen(Screen::Pin);
+        return;
+    }
     setMessage(tr("Payment declined: %1. Nothing was charged.").arg(reason));
     setScreen(Screen::Summary);
 }
@@ -111,35 +126,55 @@ void KioskController::onCardSwiped(const QByteArray &track)
     m_cardDigits = parsed.card->number.right(4);
     setMessage({});
     setBusy(tr("Checking your card..."));
-    m_backend->lookupMember(cardHash, guarded(this, [this](MemberLookupResult r) {
+    const bool bankCard = parsed.card->walkUp;
+    m_backend->lookupMember(cardHash, guarded(this, [this, bankCard, cardHash](MemberLookupResult r) {
                                 setBusy({});
                                 if (m_screen != Screen::SignIn)
                                     return;
-                                if (!r.member) {
-                                    setMessage(failureText(r.failure, r.message));
-                                    return;
+                                if (bankCard && !r.member && r.failure == Failure::UnknownCard) {
+                                    // A card the network has not seen: a first-time walk-up customer.
+                                    MemberInfo fresh;
+                                    fresh.cardHash = cardHash;
+                                    fresh.allowed = true;
+                                    fresh.source = QStringLiteral("redbox");
+                                    r.member = fresh;
                                 }
-                                if (!r.member->allowed) {
-                                    setMessage(tr("This account is on hold. Please contact member services."));
-                                    return;
-                                }
-                                if (r.member->lockedUntil.isValid() && r.member->lockedUntil > m_clock()) {
-                                    setMessage(lockedText(r.member->lockedUntil));
-                                    return;
-                                }
-                                m_member = r.member;
-                                m_pinOk = false;
-                                m_pin.clear();
-                                emit memberChanged();
-                                emit pinChanged();
-                                setScreen(Screen::Pin);
+                                onMemberFound(r, bankCard);
                             }));
+}
+
+void KioskController::onMemberFound(const MemberLookupResult &r, bool bankCard)
+{
+    if (!r.member) {
+        if (bankCard && r.failure == Failure::Offline)
+            setMessage(tr("Cards without a Redbox membership need the network, which this kiosk cannot reach right now. "
+                          "Please try again in a few minutes."));
+        else
+            setMessage(failureText(r.failure, r.message));
+        return;
+    }
+    if (!r.member->allowed) {
+        setMessage(tr("This account is on hold. Please contact member services."));
+        return;
+    }
+    if (r.member->lockedUntil.isValid() && r.member->lockedUntil > m_clock()) {
+        setMessage(lockedText(r.member->lockedUntil));
+        return;
+    }
+    m_member = r.member;
+    m_member->walkUp = bankCard;
+    m_pinOk = false;
+    m_pin.clear();
+    m_zipDeclines = 0;
+    emit memberChanged();
+    emit pinChanged();
+    setScreen(Screen::Pin);
 }
 
 void KioskController::pinDigit(int digit)
 {
     touch();
-    if (m_screen != Screen::Pin || digit < 0 || digit > 9 || m_pin.size() >= 4 || busy())
+    if (m_screen != Screen::Pin || digit < 0 || digit > 9 || m_pin.size() >= (walkUp() ? 5 : 4) || busy())
         return;
     m_pin += QChar(u'0' + digit);
     emit pinChanged();
@@ -159,6 +194,10 @@ void KioskController::pinEnter()
     touch();
     if (m_screen != Screen::Pin || !m_member || busy())
         return;
+    if (m_member->walkUp) {
+        zipEnter();
+        return;
+    }
     if (!memberPinWellFormed(m_pin)) {
         setMessage(tr("Your PIN has 4 digits."));
         return;
@@ -168,47 +207,77 @@ void KioskController::pinEnter()
     emit pinChanged();
     setBusy(tr("Checking your PIN..."));
     const MemberInfo member = *m_member;
-    m_backend->signIn(member, pin, guarded(this, [this](SignInResult r) {
-                          setBusy({});
-                          if (m_screen != Screen::Pin)
-                              return;
-                          m_triesLeft = r.triesLeft;
-                          switch (r.outcome) {
-                              case SignInOutcome::Ok: {
-                                  // The member as the server that checked the PIN knows them, with its ticket.
-                                  if (r.member)
-                                      m_member = r.member;
-                                  m_pinOk = true;
-                                  emit memberChanged();
-                                  setMessage({});
-                                  // Only what the member may still rent stays in the cart.
-                                  const int room = allowance();
-                                  if (m_cart.rowCount() > room) {
-                                      while (m_cart.rowCount() > room)
-                                          m_cart.removeAt(m_cart.rowCount() - 1);
-                                      setMessage(tr("Your plan allows %n more disc(s) now; your cart was shortened.", nullptr, room));
-                                  }
-                                  refreshSummary();
-                                  setScreen(m_cart.rowCount() > 0 ? Screen::Summary : Screen::Browse);
-                                  return;
-                              }
-                              case SignInOutcome::WrongPin: setMessage(tr("Wrong PIN. %n tries left.", nullptr, r.triesLeft)); return;
-                              case SignInOutcome::Locked:
-                                  m_member.reset();
-                                  emit memberChanged();
-                                  setMessage(lockedText(r.lockedUntil));
-                                  setScreen(Screen::SignIn);
-                                  return;
-                              case SignInOutcome::Unverifiable:
-                                  m_member.reset();
-                                  emit memberChanged();
-                                  setMessage(tr("We cannot check your PIN right now: this kiosk is offline and has not seen your card "
-                                                "before. Please try again later or at another kiosk."));
-                                  setScreen(Screen::SignIn);
-                                  return;
-                              case SignInOutcome::Failed: setMessage(failureText(r.failure, r.message)); return;
-                          }
-                      }));
+    m_backend->signIn(member, pin, guarded(this, [this](SignInResult r) { signedInWith(r); }));
+}
+
+void KioskController::zipEnter()
+{
+    if (!billingZipWellFormed(m_pin)) {
+        setMessage(tr("Your billing ZIP code has 5 digits."));
+        return;
+    }
+    m_billingZip = m_pin;
+    m_pin.clear();
+    emit pinChanged();
+    setBusy(tr("Checking your card..."));
+    m_backend->walkUpSignIn(*m_member, guarded(this, [this](SignInResult r) {
+        if (r.outcome == SignInOutcome::Failed && r.failure == Failure::Offline) {
+            setBusy({});
+            m_member.reset();
+            emit memberChanged();
+            setMessage(tr("Cards without a Redbox membership need the network, which this kiosk cannot "
+                          "reach right now. Please try again in a few minutes."));
+            setScreen(Screen::SignIn);
+            return;
+        }
+        signedInWith(r);
+    }));
+}
+
+void KioskController::signedInWith(const SignInResult &r)
+{
+    setBusy({});
+    if (m_screen != Screen::Pin)
+        return;
+    m_triesLeft = r.triesLeft;
+    switch (r.outcome) {
+        case SignInOutcome::Ok: {
+            // The member as the server that checked the PIN knows them, with its ticket.
+            if (r.member) {
+                const bool walkUp = m_member && m_member->walkUp;
+                m_member = r.member;
+                m_member->walkUp = walkUp;
+            }
+            m_pinOk = true;
+            emit memberChanged();
+            setMessage({});
+            // Only what the member may still rent stays in the cart.
+            const int room = allowance();
+            if (m_cart.rowCount() > room) {
+                while (m_cart.rowCount() > room)
+                    m_cart.removeAt(m_cart.rowCount() - 1);
+                setMessage(tr("Your plan allows %n more disc(s) now; your cart was shortened.", nullptr, room));
+            }
+            refreshSummary();
+            setScreen(m_cart.rowCount() > 0 ? Screen::Summary : Screen::Browse);
+            return;
+        }
+        case SignInOutcome::WrongPin: setMessage(tr("Wrong PIN. %n tries left.", nullptr, r.triesLeft)); return;
+        case SignInOutcome::Locked:
+            m_member.reset();
+            emit memberChanged();
+            setMessage(lockedText(r.lockedUntil));
+            setScreen(Screen::SignIn);
+            return;
+        case SignInOutcome::Unverifiable:
+            m_member.reset();
+            emit memberChanged();
+            setMessage(tr("We cannot check your PIN right now: this kiosk is offline and has not seen your card "
+                          "before. Please try again later or at another kiosk."));
+            setScreen(Screen::SignIn);
+            return;
+        case SignInOutcome::Failed: setMessage(failureText(r.failure, r.message)); return;
+    }
 }
 
 QString KioskController::lockedText(const QDateTime &until) const
@@ -232,7 +301,7 @@ void KioskController::pay()
     setScreen(Screen::Paying);
     setBusy(tr("Swipe or tap your payment card..."));
     // One night per disc is authorized now; late days are charged on return.
-    m_hw->authorize(m_summary.total());
+    m_hw->authorize(m_summary.total(), walkUp() ? m_billingZip : QString());
 }
 
 void KioskController::rentNext()

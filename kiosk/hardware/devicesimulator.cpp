@@ -114,7 +114,7 @@ void DeviceSimulator::onReadable()
         else if (req->verb == QLatin1String("EJECT"))
             m_hw.ejectReturn();
         else if (req->verb == QLatin1String("AUTH"))
-            m_hw.authorize(req->number);
+            m_hw.authorize(req->number, req->word);
         else if (req->verb == QLatin1String("SELFTEST"))
             m_hw.selfTest(req->number);
         else if (req->verb == QLatin1String("CLEAR"))

@@ -1,6 +1,6 @@
 // The kiosk's hardware behind one interface: the disc carousel and picker
 // (dispense a slot, store a returned disc, eject a disc back), the card reader
-// (member cards; payment authorization), and the return slot's barcode
+// (member and bank cards; payment authorization with the billing ZIP), and the return slot's barcode
 // reader. Implementations: SimulatedHardware (development, tests, the
 // simulator) and SerialHardware (a device speaking the line protocol of
 // lineprotocol.h over a serial port). Every answer is a signal.
@@ -20,7 +20,10 @@ public:
     virtual void dispense(int slot) = 0;   // -> dispensed | dispenseFailed
     virtual void store(int slot) = 0;   // the disc in the return slot into SLOT -> stored | storeFailed
     virtual void ejectReturn() = 0;   // give the disc in the return slot back -> ejected
-    virtual void authorize(int amountCents) = 0;   // payment card -> authorized | declined
+    // The payment card: AMOUNTCENTS held on it -> authorized | declined. BILLINGZIP (5 digits, or
+    // empty for a member card) goes with the authorization for the acquirer's address check; a
+    // ZIP that does not match the card's is a decline.
+    virtual void authorize(int amountCents, const QString &billingZip) = 0;
     virtual void selfTest(int slotCount) = 0;   // visit every slot -> selfTestDone
     virtual void clearJam() = 0;   // free the picker after a jam -> jamCleared
 

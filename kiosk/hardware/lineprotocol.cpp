@@ -124,14 +124,25 @@ std::optional<Message> parseRequestLine(const QByteArray &line)
         m.number = *n;
         return m;
     }
+    if (m.verb == QLatin1String("AUTH") && w.size() == 3) {
+        const auto n = number(w[1], lo, hi);
+        static const QRegularExpression zip(QStringLiteral("^[0-9]{5}$"));
+        m.word = QString::fromLatin1(w[2]);
+        if (!n || !zip.match(m.word).hasMatch())
+            return std::nullopt;
+        m.number = *n;
+        return m;
+    }
     return std::nullopt;
 }
 
-QByteArray request(const QString &verb, int n)
+QByteArray request(const QString &verb, int n, const QString &word)
 {
     QByteArray out = verb.toLatin1();
     if (n >= 0)
         out += ' ' + QByteArray::number(n);
+    if (!word.isEmpty())
+        out += ' ' + word.toLatin1();
     return out + '\n';
 }
 

@@ -7,7 +7,7 @@
 //   DISPENSE <slot>                      DISPENSED <slot> | DISPENSE-FAILED <slot> <reason>
 //   STORE <slot>                         STORED <slot>    | STORE-FAILED <slot> <reason>
 //   EJECT                                EJECTED
-//   AUTH <cents>                         AUTHORIZED <token> <last4> | DECLINED <reason>
+//   AUTH <cents> [<zip>]                 AUTHORIZED <token> <last4> | DECLINED <reason>   (zip: a bank card's billing ZIP)
 //   SELFTEST <slots>                     SELFTEST OK <report> | SELFTEST FAIL <report>
 //   CLEAR                                CLEARED OK <report>  | CLEARED FAIL <report>   (clear a jam)
 //   PING                                 PONG
@@ -40,7 +40,8 @@ std::optional<Message> parseDeviceLine(const QByteArray &line);
 // A kiosk request line; nullopt when malformed (the device side uses this).
 std::optional<Message> parseRequestLine(const QByteArray &line);
 
-QByteArray request(const QString &verb, int number = -1);
+// A request line; WORD (a billing ZIP) only for AUTH.
+QByteArray request(const QString &verb, int number = -1, const QString &word = {});
 QByteArray deviceLine(const Message &m);
 
 }   // namespace redbox::proto

@@ -52,9 +52,9 @@ void SerialHardware::ejectReturn()
 {
     send(proto::request(QStringLiteral("EJECT")));
 }
-void SerialHardware::authorize(int amountCents)
+void SerialHardware::authorize(int amountCents, const QString &billingZip)
 {
-    send(proto::request(QStringLiteral("AUTH"), amountCents));
+    send(proto::request(QStringLiteral("AUTH"), amountCents, billingZip));
 }
 void SerialHardware::selfTest(int slotCount)
 {

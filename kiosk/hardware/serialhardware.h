@@ -19,7 +19,7 @@ public:
     void dispense(int slot) override;
     void store(int slot) override;
     void ejectReturn() override;
-    void authorize(int amountCents) override;
+    void authorize(int amountCents, const QString &billingZip) override;
     void selfTest(int slotCount) override;
     void clearJam() override;
     void ping();

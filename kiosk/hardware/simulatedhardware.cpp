@@ -59,12 +59,16 @@ void SimulatedHardware::ejectReturn()
     });
 }
 
-void SimulatedHardware::authorize(int amountCents)
+void SimulatedHardware::authorize(int amountCents, const QString &billingZip)
 {
-    later([this, amountCents] {
+    later([this, amountCents, billingZip] {
         if (m_decline || amountCents <= 0) {
             m_decline = false;
             emit declined(amountCents <= 0 ? QStringLiteral("nothing to authorize") : QStringLiteral("the card was declined"));
+            return;
+        }
+        if (!billingZip.isEmpty() && !m_cardZip.isEmpty() && billingZip != m_cardZip) {
+            emit declined(QStringLiteral("billing ZIP does not match"));
             return;
         }
         const QString token = QStringLiteral("tok_sim") + QString::number(QRandomGenerator::global()->generate64(), 36);
@@ -139,8 +143,9 @@ void SimulatedHardware::refreshFromRecords()
     });
 }
 
-void SimulatedHardware::swipeCard(const QByteArray &track)
+void SimulatedHardware::swipeCard(const QByteArray &track, const QString &billingZip)
 {
+    m_cardZip = billingZip;
     later([this, track] { emit cardSwiped(track); });
 }
 

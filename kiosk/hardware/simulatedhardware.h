@@ -23,7 +23,7 @@ public:
     void dispense(int slot) override;
     void store(int slot) override;
     void ejectReturn() override;
-    void authorize(int amountCents) override;
+    void authorize(int amountCents, const QString &billingZip) override;
     void selfTest(int slotCount) override;
     void clearJam() override;
 
@@ -40,8 +40,9 @@ public:
     void applyCacheSnapshot(int snapshot, const QSet<int> &filled);
     bool occupied(int slot) const { return m_occupied.contains(slot); }
 
-    // Customer actions.
-    void swipeCard(const QByteArray &track);
+    // Customer actions. A bank card's BILLINGZIP is what its issuer has on file (the
+    // authorization that follows checks the ZIP typed at the kiosk against it).
+    void swipeCard(const QByteArray &track, const QString &billingZip = {});
     void insertDisc(const QString &barcode);
 
     // Faults to order.
@@ -65,6 +66,7 @@ private:
     QHash<int, QSet<int>> m_snapshots;   // snapshot under way -> slots moved since it was asked for
     int m_nextSnapshot = 0;
     QString m_returnSlot;
+    QString m_cardZip;   // the last swiped card's billing ZIP on file (empty: none)
     int m_jams = 0;
     bool m_misread = false;
     bool m_decline = false;

@@ -89,7 +89,9 @@ TrackResult parseCardTrack(const QByteArray &raw, const QDate &today)
     const QByteArray rest = body.mid(17);
     if (rest.size() < 4)
         return r;
-    if (!number.startsWith(QLatin1String("70")) && !number.startsWith(QLatin1String("79"))) {
+    const bool ours = number.startsWith(QLatin1String("70")) || number.startsWith(QLatin1String("79"));
+    const bool bank = number.at(0) >= u'2' && number.at(0) <= u'6';
+    if (!ours && !bank) {
         r.error = TrackError::NotOurCard;
         return r;
     }
@@ -106,13 +108,25 @@ TrackResult parseCardTrack(const QByteArray &raw, const QDate &today)
         r.error = TrackError::Expired;
         return r;
     }
-    r.card = CardTrack{number, 2000 + yy, mm, number.startsWith(QLatin1String("79"))};
+    r.card = CardTrack{number, 2000 + yy, mm, number.startsWith(QLatin1String("79")), bank};
     return r;
 }
 
+namespace {
+bool digits(const QString &s, qsizetype n)
+{
+    return s.size() == n && std::all_of(s.begin(), s.end(), [](QChar c) { return c >= u'0' && c <= u'9'; });
+}
+}   // namespace
+
 bool memberPinWellFormed(const QString &pin)
 {
-    return pin.size() == 4 && std::all_of(pin.begin(), pin.end(), [](QChar c) { return c >= u'0' && c <= u'9'; });
+    return digits(pin, 4);
+}
+
+bool billingZipWellFormed(const QString &zip)
+{
+    return digits(zip, 5);
 }
 
 }   // namespace redbox

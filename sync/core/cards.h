@@ -25,15 +25,17 @@ struct DiscBarcode {
 // Accepts exactly "D" + 12 digits with a correct check digit.
 std::optional<DiscBarcode> parseDiscBarcode(const QString &raw);
 
-// A member or technician card as the magnetic reader delivers it (track 2,
-// ISO 7813): ";" + 16 digits + "=" + YYMM expiry + up to 10 discretionary
-// digits + "?". The number must start 70 (member) or 79 (technician), pass
-// Luhn, and the card must not be expired at `today`.
+// A card as the magnetic reader delivers it (track 2, ISO 7813): ";" + 16
+// digits + "=" + YYMM expiry + up to 10 discretionary digits + "?". The
+// number must start 70 (member), 79 (technician) or 2-6 (a credit or debit
+// card: a walk-up customer), pass Luhn, and the card must not be expired at
+// `today`.
 struct CardTrack {
     QString number;
     int expiryYear = 0;   // 20YY
     int expiryMonth = 0;
     bool technician = false;
+    bool walkUp = false;   // a bank card, not a Redbox card
 };
 enum class TrackError { Malformed, NotOurCard, BadCheckDigit, Expired };
 struct TrackResult {
@@ -44,5 +46,7 @@ TrackResult parseCardTrack(const QByteArray &raw, const QDate &today);
 
 // A member's PIN as typed: exactly 4 digits.
 bool memberPinWellFormed(const QString &pin);
+// A billing ZIP code as typed: exactly 5 digits.
+bool billingZipWellFormed(const QString &zip);
 
 }   // namespace redbox

@@ -48,6 +48,7 @@ struct MemberInfo {
     int dailyRateCents = 0;
     int maxChargeCents = 0;
     bool away = false;   // verified by escalation, not known at this red box
+    bool walkUp = false;   // a bank card: no PIN, its billing ZIP goes with the authorization
     // The sign-in's proof: a server checked the PIN (the red box, or the coast or HQ for an away
     // member) and signed this for this kiosk and card. Empty: not signed in, or signed in offline.
     std::optional<QJsonDocument> ticket;

@@ -184,6 +184,11 @@ void KioskEngine::signIn(const MemberInfo &member, const QString &pin, std::func
     m_signIn->member(member, pin, std::move(callback));
 }
 
+void KioskEngine::walkUpSignIn(const MemberInfo &member, std::function<void(SignInResult)> callback)
+{
+    m_signIn->walkUp(member, std::move(callback));
+}
+
 SignInResult KioskEngine::signInOffline(const QString &cardHash, const QString &pin, bool technician)
 {
     return m_signIn->offline(cardHash, pin, technician);

@@ -64,6 +64,8 @@ public:
     void signIn(const MemberInfo &member, const QString &pin, std::function<void(SignInResult)> callback);
     // For maintenance: the kiosk's own check of a card when no server can be asked, and the
     // verifier it keeps of a card a server found right (SignInDesk).
+    // A walk-up card: no PIN; online only (SignInDesk::walkUp).
+    void walkUpSignIn(const MemberInfo &member, std::function<void(SignInResult)> callback);
     SignInResult signInOffline(const QString &cardHash, const QString &pin, bool technician);
     void rememberPin(const QString &cardHash, const QString &pin);
 

@@ -15,6 +15,11 @@ const QByteArray kSignInSql = "SELECT outcome, tries_left, locked_until, member_
 const QByteArray kVerifyMemberPinSql =
     "SELECT outcome, tries_left, locked_until, member_id, allowed, discs_out, plan_limit, membership_id, home_coast, "
     "daily_rate_cents, max_charge_cents, ticket FROM redbox.verify_member_pin($1, $2)";
+const QByteArray kWalkUpSql = "SELECT outcome, tries_left, locked_until, member_id, allowed, discs_out, plan_limit, membership_id, "
+                              "home_coast, daily_rate_cents, max_charge_cents, ticket FROM redbox.kiosk_walkup($1)";
+const QByteArray kVerifyWalkUpSql =
+    "SELECT outcome, tries_left, locked_until, member_id, allowed, discs_out, plan_limit, membership_id, home_coast, "
+    "daily_rate_cents, max_charge_cents, ticket FROM redbox.verify_walkup($1)";
 const QByteArray kReportPinSql = "SELECT redbox.kiosk_report_pin_attempt($1, $2, $3, $4)";
 const QByteArray kTechSignInSql = "SELECT outcome, tries_left, locked_until, technician_id, name, session FROM redbox.tech_sign_in($1, $2)";
 const QByteArray kTechVerifySql = "SELECT outcome, tries_left, locked_until, technician_id, name, NULL::text AS session "

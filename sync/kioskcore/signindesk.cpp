@@ -68,6 +68,46 @@ void SignInDesk::member(const MemberInfo &member, const QString &pin, Callback c
         atRedbox(member, pin, std::move(callback));
 }
 
+void SignInDesk::walkUp(const MemberInfo &member, Callback callback)
+{
+    const KioskConfig &cfg = m_parts.config;
+    const QString where = member.away ? member.source : QStringLiteral("redbox");
+    auto answer = [callback, where, cardHash = member.cardHash](const pg::Result *r, const pg::DbError *e) {
+        if (r) {
+            SignInResult res = redboxapi::readSignIn(*r, cardHash, where);
+            if (res.outcome == SignInOutcome::Ok && res.member) {
+                res.member->away = where != QLatin1String("redbox");
+                res.member->source = where;
+                res.member->walkUp = true;
+            }
+            callback(res);
+        } else if (e && (unreachable(*e) || e->kind() == pg::ErrorKind::InDoubt)) {
+            callback(failed(Failure::Offline, QStringLiteral("a walk-up card needs %1, which does not answer").arg(where)));
+        } else {
+            callback(failed(e ? failureFor(*e) : Failure::Internal, e ? e->message() : QStringLiteral("no answer")));
+        }
+    };
+    if (!member.away) {
+        Link &redbox = *m_parts.redbox;
+        if (!redbox.isUp() && redbox.downForMs() > 2000) {
+            callback(failed(Failure::Offline, QStringLiteral("a walk-up card needs the red box, which does not answer")));
+            return;
+        }
+        QPointer<SignInDesk> self(this);
+        redbox.call(
+            redboxapi::kWalkUpSql, {member.cardHash}, false,
+            [self, answer](const pg::Result *r, const pg::DbError *e) {
+                if (self)
+                    answer(r, e);
+            },
+            2000, 5000);
+        return;
+    }
+    const bool hq = member.source == QLatin1String("hq");
+    pg::queryOnce(this, hq ? cfg.hqConninfo() : cfg.coastConninfo(), redboxapi::kVerifyWalkUpSql, {member.cardHash},
+                  cfg.escalationTimeoutMs, [answer](const pg::Result *r, const pg::DbError *e, qint64) { answer(r, e); });
+}
+
 void SignInDesk::atRedbox(const MemberInfo &member, const QString &pin, Callback callback)
 {
     Link &redbox = *m_parts.redbox;

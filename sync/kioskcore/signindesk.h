@@ -31,6 +31,9 @@ public:
 
     // A member's PIN, for the card MEMBER was found with (MemberLookup).
     void member(const MemberInfo &member, const QString &pin, Callback callback);
+    // A walk-up card (a bank card; MemberLookup found it, or no tier knows it yet): no PIN, the
+    // ticket from the tier that found it. Online only: Failed with Failure::Offline otherwise.
+    void walkUp(const MemberInfo &member, Callback callback);
     // The kiosk's own check, for when no server can be asked: a member's card (TECHNICIAN false)
     // or a technician's (up to 8 digits). The outcome is Unverifiable for a card it never saw
     // signed in online.

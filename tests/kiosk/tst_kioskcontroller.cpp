@@ -12,6 +12,7 @@
 #include "hardware/simulatedhardware.h"
 
 #include <QJsonArray>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -108,6 +109,67 @@ private slots:
         QCOMPARE(k.hw.dispensedCount(), 0);
     }
 
+    void aWalkUpCardRentsWithItsBillingZip()
+    {
+        // A credit card the network has never seen: no PIN, the billing ZIP instead; the card
+        // reader's acquirer declines a wrong ZIP, the right one rents.
+        QString number = QStringLiteral("5");
+        for (int i = 0; i < 14; ++i)
+            number += QChar(u'0' + QRandomGenerator::global()->bounded(10));
+        number += QLatin1Char(luhnDigit(number));
+        KioskRig k(QStringLiteral("west-rb2"), 1);
+        k.ctl->start();
+        k.ctl->addToCart(k.availableTitle(0));
+        k.ctl->addToCart(k.availableTitle(1));
+        k.ctl->checkout();
+        k.hw.swipeCard(track(number), QStringLiteral("97201"));
+        QVERIFY(k.waitScreen(Screen::Pin));
+        QVERIFY(k.ctl->walkUp());
+        for (const int d : {9, 7, 2, 0})
+            k.ctl->pinDigit(d);
+        k.ctl->pinEnter();
+        QVERIFY(k.ctl->message().contains(QLatin1String("5 digits")));
+        for (const int d : {9, 9})   // the fifth digit counts; a sixth is not taken
+            k.ctl->pinDigit(d);
+        QCOMPARE(k.ctl->pinLength(), 5);
+        k.ctl->pinEnter();   // 97209: not the card's
+        QVERIFY(k.waitScreen(Screen::Summary));
+        QCOMPARE(k.ctl->pricePerNight(), 199);
+        QCOMPARE(k.ctl->allowance(), 3);
+        k.ctl->pay();
+        QVERIFY(QTest::qWaitFor([&] { return k.ctl->message().contains(QLatin1String("ZIP")); }, 10000));
+        QCOMPARE(k.ctl->screen(), Screen::Pin);
+        QCOMPARE(k.hw.dispensedCount(), 0);
+        for (const int d : {9, 7, 2, 0, 1})
+            k.ctl->pinDigit(d);
+        k.ctl->pinEnter();
+        QVERIFY(k.waitScreen(Screen::Summary));
+        QSignalSpy finished(k.ctl.get(), &KioskController::rentalFinished);
+        k.ctl->pay();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().at(0).toInt(), 2);
+        QVERIFY(net.waitForQuiet(60s));
+        const QString card = net.cardHash(number);
+        QCOMPARE(count(QStringLiteral("west"),
+                       "SELECT discs_out FROM redbox.membershipstatus s JOIN redbox.walkup_card w "
+                       "USING (member_id) WHERE w.card_hash = $1",
+                       {card}),
+                 2);
+        k.ctl->finish();
+        // Back with the same card at the red box's other kiosk: one more disc fits, and no more.
+        KioskRig other(QStringLiteral("west-rb2"), 2);
+        other.ctl->start();
+        other.ctl->addToCart(other.availableTitle(2));
+        other.ctl->checkout();
+        other.hw.swipeCard(track(number), QStringLiteral("97201"));
+        QVERIFY(other.waitScreen(Screen::Pin));
+        for (const int d : {9, 7, 2, 0, 1})
+            other.ctl->pinDigit(d);
+        other.ctl->pinEnter();
+        QVERIFY(other.waitScreen(Screen::Summary));
+        QCOMPARE(other.ctl->allowance(), 1);
+    }
+
     void returnsAtThisKioskElsewhereAndUnreadable()
     {
         // A disc rented at west-rb2, returned here at west-rb1 (another red box), and one rented here.
@@ -174,8 +236,8 @@ private slots:
         // Bad swipes first: malformed, someone else's card number, an expired card.
         k.hw.swipeCard(";not-a-card?");
         QVERIFY(QTest::qWaitFor([&] { return k.ctl->message().contains(QLatin1String("could not be read")); }, 5000));
-        k.hw.swipeCard(";4242424242424242=3012?");
-        QVERIFY(QTest::qWaitFor([&] { return k.ctl->message().contains(QLatin1String("not a Redbox")); }, 5000));
+        k.hw.swipeCard(";9000000000000001=3012?");   // Luhn-valid, but neither a Redbox card nor a bank card
+        QVERIFY(QTest::qWaitFor([&] { return k.ctl->message().contains(QLatin1String("cannot be used here")); }, 5000));
         k.hw.swipeCard(";" + card.toLatin1() + "=1001?");
         QVERIFY(QTest::qWaitFor([&] { return k.ctl->message().contains(QLatin1String("expired")); }, 5000));
         k.hw.swipeCard(track(card));

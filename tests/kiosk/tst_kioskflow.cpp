@@ -277,6 +277,56 @@ private slots:
         QCOMPARE(f.ctl.screen(), Screen::SignIn);
     }
 
+    void aBankCardRentsWithItsZipOnlineOnlyAndThreeWrongZipsEndTheVisit()
+    {
+        Flow f;
+        f.ctl.start();
+        f.ctl.addToCart(1);
+        f.ctl.checkout();
+        const auto zip = [&f](const QString &digits) {
+            for (const QChar c : digits)
+                f.ctl.pinDigit(c.digitValue());
+            f.ctl.pinEnter();
+        };
+        f.hw.swipeCard(Flow::track(QStringLiteral("4111111111111111")), QStringLiteral("60601"));
+        QVERIFY(f.waitScreen(Screen::Pin));
+        QVERIFY(f.ctl.walkUp());
+        for (int attempt = 1; attempt <= 3; ++attempt) {
+            zip(QStringLiteral("60602"));
+            QVERIFY(f.waitScreen(Screen::Summary));
+            QCOMPARE(f.ctl.allowance(), 3);
+            f.ctl.pay();
+            QVERIFY(QTest::qWaitFor([&] { return f.ctl.message().contains(QLatin1String("ZIP does not match")); }, 5000));
+            QCOMPARE(f.ctl.screen(), attempt < 3 ? Screen::Pin : Screen::Browse);
+        }
+        QVERIFY(!f.ctl.signedIn());
+        QCOMPARE(f.ctl.cart()->rowCount(), 0);
+        QVERIFY(f.backend.rentals().isEmpty());
+        // The right ZIP rents.
+        f.ctl.addToCart(1);
+        f.ctl.checkout();
+        f.hw.swipeCard(Flow::track(QStringLiteral("4111111111111111")), QStringLiteral("60601"));
+        QVERIFY(f.waitScreen(Screen::Pin));
+        zip(QStringLiteral("60601"));
+        QVERIFY(f.waitScreen(Screen::Summary));
+        QSignalSpy finished(&f.ctl, &KioskController::rentalFinished);
+        f.ctl.pay();
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(finished.first().at(0).toInt(), 1);
+        f.ctl.finish();
+        // Offline a bank card is turned away with the reason, before anything is authorized.
+        f.backend.setOffline(true);
+        f.ctl.start();
+        f.ctl.addToCart(2);
+        f.ctl.checkout();
+        f.hw.swipeCard(Flow::track(QStringLiteral("5555555555554444")), QStringLiteral("60601"));
+        QVERIFY(f.waitScreen(Screen::Pin));
+        zip(QStringLiteral("60601"));
+        QVERIFY(f.waitScreen(Screen::SignIn));
+        QVERIFY2(f.ctl.message().contains(QLatin1String("need the network")), qPrintable(f.ctl.message()));
+        QCOMPARE(f.backend.rentals().size(), 1);
+    }
+
     void aRefusedRentalIsNotChargedAndTheOthersGoOn()
     {
         Flow f;

@@ -82,17 +82,25 @@ private slots:
     {
         QSignalSpy authorized(serial.get(), &KioskHardware::authorized);
         QSignalSpy declined(serial.get(), &KioskHardware::declined);
-        serial->authorize(161);
+        serial->authorize(161, {});
         QVERIFY(authorized.wait(3000));
         QVERIFY(authorized.first().at(0).toString().startsWith(QLatin1String("tok_")));
         QCOMPARE(authorized.first().at(1).toString(), QStringLiteral("4242"));
         device->hardware().declineNextPayment();
-        serial->authorize(161);
+        serial->authorize(161, {});
         QVERIFY(declined.wait(3000));
         QSignalSpy card(serial.get(), &KioskHardware::cardSwiped);
         device->hardware().swipeCard(";7000000000000047=3012?");
         QVERIFY(card.wait(3000));
         QCOMPARE(card.first().first().toByteArray(), QByteArray(";7000000000000047=3012?"));
+        // A bank card's billing ZIP travels with the authorization: the issuer's ZIP passes, another is declined.
+        device->hardware().swipeCard(";4242424242424242=3012?", QStringLiteral("97201"));
+        QVERIFY(card.wait(3000));
+        serial->authorize(398, QStringLiteral("97201"));
+        QVERIFY(authorized.wait(3000));
+        serial->authorize(398, QStringLiteral("10001"));
+        QVERIFY(declined.wait(3000));
+        QVERIFY(declined.last().first().toString().contains(QLatin1String("ZIP")));
         QSignalSpy unreadable(serial.get(), &KioskHardware::discUnreadable);
         device->hardware().misreadNextDisc();
         device->hardware().insertDisc(QStringLiteral("D000140000019"));
@@ -125,6 +133,10 @@ private slots:
         QVERIFY(!proto::parseRequestLine("DISPENSE 10000").has_value());
         QVERIFY(!proto::parseRequestLine("DISPENSE  12").has_value());
         QVERIFY(!proto::parseRequestLine("AUTH 0").has_value());
+        QCOMPARE(proto::parseRequestLine("AUTH 398 97201")->word, QStringLiteral("97201"));
+        QVERIFY(!proto::parseRequestLine("AUTH 398 9720").has_value());
+        QVERIFY(!proto::parseRequestLine("AUTH 398 97201 x").has_value());
+        QVERIFY(!proto::parseRequestLine("DISPENSE 12 97201").has_value());
         QVERIFY(proto::parseDeviceLine("SELFTEST OK visited 720 slots").has_value());
         QVERIFY(!proto::parseDeviceLine("SELFTEST MAYBE x").has_value());
         QVERIFY(!proto::parseDeviceLine("CARD " + QByteArray(41, '1')).has_value());

@@ -27,11 +27,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-QString cardOf(qint64 member)
-{
-    return TestNetwork::get().cardHash(memberCardNumber(member));
-}
-
 QJsonObject acquirerInfo()
 {
     QFile f(qEnvironmentVariable("REDBOX_TEST_STATE") + QStringLiteral("/network.json"));

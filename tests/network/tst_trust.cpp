@@ -38,11 +38,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-QString cardOf(qint64 member)
-{
-    return TestNetwork::get().cardHash(memberCardNumber(member));
-}
-
 // The libpq error of logging in with CONNINFO, or empty when it worked.
 QString loginError(const QString &conninfo)
 {

@@ -68,8 +68,8 @@ private slots:
         const QString schema = next.filePath(QStringLiteral("schema"));
         QCOMPARE(QProcess::execute(QStringLiteral("cp"), {QStringLiteral("-r"), repoDir() + QStringLiteral("/schema"), schema}), 0);
         for (const char *tier : {"hq", "coast", "redbox"}) {
-            const QString from = repoDir() + QStringLiteral("/tests/network/next-release/%1/040_next_release.sql").arg(QLatin1String(tier));
-            QVERIFY2(QFile::copy(from, schema + QStringLiteral("/%1/040_next_release.sql").arg(QLatin1String(tier))), qPrintable(from));
+            const QString from = repoDir() + QStringLiteral("/tests/network/next-release/%1/090_next_release.sql").arg(QLatin1String(tier));
+            QVERIFY2(QFile::copy(from, schema + QStringLiteral("/%1/090_next_release.sql").arg(QLatin1String(tier))), qPrintable(from));
         }
 
         // A kiosk renting and returning the same few discs as fast as it can.
@@ -142,7 +142,7 @@ private slots:
         const qsizetype hq = out.indexOf(QLatin1String("schema    hq ")), west = out.indexOf(QLatin1String("schema    west ")),
                         rb = out.indexOf(QLatin1String("schema    west-rb1 "));
         QVERIFY2(hq >= 0 && west > hq && rb > west, qPrintable(out));
-        QVERIFY2(out.mid(west, rb - west).contains(QLatin1String("040_next_release")), qPrintable(out));
+        QVERIFY2(out.mid(west, rb - west).contains(QLatin1String("090_next_release")), qPrintable(out));
         QVERIFY2(out.mid(west, rb - west).contains(QLatin1String("waited for rentals' locks")), qPrintable(out));
         for (const QString &n : {QStringLiteral("hq"), QStringLiteral("west"), kNode})
             QCOMPARE(count(n, "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'redbox' "
@@ -167,7 +167,7 @@ private slots:
         QCOMPARE(net.tool({QStringLiteral("upgrade"), QStringLiteral("--schema-dir"), schema}, &out), 0);
         QVERIFY2(out.count(QLatin1String("up to date")) == 3, qPrintable(out));
         QCOMPARE(net.tool({QStringLiteral("upgrade")}, &out), 2);
-        QVERIFY2(out.contains(QLatin1String("040_next_release that this version does not know")), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("090_next_release that this version does not know")), qPrintable(out));
     }
 
     void aKioskOneLevelBehindKeepsRentingAgainstTheMigratedRedBox()

@@ -201,6 +201,46 @@ void FakeBackend::lookupMember(const QString &cardHash, std::function<void(Membe
     answer<MemberLookupResult>(done, {info, Failure::None, {}});
 }
 
+// As the red box does: a card it has not seen becomes a first-time walk-up customer (3 discs);
+// online only.
+void FakeBackend::walkUpSignIn(const MemberInfo &member, std::function<void(SignInResult)> done)
+{
+    SignInResult r;
+    if (m_health.link == LinkStatus::Offline) {
+        r.failure = Failure::Offline;
+        r.message = QStringLiteral("a walk-up card needs the red box, which does not answer");
+        answer<SignInResult>(done, r);
+        return;
+    }
+    Member *m = memberByHash(member.cardHash);
+    if (!m) {
+        Member fresh;
+        fresh.info.memberId = 9'000'000'000'000'000 + m_members.size();
+        fresh.info.cardHash = member.cardHash;
+        fresh.info.allowed = true;
+        fresh.info.planLimit = 3;
+        fresh.info.membershipId = 4;
+        fresh.info.homeCoast = QStringLiteral("west");
+        fresh.info.dailyRateCents = 199;
+        fresh.info.maxChargeCents = 2500;
+        fresh.info.source = QStringLiteral("redbox");
+        m_members.append(fresh);
+        m = &m_members.last();
+    } else if (m->info.membershipId != 4 && m->info.membershipId != 5) {
+        r.failure = Failure::BadInput;
+        r.message = QStringLiteral("this is a member card: its PIN is needed");
+        answer<SignInResult>(done, r);
+        return;
+    }
+    r.outcome = SignInOutcome::Ok;
+    r.checkedBy = QStringLiteral("redbox");
+    MemberInfo info = m->info;
+    info.discsOut = discsOutOf(info.memberId);
+    info.ticket = QJsonDocument(QJsonObject{{QStringLiteral("card_hash"), member.cardHash}});
+    r.member = info;
+    answer<SignInResult>(done, r);
+}
+
 void FakeBackend::signIn(const MemberInfo &member, const QString &pin, std::function<void(SignInResult)> done)
 {
     SignInResult r;

@@ -70,6 +70,7 @@ public:
     QString cardHashFor(const QString &cardNumber) const override;
     void lookupMember(const QString &cardHash, std::function<void(MemberLookupResult)> done) override;
     void signIn(const MemberInfo &member, const QString &pin, std::function<void(SignInResult)> done) override;
+    void walkUpSignIn(const MemberInfo &member, std::function<void(SignInResult)> done) override;
     void rent(const RentRequest &request, std::function<void(RentResult)> done) override;
     void dispensed(const QUuid &rentalId) override;
     void voidRental(const VoidRequest &request, std::function<void(bool)> done) override;

@@ -14,10 +14,10 @@ KioskCalls::KioskCalls(const QString &node, int kiosk)
       m_conn(pg::Connection::open(TestNetwork::get().kioskConninfo(m_kioskId)))
 {}
 
-SignedIn KioskCalls::signIn(const QString &cardHash, const std::optional<QString> &pin)
+namespace {
+
+SignedIn signedIn(const pg::Result &r)
 {
-    const pg::Result r = m_conn.exec("SELECT outcome, tries_left, locked_until, ticket FROM redbox.kiosk_sign_in($1, $2)",
-                                     {cardHash, pin ? *pin : TestNetwork::get().pinOfCard(cardHash)}, true);
     SignedIn out;
     out.outcome = r.text(0, "outcome");
     out.triesLeft = r.int32(0, "tries_left");
@@ -25,7 +25,41 @@ SignedIn KioskCalls::signIn(const QString &cardHash, const std::optional<QString
         out.lockedUntil = r.timestamp(0, "locked_until");
     if (!r.isNull(0, "ticket"))
         out.ticket = r.json(0, "ticket");
+    if (!r.isNull(0, "member_id")) {
+        out.discsOut = r.int32(0, "discs_out");
+        out.planLimit = r.int32(0, "plan_limit");
+        out.plan = r.int32(0, "membership_id");
+        out.homeCoast = r.text(0, "home_coast");
+    }
     return out;
+}
+
+}   // namespace
+
+SignedIn KioskCalls::signIn(const QString &cardHash, const std::optional<QString> &pin)
+{
+    return signedIn(
+        m_conn.exec("SELECT * FROM redbox.kiosk_sign_in($1, $2)", {cardHash, pin ? *pin : TestNetwork::get().pinOfCard(cardHash)}, true));
+}
+
+SignedIn KioskCalls::walkUp(const QString &cardHash)
+{
+    return signedIn(m_conn.exec("SELECT * FROM redbox.kiosk_walkup($1)", {cardHash}, true));
+}
+
+std::optional<SignedIn> KioskCalls::escalateWalkUp(const QString &cardHash)
+{
+    TestNetwork &net = TestNetwork::get();
+    for (const QString &node : {net.coastOf(m_node), QStringLiteral("hq")}) {
+        pg::Connection v = escalationConnection(node);
+        try {
+            return signedIn(v.exec("SELECT * FROM redbox.verify_walkup($1)", {cardHash}, true));
+        } catch (const pg::DbError &e) {
+            if (e.code() != RedboxError::UnknownCard)
+                throw;
+        }
+    }
+    return std::nullopt;
 }
 
 pg::Connection KioskCalls::escalationConnection(const QString &node) const

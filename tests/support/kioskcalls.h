@@ -43,6 +43,11 @@ struct SignedIn {
     int triesLeft = 0;
     QDateTime lockedUntil;
     std::optional<QJsonDocument> ticket;
+    // On ok: the card as the server that answered counts it.
+    int discsOut = 0;
+    int planLimit = 0;
+    int plan = 0;
+    QString homeCoast;
 };
 
 class KioskCalls {
@@ -58,6 +63,10 @@ public:
     // At the kiosk's coast, then HQ, over the kiosk's escalation login: the PIN checked there and
     // the ticket for this kiosk's red box (nullopt when no tier knows the card).
     std::optional<QJsonDocument> escalate(const QString &cardHash);
+    // A walk-up card (a bank card, no PIN) at the red box: as it knows the card, or new to the network.
+    SignedIn walkUp(const QString &cardHash);
+    // A walk-up card this kiosk's red box does not know, at its coast, then HQ (nullopt: neither knows it).
+    std::optional<SignedIn> escalateWalkUp(const QString &cardHash);
     // The kiosk's escalation login at NODE (its coast, or HQ).
     pg::Connection escalationConnection(const QString &node) const;
 

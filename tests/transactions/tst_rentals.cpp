@@ -22,37 +22,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-QString cardOf(qint64 member)
-{
-    return TestNetwork::get().cardHash(memberCardNumber(member));
-}
-
 // The rule the kiosk shows customers (sync/core/pricing.h): the SQL that charges must agree.
 int expectedNights(const QDateTime &rentedAt, const QDateTime &returnedAt, const QByteArray &tz)
 {
     return pricing::rentalNights(rentedAt, returnedAt, QString::fromLatin1(tz));
-}
-
-void expectRefusal(const std::function<void()> &call, RedboxError code, const QString &words)
-{
-    try {
-        call();
-        QFAIL(qPrintable(QStringLiteral("accepted; expected %1 (%2)").arg(QLatin1String(errorCodeInfo(code).name.data()), words)));
-    } catch (const pg::DbError &e) {
-        QVERIFY2(e.code() == code, qPrintable(e.sqlstate() + QLatin1String(": ") + e.message()));
-        QVERIFY2(e.message().contains(words, Qt::CaseInsensitive), qPrintable(e.message()));
-    }
-}
-
-void expectRefusal(const std::function<void()> &call, const QString &sqlstate, const QString &words)
-{
-    try {
-        call();
-        QFAIL(qPrintable(QStringLiteral("accepted; expected %1 (%2)").arg(sqlstate, words)));
-    } catch (const pg::DbError &e) {
-        QVERIFY2(e.sqlstate().startsWith(sqlstate), qPrintable(e.sqlstate() + QLatin1String(": ") + e.message()));
-        QVERIFY2(e.message().contains(words, Qt::CaseInsensitive), qPrintable(e.message()));
-    }
 }
 
 }   // namespace

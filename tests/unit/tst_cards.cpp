@@ -1,5 +1,5 @@
 // Card numbers and disc barcodes: the generator's numbers parse, anything
-// else is refused.
+// else is refused; a bank card is a walk-up card, a billing ZIP has 5 digits.
 #include "core/cards.h"
 
 #include <QTest>
@@ -40,6 +40,30 @@ private slots:
     {
         QFETCH(QString, raw);
         QVERIFY(!parseDiscBarcode(raw).has_value());
+    }
+    void tracksTellMembersTechniciansAndBankCardsApart()
+    {
+        const QDate today(2026, 12, 2);
+        const TrackResult member = parseCardTrack(";7000000000000047=3012?", today);
+        QVERIFY(member.card && !member.card->walkUp && !member.card->technician);
+        const TrackResult tech = parseCardTrack(";" + technicianCardNumber(7).toLatin1() + "=3012?", today);
+        QVERIFY(tech.card && tech.card->technician && !tech.card->walkUp);
+        for (const QByteArray &n : {QByteArray("4111111111111111"), QByteArray("5555555555554444"), QByteArray("6011111111111117")}) {
+            const TrackResult bank = parseCardTrack(";" + n + "=3012?", today);
+            QVERIFY2(bank.card && bank.card->walkUp && !bank.card->technician, n.constData());
+            QCOMPARE(bank.card->number, QString::fromLatin1(n));
+        }
+        QCOMPARE(parseCardTrack(";9000000000000001=3012?", today).error, TrackError::NotOurCard);
+        QCOMPARE(parseCardTrack(";4111111111111112=3012?", today).error, TrackError::BadCheckDigit);
+        QCOMPARE(parseCardTrack(";4111111111111111=2611?", today).error, TrackError::Expired);
+        QVERIFY(parseCardTrack(";4111111111111111=2612?", today).card);   // good to the end of its month
+    }
+    void billingZipsHaveFiveDigits()
+    {
+        QVERIFY(billingZipWellFormed(QStringLiteral("97201")));
+        for (const QString &bad : {QString(), QStringLiteral("9720"), QStringLiteral("972011"), QStringLiteral("9720a"),
+                                   QStringLiteral("97 01"), QStringLiteral("٩٧٢٠١")})
+            QVERIFY2(!billingZipWellFormed(bad), qPrintable(bad));
     }
 };
 

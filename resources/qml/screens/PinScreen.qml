@@ -1,4 +1,5 @@
-// The PIN keypad. Five wrong PINs lock the card for 15 minutes.
+// The PIN keypad (five wrong PINs lock the card for 15 minutes), or, for a
+// credit or debit card, the billing ZIP code's.
 import QtQuick
 import QtQuick.Layouts
 import Redbox.Kiosk
@@ -18,7 +19,7 @@ Rectangle {
             Layout.bottomMargin: Theme.gap * 2
             spacing: Theme.gap * 1.5
             Text {
-                text: qsTr("Enter your PIN")
+                text: KioskController.walkUp ? qsTr("Enter your billing ZIP code") : qsTr("Enter your PIN")
                 color: Theme.text
                 font.pixelSize: Theme.fontHuge
                 font.bold: true
@@ -36,7 +37,7 @@ Rectangle {
                 Layout.alignment: Qt.AlignHCenter
                 spacing: Theme.gap
                 Repeater {
-                    model: 4
+                    model: KioskController.walkUp ? 5 : 4
                     Rectangle {
                         required property int index
                         width: Theme.touch * 0.45

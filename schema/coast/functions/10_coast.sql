@@ -58,6 +58,7 @@ DECLARE
     k redbox;
     q jsonb;
     r rental;
+    v_new_walkup boolean := false;
 BEGIN
     SELECT * INTO sender FROM peer_login WHERE node_name = p_source;
     src := sender.tier;
@@ -73,7 +74,7 @@ BEGIN
                     sender.node_name USING ERRCODE = 'RB019';
             END IF;
             PERFORM check_rental_money(p, k);
-            IF p->>'member_coast' = me_.coast AND NOT EXISTS (
+            IF p->>'member_coast' = me_.coast AND NOT is_walkup_plan((p->>'membership_id')::int) AND NOT EXISTS (
                    SELECT 1 FROM member_partitioned m WHERE m.member_id = (p->>'member_id')::bigint
                       AND m.membership_id = (p->>'membership_id')::int) THEN
                 RAISE EXCEPTION 'rental % names member % on plan %, not a member of this coast on that plan',
@@ -83,6 +84,9 @@ BEGIN
             RAISE EXCEPTION 'HQ sent the rental of a % member to the % coast', p->>'member_coast', me_.coast
                 USING ERRCODE = 'RB019';
         END IF;
+        IF p->>'member_coast' = me_.coast AND is_walkup_plan((p->>'membership_id')::int) THEN
+            v_new_walkup := note_walkup(p);
+        END IF;
         IF p->>'kiosk_coast' = me_.coast THEN
             PERFORM set_dvd(p->>'barcode', (p->>'movie_id')::int, p->>'kiosk_id', NULL, 'out',
                             (p->>'rented_at')::timestamptz);
@@ -90,7 +94,11 @@ BEGIN
         IF record_rental(p) AND p->>'member_coast' = me_.coast THEN
             PERFORM refresh_member_status((p->>'member_id')::bigint, (p->>'rental_id')::uuid,
                                           (p->>'membership_id')::int);
-            IF NOT (p->>'status_done')::boolean THEN
+            IF v_new_walkup THEN
+                -- A card new to the network: its status (with this disc counted) to every red box
+                -- of this coast, ahead of any later change to its count.
+                PERFORM enqueue_kind(p_event, 'member_upsert', 'redbox', walkup_status_row((p->>'member_id')::bigint));
+            ELSIF NOT (p->>'status_done')::boolean THEN
                 -- Away rental (paper steps 5-6): status to every red box of this coast.
                 PERFORM enqueue_kind(p_event, 'member_delta', 'redbox',
                                      jsonb_build_object('member_id', (p->>'member_id')::bigint, 'delta', 1));

@@ -48,7 +48,9 @@ BEGIN
                 p->>'kiosk_node', p->>'kiosk_coast', k.kiosk_id, k.node_name USING ERRCODE = 'RB019';
         END IF;
         PERFORM check_rental_money(p, k);
-        IF NOT EXISTS (SELECT 1 FROM member m WHERE m.member_id = (p->>'member_id')::bigint
+        IF is_walkup_plan((p->>'membership_id')::int) THEN
+            PERFORM note_walkup(p);
+        ELSIF NOT EXISTS (SELECT 1 FROM member m WHERE m.member_id = (p->>'member_id')::bigint
                           AND m.membership_id = (p->>'membership_id')::int AND m.home_coast = p->>'member_coast') THEN
             RAISE EXCEPTION 'rental % names member % (% coast, plan %), who is not one of ours on that plan',
                 p->>'rental_id', p->>'member_id', p->>'member_coast', p->>'membership_id' USING ERRCODE = 'RB021';

@@ -16,7 +16,14 @@ BEGIN
           FROM member m
           JOIN membershipstatus s USING (member_id)
           JOIN membership p ON p.membership_id = m.membership_id
-         WHERE m.card_hash = p_card_hash;
+         WHERE m.card_hash = p_card_hash
+        UNION ALL
+        SELECT w.member_id, s.allowed, s.discs_out, p.max_discs_out, w.membership_id, w.home_coast,
+               p.daily_rate_cents, p.max_charge_cents, NULL::timestamptz
+          FROM walkup_card w
+          JOIN membershipstatus s USING (member_id)
+          JOIN membership p ON p.membership_id = w.membership_id
+         WHERE w.card_hash = p_card_hash;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'this card is not a member anywhere in the network' USING ERRCODE = 'RB001';
     END IF;

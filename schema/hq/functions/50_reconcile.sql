@@ -60,7 +60,8 @@ BEGIN
     SELECT format('member %s: %s open at %s, %s at HQ', k.key, coalesce(f.value, '0'), k.node, coalesce(hq.value, '0'))
       FROM (SELECT DISTINCT x.key, nodes.node
               FROM pg_temp.facts x
-              JOIN member m ON m.member_id::text = x.key
+              JOIN (SELECT member_id, home_coast FROM member UNION ALL SELECT member_id, home_coast FROM walkup_card) m
+                ON m.member_id::text = x.key
               CROSS JOIN LATERAL (SELECT coast_node_of(m.home_coast) AS node
                                   UNION
                                   SELECT rk.node_name FROM redbox rk WHERE rk.coast = m.home_coast) nodes
@@ -72,7 +73,8 @@ BEGIN
     -- 3. what each member paid, to the cent: HQ = home coast
     SELECT format('member %s paid %s cents at %s, %s at HQ', k.key, coalesce(f.value, '0'), k.node, coalesce(hq.value, '0'))
       FROM (SELECT DISTINCT x.key, coast_node_of(m.home_coast) AS node
-              FROM pg_temp.facts x JOIN member m ON m.member_id::text = x.key
+              FROM pg_temp.facts x JOIN (SELECT member_id, home_coast FROM member UNION ALL SELECT member_id, home_coast FROM walkup_card) m
+                ON m.member_id::text = x.key
              WHERE x.fact = 'member_paid') k
       LEFT JOIN pg_temp.facts hq ON hq.node = 'hq' AND hq.fact = 'member_paid' AND hq.key = k.key
       LEFT JOIN pg_temp.facts f ON f.node = k.node AND f.fact = 'member_paid' AND f.key = k.key

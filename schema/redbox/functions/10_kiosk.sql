@@ -140,6 +140,9 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'this card is not known at this red box' USING ERRCODE = 'RB001';
     END IF;
+    IF is_walkup_plan(s.membership_id) THEN
+        RAISE EXCEPTION 'this is a walk-up card: it has no PIN' USING ERRCODE = 'RB007';
+    END IF;
     st := pin_state(p_card_hash);
     IF st.locked_until IS NOT NULL THEN
         RETURN QUERY SELECT 'locked'::text, 0, st.locked_until, NULL::bigint, NULL::boolean, NULL::int, NULL::int,
@@ -160,6 +163,49 @@ BEGIN
                         s.plan_limit, s.membership_id, s.home_coast, p.daily_rate_cents, p.max_charge_cents,
                         coast_partitioned(),
                         make_ticket(p_card_hash, s.member_id, s.membership_id, s.home_coast, s.discs_out, s.allowed, k);
+END
+$$;
+
+-- A walk-up card (any credit or debit card that is not a member card) at
+-- this kiosk: no PIN (the card reader's acquirer checks the billing ZIP when
+-- the first night is authorized). The card as this red box knows it, or,
+-- for a card no tier knows (the kiosk asked its coast and HQ first), a
+-- first-time card whose home is this coast, recorded by the coast with its
+-- first rental. The same row shape as kiosk_sign_in, with its ticket.
+CREATE OR REPLACE FUNCTION redbox.kiosk_walkup(p_card_hash text)
+RETURNS TABLE (outcome text, tries_left int, locked_until timestamptz, member_id bigint, allowed boolean, discs_out int,
+               plan_limit int, membership_id int, home_coast text, daily_rate_cents int, max_charge_cents int,
+               offline_limited boolean, ticket jsonb)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp STABLE AS $$
+DECLARE
+    k kiosk_login := my_kiosk();
+    s membershipstatus;
+    p membership;
+    v_out int;
+BEGIN
+    PERFORM need_card_hash(p_card_hash);
+    SELECT * INTO s FROM membershipstatus x WHERE x.card_hash = p_card_hash;
+    IF FOUND AND NOT is_walkup_plan(s.membership_id) THEN
+        RAISE EXCEPTION 'this is a member card: its PIN is needed' USING ERRCODE = 'RB007';
+    END IF;
+    IF NOT FOUND THEN
+        s.member_id := walkup_member_id(p_card_hash);
+        s.allowed := true;
+        s.discs_out := 0;
+        s.membership_id := walkup_first_plan();
+        s.home_coast := (me()).coast;
+    END IF;
+    SELECT * INTO p FROM membership x WHERE x.membership_id = s.membership_id;
+    -- A new card's discs rented here are not in any count yet.
+    v_out := greatest(s.discs_out, 0)
+             + CASE WHEN s.card_hash IS NULL
+                    THEN (SELECT count(*) FROM rental r WHERE r.member_id = s.member_id AND r.status = 'open')::int
+                    ELSE 0 END;
+    RETURN QUERY SELECT 'ok'::text, pin_max_failures(), NULL::timestamptz, s.member_id, s.allowed, v_out,
+                        p.max_discs_out, s.membership_id, s.home_coast, p.daily_rate_cents, p.max_charge_cents,
+                        coast_partitioned(),
+                        make_ticket(p_card_hash, s.member_id, s.membership_id, s.home_coast,
+                                    greatest(s.discs_out, 0), s.allowed, k);
 END
 $$;
 

@@ -173,6 +173,10 @@ BEGIN
         v_out := (p_ticket->>'discs_out')::int
                  + (SELECT count(*) FROM rental x WHERE x.member_id = v_member AND x.status = 'open');
     END IF;
+    IF p_offline AND NOT p_trusted AND is_walkup_plan(v_plan_id) THEN
+        -- Its billing ZIP is checked online, with the first night's authorization.
+        RAISE EXCEPTION 'a walk-up card rents online only' USING ERRCODE = 'RB007';
+    END IF;
     IF NOT p_trusted THEN
         IF NOT v_allowed THEN
             RAISE EXCEPTION 'member % may not rent (account on hold)', v_member USING ERRCODE = 'RB002';
@@ -211,6 +215,7 @@ BEGIN
                  'max_charge_cents', v_max, 'tax_rate_bp', v_tax_bp, 'timezone', v_tz,
                  'offline', p_offline OR v_partition, 'committed_at', clock_timestamp(),
                  'status_done', v_home AND v_coast = v_my_coast,
+                 'card_hash', CASE WHEN is_walkup_plan(v_plan_id) THEN p_card_hash END,
                  'payment', jsonb_build_object('payment_id', p_payment_id, 'amount_cents', v_rate, 'tax_cents', v_tax,
                                                'card_token', p_card_token, 'card_last4', p_card_last4,
                                                'paid_at', v_at))

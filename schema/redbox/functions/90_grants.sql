@@ -6,6 +6,7 @@ GRANT EXECUTE ON FUNCTION
     redbox.kiosk_hello(),
     redbox.kiosk_member(text),
     redbox.kiosk_sign_in(text, text),
+    redbox.kiosk_walkup(text),
     redbox.kiosk_report_pin_attempt(uuid, text, boolean, timestamptz),
     redbox.kiosk_rent(uuid, text, text, uuid, text, text, timestamptz, boolean, jsonb),
     redbox.kiosk_dispensed(uuid),

@@ -132,6 +132,9 @@ DECLARE
 BEGIN
     SELECT count(*) INTO n FROM rental WHERE member_id = p_member AND status = 'open';
     UPDATE membershipstatus SET discs_out = n, updated_at = now() WHERE member_id = p_member;
+    IF p_member >= walkup_member_id(repeat('0', 64)) THEN
+        PERFORM walkup_maybe_returning(p_member);
+    END IF;
     IF p_rental IS NOT NULL AND p_plan IS NOT NULL THEN
         SELECT max_discs_out INTO lim FROM membership WHERE membership_id = p_plan;
         IF n > lim THEN
