@@ -21,9 +21,9 @@ namespace {
 
 SimMember memberFrom(const QJsonObject &o)
 {
-    return {o.value(QStringLiteral("id")).toInteger(), o.value(QStringLiteral("card")).toString(),
-            o.value(QStringLiteral("pin")).toString(), o.value(QStringLiteral("coast")).toString(),
-            o.value(QStringLiteral("plan_limit")).toInt(1)};
+    return {o.value(QStringLiteral("id")).toInteger(),      o.value(QStringLiteral("card")).toString(),
+            o.value(QStringLiteral("pin")).toString(),      o.value(QStringLiteral("coast")).toString(),
+            o.value(QStringLiteral("plan_limit")).toInt(1), o.value(QStringLiteral("walk_up")).toBool()};
 }
 
 void emitLine(const QJsonObject &o)

@@ -24,7 +24,8 @@ QJsonObject memberJson(const SimMember &m)
             {QStringLiteral("card"), m.card},
             {QStringLiteral("pin"), m.pin},
             {QStringLiteral("coast"), m.coast},
-            {QStringLiteral("plan_limit"), m.planLimit}};
+            {QStringLiteral("plan_limit"), m.planLimit},
+            {QStringLiteral("walk_up"), m.walkUp}};
 }
 
 }   // namespace
@@ -64,7 +65,7 @@ void KioskProcesses::add(const SimKioskRef &ref, const World &world, bool killab
     c->ref = ref;
     c->killable = killable;
     c->gid = HostFaults::kFirstKioskGid + static_cast<int>(m_children.size());
-    for (qint64 id : world.homeMembers(ref.id))
+    for (qint64 id : world.homeMembers(ref.id) + world.walkUps(ref.id))
         c->home.append(memberJson(world.member(id)));
     for (qint64 id : world.travelers(ref.id))
         c->travelers.append(memberJson(world.member(id)));

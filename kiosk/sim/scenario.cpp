@@ -128,7 +128,8 @@ Scenario Scenario::fromJson(const QJsonObject &o)
         const QString w = QStringLiteral("scenario.customers");
         onlyKnown(c,
                   {QStringLiteral("returns"), QStringLiteral("return_elsewhere"), QStringLiteral("away"), QStringLiteral("late_return"),
-                   QStringLiteral("wrong_pin"), QStringLiteral("unknown_card"), QStringLiteral("jam"), QStringLiteral("declined")},
+                   QStringLiteral("wrong_pin"), QStringLiteral("unknown_card"), QStringLiteral("jam"), QStringLiteral("declined"),
+                   QStringLiteral("walk_up")},
                   w);
         s.returns = number(c, QStringLiteral("returns"), s.returns, 0, 1, w);
         s.returnElsewhere = number(c, QStringLiteral("return_elsewhere"), s.returnElsewhere, 0, 1, w);
@@ -138,6 +139,7 @@ Scenario Scenario::fromJson(const QJsonObject &o)
         s.unknownCard = number(c, QStringLiteral("unknown_card"), s.unknownCard, 0, 1, w);
         s.jam = number(c, QStringLiteral("jam"), s.jam, 0, 1, w);
         s.declined = number(c, QStringLiteral("declined"), s.declined, 0, 1, w);
+        s.walkUp = number(c, QStringLiteral("walk_up"), s.walkUp, 0, 1, w);
         if (s.returns + s.unknownCard > 1)
             fail(QStringLiteral("scenario.customers: returns + unknown_card must not exceed 1"));
     }
@@ -210,7 +212,8 @@ QJsonObject Scenario::toJson() const
                                                       {QStringLiteral("wrong_pin"), wrongPin},
                                                       {QStringLiteral("unknown_card"), unknownCard},
                                                       {QStringLiteral("jam"), jam},
-                                                      {QStringLiteral("declined"), declined}}},
+                                                      {QStringLiteral("declined"), declined},
+                                                      {QStringLiteral("walk_up"), walkUp}}},
             {QStringLiteral("faults"), faultList},
             {QStringLiteral("random_faults"), QJsonObject{{QStringLiteral("per_min"), randomFaultsPerMin},
                                                           {QStringLiteral("kinds"), QJsonArray::fromStringList(randomFaultKinds)},

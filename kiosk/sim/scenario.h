@@ -18,7 +18,7 @@
 //     "return_elsewhere": 0.3,          of returns: at another kiosk (any node, any coast)
 //     "away": 0.1,                      renters from the other coast (escalated to their coast or HQ)
 //     "late_return": 0.1,               rentals made as if days ago, so their return is late
-//     "wrong_pin": 0.05, "unknown_card": 0.03, "jam": 0.02, "declined": 0.03
+//     "wrong_pin": 0.05, "unknown_card": 0.03, "jam": 0.02, "declined": 0.03, "walk_up": 0.2
 //   },
 //   "faults": [                         at a time after the start; "for_s" (heals after) where it applies
 //     {"at_s": 20, "kind": "kill_redbox_primary", "node": "west-rb1"},   host death: Patroni fails over
@@ -75,6 +75,7 @@ struct Scenario {
     double unknownCard = 0.03;
     double jam = 0.02;
     double declined = 0.03;
+    double walkUp = 0.2;   // of the renters: a credit card with no membership (billing ZIP, no PIN)
     QList<FaultSpec> faults;
     double randomFaultsPerMin = 0;
     QStringList randomFaultKinds;

@@ -195,8 +195,9 @@ std::optional<VisitPlan> SimKiosk::plan()
         return p;
     }
     p.kind = VisitPlan::Kind::Rent;
+    const bool walkUp = u(m_rng) < m_scenario.walkUp && !m_world->walkUps(m_ref.id).isEmpty();
     const bool away = u(m_rng) < m_scenario.away;
-    QList<qint64> pool = away ? m_world->travelers(m_ref.id) : m_world->homeMembers(m_ref.id);
+    QList<qint64> pool = walkUp ? m_world->walkUps(m_ref.id) : away ? m_world->travelers(m_ref.id) : m_world->homeMembers(m_ref.id);
     if (pool.isEmpty())
         pool = m_world->homeMembers(m_ref.id) + m_world->travelers(m_ref.id);
     if (pool.isEmpty()) {
@@ -210,7 +211,7 @@ std::optional<VisitPlan> SimKiosk::plan()
             continue;
         p.member = m;
         p.titles = std::min(room, std::uniform_int_distribution<int>(m_scenario.titlesMin, m_scenario.titlesMax)(m_rng));
-        p.wrongPin = u(m_rng) < m_scenario.wrongPin;
+        p.wrongPin = u(m_rng) < m_scenario.wrongPin && !m.walkUp;   // a wrong ZIP shows as a decline
         p.declined = u(m_rng) < m_scenario.declined;
         p.jam = u(m_rng) < m_scenario.jam;
         p.backdateDays = u(m_rng) < m_scenario.lateReturn ? 2 + static_cast<int>(m_rng() % 4) : 0;
@@ -241,6 +242,8 @@ void SimKiosk::startVisit(VisitPlan plan)
         ++m_stats.unknownCardVisits;
     else
         ++m_stats.rentVisits;
+    if (m_plan.member.walkUp)
+        ++m_stats.walkUpVisits;
     m_ctrl->start();
     expect([this] { return m_ctrl->screen() == KioskController::Screen::Browse && !m_ctrl->catalog()->loading(); }, [this] { rentStep(); });
 }
@@ -320,7 +323,7 @@ void SimKiosk::rentStep()
 
 void SimKiosk::swipeStep()
 {
-    m_hw->swipeCard(track(m_plan.member.card));
+    m_hw->swipeCard(track(m_plan.member.card), m_plan.member.walkUp ? m_plan.member.pin : QString());
     expect(
         [this] {
             return m_ctrl->screen() == KioskController::Screen::Pin ||
@@ -371,14 +374,15 @@ void SimKiosk::pinStep(bool wrongFirst)
         [this] {
             const auto s = m_ctrl->screen();
             return s == KioskController::Screen::Summary || s == KioskController::Screen::Browse ||
-                   (s == KioskController::Screen::Pin && !m_ctrl->busy() && !m_ctrl->message().isEmpty());
+                   ((s == KioskController::Screen::Pin || s == KioskController::Screen::SignIn) && !m_ctrl->busy() &&
+                    !m_ctrl->message().isEmpty());
         },
         [this] {
             if (m_ctrl->screen() == KioskController::Screen::Summary) {
                 payStep();
                 return;
             }
-            m_ctrl->cancel();   // the plan's limit emptied the cart, or the PIN was refused
+            m_ctrl->cancel();   // the plan's limit emptied the cart, the PIN was refused, or a walk-up card needs the network
             endVisit(QStringLiteral("no rental"));
         });
 }
@@ -399,8 +403,10 @@ void SimKiosk::payStep()
     const int discs = m_ctrl->cart()->rowCount();
     expect(
         [this] {
-            return m_rentalFinished ||
-                   (m_ctrl->screen() == KioskController::Screen::Summary && !m_ctrl->busy() && !m_ctrl->message().isEmpty());
+            // Declined: back on the summary (a walk-up card: its ZIP screen, to type it again).
+            const auto s = m_ctrl->screen();
+            return m_rentalFinished || ((s == KioskController::Screen::Summary || s == KioskController::Screen::Pin) && !m_ctrl->busy() &&
+                                        !m_ctrl->message().isEmpty());
         },
         [this] {
             if (!m_rentalFinished) {

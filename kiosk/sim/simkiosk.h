@@ -40,6 +40,7 @@ struct VisitPlan {
 struct KioskStats {
     qint64 visits = 0;
     qint64 rentVisits = 0;
+    qint64 walkUpVisits = 0;   // of the rent visits: a walk-up card
     qint64 returnVisits = 0;
     qint64 unknownCardVisits = 0;
     qint64 walkedAway = 0;   // arrived while the queue was full
@@ -53,6 +54,7 @@ struct KioskStats {
     {
         visits += o.visits;
         rentVisits += o.rentVisits;
+        walkUpVisits += o.walkUpVisits;
         returnVisits += o.returnVisits;
         unknownCardVisits += o.unknownCardVisits;
         walkedAway += o.walkedAway;

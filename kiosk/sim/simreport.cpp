@@ -81,6 +81,7 @@ QJsonObject reportJson(const RunFacts &f)
                                                    {QStringLiteral("process_restarts"), f.processRestarts}}},
             {QStringLiteral("visits"), QJsonObject{{QStringLiteral("total"), n(f.stats.visits)},
                                                    {QStringLiteral("rent"), n(f.stats.rentVisits)},
+                                                   {QStringLiteral("walk_up"), n(f.stats.walkUpVisits)},
                                                    {QStringLiteral("return"), n(f.stats.returnVisits)},
                                                    {QStringLiteral("unknown_card"), n(f.stats.unknownCardVisits)},
                                                    {QStringLiteral("walked_away"), n(f.stats.walkedAway)},
@@ -126,9 +127,9 @@ QString reportText(const RunFacts &f, const QJsonObject &report, const QString &
     t << "kiosks      " << f.scenario.kiosks << " full kiosks (" << f.inProcess << " in " << f.threads << " threads, "
       << f.scenario.processKiosks << " as processes, " << f.processRestarts << " restart(s)); all synced in "
       << QString::number(n(f.bootAllMs) / 1000.0, 'f', 1) << " s\n";
-    t << "visits      " << s.visits << " (" << s.rentVisits << " to rent, " << s.returnVisits << " to return, " << s.unknownCardVisits
-      << " unknown cards, " << s.lateRentals << " late rentals, " << s.carriedAway << " discs carried elsewhere, " << h.stuckVisits
-      << " stuck)\n";
+    t << "visits      " << s.visits << " (" << s.rentVisits << " to rent (" << s.walkUpVisits << " walk-up cards), " << s.returnVisits
+      << " to return, " << s.unknownCardVisits << " unknown cards, " << s.lateRentals << " late rentals, " << s.carriedAway
+      << " discs carried elsewhere, " << h.stuckVisits << " stuck)\n";
     t << "rentals     " << h.rentOk << " online, " << h.rentOffline << " offline, " << h.rentFailed << " refused, " << h.rentUnknown
       << " unknown; " << h.dispensed << " discs dispensed, " << h.voids << " voids\n";
     t << "returns     " << h.returnOk << " online, " << h.returnOffline << " offline, " << h.returnFailed << " refused\n";

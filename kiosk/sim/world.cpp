@@ -1,6 +1,8 @@
 // What the simulated customers share (see world.h).
 #include "sim/world.h"
 
+#include "core/cards.h"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QMutexLocker>
@@ -78,13 +80,31 @@ World::World(const QList<SimMember> &members, const QList<SimKioskRef> &kiosks, 
                 m_home[home[i % home.size()]].append(ids[i]);
         }
     }
+    // Walk-up customers: three bank cards per kiosk, each with its billing ZIP.
+    qint64 next = -1;
+    for (const SimKioskRef &k : kiosks) {
+        for (int i = 0; i < 3; ++i) {
+            SimMember w;
+            w.id = next--;
+            QString body = QStringLiteral("4");
+            for (int d = 0; d < 14; ++d)
+                body += QChar(u'0' + static_cast<int>(rng() % 10));
+            w.card = body + QLatin1Char(luhnDigit(body));
+            w.pin = QStringLiteral("%1").arg(static_cast<int>(rng() % 100'000), 5, 10, QLatin1Char('0'));
+            w.coast = k.coast;
+            w.planLimit = 3;
+            w.walkUp = true;
+            m_members.insert(w.id, w);
+            m_walkUps[k.id].append(w.id);
+        }
+    }
 }
 
 World::World(const SimKioskRef &kiosk, const QList<SimMember> &home, const QList<SimMember> &travelers) : m_kiosks{kiosk}
 {
     for (const SimMember &m : home) {
         m_members.insert(m.id, m);
-        m_home[kiosk.id].append(m.id);
+        (m.walkUp ? m_walkUps : m_home)[kiosk.id].append(m.id);
     }
     for (const SimMember &m : travelers) {
         m_members.insert(m.id, m);
@@ -102,7 +122,7 @@ QList<SimMember> World::membersOf(const QString &kiosk) const
 {
     QMutexLocker lock(&m_mutex);
     QList<SimMember> out;
-    for (qint64 id : m_home.value(kiosk) + m_travelers.value(kiosk))
+    for (qint64 id : m_home.value(kiosk) + m_travelers.value(kiosk) + m_walkUps.value(kiosk))
         out.append(m_members.value(id));
     return out;
 }
@@ -116,7 +136,11 @@ void World::hold(const Holding &h)
 void World::released(const QString &barcode)
 {
     QMutexLocker lock(&m_mutex);
-    m_held.remove(barcode);
+    const Holding h = m_held.take(barcode);
+    // A walk-up card that brought a disc back is a returning card: 5 discs.
+    auto m = m_members.find(h.memberId);
+    if (m != m_members.end() && m->walkUp)
+        m->planLimit = 5;
 }
 
 QList<Holding> World::heldBy(qint64 memberId) const

@@ -5,7 +5,8 @@
 //
 // Every member belongs to exactly one kiosk (a kiosk of their coast, or, for
 // the travelers, a kiosk of the other coast), so one member is never at two
-// kiosks at once, and a kiosk's customers (arrivals, choices) follow from
+// kiosks at once; each kiosk also has a few walk-up customers of its own
+// (credit cards the network has never seen, made from the seed), and a kiosk's customers (arrivals, choices) follow from
 // the seed alone; only how the network answers varies between runs.
 #pragma once
 
@@ -25,11 +26,12 @@
 namespace redbox::sim {
 
 struct SimMember {
-    qint64 id = 0;
+    qint64 id = 0;   // a walk-up customer's is the simulation's own (negative), not the network's
     QString card;
-    QString pin;
+    QString pin;   // a walk-up card's billing ZIP
     QString coast;
     int planLimit = 1;
+    bool walkUp = false;   // a credit card with no membership
 };
 
 struct SimKioskRef {
@@ -65,6 +67,7 @@ public:
 
     QList<qint64> homeMembers(const QString &kiosk) const { return m_home.value(kiosk); }
     QList<qint64> travelers(const QString &kiosk) const { return m_travelers.value(kiosk); }
+    QList<qint64> walkUps(const QString &kiosk) const { return m_walkUps.value(kiosk); }
     SimMember member(qint64 id) const;
     QList<SimMember> membersOf(const QString &kiosk) const;
     const QList<SimKioskRef> &kiosks() const { return m_kiosks; }
@@ -88,6 +91,7 @@ private:
     QList<SimKioskRef> m_kiosks;
     QHash<QString, QList<qint64>> m_home;
     QHash<QString, QList<qint64>> m_travelers;
+    QHash<QString, QList<qint64>> m_walkUps;
     QHash<QString, Holding> m_held;   // by barcode
     QHash<QString, QList<Holding>> m_carried;   // by the kiosk they are carried to
     QStringList m_carryTargets;   // kiosks that take carried discs (in this process)
