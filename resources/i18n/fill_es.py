@@ -8,6 +8,28 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ES = {
+    "Swipe your Redbox membership card or a credit or debit card":
+        "Pase su tarjeta de socio de Redbox o una tarjeta de crédito o débito",
+    "2. Swipe your membership card and enter your PIN, or swipe any credit or debit card and enter its billing ZIP code.":
+        "2. Pase su tarjeta de socio e introduzca su PIN, o pase cualquier tarjeta de crédito o débito e introduzca "
+        "el código postal de facturación.",
+    "Next, swipe your membership card or any credit or debit card.":
+        "A continuación, pase su tarjeta de socio o cualquier tarjeta de crédito o débito.",
+    "Enter your billing ZIP code": "Introduzca su código postal de facturación",
+    "No sign-up and no PIN: the ZIP code of this card's billing address is checked with your bank when you pay.":
+        "Sin registro y sin PIN: el código postal de la dirección de facturación de esta tarjeta se comprueba con su "
+        "banco al pagar.",
+    "Your billing ZIP code has 5 digits.": "Su código postal de facturación tiene 5 dígitos.",
+    "Cards without a Redbox membership need the network, which this kiosk cannot reach right now. "
+    "Please try again in a few minutes.":
+        "Las tarjetas sin membresía de Redbox necesitan la red, y este quiosco no puede conectarse ahora. "
+        "Inténtelo de nuevo en unos minutos.",
+    "Payment declined: %1. Nothing was charged. Please use another card.":
+        "Pago rechazado: %1. No se ha cobrado nada. Use otra tarjeta.",
+    "Payment declined: %1. Nothing was charged. Check your billing ZIP code and enter it again.":
+        "Pago rechazado: %1. No se ha cobrado nada. Compruebe su código postal de facturación e introdúzcalo de nuevo.",
+    "This card cannot be used here: use a Redbox membership card, or a credit or debit card.":
+        "Esta tarjeta no sirve aquí: use una tarjeta de socio de Redbox o una tarjeta de crédito o débito.",
     "New releases tonight, from %1 a night": "Estrenos esta noche, desde %1 por noche",
     "Touch the screen to start": "Toque la pantalla para empezar",
     "We cannot check your PIN right now: this kiosk is offline and has not seen your card before. "

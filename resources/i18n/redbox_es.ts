@@ -75,9 +75,13 @@
         <translation><numerusform>Hoy puede alquilar %n disco más.</numerusform><numerusform>Hoy puede alquilar %n discos más.</numerusform></translation>
     </message>
     <message>
-        <location filename="../qml/screens/CartScreen.qml" line="26" />
         <source>You will sign in with your membership card next.</source>
         <translation>A continuación se identificará con su tarjeta de socio.</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/CartScreen.qml" line="26" />
+        <source>Next, swipe your membership card or any credit or debit card.</source>
+        <translation>A continuación, pase su tarjeta de socio o cualquier tarjeta de crédito o débito.</translation>
     </message>
     <message>
         <location filename="../qml/screens/CartScreen.qml" line="56" />
@@ -223,9 +227,13 @@
         <translation>1. Elija sus películas y añádalas al carrito.</translation>
     </message>
     <message>
-        <location filename="../qml/screens/HelpScreen.qml" line="24" />
         <source>2. Swipe your membership card and enter your PIN.</source>
         <translation>2. Pase su tarjeta de socio e introduzca su PIN.</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/HelpScreen.qml" line="24" />
+        <source>2. Swipe your membership card and enter your PIN, or swipe any credit or debit card and enter its billing ZIP code.</source>
+        <translation>2. Pase su tarjeta de socio e introduzca su PIN, o pase cualquier tarjeta de crédito o débito e introduzca el código postal de facturación.</translation>
     </message>
     <message>
         <location filename="../qml/screens/HelpScreen.qml" line="25" />
@@ -348,17 +356,27 @@
 <context>
     <name>PinScreen</name>
     <message>
-        <location filename="../qml/screens/PinScreen.qml" line="21" />
+        <location filename="../qml/screens/PinScreen.qml" line="22" />
         <source>Enter your PIN</source>
         <translation>Introduzca su PIN</translation>
     </message>
     <message>
-        <location filename="../qml/screens/PinScreen.qml" line="28" />
+        <location filename="../qml/screens/PinScreen.qml" line="22" />
+        <source>Enter your billing ZIP code</source>
+        <translation>Introduzca su código postal de facturación</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/PinScreen.qml" line="34" />
+        <source>No sign-up and no PIN: the ZIP code of this card's billing address is checked with your bank when you pay.</source>
+        <translation>Sin registro y sin PIN: el código postal de la dirección de facturación de esta tarjeta se comprueba con su banco al pagar.</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/PinScreen.qml" line="44" />
         <source>Card %1</source>
         <translation>Tarjeta %1</translation>
     </message>
     <message>
-        <location filename="../qml/screens/PinScreen.qml" line="59" />
+        <location filename="../qml/screens/PinScreen.qml" line="75" />
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
@@ -498,17 +516,21 @@
 <context>
     <name>SignInScreen</name>
     <message>
-        <location filename="../qml/screens/SignInScreen.qml" line="21" />
         <source>Swipe your Redbox membership card</source>
         <translation>Pase su tarjeta de socio Redbox</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SignInScreen.qml" line="50" />
+        <location filename="../qml/screens/SignInScreen.qml" line="22" />
+        <source>Swipe your Redbox membership card or a credit or debit card</source>
+        <translation>Pase su tarjeta de socio de Redbox o una tarjeta de crédito o débito</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/SignInScreen.qml" line="51" />
         <source>The card reader is to the right of the screen.</source>
         <translation>El lector de tarjetas está a la derecha de la pantalla.</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SignInScreen.qml" line="57" />
+        <location filename="../qml/screens/SignInScreen.qml" line="58" />
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
@@ -687,83 +709,84 @@
 <context>
     <name>redbox::KioskController</name>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="32" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="47" />
         <source>Payment declined: %1. Nothing was charged.</source>
         <translation>Pago rechazado: %1. No se cobró nada.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="45" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="60" />
         <source>Take your disc (saved offline)</source>
         <translation>Recoja su disco (guardado sin conexión)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="45" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="60" />
         <source>Take your disc</source>
         <translation>Recoja su disco</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="65" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="80" />
         <source>This disc could not be dispensed. You were not charged for it.</source>
         <translation>Este disco no pudo entregarse. No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="210" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="212" />
         <source>%1 is already in your cart.</source>
         <translation>%1 ya está en su carrito.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="214" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="216" />
         <source>%1 is not available at this kiosk right now.</source>
         <translation>%1 no está disponible en este quiosco ahora.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="218" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="220" />
         <source>You can rent %n disc(s) in this visit.</source>
         <translation><numerusform>Puede alquilar %n disco en esta visita.</numerusform><numerusform>Puede alquilar %n discos en esta visita.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="225" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="227" />
         <source>%1 added to your cart.</source>
         <translation>%1 añadido a su carrito.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="246" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="248" />
         <source>Your cart is empty.</source>
         <translation>Su carrito está vacío.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="107" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="122" />
         <source>Technician cards open maintenance from the help screen.</source>
         <translation>Las tarjetas de técnico abren el mantenimiento desde la pantalla de ayuda.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="221" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="286" />
         <source>This card is locked after too many wrong PINs. Try again in %n minute(s).</source>
         <translation><numerusform>Esta tarjeta está bloqueada tras demasiados PIN erróneos. Inténtelo de nuevo en %n minuto.</numerusform><numerusform>Esta tarjeta está bloqueada tras demasiados PIN erróneos. Inténtelo de nuevo en %n minutos.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="113" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="128" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="222" />
         <source>Checking your card...</source>
         <translation>Comprobando su tarjeta...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="347" />
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="123" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="349" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="157" />
         <source>This account is on hold. Please contact member services.</source>
         <translation>Esta cuenta está suspendida. Contacte con atención al socio.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="163" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="202" />
         <source>Your PIN has 4 digits.</source>
         <translation>Su PIN tiene 4 dígitos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="169" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="208" />
         <source>Checking your PIN...</source>
         <translation>Comprobando su PIN...</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="189" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="259" />
         <source>Your plan allows %n more disc(s) now; your cart was shortened.</source>
         <translation><numerusform>Su plan permite %n disco más ahora; se acortó su carrito.</numerusform><numerusform>Su plan permite %n discos más ahora; se acortó su carrito.</numerusform></translation>
     </message>
@@ -771,28 +794,49 @@
         <source>Too many wrong PINs. This card is locked for %1 minutes.</source>
         <translation>Demasiados PIN erróneos. Esta tarjeta queda bloqueada %1 minutos.</translation>
     </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="37" />
+        <source>Payment declined: %1. Nothing was charged. Please use another card.</source>
+        <translation>Pago rechazado: %1. No se ha cobrado nada. Use otra tarjeta.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="43" />
+        <source>Payment declined: %1. Nothing was charged. Check your billing ZIP code and enter it again.</source>
+        <translation>Pago rechazado: %1. No se ha cobrado nada. Compruebe su código postal de facturación e introdúzcalo de nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="150" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="228" />
+        <source>Cards without a Redbox membership need the network, which this kiosk cannot reach right now. Please try again in a few minutes.</source>
+        <translation>Las tarjetas sin membresía de Redbox necesitan la red, y este quiosco no puede conectarse ahora. Inténtelo de nuevo en unos minutos.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="216" />
+        <source>Your billing ZIP code has 5 digits.</source>
+        <translation>Su código postal de facturación tiene 5 dígitos.</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="196" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="265" />
         <source>Wrong PIN. %n tries left.</source>
         <translation><numerusform>PIN erróneo. Le queda %n intento.</numerusform><numerusform>PIN erróneo. Le quedan %n intentos.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="207" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="275" />
         <source>We cannot check your PIN right now: this kiosk is offline and has not seen your card before. Please try again later or at another kiosk.</source>
         <translation>Ahora no podemos comprobar su PIN: este quiosco está sin conexión y no ha visto su tarjeta antes. Inténtelo más tarde o en otro quiosco.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="237" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="302" />
         <source>Swipe or tap your payment card...</source>
         <translation>Pase o acerque su tarjeta de pago...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="262" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="327" />
         <source>No copy is left in this kiosk. You were not charged for it.</source>
         <translation>No quedan copias en este quiosco. No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="281" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="346" />
         <source>You were not charged for it.</source>
         <translation>No se le cobró.</translation>
     </message>
@@ -827,77 +871,81 @@
         <translation>No se pudo leer este disco. Recójalo, limpie la etiqueta e inténtelo de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="342" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="407" />
         <source>There is nothing to e-mail: this screen is your receipt.</source>
         <translation>No hay nada que enviar: esta pantalla es su recibo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="358" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="423" />
         <source>The receipt cannot be e-mailed while the kiosk is offline; this screen is your receipt.</source>
         <translation>El recibo no puede enviarse mientras el quiosco está sin conexión; esta pantalla es su recibo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="335" />
         <source>This is not a Redbox membership card.</source>
         <translation>Esta no es una tarjeta de socio Redbox.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="336" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="337" />
+        <source>This card cannot be used here: use a Redbox membership card, or a credit or debit card.</source>
+        <translation>Esta tarjeta no sirve aquí: use una tarjeta de socio de Redbox o una tarjeta de crédito o débito.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="338" />
         <source>This membership card has expired.</source>
         <translation>Esta tarjeta de socio ha caducado.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="340" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="342" />
         <source>The card could not be read. Please swipe again.</source>
         <translation>No se pudo leer la tarjeta. Pásela de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="346" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="348" />
         <source>This card is not a Redbox membership card we know.</source>
         <translation>Esta tarjeta no es una tarjeta de socio Redbox que conozcamos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="350" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="352" />
         <source>While the kiosk is offline you can rent up to %1 discs.</source>
         <translation>Mientras el quiosco está sin conexión puede alquilar hasta %1 discos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="351" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="353" />
         <source>You have reached the number of discs your plan allows.</source>
         <translation>Ha alcanzado el número de discos que permite su plan.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="352" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="354" />
         <source>That disc is not available.</source>
         <translation>Ese disco no está disponible.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="353" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="355" />
         <source>This disc is not one of ours.</source>
         <translation>Este disco no es nuestro.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="354" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="356" />
         <source>This disc is already in a kiosk.</source>
         <translation>Este disco ya está en un quiosco.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="355" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="357" />
         <source>That could not be read. Please try again.</source>
         <translation>No se pudo leer. Inténtelo de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="356" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="358" />
         <source>The kiosk cannot reach the network right now.</source>
         <translation>El quiosco no puede conectar con la red ahora.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="357" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="359" />
         <source>The kiosk could not confirm this with the network.</source>
         <translation>El quiosco no pudo confirmarlo con la red.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="361" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="363" />
         <source>Something went wrong: %1</source>
         <translation>Algo salió mal: %1</translation>
     </message>
@@ -1039,182 +1087,223 @@
 <context>
     <name>redbox::TechHealth</name>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="13" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="15" />
         <source>%1 s ago</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="15" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="17" />
         <source>%1 min ago</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="16" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="18" />
         <source>%1 h ago</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="32" />
-        <source>Red box server %1</source>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="24" />
+        <source>%1 s</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="32" />
-        <source>Not reachable</source>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="26" />
+        <source>%1 min</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="34" />
-        <source>Red box primary</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="34" />
-        <source>Reachable, primary, answers in %1 ms</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="37" />
-        <source>Reachable, standby</source>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="27" />
+        <source>%1 h</source>
         <translation type="unfinished" />
     </message>
     <message>
         <location filename="../../kiosk/maintenance/techhealth.cpp" line="43" />
-        <source>Streaming, synchronous; replay lag %1 ms (%2 bytes)</source>
+        <source>Red box server %1</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="44" />
-        <source>Replication %1 (%2): rentals may wait</source>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="43" />
+        <source>Not reachable</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="46" />
-        <source>Not replicating: the primary has no standby attached</source>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="45" />
+        <source>Red box primary</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="45" />
+        <source>Reachable, primary, answers in %1 ms</source>
         <translation type="unfinished" />
     </message>
     <message>
         <location filename="../../kiosk/maintenance/techhealth.cpp" line="48" />
+        <source>Reachable, standby</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="54" />
+        <source>Streaming, synchronous; replay lag %1 ms (%2 bytes)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="55" />
+        <source>Replication %1 (%2): rentals may wait</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="57" />
+        <source>Not replicating: the primary has no standby attached</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="59" />
         <source>Red box standby</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="52" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="63" />
         <source>Red box</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="52" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="63" />
         <source>The primary did not answer the technician's health check</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="75" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="86" />
         <source>the red box cannot reach it since %1</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="76" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="87" />
         <source>the red box's link is up</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="80" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="91" />
         <source>No primary reachable from this kiosk</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="81" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="92" />
         <source>Reachable; primary %1</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="85" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="96" />
         <source>not reachable: %1</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="93" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="104" />
         <source>Forwarding</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="95" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="106" />
         <source>Nothing waiting</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="96" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="107" />
         <source>%1 hop(s) waiting, oldest %2</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="105" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="116" />
         <source>Parked hops</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="106" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="117" />
         <source>None</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="107" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="118" />
         <source>%1 parked with errors: use Repair &gt; Retry parked hops</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="114" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="125" />
         <source>Cache</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="119" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="130" />
         <source>Never synced</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="119" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="130" />
         <source>Last synced %1</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="121" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="132" />
         <source>Kiosk outbox</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="124" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="135" />
         <source>Empty</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="125" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="136" />
         <source>%1 action(s) waiting for the red box, oldest %2</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="128" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="140" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="147" />
+        <source>Kiosk clock</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="140" />
+        <source>Not compared with the red box's yet</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="143" />
+        <source>Within 2 s of the red box's</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="145" />
+        <source>%1 ahead of the red box's; the kiosk keeps the red box's time</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="146" />
+        <source>%1 behind the red box's; the kiosk keeps the red box's time</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="150" />
         <source>Kiosk storage</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="130" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="152" />
         <source>Kiosk version</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="130" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="152" />
         <source>Refused by the red box: %1</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="192" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="214" />
         <source>Coast server</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techhealth.cpp" line="193" />
+        <location filename="../../kiosk/maintenance/techhealth.cpp" line="215" />
         <source>HQ</source>
         <translation type="unfinished" />
     </message>
@@ -1260,77 +1349,77 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="71" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="72" />
         <source>Maintenance sign-in is locked until %1.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="76" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="77" />
         <source>This is not a technician card.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="76" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="77" />
         <source>The card could not be read. Swipe it again.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="153" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="155" />
         <source>This card may not open maintenance mode.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="81" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="82" />
         <source>Enter your PIN.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="95" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="96" />
         <source>Too many failed attempts: maintenance sign-in is locked until %1.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="100" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="101" />
         <source>%1 %2 attempt(s) left.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="127" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="128" />
         <source>A technician PIN has 4 to 8 digits.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="131" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="132" />
         <source>Checking your PIN...</source>
         <translation>Comprobando su PIN...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="143" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="145" />
         <source>Wrong PIN.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="145" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="147" />
         <source>This card is locked after too many wrong PINs, until %1.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="149" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="150" />
         <source>The network cannot check this card now and this kiosk has not seen it signed in before.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="171" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="181" />
         <source> Offline: checked by this kiosk; changes at the red box need a new sign-in once it answers.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="173" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="183" />
         <source> Checked by the coast: changes at the red box need a new sign-in once it answers.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techsession.cpp" line="174" />
+        <location filename="../../kiosk/maintenance/techsession.cpp" line="184" />
         <source>Signed in as %1.</source>
         <translation type="unfinished" />
     </message>
@@ -1409,17 +1498,17 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="313" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="312" />
         <source>Disc %1 is rented out: mark it when it comes back.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="314" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="313" />
         <source>Disc %1 was not marked: %2</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="318" />
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="317" />
         <source>Disc %1 is marked damaged: customers can no longer rent it, and it is on the removal list.</source>
         <translation type="unfinished" />
     </message>

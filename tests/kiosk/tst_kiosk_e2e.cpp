@@ -131,6 +131,20 @@ private slots:
         QCOMPARE(west.exec(mailed, {member.value(QStringLiteral("member_id")).toInteger()}).int64(0, 0), mailedBefore + 1);
         tap(QStringLiteral("doneButton"));
         QVERIFY(waitScreen(KioskController::Screen::Attract));
+
+        // A credit card with no membership: the same keypad asks for its billing ZIP.
+        kiosk()->start();
+        kiosk()->addToCart(kiosk()->catalog()->data(kiosk()->catalog()->index(0), CatalogModel::MovieIdRole).toInt());
+        kiosk()->checkout();
+        QVERIFY(waitScreen(KioskController::Screen::SignIn));
+        hw()->swipeCard(track(QStringLiteral("4111111111111111")), QStringLiteral("97201"));
+        QVERIFY(waitScreen(KioskController::Screen::Pin));
+        QVERIFY(kiosk()->walkUp());
+        for (const QChar c : QStringLiteral("97201"))
+            tap(QStringLiteral("key") + c);
+        QTRY_COMPARE(kiosk()->pinLength(), 5);
+        shot(QStringLiteral("billing_zip"));
+        kiosk()->cancel();
     }
 
     void returnTheDiscByTaps()

@@ -23,7 +23,7 @@ Rectangle {
             }
             Text {
                 text: KioskController.signedIn ? qsTr("You can rent %n more disc(s) today.", "", KioskController.allowance)
-                                               : qsTr("You will sign in with your membership card next.")
+                                               : qsTr("Next, swipe your membership card or any credit or debit card.")
                 color: Theme.textMuted
                 font.pixelSize: Theme.fontBody
             }

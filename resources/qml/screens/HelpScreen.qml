@@ -21,7 +21,7 @@ Rectangle {
             Text { text: qsTr("How it works"); color: Theme.text; font.pixelSize: Theme.fontHuge; font.bold: true }
             Repeater {
                 model: [qsTr("1. Choose your movies and add them to your cart."),
-                        qsTr("2. Swipe your membership card and enter your PIN."),
+                        qsTr("2. Swipe your membership card and enter your PIN, or swipe any credit or debit card and enter its billing ZIP code."),
                         qsTr("3. Pay for the first night with your bank card; take your discs."),
                         qsTr("4. Return by 9 pm the next day, at any Redbox. Each extra day costs one more night."),
                         qsTr("Questions? Call 1-866-733-2693.")]

@@ -23,7 +23,22 @@ Rectangle {
                 color: Theme.text
                 font.pixelSize: Theme.fontHuge
                 font.bold: true
-                Layout.alignment: Qt.AlignHCenter
+                wrapMode: Text.WordWrap
+                horizontalAlignment: Text.AlignHCenter
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.gap * 2
+                Layout.rightMargin: Theme.gap * 2
+            }
+            Text {
+                visible: KioskController.walkUp
+                text: qsTr("No sign-up and no PIN: the ZIP code of this card's billing address is checked with your bank when you pay.")
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontBody
+                wrapMode: Text.WordWrap
+                horizontalAlignment: Text.AlignHCenter
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.gap * 2
+                Layout.rightMargin: Theme.gap * 2
             }
             Text {
                 text: qsTr("Card %1").arg(KioskController.memberCard)

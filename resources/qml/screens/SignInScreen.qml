@@ -1,4 +1,5 @@
-// Sign in: swipe the membership card. An unknown card is checked with the
+// Sign in: swipe the membership card (or any credit or debit card: a
+// walk-up customer, who types the billing ZIP instead of a PIN). An unknown card is checked with the
 // coast and HQ ("Checking your card..."); a truly unknown one is told so.
 import QtQuick
 import QtQuick.Layouts
@@ -18,7 +19,7 @@ Rectangle {
             spacing: Theme.gap * 2
             Item { Layout.fillHeight: true }
             Text {
-                text: qsTr("Swipe your Redbox membership card")
+                text: qsTr("Swipe your Redbox membership card or a credit or debit card")
                 color: Theme.text
                 font.pixelSize: Theme.fontHuge
                 font.bold: true
