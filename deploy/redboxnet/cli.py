@@ -67,12 +67,18 @@ def cmd_up(state: State, args) -> int:
     state.card_key()
     state.write_pgpass_files()
     servers.make_certificates(state)
-    render.write_patroni_configs(state, passwords)
+    changed = render.write_patroni_configs(state, passwords)
     render.write_network_json(state)
     servers.say(f"redbox-net up: {len(state.topo.servers())} servers of network {state.topo.name!r} in {state.root}")
     if remote_hosts:
         remote.up(state, passwords)
     else:
+        # A server already running with an older configuration (new roles' pg_hba lines) reads it again.
+        from . import cluster
+        cluster.trust(state)
+        for s in changed:
+            if servers.patroni_pid(state, s) and cluster.reload_patroni(state, s):
+                servers.say(f"  patroni   {s.member:18} configuration reloaded")
         servers.up_servers(state)
     from . import schema  # needs psycopg2; imported late so `--help` works without it
     schema.setup_all(state, passwords)
@@ -87,8 +93,9 @@ def cmd_up(state: State, args) -> int:
         from . import forwarders
         forwarders.start_all(state, args.forwarder)
     if not args.no_forwarders and not remote_hosts:
-        from . import payments
+        from . import mail, payments
         payments.start_all(state, args.forwarder)
+        mail.start_all(state, args.forwarder)
     servers.say(f"network up in {time.monotonic() - t0:.1f} s; state: {state.root}")
     return 0
 
@@ -209,7 +216,8 @@ def stop_everything(state: State) -> None:
         from . import remote
         remote.down(state)
         return
-    from . import forwarders, payments
+    from . import forwarders, mail, payments
+    mail.stop_all(state)
     payments.stop_all(state)
     forwarders.stop_all(state)
     servers.down(state)
@@ -254,6 +262,10 @@ def cmd_status(state: State, args) -> int:
         pay = payments.status(state)
         if pay:
             print("payments:   " + ", ".join(f"{n} {'running' if ok else 'STOPPED'}" for n, ok in pay))
+        from . import mail
+        ml = mail.status(state)
+        if ml:
+            print("mail:       " + ", ".join(f"{n} {'running' if ok else 'STOPPED'}" for n, ok in ml))
     return 0
 
 
@@ -350,6 +362,37 @@ def cmd_demo(state: State, args) -> int:
 def cmd_reconcile(state: State, args) -> int:
     from . import reconcile
     return reconcile.run(state, as_json=args.json)
+
+
+def cmd_mail(state: State, args) -> int:
+    """Receipts: the coasts' mail services, the simulated relay, what it received."""
+    local_only(state, "mail")
+    from . import mail
+    if state.topo.mail is None:
+        raise UsageError("the topology names no [mail]: receipts wait in the coasts' mail queues")
+    try:
+        if args.action == "status":
+            for n, ok in mail.status(state):
+                print(f"{n}: {'running' if ok else 'STOPPED'}")
+        elif args.action == "start":
+            mail.start_all(state, args.forwarder)
+        elif args.action == "stop":
+            mail.stop_all(state)
+            print("mail services and the simulated relay stopped")
+        elif args.action == "relay-stop":
+            print("simulated relay stopped" if mail.stop_relay(state) else "the simulated relay was not running")
+        elif args.action == "relay-start":
+            mail.start_relay(state)
+        elif args.action == "messages":
+            found = mail.messages(state)
+            if args.json:
+                print(json.dumps(found, indent=2))
+            else:
+                for m in found:
+                    print(f"{m['message_id']}  to {m['to']}: {m['subject']}")
+    except mail.MailError as e:
+        raise UsageError(str(e)) from None
+    return 0
 
 
 def cmd_payments(state: State, args) -> int:
@@ -501,6 +544,11 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--match", help="fault: only requests whose key starts with this")
     pa.add_argument("--forwarder", help="start: the redbox-forwarder executable the payments binaries sit beside")
     pa.add_argument("--json", action="store_true")
+    ml = sub.add_parser("mail", help="the coasts' mail services and the simulated SMTP relay: start, stop, status, "
+                                     "relay-stop, relay-start, messages (what the simulated relay received)")
+    ml.add_argument("action", choices=["start", "stop", "status", "relay-stop", "relay-start", "messages"])
+    ml.add_argument("--forwarder", help="start: the redbox-forwarder executable the mailer sits beside")
+    ml.add_argument("--json", action="store_true")
     rc = sub.add_parser("reconcile", help="compare red boxes, coasts and HQ; print every difference")
     rc.add_argument("--json", action="store_true")
     return p
@@ -509,7 +557,7 @@ def build_parser() -> argparse.ArgumentParser:
 VERBS = {"up": cmd_up, "upgrade": cmd_upgrade, "host": cmd_host, "render": cmd_render, "down": cmd_down, "reset": cmd_reset, "status": cmd_status, "failover": cmd_failover,
          "rejoin": cmd_rejoin, "stop": cmd_stop, "psql": cmd_psql, "tune": cmd_tune, "reconcile": cmd_reconcile,
          "forwarder": cmd_forwarder, "demo": cmd_demo, "roster": cmd_roster, "kiosk": cmd_kiosk,
-         "payments": cmd_payments}
+         "payments": cmd_payments, "mail": cmd_mail}
 
 
 def main(argv: list[str] | None = None) -> int:

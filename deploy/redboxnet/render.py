@@ -36,7 +36,7 @@ def pg_hba(topo: Topology) -> list[str]:
     for src in hba_sources(topo):
         lines.append(f"hostssl replication replicator {src} scram-sha-256")
         lines.append(f"hostssl all rewinder,postgres {src} scram-sha-256")
-        lines.append(f"hostssl {topo.database} forwarder,payments,+peer,+kiosk,+verifier {src} scram-sha-256")
+        lines.append(f"hostssl {topo.database} forwarder,payments,mailer,+peer,+kiosk,+verifier {src} scram-sha-256")
     lines += ["hostnossl all all 0.0.0.0/0 reject", "hostnossl all all ::/0 reject",
               "hostnossl replication all 0.0.0.0/0 reject", "hostnossl replication all ::/0 reject"]
     return lines
@@ -159,14 +159,22 @@ def patroni_config(state: State, s: Server, passwords: dict) -> dict:
     }
 
 
-def write_patroni_configs(state: State, passwords: dict) -> None:
+def write_patroni_configs(state: State, passwords: dict) -> list[Server]:
+    """Every server's Patroni configuration; returns the servers whose file changed (a running
+    Patroni reads a changed one, pg_hba included, only when told to reload)."""
     uid, gid = state.ids()
+    changed = []
     for s in state.topo.servers():
         cfg = patroni_config(state, s, passwords)
         (state.log_dir / s.member).mkdir(exist_ok=True)
         import os
         os.chown(state.log_dir / s.member, uid, gid)
-        write_secret(state.patroni_yml(s.member), yaml.safe_dump(cfg, sort_keys=False), uid, gid)
+        text = yaml.safe_dump(cfg, sort_keys=False)
+        path = state.patroni_yml(s.member)
+        if not path.exists() or path.read_text() != text:
+            changed.append(s)
+        write_secret(path, text, uid, gid)
+    return changed
 
 
 def etcd_args(state: State, e: EtcdMember) -> list[str]:
@@ -231,11 +239,14 @@ def network_json(state: State) -> dict:
         "database": topo.database,
         "ca": str(state.ca_cert),
         "card_key_file": str(state.card_key_file),
-        "pgpass": {role: str(state.pgpass(role)) for role in ("postgres", "forwarder", "payments")},
+        "pgpass": {role: str(state.pgpass(role)) for role in ("postgres", "forwarder", "payments", "mailer")},
         "acquirer": None if topo.acquirer is None else {
             "url": topo.acquirer.url(), "simulated": topo.acquirer.simulated,
             "api_key_file": str(state.secrets_dir / "acquirer-api.key"),
             "admin_key_file": str(state.secrets_dir / "acquirer-admin.key")},
+        "mail": None if topo.mail is None else {
+            "url": topo.mail.url(), "from": topo.mail.sender, "simulated": topo.mail.simulated,
+            "maildir": str(state.root / "mail" / "Maildir") if topo.mail.simulated else None},
         "kiosks": str(state.kiosk_dir),
         "etcd": [{"name": e.name, "host": e.host, "client_port": e.client_port} for e in topo.etcd],
         "nodes": [

@@ -115,6 +115,12 @@ def ensure_roles(conn, state: State, node: Node, passwords: dict) -> None:
         cur.execute(sql.SQL("ALTER ROLE payments LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE "
                             "NOREPLICATION CONNECTION LIMIT 5 PASSWORD {}").format(
             sql.Literal(scram(conn, passwords[node.name]["payments"], "payments"))))
+        # The mail service of a coast (redbox-mailer): its own functions only.
+        if "mailer" not in have:
+            cur.execute("CREATE ROLE mailer LOGIN NOINHERIT")
+        cur.execute(sql.SQL("ALTER ROLE mailer LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE "
+                            "NOREPLICATION CONNECTION LIMIT 5 PASSWORD {}").format(
+            sql.Literal(scram(conn, passwords[node.name]["mailer"], "mailer"))))
         # One login per node that sends hops here, a member of "peer" only.
         for sender in senders_to(state.topo, node.name):
             login = node_login(sender.name)
@@ -149,7 +155,7 @@ def ensure_database(conn, dbname: str) -> None:
             cur.execute(sql.SQL("CREATE DATABASE {} OWNER redbox_owner ENCODING 'UTF8' TEMPLATE template0")
                         .format(sql.Identifier(dbname)))
         cur.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(dbname)))
-        cur.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO peer, forwarder, payments, kiosk, verifier")
+        cur.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO peer, forwarder, payments, mailer, kiosk, verifier")
                     .format(sql.Identifier(dbname)))
         for other in ("postgres", "template1"):
             cur.execute(sql.SQL("REVOKE CONNECT ON DATABASE {} FROM PUBLIC").format(sql.Identifier(other)))

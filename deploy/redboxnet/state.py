@@ -30,7 +30,7 @@ from .topology import Topology
 # Login roles of every server that the operator's machine keeps a password file for. Kiosks
 # and nodes log in with roles of their own (`kiosk.ID`, `verifier.ID`, `node.NAME`): see
 # kiosks.py and schema.py.
-LOGIN_ROLES = ("postgres", "replicator", "rewinder", "forwarder", "payments")
+LOGIN_ROLES = ("postgres", "replicator", "rewinder", "forwarder", "payments", "mailer")
 # Per-node secrets besides the login roles': the node's own dblink login at the nodes it links
 # to, its pair's Patroni REST API, its pair's etcd scope user; and a red box's ticket key.
 NODE_SECRETS = ("link", "patroni", "etcd")
@@ -178,7 +178,7 @@ class State:
         (kiosk, verifier, technician, peer: shared by every kiosk) are removed."""
         uid, gid = self.ids()
         for role in LOGIN_ROLES:
-            owner = (uid, gid) if role in ("forwarder", "payments", "replicator", "rewinder") else (0, 0)
+            owner = (uid, gid) if role in ("forwarder", "payments", "mailer", "replicator", "rewinder") else (0, 0)
             write_secret(self.pgpass(role), self.pgpass_text(role), *owner)
         for old in ("kiosk", "verifier", "technician", "peer"):
             self.pgpass(old).unlink(missing_ok=True)

@@ -81,6 +81,23 @@ class Acquirer:
 
 
 @dataclass(frozen=True)
+class Mail:
+    """The SMTP relay the coasts' mail services hand receipts to (STARTTLS, the relay's
+    certificate checked against the network's CA, or the system's for a real relay).
+    SIMULATED: `up` runs an SMTP server there (Debian's aiosmtpd, this machine only) that
+    keeps every message in STATE/mail/; otherwise it is the operator's relay, for example
+    the host's exim4 relaying to the smarthost."""
+    host: str
+    port: int
+    sender: str = "receipts@redbox.example"
+    simulated: bool = True
+
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"smtp://{host}:{self.port}"
+
+
+@dataclass(frozen=True)
 class Link:
     """A dblink link from one node to another (paper section 5, figure 14)."""
     source: str
@@ -102,6 +119,7 @@ class Topology:
     nodes: list[Node]
     raw_text: str = field(repr=False, default="")
     acquirer: Acquirer | None = None   # none: charges wait at the coasts, nothing is sent
+    mail: Mail | None = None   # none: receipts wait in the coasts' mail queues, nothing is sent
     # Hosts reached over SSH keep their files in remote_state_dir and run remote_tool there.
     remote_state_dir: str = ""
     remote_tool: str = "/usr/bin/redbox-net"
@@ -226,7 +244,7 @@ def load(path: str | Path) -> Topology:
 
 def parse(doc: dict, path: Path, text: str = "") -> Topology:
     where = str(path)
-    _unknown_keys(doc, {"network", "patroni", "etcd", "node", "acquirer"}, where)
+    _unknown_keys(doc, {"network", "patroni", "etcd", "node", "acquirer", "mail"}, where)
     net = _req(doc, "network", dict, where)
     _unknown_keys(net, {"name", "database", "os_user", "client_networks", "remote_state_dir", "remote_tool"},
                   f"{where} [network]")
@@ -369,6 +387,25 @@ def parse(doc: dict, path: Path, text: str = "") -> Topology:
             raise TopologyError(f"{w}: the simulated acquirer runs on this machine (host 127.0.0.1)")
         claim(acquirer.host, acquirer.port, "the acquirer")
 
+    mail = None
+    if "mail" in doc:
+        m = doc["mail"]
+        w = f"{where} [mail]"
+        if not isinstance(m, dict):
+            raise TopologyError(f"{w} must be a table")
+        _unknown_keys(m, {"host", "port", "from", "simulated"}, w)
+        simulated = m.get("simulated", True)
+        if not isinstance(simulated, bool):
+            raise TopologyError(f"{w}: simulated must be true or false")
+        sender = m.get("from", "receipts@redbox.example")
+        if not isinstance(sender, str) or not re.fullmatch(r"[A-Za-z0-9._+-]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}", sender):
+            raise TopologyError(f"{w}: from must be a plain e-mail address, like receipts@redbox.example")
+        mail = Mail(_host(m, w), _port(m, "port", w), sender, simulated)
+        if simulated and mail.host not in ("127.0.0.1", "localhost", "::1"):
+            raise TopologyError(f"{w}: the simulated SMTP server runs on this machine (host 127.0.0.1)")
+        claim(mail.host, mail.port, "the SMTP relay")
+
     return Topology(path=path, name=name, database=database, os_user=os_user, client_networks=list(nets),
                     ttl=ttl, loop_wait=loop_wait, retry_timeout=retry_timeout, etcd=etcd, nodes=nodes,
-                    raw_text=text, remote_state_dir=remote_state_dir, remote_tool=remote_tool, acquirer=acquirer)
+                    raw_text=text, remote_state_dir=remote_state_dir, remote_tool=remote_tool, acquirer=acquirer,
+                    mail=mail)

@@ -52,7 +52,8 @@ public:
     void dispensed(const QUuid &rentalId) override;
     void voidRental(const VoidRequest &request, std::function<void(bool)> done) override;
     void returnDisc(const ReturnRequest &request, std::function<void(ReturnResult)> done) override;
-    void emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, std::function<void(QString)> done) override;
+    void emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, const QString &address,
+                      std::function<void(QString)> done) override;
     void receiptStatus(const QUuid &receiptId, std::function<void(QString)> done) override;
     void searchCatalog(const CatalogQuery &query, std::function<void(CatalogPage)> done) override;
     void pickDisc(int movieId, const QStringList &excluded, std::function<void(std::optional<CachedDisc>)> done) override;

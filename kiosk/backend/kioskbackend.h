@@ -56,7 +56,9 @@ public:
     virtual void dispensed(const QUuid &rentalId) = 0;
     virtual void voidRental(const VoidRequest &request, std::function<void(bool)> done) = 0;
     virtual void returnDisc(const ReturnRequest &request, std::function<void(ReturnResult)> done) = 0;
-    virtual void emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, std::function<void(QString state)> done) = 0;
+    // ADDRESS: where to (a walk-up card, which has none on file); empty: the member's address on file.
+    virtual void emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, const QString &address,
+                              std::function<void(QString state)> done) = 0;
     virtual void receiptStatus(const QUuid &receiptId, std::function<void(QString state)> done) = 0;
 
     // The kiosk's own records (its cache).

@@ -144,7 +144,8 @@ public:
     Q_INVOKABLE void back();
     Q_INVOKABLE void cancel();
     Q_INVOKABLE void finish();
-    Q_INVOKABLE void emailReceipt();
+    // ADDRESS: a walk-up card's (typed on the receipt screen); a member's receipt goes to the address on file.
+    Q_INVOKABLE void emailReceipt(const QString &address = QString());
     Q_INVOKABLE void setLanguage(const QString &language);
     Q_INVOKABLE void setTheme(const QString &theme);
     Q_INVOKABLE QString money(int cents) const;

@@ -394,11 +394,17 @@ void KioskController::setReceiptState(const QString &state)
     emit receiptStateChanged();
 }
 
-void KioskController::emailReceipt()
+void KioskController::emailReceipt(const QString &address)
 {
     touch();
     if (m_screen != Screen::Receipt || !m_receiptId.isNull())
         return;
+    const QString to = address.trimmed();
+    if (walkUp() && !emailAddressWellFormed(to)) {
+        setMessage(to.isEmpty() ? tr("Type your e-mail address to get the receipt by e-mail.")
+                                : tr("That does not look like an e-mail address: check it and try again."));
+        return;
+    }
     QList<QUuid> rentals;
     for (const CartModel::Item &i : m_cart.items())
         if (i.state == CartModel::State::Done && !i.offline)
@@ -411,7 +417,7 @@ void KioskController::emailReceipt()
     m_receiptPolls = 0;
     setReceiptState(QStringLiteral("queued"));
     const QUuid id = m_receiptId;
-    m_backend->emailReceipt(id, rentals, guarded(this, [this, id](QString state) {
+    m_backend->emailReceipt(id, rentals, walkUp() ? to : QString(), guarded(this, [this, id](QString state) {
                                 if (id != m_receiptId)
                                     return;
                                 if (state == QLatin1String("queued")) {

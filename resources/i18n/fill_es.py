@@ -8,6 +8,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ES = {
+    "Your e-mail address, for a receipt (optional)": "Su correo electrónico, para el recibo (opcional)",
+    "Type your e-mail address to get the receipt by e-mail.": "Escriba su correo electrónico para recibir el recibo.",
+    "That does not look like an e-mail address: check it and try again.":
+        "Eso no parece un correo electrónico: compruébelo e inténtelo de nuevo.",
     "Swipe your Redbox membership card or a credit or debit card":
         "Pase su tarjeta de socio de Redbox o una tarjeta de crédito o débito",
     "2. Swipe your membership card and enter your PIN, or swipe any credit or debit card and enter its billing ZIP code.":

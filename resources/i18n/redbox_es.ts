@@ -384,47 +384,52 @@
 <context>
     <name>ReceiptScreen</name>
     <message>
-        <location filename="../qml/screens/ReceiptScreen.qml" line="14" />
+        <location filename="../qml/screens/ReceiptScreen.qml" line="15" />
         <source>Enjoy your movie!</source>
         <translation>¡Disfrute de su película!</translation>
     </message>
     <message>
-        <location filename="../qml/screens/ReceiptScreen.qml" line="14" />
+        <location filename="../qml/screens/ReceiptScreen.qml" line="15" />
         <source>Nothing was rented</source>
         <translation>No se alquiló nada</translation>
     </message>
     <message>
-        <location filename="../qml/screens/ReceiptScreen.qml" line="20" />
+        <location filename="../qml/screens/ReceiptScreen.qml" line="21" />
         <source>Receipt · kiosk %1 · %2</source>
         <translation>Recibo · quiosco %1 · %2</translation>
     </message>
     <message>
-        <location filename="../qml/screens/ReceiptScreen.qml" line="46" />
+        <location filename="../qml/screens/ReceiptScreen.qml" line="47" />
         <source>Due %1</source>
         <translation>Devolver antes del %1</translation>
     </message>
     <message>
-        <location filename="../qml/screens/ReceiptScreen.qml" line="69" />
+        <location filename="../qml/screens/ReceiptScreen.qml" line="73" />
+        <source>Your e-mail address, for a receipt (optional)</source>
+        <translation>Su correo electrónico, para el recibo (opcional)</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/ReceiptScreen.qml" line="86" />
         <source>Receipt e-mailed</source>
         <translation>Recibo enviado</translation>
     </message>
     <message>
-        <location filename="../qml/screens/ReceiptScreen.qml" line="70" />
+        <location filename="../qml/screens/ReceiptScreen.qml" line="87" />
         <source>E-mailing your receipt...</source>
         <translation>Enviando su recibo...</translation>
     </message>
     <message>
-        <location filename="../qml/screens/ReceiptScreen.qml" line="71" />
+        <location filename="../qml/screens/ReceiptScreen.qml" line="88" />
         <source>E-mail my receipt</source>
         <translation>Enviarme el recibo</translation>
     </message>
     <message>
-        <location filename="../qml/screens/ReceiptScreen.qml" line="71" />
+        <location filename="../qml/screens/ReceiptScreen.qml" line="88" />
         <source>Receipt not e-mailed</source>
         <translation>Recibo no enviado</translation>
     </message>
     <message>
-        <location filename="../qml/screens/ReceiptScreen.qml" line="77" />
+        <location filename="../qml/screens/ReceiptScreen.qml" line="94" />
         <source>Done</source>
         <translation>Listo</translation>
     </message>
@@ -841,6 +846,16 @@
         <translation>No se le cobró.</translation>
     </message>
     <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="404" />
+        <source>Type your e-mail address to get the receipt by e-mail.</source>
+        <translation>Escriba su correo electrónico para recibir el recibo.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="405" />
+        <source>That does not look like an e-mail address: check it and try again.</source>
+        <translation>Eso no parece un correo electrónico: compruébelo e inténtelo de nuevo.</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="17" />
         <source>Insert the disc into the return slot, label up.</source>
         <translation>Introduzca el disco en la ranura de devolución, con la etiqueta hacia arriba.</translation>
@@ -871,12 +886,12 @@
         <translation>No se pudo leer este disco. Recójalo, limpie la etiqueta e inténtelo de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="407" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="413" />
         <source>There is nothing to e-mail: this screen is your receipt.</source>
         <translation>No hay nada que enviar: esta pantalla es su recibo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="423" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="429" />
         <source>The receipt cannot be e-mailed while the kiosk is offline; this screen is your receipt.</source>
         <translation>El recibo no puede enviarse mientras el quiosco está sin conexión; esta pantalla es su recibo.</translation>
     </message>

@@ -1,6 +1,8 @@
 // Card numbers and disc barcodes (see cards.h).
 #include "core/cards.h"
 
+#include <QRegularExpression>
+
 #include <algorithm>
 
 namespace redbox {
@@ -127,6 +129,12 @@ bool memberPinWellFormed(const QString &pin)
 bool billingZipWellFormed(const QString &zip)
 {
     return digits(zip, 5);
+}
+
+bool emailAddressWellFormed(const QString &address)
+{
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$"));
+    return address.size() <= 64 && re.match(address).hasMatch();
 }
 
 }   // namespace redbox

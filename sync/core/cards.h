@@ -1,5 +1,6 @@
 // Numbers printed on things: member and technician cards (Luhn-checked),
-// disc barcodes ("D" + movie + serial + Luhn digit), and their strict parsers.
+// disc barcodes ("D" + movie + serial + Luhn digit), and their strict parsers;
+// and what customers type at the kiosk (a PIN, a billing ZIP, an e-mail address).
 #pragma once
 
 #include <QByteArray>
@@ -48,5 +49,8 @@ TrackResult parseCardTrack(const QByteArray &raw, const QDate &today);
 bool memberPinWellFormed(const QString &pin);
 // A billing ZIP code as typed: exactly 5 digits.
 bool billingZipWellFormed(const QString &zip);
+// An e-mail address as typed for a receipt: local@domain.tld, plain ASCII, at most 64 characters
+// (the servers check it again).
+bool emailAddressWellFormed(const QString &address);
 
 }   // namespace redbox

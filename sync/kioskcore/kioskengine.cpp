@@ -237,13 +237,16 @@ void KioskEngine::resyncCache()
 
 // ---- receipts ----------------------------------------------------------------------------
 
-void KioskEngine::emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, std::function<void(QString)> callback)
+void KioskEngine::emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, const QString &address,
+                               std::function<void(QString)> callback)
 {
     QStringList ids;
     for (const QUuid &id : rentalIds)
         ids << id.toString(QUuid::WithoutBraces);
     m_redbox->call(
-        redboxapi::kEmailReceiptSql, {receiptId, QStringLiteral("{%1}").arg(ids.join(QLatin1Char(',')))}, true,
+        redboxapi::kEmailReceiptSql,
+        {receiptId, QStringLiteral("{%1}").arg(ids.join(QLatin1Char(','))), address.isEmpty() ? pg::Param(nullptr) : pg::Param(address)},
+        true,
         [callback](const pg::Result *r, const pg::DbError *e) {
             if (r)
                 callback(r->text(0, 0));

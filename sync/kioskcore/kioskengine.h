@@ -83,7 +83,8 @@ public:
     // replayed when the red box cannot take it now. CALLBACK: true when the red box has it already.
     void audit(const AuditEntry &entry, std::function<void(bool atRedbox)> callback = {});
     // E-mail a receipt for these rentals (the coast holds the address). "queued", then "sent".
-    void emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, std::function<void(QString state)> callback);
+    void emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, const QString &address,
+                      std::function<void(QString state)> callback);
     void receiptStatus(const QUuid &receiptId, std::function<void(QString state)> callback);
 
     // What the kiosk's own records say (its cache; read in the engine's thread). A storage

@@ -42,11 +42,12 @@ server_files=$(contents "$SERVER")
 for f in /usr/bin/redbox-kiosk /usr/lib/systemd/system/redbox-kiosk.service; do
     grep -qx "$f" <<<"$kiosk_files" || fail "kiosk package lacks $f"
 done
-grep -q 'redbox-sim\|redbox-forwarder\|redbox-payments\|redbox-acquirer\|/schema/' <<<"$kiosk_files" &&
+grep -q 'redbox-sim\|redbox-forwarder\|redbox-payments\|redbox-acquirer\|redbox-mailer\|/schema/' <<<"$kiosk_files" &&
     fail "the kiosk package holds the simulator or server parts"
-for f in /usr/bin/redbox-forwarder /usr/bin/redbox-payments /usr/bin/redbox-acquirer /usr/bin/redbox-net \
+for f in /usr/bin/redbox-forwarder /usr/bin/redbox-payments /usr/bin/redbox-acquirer /usr/bin/redbox-mailer /usr/bin/redbox-net \
          /usr/share/redbox/deploy/redbox-net /usr/share/redbox/deploy/redboxnet/cli.py \
-         /usr/share/redbox/deploy/redboxnet/payments.py /usr/share/redbox/schema/common/001_foundation.sql \
+         /usr/share/redbox/deploy/redboxnet/payments.py /usr/share/redbox/deploy/redboxnet/mail.py \
+         /usr/share/redbox/schema/common/001_foundation.sql /usr/lib/systemd/system/redbox-mailer@.service \
          /usr/share/redbox/schema/redbox/functions/10_kiosk.sql /usr/share/redbox/schema/coast/037_charges.sql \
          /usr/lib/systemd/system/redbox-forwarder@.service /usr/lib/systemd/system/redbox-payments@.service \
          /usr/lib/systemd/system/redbox-patroni@.service /usr/lib/systemd/system/redbox-etcd.service; do
@@ -80,7 +81,7 @@ in_root dpkg -i "/tmp/pkgs/$KIOSK" "/tmp/pkgs/$SERVER" >"$BUILD/dpkg-install.log
 for p in redbox-kiosk redbox-server; do
     [ "$(in_root dpkg-query -W -f='${Status}' $p)" = "install ok installed" ] || fail "$p is not installed"
 done
-for u in redbox-kiosk redboxdb redbox-forwarder redbox-payments redbox-etcd; do
+for u in redbox-kiosk redboxdb redbox-forwarder redbox-payments redbox-mailer redbox-etcd; do
     in_root getent passwd "$u" >/dev/null || fail "user $u was not created"
 done
 in_root id -nG redbox-kiosk | grep -qw video || fail "redbox-kiosk is not in group video"
@@ -89,15 +90,17 @@ in_root /usr/bin/redbox-net --help | grep -q 'render' || fail "redbox-net does n
 in_root /usr/bin/redbox-forwarder --version | grep -q 'redbox-forwarder' || fail "redbox-forwarder does not run"
 in_root /usr/bin/redbox-payments --version | grep -q 'redbox-payments' || fail "redbox-payments does not run"
 in_root /usr/bin/redbox-acquirer --version | grep -q 'redbox-acquirer' || fail "redbox-acquirer does not run"
+in_root /usr/bin/redbox-mailer --version | grep -q 'redbox-mailer' || fail "redbox-mailer does not run"
 in_root /usr/bin/env QT_QPA_PLATFORM=offscreen /usr/bin/redbox-kiosk --version | grep -q 'redbox-kiosk' \
     || fail "redbox-kiosk does not run"
 # The installed tool finds the installed schema: render a loopback network's files.
 in_root /usr/bin/redbox-net --state-dir /tmp/render-check render >/dev/null || fail "redbox-net render failed"
-echo "installed: both packages, 5 service users, the tools run, redbox-net renders with the installed schema"
+echo "installed: both packages, 6 service users, the tools run, redbox-net renders with the installed schema"
 
 # The units: systemd's own check, with the instances an operator would enable.
 units=$ROOT/merged/usr/lib/systemd/system
-for u in redbox-kiosk.service redbox-etcd.service redbox-forwarder@.service redbox-payments@.service redbox-patroni@.service; do
+for u in redbox-kiosk.service redbox-etcd.service redbox-forwarder@.service redbox-payments@.service redbox-mailer@.service \
+         redbox-patroni@.service; do
     for key in '^User=' '^NoNewPrivileges=yes' '^ProtectSystem=strict' '^PrivateTmp=yes' '^Restart='; do
         grep -q "$key" "$units/$u" || fail "$u lacks $key"
     done
@@ -109,9 +112,11 @@ sed -n 's|^ExecStart=/usr/bin/cage \(.*\) -- .*|\1|p' "$units/redbox-kiosk.servi
     fail "cage -s would let a keyboard switch to another VT (a login prompt)"
 cp "$units/redbox-forwarder@.service" "$units/redbox-forwarder@west-rb1.service"
 cp "$units/redbox-payments@.service" "$units/redbox-payments@west.service"
+cp "$units/redbox-mailer@.service" "$units/redbox-mailer@west.service"
 cp "$units/redbox-patroni@.service" "$units/redbox-patroni@west-rb1-a.service"
 out=$(in_root systemd-analyze verify --man=no redbox-kiosk.service redbox-etcd.service \
-      redbox-forwarder@west-rb1.service redbox-payments@west.service redbox-patroni@west-rb1-a.service 2>&1 |
+      redbox-forwarder@west-rb1.service redbox-payments@west.service redbox-mailer@west.service \
+      redbox-patroni@west-rb1-a.service 2>&1 |
       grep -i 'redbox' || true)
 [ -z "$out" ] || { echo "$out"; fail "systemd-analyze verify found problems in the units"; }
 echo "units: systemd-analyze verify clean; every unit runs as its own user with NoNewPrivileges, ProtectSystem=strict, PrivateTmp"

@@ -148,8 +148,19 @@ private slots:
         k.ctl->pay();
         QVERIFY(finished.wait(60000));
         QCOMPARE(finished.first().at(0).toInt(), 2);
+        // No address on file: the receipt goes to the one typed here, once it looks like one.
+        k.ctl->emailReceipt();
+        QVERIFY(k.ctl->message().contains(QLatin1String("Type your e-mail")));
+        k.ctl->emailReceipt(QStringLiteral("not an address"));
+        QVERIFY(k.ctl->message().contains(QLatin1String("does not look like")));
+        k.ctl->emailReceipt(QStringLiteral("walkup@example.org"));
+        QTRY_COMPARE_WITH_TIMEOUT(k.ctl->receiptState(), QStringLiteral("sent"), 30000);
         QVERIFY(net.waitForQuiet(60s));
         const QString card = net.cardHash(number);
+        QCOMPARE(count(QStringLiteral("west"), "SELECT count(*) FROM redbox.mail_queue q JOIN redbox.walkup_card w USING (member_id) "
+                                               "WHERE w.card_hash = $1 AND q.email = 'walkup@example.org'",
+                       {card}),
+                 1);
         QCOMPARE(count(QStringLiteral("west"),
                        "SELECT discs_out FROM redbox.membershipstatus s JOIN redbox.walkup_card w "
                        "USING (member_id) WHERE w.card_hash = $1",

@@ -188,7 +188,7 @@ class RealHosts(unittest.TestCase):
             hba = cfg["postgresql"]["pg_hba"]
             self.assertIn("hostssl all rewinder,postgres 10.20.0.0/16 scram-sha-256", hba)
             # Kiosks and nodes log in with roles of their own (members of these groups), to the network's database only.
-            self.assertIn("hostssl redbox forwarder,payments,+peer,+kiosk,+verifier 10.20.0.0/16 scram-sha-256", hba)
+            self.assertIn("hostssl redbox forwarder,payments,mailer,+peer,+kiosk,+verifier 10.20.0.0/16 scram-sha-256", hba)
             self.assertIn("hostssl replication replicator hq-db2.redbox.example scram-sha-256", hba)
             self.assertFalse([l for l in hba if re.search(r"\b(trust|md5|password)\b", l)])
             san = subprocess.run(["openssl", "x509", "-noout", "-ext", "subjectAltName", "-in",

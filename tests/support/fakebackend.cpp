@@ -382,7 +382,7 @@ void FakeBackend::returnDisc(const ReturnRequest &request, std::function<void(Re
     answer<ReturnResult>(done, out);
 }
 
-void FakeBackend::emailReceipt(const QUuid &receiptId, const QList<QUuid> &, std::function<void(QString)> done)
+void FakeBackend::emailReceipt(const QUuid &receiptId, const QList<QUuid> &, const QString &, std::function<void(QString)> done)
 {
     if (m_health.link == LinkStatus::Offline) {
         answer<QString>(done, QStringLiteral("offline"));

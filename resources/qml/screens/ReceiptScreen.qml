@@ -1,5 +1,6 @@
 // The receipt: what was rented, when it is due, what it cost; on screen.
 import QtQuick
+import QtQuick.Controls
 import QtQuick.Layouts
 import Redbox.Kiosk
 import Redbox.Screens
@@ -60,6 +61,22 @@ Rectangle {
             }
         }
         MessageBar { Layout.fillWidth: true }
+        // A walk-up card has no address on file: the customer may type one (optional).
+        TextField {
+            id: emailField
+            objectName: "receiptEmailField"
+            visible: KioskController.walkUp && KioskController.dispensed > 0 && KioskController.receiptState === ""
+            Layout.fillWidth: true
+            Layout.preferredHeight: Theme.touch
+            font.pixelSize: Theme.fontBody
+            maximumLength: 64
+            placeholderText: qsTr("Your e-mail address, for a receipt (optional)")
+            inputMethodHints: Qt.ImhEmailCharactersOnly | Qt.ImhNoPredictiveText | Qt.ImhNoAutoUppercase
+            onTextEdited: KioskController.touch()
+            color: Theme.text
+            placeholderTextColor: Theme.textMuted
+            background: Rectangle { radius: Theme.radius; color: Theme.surface; border.color: Theme.brand; border.width: 2 }
+        }
         RowLayout {
             spacing: Theme.gap
             KButton {
@@ -70,7 +87,7 @@ Rectangle {
                     : KioskController.receiptState === "queued" ? qsTr("E-mailing your receipt...")
                     : KioskController.receiptState === "" ? qsTr("E-mail my receipt") : qsTr("Receipt not e-mailed")
                 Layout.fillWidth: true
-                onClicked: KioskController.emailReceipt()
+                onClicked: KioskController.emailReceipt(KioskController.walkUp ? emailField.text : "")
             }
             KButton {
                 objectName: "doneButton"

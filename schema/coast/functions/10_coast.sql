@@ -161,15 +161,23 @@ BEGIN
     WHEN 'receipt' THEN
         IF p->>'member_coast' = me_.coast THEN
             PERFORM check_receipt(p);
+            -- The address on file, or (a walk-up card, which has none) the one typed at the kiosk.
             INSERT INTO mail_queue (receipt_id, member_id, email, subject, body)
-            SELECT p_event, m.member_id, m.member_email, 'Your Redbox receipt',
-                   format(E'Hello %s,\n\nKiosk %s:\n%s\n\nThank you for renting with Redbox.', m.member_first_name,
+            SELECT p_event, a.member_id, a.email, 'Your Redbox receipt',
+                   format(E'Hello%s,\n\nKiosk %s:\n%s\n\nThank you for renting with Redbox.', a.greeting,
                           p->>'kiosk_id',
                           (SELECT string_agg(format('  %s  $%s  (due %s)', l->>'title',
                                                     to_char(((l->>'amount_cents')::int + (l->>'tax_cents')::int) / 100.0, 'FM999990.00'),
                                                     to_char((l->>'due_at')::timestamptz, 'Dy DD Mon HH24:MI TZ')), E'\n')
                              FROM jsonb_array_elements(p->'lines') l))
-              FROM member_partitioned m WHERE m.member_id = (p->>'member_id')::bigint
+              FROM (SELECT m.member_id, m.member_email::text AS email, ' ' || m.member_first_name AS greeting
+                      FROM member_partitioned m WHERE m.member_id = (p->>'member_id')::bigint
+                    UNION ALL
+                    SELECT w.member_id, p->>'email', ''
+                      FROM walkup_card w
+                     WHERE w.member_id = (p->>'member_id')::bigint
+                       AND p->>'email' ~ '^[A-Za-z0-9.!#$%&''*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$'
+                       AND length(p->>'email') <= 64) a
             ON CONFLICT (receipt_id) DO NOTHING;
             IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM mail_queue WHERE receipt_id = p_event) THEN
                 RAISE EXCEPTION 'member % has no address on this coast', p->>'member_id' USING ERRCODE = 'RB012';

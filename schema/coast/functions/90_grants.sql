@@ -11,3 +11,6 @@ GRANT USAGE ON SCHEMA redbox TO payments;
 GRANT EXECUTE ON FUNCTION redbox.payment_claim(int, interval), redbox.payment_result(text, text, text, int, text),
     redbox.payment_accrue(int)
   TO payments;
+-- The mail service: the receipts to send, and what the relay said.
+GRANT USAGE ON SCHEMA redbox TO mailer;
+GRANT EXECUTE ON FUNCTION redbox.mail_claim(int, interval), redbox.mail_result(uuid, boolean, boolean, text) TO mailer;

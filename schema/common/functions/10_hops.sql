@@ -178,7 +178,9 @@ BEGIN
     FOR r IN SELECT value FROM jsonb_array_elements(v_result) LOOP
         CASE r->>'status'
             WHEN 'applied', 'duplicate' THEN
-                UPDATE outbox SET delivered_at = clock_timestamp(), attempts = attempts + 1, last_error = NULL
+                -- A receipt's typed e-mail address (a walk-up card's) is the next node's to keep, not ours.
+                UPDATE outbox SET delivered_at = clock_timestamp(), attempts = attempts + 1, last_error = NULL,
+                                  payload = CASE WHEN kind = 'receipt' AND payload ? 'email' THEN payload - 'email' ELSE payload END
                  WHERE hop_id = (r->>'hop_id')::bigint;
                 v_delivered := v_delivered + 1;
             WHEN 'parked' THEN

@@ -2,8 +2,12 @@
 
 -- An e-mailed receipt: the red box holds no e-mail address, so it sends the
 -- receipt's lines to the member's coast (via HQ for an away member), whose
--- mail queue holds the address on file. "sent" once the coast has it.
-CREATE OR REPLACE FUNCTION redbox.kiosk_email_receipt(p_receipt_id uuid, p_rental_ids uuid[], p_return_id uuid DEFAULT NULL)
+-- mail queue holds the address on file. A walk-up card has none: EMAIL is
+-- the address its customer typed at the kiosk (carried, never kept here).
+-- "sent" once the coast has it.
+DROP FUNCTION IF EXISTS redbox.kiosk_email_receipt(uuid, uuid[], uuid);
+CREATE OR REPLACE FUNCTION redbox.kiosk_email_receipt(p_receipt_id uuid, p_rental_ids uuid[], p_return_id uuid DEFAULT NULL,
+                                                      p_email text DEFAULT NULL)
 RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp AS $$
 DECLARE
     k kiosk_login := session_kiosk();
@@ -17,6 +21,9 @@ BEGIN
     END IF;
     IF coalesce(array_length(p_rental_ids, 1), 0) > 20 THEN
         RAISE EXCEPTION 'at most 20 rentals on a receipt' USING ERRCODE = '22023';
+    END IF;
+    IF p_email IS NOT NULL THEN
+        PERFORM need(p_email, 'e-mail', 64, '^[A-Za-z0-9.!#$%&''*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$');
     END IF;
     IF EXISTS (SELECT 1 FROM outbox WHERE event_id = p_receipt_id AND kind = 'receipt') THEN
         RETURN 'queued';
@@ -39,7 +46,8 @@ BEGIN
     END IF;
     PERFORM enqueue(p_receipt_id, 'receipt', coast_node(),
                     jsonb_build_object('receipt_id', p_receipt_id, 'member_id', v_member, 'member_coast', v_coast,
-                                       'kiosk_id', k.kiosk_id, 'lines', v_lines, 'made_at', clock_timestamp()));
+                                       'kiosk_id', k.kiosk_id, 'lines', v_lines, 'made_at', clock_timestamp(),
+                                       'email', p_email));
     RETURN 'queued';
 END
 $$;

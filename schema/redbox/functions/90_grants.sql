@@ -17,7 +17,7 @@ GRANT EXECUTE ON FUNCTION
     redbox.kiosk_health(),
     redbox.cache_begin(text),
     redbox.cache_changes(text, text, text, text, text, boolean, int),
-    redbox.kiosk_email_receipt(uuid, uuid[], uuid),
+    redbox.kiosk_email_receipt(uuid, uuid[], uuid, text),
     redbox.kiosk_receipt_status(uuid),
     redbox.kiosk_audit(uuid, text, bigint, text, text, jsonb, timestamptz),
     redbox.tech_sign_in(text, text),
