@@ -41,9 +41,10 @@ KioskController::KioskController(KioskBackend *backend, KioskHardware *hardware,
 void KioskController::refreshKioskFacts()
 {
     m_backend->facts(guarded(this, [this](KioskFacts f) {
-        if (f.taxRateBp != m_facts.taxRateBp || f.timezone != m_facts.timezone) {
+        if (f.taxRateBp != m_facts.taxRateBp || f.timezone != m_facts.timezone || f.lowestNightCents != m_facts.lowestNightCents) {
             m_facts = f;
             refreshSummary();
+            emit factsChanged();
         }
     }));
 }

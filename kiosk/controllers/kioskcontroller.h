@@ -57,6 +57,7 @@ class KioskController : public QObject {
     Q_PROPERTY(int idleTimeoutS READ idleTimeoutS CONSTANT)
     Q_PROPERTY(QString kioskId READ kioskId CONSTANT)
     Q_PROPERTY(int pricePerNight READ pricePerNight NOTIFY memberChanged)
+    Q_PROPERTY(int lowestPricePerNight READ lowestPricePerNight NOTIFY factsChanged)
     Q_PROPERTY(QString receiptState READ receiptState NOTIFY receiptStateChanged)
     Q_PROPERTY(QString receiptTime READ receiptTime NOTIFY receiptTimeChanged)
 
@@ -110,6 +111,8 @@ public:
     int idleTimeoutS() const { return m_idleTimeoutMs / 1000; }
     QString kioskId() const { return m_backend->config().kioskId; }
     int pricePerNight() const;
+    // The cheapest night the data offers (for "from $X a night"); 0 until the cache has the plans.
+    int lowestPricePerNight() const { return m_facts.lowestNightCents; }
     QString receiptState() const { return m_receiptState; }
     QString receiptTime() const;
     // A time as the kiosk's customers read it: in the kiosk's own time zone.
@@ -166,6 +169,7 @@ signals:
     void languageChanged();
     void themeChanged();
     void receiptStateChanged();
+    void factsChanged();
     void rentalFinished(int rented, int failed);   // for the simulator and tests
     void returnFinished(bool accepted);
 

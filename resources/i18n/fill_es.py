@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ES = {
+    "New releases tonight": "Estrenos esta noche",
     "Your e-mail address, for a receipt (optional)": "Su correo electrónico, para el recibo (opcional)",
     "Type your e-mail address to get the receipt by e-mail.": "Escriba su correo electrónico para recibir el recibo.",
     "That does not look like an e-mail address: check it and try again.":

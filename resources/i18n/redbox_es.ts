@@ -4,17 +4,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../qml/screens/AttractScreen.qml" line="22" />
+        <location filename="../qml/screens/AttractScreen.qml" line="24" />
         <source>New releases tonight, from %1 a night</source>
         <translation>Estrenos esta noche, desde %1 por noche</translation>
     </message>
     <message>
-        <location filename="../qml/screens/AttractScreen.qml" line="66" />
+        <location filename="../qml/screens/AttractScreen.qml" line="25" />
+        <source>New releases tonight</source>
+        <translation>Estrenos esta noche</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/AttractScreen.qml" line="69" />
         <source>Touch the screen to start</source>
         <translation>Toque la pantalla para empezar</translation>
     </message>
     <message>
-        <location filename="../qml/screens/AttractScreen.qml" line="78" />
+        <location filename="../qml/screens/AttractScreen.qml" line="81" />
         <source>Returning a disc? Touch anywhere, then "Return a DVD".</source>
         <translation>¿Devuelve un disco? Toque la pantalla y luego "Devolver un DVD".</translation>
     </message>
@@ -676,37 +681,37 @@
         <translation>%1 · Clasificación %2 · %3 · %4 min</translation>
     </message>
     <message>
-        <location filename="../qml/screens/TitleScreen.qml" line="54" />
+        <location filename="../qml/screens/TitleScreen.qml" line="55" />
         <source>%1 a night on your plan</source>
         <translation>%1 por noche con su plan</translation>
     </message>
     <message>
-        <location filename="../qml/screens/TitleScreen.qml" line="55" />
+        <location filename="../qml/screens/TitleScreen.qml" line="56" />
         <source>From %1 a night</source>
         <translation>Desde %1 por noche</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/screens/TitleScreen.qml" line="63" />
+        <location filename="../qml/screens/TitleScreen.qml" line="64" />
         <source>%n disc(s) in this kiosk</source>
         <translation><numerusform>%n disco en este quiosco</numerusform><numerusform>%n discos en este quiosco</numerusform></translation>
     </message>
     <message>
-        <location filename="../qml/screens/TitleScreen.qml" line="63" />
+        <location filename="../qml/screens/TitleScreen.qml" line="64" />
         <source>Not available here right now</source>
         <translation>No disponible aquí ahora</translation>
     </message>
     <message>
-        <location filename="../qml/screens/TitleScreen.qml" line="85" />
+        <location filename="../qml/screens/TitleScreen.qml" line="86" />
         <source>In your cart</source>
         <translation>En su carrito</translation>
     </message>
     <message>
-        <location filename="../qml/screens/TitleScreen.qml" line="85" />
+        <location filename="../qml/screens/TitleScreen.qml" line="86" />
         <source>Add to cart</source>
         <translation>Añadir al carrito</translation>
     </message>
     <message>
-        <location filename="../qml/screens/TitleScreen.qml" line="93" />
+        <location filename="../qml/screens/TitleScreen.qml" line="94" />
         <source>Check out</source>
         <translation>Pagar</translation>
     </message>
@@ -734,27 +739,27 @@
         <translation>Este disco no pudo entregarse. No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="212" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="213" />
         <source>%1 is already in your cart.</source>
         <translation>%1 ya está en su carrito.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="216" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="217" />
         <source>%1 is not available at this kiosk right now.</source>
         <translation>%1 no está disponible en este quiosco ahora.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="220" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="221" />
         <source>You can rent %n disc(s) in this visit.</source>
         <translation><numerusform>Puede alquilar %n disco en esta visita.</numerusform><numerusform>Puede alquilar %n discos en esta visita.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="227" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="228" />
         <source>%1 added to your cart.</source>
         <translation>%1 añadido a su carrito.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="248" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="249" />
         <source>Your cart is empty.</source>
         <translation>Su carrito está vacío.</translation>
     </message>
@@ -775,7 +780,7 @@
         <translation>Comprobando su tarjeta...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="349" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="350" />
         <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="157" />
         <source>This account is on hold. Please contact member services.</source>
         <translation>Esta cuenta está suspendida. Contacte con atención al socio.</translation>
@@ -900,67 +905,67 @@
         <translation>Esta no es una tarjeta de socio Redbox.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="337" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="338" />
         <source>This card cannot be used here: use a Redbox membership card, or a credit or debit card.</source>
         <translation>Esta tarjeta no sirve aquí: use una tarjeta de socio de Redbox o una tarjeta de crédito o débito.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="338" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="339" />
         <source>This membership card has expired.</source>
         <translation>Esta tarjeta de socio ha caducado.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="342" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="343" />
         <source>The card could not be read. Please swipe again.</source>
         <translation>No se pudo leer la tarjeta. Pásela de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="348" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="349" />
         <source>This card is not a Redbox membership card we know.</source>
         <translation>Esta tarjeta no es una tarjeta de socio Redbox que conozcamos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="352" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="353" />
         <source>While the kiosk is offline you can rent up to %1 discs.</source>
         <translation>Mientras el quiosco está sin conexión puede alquilar hasta %1 discos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="353" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="354" />
         <source>You have reached the number of discs your plan allows.</source>
         <translation>Ha alcanzado el número de discos que permite su plan.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="354" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="355" />
         <source>That disc is not available.</source>
         <translation>Ese disco no está disponible.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="355" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="356" />
         <source>This disc is not one of ours.</source>
         <translation>Este disco no es nuestro.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="356" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="357" />
         <source>This disc is already in a kiosk.</source>
         <translation>Este disco ya está en un quiosco.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="357" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="358" />
         <source>That could not be read. Please try again.</source>
         <translation>No se pudo leer. Inténtelo de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="358" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="359" />
         <source>The kiosk cannot reach the network right now.</source>
         <translation>El quiosco no puede conectar con la red ahora.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="359" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="360" />
         <source>The kiosk could not confirm this with the network.</source>
         <translation>El quiosco no pudo confirmarlo con la red.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="363" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="364" />
         <source>Something went wrong: %1</source>
         <translation>Algo salió mal: %1</translation>
     </message>

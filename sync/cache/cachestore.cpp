@@ -481,6 +481,12 @@ int CacheStore::taxRateBp()
     return s.step() ? static_cast<int>(s.int64(0)) : 0;
 }
 
+int CacheStore::lowestNightCents()
+{
+    sqlite::Statement s = m_db.prepare(QStringLiteral("SELECT min(daily_rate_cents) FROM plan"));
+    return s.step() && !s.isNull(0) ? static_cast<int>(s.int64(0)) : 0;
+}
+
 QList<int> CacheStore::freeSlots()
 {
     const int n = slotCount();

@@ -96,6 +96,8 @@ public:
     // The kiosk's date (in its time zone), as the licence windows are written: YYYY-MM-DD.
     QString today();
     int taxRateBp();
+    // The cheapest nightly rate of the plans synced here (0 when none is).
+    int lowestNightCents();
     void setDiscOut(const QString &barcode);
     void setDiscIn(const QString &barcode, int movieId, int slot);
     void setDiscCondition(const QString &barcode, const QString &condition);

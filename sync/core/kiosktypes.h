@@ -183,6 +183,7 @@ struct KioskFacts {
     int taxRateBp = 0;
     QString timezone = QStringLiteral("UTC");
     int slotCount = 0;
+    int lowestNightCents = 0;   // the cheapest night of any plan, as the data says (0: not synced yet)
 };
 
 // A search of the catalog as the browse screen asks for it.

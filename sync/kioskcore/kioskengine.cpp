@@ -378,7 +378,7 @@ KioskFacts KioskEngine::facts()
 {
     return read<KioskFacts>("cache", {}, [&] {
         CacheStore &c = m_storage->cache();
-        return KioskFacts{c.taxRateBp(), c.timezone(), c.slotCount()};
+        return KioskFacts{c.taxRateBp(), c.timezone(), c.slotCount(), c.lowestNightCents()};
     });
 }
 

@@ -135,6 +135,8 @@ private slots:
         k.ctl->pinEnter();   // 97209: not the card's
         QVERIFY(k.waitScreen(Screen::Summary));
         QCOMPARE(k.ctl->pricePerNight(), 199);
+        // "From $X a night" is the cheapest plan's night, from the data (Premium, $1.49).
+        QTRY_COMPARE(k.ctl->lowestPricePerNight(), count(QStringLiteral("hq"), "SELECT min(daily_rate_cents) FROM redbox.membership"));
         QCOMPARE(k.ctl->allowance(), 3);
         k.ctl->pay();
         QVERIFY(QTest::qWaitFor([&] { return k.ctl->message().contains(QLatin1String("ZIP")); }, 10000));
@@ -157,8 +159,9 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(k.ctl->receiptState(), QStringLiteral("sent"), 30000);
         QVERIFY(net.waitForQuiet(60s));
         const QString card = net.cardHash(number);
-        QCOMPARE(count(QStringLiteral("west"), "SELECT count(*) FROM redbox.mail_queue q JOIN redbox.walkup_card w USING (member_id) "
-                                               "WHERE w.card_hash = $1 AND q.email = 'walkup@example.org'",
+        QCOMPARE(count(QStringLiteral("west"),
+                       "SELECT count(*) FROM redbox.mail_queue q JOIN redbox.walkup_card w USING (member_id) "
+                       "WHERE w.card_hash = $1 AND q.email = 'walkup@example.org'",
                        {card}),
                  1);
         QCOMPARE(count(QStringLiteral("west"),

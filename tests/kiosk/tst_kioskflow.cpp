@@ -82,6 +82,7 @@ private slots:
         // The summary is priced as the red box prices it: the member's plan, the kiosk's tax.
         QCOMPARE(f.ctl.summary()->discs(), 2);
         QCOMPARE(f.ctl.summary()->pricePerNight(), 179);
+        QCOMPARE(f.ctl.lowestPricePerNight(), 179);   // the cheapest plan the kiosk's data has
         QCOMPARE(f.ctl.summary()->tax(), 2 * 15);   // 8.25 % of 179 = 14.77, per disc
         QCOMPARE(f.ctl.summary()->total(), 2 * 179 + 2 * 15);
         QVERIFY(f.ctl.summary()->dueAt() > f.now);

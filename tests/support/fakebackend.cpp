@@ -450,7 +450,10 @@ void FakeBackend::occupiedSlots(std::function<void(QSet<int>)> done)
 
 void FakeBackend::facts(std::function<void(KioskFacts)> done)
 {
-    answer<KioskFacts>(done, KioskFacts{kTaxBp, QString::fromLatin1(kTimezone), kSlots});
+    int lowest = 0;
+    for (const Member &m : m_members)
+        lowest = lowest == 0 ? m.info.dailyRateCents : std::min(lowest, m.info.dailyRateCents);
+    answer<KioskFacts>(done, KioskFacts{kTaxBp, QString::fromLatin1(kTimezone), kSlots, lowest});
 }
 
 void FakeBackend::loadMeta(const QString &key, std::function<void(QString)> done)

@@ -19,7 +19,10 @@ Rectangle {
             Layout.alignment: Qt.AlignHCenter
         }
         Text {
-            text: qsTr("New releases tonight, from %1 a night").arg(KioskController.money(149))
+            // The cheapest night the data offers; until the cache has the plans, no price at all.
+            text: KioskController.lowestPricePerNight > 0
+                  ? qsTr("New releases tonight, from %1 a night").arg(KioskController.money(KioskController.lowestPricePerNight))
+                  : qsTr("New releases tonight")
             color: Theme.brandText
             font.pixelSize: Theme.fontLarge
             Layout.alignment: Qt.AlignHCenter

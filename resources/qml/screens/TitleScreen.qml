@@ -50,9 +50,10 @@ Rectangle {
                         Layout.fillWidth: true
                     }
                     Text {
+                        visible: KioskController.signedIn || KioskController.lowestPricePerNight > 0
                         text: KioskController.signedIn
                               ? qsTr("%1 a night on your plan").arg(KioskController.money(KioskController.pricePerNight))
-                              : qsTr("From %1 a night").arg(KioskController.money(149))
+                              : qsTr("From %1 a night").arg(KioskController.money(KioskController.lowestPricePerNight))
                         color: Theme.brand
                         font.pixelSize: Theme.fontLarge
                         font.bold: true
