@@ -217,9 +217,8 @@ void EngineBridge::returnDisc(const ReturnRequest &request, std::function<void(R
 void EngineBridge::emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, const QString &address,
                                 std::function<void(QString)> done)
 {
-    async<QString>([receiptId, rentalIds, address](KioskEngine &e, std::function<void(QString)> cb) {
-        e.emailReceipt(receiptId, rentalIds, address, cb);
-    },
+    async<QString>([receiptId, rentalIds, address](KioskEngine &e,
+                                                   std::function<void(QString)> cb) { e.emailReceipt(receiptId, rentalIds, address, cb); },
                    std::move(done), QStringLiteral("failed"));
 }
 

@@ -37,8 +37,8 @@ bool MailService::connect(const std::atomic<bool> &stop)
 
 int MailService::runOnce()
 {
-    const pg::Result claimed =
-        m_conn.exec("SELECT receipt_id, email, subject, body, attempts, queued_at FROM redbox.mail_claim($1)", {m_options.batch}, true);
+    const pg::Result claimed = m_conn.exec("SELECT receipt_id, email, subject, body, attempts, queued_at FROM redbox.mail_claim($1)",
+                                           {m_options.batch}, true);
     for (int i = 0; i < claimed.rows(); ++i) {
         Message m;
         m.id = claimed.uuid(i, "receipt_id");

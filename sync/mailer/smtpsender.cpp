@@ -22,10 +22,11 @@ struct Upload {
 size_t readChunk(char *buffer, size_t size, size_t items, void *user)
 {
     auto *u = static_cast<Upload *>(user);
-    const qsizetype room = static_cast<qsizetype>(size * items);
-    const qsizetype n = std::min(room, u->data.size() - u->offset);
-    if (n <= 0)
+    const size_t room = size * items;
+    const qsizetype left = u->data.size() - u->offset;
+    if (left <= 0 || room == 0)
         return 0;
+    const qsizetype n = room < static_cast<size_t>(left) ? static_cast<qsizetype>(room) : left;
     std::memcpy(buffer, u->data.constData() + u->offset, static_cast<size_t>(n));
     u->offset += n;
     return static_cast<size_t>(n);

@@ -90,7 +90,8 @@ private slots:
         QVERIFY2(body.contains(QStringLiteral("$%1").arg((r.amountCents + r.taxCents) / 100.0, 0, 'f', 2)), qPrintable(body));
         QVERIFY2(!body.contains(card) && !QRegularExpression(QStringLiteral("\\d{12,}")).match(body).hasMatch(), qPrintable(body));
         pg::Connection west = net.connect(QStringLiteral("west"));
-        const pg::Result q = west.exec("SELECT attempts, sent_at IS NOT NULL AS sent, smtp_reply FROM redbox.mail_queue WHERE receipt_id = $1", {id});
+        const pg::Result q = west.exec(
+            "SELECT attempts, sent_at IS NOT NULL AS sent, smtp_reply FROM redbox.mail_queue WHERE receipt_id = $1", {id});
         QCOMPARE(q.int32(0, "attempts"), 1);
         QVERIFY(q.boolean(0, "sent"));
         QVERIFY2(q.text(0, "smtp_reply").startsWith(QLatin1String("250")), qPrintable(q.text(0, "smtp_reply")));
@@ -109,13 +110,14 @@ private slots:
         QCOMPARE(net.tool({QStringLiteral("mail"), QStringLiteral("relay-stop")}), 0);
         const QUuid id = askForReceipt(k, r.rentalId);
         pg::Connection west = net.connect(QStringLiteral("west"));
-        QVERIFY2(eventually([&] {
-                     const pg::Result q = west.exec("SELECT attempts, last_error FROM redbox.mail_queue WHERE receipt_id = $1 "
-                                                    "AND sent_at IS NULL AND last_error IS NOT NULL",
-                                                    {id});
-                     return q.rows() == 1 && q.int32(0, "attempts") >= 1;
-                 },
-                          30000),
+        QVERIFY2(eventually(
+                     [&] {
+                         const pg::Result q = west.exec("SELECT attempts, last_error FROM redbox.mail_queue WHERE receipt_id = $1 "
+                                                        "AND sent_at IS NULL AND last_error IS NOT NULL",
+                                                        {id});
+                         return q.rows() == 1 && q.int32(0, "attempts") >= 1;
+                     },
+                     30000),
                  "the failed attempt was not recorded");
         const QString error = west.exec("SELECT last_error FROM redbox.mail_queue WHERE receipt_id = $1", {id}).text(0, 0);
         QVERIFY2(error.contains(QLatin1String("connect"), Qt::CaseInsensitive), qPrintable(error));
@@ -144,8 +146,9 @@ private slots:
         const Rented r = k.rent(card, net.takeDisc(k.node(), k.kioskId()), std::nullopt, k.walkUp(card).ticket);
         QVERIFY(net.waitForQuiet(30s));   // the coast knows the card before its receipt arrives
         // Bad addresses are refused at the red box, and nothing is queued.
-        for (const QString &bad : {QStringLiteral("no-at-sign"), QStringLiteral("a@b"), QStringLiteral("x@example.com\r\nBcc: all@example.com"),
-                                   QStringLiteral("a b@example.com"), QString(65, QLatin1Char('a')) + QStringLiteral("@example.com")})
+        for (const QString &bad :
+             {QStringLiteral("no-at-sign"), QStringLiteral("a@b"), QStringLiteral("x@example.com\r\nBcc: all@example.com"),
+              QStringLiteral("a b@example.com"), QString(65, QLatin1Char('a')) + QStringLiteral("@example.com")})
             expectRefusal([&] { askForReceipt(k, r.rentalId, bad); }, QStringLiteral("22"), QStringLiteral("e-mail"));
         const QUuid id = askForReceipt(k, r.rentalId, QStringLiteral("walk.up+receipts@example.org"));
         QVERIFY2(eventually([&] { return messagesOf(id).size() == 1; }, 30000), "the walk-up receipt did not arrive");
