@@ -150,7 +150,7 @@ private slots:
         const SignedIn fresh = k.walkUp(card);
         k.rent(card, net.takeDisc(k.node(), k.kioskId()), std::nullopt, fresh.ticket);
         QVERIFY(net.waitForQuiet(30s));
-        expectRefusal([&] { k.signIn(card, QStringLiteral("1234")); }, RedboxError::TicketInvalid, QStringLiteral("no PIN"));
+        expectRefusal([&] { k.signIn(card, QStringLiteral("1234")); }, RedboxError::TicketInvalid, QStringLiteral("it has no PIN"));
         // A member's card is not a walk-up card: no ticket without its PIN, here or upstream.
         const QString member = cardOf(net.takeMember(QStringLiteral("west")));
         expectRefusal([&] { k.walkUp(member); }, RedboxError::TicketInvalid, QStringLiteral("PIN is needed"));
@@ -162,6 +162,42 @@ private slots:
         QCOMPARE(offline.outcome, QStringLiteral("parked"));
         QVERIFY2(offline.note.contains(QLatin1String("online only")), qPrintable(offline.note));
         net.connect(k.node()).exec("SELECT redbox.review_claim($1, 'rental', false)", {offline.rentalId});
+    }
+
+    void aSiblingsCountThatOutrunsTheCardsRecordIsRetriedNotParked()
+    {
+        // A new card's record reaches a red box from the coast; a sibling red box's count of the
+        // card's next rental can get there first. That hop must wait (a transient error: its
+        // sender retries), not be parked as if the card did not exist.
+        const QString card = net.cardHash(bankCardNumber());
+        pg::Connection rb1 = net.connect(QStringLiteral("west-rb1"));
+        const qint64 member = rb1.exec("SELECT redbox.walkup_member_id($1)", {card}).int64(0, 0);
+        try {
+            rb1.exec("SELECT redbox.apply_one('member_delta', gen_random_uuid(), jsonb_build_object('member_id', $1::bigint, "
+                     "'delta', 1), 'west-rb2')",
+                     {member});
+            QFAIL("an unknown walk-up card's count was applied");
+        } catch (const pg::DbError &e) {
+            QCOMPARE(e.sqlstate(), QStringLiteral("55000"));
+            QVERIFY2(e.message().contains(QLatin1String("on its way")), qPrintable(e.message()));
+        }
+        QVERIFY(rb1.exec("SELECT redbox.is_transient('55000')").boolean(0, 0));
+        // A member id that is no walk-up card's stays refused for good.
+        expectRefusal(
+            [&] {
+                rb1.exec("SELECT redbox.apply_one('member_delta', gen_random_uuid(), '{\"member_id\": 987654321, \"delta\": 1}', "
+                         "'west-rb2')");
+            },
+            RedboxError::NotFound, QStringLiteral("not known"));
+        // Nor may anyone sign a member up on a walk-up plan.
+        expectRefusal(
+            [&] {
+                net.connect(QStringLiteral("hq"))
+                    .exec("SELECT redbox.register_member(99000001, 'A', 'B', NULL, '1 Main St', '97201', 'Portland', 'Oregon', NULL, "
+                          "'a@example.com', 'pbkdf2-sha256$1$x$y', 4, $1, '1111', 'pbkdf2-sha256$1$x$y')",
+                          {card});
+            },
+            QStringLiteral("22023"), QStringLiteral("walk-up plans"));
     }
 
     void aForgedWalkUpRentalIsRefusedUpstream()

@@ -202,6 +202,10 @@ BEGIN
     PERFORM need(p_pin_hash, 'PIN hash', 200, '^pbkdf2-sha256\$[0-9]+\$');
     PERFORM need_card_hash(p_card_hash);
     PERFORM need(p_card_last4, 'card last 4 digits', 4, '^[0-9]{4}$');
+    IF p_membership_id IS NULL OR is_walkup_plan(p_membership_id) THEN
+        RAISE EXCEPTION 'plan % is not one a member signs up for (walk-up plans belong to cards)', p_membership_id
+            USING ERRCODE = '22023';
+    END IF;
     v_coast := coast_of_state(p_state);
     SELECT state_id INTO v_state FROM state WHERE state_name = p_state;
     SELECT city_id INTO v_city FROM city WHERE state_id = v_state AND city_name = p_city;

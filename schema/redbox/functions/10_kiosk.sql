@@ -141,7 +141,7 @@ BEGIN
         RAISE EXCEPTION 'this card is not known at this red box' USING ERRCODE = 'RB001';
     END IF;
     IF is_walkup_plan(s.membership_id) THEN
-        RAISE EXCEPTION 'this is a walk-up card: it has no PIN' USING ERRCODE = 'RB007';
+        RAISE EXCEPTION 'this is a walk-up card: it has no PIN, and its sign-in ticket comes from kiosk_walkup' USING ERRCODE = 'RB007';
     END IF;
     st := pin_state(p_card_hash);
     IF st.locked_until IS NOT NULL THEN
@@ -186,7 +186,7 @@ BEGIN
     PERFORM need_card_hash(p_card_hash);
     SELECT * INTO s FROM membershipstatus x WHERE x.card_hash = p_card_hash;
     IF FOUND AND NOT is_walkup_plan(s.membership_id) THEN
-        RAISE EXCEPTION 'this is a member card: its PIN is needed' USING ERRCODE = 'RB007';
+        RAISE EXCEPTION 'this is a member card: its PIN is needed for a sign-in ticket' USING ERRCODE = 'RB007';
     END IF;
     IF NOT FOUND THEN
         s.member_id := walkup_member_id(p_card_hash);

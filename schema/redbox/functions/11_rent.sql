@@ -175,7 +175,7 @@ BEGIN
     END IF;
     IF p_offline AND NOT p_trusted AND is_walkup_plan(v_plan_id) THEN
         -- Its billing ZIP is checked online, with the first night's authorization.
-        RAISE EXCEPTION 'a walk-up card rents online only' USING ERRCODE = 'RB007';
+        RAISE EXCEPTION 'a walk-up card rents online only, on a server''s sign-in ticket' USING ERRCODE = 'RB007';
     END IF;
     IF NOT p_trusted THEN
         IF NOT v_allowed THEN

@@ -23,7 +23,12 @@ BEGIN
         -- Paper step 5 (and 6 for away members): membership status at this red box.
         UPDATE membershipstatus SET discs_out = discs_out + (p->>'delta')::int
          WHERE member_id = (p->>'member_id')::bigint;
-        IF NOT FOUND THEN
+        IF NOT FOUND AND (p->>'member_id')::bigint >= walkup_member_id(repeat('0', 64)) THEN
+            -- A walk-up card new to the network: its record comes from the coast, and a sibling's
+            -- count may arrive first. Not yet, rather than never (55000: the sender retries).
+            RAISE EXCEPTION 'walk-up card of member % is not known here yet: its record is on its way from the coast',
+                p->>'member_id' USING ERRCODE = '55000';
+        ELSIF NOT FOUND THEN
             RAISE EXCEPTION 'member % is not known at this red box', p->>'member_id' USING ERRCODE = 'RB012';
         END IF;
     WHEN 'return_close' THEN

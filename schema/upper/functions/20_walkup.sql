@@ -32,8 +32,8 @@ BEGIN
     SELECT * INTO w FROM walkup_card x WHERE x.member_id = (p->>'member_id')::bigint;
     IF FOUND THEN
         IF w.home_coast IS DISTINCT FROM p->>'member_coast' THEN
-            RAISE EXCEPTION 'walk-up card of member % is at home on the % coast; rental % says %', w.member_id,
-                w.home_coast, p->>'rental_id', p->>'member_coast' USING ERRCODE = 'RB021';
+            RAISE EXCEPTION 'rental % names member % at home on the % coast; that walk-up card is at home on the % coast',
+                p->>'rental_id', w.member_id, p->>'member_coast', w.home_coast USING ERRCODE = 'RB021';
         END IF;
         RETURN false;
     END IF;
