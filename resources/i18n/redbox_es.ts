@@ -764,39 +764,39 @@
         <translation>Su carrito está vacío.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="122" />
+        <location filename="../../kiosk/controllers/kioskcontroller_signin.cpp" line="29" />
         <source>Technician cards open maintenance from the help screen.</source>
         <translation>Las tarjetas de técnico abren el mantenimiento desde la pantalla de ayuda.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="286" />
+        <location filename="../../kiosk/controllers/kioskcontroller_signin.cpp" line="193" />
         <source>This card is locked after too many wrong PINs. Try again in %n minute(s).</source>
         <translation><numerusform>Esta tarjeta está bloqueada tras demasiados PIN erróneos. Inténtelo de nuevo en %n minuto.</numerusform><numerusform>Esta tarjeta está bloqueada tras demasiados PIN erróneos. Inténtelo de nuevo en %n minutos.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="128" />
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="222" />
+        <location filename="../../kiosk/controllers/kioskcontroller_signin.cpp" line="35" />
+        <location filename="../../kiosk/controllers/kioskcontroller_signin.cpp" line="129" />
         <source>Checking your card...</source>
         <translation>Comprobando su tarjeta...</translation>
     </message>
     <message>
         <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="350" />
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="157" />
+        <location filename="../../kiosk/controllers/kioskcontroller_signin.cpp" line="64" />
         <source>This account is on hold. Please contact member services.</source>
         <translation>Esta cuenta está suspendida. Contacte con atención al socio.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="202" />
+        <location filename="../../kiosk/controllers/kioskcontroller_signin.cpp" line="109" />
         <source>Your PIN has 4 digits.</source>
         <translation>Su PIN tiene 4 dígitos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="208" />
+        <location filename="../../kiosk/controllers/kioskcontroller_signin.cpp" line="115" />
         <source>Checking your PIN...</source>
         <translation>Comprobando su PIN...</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="259" />
+        <location filename="../../kiosk/controllers/kioskcontroller_signin.cpp" line="166" />
         <source>Your plan allows %n more disc(s) now; your cart was shortened.</source>
         <translation><numerusform>Su plan permite %n disco más ahora; se acortó su carrito.</numerusform><numerusform>Su plan permite %n discos más ahora; se acortó su carrito.</numerusform></translation>
     </message>
@@ -815,48 +815,48 @@
         <translation>Pago rechazado: %1. No se ha cobrado nada. Compruebe su código postal de facturación e introdúzcalo de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="150" />
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="228" />
+        <location filename="../../kiosk/controllers/kioskcontroller_signin.cpp" line="57" />
+        <location filename="../../kiosk/controllers/kioskcontroller_signin.cpp" line="135" />
         <source>Cards without a Redbox membership need the network, which this kiosk cannot reach right now. Please try again in a few minutes.</source>
         <translation>Las tarjetas sin membresía de Redbox necesitan la red, y este quiosco no puede conectarse ahora. Inténtelo de nuevo en unos minutos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="216" />
+        <location filename="../../kiosk/controllers/kioskcontroller_signin.cpp" line="123" />
         <source>Your billing ZIP code has 5 digits.</source>
         <translation>Su código postal de facturación tiene 5 dígitos.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="265" />
+        <location filename="../../kiosk/controllers/kioskcontroller_signin.cpp" line="172" />
         <source>Wrong PIN. %n tries left.</source>
         <translation><numerusform>PIN erróneo. Le queda %n intento.</numerusform><numerusform>PIN erróneo. Le quedan %n intentos.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="275" />
+        <location filename="../../kiosk/controllers/kioskcontroller_signin.cpp" line="182" />
         <source>We cannot check your PIN right now: this kiosk is offline and has not seen your card before. Please try again later or at another kiosk.</source>
         <translation>Ahora no podemos comprobar su PIN: este quiosco está sin conexión y no ha visto su tarjeta antes. Inténtelo más tarde o en otro quiosco.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="302" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="117" />
         <source>Swipe or tap your payment card...</source>
         <translation>Pase o acerque su tarjeta de pago...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="327" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="142" />
         <source>No copy is left in this kiosk. You were not charged for it.</source>
         <translation>No quedan copias en este quiosco. No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="346" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="161" />
         <source>You were not charged for it.</source>
         <translation>No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="404" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="219" />
         <source>Type your e-mail address to get the receipt by e-mail.</source>
         <translation>Escriba su correo electrónico para recibir el recibo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="405" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="220" />
         <source>That does not look like an e-mail address: check it and try again.</source>
         <translation>Eso no parece un correo electrónico: compruébelo e inténtelo de nuevo.</translation>
     </message>
@@ -891,12 +891,12 @@
         <translation>No se pudo leer este disco. Recójalo, limpie la etiqueta e inténtelo de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="413" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="228" />
         <source>There is nothing to e-mail: this screen is your receipt.</source>
         <translation>No hay nada que enviar: esta pantalla es su recibo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="429" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="244" />
         <source>The receipt cannot be e-mailed while the kiosk is offline; this screen is your receipt.</source>
         <translation>El recibo no puede enviarse mientras el quiosco está sin conexión; esta pantalla es su recibo.</translation>
     </message>
