@@ -2,8 +2,9 @@
 
 #include "core/logging.h"
 #include "pg/error.h"
+#include "pg/listening.h"
 
-#include <thread>
+#include <chrono>
 
 namespace redbox::payments {
 
@@ -15,24 +16,8 @@ PaymentService::PaymentService(ServiceOptions options, PaymentProcessor &process
 
 bool PaymentService::connect(const std::atomic<bool> &stop)
 {
-    try {
-        m_conn = pg::Connection::open(m_options.conninfo);
-        m_conn.listen(QStringLiteral("redbox_payments"));
-        m_connectBackoff.reset();
-        qCInfo(lcPayments) << "connected to" << m_options.node << "at" << m_conn.serverAddress();
-        return true;
-    } catch (const pg::DbError &e) {
-        const milliseconds wait = m_connectBackoff.next();
-        if (m_connectBackoff.attempts() <= 3 || m_connectBackoff.attempts() % 20 == 0)
-            qCWarning(lcPayments) << "cannot reach" << m_options.node << ":" << e.message().left(200) << "- again in" << wait.count()
-                                  << "ms";
-        for (auto until = steady_clock::now() + wait; steady_clock::now() < until && !stop.load();) {
-            if (m_options.heartbeat)
-                m_options.heartbeat();
-            std::this_thread::sleep_for(milliseconds(100));
-        }
-        return false;
-    }
+    return pg::openListening(m_conn, m_options.conninfo, QStringLiteral("redbox_payments"), m_options.node, m_connectBackoff, stop,
+                             m_options.heartbeat, lcPayments());
 }
 
 void PaymentService::report(const QString &key, Outcome outcome, const Answer &answer)
