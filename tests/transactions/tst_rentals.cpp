@@ -13,8 +13,11 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTest>
 #include <QTimeZone>
+
+#include <thread>
 
 using namespace redbox;
 using namespace redbox::test;
@@ -187,6 +190,87 @@ private slots:
         QCOMPARE(count(QStringLiteral("west"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'elsewhere'", {disc}), 1);
         QCOMPARE(count(QStringLiteral("east"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in'", {disc}), 1);
         QCOMPARE(count(QStringLiteral("east-rb2"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in'", {disc}), 1);
+    }
+
+    // The rental (from the west coast) and its return (from the east) reach HQ
+    // at the same moment: whichever commits second must see the first, so
+    // the return never waits for a rental HQ already has.
+    void aRentalAndItsReturnAppliedAtOnceAtHqMeet()
+    {
+        const QString west = QStringLiteral("west");
+        const QString east = QStringLiteral("east");
+        const auto restartForwarders = qScopeGuard([&] {
+            for (const QString &coast : {west, east})
+                net.tool({QStringLiteral("forwarder"), QStringLiteral("start"), coast, QStringLiteral("--forwarder"),
+                          qEnvironmentVariable("REDBOX_FORWARDER")});
+        });
+        for (const QString &coast : {west, east})
+            QCOMPARE(net.tool({QStringLiteral("forwarder"), QStringLiteral("stop"), coast}), 0);
+        KioskCalls rentHere(QStringLiteral("west-rb1"));
+        KioskCalls returnThere(QStringLiteral("east-rb2"));
+        const QString disc = net.takeDisc(rentHere.node(), rentHere.kioskId());
+        const Rented r = rentHere.rent(cardOf(net.takeMember(west)), disc);
+        QVERIFY(returnThere.giveBack(disc).foreignDisc);
+        const char *waiting = "SELECT count(*) FROM redbox.outbox WHERE dest = 'hq' AND delivered_at IS NULL "
+                              "AND kind = $1 AND payload->>'barcode' = $2";
+        QVERIFY(eventually([&] { return count(west, waiting, {"rental", disc}) == 1; }, 30000));
+        QVERIFY(eventually([&] { return count(east, waiting, {"return", disc}) == 1; }, 30000));
+        // Each coast's undelivered hops to HQ, as its forwarder would send them.
+        const auto batchOf = [&](const QString &coast) {
+            return net.connect(coast)
+                .exec("SELECT jsonb_agg(jsonb_build_object('hop_id', hop_id, 'event_id', event_id, 'kind', kind, "
+                      "'payload', payload) ORDER BY hop_id)::text FROM redbox.outbox "
+                      "WHERE dest = 'hq' AND delivered_at IS NULL AND parked_at IS NULL")
+                .text(0, 0);
+        };
+        const QString returnBatch = batchOf(east);
+        const QString rentalBatch = batchOf(west);
+
+        pg::Connection fromEast = pg::Connection::open(net.nodeLoginConninfo(east, QStringLiteral("hq")));
+        fromEast.exec("BEGIN");
+        const QString eastStatuses =
+            fromEast.exec("SELECT string_agg(DISTINCT e->>'status', ',') FROM jsonb_array_elements(redbox.apply_events($1::jsonb)) e",
+                          {returnBatch})
+                .text(0, 0);
+        QCOMPARE(eastStatuses, QStringLiteral("applied"));
+        QString westStatuses;
+        QString westError;
+        std::thread fromWest([&] {
+            try {
+                pg::Connection c = pg::Connection::open(net.nodeLoginConninfo(west, QStringLiteral("hq")));
+                westStatuses =
+                    c.exec("SELECT string_agg(DISTINCT e->>'status', ',') FROM jsonb_array_elements(redbox.apply_events($1::jsonb)) e",
+                           {rentalBatch})
+                        .text(0, 0);
+            } catch (const std::exception &e) {
+                westError = QString::fromUtf8(e.what());
+            }
+        });
+        // The rental waits for the return's transaction (the disc's lock) instead of missing it.
+        const bool waited = eventually(
+            [&] {
+                return count(QStringLiteral("hq"), "SELECT count(*) FROM pg_stat_activity WHERE usename = $1 AND wait_event = 'advisory'",
+                             {QStringLiteral("node.") + west})
+                       == 1;
+            },
+            10000);
+        fromEast.exec("COMMIT");
+        fromWest.join();
+        QVERIFY2(waited, "the rental did not wait for the return applied at the same time");
+        QVERIFY2(westError.isEmpty(), qPrintable(westError));
+        QCOMPARE(westStatuses, QStringLiteral("applied"));
+        const QString id = r.rentalId.toString(QUuid::WithoutBraces);
+        QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.pending_return WHERE barcode = $1", {disc}), 0);
+        QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'returned'", {id}), 1);
+        // The forwarders send the same hops again: HQ has them already.
+        for (const QString &coast : {west, east})
+            QCOMPARE(net.tool({QStringLiteral("forwarder"), QStringLiteral("start"), coast, QStringLiteral("--forwarder"),
+                               qEnvironmentVariable("REDBOX_FORWARDER")}),
+                     0);
+        QVERIFY(net.waitForQuiet(60s));
+        QCOMPARE(count(west, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'returned'", {id}), 1);
+        QCOMPARE(count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'closed_elsewhere'", {id}),
+                 1);
     }
 
     void lateReturnIsChargedPerPlan()

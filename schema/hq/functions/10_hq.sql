@@ -37,6 +37,12 @@ DECLARE
 BEGIN
     SELECT * INTO sender FROM peer_login WHERE node_name = p_source;
     src_coast := sender.coast;
+    -- A disc's rental and its return come from different coasts and may be
+    -- applied at once: one waits for the other, so the return either finds
+    -- the rental or is kept where the rental will find it.
+    IF p_kind IN ('rental', 'return') THEN
+        PERFORM pg_advisory_xact_lock(hashtext('redbox.disc'), hashtext(p->>'barcode'));
+    END IF;
     -- What a coast says happened at a kiosk must be at a kiosk of its region.
     IF p_kind IN ('rental', 'return', 'disc_state') OR (p_kind = 'receipt' AND p->>'kiosk_id' IS NOT NULL) THEN
         k := check_sender_kiosk(p->>'kiosk_id', sender);
