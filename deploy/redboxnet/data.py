@@ -75,8 +75,9 @@ def disc_barcode(movie_id: int, serial: int) -> str:
 # ---- catalog -----------------------------------------------------------------
 CATALOG_FIELDS = ["film_id", "title", "description", "release_year", "rating", "length", "rental_rate",
                   "replacement_cost", "category", "categories", "language"]
-# Optional: the licence window's last day (YYYY-MM-DD; empty or absent: no end).
-CATALOG_OPTIONAL = ["rent_until"]
+# Optional: the licence window's last day (YYYY-MM-DD; empty or absent: no end) and the title's
+# format (dvd, bluray, 4k, game; empty or absent: dvd).
+CATALOG_OPTIONAL = ["rent_until", "format"]
 
 
 def read_catalog_csv(path: Path) -> list[list[str]]:
@@ -125,7 +126,21 @@ def generated_catalog(seed: int, n: int = 1000) -> list[list[str]]:
                      str(rnd.randint(1990, 2025)), rnd.choice(["G", "PG", "PG-13", "R", "NC-17"]),
                      str(rnd.randint(46, 185)), "2.99", f"{rnd.randint(9, 29)}.99", g, cats, "English",
                      # one title in 20 has a studio licence that ends (in years to come)
-                     f"{lic.randint(2030, 2035)}-{lic.randint(1, 12):02d}-28" if lic.random() < 0.05 else ""])
+                     f"{lic.randint(2030, 2035)}-{lic.randint(1, 12):02d}-28" if lic.random() < 0.05 else "", ""])
+    return rows
+
+
+def with_sample_formats(rows: list[list[str]], seed: int) -> list[list[str]]:
+    """The sample catalogs (Pagila's films, the generated one) say nothing of formats: give the
+    titles that have none the mix a Redbox kiosk had (games are games; of the films, most on DVD,
+    some on Blu-ray, a few in 4K). An operator's feed is imported as it is."""
+    fmt = random.Random(f"format:{seed}")
+    category = 1 + CATALOG_FIELDS.index("category")
+    fmt_col = 1 + len(CATALOG_FIELDS) + CATALOG_OPTIONAL.index("format")
+    for r in rows:
+        pick = "game" if r[category] == "Games" else fmt.choices(["dvd", "bluray", "4k"], [70, 22, 8])[0]
+        if not r[fmt_col]:
+            r[fmt_col] = pick
     return rows
 
 
@@ -139,7 +154,7 @@ def import_catalog(state: State, rows: list[list[str]], propagate: bool) -> tupl
         with conn.cursor() as cur:
             cur.execute("TRUNCATE redbox.catalog_import")
             cur.copy_expert("COPY redbox.catalog_import (line_no, movie_id, title, description, release_year, rating, "
-                            "runtime, rental_rate, replacement_cost, category, categories, language, rent_until) "
+                            "runtime, rental_rate, replacement_cost, category, categories, language, rent_until, format) "
                             "FROM STDIN WITH (FORMAT csv)", buf)
             cur.execute("SET LOCAL ROLE redbox_owner")
             try:
@@ -362,9 +377,9 @@ def load_all(state: State, seed: int, members: int, kiosks_per_node: int, catalo
         if catalog:
             rows, source = read_catalog_csv(Path(catalog)), catalog
         elif (PAGILA / "films.csv").exists():
-            rows, source = read_catalog_csv(PAGILA / "films.csv"), str(PAGILA / "films.csv")
+            rows, source = with_sample_formats(read_catalog_csv(PAGILA / "films.csv"), seed), str(PAGILA / "films.csv")
         else:
-            rows, source = generated_catalog(seed), f"generated (seed {seed})"
+            rows, source = with_sample_formats(generated_catalog(seed), seed), f"generated (seed {seed})"
         ins, upd = import_catalog(state, rows, propagate=False)
         print(f"  data      catalog: {ins} titles from {source}", flush=True)
         info = load_hq(state, seed, members, kiosks_per_node, card_key)

@@ -21,6 +21,7 @@ QVariant CartModel::data(const QModelIndex &index, int role) const
         case BarcodeRole: return i.barcode;
         case DueRole: return i.due;
         case PriceRole: return i.amountCents + i.taxCents;
+        case NightRole: return i.nightCents;
         default: return {};
     }
 }
@@ -28,15 +29,16 @@ QVariant CartModel::data(const QModelIndex &index, int role) const
 QHash<int, QByteArray> CartModel::roleNames() const
 {
     return {{MovieIdRole, "movieId"}, {TitleRole, "title"}, {StateRole, "itemState"}, {MessageRole, "message"},
-            {BarcodeRole, "barcode"}, {DueRole, "due"},     {PriceRole, "price"}};
+            {BarcodeRole, "barcode"}, {DueRole, "due"},     {PriceRole, "price"},     {NightRole, "night"}};
 }
 
-void CartModel::add(int movieId, const QString &title)
+void CartModel::add(int movieId, const QString &title, int nightExtraCents)
 {
     beginInsertRows({}, static_cast<int>(m_items.size()), static_cast<int>(m_items.size()));
     Item item;
     item.movieId = movieId;
     item.title = title;
+    item.nightExtraCents = nightExtraCents;
     m_items.append(item);
     endInsertRows();
     emit countChanged();

@@ -17,7 +17,7 @@ class CartModel : public QAbstractListModel {
 public:
     enum class State { Waiting, Renting, Dispensing, Done, Failed };
     Q_ENUM(State)
-    enum Role { MovieIdRole = Qt::UserRole + 1, TitleRole, StateRole, MessageRole, BarcodeRole, DueRole, PriceRole };
+    enum Role { MovieIdRole = Qt::UserRole + 1, TitleRole, StateRole, MessageRole, BarcodeRole, DueRole, PriceRole, NightRole };
 
     struct Item {
         int movieId = 0;
@@ -31,6 +31,8 @@ public:
         int amountCents = 0;
         int taxCents = 0;
         bool offline = false;
+        int nightExtraCents = 0;   // its format's extra on a night, as the kiosk's price list says
+        int nightCents = 0;   // a night of it on the member's plan, before tax (what the summary shows)
     };
 
     using QAbstractListModel::QAbstractListModel;
@@ -38,7 +40,7 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    void add(int movieId, const QString &title);
+    void add(int movieId, const QString &title, int nightExtraCents = 0);
     void removeAt(int row);
     void clear();
     bool contains(int movieId) const;

@@ -32,6 +32,10 @@ KioskController::KioskController(KioskBackend *backend, KioskHardware *hardware,
     connect(hardware, &KioskHardware::declined, this, &KioskController::onDeclined);
     connect(hardware, &KioskHardware::dispensed, this, &KioskController::onDispensed);
     connect(hardware, &KioskHardware::dispenseFailed, this, &KioskController::onDispenseFailed);
+    // The title on screen is priced for whoever is signed in, by the data the kiosk has now.
+    const auto priceTitle = [this] { m_title.setNightCents(nightPriceOf(m_title.nightExtraCents())); };
+    connect(this, &KioskController::memberChanged, this, priceTitle);
+    connect(this, &KioskController::factsChanged, this, priceTitle);
     m_receiptPoll.setInterval(1000);
     connect(&m_receiptPoll, &QTimer::timeout, this, &KioskController::pollReceipt);
     m_catalog.reload();
@@ -51,8 +55,17 @@ void KioskController::refreshKioskFacts()
 
 void KioskController::refreshSummary()
 {
-    const int rate = pricePerNight();
-    m_summary.set(m_cart.rowCount(), rate, pricing::taxOn(rate, m_facts.taxRateBp), pricing::rentalDueAt(m_clock(), m_facts.timezone));
+    QList<int> rates;
+    for (int row = 0; row < m_cart.rowCount(); ++row) {
+        CartModel::Item &item = m_cart.items()[row];
+        const int night = pricePerNight() + item.nightExtraCents;
+        rates << night;
+        if (item.nightCents != night) {
+            item.nightCents = night;
+            m_cart.changed(row);
+        }
+    }
+    m_summary.set(rates, m_facts.taxRateBp, pricing::rentalDueAt(m_clock(), m_facts.timezone));
     emit receiptTimeChanged();
 }
 
@@ -189,6 +202,7 @@ void KioskController::openTitle(int movieId)
     if (!t)
         return;
     m_title.show(*t, m_cart.contains(movieId));
+    m_title.setNightCents(nightPriceOf(t->nightExtraCents));
     setMessage({});
     setScreen(Screen::Title);
 }
@@ -221,7 +235,7 @@ void KioskController::addToCart(int movieId)
         setMessage(tr("You can rent %n disc(s) in this visit.", nullptr, allowance()));
         return;
     }
-    m_cart.add(movieId, t->title);
+    m_cart.add(movieId, t->title, t->nightExtraCents);
     if (m_title.movieId() == movieId)
         m_title.setInCart(true);
     refreshSummary();

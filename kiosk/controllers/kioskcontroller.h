@@ -111,6 +111,9 @@ public:
     int idleTimeoutS() const { return m_idleTimeoutMs / 1000; }
     QString kioskId() const { return m_backend->config().kioskId; }
     int pricePerNight() const;
+    // A night of a title whose format costs EXTRACENTS more: on the member's plan, or
+    // before signing in, from the cheapest plan.
+    int nightPriceOf(int extraCents) const;
     // The cheapest night the data offers (for "from $X a night"); 0 until the cache has the plans.
     int lowestPricePerNight() const { return m_facts.lowestNightCents; }
     QString receiptState() const { return m_receiptState; }

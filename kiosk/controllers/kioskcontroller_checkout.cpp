@@ -106,6 +106,12 @@ int KioskController::pricePerNight() const
     return m_member ? m_member->dailyRateCents : 0;
 }
 
+int KioskController::nightPriceOf(int extraCents) const
+{
+    const int base = m_member ? m_member->dailyRateCents : m_facts.lowestNightCents;
+    return base > 0 ? base + std::max(0, extraCents) : 0;
+}
+
 void KioskController::pay()
 {
     touch();

@@ -1,6 +1,10 @@
 // The typed facts the title, summary and return screens show (see screenfacts.h).
 #include "controllers/screenfacts.h"
 
+#include "core/pricing.h"
+
+#include <numeric>
+
 namespace redbox {
 
 void TitleDetails::show(const Title &title, bool inCart)
@@ -22,16 +26,48 @@ void TitleDetails::clear()
 {
     m_title = Title{};
     m_inCart = false;
+    m_nightCents = 0;
     emit changed();
 }
 
-void RentalSummary::set(int discs, int ratePerNight, int taxEach, const QDateTime &dueAt)
+void TitleDetails::setNightCents(int cents)
 {
-    if (discs == m_discs && ratePerNight == m_rate && taxEach == m_taxEach && dueAt == m_dueAt)
+    if (cents == m_nightCents)
         return;
-    m_discs = discs;
-    m_rate = ratePerNight;
-    m_taxEach = taxEach;
+    m_nightCents = cents;
+    emit changed();
+}
+
+QString TitleDetails::formatNameOf(const QString &format)
+{
+    if (format == QLatin1String("bluray"))
+        return tr("Blu-ray");
+    if (format == QLatin1String("4k"))
+        return tr("4K Ultra HD");
+    if (format == QLatin1String("game"))
+        return tr("Game");
+    return tr("DVD");
+}
+
+int RentalSummary::subtotal() const
+{
+    return std::accumulate(m_rates.begin(), m_rates.end(), 0);
+}
+
+int RentalSummary::tax() const
+{
+    int sum = 0;
+    for (const int rate : m_rates)
+        sum += pricing::taxOn(rate, m_taxRateBp);
+    return sum;
+}
+
+void RentalSummary::set(const QList<int> &ratesPerNight, int taxRateBp, const QDateTime &dueAt)
+{
+    if (ratesPerNight == m_rates && taxRateBp == m_taxRateBp && dueAt == m_dueAt)
+        return;
+    m_rates = ratesPerNight;
+    m_taxRateBp = taxRateBp;
     m_dueAt = dueAt;
     emit changed();
 }

@@ -27,6 +27,9 @@ class TitleDetails : public QObject {
     Q_PROPERTY(int available READ available NOTIFY changed)
     Q_PROPERTY(bool newRelease READ newRelease NOTIFY changed)
     Q_PROPERTY(bool inCart READ inCart NOTIFY changed)
+    Q_PROPERTY(QString formatName READ formatName NOTIFY changed)
+    Q_PROPERTY(int nightExtraCents READ nightExtraCents NOTIFY changed)
+    Q_PROPERTY(int nightCents READ nightCents NOTIFY changed)
 public:
     using QObject::QObject;
     int movieId() const { return m_title.movieId; }
@@ -40,6 +43,12 @@ public:
     int available() const { return m_title.available; }
     bool newRelease() const { return m_title.newRelease; }
     bool inCart() const { return m_inCart; }
+    QString formatName() const { return formatNameOf(m_title.format); }
+    int nightExtraCents() const { return m_title.nightExtraCents; }
+    int nightCents() const { return m_nightCents; }   // a night of it on the plan the screen prices (0: no price yet)
+    void setNightCents(int cents);
+    // What the screens call a format (DVD, Blu-ray, 4K Ultra HD, Game).
+    static QString formatNameOf(const QString &format);
 
     void show(const Title &title, bool inCart);
     void setInCart(bool inCart);
@@ -51,6 +60,7 @@ signals:
 private:
     Title m_title;
     bool m_inCart = false;
+    int m_nightCents = 0;
 };
 
 class RentalSummary : public QObject {
@@ -59,31 +69,29 @@ class RentalSummary : public QObject {
     QML_UNCREATABLE("The kiosk controller sums up the rental")
     Q_PROPERTY(int discs READ discs NOTIFY changed)
     Q_PROPERTY(int nights READ nights NOTIFY changed)
-    Q_PROPERTY(int pricePerNight READ pricePerNight NOTIFY changed)
     Q_PROPERTY(int subtotal READ subtotal NOTIFY changed)
     Q_PROPERTY(int tax READ tax NOTIFY changed)
     Q_PROPERTY(int total READ total NOTIFY changed)
     Q_PROPERTY(QDateTime dueAt READ dueAt NOTIFY changed)
 public:
     using QObject::QObject;
-    int discs() const { return m_discs; }
+    int discs() const { return static_cast<int>(m_rates.size()); }
     int nights() const { return 1; }   // one night is authorized now; later days when the disc is back
-    int pricePerNight() const { return m_rate; }
-    int subtotal() const { return m_rate * m_discs; }
-    int tax() const { return m_taxEach * m_discs; }
+    int subtotal() const;
+    int tax() const;
     int total() const { return subtotal() + tax(); }
     QDateTime dueAt() const { return m_dueAt; }
 
-    // Tax is charged per rental (each disc its own payment), as the red box computes it.
-    void set(int discs, int ratePerNight, int taxEach, const QDateTime &dueAt);
+    // A night of each disc (its plan's rate and its format's extra). Tax is charged per
+    // rental (each disc its own payment), as the red box computes it.
+    void set(const QList<int> &ratesPerNight, int taxRateBp, const QDateTime &dueAt);
 
 signals:
     void changed();
 
 private:
-    int m_discs = 0;
-    int m_rate = 0;
-    int m_taxEach = 0;
+    QList<int> m_rates;
+    int m_taxRateBp = 0;
     QDateTime m_dueAt;
 };
 

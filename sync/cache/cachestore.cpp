@@ -173,7 +173,7 @@ void CacheStore::setMeta(const QString &key, const QString &value)
 void CacheStore::resetForFullSync()
 {
     sqlite::Transaction tx(m_db);
-    for (const char *table : {"movie", "plan", "kiosk", "dvd", "member", "technician"})
+    for (const char *table : {"movie", "plan", "price", "kiosk", "dvd", "member", "technician"})
         m_db.prepare(QStringLiteral("DELETE FROM %1").arg(QLatin1String(table))).run();
     m_db.prepare(QStringLiteral("UPDATE sync_state SET from_snapshot = NULL, round_to = NULL, cursor_xid = NULL, "
                                 "cursor_entity = NULL, cursor_key = NULL, cursor_live = NULL, round_total = 0, round_done = 0"))
@@ -191,11 +191,12 @@ void CacheStore::applyRow(const CacheRow &r)
         }
         m_db.prepare(QStringLiteral(
                          "INSERT INTO movie (movie_id, title, genre, categories, rating, release_year, runtime_min, blurb, "
-                         "cover_ref, rent_from, rent_until, is_new_release) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+                         "cover_ref, rent_from, rent_until, is_new_release, format) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
                          "ON CONFLICT (movie_id) DO UPDATE SET title = excluded.title, genre = excluded.genre, "
                          "categories = excluded.categories, rating = excluded.rating, release_year = excluded.release_year, "
                          "runtime_min = excluded.runtime_min, blurb = excluded.blurb, cover_ref = excluded.cover_ref, "
-                         "rent_from = excluded.rent_from, rent_until = excluded.rent_until, is_new_release = excluded.is_new_release"))
+                         "rent_from = excluded.rent_from, rent_until = excluded.rent_until, is_new_release = excluded.is_new_release, "
+                         "format = excluded.format"))
             .bindAll({d.value(QStringLiteral("movie_id")).toInteger(), d.value(QStringLiteral("title")).toString(),
                       d.value(QStringLiteral("genre")).toString(),
                       QString::fromUtf8(QJsonDocument(d.value(QStringLiteral("categories")).toArray()).toJson(QJsonDocument::Compact)),
@@ -206,7 +207,27 @@ void CacheStore::applyRow(const CacheRow &r)
                       d.value(QStringLiteral("rent_until")).toString().isEmpty()
                           ? QVariant()
                           : QVariant(d.value(QStringLiteral("rent_until")).toString()),
-                      d.value(QStringLiteral("is_new_release")).toBool() ? 1 : 0})
+                      d.value(QStringLiteral("is_new_release")).toBool() ? 1 : 0,
+                      d.value(QStringLiteral("format")).toString(QStringLiteral("dvd"))})
+            .run();
+    } else if (r.entity == QLatin1String("price")) {
+        if (r.deleted) {
+            m_db.prepare(QStringLiteral("DELETE FROM price WHERE key = ?")).bind(1, r.key).run();
+            return;
+        }
+        // As text that sorts by time: UTC with milliseconds; the launch prices hold since forever.
+        const QString from = d.value(QStringLiteral("valid_from")).toString();
+        const QDateTime at = QDateTime::fromString(from, Qt::ISODateWithMs);
+        if (from != QLatin1String("-infinity") && !at.isValid()) {
+            qCWarning(lcCache) << "ignoring a price whose start is not a time" << r.key;
+            return;
+        }
+        m_db.prepare(QStringLiteral("INSERT OR REPLACE INTO price (key, format, valid_from, night_extra_cents, max_extra_cents) "
+                                    "VALUES (?,?,?,?,?)"))
+            .bindAll({r.key, d.value(QStringLiteral("format")).toString(),
+                      at.isValid() ? at.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"))
+                                   : QStringLiteral("0000-01-01T00:00:00.000Z"),
+                      d.value(QStringLiteral("night_extra_cents")).toInteger(), d.value(QStringLiteral("max_extra_cents")).toInteger()})
             .run();
     } else if (r.entity == QLatin1String("dvd")) {
         if (r.deleted) {
@@ -358,12 +379,16 @@ static Title titleFrom(const sqlite::Statement &s)
     t.coverRef = s.text(7);
     t.newRelease = s.int64(8) != 0;
     t.available = static_cast<int>(s.int64(9));
+    t.format = s.text(10);
+    t.nightExtraCents = static_cast<int>(s.int64(11));
     return t;
 }
 
 static const char *kTitleColumns =
     "m.movie_id, m.title, m.genre, m.rating, m.release_year, m.runtime_min, m.blurb, m.cover_ref, m.is_new_release, "
-    "(SELECT count(*) FROM dvd d WHERE d.movie_id = m.movie_id AND d.status = 'in' AND d.condition = 'good') AS available";
+    "(SELECT count(*) FROM dvd d WHERE d.movie_id = m.movie_id AND d.status = 'in' AND d.condition = 'good') AS available, "
+    "m.format, coalesce((SELECT p.night_extra_cents FROM price p WHERE p.format = m.format "
+    "AND p.valid_from <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now') ORDER BY p.valid_from DESC LIMIT 1), 0)";
 
 QList<Title> CacheStore::search(const QString &text, const QString &genre, const QString &rating, bool newOnly, bool availableOnly,
                                 int limit)

@@ -138,6 +138,8 @@ struct Title {
     QString coverRef;
     bool newRelease = false;
     int available = 0;   // discs in this kiosk's slots, rentable
+    QString format = QStringLiteral("dvd");   // dvd, bluray, 4k or game
+    int nightExtraCents = 0;   // what a night of its format costs on top of the plan's rate here, now
 };
 
 // One of this kiosk's discs as its cache holds it.

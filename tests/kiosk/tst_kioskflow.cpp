@@ -70,6 +70,12 @@ private slots:
         QCOMPARE(f.ctl.screen(), Screen::Title);
         QCOMPARE(f.ctl.title()->title(), QStringLiteral("Academy Dinosaur"));
         QCOMPARE(f.ctl.title()->available(), 2);
+        QCOMPARE(f.ctl.title()->formatName(), QStringLiteral("DVD"));
+        QCOMPARE(f.ctl.nightPriceOf(f.ctl.title()->nightExtraCents()), 179);   // from the cheapest plan
+        f.ctl.openTitle(2);
+        QCOMPARE(f.ctl.title()->formatName(), QStringLiteral("Blu-ray"));
+        QCOMPARE(f.ctl.nightPriceOf(f.ctl.title()->nightExtraCents()), 229);
+        f.ctl.openTitle(1);
         f.ctl.addToCart(1);
         QVERIFY(f.ctl.title()->inCart());
         f.ctl.addToCart(1);
@@ -79,12 +85,15 @@ private slots:
         QCOMPARE(f.ctl.screen(), Screen::SignIn);
         QVERIFY(f.signIn(1));
         QVERIFY(f.waitScreen(Screen::Summary));
-        // The summary is priced as the red box prices it: the member's plan, the kiosk's tax.
+        // The summary is priced as the red box prices it: the member's plan plus each title's
+        // format (title 2 is a Blu-ray, 50 cents more a night), the kiosk's tax on each disc.
         QCOMPARE(f.ctl.summary()->discs(), 2);
-        QCOMPARE(f.ctl.summary()->pricePerNight(), 179);
+        QCOMPARE(f.ctl.pricePerNight(), 179);
         QCOMPARE(f.ctl.lowestPricePerNight(), 179);   // the cheapest plan the kiosk's data has
-        QCOMPARE(f.ctl.summary()->tax(), 2 * 15);   // 8.25 % of 179 = 14.77, per disc
-        QCOMPARE(f.ctl.summary()->total(), 2 * 179 + 2 * 15);
+        QCOMPARE(f.ctl.cart()->data(f.ctl.cart()->index(1), CartModel::NightRole).toInt(), 229);
+        QCOMPARE(f.ctl.summary()->subtotal(), 179 + 229);
+        QCOMPARE(f.ctl.summary()->tax(), 15 + 19);   // 8.25 % of 179 = 14.77 and of 229 = 18.89, per disc
+        QCOMPARE(f.ctl.summary()->total(), 179 + 229 + 15 + 19);
         QVERIFY(f.ctl.summary()->dueAt() > f.now);
         // The second disc jams.
         QObject::connect(

@@ -69,6 +69,10 @@ FakeBackend::FakeBackend(QObject *parent) : KioskBackend(parent)
         title.year = 2006;
         title.runtime = 90;
         title.blurb = QStringLiteral("A test title.");
+        if (t.id == 2) {   // a Blu-ray: a night costs 50 cents more than the plan's rate
+            title.format = QStringLiteral("bluray");
+            title.nightExtraCents = 50;
+        }
         m_titles.append(title);
         for (int copy = 1; copy <= 2; ++copy)
             m_discs.append({discOf(t.id, copy), t.id, slot++, QStringLiteral("good")});
@@ -310,6 +314,9 @@ void FakeBackend::rent(const RentRequest &request, std::function<void(RentResult
     m_rentals.append({request.rentalId, m->info.memberId, request.barcode, request.rentedAt, QStringLiteral("open")});
     out.dueAt = pricing::rentalDueAt(request.rentedAt, QString::fromLatin1(kTimezone));
     out.amountCents = m->info.dailyRateCents;
+    for (const Title &t : m_titles)
+        if (t.movieId == d->movieId)
+            out.amountCents += t.nightExtraCents;
     out.taxCents = pricing::taxOn(out.amountCents, kTaxBp);
     out.discsOut = discsOutOf(m->info.memberId);
     out.offline = offline;

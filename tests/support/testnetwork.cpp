@@ -189,15 +189,16 @@ QJsonObject TestNetwork::tryIt() const
     return QJsonDocument::fromJson(f.readAll()).object();
 }
 
-QString TestNetwork::takeDisc(const QString &node, const QString &kioskId) const
+QString TestNetwork::takeDisc(const QString &node, const QString &kioskId, const QString &format) const
 {
     static QMutex mutex;
     static QSet<QString> taken;
     QMutexLocker lock(&mutex);
     pg::Connection c = connect(node);
-    const pg::Result r = c.exec("SELECT barcode FROM redbox.dvd WHERE kiosk_id = $1 AND status = 'in' AND condition = 'good' "
-                                "ORDER BY md5(barcode) LIMIT 500",
-                                {kioskId});
+    const pg::Result r = c.exec("SELECT d.barcode FROM redbox.dvd d JOIN redbox.movie m USING (movie_id) "
+                                "WHERE d.kiosk_id = $1 AND d.status = 'in' AND d.condition = 'good' AND m.format = $2 "
+                                "ORDER BY md5(d.barcode) LIMIT 500",
+                                {kioskId, format});
     for (int i = 0; i < r.rows(); ++i) {
         const QString b = r.text(i, 0);
         if (!taken.contains(b)) {

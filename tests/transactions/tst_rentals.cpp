@@ -12,6 +12,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonObject>
 #include <QProcess>
 #include <QScopeGuard>
 #include <QTest>
@@ -229,8 +230,9 @@ private slots:
         pg::Connection fromEast = pg::Connection::open(net.nodeLoginConninfo(east, QStringLiteral("hq")));
         fromEast.exec("BEGIN");
         const QString eastStatuses =
-            fromEast.exec("SELECT string_agg(DISTINCT e->>'status', ',') FROM jsonb_array_elements(redbox.apply_events($1::jsonb)) e",
-                          {returnBatch})
+            fromEast
+                .exec("SELECT string_agg(DISTINCT e->>'status', ',') FROM jsonb_array_elements(redbox.apply_events($1::jsonb)) e",
+                      {returnBatch})
                 .text(0, 0);
         QCOMPARE(eastStatuses, QStringLiteral("applied"));
         QString westStatuses;
@@ -250,8 +252,7 @@ private slots:
         const bool waited = eventually(
             [&] {
                 return count(QStringLiteral("hq"), "SELECT count(*) FROM pg_stat_activity WHERE usename = $1 AND wait_event = 'advisory'",
-                             {QStringLiteral("node.") + west})
-                       == 1;
+                             {QStringLiteral("node.") + west}) == 1;
             },
             10000);
         fromEast.exec("COMMIT");
@@ -269,8 +270,104 @@ private slots:
                      0);
         QVERIFY(net.waitForQuiet(60s));
         QCOMPARE(count(west, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'returned'", {id}), 1);
-        QCOMPARE(count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'closed_elsewhere'", {id}),
+        QCOMPARE(count(QStringLiteral("west-rb1"),
+                       "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'closed_elsewhere'", {id}),
                  1);
+    }
+
+    // A night costs the member's plan plus the title's format's extra in the kiosk's region, as
+    // HQ's price list says; a new price reaches every node and the kiosks' caches and prices the
+    // rentals made after it starts; an upstream node refuses a rental priced otherwise.
+    void pricesPerFormatAndRegionComeFromHqsData()
+    {
+        struct Plan {
+            int rate = 0;
+            int max = 0;
+        };
+        const auto planOf = [&](const QString &node, qint64 member) {
+            pg::Connection c = net.connect(node);
+            const pg::Result p = c.exec("SELECT p.daily_rate_cents, p.max_charge_cents FROM redbox.membershipstatus s "
+                                        "JOIN redbox.membership p USING (membership_id) WHERE s.member_id = $1",
+                                        {member});
+            return Plan{p.int32(0, 0), p.int32(0, 1)};
+        };
+        const auto rentedAt = [&](const QString &node, const Rented &r) {
+            pg::Connection c = net.connect(node);
+            const pg::Result x = c.exec("SELECT daily_rate_cents, max_charge_cents FROM redbox.rental WHERE rental_id = $1", {r.rentalId});
+            return x.rows() == 1 ? Plan{x.int32(0, 0), x.int32(0, 1)} : Plan{};
+        };
+        // The launch prices: a Blu-ray is 50 cents more a night in the west, 60 in the east.
+        KioskCalls west(QStringLiteral("west-rb1"));
+        const qint64 wm = net.takeMember(QStringLiteral("west"));
+        const Plan wp = planOf(west.node(), wm);
+        const Rented blu = west.rent(cardOf(wm), net.takeDisc(west.node(), west.kioskId(), QStringLiteral("bluray")));
+        QCOMPARE(blu.amountCents, wp.rate + 50);
+        KioskCalls east(QStringLiteral("east-rb1"));
+        const qint64 em = net.takeMember(QStringLiteral("east"));
+        const Plan ep = planOf(east.node(), em);
+        QCOMPARE(east.rent(cardOf(em), net.takeDisc(east.node(), east.kioskId(), QStringLiteral("bluray"))).amountCents, ep.rate + 60);
+        QVERIFY(net.waitForQuiet(30s));
+        for (const QString &node : {QStringLiteral("west"), QStringLiteral("hq")}) {
+            const Plan at = rentedAt(node, blu);
+            QCOMPARE(at.rate, wp.rate + 50);
+            QCOMPARE(at.max, wp.max + 500);
+        }
+
+        // A red box's rental of that Blu-ray priced as a DVD is refused by its coast.
+        pg::Connection rb = net.connect(west.node());
+        QString forged =
+            rb.exec("SELECT payload::text FROM redbox.outbox WHERE event_id = $1 AND kind = 'rental'", {blu.rentalId}).text(0, 0);
+        forged = rb.exec("SELECT ($1::jsonb || jsonb_build_object('rental_id', gen_random_uuid(), 'daily_rate_cents', $2::int, "
+                         "'payment', ($1::jsonb->'payment') || jsonb_build_object('amount_cents', $2::int, "
+                         "'tax_cents', redbox.tax_on($2::int, ($1::jsonb->>'tax_rate_bp')::int))))::text",
+                         {forged, wp.rate})
+                     .text(0, 0);
+        pg::Connection asRedBox = pg::Connection::open(net.nodeLoginConninfo(west.node(), QStringLiteral("west")));
+        const QJsonObject answer = asRedBox
+                                       .exec("SELECT redbox.apply_events(jsonb_build_array(jsonb_build_object('hop_id', 1, 'event_id', "
+                                             "$1::jsonb->>'rental_id', 'kind', 'rental', 'payload', $1::jsonb)))->0",
+                                             {forged})
+                                       .json(0, 0)
+                                       .object();
+        QCOMPARE(answer.value(QStringLiteral("status")).toString(), QStringLiteral("parked"));
+        QVERIFY2(answer.value(QStringLiteral("error")).toString().startsWith(QLatin1String("RB021")) &&
+                     answer.value(QStringLiteral("error")).toString().contains(QLatin1String("bluray format")),
+                 qPrintable(answer.value(QStringLiteral("error")).toString()));
+
+        // HQ's operator prices a 4K night in the west at $1.50 extra (and its maximum $12), from now.
+        pg::Connection hq = net.connect(QStringLiteral("hq"));
+        hq.exec("SET ROLE redbox_owner");
+        hq.exec("SELECT redbox.set_format_price('west', '4k', 150, 1200)");
+        expectRefusal([&] { hq.exec("SELECT redbox.set_format_price('west', '4k', 150, 1200, now() - interval '1 hour')"); },
+                      QStringLiteral("22023"), QStringLiteral("now or later"));
+        expectRefusal([&] { hq.exec("SELECT redbox.set_format_price('west', 'vhs', 150, 1200)"); }, QStringLiteral("22023"),
+                      QStringLiteral("format must be"));
+        expectRefusal([&] { hq.exec("SELECT redbox.set_format_price('west', '4k', -5, 1200)"); }, QStringLiteral("22023"),
+                      QStringLiteral("0-2000 cents"));
+        hq.exec("RESET ROLE");
+        for (const QString &node : net.nodes())
+            QVERIFY2(
+                eventually([&] { return count(node, "SELECT night_extra_cents FROM redbox.format_price_at('west', '4k', now())") == 150; },
+                           30000),
+                qPrintable(node));
+        // What the red box offers its kiosks' caches: its own region's list.
+        QCOMPARE(count(west.node(),
+                       "SELECT count(*) FROM redbox.cache_rows($1) WHERE entity = 'price' AND data->>'format' = '4k' "
+                       "AND data->>'night_extra_cents' = '150'",
+                       {west.kioskId()}),
+                 1);
+        QCOMPARE(
+            count(east.node(), "SELECT count(*) FROM redbox.cache_rows($1) WHERE entity = 'price' AND key LIKE 'west|%'", {east.kioskId()}),
+            0);
+        const qint64 wm2 = net.takeMember(QStringLiteral("west"));
+        const Plan wp2 = planOf(west.node(), wm2);
+        const Rented uhd = west.rent(cardOf(wm2), net.takeDisc(west.node(), west.kioskId(), QStringLiteral("4k")));
+        QCOMPARE(uhd.amountCents, wp2.rate + 150);
+        QVERIFY(net.waitForQuiet(30s));
+        QCOMPARE(rentedAt(QStringLiteral("hq"), uhd).max, wp2.max + 1200);
+        QCOMPARE(count(QStringLiteral("west"), "SELECT count(*) FROM redbox.refused_hop WHERE payload->>'rental_id' = $1",
+                       {uhd.rentalId.toString(QUuid::WithoutBraces)}),
+                 0);
     }
 
     void lateReturnIsChargedPerPlan()

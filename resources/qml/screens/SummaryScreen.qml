@@ -20,13 +20,23 @@ Rectangle {
             Text { text: qsTr("Your rental"); color: Theme.text; font.pixelSize: Theme.fontHuge; font.bold: true }
             Repeater {
                 model: KioskController.cart
-                Text {
+                RowLayout {
                     required property string title
-                    text: "• " + title
-                    color: Theme.text
-                    font.pixelSize: Theme.fontLarge
-                    elide: Text.ElideRight
+                    required property int night
                     Layout.fillWidth: true
+                    spacing: Theme.gap
+                    Text {
+                        text: "• " + title
+                        color: Theme.text
+                        font.pixelSize: Theme.fontLarge
+                        elide: Text.ElideRight
+                        Layout.fillWidth: true
+                    }
+                    Text {
+                        text: qsTr("%1 a night").arg(KioskController.money(night))
+                        color: Theme.text
+                        font.pixelSize: Theme.fontLarge
+                    }
                 }
             }
             Rectangle { Layout.fillWidth: true; height: 2; color: Theme.surfaceAlt }
@@ -36,8 +46,6 @@ Rectangle {
                 rowSpacing: Theme.gap * 0.5
                 Text { text: qsTr("Discs"); color: Theme.textMuted; font.pixelSize: Theme.fontBody }
                 Text { text: s.discs; color: Theme.text; font.pixelSize: Theme.fontBody }
-                Text { text: qsTr("Price per night"); color: Theme.textMuted; font.pixelSize: Theme.fontBody }
-                Text { text: KioskController.money(s.pricePerNight); color: Theme.text; font.pixelSize: Theme.fontBody }
                 Text { text: qsTr("Tonight (1 night each)"); color: Theme.textMuted; font.pixelSize: Theme.fontBody }
                 Text { text: KioskController.money(s.subtotal); color: Theme.text; font.pixelSize: Theme.fontBody }
                 Text { text: qsTr("Tax"); color: Theme.textMuted; font.pixelSize: Theme.fontBody }

@@ -43,17 +43,20 @@ Rectangle {
                         Layout.fillWidth: true
                     }
                     Text {
-                        text: qsTr("%1 · Rated %2 · %3 · %4 min").arg(t.genre).arg(t.rating).arg(t.year).arg(t.runtime)
+                        objectName: "titleFacts"
+                        text: qsTr("%1 · %2 · Rated %3 · %4 · %5 min").arg(t.formatName).arg(t.genre).arg(t.rating).arg(t.year).arg(t.runtime)
                         color: Theme.textMuted
                         font.pixelSize: Theme.fontBody
                         wrapMode: Text.WordWrap
                         Layout.fillWidth: true
                     }
                     Text {
-                        visible: KioskController.signedIn || KioskController.lowestPricePerNight > 0
+                        // The data's price: the plan's night plus this format's extra here.
+                        objectName: "titlePrice"
+                        visible: t.nightCents > 0
                         text: KioskController.signedIn
-                              ? qsTr("%1 a night on your plan").arg(KioskController.money(KioskController.pricePerNight))
-                              : qsTr("From %1 a night").arg(KioskController.money(KioskController.lowestPricePerNight))
+                              ? qsTr("%1 a night on your plan").arg(KioskController.money(t.nightCents))
+                              : qsTr("From %1 a night").arg(KioskController.money(t.nightCents))
                         color: Theme.brand
                         font.pixelSize: Theme.fontLarge
                         font.bold: true

@@ -44,7 +44,8 @@ LANGUAGE sql STABLE SET search_path = redbox, pg_temp AS $$
         WHEN p_sender.tier = 'redbox' THEN p_sender.coast = (me()).coast
              AND p_kind IN ('rental', 'rental_void', 'return', 'receipt', 'disc_state', 'audit', 'pin_attempt')
         WHEN p_sender.tier = 'hq' THEN p_kind IN ('rental', 'rental_void', 'return_resolved', 'receipt', 'member_upsert',
-                                                   'member_status', 'catalog_upsert', 'removal_schedule', 'pin_attempt')
+                                                   'member_status', 'catalog_upsert', 'removal_schedule', 'pin_attempt',
+                                                   'price_list')
         ELSE false
     END;
 $$;
@@ -199,8 +200,12 @@ BEGIN
             categories = EXCLUDED.categories, rating = EXCLUDED.rating, release_year = EXCLUDED.release_year,
             runtime_min = EXCLUDED.runtime_min, blurb = EXCLUDED.blurb, language = EXCLUDED.language,
             cover_ref = EXCLUDED.cover_ref, rent_from = EXCLUDED.rent_from, rent_until = EXCLUDED.rent_until,
-            is_new_release = EXCLUDED.is_new_release;
+            is_new_release = EXCLUDED.is_new_release, format = EXCLUDED.format;
         PERFORM enqueue_kind(p_event, 'catalog_upsert', 'redbox', p);
+    WHEN 'price_list' THEN
+        -- HQ's price list of a region (every node prices and checks rentals of both).
+        PERFORM apply_price_list(p);
+        PERFORM enqueue_kind(p_event, 'price_list', 'redbox', p);
     WHEN 'disc_state' THEN
         -- A technician loaded, unloaded or marked a disc at one of this coast's kiosks.
         PERFORM set_dvd(p->>'barcode', (p->>'movie_id')::int, p->>'kiosk_id', (p->>'slot_no')::int, p->>'status',

@@ -53,6 +53,7 @@ DECLARE
     v_tz       text;
     v_tax_bp   int;
     v_window   boolean;
+    v_format   text;
     v_member   bigint;
     v_coast    text;
     v_plan_id  int;
@@ -104,8 +105,8 @@ BEGIN
     -- The disc, locked: the kiosk that holds it is its authority.
     SELECT d.kiosk_id, d.status, d.condition, d.movie_id, kk.timezone, kk.tax_rate_bp,
            (m.rent_from <= (v_at AT TIME ZONE kk.timezone)::date
-            AND (m.rent_until IS NULL OR m.rent_until >= (v_at AT TIME ZONE kk.timezone)::date))
-      INTO v_disc_kiosk, v_status, v_condition, v_movie, v_tz, v_tax_bp, v_window
+            AND (m.rent_until IS NULL OR m.rent_until >= (v_at AT TIME ZONE kk.timezone)::date)), m.format
+      INTO v_disc_kiosk, v_status, v_condition, v_movie, v_tz, v_tax_bp, v_window, v_format
       FROM dvd d JOIN kiosk kk ON kk.kiosk_id = k.kiosk_id JOIN movie m ON m.movie_id = d.movie_id
      WHERE d.barcode = p_barcode
        FOR UPDATE OF d;
@@ -193,6 +194,9 @@ BEGIN
         END IF;
     END IF;
 
+    -- The plan's night and maximum, plus this title's format's extras in this region.
+    SELECT rp.daily_rate_cents, rp.max_charge_cents INTO v_rate, v_max
+      FROM rental_price(v_plan_id, v_my_coast, v_format, v_at) rp;
     v_tax := tax_on(v_rate, v_tax_bp);
     INSERT INTO rental (rental_id, member_id, member_coast, barcode, movie_id, kiosk_id, rented_at,
                         daily_rate_cents, max_charge_cents, tax_rate_bp, timezone, offline)

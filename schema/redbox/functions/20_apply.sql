@@ -10,7 +10,7 @@ LANGUAGE sql STABLE SET search_path = redbox, pg_temp AS $$
         WHEN p_sender.tier = 'redbox' THEN p_sender.coast = (me()).coast AND p_kind IN ('member_delta', 'member_delta_void')
         WHEN p_sender.tier = 'coast' THEN p_sender.node_name = coast_node()
              AND p_kind IN ('member_delta', 'member_delta_void', 'return_close', 'member_upsert', 'member_status',
-                            'catalog_upsert', 'removal_schedule', 'pin_attempt')
+                            'catalog_upsert', 'removal_schedule', 'pin_attempt', 'price_list')
         ELSE false
     END;
 $$;
@@ -52,15 +52,17 @@ BEGIN
         UPDATE membershipstatus SET allowed = (p->>'allowed')::boolean WHERE member_id = (p->>'member_id')::bigint;
     WHEN 'catalog_upsert' THEN
         INSERT INTO movie (movie_id, title, genre, categories, rating, release_year, runtime_min, blurb,
-                           cover_ref, rent_from, rent_until, is_new_release)
+                           cover_ref, rent_from, rent_until, is_new_release, format)
         SELECT movie_id, title, genre, categories, rating, release_year, runtime_min, blurb, cover_ref,
-               rent_from, rent_until, is_new_release
+               rent_from, rent_until, is_new_release, format
           FROM jsonb_populate_record(NULL::movie, p)
         ON CONFLICT (movie_id) DO UPDATE SET title = EXCLUDED.title, genre = EXCLUDED.genre,
             categories = EXCLUDED.categories, rating = EXCLUDED.rating, release_year = EXCLUDED.release_year,
             runtime_min = EXCLUDED.runtime_min, blurb = EXCLUDED.blurb, cover_ref = EXCLUDED.cover_ref,
             rent_from = EXCLUDED.rent_from, rent_until = EXCLUDED.rent_until,
-            is_new_release = EXCLUDED.is_new_release;
+            is_new_release = EXCLUDED.is_new_release, format = EXCLUDED.format;
+    WHEN 'price_list' THEN
+        PERFORM apply_price_list(p);
     WHEN 'pin_attempt' THEN
         -- A PIN checked elsewhere on this card (another red box, the coast, HQ).
         IF record_pin_attempt(p_event, p) THEN

@@ -21,7 +21,7 @@ LANGUAGE sql STABLE AS $$
                               'categories', m.categories, 'rating', m.rating, 'release_year', m.release_year,
                               'runtime_min', m.runtime_min, 'blurb', m.blurb, 'cover_ref', m.cover_ref,
                               'rent_from', m.rent_from, 'rent_until', m.rent_until,
-                              'is_new_release', m.is_new_release)
+                              'is_new_release', m.is_new_release, 'format', m.format)
       FROM redbox.movie m
     UNION ALL
     SELECT s.change_xid, 'member', s.member_id::text, false,
@@ -52,10 +52,18 @@ LANGUAGE sql STABLE AS $$
                               'max_charge_cents', p.max_charge_cents)
       FROM redbox.membership p
     UNION ALL
+    -- This region's price list (every version: the kiosk shows the one in effect).
+    SELECT f.change_xid, 'price', f.coast || '|' || f.format || '|' || f.valid_from::text, false,
+           jsonb_build_object('format', f.format, 'valid_from', f.valid_from,
+                              'night_extra_cents', f.night_extra_cents, 'max_extra_cents', f.max_extra_cents)
+      FROM redbox.format_price f JOIN redbox.node_identity i ON i.one AND i.coast = f.coast
+    UNION ALL
     SELECT tb.change_xid, CASE tb.entity WHEN 'membershipstatus' THEN 'member' WHEN 'membership' THEN 'plan'
-                                         ELSE tb.entity END,
+                                         WHEN 'format_price' THEN 'price' ELSE tb.entity END,
            tb.key, true, NULL::jsonb
       FROM redbox.tombstone tb WHERE tb.kiosk_id IN ('', p_kiosk_id)
+       AND (tb.entity <> 'format_price'
+            OR split_part(tb.key, '|', 1) = (SELECT i.coast FROM redbox.node_identity i WHERE i.one))
 $$;
 
 CREATE OR REPLACE FUNCTION redbox.cache_begin(p_from text)

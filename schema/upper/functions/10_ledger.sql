@@ -197,23 +197,33 @@ $$;
 CREATE OR REPLACE FUNCTION redbox.check_rental_money(p jsonb, k redbox.redbox) RETURNS void
 LANGUAGE plpgsql STABLE SET search_path = redbox, pg_temp AS $$
 DECLARE
-    plan membership;
     pay jsonb := p->'payment';
+    v_format text;
+    v_at timestamptz := (p->>'rented_at')::timestamptz;
+    now_price record;
+    was_price record;
 BEGIN
-    SELECT * INTO plan FROM membership WHERE membership_id = (p->>'membership_id')::int;
-    IF NOT FOUND THEN
+    IF NOT EXISTS (SELECT 1 FROM membership WHERE membership_id = (p->>'membership_id')::int) THEN
         RAISE EXCEPTION 'rental % names plan %, which this network does not have', p->>'rental_id', p->>'membership_id'
             USING ERRCODE = 'RB021';
     END IF;
-    IF (p->>'daily_rate_cents')::int IS DISTINCT FROM plan.daily_rate_cents
-       OR (p->>'max_charge_cents')::int IS DISTINCT FROM plan.max_charge_cents
+    SELECT m.format INTO v_format FROM movie m WHERE m.movie_id = (p->>'movie_id')::int;
+    -- The price in effect when it was rented; or, for a red box that had not heard of a
+    -- change yet (one cut off from its coast), the one in effect the day before.
+    SELECT * INTO now_price FROM rental_price((p->>'membership_id')::int, k.coast, coalesce(v_format, 'dvd'), v_at);
+    SELECT * INTO was_price
+      FROM rental_price((p->>'membership_id')::int, k.coast, coalesce(v_format, 'dvd'), v_at - interval '1 day');
+    IF ((p->>'daily_rate_cents')::int, (p->>'max_charge_cents')::int)
+           NOT IN ((now_price.daily_rate_cents, now_price.max_charge_cents),
+                   (was_price.daily_rate_cents, was_price.max_charge_cents))
        OR (p->>'tax_rate_bp')::int IS DISTINCT FROM k.tax_rate_bp OR p->>'timezone' IS DISTINCT FROM k.timezone
-       OR (pay->>'amount_cents')::int IS DISTINCT FROM plan.daily_rate_cents
-       OR (pay->>'tax_cents')::int IS DISTINCT FROM tax_on(plan.daily_rate_cents, k.tax_rate_bp) THEN
-        RAISE EXCEPTION 'rental % charges %+% cents (rate %, cap %, tax % bp, %); its plan and kiosk make it %+% (rate %, cap %, tax % bp, %)',
+       OR (pay->>'amount_cents')::int IS DISTINCT FROM (p->>'daily_rate_cents')::int
+       OR (pay->>'tax_cents')::int IS DISTINCT FROM tax_on((p->>'daily_rate_cents')::int, k.tax_rate_bp) THEN
+        RAISE EXCEPTION 'rental % charges %+% cents (rate %, cap %, tax % bp, %); its plan, % format and kiosk make it %+% (rate %, cap %, tax % bp, %)',
             p->>'rental_id', pay->>'amount_cents', pay->>'tax_cents', p->>'daily_rate_cents', p->>'max_charge_cents',
-            p->>'tax_rate_bp', p->>'timezone', plan.daily_rate_cents, tax_on(plan.daily_rate_cents, k.tax_rate_bp),
-            plan.daily_rate_cents, plan.max_charge_cents, k.tax_rate_bp, k.timezone USING ERRCODE = 'RB021';
+            p->>'tax_rate_bp', p->>'timezone', coalesce(v_format, 'dvd'), now_price.daily_rate_cents,
+            tax_on(now_price.daily_rate_cents, k.tax_rate_bp), now_price.daily_rate_cents, now_price.max_charge_cents,
+            k.tax_rate_bp, k.timezone USING ERRCODE = 'RB021';
     END IF;
 END
 $$;
