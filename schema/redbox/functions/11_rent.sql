@@ -132,12 +132,11 @@ BEGIN
     END IF;
 
     -- The member, locked: known here (a member of this coast), or an away member with a signed ticket.
-    SELECT s.member_id, s.home_coast, s.membership_id, s.allowed, greatest(s.discs_out, 0), s.plan_limit,
-           p.daily_rate_cents, p.max_charge_cents
-      INTO v_member, v_coast, v_plan_id, v_allowed, v_out, v_limit, v_rate, v_max
-      FROM membershipstatus s JOIN membership p USING (membership_id)
+    SELECT s.member_id, s.home_coast, s.membership_id, s.allowed, greatest(s.discs_out, 0), s.plan_limit
+      INTO v_member, v_coast, v_plan_id, v_allowed, v_out, v_limit
+      FROM membershipstatus s
      WHERE s.card_hash = p_card_hash
-       FOR UPDATE OF s;
+       FOR UPDATE;
     v_home := FOUND;
     -- Proof of the sign-in: a ticket for this card at this kiosk, from a server that
     -- checked the PIN. Offline, a home member was checked by the kiosk itself.
@@ -166,8 +165,7 @@ BEGIN
         v_allowed := (p_ticket->>'allowed')::boolean;
         -- What HQ saw, plus what this red box rented them since.
         PERFORM pg_advisory_xact_lock(v_member);
-        SELECT p.max_discs_out, p.daily_rate_cents, p.max_charge_cents INTO v_limit, v_rate, v_max
-          FROM membership p WHERE p.membership_id = v_plan_id;
+        SELECT p.max_discs_out INTO v_limit FROM membership p WHERE p.membership_id = v_plan_id;
         IF v_limit IS NULL THEN
             RAISE EXCEPTION 'the ticket names no plan of this network' USING ERRCODE = 'RB007';
         END IF;

@@ -9,6 +9,29 @@
 -- commit is missed (a sequence number would be: sequences are not assigned
 -- in commit order).
 
+-- A deleted cached row's tombstone, keyed as cache_rows() keys the row (the
+-- tables' triggers come from the migrations).
+CREATE OR REPLACE FUNCTION redbox.record_tombstone() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    k text;
+    kiosk text := '';
+BEGIN
+    CASE TG_TABLE_NAME
+        WHEN 'dvd' THEN k := OLD.barcode::text; kiosk := OLD.kiosk_id;
+        WHEN 'movie' THEN k := OLD.movie_id::text;
+        WHEN 'membershipstatus' THEN k := OLD.member_id::text;
+        WHEN 'technician' THEN k := OLD.technician_id::text;
+        WHEN 'kiosk' THEN k := OLD.kiosk_id::text;
+        WHEN 'membership' THEN k := OLD.membership_id::text;
+        WHEN 'format_price' THEN k := OLD.coast || '|' || OLD.format || '|' || extract(epoch FROM OLD.valid_from)::text;
+    END CASE;
+    INSERT INTO redbox.tombstone (entity, key, kiosk_id) VALUES (TG_TABLE_NAME, k, kiosk)
+    ON CONFLICT (entity, key, kiosk_id) DO UPDATE SET change_xid = pg_current_xact_id();
+    PERFORM pg_notify('redbox_cache', CASE kiosk WHEN '' THEN '*' ELSE kiosk END);
+    RETURN OLD;
+END
+$$;
+
 -- Every row a kiosk caches (no PIN hash: PINs are checked by servers, and
 -- offline by the kiosk's own verifiers of members it has seen). Plain SQL with no SET clause and qualified names
 -- so the planner inlines it: a round's xid bounds then reach each table's
@@ -53,7 +76,7 @@ LANGUAGE sql STABLE AS $$
       FROM redbox.membership p
     UNION ALL
     -- This region's price list (every version: the kiosk shows the one in effect).
-    SELECT f.change_xid, 'price', f.coast || '|' || f.format || '|' || f.valid_from::text, false,
+    SELECT f.change_xid, 'price', f.coast || '|' || f.format || '|' || extract(epoch FROM f.valid_from)::text, false,
            jsonb_build_object('format', f.format, 'valid_from', f.valid_from,
                               'night_extra_cents', f.night_extra_cents, 'max_extra_cents', f.max_extra_cents)
       FROM redbox.format_price f JOIN redbox.node_identity i ON i.one AND i.coast = f.coast

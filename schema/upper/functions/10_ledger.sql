@@ -203,13 +203,10 @@ DECLARE
     now_price record;
     was_price record;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM membership WHERE membership_id = (p->>'membership_id')::int) THEN
-        RAISE EXCEPTION 'rental % names plan %, which this network does not have', p->>'rental_id', p->>'membership_id'
-            USING ERRCODE = 'RB021';
-    END IF;
     SELECT m.format INTO v_format FROM movie m WHERE m.movie_id = (p->>'movie_id')::int;
-    -- The price in effect when it was rented; or, for a red box that had not heard of a
-    -- change yet (one cut off from its coast), the one in effect the day before.
+    -- The price in effect when it was rented (an unknown plan is refused there); or, for a
+    -- red box that had not heard of a change yet (one cut off from its coast), the one in
+    -- effect the day before.
     SELECT * INTO now_price FROM rental_price((p->>'membership_id')::int, k.coast, coalesce(v_format, 'dvd'), v_at);
     SELECT * INTO was_price
       FROM rental_price((p->>'membership_id')::int, k.coast, coalesce(v_format, 'dvd'), v_at - interval '1 day');

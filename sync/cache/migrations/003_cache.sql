@@ -4,7 +4,7 @@
 -- sync refills everything.
 ALTER TABLE movie ADD COLUMN format TEXT NOT NULL DEFAULT 'dvd';
 CREATE TABLE price (
-    key                TEXT PRIMARY KEY,     -- the red box's: region|format|valid_from
+    key                TEXT PRIMARY KEY,     -- the red box's: region|format|epoch of valid_from
     format             TEXT NOT NULL,
     valid_from         TEXT NOT NULL,        -- UTC, yyyy-MM-ddTHH:mm:ss.zzzZ (comparable as text)
     night_extra_cents  INTEGER NOT NULL,
