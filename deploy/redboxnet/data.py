@@ -236,6 +236,10 @@ CITY_WORDS = ["Springfield", "Riverside", "Fairview", "Franklin", "Greenville", 
               "Georgetown", "Ashland"]
 
 
+# The sample data's promo code (generated networks only; an operator adds real ones with add_promo_code).
+SAMPLE_PROMO = "FREENIGHT"
+
+
 def load_hq(state: State, seed: int, n_members: int, kiosks_per_node: int, card_key: str) -> dict:
     """Generate and COPY the company's records into HQ. Returns what a person needs to try the kiosk."""
     rnd = random.Random(f"hq:{seed}")
@@ -315,6 +319,9 @@ def load_hq(state: State, seed: int, n_members: int, kiosks_per_node: int, card_
             if i <= 2:
                 tech_print.append((tid, name, card, pin))
         copy(cur, "redbox.technician (technician_id, name, card_hash, pin_hash, coast, active)", techs)
+        # A promo code to try at the kiosks (and for the simulator's customers): a night off, once per card.
+        cur.execute("SELECT redbox.add_promo_code(%s, 1000, current_date - 1, current_date + 3650, "
+                    "'Sample data: one night free, once per card')", (SAMPLE_PROMO,))
         conn.commit()
 
     sample = {"west": [], "east": []}
@@ -397,6 +404,7 @@ def load_all(state: State, seed: int, members: int, kiosks_per_node: int, catalo
             "members": [{"member_id": m, "coast": c, "card": card, "pin": pin}
                         for c in ("west", "east") for m, card, pin, _ in info["members"][c]],
             "technicians": [{"technician_id": t, "card": card, "pin": pin} for t, _, card, pin in info["technicians"]],
+            "promo_code": SAMPLE_PROMO,
         }, indent=1) + "\n", 0, 0)
     coasts = [n.name for n in state.topo.coasts() if not loaded(state, n.name)]
     with ThreadPoolExecutor(max_workers=max(1, len(coasts))) as ex:
@@ -421,6 +429,7 @@ def try_it_text(info: dict) -> str:
     for coast in ("west", "east"):
         for mid, card, pin, name in info["members"][coast]:
             lines.append(f"    {coast:5} member {mid:6}  card {card}  PIN {pin}  ({name})")
+    lines.append(f"  Promo code (one night free, once per card): {SAMPLE_PROMO}")
     lines.append("  Test technicians (card number / PIN):")
     for tid, name, card, pin in info["technicians"]:
         lines.append(f"    technician {tid}  card {card}  PIN {pin}  ({name})")

@@ -167,6 +167,27 @@ void EngineBridge::dispensed(const QUuid &rentalId)
         [](bool) {}, false);
 }
 
+void EngineBridge::redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId,
+                               std::function<void(PromoResult)> done)
+{
+    PromoResult failed;
+    failed.failure = Failure::Internal;
+    failed.message = QStringLiteral("the kiosk could not check the promo code");
+    async<PromoResult>([code, cardHash, grantId](KioskEngine &e,
+                                                 std::function<void(PromoResult)> cb) { e.redeemPromo(code, cardHash, grantId, cb); },
+                       std::move(done), failed);
+}
+
+void EngineBridge::releasePromo(const QUuid &grantId)
+{
+    run<bool>(
+        [grantId](KioskEngine &e) {
+            e.releasePromo(grantId);
+            return true;
+        },
+        [](bool) {}, false);
+}
+
 void EngineBridge::voidRental(const VoidRequest &request, std::function<void(bool)> done)
 {
     QElapsedTimer t;

@@ -65,7 +65,7 @@ void KioskController::refreshSummary()
             m_cart.changed(row);
         }
     }
-    m_summary.set(rates, m_facts.taxRateBp, pricing::rentalDueAt(m_clock(), m_facts.timezone));
+    m_summary.set(rates, m_facts.taxRateBp, pricing::rentalDueAt(m_clock(), m_facts.timezone), m_promo.centsOff);
     emit receiptTimeChanged();
 }
 
@@ -141,6 +141,7 @@ void KioskController::touch()
 
 void KioskController::resetSession()
 {
+    dropPromo();
     m_cart.clear();
     m_member.reset();
     m_pinOk = false;

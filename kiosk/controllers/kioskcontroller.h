@@ -60,6 +60,7 @@ class KioskController : public QObject {
     Q_PROPERTY(int lowestPricePerNight READ lowestPricePerNight NOTIFY factsChanged)
     Q_PROPERTY(QString receiptState READ receiptState NOTIFY receiptStateChanged)
     Q_PROPERTY(QString receiptTime READ receiptTime NOTIFY receiptTimeChanged)
+    Q_PROPERTY(QString promoCode READ promoCode NOTIFY promoChanged)
 
 public:
     enum class Screen {
@@ -118,6 +119,8 @@ public:
     int lowestPricePerNight() const { return m_facts.lowestNightCents; }
     QString receiptState() const { return m_receiptState; }
     QString receiptTime() const;
+    // The promo code applied to this rental (empty: none).
+    QString promoCode() const { return m_promo.code; }
     // A time as the kiosk's customers read it: in the kiosk's own time zone.
     Q_INVOKABLE QString localTime(const QDateTime &utc) const;
 
@@ -145,6 +148,9 @@ public:
     Q_INVOKABLE void pinBackspace();
     Q_INVOKABLE void pinEnter();
     Q_INVOKABLE void pay();
+    // A promo code typed on the summary: checked online at HQ, one per rental.
+    Q_INVOKABLE void applyPromo(const QString &typed);
+    Q_INVOKABLE void removePromo();
     Q_INVOKABLE void startReturn();
     Q_INVOKABLE void openHelp();
     Q_INVOKABLE void back();
@@ -173,6 +179,7 @@ signals:
     void themeChanged();
     void receiptStateChanged();
     void factsChanged();
+    void promoChanged();
     void rentalFinished(int rented, int failed);   // for the simulator and tests
     void returnFinished(bool accepted);
 
@@ -201,6 +208,8 @@ private:
     QString lockedText(const QDateTime &until) const;
     QString trackText(TrackError e) const;
     void setReceiptState(const QString &state);
+    void dropPromo();
+    QString promoRefusalText(const PromoResult &r) const;   // forgets the promo, giving HQ back a grant no rental used
 
     KioskBackend *m_backend;
     KioskHardware *m_hw;
@@ -235,6 +244,9 @@ private:
     QString m_cardDigits;   // the swiped card's last 4 digits, for the screen
     QString m_billingZip;   // a walk-up card's ZIP as typed, sent with the authorization
     int m_zipDeclines = 0;
+    PromoResult m_promo;   // the promo code applied (its grant), if any
+    bool m_promoUsed = false;   // a rental carried the grant (or may have: its answer was lost)
+    bool m_promoChecking = false;
 
     static inline KioskController *s_instance = nullptr;
 };

@@ -125,6 +125,87 @@ void KioskController::pay()
     m_hw->authorize(m_summary.total(), walkUp() ? m_billingZip : QString());
 }
 
+void KioskController::applyPromo(const QString &typed)
+{
+    touch();
+    if (m_screen != Screen::Summary || !signedIn() || m_paying || m_promoChecking)
+        return;
+    if (m_promo.grant) {
+        setMessage(tr("One promo code per rental: %1 is applied already.").arg(m_promo.code));
+        return;
+    }
+    if (typed.trimmed().isEmpty()) {
+        setMessage(tr("Type the promo code first."));
+        return;
+    }
+    m_promoChecking = true;
+    setMessage({});
+    setBusy(tr("Checking the promo code..."));
+    const QUuid grantId = QUuid::createUuid();
+    m_backend->redeemPromo(typed, m_member->cardHash, grantId, guarded(this, [this](PromoResult r) {
+                               m_promoChecking = false;
+                               setBusy({});
+                               if (!signedIn() || m_screen != Screen::Summary) {
+                                   if (r.grant)
+                                       m_backend->releasePromo(r.grantId);   // the customer moved on
+                                   return;
+                               }
+                               switch (r.failure) {
+                                   case Failure::None:
+                                       m_promo = std::move(r);
+                                       m_promoUsed = false;
+                                       qCInfo(lcKiosk) << "promo code applied:" << m_promo.centsOff << "cents off";
+                                       refreshSummary();
+                                       emit promoChanged();
+                                       setMessage(tr("Promo code %1 applied: %2 off one night.")
+                                                      .arg(m_promo.code, money(m_summary.discount())));
+                                       break;
+                                   case Failure::Offline:
+                                       setMessage(tr("Promo codes are checked online, and the kiosk cannot reach the "
+                                                     "network right now. You can still rent without one."));
+                                       break;
+                                   case Failure::BadInput: setMessage(promoRefusalText(r)); break;
+                                   default:
+                                       setMessage(tr("The promo code could not be checked. You can still rent without one."));
+                                       break;
+                               }
+                           }));
+}
+
+QString KioskController::promoRefusalText(const PromoResult &r) const
+{
+    if (r.outcome == QLatin1String("unknown"))
+        return tr("%1 is not a promo code. Check it and try again.").arg(r.code);
+    if (r.outcome == QLatin1String("expired"))
+        return tr("Promo code %1 cannot be used today.").arg(r.code);
+    if (r.outcome == QLatin1String("used"))
+        return tr("This card has already used promo code %1.").arg(r.code);
+    if (r.outcome == QLatin1String("throttled"))
+        return tr("Too many promo codes did not work at this kiosk. Please try again in a few minutes.");
+    return tr("Type the promo code as printed: 4 to 16 letters and digits.");
+}
+
+void KioskController::removePromo()
+{
+    touch();
+    if (m_screen != Screen::Summary || m_paying)
+        return;
+    dropPromo();
+    setMessage({});
+}
+
+void KioskController::dropPromo()
+{
+    if (!m_promo.grant && m_promo.code.isEmpty())
+        return;
+    if (m_promo.grant && !m_promoUsed)
+        m_backend->releasePromo(m_promo.grantId);
+    m_promo = {};
+    m_promoUsed = false;
+    refreshSummary();
+    emit promoChanged();
+}
+
 void KioskController::rentNext()
 {
     // Next disc: rent it (the red box, or offline the durable outbox, must have it) then dispense it.
@@ -159,8 +240,14 @@ void KioskController::rentNext()
                             req.member = *m_member;
                             req.cardToken = m_cardToken;
                             req.cardLast4 = m_cardLast4;
-                            m_backend->rent(req, guarded(this, [this, row](RentResult r) {
+                            // The promo goes with the first disc the red box rents; one refused passes it on.
+                            const bool withPromo = m_promo.grant && !m_promoUsed;
+                            if (withPromo)
+                                req.promoGrant = m_promo.grant;
+                            m_backend->rent(req, guarded(this, [this, row, withPromo](RentResult r) {
                                                 CartModel::Item &i = m_cart.items()[row];
+                                                if (withPromo && (r.failure == Failure::None || r.failure == Failure::InDoubt))
+                                                    m_promoUsed = true;
                                                 if (r.failure != Failure::None) {
                                                     i.state = CartModel::State::Failed;
                                                     i.message = failureText(r.failure, r.message) + QLatin1Char(' ') +

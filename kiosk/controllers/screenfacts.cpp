@@ -49,26 +49,34 @@ QString TitleDetails::formatNameOf(const QString &format)
     return tr("DVD");
 }
 
+int RentalSummary::discount() const
+{
+    return m_rates.isEmpty() ? 0 : std::min(m_promoCents, m_rates.first());
+}
+
 int RentalSummary::subtotal() const
 {
-    return std::accumulate(m_rates.begin(), m_rates.end(), 0);
+    return std::accumulate(m_rates.begin(), m_rates.end(), 0) - discount();
 }
 
 int RentalSummary::tax() const
 {
+    // Each disc is its own payment, taxed on what it costs (the first one less the promo).
     int sum = 0;
-    for (const int rate : m_rates)
-        sum += pricing::taxOn(rate, m_taxRateBp);
+    for (qsizetype i = 0; i < m_rates.size(); ++i)
+        sum += pricing::taxOn(m_rates[i] - (i == 0 ? discount() : 0), m_taxRateBp);
     return sum;
 }
 
-void RentalSummary::set(const QList<int> &ratesPerNight, int taxRateBp, const QDateTime &dueAt)
+void RentalSummary::set(const QList<int> &ratesPerNight, int taxRateBp, const QDateTime &dueAt, int promoCents)
 {
-    if (ratesPerNight == m_rates && taxRateBp == m_taxRateBp && dueAt == m_dueAt)
+    promoCents = std::max(0, promoCents);
+    if (ratesPerNight == m_rates && taxRateBp == m_taxRateBp && dueAt == m_dueAt && promoCents == m_promoCents)
         return;
     m_rates = ratesPerNight;
     m_taxRateBp = taxRateBp;
     m_dueAt = dueAt;
+    m_promoCents = promoCents;
     emit changed();
 }
 

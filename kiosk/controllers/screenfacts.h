@@ -70,6 +70,7 @@ class RentalSummary : public QObject {
     Q_PROPERTY(int discs READ discs NOTIFY changed)
     Q_PROPERTY(int nights READ nights NOTIFY changed)
     Q_PROPERTY(int subtotal READ subtotal NOTIFY changed)
+    Q_PROPERTY(int discount READ discount NOTIFY changed)
     Q_PROPERTY(int tax READ tax NOTIFY changed)
     Q_PROPERTY(int total READ total NOTIFY changed)
     Q_PROPERTY(QDateTime dueAt READ dueAt NOTIFY changed)
@@ -77,14 +78,16 @@ public:
     using QObject::QObject;
     int discs() const { return static_cast<int>(m_rates.size()); }
     int nights() const { return 1; }   // one night is authorized now; later days when the disc is back
-    int subtotal() const;
+    int subtotal() const;   // the nights, less the promo
+    int discount() const;   // what the promo takes off (the first disc's night at most)
     int tax() const;
     int total() const { return subtotal() + tax(); }
     QDateTime dueAt() const { return m_dueAt; }
 
     // A night of each disc (its plan's rate and its format's extra). Tax is charged per
     // rental (each disc its own payment), as the red box computes it.
-    void set(const QList<int> &ratesPerNight, int taxRateBp, const QDateTime &dueAt);
+    // A promo takes up to PROMOCENTS off the first disc's night, never more than it costs.
+    void set(const QList<int> &ratesPerNight, int taxRateBp, const QDateTime &dueAt, int promoCents = 0);
 
 signals:
     void changed();
@@ -92,6 +95,7 @@ signals:
 private:
     QList<int> m_rates;
     int m_taxRateBp = 0;
+    int m_promoCents = 0;
     QDateTime m_dueAt;
 };
 

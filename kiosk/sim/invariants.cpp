@@ -181,6 +181,14 @@ InvariantReport checkInvariants(const NetworkState &net, const QHash<QUuid, Rent
                            .arg(over.text(i, 1), over.text(i, 0), over.text(i, 2), over.text(i, 3));
     rep.counts << qMakePair(QStringLiteral("member_limits_exceeded_while_whole"), static_cast<qint64>(over.rows()));
 
+    // A promo discount on a rental is one HQ granted to that very rental.
+    const pg::Result promos = hq.exec("SELECT r.rental_id, r.promo_code FROM redbox.rental r WHERE r.discount_cents > 0 AND NOT EXISTS "
+                                      "(SELECT 1 FROM redbox.promo_redemption x WHERE x.grant_id = r.promo_grant "
+                                      "AND x.rental_id = r.rental_id AND x.cents_off >= r.discount_cents)");
+    for (int i = 0; i < promos.rows() && i < 5; ++i)
+        rep.details << QStringLiteral("rental %1 has promo %2 off that HQ did not grant it").arg(promos.text(i, 0), promos.text(i, 1));
+    rep.counts << qMakePair(QStringLiteral("promo_discounts_not_granted"), static_cast<qint64>(promos.rows()));
+
     // HQ's reconcile: ledgers (lines 1-4), and what is left over (hops, pending returns).
     hq.exec("SET ROLE redbox_owner");
     const pg::Result rec = hq.exec("SELECT problem FROM redbox.reconcile()");

@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSet>
 
 #include <cmath>
@@ -140,6 +141,13 @@ Scenario Scenario::fromJson(const QJsonObject &o)
         s.jam = number(c, QStringLiteral("jam"), s.jam, 0, 1, w);
         s.declined = number(c, QStringLiteral("declined"), s.declined, 0, 1, w);
         s.walkUp = number(c, QStringLiteral("walk_up"), s.walkUp, 0, 1, w);
+        s.promo = number(c, QStringLiteral("promo"), s.promo, 0, 1, w);
+        if (c.contains(QStringLiteral("promo_code"))) {
+            s.promoCode = c.value(QStringLiteral("promo_code")).toString();
+            static const QRegularExpression code(QStringLiteral("^[A-Z0-9]{4,16}$"));
+            if (!code.match(s.promoCode).hasMatch())
+                fail(QStringLiteral("scenario.customers.promo_code must be 4 to 16 capital letters and digits"));
+        }
         if (s.returns + s.unknownCard > 1)
             fail(QStringLiteral("scenario.customers: returns + unknown_card must not exceed 1"));
     }
@@ -213,7 +221,9 @@ QJsonObject Scenario::toJson() const
                                                       {QStringLiteral("unknown_card"), unknownCard},
                                                       {QStringLiteral("jam"), jam},
                                                       {QStringLiteral("declined"), declined},
-                                                      {QStringLiteral("walk_up"), walkUp}}},
+                                                      {QStringLiteral("walk_up"), walkUp},
+                                                      {QStringLiteral("promo"), promo},
+                                                      {QStringLiteral("promo_code"), promoCode}}},
             {QStringLiteral("faults"), faultList},
             {QStringLiteral("random_faults"), QJsonObject{{QStringLiteral("per_min"), randomFaultsPerMin},
                                                           {QStringLiteral("kinds"), QJsonArray::fromStringList(randomFaultKinds)},

@@ -76,6 +76,8 @@ struct Scenario {
     double jam = 0.02;
     double declined = 0.03;
     double walkUp = 0.2;   // of the renters: a credit card with no membership (billing ZIP, no PIN)
+    double promo = 0.1;   // of the renters: types PROMOCODE on the summary (HQ grants it once per card)
+    QString promoCode = QStringLiteral("FREENIGHT");   // the sample data's code
     QList<FaultSpec> faults;
     double randomFaultsPerMin = 0;
     QStringList randomFaultKinds;

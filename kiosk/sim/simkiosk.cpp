@@ -214,6 +214,7 @@ std::optional<VisitPlan> SimKiosk::plan()
         p.wrongPin = u(m_rng) < m_scenario.wrongPin && !m.walkUp;   // a wrong ZIP shows as a decline
         p.declined = u(m_rng) < m_scenario.declined;
         p.jam = u(m_rng) < m_scenario.jam;
+        p.promo = u(m_rng) < m_scenario.promo;
         p.backdateDays = u(m_rng) < m_scenario.lateReturn ? 2 + static_cast<int>(m_rng() % 4) : 0;
         return p;
     }
@@ -388,6 +389,32 @@ void SimKiosk::pinStep(bool wrongFirst)
 }
 
 void SimKiosk::payStep()
+{
+    if (!m_plan.promo) {
+        payNow();
+        return;
+    }
+    // The code first: granted (a card's first use), or refused with a message; then pay either way.
+    ++m_stats.promoTries;
+    m_ctrl->applyPromo(m_scenario.promoCode);
+    expect(
+        [this] {
+            return m_ctrl->screen() != KioskController::Screen::Summary ||
+                   (!m_ctrl->busy() && (!m_ctrl->promoCode().isEmpty() || !m_ctrl->message().isEmpty()));
+        },
+        [this] {
+            if (m_ctrl->screen() != KioskController::Screen::Summary) {
+                m_ctrl->cancel();
+                endVisit(QStringLiteral("promo took an unexpected turn"));
+                return;
+            }
+            if (!m_ctrl->promoCode().isEmpty())
+                ++m_stats.promoApplied;
+            payNow();
+        });
+}
+
+void SimKiosk::payNow()
 {
     if (m_plan.backdateDays > 0) {
         ++m_stats.lateRentals;

@@ -33,6 +33,7 @@ struct VisitPlan {
     bool wrongPin = false;
     bool declined = false;
     bool jam = false;
+    bool promo = false;   // types the scenario's promo code before paying
     int backdateDays = 0;   // a late returner: the rental is made as if this many days ago
     QList<Holding> returning;
 };
@@ -41,6 +42,8 @@ struct KioskStats {
     qint64 visits = 0;
     qint64 rentVisits = 0;
     qint64 walkUpVisits = 0;   // of the rent visits: a walk-up card
+    qint64 promoTries = 0;   // of the rent visits that got to the summary: a promo code typed
+    qint64 promoApplied = 0;   // of those: HQ granted it (a card's first use)
     qint64 returnVisits = 0;
     qint64 unknownCardVisits = 0;
     qint64 walkedAway = 0;   // arrived while the queue was full
@@ -55,6 +58,8 @@ struct KioskStats {
         visits += o.visits;
         rentVisits += o.rentVisits;
         walkUpVisits += o.walkUpVisits;
+        promoTries += o.promoTries;
+        promoApplied += o.promoApplied;
         returnVisits += o.returnVisits;
         unknownCardVisits += o.unknownCardVisits;
         walkedAway += o.walkedAway;
@@ -111,6 +116,7 @@ private:
     void swipeStep();
     void pinStep(bool wrongFirst);
     void payStep();
+    void payNow();
     void returnStep(int index);
     QByteArray track(const QString &card) const;
 

@@ -82,6 +82,8 @@ QJsonObject reportJson(const RunFacts &f)
             {QStringLiteral("visits"), QJsonObject{{QStringLiteral("total"), n(f.stats.visits)},
                                                    {QStringLiteral("rent"), n(f.stats.rentVisits)},
                                                    {QStringLiteral("walk_up"), n(f.stats.walkUpVisits)},
+                                                   {QStringLiteral("promo_tried"), n(f.stats.promoTries)},
+                                                   {QStringLiteral("promo_applied"), n(f.stats.promoApplied)},
                                                    {QStringLiteral("return"), n(f.stats.returnVisits)},
                                                    {QStringLiteral("unknown_card"), n(f.stats.unknownCardVisits)},
                                                    {QStringLiteral("walked_away"), n(f.stats.walkedAway)},
@@ -127,7 +129,8 @@ QString reportText(const RunFacts &f, const QJsonObject &report, const QString &
     t << "kiosks      " << f.scenario.kiosks << " full kiosks (" << f.inProcess << " in " << f.threads << " threads, "
       << f.scenario.processKiosks << " as processes, " << f.processRestarts << " restart(s)); all synced in "
       << QString::number(n(f.bootAllMs) / 1000.0, 'f', 1) << " s\n";
-    t << "visits      " << s.visits << " (" << s.rentVisits << " to rent (" << s.walkUpVisits << " walk-up cards), " << s.returnVisits
+    t << "visits      " << s.visits << " (" << s.rentVisits << " to rent (" << s.walkUpVisits << " walk-up cards, " << s.promoTries
+      << " promo codes typed, " << s.promoApplied << " granted), " << s.returnVisits
       << " to return, " << s.unknownCardVisits << " unknown cards, " << s.lateRentals << " late rentals, " << s.carriedAway
       << " discs carried elsewhere, " << h.stuckVisits << " stuck)\n";
     t << "rentals     " << h.rentOk << " online, " << h.rentOffline << " offline, " << h.rentFailed << " refused, " << h.rentUnknown

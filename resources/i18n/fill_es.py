@@ -168,6 +168,31 @@ ES = {
     "E-mailing your receipt...": "Enviando su recibo...",
     "E-mail my receipt": "Enviarme el recibo",
     "Receipt not e-mailed": "Recibo no enviado",
+    # Prices per format, and promo codes.
+    "Blu-ray": "Blu-ray",
+    "4K Ultra HD": "4K Ultra HD",
+    "Game": "Videojuego",
+    "%1 a night": "%1 por noche",
+    "Promo %1": "Promoción %1",
+    "Promo code (optional)": "Código promocional (opcional)",
+    "Apply code": "Aplicar código",
+    "Remove code %1": "Quitar el código %1",
+    "One promo code per rental: %1 is applied already.": "Un código promocional por alquiler: %1 ya está aplicado.",
+    "Type the promo code first.": "Escriba primero el código promocional.",
+    "Checking the promo code...": "Comprobando el código promocional...",
+    "Promo code %1 applied: %2 off one night.": "Código promocional %1 aplicado: %2 de descuento en una noche.",
+    "Promo codes are checked online, and the kiosk cannot reach the network right now. You can still rent without one.":
+        "Los códigos promocionales se comprueban en línea, y el quiosco no puede conectarse a la red ahora. "
+        "Puede alquilar sin código.",
+    "The promo code could not be checked. You can still rent without one.":
+        "No se ha podido comprobar el código promocional. Puede alquilar sin código.",
+    "%1 is not a promo code. Check it and try again.": "%1 no es un código promocional. Compruébelo e inténtelo de nuevo.",
+    "Promo code %1 cannot be used today.": "El código promocional %1 no se puede usar hoy.",
+    "This card has already used promo code %1.": "Esta tarjeta ya ha usado el código promocional %1.",
+    "Too many promo codes did not work at this kiosk. Please try again in a few minutes.":
+        "Demasiados códigos promocionales no han funcionado en este quiosco. Inténtelo de nuevo en unos minutos.",
+    "Type the promo code as printed: 4 to 16 letters and digits.":
+        "Escriba el código promocional tal como aparece: de 4 a 16 letras y cifras.",
 }
 
 

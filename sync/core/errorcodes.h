@@ -36,6 +36,7 @@ enum class RedboxError {
     SessionInvalid,   // a technician session that is unknown, ended or expired
     ChargeMismatch,   // money (or the plan) in a payload differs from what this node computes
     PaymentRefused,   // a request about a card charge that its state does not allow
+    PromoRefused,   // a promo grant that is forged, another card's or kiosk's, expired or used
     NoRoute,   // a hop this node cannot apply, or no link to its destination
 };
 
@@ -47,7 +48,7 @@ struct ErrorCodeInfo {
     std::string_view messagePattern;
 };
 
-inline constexpr std::array<ErrorCodeInfo, 22> kErrorCodes{{
+inline constexpr std::array<ErrorCodeInfo, 23> kErrorCodes{{
     {RedboxError::UnknownCard, "RB001", "unknown card", "card"},
     {RedboxError::NotAllowed, "RB002", "not allowed", "may not rent|on hold"},
     {RedboxError::LimitReached, "RB003", "limit reached", "limit"},
@@ -70,6 +71,7 @@ inline constexpr std::array<ErrorCodeInfo, 22> kErrorCodes{{
     {RedboxError::SessionInvalid, "RB020", "session invalid", "session"},
     {RedboxError::ChargeMismatch, "RB021", "charge mismatch", "charges|names plan|names member|outside its rental"},
     {RedboxError::PaymentRefused, "RB022", "payment refused", "not claimed|not captured|more than"},
+    {RedboxError::PromoRefused, "RB023", "promo refused", "promo"},
     {RedboxError::NoRoute, "RB500", "no route", "link|cannot apply|reached the"},
 }};
 

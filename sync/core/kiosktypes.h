@@ -64,9 +64,23 @@ struct RentRequest {
     MemberInfo member;
     QString cardToken;   // from the payment processor (the card reader)
     QString cardLast4;
+    // HQ's grant of a promo code for this card, taken off this disc's first night (one disc per transaction).
+    std::optional<QJsonDocument> promoGrant;
     // The kiosk's time, on the red box's clock (the measured skew applied): counts only for a
     // rental made offline; an online rental takes the red box's time.
     QDateTime rentedAt = QDateTime::currentDateTimeUtc();
+};
+
+// A promo code the customer typed, as HQ answered it: a grant for this card and kiosk worth up
+// to CENTSOFF off one disc's first night, or why not.
+struct PromoResult {
+    Failure failure = Failure::None;   // BadInput: refused (OUTCOME and MESSAGE say why); Offline: not checked
+    QString outcome;   // HQ's word: ok, unknown, expired, used, throttled (empty: no answer)
+    QString message;
+    QString code;   // as the kiosk sent it (capitals, no spaces)
+    QUuid grantId;
+    int centsOff = 0;
+    std::optional<QJsonDocument> grant;
 };
 
 struct RentResult {

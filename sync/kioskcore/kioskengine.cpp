@@ -9,6 +9,7 @@
 #include "kioskcore/link.h"
 #include "kioskcore/memberlookup.h"
 #include "kioskcore/outboxreplay.h"
+#include "kioskcore/promodesk.h"
 #include "kioskcore/rentaldesk.h"
 #include "kioskcore/returndesk.h"
 #include "kioskcore/signindesk.h"
@@ -53,6 +54,7 @@ void KioskEngine::start()
     m_replay = new OutboxReplay(parts, this);
     parts.replay = m_replay;
     m_lookup = new MemberLookup(parts, this);
+    m_promos = new PromoDesk(parts, this);
     m_signIn = new SignInDesk(parts, this);
     m_rentals = new RentalDesk(parts, this);
     m_returns = new ReturnDesk(parts, this);
@@ -202,6 +204,17 @@ void KioskEngine::rememberPin(const QString &cardHash, const QString &pin)
 void KioskEngine::rent(RentRequest request, std::function<void(RentResult)> callback)
 {
     m_rentals->rent(std::move(request), std::move(callback));
+}
+
+void KioskEngine::redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId,
+                              std::function<void(PromoResult)> callback)
+{
+    m_promos->redeem(code, cardHash, grantId, std::move(callback));
+}
+
+void KioskEngine::releasePromo(const QUuid &grantId)
+{
+    m_promos->release(grantId);
 }
 
 void KioskEngine::dispensed(const QUuid &rentalId)

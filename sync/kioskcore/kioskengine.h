@@ -7,6 +7,7 @@
 //   MemberLookup  a card at the red box, the cache, then the coast and HQ
 //   SignInDesk    the PIN, checked by a server (offline: the kiosk's own verifiers)
 //   RentalDesk    rentals, voids, the dispense journal, in-doubt answers
+//   PromoDesk     promo codes, checked online at HQ
 //   ReturnDesk    returns
 //   OutboxReplay  the offline outbox sent once the red box answers
 //   CacheSync     the cache kept in step with the red box
@@ -34,6 +35,7 @@ class KioskStorage;
 class Link;
 class MemberLookup;
 class OutboxReplay;
+class PromoDesk;
 class RentalDesk;
 class ReturnDesk;
 class SignInDesk;
@@ -73,6 +75,11 @@ public:
     // durable outbox). Call dispensed() when the disc came out, voidRental() when it did not.
     void rent(RentRequest request, std::function<void(RentResult)> callback);
     void dispensed(const QUuid &rentalId);
+    // A promo code for this card and transaction (GRANTID), checked online at HQ; the grant goes
+    // with one of the transaction's rentals (RentRequest::promoGrant), or back with releasePromo.
+    void redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId,
+                     std::function<void(PromoResult)> callback);
+    void releasePromo(const QUuid &grantId);
     void voidRental(const QUuid &rentalId, const QString &barcode, int slot, bool damaged, const QString &reason,
                     std::function<void(bool ok, QString message)> callback);
     void returnDisc(ReturnRequest request, std::function<void(ReturnResult)> callback);
@@ -137,6 +144,7 @@ private:
     Link *m_cacheLink = nullptr;
     OutboxReplay *m_replay = nullptr;
     MemberLookup *m_lookup = nullptr;
+    PromoDesk *m_promos = nullptr;
     SignInDesk *m_signIn = nullptr;
     RentalDesk *m_rentals = nullptr;
     ReturnDesk *m_returns = nullptr;

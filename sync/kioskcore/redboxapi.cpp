@@ -25,7 +25,7 @@ const QByteArray kTechSignInSql = "SELECT outcome, tries_left, locked_until, tec
 const QByteArray kTechVerifySql = "SELECT outcome, tries_left, locked_until, technician_id, name, NULL::text AS session "
                                   "FROM redbox.tech_verify($1, $2)";
 const QByteArray kRentSql = "SELECT outcome, rental_id, due_at, amount_cents, tax_cents, discs_out, replayed, note FROM redbox.kiosk_rent("
-                            "$1, $2, $3, $4, $5, $6, $7, $8, $9)";
+                            "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 const QByteArray kDispensedSql = "SELECT redbox.kiosk_dispensed($1)";
 const QByteArray kRentalStatusSql = "SELECT status FROM redbox.kiosk_rental_status($1)";
 const QByteArray kVoidSql = "SELECT outcome, voided, note FROM redbox.kiosk_void_rental($1, $2, $3, $4)";
@@ -64,7 +64,8 @@ std::vector<pg::Param> rentParams(const RentRequest &r, bool offline)
 {
     return {r.rentalId,  r.member.cardHash, r.barcode,
             r.paymentId, r.cardToken,       r.cardLast4,
-            r.rentedAt,  offline,           r.member.ticket ? pg::Param(*r.member.ticket) : pg::Param(nullptr)};
+            r.rentedAt,  offline,           r.member.ticket ? pg::Param(*r.member.ticket) : pg::Param(nullptr),
+            r.promoGrant ? pg::Param(*r.promoGrant) : pg::Param(nullptr)};
 }
 
 std::vector<pg::Param> voidParams(const VoidRequest &v)
@@ -194,6 +195,8 @@ QJsonObject encode(const RentRequest &r)
                   {QStringLiteral("rented_at"), iso(r.rentedAt)}};
     if (r.member.ticket)
         o.insert(QStringLiteral("ticket"), r.member.ticket->object());
+    if (r.promoGrant)
+        o.insert(QStringLiteral("promo"), r.promoGrant->object());
     return o;
 }
 
@@ -259,6 +262,8 @@ RentRequest decodeRent(const QJsonObject &o)
     r.rentedAt = fromIso(o.value(QStringLiteral("rented_at")));
     if (o.contains(QStringLiteral("ticket")))
         r.member.ticket = QJsonDocument(o.value(QStringLiteral("ticket")).toObject());
+    if (o.contains(QStringLiteral("promo")))
+        r.promoGrant = QJsonDocument(o.value(QStringLiteral("promo")).toObject());
     return r;
 }
 
@@ -310,6 +315,7 @@ Failure failureFor(const pg::DbError &e)
             case RedboxError::DiscSold: return Failure::DiscNotOurs;
             case RedboxError::DiscAlreadyIn: return Failure::DiscAlreadyIn;
             case RedboxError::TicketInvalid:
+            case RedboxError::PromoRefused:
             case RedboxError::IdReused: return Failure::BadInput;
             case RedboxError::NotEnrolled: return Failure::Offline;   // shut out: nothing goes through until re-enrolled
             default: break;

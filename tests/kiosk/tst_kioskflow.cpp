@@ -116,6 +116,75 @@ private slots:
         QCOMPARE(f.ctl.cart()->rowCount(), 0);
     }
 
+    // A promo code on the summary: HQ's grant takes one night off (never more than it costs),
+    // one code per rental, once per card; offline it is refused with a reason and the rental
+    // goes on without it; a grant no rental used goes back.
+    void aPromoCodeTakesOneNightOffOncePerCardAndNeedsTheNetwork()
+    {
+        Flow f;
+        f.ctl.start();
+        f.ctl.addToCart(1);
+        f.ctl.addToCart(2);
+        f.ctl.checkout();
+        QVERIFY(f.signIn(1));
+        QVERIFY(f.waitScreen(Screen::Summary));
+        f.ctl.applyPromo(QStringLiteral("nope"));
+        QVERIFY(QTest::qWaitFor([&] { return f.ctl.message().contains(QLatin1String("NOPE is not a promo code")); }, 5000));
+        QVERIFY(f.ctl.promoCode().isEmpty());
+        f.ctl.applyPromo(QStringLiteral("freenight"));
+        QVERIFY(QTest::qWaitFor([&] { return !f.ctl.promoCode().isEmpty(); }, 5000));
+        QCOMPARE(f.ctl.promoCode(), QStringLiteral("FREENIGHT"));
+        QVERIFY2(f.ctl.message().contains(QLatin1String("applied")), qPrintable(f.ctl.message()));
+        QCOMPARE(f.ctl.summary()->discount(), 179);   // the first disc's night, not the code's $10
+        QCOMPARE(f.ctl.summary()->subtotal(), 229);
+        QCOMPARE(f.ctl.summary()->tax(), 19);
+        f.ctl.applyPromo(QStringLiteral("FREENIGHT"));
+        QVERIFY(f.ctl.message().contains(QLatin1String("One promo code per rental")));
+        QSignalSpy finished(&f.ctl, &KioskController::rentalFinished);
+        f.ctl.pay();
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(finished.first().at(0).toInt(), 2);
+        QCOMPARE(f.ctl.cart()->items().at(0).amountCents, 0);
+        QCOMPARE(f.ctl.cart()->items().at(1).amountCents, 229);
+        f.ctl.finish();
+        QCOMPARE(f.backend.promoReleases(), 0);   // used: nothing to give back
+
+        // The same card again: used.
+        f.ctl.start();
+        f.ctl.addToCart(3);
+        f.ctl.checkout();
+        QVERIFY(f.signIn(1));
+        QVERIFY(f.waitScreen(Screen::Summary));
+        f.ctl.applyPromo(QStringLiteral("FREENIGHT"));
+        QVERIFY(QTest::qWaitFor([&] { return f.ctl.message().contains(QLatin1String("already used")); }, 5000));
+        QVERIFY(f.ctl.promoCode().isEmpty());
+        QCOMPARE(f.ctl.summary()->discount(), 0);
+        f.ctl.cancel();
+
+        // Another card, offline: refused with the reason, and the rental goes on at full price.
+        f.ctl.start();
+        f.ctl.addToCart(3);
+        f.ctl.checkout();
+        QVERIFY(f.signIn(0));
+        QVERIFY(f.waitScreen(Screen::Summary));
+        f.backend.setOffline(true);
+        f.ctl.applyPromo(QStringLiteral("FREENIGHT"));
+        QVERIFY(QTest::qWaitFor([&] { return f.ctl.message().contains(QLatin1String("checked online")); }, 5000));
+        QVERIFY(f.ctl.promoCode().isEmpty());
+        f.backend.setOffline(false);
+        // Granted, then the customer walks away: the grant goes back, the card keeps its code.
+        f.ctl.applyPromo(QStringLiteral("FREENIGHT"));
+        QVERIFY(QTest::qWaitFor([&] { return !f.ctl.promoCode().isEmpty(); }, 5000));
+        f.ctl.removePromo();
+        QVERIFY(f.ctl.promoCode().isEmpty());
+        QCOMPARE(f.ctl.summary()->discount(), 0);
+        QCOMPARE(f.backend.promoReleases(), 1);
+        f.ctl.applyPromo(QStringLiteral("FREENIGHT"));
+        QVERIFY(QTest::qWaitFor([&] { return !f.ctl.promoCode().isEmpty(); }, 5000));
+        f.ctl.cancel();
+        QCOMPARE(f.backend.promoReleases(), 2);
+    }
+
     void aDeclinedCardRentsNothing()
     {
         Flow f;

@@ -166,6 +166,16 @@ int requestCount(const QString &coast, const Charge &c, const char *op, const ch
                                   {c.chargeId, op, state}));
 }
 
+// A promo code at HQ worth CENTSOFF, valid from FROMDAYS to UNTILDAYS around today.
+QString newPromo(int centsOff, int fromDays = -1, int untilDays = 1)
+{
+    const QString code = QStringLiteral("T") + QUuid::createUuid().toString(QUuid::Id128).left(10).toUpper();
+    TestNetwork::get().connect(QStringLiteral("hq")).exec(
+        "SELECT redbox.add_promo_code($1, $2, current_date + $3::int, current_date + $4::int, 'a test code')", {code, centsOff, fromDays, untilDays},
+        true);
+    return code;
+}
+
 }   // namespace
 
 class TestPayments : public QObject {
@@ -486,6 +496,156 @@ private slots:
 
     // From the attacker's side: no key, a wrong key, the merchant's key on the faults, a body too
     // big; the payments login reaches nothing but its functions; a kiosk cannot reach them.
+    // A promo code takes up to one first night off, once per card: HQ grants it, the red box
+    // checks the grant and applies it to one disc, the coast authorizes what is left (a free
+    // night holds a dollar), and a disc back on time releases the hold; the acquirer agrees.
+    void aPromoCodeTakesOneNightOffOncePerCard()
+    {
+        const QString code = newPromo(1000);
+        KioskCalls k(QStringLiteral("west-rb1"));
+        const QString card = cardOf(net.takeMember(west));
+        const QUuid grantId = QUuid::createUuid();
+        const Promo p = k.redeemPromo(card, code, grantId);
+        QCOMPARE(p.outcome, QStringLiteral("ok"));
+        QCOMPARE(p.centsOff, 1000);
+        QVERIFY(p.grant.has_value());
+        // The same transaction asking again (its answer was lost): the same grant.
+        QCOMPARE(k.redeemPromo(card, code, grantId).grant->object(), p.grant->object());
+        // Another transaction of the same card: the code is used.
+        const Promo again = k.redeemPromo(card, code);
+        QCOMPARE(again.outcome, QStringLiteral("used"));
+        QVERIFY2(again.message.contains(QStringLiteral("already used")), qPrintable(again.message));
+        QVERIFY(!again.grant.has_value());
+        // HQ takes a code as the kiosk tidies it (capitals, no spaces), nothing else.
+        expectRefusal([&] { k.redeemPromo(card, QStringLiteral("free night")); }, QStringLiteral("22023"), QStringLiteral("capital"));
+
+        const QString disc = net.takeDisc(k.node(), k.kioskId());
+        k.usePromo(p.grant);
+        const Rented r = k.rent(card, disc);
+        QCOMPARE(r.amountCents, 0);
+        QCOMPARE(r.taxCents, 0);
+        // One disc per grant: the next disc of the visit pays its night.
+        k.usePromo(p.grant);
+        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId())); }, RedboxError::PromoRefused, QStringLiteral("already used"));
+        QVERIFY(net.waitForQuiet(30s));
+        for (const QString &node : {k.node(), west, QStringLiteral("hq")})
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND discount_cents = daily_rate_cents "
+                                 "AND promo_code = $2 AND promo_grant = $3",
+                           {r.rentalId, code, grantId}),
+                     1);
+        QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.promo_redemption WHERE grant_id = $1 AND rental_id = $2 "
+                                             "AND released_at IS NULL",
+                       {grantId, r.rentalId}),
+                 1);
+        // Nothing to authorize but the dollar a card kiosk holds for a free night.
+        QVERIFY(eventually([&] { return settled(west, r.rentalId, QStringLiteral("open")) && chargeOf(west, r.rentalId).held == 100; }));
+        expectLedgersAgree(chargeOf(west, r.rentalId));
+        // Back the same day: nothing owed; the hold is released, nothing captured.
+        k.giveBack(disc);
+        QVERIFY(eventually([&] { return settled(west, r.rentalId, QStringLiteral("voided")); }));
+        const Charge c = chargeOf(west, r.rentalId);
+        QCOMPARE(c.captured, 0);
+        QCOMPARE(c.held, 0);
+        QCOMPARE(paidFor(west, r.rentalId), 0);
+        expectLedgersAgree(c);
+    }
+
+    // Worth less than the night: the rest of the night and its tax are authorized and captured.
+    void aPromoWorthLessThanTheNightLeavesTheRestToPay()
+    {
+        const QString code = newPromo(50);
+        KioskCalls k(QStringLiteral("west-rb2"));
+        const QString card = cardOf(net.takeMember(west));
+        const Promo p = k.redeemPromo(card, code);
+        QCOMPARE(p.outcome, QStringLiteral("ok"));
+        const QString disc = net.takeDisc(k.node(), k.kioskId());
+        k.usePromo(p.grant);
+        const Rented r = k.rent(card, disc);
+        const int rate = static_cast<int>(count(k.node(), "SELECT daily_rate_cents FROM redbox.rental WHERE rental_id = $1", {r.rentalId}));
+        QCOMPARE(r.amountCents, rate - 50);
+        QCOMPARE(r.taxCents, static_cast<int>(count(k.node(), "SELECT redbox.tax_on($1, tax_rate_bp) FROM redbox.rental WHERE rental_id = $2",
+                                                    {rate - 50, r.rentalId})));
+        QVERIFY(eventually([&] { return settled(west, r.rentalId, QStringLiteral("open")); }));
+        QCOMPARE(chargeOf(west, r.rentalId).held, r.amountCents + r.taxCents);
+        k.giveBack(disc);
+        QVERIFY(eventually([&] { return settled(west, r.rentalId, QStringLiteral("captured")); }));
+        QCOMPARE(chargeOf(west, r.rentalId).captured, r.amountCents + r.taxCents);
+        expectLedgersAgree(chargeOf(west, r.rentalId));
+    }
+
+    // A failed dispense gives the card its code back; so does a kiosk whose customer left.
+    void aVoidOrAnUnusedGrantGivesTheCodeBack()
+    {
+        const QString code = newPromo(100);
+        KioskCalls k(QStringLiteral("west-rb2"));
+        const QString card = cardOf(net.takeMember(west));
+        const Promo p = k.redeemPromo(card, code);
+        k.usePromo(p.grant);
+        const Rented r = k.rent(card, net.takeDisc(k.node(), k.kioskId()));
+        QCOMPARE(k.conn().exec("SELECT outcome FROM redbox.kiosk_void_rental($1, 'jam', $2)", {r.rentalId, k.freeSlot()}, true).text(0, 0),
+                 QStringLiteral("voided"));
+        QVERIFY(net.waitForQuiet(30s));
+        QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.promo_redemption WHERE rental_id = $1 AND released_at IS NOT NULL",
+                       {r.rentalId}),
+                 1);
+        const Promo second = k.redeemPromo(card, code);
+        QCOMPARE(second.outcome, QStringLiteral("ok"));
+        // Given back unused (by this kiosk only, and only once).
+        pg::Connection hqByKiosk = k.escalationConnection(QStringLiteral("hq"));
+        const QUuid grant = QUuid::fromString(second.grant->object().value(QStringLiteral("grant")).toString());
+        QCOMPARE(KioskCalls(QStringLiteral("west-rb1")).escalationConnection(QStringLiteral("hq"))
+                     .exec("SELECT redbox.release_promo($1)", {grant}, true)
+                     .boolean(0, 0),
+                 false);
+        QCOMPARE(hqByKiosk.exec("SELECT redbox.release_promo($1)", {grant}, true).boolean(0, 0), true);
+        QCOMPARE(hqByKiosk.exec("SELECT redbox.release_promo($1)", {grant}, true).boolean(0, 0), false);
+        QCOMPARE(k.redeemPromo(card, code).outcome, QStringLiteral("ok"));
+    }
+
+    // From the attacker's side: a grant is HQ's word for one card at one kiosk, signed; a kiosk
+    // that guesses codes is slowed down; an expired or unknown code grants nothing.
+    void aPromoGrantCannotBeForgedMovedOrGuessed()
+    {
+        const QString code = newPromo(100);
+        KioskCalls k(QStringLiteral("west-rb1"));
+        KioskCalls other(QStringLiteral("west-rb1"), 2);
+        const QString card = cardOf(net.takeMember(west));
+        const Promo p = k.redeemPromo(card, code);
+        QCOMPARE(p.outcome, QStringLiteral("ok"));
+        QJsonObject forged = p.grant->object();
+        forged.insert(QStringLiteral("cents_off"), 5000);
+        k.usePromo(QJsonDocument(forged));
+        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId())); }, RedboxError::PromoRefused, QStringLiteral("not valid"));
+        other.usePromo(p.grant);
+        expectRefusal([&] { other.rent(card, net.takeDisc(other.node(), other.kioskId())); }, RedboxError::PromoRefused,
+                      QStringLiteral("another card or kiosk"));
+        k.usePromo(p.grant);
+        expectRefusal([&] { k.rent(cardOf(net.takeMember(west)), net.takeDisc(k.node(), k.kioskId())); }, RedboxError::PromoRefused,
+                      QStringLiteral("another card or kiosk"));
+        k.usePromo(k.signIn(card).ticket);   // a sign-in ticket is signed with the same key, but is no grant
+        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId())); }, RedboxError::PromoRefused, QStringLiteral("not valid"));
+        // The real grant still works, replayed from the kiosk's outbox a minute after it was made.
+        k.usePromo(p.grant);
+        const Rented late = k.rent(card, net.takeDisc(k.node(), k.kioskId()), QDateTime::currentDateTimeUtc().addSecs(-60));
+        QCOMPARE(late.outcome, QStringLiteral("rented"));
+        QCOMPARE(count(k.node(), "SELECT discount_cents FROM redbox.rental WHERE rental_id = $1", {late.rentalId}), 100);
+
+        KioskCalls guesser(QStringLiteral("east-rb2"), 2);
+        const QString stranger = net.cardHash(QStringLiteral("4111111111111111"));
+        QCOMPARE(guesser.redeemPromo(stranger, newPromo(100, -10, -2)).outcome, QStringLiteral("expired"));
+        QCOMPARE(guesser.redeemPromo(stranger, newPromo(100, 2, 10)).outcome, QStringLiteral("expired"));
+        for (int i = 0; i < 10; ++i)
+            QCOMPARE(guesser.redeemPromo(stranger, QStringLiteral("GUESS%1").arg(i)).outcome, QStringLiteral("unknown"));
+        const Promo slowed = guesser.redeemPromo(stranger, code);
+        QCOMPARE(slowed.outcome, QStringLiteral("throttled"));
+        QVERIFY(!slowed.grant.has_value());
+        QCOMPARE(k.redeemPromo(cardOf(net.takeMember(west)), code).outcome, QStringLiteral("ok"));   // other kiosks are not
+        net.connect(QStringLiteral("hq")).exec("DELETE FROM redbox.promo_attempt WHERE kiosk_id = $1", {guesser.kioskId()}, true);
+        // Only kiosks' escalation logins may redeem; a kiosk's red box login has no such function.
+        expectRefusal([&] { k.conn().exec("SELECT * FROM redbox.redeem_promo($1, $2, gen_random_uuid())", {code, card}); },
+                      QStringLiteral("42883"), QStringLiteral("does not exist"));
+    }
+
     void theAttackersSide()
     {
         const QByteArray api = readKey(QStringLiteral("api_key_file"));

@@ -116,6 +116,20 @@ private slots:
         QCOMPARE(count(r, QStringLiteral("member_limits_exceeded_while_whole")), 1);
     }
 
+    // The run's customers typed promo codes, and HQ granted every discount a rental has; a
+    // discount HQ never granted is counted.
+    void aPromoDiscountHqDidNotGrant()
+    {
+        const QString hq = QStringLiteral("hq");
+        QVERIFY2(m_net->connect(hq).exec("SELECT count(*) FROM redbox.rental WHERE discount_cents > 0").int64(0, 0) > 0,
+                 "the run rented nothing with a promo code");
+        sql(hq, "UPDATE redbox.rental SET discount_cents = 1, promo_code = 'PLANTED1', promo_grant = gen_random_uuid() "
+                "WHERE rental_id = (SELECT rental_id FROM redbox.rental WHERE discount_cents = 0 ORDER BY rental_id LIMIT 1)");
+        const InvariantReport r = checkInvariants(*m_net, m_history->rentals(), {});
+        sql(hq, "UPDATE redbox.rental SET discount_cents = 0, promo_code = NULL, promo_grant = NULL WHERE promo_code = 'PLANTED1'");
+        QCOMPARE(count(r, QStringLiteral("promo_discounts_not_granted")), 1);
+    }
+
     // The money: a capture that differs from the acquirer's by a cent, and a failed dispense
     // whose hold was not given back.
     void moneyThatDisagreesWithTheAcquirer()

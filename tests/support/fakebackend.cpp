@@ -310,6 +310,12 @@ void FakeBackend::rent(const RentRequest &request, std::function<void(RentResult
     const int limit = offline ? std::min(m->info.planLimit, m_config.offlineAllowance) : m->info.planLimit;
     if (discsOutOf(m->info.memberId) >= limit)
         return refuse(Failure::LimitReached, offline ? QStringLiteral("offline limit reached") : QStringLiteral("plan limit reached"));
+    // As the red box does: a grant is used by one rental, and takes at most its first night.
+    const QUuid grant = request.promoGrant
+                            ? QUuid::fromString(request.promoGrant->object().value(QStringLiteral("grant")).toString())
+                            : QUuid();
+    if (request.promoGrant && (m_promoUsed.contains(grant) || m_promoGrants.value(request.member.cardHash) != grant))
+        return refuse(Failure::BadInput, QStringLiteral("the promo grant was already used for another disc"));
     d->slot = 0;
     m_rentals.append({request.rentalId, m->info.memberId, request.barcode, request.rentedAt, QStringLiteral("open")});
     out.dueAt = pricing::rentalDueAt(request.rentedAt, QString::fromLatin1(kTimezone));
@@ -317,6 +323,10 @@ void FakeBackend::rent(const RentRequest &request, std::function<void(RentResult
     for (const Title &t : m_titles)
         if (t.movieId == d->movieId)
             out.amountCents += t.nightExtraCents;
+    if (request.promoGrant) {
+        m_promoUsed.insert(grant);
+        out.amountCents -= std::min(out.amountCents, kPromoCents);
+    }
     out.taxCents = pricing::taxOn(out.amountCents, kTaxBp);
     out.discsOut = discsOutOf(m->info.memberId);
     out.offline = offline;
@@ -324,6 +334,44 @@ void FakeBackend::rent(const RentRequest &request, std::function<void(RentResult
 }
 
 void FakeBackend::dispensed(const QUuid &) {}
+
+void FakeBackend::redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId,
+                              std::function<void(PromoResult)> done)
+{
+    PromoResult out;
+    out.code = code.toUpper().remove(QLatin1Char(' '));
+    out.grantId = grantId;
+    if (m_health.link == LinkStatus::Offline) {
+        out.failure = Failure::Offline;
+        out.message = QStringLiteral("promo codes are checked online, and the kiosk cannot reach the network right now");
+    } else if (out.code != QLatin1String(kPromoCode)) {
+        out.failure = Failure::BadInput;
+        out.outcome = QStringLiteral("unknown");
+        out.message = QStringLiteral("%1 is not a promo code").arg(out.code);
+    } else if (m_promoGrants.contains(cardHash) && m_promoGrants.value(cardHash) != grantId) {
+        out.failure = Failure::BadInput;
+        out.outcome = QStringLiteral("used");
+        out.message = QStringLiteral("this card has already used %1").arg(out.code);
+    } else {
+        m_promoGrants.insert(cardHash, grantId);
+        out.outcome = QStringLiteral("ok");
+        out.centsOff = kPromoCents;
+        out.grant = QJsonDocument(QJsonObject{{QStringLiteral("grant"), grantId.toString(QUuid::WithoutBraces)},
+                                              {QStringLiteral("code"), out.code},
+                                              {QStringLiteral("cents_off"), kPromoCents}});
+    }
+    answer<PromoResult>(done, out);
+}
+
+void FakeBackend::releasePromo(const QUuid &grantId)
+{
+    for (auto it = m_promoGrants.begin(); it != m_promoGrants.end(); ++it)
+        if (it.value() == grantId && !m_promoUsed.contains(grantId)) {
+            m_promoGrants.erase(it);
+            ++m_promoReleases;
+            return;
+        }
+}
 
 void FakeBackend::voidRental(const VoidRequest &request, std::function<void(bool)> done)
 {

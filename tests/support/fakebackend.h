@@ -56,6 +56,10 @@ public:
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
     void setHealth(const MaintenanceHealth &h) { m_maintenanceHealth = h; }
     void rentOutElsewhere(const QString &barcode);   // a disc of this kiosk, rented by someone else
+    // Promo codes as HQ would answer them: kPromoCode takes kPromoCents off, once per card.
+    static constexpr const char *kPromoCode = "FREENIGHT";
+    static constexpr int kPromoCents = 1000;
+    int promoReleases() const { return m_promoReleases; }
 
     // What happened (for the tests' checks).
     const QList<Rental> &rentals() const { return m_rentals; }
@@ -73,6 +77,9 @@ public:
     void walkUpSignIn(const MemberInfo &member, std::function<void(SignInResult)> done) override;
     void rent(const RentRequest &request, std::function<void(RentResult)> done) override;
     void dispensed(const QUuid &rentalId) override;
+    void redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId,
+                     std::function<void(PromoResult)> done) override;
+    void releasePromo(const QUuid &grantId) override;
     void voidRental(const VoidRequest &request, std::function<void(bool)> done) override;
     void returnDisc(const ReturnRequest &request, std::function<void(ReturnResult)> done) override;
     void emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, const QString &address,
@@ -128,6 +135,9 @@ private:
     QHash<QString, QString> m_meta;
     QHash<QUuid, QString> m_receipts;
     std::optional<std::pair<Failure, QString>> m_refuseNext;
+    QHash<QString, QUuid> m_promoGrants;   // card hash -> the grant it holds of kPromoCode
+    QSet<QUuid> m_promoUsed;
+    int m_promoReleases = 0;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
     MaintenanceHealth m_maintenanceHealth;
     QTemporaryDir m_exports;

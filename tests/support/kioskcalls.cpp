@@ -6,6 +6,8 @@
 #include <QMutex>
 #include <QSet>
 
+#include <utility>
+
 namespace redbox::test {
 
 KioskCalls::KioskCalls(const QString &node, int kiosk)
@@ -62,6 +64,20 @@ std::optional<SignedIn> KioskCalls::escalateWalkUp(const QString &cardHash)
     return std::nullopt;
 }
 
+Promo KioskCalls::redeemPromo(const QString &cardHash, const QString &code, const QUuid &grantId)
+{
+    pg::Connection v = escalationConnection(QStringLiteral("hq"));
+    const pg::Result r =
+        v.exec("SELECT outcome, cents_off, grant_json, message FROM redbox.redeem_promo($1, $2, $3)", {code, cardHash, grantId}, true);
+    Promo out;
+    out.outcome = r.text(0, 0);
+    out.centsOff = r.isNull(0, 1) ? 0 : r.int32(0, 1);
+    if (!r.isNull(0, 2))
+        out.grant = r.json(0, 2);
+    out.message = r.isNull(0, 3) ? QString() : r.text(0, 3);
+    return out;
+}
+
 pg::Connection KioskCalls::escalationConnection(const QString &node) const
 {
     TestNetwork &net = TestNetwork::get();
@@ -104,10 +120,11 @@ Rented KioskCalls::rent(const QString &cardHash, const QString &barcode, const s
     const QString token = m_cardToken.isEmpty() ? QStringLiteral("tok_") + QUuid::createUuid().toString(QUuid::Id128).left(16)
                                                 : m_cardToken;
     const pg::Result r = m_conn.exec("SELECT outcome, note, rental_id, member_id, barcode, due_at, amount_cents, tax_cents, discs_out, "
-                                     "plan_limit, offline_limited, replayed FROM redbox.kiosk_rent($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                                     "plan_limit, offline_limited, replayed FROM redbox.kiosk_rent($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                                      {rentalId, cardHash, barcode, paymentId, token, QStringLiteral("4242"),
                                       offlineAt ? pg::Param(*offlineAt) : pg::Param(nullptr), offlineAt.has_value(),
-                                      proof ? pg::Param(*proof) : pg::Param(nullptr)},
+                                      proof ? pg::Param(*proof) : pg::Param(nullptr),
+                                      m_promo ? pg::Param(*std::exchange(m_promo, std::nullopt)) : pg::Param(nullptr)},
                                      true);
     Rented out;
     out.outcome = r.text(0, "outcome");

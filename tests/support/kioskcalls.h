@@ -50,6 +50,13 @@ struct SignedIn {
     QString homeCoast;
 };
 
+struct Promo {
+    QString outcome;   // ok | unknown | expired | used | throttled
+    int centsOff = 0;
+    std::optional<QJsonDocument> grant;
+    QString message;
+};
+
 class KioskCalls {
 public:
     KioskCalls(const QString &node, int kiosk = 1);
@@ -67,6 +74,10 @@ public:
     SignedIn walkUp(const QString &cardHash);
     // A walk-up card this kiosk's red box does not know, at its coast, then HQ (nullopt: neither knows it).
     std::optional<SignedIn> escalateWalkUp(const QString &cardHash);
+    // A promo code for this card and transaction at HQ, over the kiosk's escalation login.
+    Promo redeemPromo(const QString &cardHash, const QString &code, const QUuid &grantId = QUuid::createUuid());
+    // The next rent() carries this promo grant (once).
+    void usePromo(const std::optional<QJsonDocument> &grant) { m_promo = grant; }
     // The kiosk's escalation login at NODE (its coast, or HQ).
     pg::Connection escalationConnection(const QString &node) const;
 
@@ -91,6 +102,7 @@ private:
     QString m_node;
     QString m_kioskId;
     QString m_cardToken;
+    std::optional<QJsonDocument> m_promo;
     pg::Connection m_conn;
 };
 

@@ -1,6 +1,7 @@
 // Before paying: the discs, nights, price, tax and total; one night is
 // authorized now, later days are charged when the disc comes back.
 import QtQuick
+import QtQuick.Controls
 import QtQuick.Layouts
 import Redbox.Kiosk
 import Redbox.Screens
@@ -47,7 +48,20 @@ Rectangle {
                 Text { text: qsTr("Discs"); color: Theme.textMuted; font.pixelSize: Theme.fontBody }
                 Text { text: s.discs; color: Theme.text; font.pixelSize: Theme.fontBody }
                 Text { text: qsTr("Tonight (1 night each)"); color: Theme.textMuted; font.pixelSize: Theme.fontBody }
-                Text { text: KioskController.money(s.subtotal); color: Theme.text; font.pixelSize: Theme.fontBody }
+                Text { text: KioskController.money(s.subtotal + s.discount); color: Theme.text; font.pixelSize: Theme.fontBody }
+                Text {
+                    visible: s.discount > 0
+                    text: qsTr("Promo %1").arg(KioskController.promoCode)
+                    color: Theme.textMuted
+                    font.pixelSize: Theme.fontBody
+                }
+                Text {
+                    objectName: "discountText"
+                    visible: s.discount > 0
+                    text: "−" + KioskController.money(s.discount)
+                    color: Theme.text
+                    font.pixelSize: Theme.fontBody
+                }
                 Text { text: qsTr("Tax"); color: Theme.textMuted; font.pixelSize: Theme.fontBody }
                 Text { text: KioskController.money(s.tax); color: Theme.text; font.pixelSize: Theme.fontBody }
                 Text { text: qsTr("Total now"); color: Theme.text; font.pixelSize: Theme.fontLarge; font.bold: true }
@@ -61,6 +75,33 @@ Rectangle {
                 font.pixelSize: Theme.fontSmall
                 wrapMode: Text.WordWrap
                 Layout.fillWidth: true
+            }
+            // One promo code per rental, checked online; it takes one night off, never more.
+            RowLayout {
+                Layout.fillWidth: true
+                spacing: Theme.gap
+                TextField {
+                    id: promoField
+                    objectName: "promoField"
+                    visible: KioskController.promoCode === ""
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: Theme.touch
+                    font.pixelSize: Theme.fontBody
+                    maximumLength: 20
+                    placeholderText: qsTr("Promo code (optional)")
+                    inputMethodHints: Qt.ImhPreferUppercase | Qt.ImhNoPredictiveText
+                    onTextEdited: KioskController.touch()
+                    color: Theme.text
+                    placeholderTextColor: Theme.textMuted
+                    background: Rectangle { radius: Theme.radius; color: Theme.surface; border.color: Theme.brand; border.width: 2 }
+                }
+                KButton {
+                    objectName: "promoButton"
+                    text: KioskController.promoCode === "" ? qsTr("Apply code") : qsTr("Remove code %1").arg(KioskController.promoCode)
+                    Layout.fillWidth: KioskController.promoCode !== ""
+                    onClicked: KioskController.promoCode === "" ? KioskController.applyPromo(promoField.text)
+                                                                : KioskController.removePromo()
+                }
             }
             MessageBar { Layout.fillWidth: true }
             Item { Layout.fillHeight: true }

@@ -167,8 +167,10 @@ BEGIN
             SELECT p_event, a.member_id, a.email, 'Your Redbox receipt',
                    format(E'Hello%s,\n\nKiosk %s:\n%s\n\nThank you for renting with Redbox.', a.greeting,
                           p->>'kiosk_id',
-                          (SELECT string_agg(format('  %s  $%s  (due %s)', l->>'title',
+                          (SELECT string_agg(format('  %s  $%s%s  (due %s)', l->>'title',
                                                     to_char(((l->>'amount_cents')::int + (l->>'tax_cents')::int) / 100.0, 'FM999990.00'),
+                                                    CASE WHEN coalesce((l->>'discount_cents')::int, 0) > 0
+                                                         THEN format(' with promo code %s', l->>'promo_code') ELSE '' END,
                                                     to_char((l->>'due_at')::timestamptz, 'Dy DD Mon HH24:MI TZ')), E'\n')
                              FROM jsonb_array_elements(p->'lines') l))
               FROM (SELECT m.member_id, m.member_email::text AS email, ' ' || m.member_first_name AS greeting

@@ -17,13 +17,18 @@ RETURNS int LANGUAGE sql STABLE SET search_path = redbox, pg_temp AS $$
     SELECT CASE
         WHEN r.status = 'void' THEN 0
         WHEN r.status = 'open' THEN
-            (SELECT t.total + tax_on(r.daily_rate_cents, r.tax_rate_bp) + tax_on(t.total - r.daily_rate_cents, r.tax_rate_bp)
+            -- (as the payments will be: the first night less its promo, then the late nights)
+            (SELECT t.total - r.discount_cents + tax_on(r.daily_rate_cents - r.discount_cents, r.tax_rate_bp)
+                    + tax_on(t.total - r.daily_rate_cents, r.tax_rate_bp)
                FROM (SELECT rental_total(rental_nights(r.rented_at, greatest(p_at, r.rented_at), r.timezone),
                                          r.daily_rate_cents, r.max_charge_cents) AS total) t)
         ELSE (SELECT coalesce(sum(p.amount_cents + p.tax_cents), 0)::int FROM payment p
                WHERE p.rental_id = r.rental_id AND NOT p.voided)
     END;
 $$;
+
+-- The hold on a card whose first night costs nothing (a promo): a dollar.
+CREATE OR REPLACE FUNCTION redbox.free_night_hold_cents() RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 100 $$;
 
 -- Queue one request for a charge (nothing when KEY is already queued or done).
 CREATE OR REPLACE FUNCTION redbox.queue_processor_request(p_charge uuid, p_op text, p_key text, p_cents int,
@@ -72,8 +77,11 @@ BEGIN
         INSERT INTO charge (charge_id, rental_id, member_id, card_token, card_last4)
         VALUES (night.payment_id, p_rental, r.member_id, night.card_token, night.card_last4)
         RETURNING * INTO c;
+        -- A first night a promo made free still puts a small hold on the card (the
+        -- acquirer authorizes no zero amount), released when nothing more is owed.
         PERFORM queue_processor_request(c.charge_id, 'authorize', 'auth:' || c.charge_id,
-                                        night.amount_cents + night.tax_cents);
+                                        CASE WHEN night.amount_cents + night.tax_cents > 0
+                                             THEN night.amount_cents + night.tax_cents ELSE free_night_hold_cents() END);
     END IF;
     IF c.state <> 'open' THEN
         RETURN;
@@ -97,7 +105,9 @@ BEGIN
         PERFORM queue_processor_request(c.charge_id, 'increment', 'inc:' || c.charge_id || ':' || v_due,
                                         v_due - v_target);
     END IF;
-    IF r.status <> 'open' THEN
+    IF r.status <> 'open' AND v_due = 0 THEN
+        PERFORM queue_processor_request(c.charge_id, 'void', 'void:' || c.charge_id, 0, 'nothing owed');
+    ELSIF r.status <> 'open' THEN
         PERFORM queue_processor_request(c.charge_id, 'capture', 'capture:' || c.charge_id, v_due);
     END IF;
 END

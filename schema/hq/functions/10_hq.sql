@@ -54,6 +54,7 @@ BEGIN
                 p->>'kiosk_node', p->>'kiosk_coast', k.kiosk_id, k.node_name USING ERRCODE = 'RB019';
         END IF;
         PERFORM check_rental_money(p, k);
+        PERFORM note_promo_use(p);
         IF is_walkup_plan((p->>'membership_id')::int) THEN
             PERFORM note_walkup(p);
         ELSIF NOT EXISTS (SELECT 1 FROM member m WHERE m.member_id = (p->>'member_id')::bigint
@@ -90,6 +91,7 @@ BEGIN
         PERFORM check_void(p, sender);
         r := void_rental(p);
         IF r.rental_id IS NOT NULL THEN
+            PERFORM release_promo_of(r.rental_id);
             PERFORM set_dvd(r.barcode, r.movie_id, r.kiosk_id, (p->>'slot_no')::int, 'in', (p->>'at')::timestamptz);
             PERFORM refresh_member_status(r.member_id);
             IF r.member_coast <> r.kiosk_coast THEN

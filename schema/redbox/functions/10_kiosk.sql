@@ -14,6 +14,7 @@
 -- Level 1's entry points took the kiosk (and handed out PIN hashes): gone.
 DROP FUNCTION IF EXISTS redbox.kiosk_member(text);
 DROP FUNCTION IF EXISTS redbox.kiosk_rent(uuid, text, text, text, uuid, text, text, timestamptz, boolean, jsonb);
+DROP FUNCTION IF EXISTS redbox.kiosk_rent(uuid, text, text, uuid, text, text, timestamptz, boolean, jsonb);
 DROP FUNCTION IF EXISTS redbox.kiosk_void_rental(uuid, text, text, int, boolean);
 DROP FUNCTION IF EXISTS redbox.kiosk_return(uuid, text, text, timestamptz, int);
 DROP FUNCTION IF EXISTS redbox.kiosk_email_receipt(uuid, text, uuid[], uuid);

@@ -18,7 +18,10 @@ $$;
 
 -- The rental itself, for kiosk K. Raises on every refusal. TRUSTED (an
 -- operator accepting a parked claim, the paper-way benchmark) skips the
--- sign-in proof and the limits.
+-- sign-in proof and the limits. PROMO: HQ's grant of a promo code for this
+-- card and kiosk (redeem_promo), taken off this disc's first night, once.
+DROP FUNCTION IF EXISTS redbox.rent_core(redbox.kiosk_login, uuid, text, text, uuid, text, text, timestamptz, boolean,
+                                         jsonb, boolean);
 CREATE OR REPLACE FUNCTION redbox.rent_core(
     k             kiosk_login,
     p_rental_id   uuid,
@@ -30,7 +33,8 @@ CREATE OR REPLACE FUNCTION redbox.rent_core(
     p_rented_at   timestamptz,
     p_offline     boolean,
     p_ticket      jsonb,
-    p_trusted     boolean DEFAULT false)
+    p_trusted     boolean DEFAULT false,
+    p_promo       jsonb DEFAULT NULL)
 RETURNS TABLE (rental_id uuid, member_id bigint, barcode text, movie_id int, due_at timestamptz,
                amount_cents int, tax_cents int, discs_out int, plan_limit int, offline_limited boolean,
                replayed boolean)
@@ -64,6 +68,7 @@ DECLARE
     v_max      int;
     v_home     boolean;
     v_tax      int;
+    v_off      int := 0;
 BEGIN
     IF p_rental_id IS NULL OR p_payment_id IS NULL THEN
         RAISE EXCEPTION 'rental id and payment id are required' USING ERRCODE = '22023';
@@ -85,7 +90,7 @@ BEGIN
             RAISE EXCEPTION 'rental id % was already used for another disc', p_rental_id USING ERRCODE = 'RB006';
         END IF;
         RETURN QUERY SELECT r.rental_id, r.member_id, r.barcode, r.movie_id, rental_due(r.rented_at, r.timezone),
-                            r.daily_rate_cents, tax_on(r.daily_rate_cents, r.tax_rate_bp),
+                            r.daily_rate_cents - r.discount_cents, tax_on(r.daily_rate_cents - r.discount_cents, r.tax_rate_bp),
                             coalesce((SELECT greatest(x.discs_out, 0) FROM membershipstatus x WHERE x.member_id = r.member_id), 0),
                             coalesce((SELECT x.plan_limit FROM membershipstatus x WHERE x.member_id = r.member_id), 0),
                             r.offline, true;
@@ -195,11 +200,24 @@ BEGIN
     -- The plan's night and maximum, plus this title's format's extras in this region.
     SELECT rp.daily_rate_cents, rp.max_charge_cents INTO v_rate, v_max
       FROM rental_price(v_plan_id, v_my_coast, v_format, v_at) rp;
-    v_tax := tax_on(v_rate, v_tax_bp);
+    -- A promo: HQ's signed grant, valid when the rental was made, used by this rental only.
+    IF p_promo IS NOT NULL THEN
+        PERFORM check_promo_grant(p_promo, p_card_hash, k, v_at);
+        INSERT INTO promo_use (grant_id, rental_id, code, card_hash)
+        VALUES ((p_promo->>'grant')::uuid, p_rental_id, p_promo->>'code', p_card_hash)
+        ON CONFLICT (grant_id) DO NOTHING;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'the promo grant was already used for another disc' USING ERRCODE = 'RB023';
+        END IF;
+        v_off := least(v_rate, (p_promo->>'cents_off')::int);
+    END IF;
+    v_tax := tax_on(v_rate - v_off, v_tax_bp);
     INSERT INTO rental (rental_id, member_id, member_coast, barcode, movie_id, kiosk_id, rented_at,
-                        daily_rate_cents, max_charge_cents, tax_rate_bp, timezone, offline)
+                        daily_rate_cents, max_charge_cents, tax_rate_bp, timezone, offline,
+                        discount_cents, promo_code, promo_grant)
     VALUES (p_rental_id, v_member, v_coast, p_barcode, v_movie, k.kiosk_id, v_at,
-            v_rate, v_max, v_tax_bp, v_tz, p_offline OR v_partition);
+            v_rate, v_max, v_tax_bp, v_tz, p_offline OR v_partition,
+            v_off, CASE WHEN p_promo IS NOT NULL THEN p_promo->>'code' END, (p_promo->>'grant')::uuid);
     UPDATE dvd SET status = 'out', slot_no = NULL, state_at = v_at WHERE dvd.barcode = p_barcode;
     IF v_home THEN
         UPDATE membershipstatus SET discs_out = membershipstatus.discs_out + 1 WHERE membershipstatus.member_id = v_member;
@@ -218,7 +236,8 @@ BEGIN
                  'offline', p_offline OR v_partition, 'committed_at', clock_timestamp(),
                  'status_done', v_home AND v_coast = v_my_coast,
                  'card_hash', CASE WHEN is_walkup_plan(v_plan_id) THEN p_card_hash END,
-                 'payment', jsonb_build_object('payment_id', p_payment_id, 'amount_cents', v_rate, 'tax_cents', v_tax,
+                 'discount_cents', v_off, 'promo_code', p_promo->>'code', 'promo_grant', p_promo->>'grant',
+                 'payment', jsonb_build_object('payment_id', p_payment_id, 'amount_cents', v_rate - v_off, 'tax_cents', v_tax,
                                                'card_token', p_card_token, 'card_last4', p_card_last4,
                                                'paid_at', v_at))
              ELSE jsonb_build_object('member_id', v_member, 'delta', 1)
@@ -228,7 +247,7 @@ BEGIN
     PERFORM pg_notify('redbox_outbox', '*');
 
     RETURN QUERY SELECT p_rental_id, v_member, p_barcode, v_movie, rental_due(v_at, v_tz),
-                        v_rate, v_tax, v_out + 1, v_limit, v_partition, false;
+                        v_rate - v_off, v_tax, v_out + 1, v_limit, v_partition, false;
 END
 $$;
 
@@ -246,7 +265,8 @@ CREATE OR REPLACE FUNCTION redbox.kiosk_rent(
     p_card_last4  text,
     p_rented_at   timestamptz,              -- the kiosk's time; only an offline rental uses it
     p_offline     boolean DEFAULT false,    -- replayed from the kiosk's offline outbox
-    p_ticket      jsonb DEFAULT NULL)       -- the sign-in ticket (kiosk_sign_in, or escalation)
+    p_ticket      jsonb DEFAULT NULL,       -- the sign-in ticket (kiosk_sign_in, or escalation)
+    p_promo       jsonb DEFAULT NULL)       -- a promo grant from HQ for this disc (redeem_promo)
 RETURNS TABLE (outcome text, rental_id uuid, member_id bigint, barcode text, movie_id int, due_at timestamptz,
                amount_cents int, tax_cents int, discs_out int, plan_limit int, offline_limited boolean,
                replayed boolean, note text)
@@ -260,7 +280,7 @@ BEGIN
     IF p_offline IS NULL OR NOT p_offline THEN
         RETURN QUERY SELECT 'rented'::text, x.*, NULL::text
                        FROM rent_core(k, p_rental_id, p_card_hash, p_barcode, p_payment_id, p_card_token, p_card_last4,
-                                      p_rented_at, false, p_ticket) x;
+                                      p_rented_at, false, p_ticket, false, p_promo) x;
         RETURN;
     END IF;
     SELECT * INTO c FROM parked_claim pc WHERE pc.claim_id = p_rental_id AND pc.kind = 'rental' AND pc.kiosk_id = k.kiosk_id;
@@ -271,7 +291,7 @@ BEGIN
     END IF;
     BEGIN
         SELECT * INTO c FROM rent_core(k, p_rental_id, p_card_hash, p_barcode, p_payment_id, p_card_token, p_card_last4,
-                                       p_rented_at, true, p_ticket);
+                                       p_rented_at, true, p_ticket, false, p_promo);
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT;
         IF v_state NOT LIKE 'RB%' THEN
@@ -281,7 +301,7 @@ BEGIN
                            (SELECT s.member_id FROM membershipstatus s WHERE s.card_hash = p_card_hash), p_barcode,
                            jsonb_build_object('card_hash', p_card_hash, 'barcode', p_barcode, 'payment_id', p_payment_id,
                                               'card_token', p_card_token, 'card_last4', p_card_last4,
-                                              'rented_at', p_rented_at, 'ticket', p_ticket),
+                                              'rented_at', p_rented_at, 'ticket', p_ticket, 'promo', p_promo),
                            v_state || ': ' || v_msg);
         -- The disc left the kiosk (it says so): not offered to anyone else meanwhile.
         UPDATE dvd SET status = 'out', slot_no = NULL, state_at = p_rented_at
@@ -413,7 +433,7 @@ BEGIN
         IF c.kind = 'rental' THEN
             PERFORM rent_core(k, c.claim_id, c.payload->>'card_hash', c.barcode, (c.payload->>'payment_id')::uuid,
                               c.payload->>'card_token', c.payload->>'card_last4', (c.payload->>'rented_at')::timestamptz,
-                              true, c.payload->'ticket', true);
+                              true, c.payload->'ticket', true, c.payload->'promo');
         ELSE
             SELECT * INTO r FROM rental WHERE rental_id = c.claim_id FOR UPDATE;
             IF r.status = 'open' THEN

@@ -31,8 +31,9 @@ BEGIN
     SELECT min(r.member_id), min(r.member_coast), count(DISTINCT r.member_id),
            jsonb_agg(jsonb_build_object('rental_id', r.rental_id, 'title', m.title, 'barcode', r.barcode,
                                         'rented_at', r.rented_at, 'due_at', rental_due(r.rented_at, r.timezone),
-                                        'amount_cents', r.daily_rate_cents,
-                                        'tax_cents', tax_on(r.daily_rate_cents, r.tax_rate_bp),
+                                        'amount_cents', r.daily_rate_cents - r.discount_cents,
+                                        'tax_cents', tax_on(r.daily_rate_cents - r.discount_cents, r.tax_rate_bp),
+                                        'promo_code', r.promo_code, 'discount_cents', r.discount_cents,
                                         'status', r.status, 'charge_cents', r.charge_cents) ORDER BY r.rented_at)
       INTO v_member, v_coast, v_members, v_lines
       FROM rental r JOIN movie m ON m.movie_id = r.movie_id

@@ -29,11 +29,13 @@ DECLARE
     pay jsonb := p->'payment';
 BEGIN
     INSERT INTO rental (rental_id, member_id, member_coast, barcode, movie_id, kiosk_id, kiosk_node, kiosk_coast,
-                        rented_at, daily_rate_cents, max_charge_cents, tax_rate_bp, timezone, offline, committed_at)
+                        rented_at, daily_rate_cents, max_charge_cents, tax_rate_bp, timezone, offline, committed_at,
+                        discount_cents, promo_code, promo_grant)
     VALUES ((p->>'rental_id')::uuid, (p->>'member_id')::bigint, p->>'member_coast', p->>'barcode',
             (p->>'movie_id')::int, p->>'kiosk_id', p->>'kiosk_node', p->>'kiosk_coast',
             (p->>'rented_at')::timestamptz, (p->>'daily_rate_cents')::int, (p->>'max_charge_cents')::int,
-            (p->>'tax_rate_bp')::int, p->>'timezone', (p->>'offline')::boolean, (p->>'committed_at')::timestamptz)
+            (p->>'tax_rate_bp')::int, p->>'timezone', (p->>'offline')::boolean, (p->>'committed_at')::timestamptz,
+            coalesce((p->>'discount_cents')::int, 0), p->>'promo_code', (p->>'promo_grant')::uuid)
     ON CONFLICT (rental_id) DO NOTHING;
     IF NOT FOUND THEN
         RETURN false;
@@ -202,6 +204,7 @@ DECLARE
     v_at timestamptz := (p->>'rented_at')::timestamptz;
     now_price record;
     was_price record;
+    v_off int := coalesce((p->>'discount_cents')::int, 0);
 BEGIN
     SELECT m.format INTO v_format FROM movie m WHERE m.movie_id = (p->>'movie_id')::int;
     -- The price in effect when it was rented (an unknown plan is refused there); or, for a
@@ -214,10 +217,12 @@ BEGIN
            NOT IN ((now_price.daily_rate_cents, now_price.max_charge_cents),
                    (was_price.daily_rate_cents, was_price.max_charge_cents))
        OR (p->>'tax_rate_bp')::int IS DISTINCT FROM k.tax_rate_bp OR p->>'timezone' IS DISTINCT FROM k.timezone
-       OR (pay->>'amount_cents')::int IS DISTINCT FROM (p->>'daily_rate_cents')::int
-       OR (pay->>'tax_cents')::int IS DISTINCT FROM tax_on((p->>'daily_rate_cents')::int, k.tax_rate_bp) THEN
-        RAISE EXCEPTION 'rental % charges %+% cents (rate %, cap %, tax % bp, %); its plan, % format and kiosk make it %+% (rate %, cap %, tax % bp, %)',
-            p->>'rental_id', pay->>'amount_cents', pay->>'tax_cents', p->>'daily_rate_cents', p->>'max_charge_cents',
+       -- (a promo takes up to the whole first night off, never more, and only under a code)
+       OR v_off < 0 OR v_off > (p->>'daily_rate_cents')::int OR (v_off > 0) IS DISTINCT FROM promo_code_ok(p->>'promo_code')
+       OR (pay->>'amount_cents')::int IS DISTINCT FROM (p->>'daily_rate_cents')::int - v_off
+       OR (pay->>'tax_cents')::int IS DISTINCT FROM tax_on((p->>'daily_rate_cents')::int - v_off, k.tax_rate_bp) THEN
+        RAISE EXCEPTION 'rental % charges %+% cents (rate %, cap %, % off, tax % bp, %); its plan, % format and kiosk make it %+% (rate %, cap %, tax % bp, %)',
+            p->>'rental_id', pay->>'amount_cents', pay->>'tax_cents', p->>'daily_rate_cents', p->>'max_charge_cents', v_off,
             p->>'tax_rate_bp', p->>'timezone', coalesce(v_format, 'dvd'), now_price.daily_rate_cents,
             tax_on(now_price.daily_rate_cents, k.tax_rate_bp), now_price.daily_rate_cents, now_price.max_charge_cents,
             k.tax_rate_bp, k.timezone USING ERRCODE = 'RB021';
