@@ -61,6 +61,7 @@ class KioskController : public QObject {
     Q_PROPERTY(QString receiptState READ receiptState NOTIFY receiptStateChanged)
     Q_PROPERTY(QString receiptTime READ receiptTime NOTIFY receiptTimeChanged)
     Q_PROPERTY(QString promoCode READ promoCode NOTIFY promoChanged)
+    Q_PROPERTY(int cardCheckCents READ cardCheckCents CONSTANT)
 
 public:
     enum class Screen {
@@ -121,6 +122,8 @@ public:
     QString receiptTime() const;
     // The promo code applied to this rental (empty: none).
     QString promoCode() const { return m_promo.code; }
+    // The hold that checks a card when nothing is due now (a night made free), released later.
+    int cardCheckCents() const;
     // A time as the kiosk's customers read it: in the kiosk's own time zone.
     Q_INVOKABLE QString localTime(const QDateTime &utc) const;
 

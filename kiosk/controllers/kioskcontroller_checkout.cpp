@@ -4,6 +4,7 @@
 #include "controllers/kioskcontroller.h"
 
 #include "core/cards.h"
+#include "core/pricing.h"
 
 #include <QLoggingCategory>
 
@@ -112,6 +113,11 @@ int KioskController::nightPriceOf(int extraCents) const
     return base > 0 ? base + std::max(0, extraCents) : 0;
 }
 
+int KioskController::cardCheckCents() const
+{
+    return pricing::kFreeNightHoldCents;
+}
+
 void KioskController::pay()
 {
     touch();
@@ -121,8 +127,9 @@ void KioskController::pay()
     setMessage({});
     setScreen(Screen::Paying);
     setBusy(tr("Swipe or tap your payment card..."));
-    // One night per disc is authorized now; late days are charged on return.
-    m_hw->authorize(m_summary.total(), walkUp() ? m_billingZip : QString());
+    // One night per disc is authorized now; late days are charged on return. A night a promo
+    // made free still checks the card, with the small hold the coast will take too.
+    m_hw->authorize(m_summary.total() > 0 ? m_summary.total() : cardCheckCents(), walkUp() ? m_billingZip : QString());
 }
 
 void KioskController::applyPromo(const QString &typed)

@@ -193,6 +193,13 @@ ES = {
         "Demasiados códigos promocionales no han funcionado en este quiosco. Inténtelo de nuevo en unos minutos.",
     "Type the promo code as printed: 4 to 16 letters and digits.":
         "Escriba el código promocional tal como aparece: de 4 a 16 letras y cifras.",
+    "DVD": "DVD",
+    "%1 · %2 · Rated %3 · %4 · %5 min": "%1 · %2 · Clasificación %3 · %4 · %5 min",
+    "Return by 9 pm tomorrow. Each extra day costs one more night, up to your plan's maximum; past it the disc is yours.":
+        "Devuélvalo mañana antes de las 21:00. Cada día extra cuesta una noche más, hasta el máximo de su plan; "
+        "pasado ese máximo, el disco es suyo.",
+    "Nothing is charged now: your card is checked with a %1 hold, released when the disc is back on time.":
+        "Ahora no se cobra nada: se comprueba su tarjeta con una retención de %1, que se libera si devuelve el disco a tiempo.",
 }
 
 

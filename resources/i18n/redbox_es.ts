@@ -624,51 +624,80 @@
 <context>
     <name>SummaryScreen</name>
     <message>
-        <location filename="../qml/screens/SummaryScreen.qml" line="20" />
+        <location filename="../qml/screens/SummaryScreen.qml" line="21" />
         <source>Your rental</source>
         <translation>Su alquiler</translation>
     </message>
     <message>
         <location filename="../qml/screens/SummaryScreen.qml" line="37" />
+        <source>%1 a night</source>
+        <translation>%1 por noche</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/SummaryScreen.qml" line="48" />
         <source>Discs</source>
         <translation>Discos</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SummaryScreen.qml" line="39" />
         <source>Price per night</source>
         <translation>Precio por noche</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SummaryScreen.qml" line="41" />
+        <location filename="../qml/screens/SummaryScreen.qml" line="50" />
         <source>Tonight (1 night each)</source>
         <translation>Esta noche (1 noche cada uno)</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SummaryScreen.qml" line="43" />
+        <location filename="../qml/screens/SummaryScreen.qml" line="54" />
+        <source>Promo %1</source>
+        <translation>Promoción %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/SummaryScreen.qml" line="65" />
         <source>Tax</source>
         <translation>Impuesto</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SummaryScreen.qml" line="45" />
+        <location filename="../qml/screens/SummaryScreen.qml" line="67" />
         <source>Total now</source>
         <translation>Total ahora</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SummaryScreen.qml" line="50" />
+        <location filename="../qml/screens/SummaryScreen.qml" line="72" />
         <source>Return by %1. Each extra day costs one more night, up to your plan's maximum; past it the disc is yours.</source>
         <translation>Devuélvalo antes del %1. Cada día extra cuesta una noche más, hasta el máximo de su plan; después, el disco es suyo.</translation>
     </message>
     <message>
-        <source>Return by 9 pm tomorrow. Each extra day costs one more night, up to your plan's maximum; past it the disc is yours.</source>
-        <translation type="vanished">Devuélvalo mañana antes de las 9 de la noche. Cada día extra cuesta una noche más, hasta el máximo de su plan; después, el disco es suyo.</translation>
+        <location filename="../qml/screens/SummaryScreen.qml" line="82" />
+        <source>Nothing is charged now: your card is checked with a %1 hold, released when the disc is back on time.</source>
+        <translation>Ahora no se cobra nada: se comprueba su tarjeta con una retención de %1, que se libera si devuelve el disco a tiempo.</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SummaryScreen.qml" line="61" />
+        <location filename="../qml/screens/SummaryScreen.qml" line="101" />
+        <source>Promo code (optional)</source>
+        <translation>Código promocional (opcional)</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/SummaryScreen.qml" line="110" />
+        <source>Apply code</source>
+        <translation>Aplicar código</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/SummaryScreen.qml" line="110" />
+        <source>Remove code %1</source>
+        <translation>Quitar el código %1</translation>
+    </message>
+    <message>
+        <source>Return by 9 pm tomorrow. Each extra day costs one more night, up to your plan's maximum; past it the disc is yours.</source>
+        <translation>Devuélvalo mañana antes de las 21:00. Cada día extra cuesta una noche más, hasta el máximo de su plan; pasado ese máximo, el disco es suyo.</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/SummaryScreen.qml" line="120" />
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SummaryScreen.qml" line="64" />
+        <location filename="../qml/screens/SummaryScreen.qml" line="123" />
         <source>Pay %1</source>
         <translation>Pagar %1</translation>
     </message>
@@ -676,42 +705,46 @@
 <context>
     <name>TitleScreen</name>
     <message>
-        <location filename="../qml/screens/TitleScreen.qml" line="46" />
         <source>%1 · Rated %2 · %3 · %4 min</source>
         <translation>%1 · Clasificación %2 · %3 · %4 min</translation>
     </message>
     <message>
-        <location filename="../qml/screens/TitleScreen.qml" line="55" />
+        <location filename="../qml/screens/TitleScreen.qml" line="47" />
+        <source>%1 · %2 · Rated %3 · %4 · %5 min</source>
+        <translation>%1 · %2 · Clasificación %3 · %4 · %5 min</translation>
+    </message>
+    <message>
+        <location filename="../qml/screens/TitleScreen.qml" line="58" />
         <source>%1 a night on your plan</source>
         <translation>%1 por noche con su plan</translation>
     </message>
     <message>
-        <location filename="../qml/screens/TitleScreen.qml" line="56" />
+        <location filename="../qml/screens/TitleScreen.qml" line="59" />
         <source>From %1 a night</source>
         <translation>Desde %1 por noche</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/screens/TitleScreen.qml" line="64" />
+        <location filename="../qml/screens/TitleScreen.qml" line="67" />
         <source>%n disc(s) in this kiosk</source>
         <translation><numerusform>%n disco en este quiosco</numerusform><numerusform>%n discos en este quiosco</numerusform></translation>
     </message>
     <message>
-        <location filename="../qml/screens/TitleScreen.qml" line="64" />
+        <location filename="../qml/screens/TitleScreen.qml" line="67" />
         <source>Not available here right now</source>
         <translation>No disponible aquí ahora</translation>
     </message>
     <message>
-        <location filename="../qml/screens/TitleScreen.qml" line="86" />
+        <location filename="../qml/screens/TitleScreen.qml" line="89" />
         <source>In your cart</source>
         <translation>En su carrito</translation>
     </message>
     <message>
-        <location filename="../qml/screens/TitleScreen.qml" line="86" />
+        <location filename="../qml/screens/TitleScreen.qml" line="89" />
         <source>Add to cart</source>
         <translation>Añadir al carrito</translation>
     </message>
     <message>
-        <location filename="../qml/screens/TitleScreen.qml" line="94" />
+        <location filename="../qml/screens/TitleScreen.qml" line="97" />
         <source>Check out</source>
         <translation>Pagar</translation>
     </message>
@@ -719,47 +752,47 @@
 <context>
     <name>redbox::KioskController</name>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="47" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="48" />
         <source>Payment declined: %1. Nothing was charged.</source>
         <translation>Pago rechazado: %1. No se cobró nada.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="60" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="61" />
         <source>Take your disc (saved offline)</source>
         <translation>Recoja su disco (guardado sin conexión)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="60" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="61" />
         <source>Take your disc</source>
         <translation>Recoja su disco</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="80" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="81" />
         <source>This disc could not be dispensed. You were not charged for it.</source>
         <translation>Este disco no pudo entregarse. No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="213" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="228" />
         <source>%1 is already in your cart.</source>
         <translation>%1 ya está en su carrito.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="217" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="232" />
         <source>%1 is not available at this kiosk right now.</source>
         <translation>%1 no está disponible en este quiosco ahora.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="221" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="236" />
         <source>You can rent %n disc(s) in this visit.</source>
         <translation><numerusform>Puede alquilar %n disco en esta visita.</numerusform><numerusform>Puede alquilar %n discos en esta visita.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="228" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="243" />
         <source>%1 added to your cart.</source>
         <translation>%1 añadido a su carrito.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="249" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="264" />
         <source>Your cart is empty.</source>
         <translation>Su carrito está vacío.</translation>
     </message>
@@ -780,7 +813,7 @@
         <translation>Comprobando su tarjeta...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="350" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="365" />
         <location filename="../../kiosk/controllers/kioskcontroller_signin.cpp" line="64" />
         <source>This account is on hold. Please contact member services.</source>
         <translation>Esta cuenta está suspendida. Contacte con atención al socio.</translation>
@@ -805,12 +838,12 @@
         <translation>Demasiados PIN erróneos. Esta tarjeta queda bloqueada %1 minutos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="37" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="38" />
         <source>Payment declined: %1. Nothing was charged. Please use another card.</source>
         <translation>Pago rechazado: %1. No se ha cobrado nada. Use otra tarjeta.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="43" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="44" />
         <source>Payment declined: %1. Nothing was charged. Check your billing ZIP code and enter it again.</source>
         <translation>Pago rechazado: %1. No se ha cobrado nada. Compruebe su código postal de facturación e introdúzcalo de nuevo.</translation>
     </message>
@@ -836,27 +869,82 @@
         <translation>Ahora no podemos comprobar su PIN: este quiosco está sin conexión y no ha visto su tarjeta antes. Inténtelo más tarde o en otro quiosco.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="117" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="129" />
         <source>Swipe or tap your payment card...</source>
         <translation>Pase o acerque su tarjeta de pago...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="142" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="141" />
+        <source>One promo code per rental: %1 is applied already.</source>
+        <translation>Un código promocional por alquiler: %1 ya está aplicado.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="145" />
+        <source>Type the promo code first.</source>
+        <translation>Escriba primero el código promocional.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="150" />
+        <source>Checking the promo code...</source>
+        <translation>Comprobando el código promocional...</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="167" />
+        <source>Promo code %1 applied: %2 off one night.</source>
+        <translation>Código promocional %1 aplicado: %2 de descuento en una noche.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="171" />
+        <source>Promo codes are checked online, and the kiosk cannot reach the network right now. You can still rent without one.</source>
+        <translation>Los códigos promocionales se comprueban en línea, y el quiosco no puede conectarse a la red ahora. Puede alquilar sin código.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="176" />
+        <source>The promo code could not be checked. You can still rent without one.</source>
+        <translation>No se ha podido comprobar el código promocional. Puede alquilar sin código.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="185" />
+        <source>%1 is not a promo code. Check it and try again.</source>
+        <translation>%1 no es un código promocional. Compruébelo e inténtelo de nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="187" />
+        <source>Promo code %1 cannot be used today.</source>
+        <translation>El código promocional %1 no se puede usar hoy.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="189" />
+        <source>This card has already used promo code %1.</source>
+        <translation>Esta tarjeta ya ha usado el código promocional %1.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="191" />
+        <source>Too many promo codes did not work at this kiosk. Please try again in a few minutes.</source>
+        <translation>Demasiados códigos promocionales no han funcionado en este quiosco. Inténtelo de nuevo en unos minutos.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="192" />
+        <source>Type the promo code as printed: 4 to 16 letters and digits.</source>
+        <translation>Escriba el código promocional tal como aparece: de 4 a 16 letras y cifras.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="236" />
         <source>No copy is left in this kiosk. You were not charged for it.</source>
         <translation>No quedan copias en este quiosco. No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="161" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="261" />
         <source>You were not charged for it.</source>
         <translation>No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="219" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="319" />
         <source>Type your e-mail address to get the receipt by e-mail.</source>
         <translation>Escriba su correo electrónico para recibir el recibo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="220" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="320" />
         <source>That does not look like an e-mail address: check it and try again.</source>
         <translation>Eso no parece un correo electrónico: compruébelo e inténtelo de nuevo.</translation>
     </message>
@@ -891,12 +979,12 @@
         <translation>No se pudo leer este disco. Recójalo, limpie la etiqueta e inténtelo de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="228" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="328" />
         <source>There is nothing to e-mail: this screen is your receipt.</source>
         <translation>No hay nada que enviar: esta pantalla es su recibo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="244" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="344" />
         <source>The receipt cannot be e-mailed while the kiosk is offline; this screen is your receipt.</source>
         <translation>El recibo no puede enviarse mientras el quiosco está sin conexión; esta pantalla es su recibo.</translation>
     </message>
@@ -905,67 +993,67 @@
         <translation>Esta no es una tarjeta de socio Redbox.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="338" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="353" />
         <source>This card cannot be used here: use a Redbox membership card, or a credit or debit card.</source>
         <translation>Esta tarjeta no sirve aquí: use una tarjeta de socio de Redbox o una tarjeta de crédito o débito.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="339" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="354" />
         <source>This membership card has expired.</source>
         <translation>Esta tarjeta de socio ha caducado.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="343" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="358" />
         <source>The card could not be read. Please swipe again.</source>
         <translation>No se pudo leer la tarjeta. Pásela de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="349" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="364" />
         <source>This card is not a Redbox membership card we know.</source>
         <translation>Esta tarjeta no es una tarjeta de socio Redbox que conozcamos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="353" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="368" />
         <source>While the kiosk is offline you can rent up to %1 discs.</source>
         <translation>Mientras el quiosco está sin conexión puede alquilar hasta %1 discos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="354" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="369" />
         <source>You have reached the number of discs your plan allows.</source>
         <translation>Ha alcanzado el número de discos que permite su plan.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="355" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="370" />
         <source>That disc is not available.</source>
         <translation>Ese disco no está disponible.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="356" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="371" />
         <source>This disc is not one of ours.</source>
         <translation>Este disco no es nuestro.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="357" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="372" />
         <source>This disc is already in a kiosk.</source>
         <translation>Este disco ya está en un quiosco.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="358" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="373" />
         <source>That could not be read. Please try again.</source>
         <translation>No se pudo leer. Inténtelo de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="359" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="374" />
         <source>The kiosk cannot reach the network right now.</source>
         <translation>El quiosco no puede conectar con la red ahora.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="360" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="375" />
         <source>The kiosk could not confirm this with the network.</source>
         <translation>El quiosco no pudo confirmarlo con la red.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="364" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="379" />
         <source>Something went wrong: %1</source>
         <translation>Algo salió mal: %1</translation>
     </message>
@@ -1531,6 +1619,29 @@
         <location filename="../../kiosk/maintenance/techslots.cpp" line="317" />
         <source>Disc %1 is marked damaged: customers can no longer rent it, and it is on the removal list.</source>
         <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>redbox::TitleDetails</name>
+    <message>
+        <location filename="../../kiosk/controllers/screenfacts.cpp" line="44" />
+        <source>Blu-ray</source>
+        <translation>Blu-ray</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/screenfacts.cpp" line="46" />
+        <source>4K Ultra HD</source>
+        <translation>4K Ultra HD</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/screenfacts.cpp" line="48" />
+        <source>Game</source>
+        <translation>Videojuego</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/screenfacts.cpp" line="49" />
+        <source>DVD</source>
+        <translation>DVD</translation>
     </message>
 </context>
 </TS>

@@ -18,6 +18,10 @@ QDateTime rentalDueAt(const QDateTime &rentedAt, const QString &tz);
 // Nights charged for a disc rented at RENTEDAT and returned at RETURNEDAT (at least one).
 int rentalNights(const QDateTime &rentedAt, const QDateTime &returnedAt, const QString &tz);
 
+// What a card is authorized for when nothing is due now (a promo made the night free): a card
+// kiosk still checks the card with a small hold; the coast holds the same (free_night_hold_cents()).
+inline constexpr int kFreeNightHoldCents = 100;
+
 // Sales tax on AMOUNTCENTS at RATEBP basis points, rounded half away from zero (as SQL's round()).
 int taxOn(int amountCents, int rateBp);
 

@@ -117,6 +117,20 @@ private slots:
         tap(QStringLiteral("keyEnter"));
         QVERIFY(waitScreen(KioskController::Screen::Summary));
         shot(QStringLiteral("summary"));
+        // A promo code (new to this member, so the test can run again), checked at HQ: the
+        // night is free, the summary says so, and the card is still checked.
+        const QString code = QStringLiteral("E2E") + QUuid::createUuid().toString(QUuid::Id128).left(8).toUpper();
+        net.connect(QStringLiteral("hq")).exec("SELECT redbox.add_promo_code($1, 1000, current_date - 1, current_date + 1, 'e2e')",
+                                               {code}, true);
+        QPointer<QQuickItem> promoField = item(QStringLiteral("promoField"));
+        QVERIFY(promoField);
+        promoField->setProperty("text", code.toLower());
+        tap(QStringLiteral("promoButton"));
+        QTRY_VERIFY_WITH_TIMEOUT(!kiosk()->promoCode().isEmpty(), 15000);
+        QCOMPARE(kiosk()->summary()->subtotal(), 0);
+        QCOMPARE(kiosk()->summary()->total(), 0);
+        QVERIFY(item(QStringLiteral("cardCheckText"))->isVisible());
+        shot(QStringLiteral("summary_promo"));
         pg::Connection west = net.connect(QStringLiteral("west"));
         const char *mailed = "SELECT count(*) FROM redbox.mail_queue WHERE member_id = $1";
         const qint64 mailedBefore = west.exec(mailed, {member.value(QStringLiteral("member_id")).toInteger()}).int64(0, 0);

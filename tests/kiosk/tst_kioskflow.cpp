@@ -183,6 +183,23 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return !f.ctl.promoCode().isEmpty(); }, 5000));
         f.ctl.cancel();
         QCOMPARE(f.backend.promoReleases(), 2);
+
+        // One disc, its night free: nothing is due now, the card is still checked (a small hold).
+        f.ctl.start();
+        f.ctl.addToCart(1);
+        f.ctl.checkout();
+        QVERIFY(f.signIn(0));
+        QVERIFY(f.waitScreen(Screen::Summary));
+        f.ctl.applyPromo(QStringLiteral("FREENIGHT"));
+        QVERIFY(QTest::qWaitFor([&] { return !f.ctl.promoCode().isEmpty(); }, 5000));
+        QCOMPARE(f.ctl.summary()->total(), 0);
+        QSignalSpy freeOne(&f.ctl, &KioskController::rentalFinished);
+        f.ctl.pay();
+        QVERIFY(freeOne.wait(5000));
+        QCOMPARE(freeOne.first().at(0).toInt(), 1);
+        QCOMPARE(f.ctl.cart()->items().at(0).amountCents, 0);
+        f.ctl.finish();
+        QCOMPARE(f.backend.promoReleases(), 2);
     }
 
     void aDeclinedCardRentsNothing()

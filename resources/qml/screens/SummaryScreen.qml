@@ -76,6 +76,16 @@ Rectangle {
                 wrapMode: Text.WordWrap
                 Layout.fillWidth: true
             }
+            Text {
+                objectName: "cardCheckText"
+                visible: s.discs > 0 && s.total === 0
+                text: qsTr("Nothing is charged now: your card is checked with a %1 hold, released when the disc is back on time.")
+                      .arg(KioskController.money(KioskController.cardCheckCents))
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontSmall
+                wrapMode: Text.WordWrap
+                Layout.fillWidth: true
+            }
             // One promo code per rental, checked online; it takes one night off, never more.
             RowLayout {
                 Layout.fillWidth: true
@@ -88,6 +98,7 @@ Rectangle {
                     Layout.preferredHeight: Theme.touch
                     font.pixelSize: Theme.fontBody
                     maximumLength: 20
+                    leftPadding: Theme.gap
                     placeholderText: qsTr("Promo code (optional)")
                     inputMethodHints: Qt.ImhPreferUppercase | Qt.ImhNoPredictiveText
                     onTextEdited: KioskController.touch()

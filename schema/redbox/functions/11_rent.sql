@@ -201,7 +201,8 @@ BEGIN
     SELECT rp.daily_rate_cents, rp.max_charge_cents INTO v_rate, v_max
       FROM rental_price(v_plan_id, v_my_coast, v_format, v_at) rp;
     -- A promo: HQ's signed grant, valid when the rental was made, used by this rental only.
-    IF p_promo IS NOT NULL THEN
+    -- (A JSON null, as a parked claim keeps "no promo", is none.)
+    IF p_promo IS NOT NULL AND p_promo <> 'null'::jsonb THEN
         PERFORM check_promo_grant(p_promo, p_card_hash, k, v_at);
         INSERT INTO promo_use (grant_id, rental_id, code, card_hash)
         VALUES ((p_promo->>'grant')::uuid, p_rental_id, p_promo->>'code', p_card_hash)
@@ -217,7 +218,7 @@ BEGIN
                         discount_cents, promo_code, promo_grant)
     VALUES (p_rental_id, v_member, v_coast, p_barcode, v_movie, k.kiosk_id, v_at,
             v_rate, v_max, v_tax_bp, v_tz, p_offline OR v_partition,
-            v_off, CASE WHEN p_promo IS NOT NULL THEN p_promo->>'code' END, (p_promo->>'grant')::uuid);
+            v_off, CASE WHEN v_off > 0 THEN p_promo->>'code' END, CASE WHEN v_off > 0 THEN (p_promo->>'grant')::uuid END);
     UPDATE dvd SET status = 'out', slot_no = NULL, state_at = v_at WHERE dvd.barcode = p_barcode;
     IF v_home THEN
         UPDATE membershipstatus SET discs_out = membershipstatus.discs_out + 1 WHERE membershipstatus.member_id = v_member;
@@ -236,7 +237,8 @@ BEGIN
                  'offline', p_offline OR v_partition, 'committed_at', clock_timestamp(),
                  'status_done', v_home AND v_coast = v_my_coast,
                  'card_hash', CASE WHEN is_walkup_plan(v_plan_id) THEN p_card_hash END,
-                 'discount_cents', v_off, 'promo_code', p_promo->>'code', 'promo_grant', p_promo->>'grant',
+                 'discount_cents', v_off, 'promo_code', CASE WHEN v_off > 0 THEN p_promo->>'code' END,
+                 'promo_grant', CASE WHEN v_off > 0 THEN p_promo->>'grant' END,
                  'payment', jsonb_build_object('payment_id', p_payment_id, 'amount_cents', v_rate - v_off, 'tax_cents', v_tax,
                                                'card_token', p_card_token, 'card_last4', p_card_last4,
                                                'paid_at', v_at))
