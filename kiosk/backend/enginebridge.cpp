@@ -167,15 +167,14 @@ void EngineBridge::dispensed(const QUuid &rentalId)
         [](bool) {}, false);
 }
 
-void EngineBridge::redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId,
-                               std::function<void(PromoResult)> done)
+void EngineBridge::redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId, std::function<void(PromoResult)> done)
 {
     PromoResult failed;
     failed.failure = Failure::Internal;
     failed.message = QStringLiteral("the kiosk could not check the promo code");
-    async<PromoResult>([code, cardHash, grantId](KioskEngine &e,
-                                                 std::function<void(PromoResult)> cb) { e.redeemPromo(code, cardHash, grantId, cb); },
-                       std::move(done), failed);
+    async<PromoResult>(
+        [code, cardHash, grantId](KioskEngine &e, std::function<void(PromoResult)> cb) { e.redeemPromo(code, cardHash, grantId, cb); },
+        std::move(done), failed);
 }
 
 void EngineBridge::releasePromo(const QUuid &grantId)

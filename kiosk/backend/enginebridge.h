@@ -50,8 +50,7 @@ public:
     void walkUpSignIn(const MemberInfo &member, std::function<void(SignInResult)> done) override;
     void rent(const RentRequest &request, std::function<void(RentResult)> done) override;
     void dispensed(const QUuid &rentalId) override;
-    void redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId,
-                     std::function<void(PromoResult)> done) override;
+    void redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId, std::function<void(PromoResult)> done) override;
     void releasePromo(const QUuid &grantId) override;
     void voidRental(const VoidRequest &request, std::function<void(bool)> done) override;
     void returnDisc(const ReturnRequest &request, std::function<void(ReturnResult)> done) override;

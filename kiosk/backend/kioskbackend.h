@@ -56,8 +56,7 @@ public:
     virtual void dispensed(const QUuid &rentalId) = 0;
     // A promo code for this card and transaction (GRANTID), checked online at HQ; its grant goes
     // with one rental of the transaction, or back (releasePromo) when none used it.
-    virtual void redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId,
-                             std::function<void(PromoResult)> done) = 0;
+    virtual void redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId, std::function<void(PromoResult)> done) = 0;
     virtual void releasePromo(const QUuid &grantId) = 0;
     virtual void voidRental(const VoidRequest &request, std::function<void(bool)> done) = 0;
     virtual void returnDisc(const ReturnRequest &request, std::function<void(ReturnResult)> done) = 0;

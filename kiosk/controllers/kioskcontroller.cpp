@@ -373,6 +373,7 @@ QString KioskController::failureText(Failure f, const QString &detail) const
         case Failure::BadInput: return tr("That could not be read. Please try again.");
         case Failure::Offline: return tr("The kiosk cannot reach the network right now.");
         case Failure::InDoubt: return tr("The kiosk could not confirm this with the network.");
+        case Failure::PromoRefused: return tr("The promo code could not be used.");
         case Failure::Internal:
         case Failure::None: break;
     }

@@ -211,8 +211,8 @@ private:
     QString lockedText(const QDateTime &until) const;
     QString trackText(TrackError e) const;
     void setReceiptState(const QString &state);
-    void dropPromo();
-    QString promoRefusalText(const PromoResult &r) const;   // forgets the promo, giving HQ back a grant no rental used
+    void dropPromo();   // forgets the promo, giving HQ back a grant no rental used
+    QString promoRefusalText(const PromoResult &r) const;
 
     KioskBackend *m_backend;
     KioskHardware *m_hw;

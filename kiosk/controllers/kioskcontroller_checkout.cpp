@@ -164,17 +164,15 @@ void KioskController::applyPromo(const QString &typed)
                                        qCInfo(lcKiosk) << "promo code applied:" << m_promo.centsOff << "cents off";
                                        refreshSummary();
                                        emit promoChanged();
-                                       setMessage(tr("Promo code %1 applied: %2 off one night.")
-                                                      .arg(m_promo.code, money(m_summary.discount())));
+                                       setMessage(
+                                           tr("Promo code %1 applied: %2 off one night.").arg(m_promo.code, money(m_summary.discount())));
                                        break;
                                    case Failure::Offline:
                                        setMessage(tr("Promo codes are checked online, and the kiosk cannot reach the "
                                                      "network right now. You can still rent without one."));
                                        break;
                                    case Failure::BadInput: setMessage(promoRefusalText(r)); break;
-                                   default:
-                                       setMessage(tr("The promo code could not be checked. You can still rent without one."));
-                                       break;
+                                   default: setMessage(tr("The promo code could not be checked. You can still rent without one.")); break;
                                }
                            }));
 }
@@ -255,6 +253,18 @@ void KioskController::rentNext()
                                                 CartModel::Item &i = m_cart.items()[row];
                                                 if (withPromo && (r.failure == Failure::None || r.failure == Failure::InDoubt))
                                                     m_promoUsed = true;
+                                                if (withPromo && r.failure == Failure::PromoRefused) {
+                                                    // The red box would not take the grant (it expired while the
+                                                    // customer waited): this disc is rented again, without it.
+                                                    qCWarning(lcKiosk) << "promo grant refused by the red box:" << r.message;
+                                                    dropPromo();
+                                                    setMessage(tr("The promo code could not be used; your discs are rented without it."));
+                                                    i.barcode.clear();
+                                                    i.slot = 0;
+                                                    --m_current;
+                                                    rentNext();
+                                                    return;
+                                                }
                                                 if (r.failure != Failure::None) {
                                                     i.state = CartModel::State::Failed;
                                                     i.message = failureText(r.failure, r.message) + QLatin1Char(' ') +

@@ -130,7 +130,7 @@ Scenario Scenario::fromJson(const QJsonObject &o)
         onlyKnown(c,
                   {QStringLiteral("returns"), QStringLiteral("return_elsewhere"), QStringLiteral("away"), QStringLiteral("late_return"),
                    QStringLiteral("wrong_pin"), QStringLiteral("unknown_card"), QStringLiteral("jam"), QStringLiteral("declined"),
-                   QStringLiteral("walk_up")},
+                   QStringLiteral("walk_up"), QStringLiteral("promo"), QStringLiteral("promo_code")},
                   w);
         s.returns = number(c, QStringLiteral("returns"), s.returns, 0, 1, w);
         s.returnElsewhere = number(c, QStringLiteral("return_elsewhere"), s.returnElsewhere, 0, 1, w);

@@ -130,9 +130,9 @@ QString reportText(const RunFacts &f, const QJsonObject &report, const QString &
       << f.scenario.processKiosks << " as processes, " << f.processRestarts << " restart(s)); all synced in "
       << QString::number(n(f.bootAllMs) / 1000.0, 'f', 1) << " s\n";
     t << "visits      " << s.visits << " (" << s.rentVisits << " to rent (" << s.walkUpVisits << " walk-up cards, " << s.promoTries
-      << " promo codes typed, " << s.promoApplied << " granted), " << s.returnVisits
-      << " to return, " << s.unknownCardVisits << " unknown cards, " << s.lateRentals << " late rentals, " << s.carriedAway
-      << " discs carried elsewhere, " << h.stuckVisits << " stuck)\n";
+      << " promo codes typed, " << s.promoApplied << " granted), " << s.returnVisits << " to return, " << s.unknownCardVisits
+      << " unknown cards, " << s.lateRentals << " late rentals, " << s.carriedAway << " discs carried elsewhere, " << h.stuckVisits
+      << " stuck)\n";
     t << "rentals     " << h.rentOk << " online, " << h.rentOffline << " offline, " << h.rentFailed << " refused, " << h.rentUnknown
       << " unknown; " << h.dispensed << " discs dispensed, " << h.voids << " voids\n";
     t << "returns     " << h.returnOk << " online, " << h.returnOffline << " offline, " << h.returnFailed << " refused\n";

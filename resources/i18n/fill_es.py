@@ -200,6 +200,9 @@ ES = {
         "pasado ese máximo, el disco es suyo.",
     "Nothing is charged now: your card is checked with a %1 hold, released when the disc is back on time.":
         "Ahora no se cobra nada: se comprueba su tarjeta con una retención de %1, que se libera si devuelve el disco a tiempo.",
+    "The promo code could not be used.": "No se ha podido usar el código promocional.",
+    "The promo code could not be used; your discs are rented without it.":
+        "No se ha podido usar el código promocional; sus discos se alquilan sin él.",
 }
 
 

@@ -673,17 +673,17 @@
         <translation>Ahora no se cobra nada: se comprueba su tarjeta con una retención de %1, que se libera si devuelve el disco a tiempo.</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SummaryScreen.qml" line="101" />
+        <location filename="../qml/screens/SummaryScreen.qml" line="102" />
         <source>Promo code (optional)</source>
         <translation>Código promocional (opcional)</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SummaryScreen.qml" line="110" />
+        <location filename="../qml/screens/SummaryScreen.qml" line="111" />
         <source>Apply code</source>
         <translation>Aplicar código</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SummaryScreen.qml" line="110" />
+        <location filename="../qml/screens/SummaryScreen.qml" line="111" />
         <source>Remove code %1</source>
         <translation>Quitar el código %1</translation>
     </message>
@@ -692,12 +692,12 @@
         <translation>Devuélvalo mañana antes de las 21:00. Cada día extra cuesta una noche más, hasta el máximo de su plan; pasado ese máximo, el disco es suyo.</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SummaryScreen.qml" line="120" />
+        <location filename="../qml/screens/SummaryScreen.qml" line="121" />
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SummaryScreen.qml" line="123" />
+        <location filename="../qml/screens/SummaryScreen.qml" line="124" />
         <source>Pay %1</source>
         <translation>Pagar %1</translation>
     </message>
@@ -934,17 +934,22 @@
         <translation>No quedan copias en este quiosco. No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="261" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="263" />
+        <source>The promo code could not be used; your discs are rented without it.</source>
+        <translation>No se ha podido usar el código promocional; sus discos se alquilan sin él.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="273" />
         <source>You were not charged for it.</source>
         <translation>No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="319" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="331" />
         <source>Type your e-mail address to get the receipt by e-mail.</source>
         <translation>Escriba su correo electrónico para recibir el recibo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="320" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="332" />
         <source>That does not look like an e-mail address: check it and try again.</source>
         <translation>Eso no parece un correo electrónico: compruébelo e inténtelo de nuevo.</translation>
     </message>
@@ -979,12 +984,12 @@
         <translation>No se pudo leer este disco. Recójalo, limpie la etiqueta e inténtelo de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="328" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="340" />
         <source>There is nothing to e-mail: this screen is your receipt.</source>
         <translation>No hay nada que enviar: esta pantalla es su recibo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="344" />
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="356" />
         <source>The receipt cannot be e-mailed while the kiosk is offline; this screen is your receipt.</source>
         <translation>El recibo no puede enviarse mientras el quiosco está sin conexión; esta pantalla es su recibo.</translation>
     </message>
@@ -1053,7 +1058,12 @@
         <translation>El quiosco no pudo confirmarlo con la red.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="379" />
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="376" />
+        <source>The promo code could not be used.</source>
+        <translation>No se ha podido usar el código promocional.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="380" />
         <source>Something went wrong: %1</source>
         <translation>Algo salió mal: %1</translation>
     </message>

@@ -16,6 +16,7 @@ QString failureName(Failure f)
         case Failure::BadInput: return QStringLiteral("bad input");
         case Failure::Offline: return QStringLiteral("offline");
         case Failure::InDoubt: return QStringLiteral("in doubt");
+        case Failure::PromoRefused: return QStringLiteral("promo refused");
         case Failure::Internal: return QStringLiteral("internal");
     }
     return QStringLiteral("unknown");

@@ -32,6 +32,7 @@ enum class Failure {
     BadInput,   // malformed card data, PIN, barcode, oversized value
     Offline,   // neither the red box nor the offline path could take it
     InDoubt,   // the answer was lost and the lookup by id did not settle it yet
+    PromoRefused,   // the red box would not take the promo grant (the rental was not made)
     Internal,
 };
 

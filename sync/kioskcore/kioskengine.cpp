@@ -206,8 +206,7 @@ void KioskEngine::rent(RentRequest request, std::function<void(RentResult)> call
     m_rentals->rent(std::move(request), std::move(callback));
 }
 
-void KioskEngine::redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId,
-                              std::function<void(PromoResult)> callback)
+void KioskEngine::redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId, std::function<void(PromoResult)> callback)
 {
     m_promos->redeem(code, cardHash, grantId, std::move(callback));
 }

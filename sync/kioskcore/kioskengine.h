@@ -77,8 +77,7 @@ public:
     void dispensed(const QUuid &rentalId);
     // A promo code for this card and transaction (GRANTID), checked online at HQ; the grant goes
     // with one of the transaction's rentals (RentRequest::promoGrant), or back with releasePromo.
-    void redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId,
-                     std::function<void(PromoResult)> callback);
+    void redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId, std::function<void(PromoResult)> callback);
     void releasePromo(const QUuid &grantId);
     void voidRental(const QUuid &rentalId, const QString &barcode, int slot, bool damaged, const QString &reason,
                     std::function<void(bool ok, QString message)> callback);

@@ -62,9 +62,15 @@ pg::Param orNull(const QString &s)
 
 std::vector<pg::Param> rentParams(const RentRequest &r, bool offline)
 {
-    return {r.rentalId,  r.member.cardHash, r.barcode,
-            r.paymentId, r.cardToken,       r.cardLast4,
-            r.rentedAt,  offline,           r.member.ticket ? pg::Param(*r.member.ticket) : pg::Param(nullptr),
+    return {r.rentalId,
+            r.member.cardHash,
+            r.barcode,
+            r.paymentId,
+            r.cardToken,
+            r.cardLast4,
+            r.rentedAt,
+            offline,
+            r.member.ticket ? pg::Param(*r.member.ticket) : pg::Param(nullptr),
             r.promoGrant ? pg::Param(*r.promoGrant) : pg::Param(nullptr)};
 }
 
@@ -314,8 +320,8 @@ Failure failureFor(const pg::DbError &e)
             case RedboxError::DiscNotHere:
             case RedboxError::DiscSold: return Failure::DiscNotOurs;
             case RedboxError::DiscAlreadyIn: return Failure::DiscAlreadyIn;
+            case RedboxError::PromoRefused: return Failure::PromoRefused;
             case RedboxError::TicketInvalid:
-            case RedboxError::PromoRefused:
             case RedboxError::IdReused: return Failure::BadInput;
             case RedboxError::NotEnrolled: return Failure::Offline;   // shut out: nothing goes through until re-enrolled
             default: break;

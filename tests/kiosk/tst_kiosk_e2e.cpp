@@ -120,8 +120,8 @@ private slots:
         // A promo code (new to this member, so the test can run again), checked at HQ: the
         // night is free, the summary says so, and the card is still checked.
         const QString code = QStringLiteral("E2E") + QUuid::createUuid().toString(QUuid::Id128).left(8).toUpper();
-        net.connect(QStringLiteral("hq")).exec("SELECT redbox.add_promo_code($1, 1000, current_date - 1, current_date + 1, 'e2e')",
-                                               {code}, true);
+        net.connect(QStringLiteral("hq"))
+            .exec("SELECT redbox.add_promo_code($1, 1000, current_date - 1, current_date + 1, 'e2e')", {code}, true);
         QPointer<QQuickItem> promoField = item(QStringLiteral("promoField"));
         QVERIFY(promoField);
         promoField->setProperty("text", code.toLower());

@@ -54,6 +54,25 @@ struct Flow {
         typePin(FakeBackend::memberPin(member));
         return QTest::qWaitFor([&] { return ctl.signedIn(); }, 5000);
     }
+    // A visit from the start to the summary: TITLES in the cart, MEMBER signed in.
+    bool toSummary(std::initializer_list<int> titles, int member)
+    {
+        ctl.start();
+        for (const int t : titles)
+            ctl.addToCart(t);
+        ctl.checkout();
+        return signIn(member) && waitScreen(Screen::Summary);
+    }
+    // CODE typed on the summary; true once it is applied.
+    bool promo(const QString &code)
+    {
+        ctl.applyPromo(code);
+        return QTest::qWaitFor([&] { return !ctl.promoCode().isEmpty(); }, 5000);
+    }
+    bool messageSays(const char *words)
+    {
+        return QTest::qWaitFor([&] { return ctl.message().contains(QLatin1String(words)); }, 5000);
+    }
 };
 
 }   // namespace
@@ -122,17 +141,11 @@ private slots:
     void aPromoCodeTakesOneNightOffOncePerCardAndNeedsTheNetwork()
     {
         Flow f;
-        f.ctl.start();
-        f.ctl.addToCart(1);
-        f.ctl.addToCart(2);
-        f.ctl.checkout();
-        QVERIFY(f.signIn(1));
-        QVERIFY(f.waitScreen(Screen::Summary));
+        QVERIFY(f.toSummary({1, 2}, 1));
         f.ctl.applyPromo(QStringLiteral("nope"));
-        QVERIFY(QTest::qWaitFor([&] { return f.ctl.message().contains(QLatin1String("NOPE is not a promo code")); }, 5000));
+        QVERIFY(f.messageSays("NOPE is not a promo code"));
         QVERIFY(f.ctl.promoCode().isEmpty());
-        f.ctl.applyPromo(QStringLiteral("freenight"));
-        QVERIFY(QTest::qWaitFor([&] { return !f.ctl.promoCode().isEmpty(); }, 5000));
+        QVERIFY(f.promo(QStringLiteral("freenight")));
         QCOMPARE(f.ctl.promoCode(), QStringLiteral("FREENIGHT"));
         QVERIFY2(f.ctl.message().contains(QLatin1String("applied")), qPrintable(f.ctl.message()));
         QCOMPARE(f.ctl.summary()->discount(), 179);   // the first disc's night, not the code's $10
@@ -150,48 +163,33 @@ private slots:
         QCOMPARE(f.backend.promoReleases(), 0);   // used: nothing to give back
 
         // The same card again: used.
-        f.ctl.start();
-        f.ctl.addToCart(3);
-        f.ctl.checkout();
-        QVERIFY(f.signIn(1));
-        QVERIFY(f.waitScreen(Screen::Summary));
+        QVERIFY(f.toSummary({3}, 1));
         f.ctl.applyPromo(QStringLiteral("FREENIGHT"));
-        QVERIFY(QTest::qWaitFor([&] { return f.ctl.message().contains(QLatin1String("already used")); }, 5000));
+        QVERIFY(f.messageSays("already used"));
         QVERIFY(f.ctl.promoCode().isEmpty());
         QCOMPARE(f.ctl.summary()->discount(), 0);
         f.ctl.cancel();
 
         // Another card, offline: refused with the reason, and the rental goes on at full price.
-        f.ctl.start();
-        f.ctl.addToCart(3);
-        f.ctl.checkout();
-        QVERIFY(f.signIn(0));
-        QVERIFY(f.waitScreen(Screen::Summary));
+        QVERIFY(f.toSummary({3}, 0));
         f.backend.setOffline(true);
         f.ctl.applyPromo(QStringLiteral("FREENIGHT"));
-        QVERIFY(QTest::qWaitFor([&] { return f.ctl.message().contains(QLatin1String("checked online")); }, 5000));
+        QVERIFY(f.messageSays("checked online"));
         QVERIFY(f.ctl.promoCode().isEmpty());
         f.backend.setOffline(false);
         // Granted, then the customer walks away: the grant goes back, the card keeps its code.
-        f.ctl.applyPromo(QStringLiteral("FREENIGHT"));
-        QVERIFY(QTest::qWaitFor([&] { return !f.ctl.promoCode().isEmpty(); }, 5000));
+        QVERIFY(f.promo(QStringLiteral("FREENIGHT")));
         f.ctl.removePromo();
         QVERIFY(f.ctl.promoCode().isEmpty());
         QCOMPARE(f.ctl.summary()->discount(), 0);
         QCOMPARE(f.backend.promoReleases(), 1);
-        f.ctl.applyPromo(QStringLiteral("FREENIGHT"));
-        QVERIFY(QTest::qWaitFor([&] { return !f.ctl.promoCode().isEmpty(); }, 5000));
+        QVERIFY(f.promo(QStringLiteral("FREENIGHT")));
         f.ctl.cancel();
         QCOMPARE(f.backend.promoReleases(), 2);
 
         // One disc, its night free: nothing is due now, the card is still checked (a small hold).
-        f.ctl.start();
-        f.ctl.addToCart(1);
-        f.ctl.checkout();
-        QVERIFY(f.signIn(0));
-        QVERIFY(f.waitScreen(Screen::Summary));
-        f.ctl.applyPromo(QStringLiteral("FREENIGHT"));
-        QVERIFY(QTest::qWaitFor([&] { return !f.ctl.promoCode().isEmpty(); }, 5000));
+        QVERIFY(f.toSummary({1}, 0));
+        QVERIFY(f.promo(QStringLiteral("FREENIGHT")));
         QCOMPARE(f.ctl.summary()->total(), 0);
         QSignalSpy freeOne(&f.ctl, &KioskController::rentalFinished);
         f.ctl.pay();
@@ -200,6 +198,24 @@ private slots:
         QCOMPARE(f.ctl.cart()->items().at(0).amountCents, 0);
         f.ctl.finish();
         QCOMPARE(f.backend.promoReleases(), 2);
+    }
+
+    // A grant the red box will not take (it expired while the customer waited): the disc is
+    // rented again without it, at its price, and the grant goes back.
+    void aPromoTheRedBoxRefusesIsDroppedAndTheDiscRentedAtItsPrice()
+    {
+        Flow f;
+        QVERIFY(f.toSummary({2}, 1));
+        QVERIFY(f.promo(QStringLiteral("FREENIGHT")));
+        f.backend.expireNextGrant();
+        QSignalSpy refused(&f.ctl, &KioskController::rentalFinished);
+        f.ctl.pay();
+        QVERIFY(refused.wait(5000));
+        QCOMPARE(refused.first().at(0).toInt(), 1);
+        QVERIFY(f.ctl.cart()->items().at(0).amountCents > 0);
+        QVERIFY(f.ctl.promoCode().isEmpty());
+        QVERIFY2(f.ctl.message().contains(QLatin1String("without it")), qPrintable(f.ctl.message()));
+        QCOMPARE(f.backend.promoReleases(), 1);
     }
 
     void aDeclinedCardRentsNothing()

@@ -170,9 +170,10 @@ int requestCount(const QString &coast, const Charge &c, const char *op, const ch
 QString newPromo(int centsOff, int fromDays = -1, int untilDays = 1)
 {
     const QString code = QStringLiteral("T") + QUuid::createUuid().toString(QUuid::Id128).left(10).toUpper();
-    TestNetwork::get().connect(QStringLiteral("hq")).exec(
-        "SELECT redbox.add_promo_code($1, $2, current_date + $3::int, current_date + $4::int, 'a test code')", {code, centsOff, fromDays, untilDays},
-        true);
+    TestNetwork::get()
+        .connect(QStringLiteral("hq"))
+        .exec("SELECT redbox.add_promo_code($1, $2, current_date + $3::int, current_date + $4::int, 'a test code')",
+              {code, centsOff, fromDays, untilDays}, true);
     return code;
 }
 
@@ -526,15 +527,18 @@ private slots:
         QCOMPARE(r.taxCents, 0);
         // One disc per grant: the next disc of the visit pays its night.
         k.usePromo(p.grant);
-        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId())); }, RedboxError::PromoRefused, QStringLiteral("already used"));
+        expectRefusal([&] { k.rent(card, net.takeDisc(k.node(), k.kioskId())); }, RedboxError::PromoRefused,
+                      QStringLiteral("already used"));
         QVERIFY(net.waitForQuiet(30s));
         for (const QString &node : {k.node(), west, QStringLiteral("hq")})
-            QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND discount_cents = daily_rate_cents "
-                                 "AND promo_code = $2 AND promo_grant = $3",
+            QCOMPARE(count(node,
+                           "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND discount_cents = daily_rate_cents "
+                           "AND promo_code = $2 AND promo_grant = $3",
                            {r.rentalId, code, grantId}),
                      1);
-        QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.promo_redemption WHERE grant_id = $1 AND rental_id = $2 "
-                                             "AND released_at IS NULL",
+        QCOMPARE(count(QStringLiteral("hq"),
+                       "SELECT count(*) FROM redbox.promo_redemption WHERE grant_id = $1 AND rental_id = $2 "
+                       "AND released_at IS NULL",
                        {grantId, r.rentalId}),
                  1);
         // Nothing to authorize but the dollar a card kiosk holds for a free night.
@@ -563,8 +567,9 @@ private slots:
         const Rented r = k.rent(card, disc);
         const int rate = static_cast<int>(count(k.node(), "SELECT daily_rate_cents FROM redbox.rental WHERE rental_id = $1", {r.rentalId}));
         QCOMPARE(r.amountCents, rate - 50);
-        QCOMPARE(r.taxCents, static_cast<int>(count(k.node(), "SELECT redbox.tax_on($1, tax_rate_bp) FROM redbox.rental WHERE rental_id = $2",
-                                                    {rate - 50, r.rentalId})));
+        QCOMPARE(r.taxCents,
+                 static_cast<int>(count(k.node(), "SELECT redbox.tax_on($1, tax_rate_bp) FROM redbox.rental WHERE rental_id = $2",
+                                        {rate - 50, r.rentalId})));
         QVERIFY(eventually([&] { return settled(west, r.rentalId, QStringLiteral("open")); }));
         QCOMPARE(chargeOf(west, r.rentalId).held, r.amountCents + r.taxCents);
         k.giveBack(disc);
@@ -585,15 +590,16 @@ private slots:
         QCOMPARE(k.conn().exec("SELECT outcome FROM redbox.kiosk_void_rental($1, 'jam', $2)", {r.rentalId, k.freeSlot()}, true).text(0, 0),
                  QStringLiteral("voided"));
         QVERIFY(net.waitForQuiet(30s));
-        QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.promo_redemption WHERE rental_id = $1 AND released_at IS NOT NULL",
-                       {r.rentalId}),
+        QCOMPARE(count(QStringLiteral("hq"),
+                       "SELECT count(*) FROM redbox.promo_redemption WHERE rental_id = $1 AND released_at IS NOT NULL", {r.rentalId}),
                  1);
         const Promo second = k.redeemPromo(card, code);
         QCOMPARE(second.outcome, QStringLiteral("ok"));
         // Given back unused (by this kiosk only, and only once).
         pg::Connection hqByKiosk = k.escalationConnection(QStringLiteral("hq"));
         const QUuid grant = QUuid::fromString(second.grant->object().value(QStringLiteral("grant")).toString());
-        QCOMPARE(KioskCalls(QStringLiteral("west-rb1")).escalationConnection(QStringLiteral("hq"))
+        QCOMPARE(KioskCalls(QStringLiteral("west-rb1"))
+                     .escalationConnection(QStringLiteral("hq"))
                      .exec("SELECT redbox.release_promo($1)", {grant}, true)
                      .boolean(0, 0),
                  false);
@@ -642,8 +648,11 @@ private slots:
         QCOMPARE(k.redeemPromo(cardOf(net.takeMember(west)), code).outcome, QStringLiteral("ok"));   // other kiosks are not
         net.connect(QStringLiteral("hq")).exec("DELETE FROM redbox.promo_attempt WHERE kiosk_id = $1", {guesser.kioskId()}, true);
         // Only kiosks' escalation logins may redeem; a kiosk's red box login has no such function.
-        expectRefusal([&] { k.conn().exec("SELECT * FROM redbox.redeem_promo($1, $2, gen_random_uuid())", {code, card}); },
-                      QStringLiteral("42883"), QStringLiteral("does not exist"));
+        expectRefusal(
+            [&] {
+                k.conn().exec("SELECT * FROM redbox.redeem_promo($1, $2, gen_random_uuid())", {code, card});
+            },
+            QStringLiteral("42883"), QStringLiteral("does not exist"));
     }
 
     void theAttackersSide()

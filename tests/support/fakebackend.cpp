@@ -8,7 +8,10 @@
 #include <QCryptographicHash>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTimer>
+
+#include <utility>
 
 namespace redbox::test {
 
@@ -311,11 +314,12 @@ void FakeBackend::rent(const RentRequest &request, std::function<void(RentResult
     if (discsOutOf(m->info.memberId) >= limit)
         return refuse(Failure::LimitReached, offline ? QStringLiteral("offline limit reached") : QStringLiteral("plan limit reached"));
     // As the red box does: a grant is used by one rental, and takes at most its first night.
-    const QUuid grant = request.promoGrant
-                            ? QUuid::fromString(request.promoGrant->object().value(QStringLiteral("grant")).toString())
-                            : QUuid();
+    const QUuid grant = request.promoGrant ? QUuid::fromString(request.promoGrant->object().value(QStringLiteral("grant")).toString())
+                                           : QUuid();
     if (request.promoGrant && (m_promoUsed.contains(grant) || m_promoGrants.value(request.member.cardHash) != grant))
-        return refuse(Failure::BadInput, QStringLiteral("the promo grant was already used for another disc"));
+        return refuse(Failure::PromoRefused, QStringLiteral("the promo grant was already used for another disc"));
+    if (request.promoGrant && std::exchange(m_expireNextGrant, false))
+        return refuse(Failure::PromoRefused, QStringLiteral("the promo grant had expired; enter the promo code again"));
     d->slot = 0;
     m_rentals.append({request.rentalId, m->info.memberId, request.barcode, request.rentedAt, QStringLiteral("open")});
     out.dueAt = pricing::rentalDueAt(request.rentedAt, QString::fromLatin1(kTimezone));
@@ -335,8 +339,7 @@ void FakeBackend::rent(const RentRequest &request, std::function<void(RentResult
 
 void FakeBackend::dispensed(const QUuid &) {}
 
-void FakeBackend::redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId,
-                              std::function<void(PromoResult)> done)
+void FakeBackend::redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId, std::function<void(PromoResult)> done)
 {
     PromoResult out;
     out.code = code.toUpper().remove(QLatin1Char(' '));

@@ -60,6 +60,7 @@ public:
     static constexpr const char *kPromoCode = "FREENIGHT";
     static constexpr int kPromoCents = 1000;
     int promoReleases() const { return m_promoReleases; }
+    void expireNextGrant() { m_expireNextGrant = true; }   // the next rental carrying a grant: refused for it
 
     // What happened (for the tests' checks).
     const QList<Rental> &rentals() const { return m_rentals; }
@@ -77,8 +78,7 @@ public:
     void walkUpSignIn(const MemberInfo &member, std::function<void(SignInResult)> done) override;
     void rent(const RentRequest &request, std::function<void(RentResult)> done) override;
     void dispensed(const QUuid &rentalId) override;
-    void redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId,
-                     std::function<void(PromoResult)> done) override;
+    void redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId, std::function<void(PromoResult)> done) override;
     void releasePromo(const QUuid &grantId) override;
     void voidRental(const VoidRequest &request, std::function<void(bool)> done) override;
     void returnDisc(const ReturnRequest &request, std::function<void(ReturnResult)> done) override;
@@ -138,6 +138,7 @@ private:
     QHash<QString, QUuid> m_promoGrants;   // card hash -> the grant it holds of kPromoCode
     QSet<QUuid> m_promoUsed;
     int m_promoReleases = 0;
+    bool m_expireNextGrant = false;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
     MaintenanceHealth m_maintenanceHealth;
     QTemporaryDir m_exports;

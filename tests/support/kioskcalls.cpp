@@ -67,8 +67,8 @@ std::optional<SignedIn> KioskCalls::escalateWalkUp(const QString &cardHash)
 Promo KioskCalls::redeemPromo(const QString &cardHash, const QString &code, const QUuid &grantId)
 {
     pg::Connection v = escalationConnection(QStringLiteral("hq"));
-    const pg::Result r =
-        v.exec("SELECT outcome, cents_off, grant_json, message FROM redbox.redeem_promo($1, $2, $3)", {code, cardHash, grantId}, true);
+    const pg::Result r = v.exec("SELECT outcome, cents_off, grant_json, message FROM redbox.redeem_promo($1, $2, $3)",
+                                {code, cardHash, grantId}, true);
     Promo out;
     out.outcome = r.text(0, 0);
     out.centsOff = r.isNull(0, 1) ? 0 : r.int32(0, 1);
@@ -119,13 +119,13 @@ Rented KioskCalls::rent(const QString &cardHash, const QString &barcode, const s
     }
     const QString token = m_cardToken.isEmpty() ? QStringLiteral("tok_") + QUuid::createUuid().toString(QUuid::Id128).left(16)
                                                 : m_cardToken;
-    const pg::Result r = m_conn.exec("SELECT outcome, note, rental_id, member_id, barcode, due_at, amount_cents, tax_cents, discs_out, "
-                                     "plan_limit, offline_limited, replayed FROM redbox.kiosk_rent($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                                     {rentalId, cardHash, barcode, paymentId, token, QStringLiteral("4242"),
-                                      offlineAt ? pg::Param(*offlineAt) : pg::Param(nullptr), offlineAt.has_value(),
-                                      proof ? pg::Param(*proof) : pg::Param(nullptr),
-                                      m_promo ? pg::Param(*std::exchange(m_promo, std::nullopt)) : pg::Param(nullptr)},
-                                     true);
+    const pg::Result r = m_conn.exec(
+        "SELECT outcome, note, rental_id, member_id, barcode, due_at, amount_cents, tax_cents, discs_out, "
+        "plan_limit, offline_limited, replayed FROM redbox.kiosk_rent($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        {rentalId, cardHash, barcode, paymentId, token, QStringLiteral("4242"), offlineAt ? pg::Param(*offlineAt) : pg::Param(nullptr),
+         offlineAt.has_value(), proof ? pg::Param(*proof) : pg::Param(nullptr),
+         m_promo ? pg::Param(*std::exchange(m_promo, std::nullopt)) : pg::Param(nullptr)},
+        true);
     Rented out;
     out.outcome = r.text(0, "outcome");
     out.note = r.isNull(0, "note") ? QString() : r.text(0, "note");

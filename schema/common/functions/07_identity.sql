@@ -148,18 +148,28 @@ LANGUAGE sql IMMUTABLE AS $$
                      p->>'home_coast', p->>'discs_out', p->>'allowed', p->>'node', p->>'kiosk', p->>'expires');
 $$;
 
+-- The key this node signs with for red box NODE (tickets, promo grants); RB500 when it has none.
+CREATE OR REPLACE FUNCTION redbox.signing_key(p_node text) RETURNS text
+LANGUAGE plpgsql STABLE SET search_path = redbox, pg_temp AS $$
+DECLARE
+    v_key text;
+BEGIN
+    SELECT key INTO v_key FROM ticket_key WHERE node_name = p_node;
+    IF v_key IS NULL THEN
+        RAISE EXCEPTION 'no ticket key for red box %: no link to sign for it', p_node USING ERRCODE = 'RB500',
+            HINT = 'redbox-net up writes every red box''s key to its coast and HQ';
+    END IF;
+    RETURN v_key;
+END
+$$;
+
 CREATE OR REPLACE FUNCTION redbox.make_ticket(p_card_hash text, p_member bigint, p_plan int, p_coast text, p_out int,
                                               p_allowed boolean, p_kiosk kiosk_login)
 RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = redbox, pg_temp AS $$
 DECLARE
-    v_key text;
+    v_key text := signing_key(p_kiosk.node_name);
     t jsonb;
 BEGIN
-    SELECT key INTO v_key FROM ticket_key WHERE node_name = p_kiosk.node_name;
-    IF v_key IS NULL THEN
-        RAISE EXCEPTION 'no ticket key for red box %: no link to sign for it', p_kiosk.node_name USING ERRCODE = 'RB500',
-            HINT = 'redbox-net up writes every red box''s key to its coast and HQ';
-    END IF;
     t := jsonb_build_object('card_hash', p_card_hash, 'member_id', p_member, 'membership_id', p_plan,
                             'home_coast', p_coast, 'discs_out', greatest(p_out, 0), 'allowed', p_allowed,
                             'node', p_kiosk.node_name, 'kiosk', p_kiosk.kiosk_id,

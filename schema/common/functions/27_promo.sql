@@ -19,14 +19,9 @@ CREATE OR REPLACE FUNCTION redbox.make_promo_grant(p_grant uuid, p_code text, p_
                                                    p_kiosk kiosk_login, p_expires timestamptz)
 RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = redbox, pg_temp AS $$
 DECLARE
-    v_key text;
+    v_key text := signing_key(p_kiosk.node_name);
     g jsonb;
 BEGIN
-    SELECT key INTO v_key FROM ticket_key WHERE node_name = p_kiosk.node_name;
-    IF v_key IS NULL THEN
-        RAISE EXCEPTION 'no ticket key for red box %: no link to sign for it', p_kiosk.node_name USING ERRCODE = 'RB500',
-            HINT = 'redbox-net up writes every red box''s key to its coast and HQ';
-    END IF;
     g := jsonb_build_object('grant', p_grant, 'code', p_code, 'cents_off', p_cents_off, 'card_hash', p_card_hash,
                             'node', p_kiosk.node_name, 'kiosk', p_kiosk.kiosk_id,
                             'expires', extract(epoch FROM date_trunc('second', p_expires))::bigint);
