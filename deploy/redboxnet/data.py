@@ -75,9 +75,10 @@ def disc_barcode(movie_id: int, serial: int) -> str:
 # ---- catalog -----------------------------------------------------------------
 CATALOG_FIELDS = ["film_id", "title", "description", "release_year", "rating", "length", "rental_rate",
                   "replacement_cost", "category", "categories", "language"]
-# Optional: the licence window's last day (YYYY-MM-DD; empty or absent: no end) and the title's
-# format (dvd, bluray, 4k, game; empty or absent: dvd).
-CATALOG_OPTIONAL = ["rent_until", "format"]
+# Optional: the licence window's last day (YYYY-MM-DD; empty or absent: no end), the title's
+# format (dvd, bluray, 4k, game; empty or absent: dvd) and the day its discs go on sale
+# ("previously viewed"; empty or absent: not sold).
+CATALOG_OPTIONAL = ["rent_until", "format", "sell_from"]
 
 
 def read_catalog_csv(path: Path) -> list[list[str]]:
@@ -126,21 +127,27 @@ def generated_catalog(seed: int, n: int = 1000) -> list[list[str]]:
                      str(rnd.randint(1990, 2025)), rnd.choice(["G", "PG", "PG-13", "R", "NC-17"]),
                      str(rnd.randint(46, 185)), "2.99", f"{rnd.randint(9, 29)}.99", g, cats, "English",
                      # one title in 20 has a studio licence that ends (in years to come)
-                     f"{lic.randint(2030, 2035)}-{lic.randint(1, 12):02d}-28" if lic.random() < 0.05 else "", ""])
+                     f"{lic.randint(2030, 2035)}-{lic.randint(1, 12):02d}-28" if lic.random() < 0.05 else "", "", ""])
     return rows
 
 
 def with_sample_formats(rows: list[list[str]], seed: int) -> list[list[str]]:
-    """The sample catalogs (Pagila's films, the generated one) say nothing of formats: give the
-    titles that have none the mix a Redbox kiosk had (games are games; of the films, most on DVD,
-    some on Blu-ray, a few in 4K). An operator's feed is imported as it is."""
+    """The sample catalogs (Pagila's films, the generated one) say nothing of formats or sales: give
+    the titles that have none the mix a Redbox kiosk had (games are games; of the films, most on DVD,
+    some on Blu-ray, a few in 4K), and sell one title in ten as previously viewed. An operator's feed
+    is imported as it is."""
     fmt = random.Random(f"format:{seed}")
     category = 1 + CATALOG_FIELDS.index("category")
     fmt_col = 1 + len(CATALOG_FIELDS) + CATALOG_OPTIONAL.index("format")
+    sale = random.Random(f"sale:{seed}")   # its own stream: the formats stay what they were
+    sale_col = 1 + len(CATALOG_FIELDS) + CATALOG_OPTIONAL.index("sell_from")
     for r in rows:
         pick = "game" if r[category] == "Games" else fmt.choices(["dvd", "bluray", "4k"], [70, 22, 8])[0]
         if not r[fmt_col]:
             r[fmt_col] = pick
+        # one title in ten is also sold, as previously viewed discs
+        if not r[sale_col] and sale.random() < 0.10:
+            r[sale_col] = "2020-01-01"
     return rows
 
 
@@ -154,7 +161,7 @@ def import_catalog(state: State, rows: list[list[str]], propagate: bool) -> tupl
         with conn.cursor() as cur:
             cur.execute("TRUNCATE redbox.catalog_import")
             cur.copy_expert("COPY redbox.catalog_import (line_no, movie_id, title, description, release_year, rating, "
-                            "runtime, rental_rate, replacement_cost, category, categories, language, rent_until, format) "
+                            "runtime, rental_rate, replacement_cost, category, categories, language, rent_until, format, sell_from) "
                             "FROM STDIN WITH (FORMAT csv)", buf)
             cur.execute("SET LOCAL ROLE redbox_owner")
             try:

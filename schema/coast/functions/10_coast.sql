@@ -167,11 +167,14 @@ BEGIN
             SELECT p_event, a.member_id, a.email, 'Your Redbox receipt',
                    format(E'Hello%s,\n\nKiosk %s:\n%s\n\nThank you for renting with Redbox.', a.greeting,
                           p->>'kiosk_id',
-                          (SELECT string_agg(format('  %s  $%s%s  (due %s)', l->>'title',
+                          (SELECT string_agg(format('  %s  $%s%s  (%s)', l->>'title',
                                                     to_char(((l->>'amount_cents')::int + (l->>'tax_cents')::int) / 100.0, 'FM999990.00'),
                                                     CASE WHEN coalesce((l->>'discount_cents')::int, 0) > 0
                                                          THEN format(' with promo code %s', l->>'promo_code') ELSE '' END,
-                                                    to_char((l->>'due_at')::timestamptz, 'Dy DD Mon HH24:MI TZ')), E'\n')
+                                                    CASE WHEN coalesce((l->>'purchase')::boolean, false)
+                                                         THEN 'bought: yours to keep'
+                                                         ELSE 'due ' || to_char((l->>'due_at')::timestamptz, 'Dy DD Mon HH24:MI TZ') END),
+                                             E'\n')
                              FROM jsonb_array_elements(p->'lines') l))
               FROM (SELECT m.member_id, m.member_email::text AS email, ' ' || m.member_first_name AS greeting
                       FROM member_partitioned m WHERE m.member_id = (p->>'member_id')::bigint
@@ -202,7 +205,7 @@ BEGIN
             categories = EXCLUDED.categories, rating = EXCLUDED.rating, release_year = EXCLUDED.release_year,
             runtime_min = EXCLUDED.runtime_min, blurb = EXCLUDED.blurb, language = EXCLUDED.language,
             cover_ref = EXCLUDED.cover_ref, rent_from = EXCLUDED.rent_from, rent_until = EXCLUDED.rent_until,
-            is_new_release = EXCLUDED.is_new_release, format = EXCLUDED.format;
+            is_new_release = EXCLUDED.is_new_release, format = EXCLUDED.format, sell_from = EXCLUDED.sell_from;
         PERFORM enqueue_kind(p_event, 'catalog_upsert', 'redbox', p);
     WHEN 'price_list' THEN
         -- HQ's price list of a region (every node prices and checks rentals of both).

@@ -256,10 +256,11 @@ RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = redbox, pg_temp A
     SELECT count(*) FROM d;
 $$;
 
--- How many nights a disc may stay out before it is the renter's to keep.
+-- How many nights a disc may stay out before it is the renter's to keep,
+-- unless its plan says otherwise (membership.max_nights).
 CREATE OR REPLACE FUNCTION redbox.max_rental_nights() RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 17 $$;
 
--- The forwarder's housekeeping call for rentals past max_rental_nights(). Only
+-- The forwarder's housekeeping call for rentals past their maximum period. Only
 -- the red box, which owns its rentals, closes them (its own version of this
 -- function, in schema/redbox); elsewhere there is nothing to do.
 CREATE OR REPLACE FUNCTION redbox.close_overdue_rentals(p_limit int DEFAULT 500)

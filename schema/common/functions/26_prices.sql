@@ -34,6 +34,27 @@ BEGIN
 END
 $$;
 
+-- What a disc of FORMAT costs to buy at a kiosk of COAST at P_AT (the same
+-- price list version as its nights). Raises when the region has no price for it.
+CREATE OR REPLACE FUNCTION redbox.sale_price(p_coast text, p_format text, p_at timestamptz) RETURNS int
+LANGUAGE plpgsql STABLE SET search_path = redbox, pg_temp AS $$
+DECLARE
+    fp format_price := format_price_at(p_coast, p_format, p_at);
+BEGIN
+    IF fp.coast IS NULL THEN
+        RAISE EXCEPTION 'the purchase charges nothing known: no % price in the % region at %', p_format, p_coast, p_at
+            USING ERRCODE = 'RB021';
+    END IF;
+    RETURN fp.sale_cents;
+END
+$$;
+
+-- True when discs of a title whose sale starts on SELL_FROM may be sold on DAY.
+CREATE OR REPLACE FUNCTION redbox.on_sale(p_sell_from date, p_day date) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(p_sell_from <= p_day, false);
+$$;
+
 -- The price list of COAST as a hop carries it: every version, so whoever
 -- applies it ends with exactly HQ's list for that region.
 CREATE OR REPLACE FUNCTION redbox.price_list_of(p_coast text) RETURNS jsonb
@@ -41,7 +62,7 @@ LANGUAGE sql STABLE SET search_path = redbox, pg_temp AS $$
     SELECT jsonb_build_object('coast', p_coast, 'prices',
            coalesce(jsonb_agg(jsonb_build_object('format', format, 'valid_from', valid_from,
                                                  'night_extra_cents', night_extra_cents,
-                                                 'max_extra_cents', max_extra_cents)
+                                                 'max_extra_cents', max_extra_cents, 'sale_cents', sale_cents)
                               ORDER BY format, valid_from), '[]'))
       FROM format_price WHERE coast = p_coast;
 $$;
@@ -57,13 +78,18 @@ BEGIN
      WHERE f.coast = p->>'coast'
        AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(p->'prices') e
                         WHERE e->>'format' = f.format AND (e->>'valid_from')::timestamptz = f.valid_from);
-    INSERT INTO format_price (coast, format, valid_from, night_extra_cents, max_extra_cents)
+    -- (A list sent before discs were sold carries no sale price: the one held here stays.)
+    INSERT INTO format_price (coast, format, valid_from, night_extra_cents, max_extra_cents, sale_cents)
     SELECT p->>'coast', e->>'format', (e->>'valid_from')::timestamptz, (e->>'night_extra_cents')::int,
-           (e->>'max_extra_cents')::int
+           (e->>'max_extra_cents')::int,
+           coalesce((e->>'sale_cents')::int,
+                    (format_price_at(p->>'coast', e->>'format', (e->>'valid_from')::timestamptz)).sale_cents,
+                    (format_price_at(p->>'coast', e->>'format', 'infinity')).sale_cents)
       FROM jsonb_array_elements(p->'prices') e
     ON CONFLICT (coast, format, valid_from) DO UPDATE
-       SET night_extra_cents = EXCLUDED.night_extra_cents, max_extra_cents = EXCLUDED.max_extra_cents
-     WHERE (format_price.night_extra_cents, format_price.max_extra_cents)
-           IS DISTINCT FROM (EXCLUDED.night_extra_cents, EXCLUDED.max_extra_cents);
+       SET night_extra_cents = EXCLUDED.night_extra_cents, max_extra_cents = EXCLUDED.max_extra_cents,
+           sale_cents = EXCLUDED.sale_cents
+     WHERE (format_price.night_extra_cents, format_price.max_extra_cents, format_price.sale_cents)
+           IS DISTINCT FROM (EXCLUDED.night_extra_cents, EXCLUDED.max_extra_cents, EXCLUDED.sale_cents);
 END
 $$;

@@ -44,6 +44,9 @@ BEGIN
                      WHEN coalesce(rent_until, '') <> '' AND release_year ~ '^[0-9]{4}$'
                           AND rent_until::date < make_date(release_year::int, 1, 1)
                        THEN 'rent-until is before the title may be rented (its release year)'
+                     WHEN coalesce(sell_from, '') !~ '^([0-9]{4}-[0-9]{2}-[0-9]{2})?$'
+                       OR (coalesce(sell_from, '') <> '' AND NOT text_is_date(sell_from))
+                       THEN 'sell-from must be a date (YYYY-MM-DD) or empty'
                      WHEN coalesce(btrim(format), '') NOT IN ('', 'dvd', 'bluray', '4k', 'game')
                        THEN 'format must be dvd, bluray, 4k, game or empty (dvd)'
                      WHEN count(*) OVER (PARTITION BY movie_id) > 1 THEN 'film id ' || movie_id || ' appears twice'
@@ -64,24 +67,25 @@ BEGIN
                nullif(btrim(coalesce(rent_until, '')), '')::date AS rent_until,
                round(replacement_cost::numeric * 100)::int AS replacement_cost_cents,
                'New' = ANY (coalesce(string_to_array(nullif(categories, ''), '|'), '{}')) AS is_new_release,
-               coalesce(nullif(btrim(format), ''), 'dvd') AS format
+               coalesce(nullif(btrim(format), ''), 'dvd') AS format,
+               nullif(btrim(coalesce(sell_from, '')), '')::date AS sell_from
           FROM catalog_import),
     up AS (
         INSERT INTO movie (movie_id, title, genre, categories, rating, release_year, runtime_min, blurb, language,
-                           cover_ref, rent_from, rent_until, replacement_cost_cents, is_new_release, format)
+                           cover_ref, rent_from, rent_until, replacement_cost_cents, is_new_release, format, sell_from)
         SELECT * FROM src
         ON CONFLICT (movie_id) DO UPDATE SET title = EXCLUDED.title, genre = EXCLUDED.genre,
             categories = EXCLUDED.categories, rating = EXCLUDED.rating, release_year = EXCLUDED.release_year,
             runtime_min = EXCLUDED.runtime_min, blurb = EXCLUDED.blurb, language = EXCLUDED.language,
             cover_ref = EXCLUDED.cover_ref, rent_from = EXCLUDED.rent_from, rent_until = EXCLUDED.rent_until,
             replacement_cost_cents = EXCLUDED.replacement_cost_cents, is_new_release = EXCLUDED.is_new_release,
-            format = EXCLUDED.format, updated_at = now()
+            format = EXCLUDED.format, sell_from = EXCLUDED.sell_from, updated_at = now()
          WHERE (movie.title, movie.genre, movie.categories, movie.rating, movie.release_year, movie.runtime_min,
-                movie.blurb, movie.language, movie.is_new_release, movie.rent_until, movie.format)
+                movie.blurb, movie.language, movie.is_new_release, movie.rent_until, movie.format, movie.sell_from)
                IS DISTINCT FROM
                (EXCLUDED.title, EXCLUDED.genre, EXCLUDED.categories, EXCLUDED.rating, EXCLUDED.release_year,
                 EXCLUDED.runtime_min, EXCLUDED.blurb, EXCLUDED.language, EXCLUDED.is_new_release, EXCLUDED.rent_until,
-                EXCLUDED.format)
+                EXCLUDED.format, EXCLUDED.sell_from)
         RETURNING movie_id, (xmax = 0) AS is_insert)
     SELECT count(*) FILTER (WHERE is_insert), count(*) FILTER (WHERE NOT is_insert) INTO v_ins, v_upd FROM up;
 
@@ -101,11 +105,15 @@ $$;
 -- An operator's new price for a format in a region, from P_FROM (now, or
 -- later; never in the past: rentals already made keep the price they had).
 -- The region's whole price list goes to every coast and on to every red box.
+-- SALE: what a disc of that format costs to buy (none: the price it has now).
+DROP FUNCTION IF EXISTS redbox.set_format_price(text, text, int, int, timestamptz);
 CREATE OR REPLACE FUNCTION redbox.set_format_price(p_coast text, p_format text, p_night_extra_cents int,
-                                                   p_max_extra_cents int, p_from timestamptz DEFAULT NULL)
+                                                   p_max_extra_cents int, p_from timestamptz DEFAULT NULL,
+                                                   p_sale_cents int DEFAULT NULL)
 RETURNS timestamptz LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
 DECLARE
     v_from timestamptz := coalesce(p_from, now());
+    v_sale int := coalesce(p_sale_cents, (format_price_at(p_coast, p_format, 'infinity')).sale_cents);
     c text;
     v_list jsonb;
 BEGIN
@@ -121,14 +129,18 @@ BEGIN
     IF p_max_extra_cents IS NULL OR p_max_extra_cents NOT BETWEEN 0 AND 20000 THEN
         RAISE EXCEPTION 'the maximum''s extra must be 0-20000 cents, not %', p_max_extra_cents USING ERRCODE = '22023';
     END IF;
+    IF v_sale IS NULL OR v_sale NOT BETWEEN 1 AND 20000 THEN
+        RAISE EXCEPTION 'a disc''s sale price must be 1-20000 cents, not %', v_sale USING ERRCODE = '22023';
+    END IF;
     IF v_from < now() - interval '1 second' THEN
         RAISE EXCEPTION 'a price starts now or later, not at % (rentals made keep their price)', v_from
             USING ERRCODE = '22023';
     END IF;
-    INSERT INTO format_price (coast, format, valid_from, night_extra_cents, max_extra_cents)
-    VALUES (p_coast, p_format, v_from, p_night_extra_cents, p_max_extra_cents)
+    INSERT INTO format_price (coast, format, valid_from, night_extra_cents, max_extra_cents, sale_cents)
+    VALUES (p_coast, p_format, v_from, p_night_extra_cents, p_max_extra_cents, v_sale)
     ON CONFLICT (coast, format, valid_from) DO UPDATE
-       SET night_extra_cents = EXCLUDED.night_extra_cents, max_extra_cents = EXCLUDED.max_extra_cents;
+       SET night_extra_cents = EXCLUDED.night_extra_cents, max_extra_cents = EXCLUDED.max_extra_cents,
+           sale_cents = EXCLUDED.sale_cents;
     v_list := price_list_of(p_coast);
     FOR c IN SELECT target FROM node_link WHERE kind = 'coast' LOOP
         PERFORM enqueue(md5('prices:' || v_list::text)::uuid, 'price_list', c, v_list);

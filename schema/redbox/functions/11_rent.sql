@@ -20,8 +20,13 @@ $$;
 -- operator accepting a parked claim, the paper-way benchmark) skips the
 -- sign-in proof and the limits. PROMO: HQ's grant of a promo code for this
 -- card and kiosk (redeem_promo), taken off this disc's first night, once.
+-- PURCHASE: the disc is bought, not rented (online only, a title on sale, no
+-- limit or promo): charged its format's sale price once, and closed as kept
+-- when its kiosk reports it dispensed (kiosk_dispensed).
 DROP FUNCTION IF EXISTS redbox.rent_core(redbox.kiosk_login, uuid, text, text, uuid, text, text, timestamptz, boolean,
                                          jsonb, boolean);
+DROP FUNCTION IF EXISTS redbox.rent_core(redbox.kiosk_login, uuid, text, text, uuid, text, text, timestamptz, boolean,
+                                         jsonb, boolean, jsonb);
 CREATE OR REPLACE FUNCTION redbox.rent_core(
     k             kiosk_login,
     p_rental_id   uuid,
@@ -34,7 +39,8 @@ CREATE OR REPLACE FUNCTION redbox.rent_core(
     p_offline     boolean,
     p_ticket      jsonb,
     p_trusted     boolean DEFAULT false,
-    p_promo       jsonb DEFAULT NULL)
+    p_promo       jsonb DEFAULT NULL,
+    p_purchase    boolean DEFAULT false)
 RETURNS TABLE (rental_id uuid, member_id bigint, barcode text, movie_id int, due_at timestamptz,
                amount_cents int, tax_cents int, discs_out int, plan_limit int, offline_limited boolean,
                replayed boolean)
@@ -57,6 +63,7 @@ DECLARE
     v_tz       text;
     v_tax_bp   int;
     v_window   boolean;
+    v_on_sale  boolean;
     v_format   text;
     v_member   bigint;
     v_coast    text;
@@ -69,7 +76,9 @@ DECLARE
     v_home     boolean;
     v_tax      int;
     v_off      int := 0;
+    v_nights   int;
 BEGIN
+    p_purchase := coalesce(p_purchase, false);
     IF p_rental_id IS NULL OR p_payment_id IS NULL THEN
         RAISE EXCEPTION 'rental id and payment id are required' USING ERRCODE = '22023';
     END IF;
@@ -86,7 +95,7 @@ BEGIN
     -- The same call twice gives the same rental, once.
     SELECT * INTO r FROM rental WHERE rental.rental_id = p_rental_id;
     IF FOUND THEN
-        IF r.barcode <> p_barcode OR r.kiosk_id <> k.kiosk_id THEN
+        IF r.barcode <> p_barcode OR r.kiosk_id <> k.kiosk_id OR r.purchase <> p_purchase THEN
             RAISE EXCEPTION 'rental id % was already used for another disc', p_rental_id USING ERRCODE = 'RB006';
         END IF;
         RETURN QUERY SELECT r.rental_id, r.member_id, r.barcode, r.movie_id, rental_due(r.rented_at, r.timezone),
@@ -110,8 +119,9 @@ BEGIN
     -- The disc, locked: the kiosk that holds it is its authority.
     SELECT d.kiosk_id, d.status, d.condition, d.movie_id, kk.timezone, kk.tax_rate_bp,
            (m.rent_from <= (v_at AT TIME ZONE kk.timezone)::date
-            AND (m.rent_until IS NULL OR m.rent_until >= (v_at AT TIME ZONE kk.timezone)::date)), m.format
-      INTO v_disc_kiosk, v_status, v_condition, v_movie, v_tz, v_tax_bp, v_window, v_format
+            AND (m.rent_until IS NULL OR m.rent_until >= (v_at AT TIME ZONE kk.timezone)::date)), m.format,
+           on_sale(m.sell_from, (v_at AT TIME ZONE kk.timezone)::date)
+      INTO v_disc_kiosk, v_status, v_condition, v_movie, v_tz, v_tax_bp, v_window, v_format, v_on_sale
       FROM dvd d JOIN kiosk kk ON kk.kiosk_id = k.kiosk_id JOIN movie m ON m.movie_id = d.movie_id
      WHERE d.barcode = p_barcode
        FOR UPDATE OF d;
@@ -134,6 +144,17 @@ BEGIN
     END IF;
     IF NOT v_window THEN
         RAISE EXCEPTION 'disc % is outside its rent-by window', p_barcode USING ERRCODE = 'RB005';
+    END IF;
+    IF p_purchase THEN
+        IF p_offline OR p_trusted THEN
+            RAISE EXCEPTION 'a disc is sold online only' USING ERRCODE = '22023';
+        END IF;
+        IF NOT v_on_sale THEN
+            RAISE EXCEPTION 'disc % is not available for sale', p_barcode USING ERRCODE = 'RB005';
+        END IF;
+        IF p_promo IS NOT NULL AND p_promo <> 'null'::jsonb THEN
+            RAISE EXCEPTION 'a promo code takes money off a night''s rental, not off a purchase' USING ERRCODE = 'RB023';
+        END IF;
     END IF;
 
     -- The member, locked: known here (a member of this coast), or an away member with a signed ticket.
@@ -185,7 +206,9 @@ BEGIN
         IF NOT v_allowed THEN
             RAISE EXCEPTION 'member % may not rent (account on hold)', v_member USING ERRCODE = 'RB002';
         END IF;
-        IF p_offline AND v_out >= least(v_limit, offline_allowance()) THEN
+        IF p_purchase THEN
+            NULL;   -- a disc bought is the buyer's: no plan limit counts it
+        ELSIF p_offline AND v_out >= least(v_limit, offline_allowance()) THEN
             -- The kiosk rents offline only within the allowance; this claim does not fit it.
             RAISE EXCEPTION 'offline claim beyond the offline limit: % discs out (allowance %)', v_out,
                 least(v_limit, offline_allowance()) USING ERRCODE = 'RB003';
@@ -197,9 +220,17 @@ BEGIN
         END IF;
     END IF;
 
-    -- The plan's night and maximum, plus this title's format's extras in this region.
-    SELECT rp.daily_rate_cents, rp.max_charge_cents INTO v_rate, v_max
-      FROM rental_price(v_plan_id, v_my_coast, v_format, v_at) rp;
+    -- The plan's night and maximum, plus this title's format's extras in this region;
+    -- a purchase costs its format's sale price here, once.
+    -- (The plan also says after how many nights the disc is the renter's to keep.)
+    SELECT p.max_nights INTO v_nights FROM membership p WHERE p.membership_id = v_plan_id;
+    IF p_purchase THEN
+        v_rate := sale_price(v_my_coast, v_format, v_at);
+        v_max := v_rate;
+    ELSE
+        SELECT rp.daily_rate_cents, rp.max_charge_cents INTO v_rate, v_max
+          FROM rental_price(v_plan_id, v_my_coast, v_format, v_at) rp;
+    END IF;
     -- A promo: HQ's signed grant, valid when the rental was made, used by this rental only.
     -- (A JSON null, as a parked claim keeps "no promo", is none.)
     IF p_promo IS NOT NULL AND p_promo <> 'null'::jsonb THEN
@@ -215,12 +246,14 @@ BEGIN
     v_tax := tax_on(v_rate - v_off, v_tax_bp);
     INSERT INTO rental (rental_id, member_id, member_coast, barcode, movie_id, kiosk_id, rented_at,
                         daily_rate_cents, max_charge_cents, tax_rate_bp, timezone, offline,
-                        discount_cents, promo_code, promo_grant)
+                        discount_cents, promo_code, promo_grant, purchase, max_nights)
     VALUES (p_rental_id, v_member, v_coast, p_barcode, v_movie, k.kiosk_id, v_at,
             v_rate, v_max, v_tax_bp, v_tz, p_offline OR v_partition,
-            v_off, CASE WHEN v_off > 0 THEN p_promo->>'code' END, CASE WHEN v_off > 0 THEN (p_promo->>'grant')::uuid END);
+            v_off, CASE WHEN v_off > 0 THEN p_promo->>'code' END, CASE WHEN v_off > 0 THEN (p_promo->>'grant')::uuid END,
+            p_purchase, coalesce(v_nights, max_rental_nights()));
     UPDATE dvd SET status = 'out', slot_no = NULL, state_at = v_at WHERE dvd.barcode = p_barcode;
-    IF v_home THEN
+    -- (A purchase is not a disc out: no count changes for it, here or anywhere.)
+    IF v_home AND NOT p_purchase THEN
         UPDATE membershipstatus SET discs_out = membershipstatus.discs_out + 1 WHERE membershipstatus.member_id = v_member;
     END IF;
 
@@ -235,21 +268,22 @@ BEGIN
                  'kiosk_coast', v_my_coast, 'rented_at', v_at, 'daily_rate_cents', v_rate,
                  'max_charge_cents', v_max, 'tax_rate_bp', v_tax_bp, 'timezone', v_tz,
                  'offline', p_offline OR v_partition, 'committed_at', clock_timestamp(),
-                 'status_done', v_home AND v_coast = v_my_coast,
+                 'status_done', (v_home AND v_coast = v_my_coast) OR p_purchase,
                  'card_hash', CASE WHEN is_walkup_plan(v_plan_id) THEN p_card_hash END,
                  'discount_cents', v_off, 'promo_code', CASE WHEN v_off > 0 THEN p_promo->>'code' END,
                  'promo_grant', CASE WHEN v_off > 0 THEN p_promo->>'grant' END,
+                 'purchase', p_purchase, 'max_nights', coalesce(v_nights, max_rental_nights()),
                  'payment', jsonb_build_object('payment_id', p_payment_id, 'amount_cents', v_rate - v_off, 'tax_cents', v_tax,
                                                'card_token', p_card_token, 'card_last4', p_card_last4,
                                                'paid_at', v_at))
              ELSE jsonb_build_object('member_id', v_member, 'delta', 1)
            END
       FROM node_link l
-     WHERE l.kind = 'coast' OR (l.kind = 'sibling' AND v_home AND v_coast = v_my_coast);
+     WHERE l.kind = 'coast' OR (l.kind = 'sibling' AND v_home AND v_coast = v_my_coast AND NOT p_purchase);
     PERFORM pg_notify('redbox_outbox', '*');
 
     RETURN QUERY SELECT p_rental_id, v_member, p_barcode, v_movie, rental_due(v_at, v_tz),
-                        v_rate - v_off, v_tax, v_out + 1, v_limit, v_partition, false;
+                        v_rate - v_off, v_tax, v_out + CASE WHEN p_purchase THEN 0 ELSE 1 END, v_limit, v_partition, false;
 END
 $$;
 
@@ -317,15 +351,46 @@ BEGIN
 END
 $$;
 
--- The kiosk saw the disc leave its slot: from now on the rental cannot be voided.
-CREATE OR REPLACE FUNCTION redbox.kiosk_dispensed(p_rental_id uuid) RETURNS boolean
+-- A disc bought ("previously viewed") at the session's kiosk, online only:
+-- the same answer as kiosk_rent's (outcome rented). The sale is final when
+-- the kiosk reports the disc dispensed; a failed dispense voids it.
+CREATE OR REPLACE FUNCTION redbox.kiosk_buy(
+    p_rental_id   uuid,
+    p_card_hash   text,
+    p_barcode     text,
+    p_payment_id  uuid,
+    p_card_token  text,
+    p_card_last4  text,
+    p_ticket      jsonb)
+RETURNS TABLE (outcome text, rental_id uuid, member_id bigint, barcode text, movie_id int, due_at timestamptz,
+               amount_cents int, tax_cents int, discs_out int, plan_limit int, offline_limited boolean,
+               replayed boolean, note text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp AS $$
 DECLARE
     k kiosk_login := session_kiosk();
 BEGIN
+    RETURN QUERY SELECT 'rented'::text, x.*, NULL::text
+                   FROM rent_core(k, p_rental_id, p_card_hash, p_barcode, p_payment_id, p_card_token, p_card_last4,
+                                  now(), false, p_ticket, false, NULL, true) x;
+END
+$$;
+
+-- The kiosk saw the disc leave its slot: from now on the rental cannot be
+-- voided, and a purchase is final (closed as kept, its charge captured).
+CREATE OR REPLACE FUNCTION redbox.kiosk_dispensed(p_rental_id uuid) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp AS $$
+DECLARE
+    k kiosk_login := session_kiosk();
+    r rental;
+BEGIN
     UPDATE rental SET dispensed_at = coalesce(dispensed_at, clock_timestamp())
-     WHERE rental_id = p_rental_id AND kiosk_id = k.kiosk_id;
-    IF NOT FOUND THEN
+     WHERE rental_id = p_rental_id AND kiosk_id = k.kiosk_id
+    RETURNING * INTO r;
+    IF FOUND AND r.purchase AND r.status = 'open' THEN
+        PERFORM close_kept(r, greatest(r.dispensed_at, r.rented_at), 'disc_sold');
+        PERFORM pg_notify('redbox_outbox', '*');
+    END IF;
+    IF r.rental_id IS NULL THEN
         IF EXISTS (SELECT 1 FROM parked_claim WHERE claim_id = p_rental_id AND kind = 'rental' AND kiosk_id = k.kiosk_id) THEN
             RETURN false;   -- a parked claim: the operator who reviews it sees the disc left
         END IF;
@@ -390,7 +455,8 @@ CREATE OR REPLACE FUNCTION redbox.void_core(r rental, p_reason text, p_slot_no i
 LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
 DECLARE
     me_ node_identity := me();
-    v_home boolean := EXISTS (SELECT 1 FROM membershipstatus WHERE member_id = r.member_id);
+    -- (A purchase counted no disc out: nothing to give back.)
+    v_home boolean := NOT r.purchase AND EXISTS (SELECT 1 FROM membershipstatus WHERE member_id = r.member_id);
 BEGIN
     UPDATE rental SET status = 'void', returned_at = clock_timestamp(), charge_cents = 0, nights = 0
      WHERE rental.rental_id = r.rental_id;
@@ -404,7 +470,7 @@ BEGIN
                     jsonb_build_object('rental_id', r.rental_id, 'reason', p_reason, 'damaged', p_damaged,
                                        'kiosk_id', r.kiosk_id, 'slot_no', p_slot_no,
                                        'member_id', r.member_id, 'member_coast', r.member_coast,
-                                       'status_done', r.member_coast = me_.coast AND v_home,
+                                       'status_done', (r.member_coast = me_.coast AND v_home) OR r.purchase,
                                        'at', clock_timestamp()));
     IF r.member_coast = me_.coast AND v_home THEN
         PERFORM enqueue_kind(r.rental_id, 'member_delta_void', 'sibling',

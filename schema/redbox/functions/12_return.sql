@@ -70,10 +70,13 @@ BEGIN
     IF FOUND AND d.status = 'in' THEN
         RAISE EXCEPTION 'disc % is already in kiosk % (slot %)', p_barcode, d.kiosk_id, d.slot_no USING ERRCODE = 'RB010';
     END IF;
-    IF FOUND AND d.status = 'sold' AND NOT EXISTS (SELECT 1 FROM rental x WHERE x.barcode = p_barcode AND x.status = 'kept') THEN
+    IF FOUND AND d.status = 'sold'
+       AND NOT coalesce((SELECT x.status = 'kept' AND NOT x.purchase FROM rental x WHERE x.barcode = p_barcode
+                          ORDER BY x.rented_at DESC LIMIT 1), false) THEN
         RAISE EXCEPTION 'disc % was sold to its renter; it is theirs to keep', p_barcode USING ERRCODE = 'RB011';
     END IF;
-    -- (A disc its renter kept, brought back after all: taken back without a charge, into stock.)
+    -- (A disc its renter kept, brought back after all: taken back without a charge, into stock.
+    -- A disc bought here is refused above: its buyer gets it back.)
 
     SELECT * INTO r FROM rental WHERE rental.barcode = p_barcode AND rental.status = 'open' FOR UPDATE;
     IF FOUND THEN
@@ -131,24 +134,63 @@ END
 $$;
 
 
--- Rentals not back after max_rental_nights() nights: the renter keeps the
--- disc. Each is closed here (the red box that owns it) as kept, at the end of
--- its last night, charged the plan's maximum; the disc leaves the kiosk's
--- stock, and a return hop without a slot closes it at the coast and HQ (and
--- the member's coast charges it). Called by the forwarder every minute; once
--- per rental (the hop's id comes from the rental's).
+-- Close rental R here (the red box that owns it) as kept at P_AT: charged
+-- what its nights come to then (a rental past its last night: the plan's
+-- maximum; a purchase: its price), the disc out of the kiosk's stock, and a
+-- return hop without a slot that closes it at the coast and HQ (where the
+-- member's coast charges it). Once per rental: the return's id comes from
+-- the rental's. ACTION names it in the audit log (disc_kept, disc_sold).
+CREATE OR REPLACE FUNCTION redbox.close_kept(r rental, p_at timestamptz, p_action text) RETURNS void
+LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
+DECLARE
+    me_      node_identity := me();
+    v_nights int := rental_nights(r.rented_at, p_at, r.timezone);
+    v_total  int := rental_total(v_nights, r.daily_rate_cents, r.max_charge_cents);
+    v_late   int := v_total - r.daily_rate_cents;
+    -- (A purchase counted no disc out: nothing to give back.)
+    v_home   boolean := NOT r.purchase AND EXISTS (SELECT 1 FROM membershipstatus WHERE member_id = r.member_id);
+    v_return uuid := md5('kept:' || r.rental_id)::uuid;
+    v_payload jsonb;
+BEGIN
+    UPDATE rental SET status = 'kept', return_id = v_return, returned_at = p_at, nights = v_nights, charge_cents = v_total
+     WHERE rental.rental_id = r.rental_id AND rental.status = 'open';
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    UPDATE dvd SET status = 'sold', slot_no = NULL, state_at = greatest(state_at, p_at)
+     WHERE barcode = r.barcode AND status = 'out';
+    IF v_home THEN
+        UPDATE membershipstatus SET discs_out = discs_out - 1 WHERE member_id = r.member_id;
+    END IF;
+    v_payload := jsonb_build_object(
+        'return_id', v_return, 'resolved', true, 'rental_id', r.rental_id, 'barcode', r.barcode,
+        'member_id', r.member_id, 'member_coast', r.member_coast,
+        'kiosk_id', r.kiosk_id, 'kiosk_node', me_.node_name, 'kiosk_coast', me_.coast,
+        'returned_at', p_at, 'slot_no', NULL, 'nights', v_nights, 'charge_cents', v_total,
+        'late_cents', v_late, 'late_tax_cents', tax_on(v_late, r.tax_rate_bp),
+        'kept', rental_kept(v_nights, r.daily_rate_cents, r.max_charge_cents),
+        'status_done', (v_home AND r.member_coast = me_.coast) OR r.purchase);
+    INSERT INTO outbox (event_id, kind, dest, payload)
+    SELECT v_return, CASE l.kind WHEN 'coast' THEN 'return' ELSE 'member_delta' END, l.target,
+           CASE l.kind WHEN 'coast' THEN v_payload ELSE jsonb_build_object('member_id', r.member_id, 'delta', -1) END
+      FROM node_link l
+     WHERE l.kind = 'coast' OR (l.kind = 'sibling' AND v_home AND r.member_coast = me_.coast)
+    ON CONFLICT (event_id, kind, dest) DO NOTHING;
+    INSERT INTO audit_log (audit_id, at, node_name, kiosk_id, action, barcode, detail)
+    VALUES (v_return, clock_timestamp(), me_.node_name, r.kiosk_id, p_action, r.barcode,
+            jsonb_build_object('rental_id', r.rental_id, 'nights', v_nights, 'charge_cents', v_total))
+    ON CONFLICT (audit_id) DO NOTHING;
+END
+$$;
+
+-- Rentals not back after their plan's maximum period (rental.max_nights):
+-- the renter keeps the disc, closed as kept at the end of its last night
+-- (close_kept). Called by the forwarder every minute. (A purchase whose
+-- dispense report never came ends here too, charged its price.)
 CREATE OR REPLACE FUNCTION redbox.close_overdue_rentals(p_limit int DEFAULT 500) RETURNS int
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp AS $$
 DECLARE
-    me_      node_identity := me();
     r        rental;
-    v_at     timestamptz;
-    v_nights int;
-    v_total  int;
-    v_late   int;
-    v_home   boolean;
-    v_return uuid;
-    v_payload jsonb;
     n        int := 0;
 BEGIN
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 10000 THEN
@@ -156,42 +198,12 @@ BEGIN
     END IF;
     FOR r IN SELECT * FROM rental x
               WHERE x.status = 'open'
-                AND x.rented_at < now() - make_interval(days => max_rental_nights() - 1)
-                AND ((((x.rented_at AT TIME ZONE x.timezone)::date + max_rental_nights()) + time '21:00')
+                AND ((((x.rented_at AT TIME ZONE x.timezone)::date + x.max_nights) + time '21:00')
                      AT TIME ZONE x.timezone) <= now()
               ORDER BY x.rented_at LIMIT p_limit FOR UPDATE SKIP LOCKED LOOP
         -- The end of its last night, at 9 pm at the kiosk.
-        v_at := (((r.rented_at AT TIME ZONE r.timezone)::date + max_rental_nights()) + time '21:00') AT TIME ZONE r.timezone;
-        v_nights := rental_nights(r.rented_at, v_at, r.timezone);
-        v_total := rental_total(v_nights, r.daily_rate_cents, r.max_charge_cents);
-        v_late := v_total - r.daily_rate_cents;
-        v_return := md5('kept:' || r.rental_id)::uuid;
-        UPDATE rental SET status = 'kept', return_id = v_return, returned_at = v_at, nights = v_nights, charge_cents = v_total
-         WHERE rental.rental_id = r.rental_id;
-        UPDATE dvd SET status = 'sold', slot_no = NULL, state_at = greatest(state_at, v_at)
-         WHERE barcode = r.barcode AND status = 'out';
-        v_home := EXISTS (SELECT 1 FROM membershipstatus WHERE member_id = r.member_id);
-        IF v_home THEN
-            UPDATE membershipstatus SET discs_out = discs_out - 1 WHERE member_id = r.member_id;
-        END IF;
-        v_payload := jsonb_build_object(
-            'return_id', v_return, 'resolved', true, 'rental_id', r.rental_id, 'barcode', r.barcode,
-            'member_id', r.member_id, 'member_coast', r.member_coast,
-            'kiosk_id', r.kiosk_id, 'kiosk_node', me_.node_name, 'kiosk_coast', me_.coast,
-            'returned_at', v_at, 'slot_no', NULL, 'nights', v_nights, 'charge_cents', v_total,
-            'late_cents', v_late, 'late_tax_cents', tax_on(v_late, r.tax_rate_bp),
-            'kept', rental_kept(v_nights, r.daily_rate_cents, r.max_charge_cents),
-            'status_done', v_home AND r.member_coast = me_.coast);
-        INSERT INTO outbox (event_id, kind, dest, payload)
-        SELECT v_return, CASE l.kind WHEN 'coast' THEN 'return' ELSE 'member_delta' END, l.target,
-               CASE l.kind WHEN 'coast' THEN v_payload ELSE jsonb_build_object('member_id', r.member_id, 'delta', -1) END
-          FROM node_link l
-         WHERE l.kind = 'coast' OR (l.kind = 'sibling' AND (v_payload->>'status_done')::boolean)
-        ON CONFLICT (event_id, kind, dest) DO NOTHING;
-        INSERT INTO audit_log (audit_id, at, node_name, kiosk_id, action, barcode, detail)
-        VALUES (v_return, clock_timestamp(), me_.node_name, r.kiosk_id, 'disc_kept', r.barcode,
-                jsonb_build_object('rental_id', r.rental_id, 'nights', v_nights, 'charge_cents', v_total))
-        ON CONFLICT (audit_id) DO NOTHING;
+        PERFORM close_kept(r, (((r.rented_at AT TIME ZONE r.timezone)::date + r.max_nights) + time '21:00')
+                              AT TIME ZONE r.timezone, 'disc_kept');
         n := n + 1;
     END LOOP;
     IF n > 0 THEN

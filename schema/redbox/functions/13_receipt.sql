@@ -34,6 +34,7 @@ BEGIN
                                         'amount_cents', r.daily_rate_cents - r.discount_cents,
                                         'tax_cents', tax_on(r.daily_rate_cents - r.discount_cents, r.tax_rate_bp),
                                         'promo_code', r.promo_code, 'discount_cents', r.discount_cents,
+                                        'purchase', r.purchase,
                                         'status', r.status, 'charge_cents', r.charge_cents) ORDER BY r.rented_at)
       INTO v_member, v_coast, v_members, v_lines
       FROM rental r JOIN movie m ON m.movie_id = r.movie_id

@@ -52,15 +52,15 @@ BEGIN
         UPDATE membershipstatus SET allowed = (p->>'allowed')::boolean WHERE member_id = (p->>'member_id')::bigint;
     WHEN 'catalog_upsert' THEN
         INSERT INTO movie (movie_id, title, genre, categories, rating, release_year, runtime_min, blurb,
-                           cover_ref, rent_from, rent_until, is_new_release, format)
+                           cover_ref, rent_from, rent_until, is_new_release, format, sell_from)
         SELECT movie_id, title, genre, categories, rating, release_year, runtime_min, blurb, cover_ref,
-               rent_from, rent_until, is_new_release, format
+               rent_from, rent_until, is_new_release, format, sell_from
           FROM jsonb_populate_record(NULL::movie, p)
         ON CONFLICT (movie_id) DO UPDATE SET title = EXCLUDED.title, genre = EXCLUDED.genre,
             categories = EXCLUDED.categories, rating = EXCLUDED.rating, release_year = EXCLUDED.release_year,
             runtime_min = EXCLUDED.runtime_min, blurb = EXCLUDED.blurb, cover_ref = EXCLUDED.cover_ref,
             rent_from = EXCLUDED.rent_from, rent_until = EXCLUDED.rent_until,
-            is_new_release = EXCLUDED.is_new_release, format = EXCLUDED.format;
+            is_new_release = EXCLUDED.is_new_release, format = EXCLUDED.format, sell_from = EXCLUDED.sell_from;
     WHEN 'price_list' THEN
         PERFORM apply_price_list(p);
     WHEN 'pin_attempt' THEN

@@ -44,7 +44,7 @@ LANGUAGE sql STABLE AS $$
                               'categories', m.categories, 'rating', m.rating, 'release_year', m.release_year,
                               'runtime_min', m.runtime_min, 'blurb', m.blurb, 'cover_ref', m.cover_ref,
                               'rent_from', m.rent_from, 'rent_until', m.rent_until,
-                              'is_new_release', m.is_new_release, 'format', m.format)
+                              'is_new_release', m.is_new_release, 'format', m.format, 'sell_from', m.sell_from)
       FROM redbox.movie m
     UNION ALL
     SELECT s.change_xid, 'member', s.member_id::text, false,
@@ -78,7 +78,8 @@ LANGUAGE sql STABLE AS $$
     -- This region's price list (every version: the kiosk shows the one in effect).
     SELECT f.change_xid, 'price', f.coast || '|' || f.format || '|' || extract(epoch FROM f.valid_from)::text, false,
            jsonb_build_object('format', f.format, 'valid_from', f.valid_from,
-                              'night_extra_cents', f.night_extra_cents, 'max_extra_cents', f.max_extra_cents)
+                              'night_extra_cents', f.night_extra_cents, 'max_extra_cents', f.max_extra_cents,
+                              'sale_cents', f.sale_cents)
       FROM redbox.format_price f JOIN redbox.node_identity i ON i.one AND i.coast = f.coast
     UNION ALL
     SELECT tb.change_xid, CASE tb.entity WHEN 'membershipstatus' THEN 'member' WHEN 'membership' THEN 'plan'

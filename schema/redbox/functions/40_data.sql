@@ -21,9 +21,9 @@ BEGIN
             CASE w
             WHEN 'movies' THEN
                 INSERT INTO movie (movie_id, title, genre, categories, rating, release_year, runtime_min, blurb,
-                                   cover_ref, rent_from, rent_until, is_new_release, format)
+                                   cover_ref, rent_from, rent_until, is_new_release, format, sell_from)
                 SELECT movie_id, title, genre, categories, rating, release_year, runtime_min, blurb, cover_ref,
-                       rent_from, rent_until, is_new_release, format
+                       rent_from, rent_until, is_new_release, format, sell_from
                   FROM jsonb_populate_recordset(NULL::movie, page)
                 ON CONFLICT (movie_id) DO NOTHING;
                 after := page->-1->>'movie_id';

@@ -9,6 +9,7 @@ GRANT EXECUTE ON FUNCTION
     redbox.kiosk_walkup(text),
     redbox.kiosk_report_pin_attempt(uuid, text, boolean, timestamptz),
     redbox.kiosk_rent(uuid, text, text, uuid, text, text, timestamptz, boolean, jsonb, jsonb),
+    redbox.kiosk_buy(uuid, text, text, uuid, text, text, jsonb),
     redbox.kiosk_dispensed(uuid),
     redbox.kiosk_void_rental(uuid, text, int, boolean),
     redbox.kiosk_return(uuid, text, timestamptz, int, boolean),

@@ -30,12 +30,13 @@ DECLARE
 BEGIN
     INSERT INTO rental (rental_id, member_id, member_coast, barcode, movie_id, kiosk_id, kiosk_node, kiosk_coast,
                         rented_at, daily_rate_cents, max_charge_cents, tax_rate_bp, timezone, offline, committed_at,
-                        discount_cents, promo_code, promo_grant)
+                        discount_cents, promo_code, promo_grant, purchase, max_nights)
     VALUES ((p->>'rental_id')::uuid, (p->>'member_id')::bigint, p->>'member_coast', p->>'barcode',
             (p->>'movie_id')::int, p->>'kiosk_id', p->>'kiosk_node', p->>'kiosk_coast',
             (p->>'rented_at')::timestamptz, (p->>'daily_rate_cents')::int, (p->>'max_charge_cents')::int,
             (p->>'tax_rate_bp')::int, p->>'timezone', (p->>'offline')::boolean, (p->>'committed_at')::timestamptz,
-            coalesce((p->>'discount_cents')::int, 0), p->>'promo_code', (p->>'promo_grant')::uuid)
+            coalesce((p->>'discount_cents')::int, 0), p->>'promo_code', (p->>'promo_grant')::uuid,
+            coalesce((p->>'purchase')::boolean, false), coalesce((p->>'max_nights')::int, max_rental_nights()))
     ON CONFLICT (rental_id) DO NOTHING;
     IF NOT FOUND THEN
         RETURN false;
@@ -132,7 +133,7 @@ DECLARE
     n int;
     lim int;
 BEGIN
-    SELECT count(*) INTO n FROM rental WHERE member_id = p_member AND status = 'open';
+    SELECT count(*) INTO n FROM rental WHERE member_id = p_member AND status = 'open' AND NOT purchase;
     UPDATE membershipstatus SET discs_out = n, updated_at = now() WHERE member_id = p_member;
     IF p_member >= walkup_member_id(repeat('0', 64)) THEN
         PERFORM walkup_maybe_returning(p_member);
@@ -205,14 +206,28 @@ DECLARE
     now_price record;
     was_price record;
     v_off int := coalesce((p->>'discount_cents')::int, 0);
+    v_purchase boolean := coalesce((p->>'purchase')::boolean, false);
+    v_sell_from date;
 BEGIN
-    SELECT m.format INTO v_format FROM movie m WHERE m.movie_id = (p->>'movie_id')::int;
+    SELECT m.format, m.sell_from INTO v_format, v_sell_from FROM movie m WHERE m.movie_id = (p->>'movie_id')::int;
     -- The price in effect when it was rented (an unknown plan is refused there); or, for a
     -- red box that had not heard of a change yet (one cut off from its coast), the one in
-    -- effect the day before.
-    SELECT * INTO now_price FROM rental_price((p->>'membership_id')::int, k.coast, coalesce(v_format, 'dvd'), v_at);
-    SELECT * INTO was_price
-      FROM rental_price((p->>'membership_id')::int, k.coast, coalesce(v_format, 'dvd'), v_at - interval '1 day');
+    -- effect the day before. A purchase: its format's sale price, rate and maximum alike,
+    -- of a title on sale that day (or, for a red box behind, the day after), no promo.
+    IF v_purchase THEN
+        SELECT s.s AS daily_rate_cents, s.s AS max_charge_cents INTO now_price
+          FROM sale_price(k.coast, coalesce(v_format, 'dvd'), v_at) AS s(s);
+        SELECT s.s AS daily_rate_cents, s.s AS max_charge_cents INTO was_price
+          FROM sale_price(k.coast, coalesce(v_format, 'dvd'), v_at - interval '1 day') AS s(s);
+        IF NOT on_sale(v_sell_from, (v_at AT TIME ZONE k.timezone)::date + 1) OR v_off <> 0 THEN
+            RAISE EXCEPTION 'rental % charges a purchase of title %, which is not on sale (from %) or carries a promo',
+                p->>'rental_id', p->>'movie_id', coalesce(v_sell_from::text, 'never') USING ERRCODE = 'RB021';
+        END IF;
+    ELSE
+        SELECT * INTO now_price FROM rental_price((p->>'membership_id')::int, k.coast, coalesce(v_format, 'dvd'), v_at);
+        SELECT * INTO was_price
+          FROM rental_price((p->>'membership_id')::int, k.coast, coalesce(v_format, 'dvd'), v_at - interval '1 day');
+    END IF;
     IF ((p->>'daily_rate_cents')::int, (p->>'max_charge_cents')::int)
            NOT IN ((now_price.daily_rate_cents, now_price.max_charge_cents),
                    (was_price.daily_rate_cents, was_price.max_charge_cents))
@@ -226,6 +241,13 @@ BEGIN
             p->>'tax_rate_bp', p->>'timezone', coalesce(v_format, 'dvd'), now_price.daily_rate_cents,
             tax_on(now_price.daily_rate_cents, k.tax_rate_bp), now_price.daily_rate_cents, now_price.max_charge_cents,
             k.tax_rate_bp, k.timezone USING ERRCODE = 'RB021';
+    END IF;
+    -- The period after which the disc is the renter's to keep is the plan's.
+    IF coalesce((p->>'max_nights')::int, max_rental_nights()) IS DISTINCT FROM
+       (SELECT m.max_nights FROM membership m WHERE m.membership_id = (p->>'membership_id')::int) THEN
+        RAISE EXCEPTION 'rental % charges its maximum after % nights; plan % keeps a disc after %', p->>'rental_id',
+            coalesce(p->>'max_nights', max_rental_nights()::text), p->>'membership_id',
+            (SELECT m.max_nights FROM membership m WHERE m.membership_id = (p->>'membership_id')::int) USING ERRCODE = 'RB021';
     END IF;
 END
 $$;
