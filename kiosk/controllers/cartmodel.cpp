@@ -1,6 +1,8 @@
 // The customer's cart (see cartmodel.h).
 #include "controllers/cartmodel.h"
 
+#include <algorithm>
+
 namespace redbox {
 
 int CartModel::rowCount(const QModelIndex &parent) const
@@ -22,26 +24,48 @@ QVariant CartModel::data(const QModelIndex &index, int role) const
         case DueRole: return i.due;
         case PriceRole: return i.amountCents + i.taxCents;
         case NightRole: return i.nightCents;
+        case PurchaseRole: return i.purchase;
         default: return {};
     }
 }
 
 QHash<int, QByteArray> CartModel::roleNames() const
 {
-    return {{MovieIdRole, "movieId"}, {TitleRole, "title"}, {StateRole, "itemState"}, {MessageRole, "message"},
-            {BarcodeRole, "barcode"}, {DueRole, "due"},     {PriceRole, "price"},     {NightRole, "night"}};
+    return {{MovieIdRole, "movieId"}, {TitleRole, "title"}, {StateRole, "itemState"}, {MessageRole, "message"},  {BarcodeRole, "barcode"},
+            {DueRole, "due"},         {PriceRole, "price"}, {NightRole, "night"},     {PurchaseRole, "purchase"}};
 }
 
 void CartModel::add(int movieId, const QString &title, int nightExtraCents)
 {
-    beginInsertRows({}, static_cast<int>(m_items.size()), static_cast<int>(m_items.size()));
     Item item;
     item.movieId = movieId;
     item.title = title;
     item.nightExtraCents = nightExtraCents;
+    append(item);
+}
+
+void CartModel::addPurchase(int movieId, const QString &title, int saleCents)
+{
+    Item item;
+    item.movieId = movieId;
+    item.title = title;
+    item.purchase = true;
+    item.saleCents = saleCents;
+    item.nightCents = saleCents;
+    append(item);
+}
+
+void CartModel::append(const Item &item)
+{
+    beginInsertRows({}, static_cast<int>(m_items.size()), static_cast<int>(m_items.size()));
     m_items.append(item);
     endInsertRows();
     emit countChanged();
+}
+
+int CartModel::rentals() const
+{
+    return static_cast<int>(std::count_if(m_items.begin(), m_items.end(), [](const Item &i) { return !i.purchase; }));
 }
 
 void CartModel::removeAt(int row)

@@ -1,5 +1,5 @@
-// The titles a customer is renting in this visit, and what became of each
-// while the kiosk rents and dispenses them.
+// The titles a customer is renting (or buying) in this visit, and what became
+// of each while the kiosk rents and dispenses them.
 #pragma once
 
 #include <QAbstractListModel>
@@ -17,7 +17,17 @@ class CartModel : public QAbstractListModel {
 public:
     enum class State { Waiting, Renting, Dispensing, Done, Failed };
     Q_ENUM(State)
-    enum Role { MovieIdRole = Qt::UserRole + 1, TitleRole, StateRole, MessageRole, BarcodeRole, DueRole, PriceRole, NightRole };
+    enum Role {
+        MovieIdRole = Qt::UserRole + 1,
+        TitleRole,
+        StateRole,
+        MessageRole,
+        BarcodeRole,
+        DueRole,
+        PriceRole,
+        NightRole,
+        PurchaseRole
+    };
 
     struct Item {
         int movieId = 0;
@@ -33,6 +43,8 @@ public:
         bool offline = false;
         int nightExtraCents = 0;   // its format's extra on a night, as the kiosk's price list says
         int nightCents = 0;   // a night of it on the member's plan, before tax (what the summary shows)
+        bool purchase = false;   // bought, not rented: nightCents is then its sale price
+        int saleCents = 0;   // its sale price here, as the kiosk's price list says (a purchase)
     };
 
     using QAbstractListModel::QAbstractListModel;
@@ -41,6 +53,8 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     void add(int movieId, const QString &title, int nightExtraCents = 0);
+    void addPurchase(int movieId, const QString &title, int saleCents);
+    int rentals() const;   // the rows that are rentals (a purchase counts against no limit)
     void removeAt(int row);
     void clear();
     bool contains(int movieId) const;
@@ -52,6 +66,8 @@ signals:
     void countChanged();
 
 private:
+    void append(const Item &item);
+
     QList<Item> m_items;
 };
 

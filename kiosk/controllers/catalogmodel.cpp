@@ -31,15 +31,17 @@ QVariant CatalogModel::data(const QModelIndex &index, int role) const
         case CoverRole: return t.coverRef;
         case NewReleaseRole: return t.newRelease;
         case AvailableRole: return t.available;
+        case SaleRole: return t.saleCents;
         default: return {};
     }
 }
 
 QHash<int, QByteArray> CatalogModel::roleNames() const
 {
-    return {
-        {MovieIdRole, "movieId"}, {TitleRole, "title"}, {GenreRole, "genre"}, {RatingRole, "rating"},         {YearRole, "year"},
-        {RuntimeRole, "runtime"}, {BlurbRole, "blurb"}, {CoverRole, "cover"}, {NewReleaseRole, "newRelease"}, {AvailableRole, "available"}};
+    return {{MovieIdRole, "movieId"},     {TitleRole, "title"}, {GenreRole, "genre"},
+            {RatingRole, "rating"},       {YearRole, "year"},   {RuntimeRole, "runtime"},
+            {BlurbRole, "blurb"},         {CoverRole, "cover"}, {NewReleaseRole, "newRelease"},
+            {AvailableRole, "available"}, {SaleRole, "sale"}};
 }
 
 void CatalogModel::setSearch(const QString &s)

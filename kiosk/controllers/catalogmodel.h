@@ -36,7 +36,8 @@ public:
         BlurbRole,
         CoverRole,
         NewReleaseRole,
-        AvailableRole
+        AvailableRole,
+        SaleRole   // what a disc of it costs to buy here (0: not for sale)
     };
     Q_ENUM(Role)
 

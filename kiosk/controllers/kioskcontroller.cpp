@@ -56,16 +56,17 @@ void KioskController::refreshKioskFacts()
 void KioskController::refreshSummary()
 {
     QList<int> rates;
+    QList<int> sales;
     for (int row = 0; row < m_cart.rowCount(); ++row) {
         CartModel::Item &item = m_cart.items()[row];
-        const int night = pricePerNight() + item.nightExtraCents;
-        rates << night;
+        const int night = item.purchase ? item.saleCents : pricePerNight() + item.nightExtraCents;
+        (item.purchase ? sales : rates) << night;
         if (item.nightCents != night) {
             item.nightCents = night;
             m_cart.changed(row);
         }
     }
-    m_summary.set(rates, m_facts.taxRateBp, pricing::rentalDueAt(m_clock(), m_facts.timezone), m_promo.centsOff);
+    m_summary.set(rates, m_facts.taxRateBp, pricing::rentalDueAt(m_clock(), m_facts.timezone), m_promo.centsOff, sales);
     emit receiptTimeChanged();
 }
 
@@ -218,29 +219,56 @@ int KioskController::allowance() const
     return std::max(0, std::min(MaxCartTitles, limit - m_member->discsOut));
 }
 
+bool KioskController::cartTakes(const Title &t, bool purchase)
+{
+    if (m_cart.contains(t.movieId)) {
+        setMessage(tr("%1 is already in your cart.").arg(t.title));
+        return false;
+    }
+    if (purchase && t.saleCents <= 0) {
+        setMessage(tr("%1 is not for sale at this kiosk.").arg(t.title));
+        return false;
+    }
+    if (t.available <= 0) {
+        setMessage(tr("%1 is not available at this kiosk right now.").arg(t.title));
+        return false;
+    }
+    // Rentals count against the member's allowance; a disc bought only against the cart's size.
+    if (!purchase && m_cart.rentals() >= allowance()) {
+        setMessage(tr("You can rent %n disc(s) in this visit.", nullptr, allowance()));
+        return false;
+    }
+    if (purchase && m_cart.rowCount() >= MaxCartTitles) {
+        setMessage(tr("You can take %n disc(s) in this visit.", nullptr, MaxCartTitles));
+        return false;
+    }
+    return true;
+}
+
 void KioskController::addToCart(int movieId)
 {
     touch();
     const auto t = m_catalog.byId(movieId);
-    if (!t)
+    if (!t || !cartTakes(*t, false))
         return;
-    if (m_cart.contains(movieId)) {
-        setMessage(tr("%1 is already in your cart.").arg(t->title));
-        return;
-    }
-    if (t->available <= 0) {
-        setMessage(tr("%1 is not available at this kiosk right now.").arg(t->title));
-        return;
-    }
-    if (m_cart.rowCount() >= allowance()) {
-        setMessage(tr("You can rent %n disc(s) in this visit.", nullptr, allowance()));
-        return;
-    }
     m_cart.add(movieId, t->title, t->nightExtraCents);
     if (m_title.movieId() == movieId)
         m_title.setInCart(true);
     refreshSummary();
     setMessage(tr("%1 added to your cart.").arg(t->title));
+}
+
+void KioskController::buy(int movieId)
+{
+    touch();
+    const auto t = m_catalog.byId(movieId);
+    if (!t || !cartTakes(*t, true))
+        return;
+    m_cart.addPurchase(movieId, t->title, t->saleCents);
+    if (m_title.movieId() == movieId)
+        m_title.setInCart(true);
+    refreshSummary();
+    setMessage(tr("%1 added to your cart, to buy and keep.").arg(t->title));
 }
 
 void KioskController::removeFromCart(int row)
@@ -371,7 +399,10 @@ QString KioskController::failureText(Failure f, const QString &detail) const
         case Failure::DiscNotOurs: return tr("This disc is not one of ours.");
         case Failure::DiscAlreadyIn: return tr("This disc is already in a kiosk.");
         case Failure::BadInput: return tr("That could not be read. Please try again.");
-        case Failure::Offline: return tr("The kiosk cannot reach the network right now.");
+        case Failure::Offline:
+            return detail.contains(QLatin1String("sold online only"))
+                       ? tr("Discs are sold online only, and the kiosk cannot reach the network right now.")
+                       : tr("The kiosk cannot reach the network right now.");
         case Failure::InDoubt: return tr("The kiosk could not confirm this with the network.");
         case Failure::PromoRefused: return tr("The promo code could not be used.");
         case Failure::Internal:

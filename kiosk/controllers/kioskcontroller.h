@@ -144,6 +144,7 @@ public:
     Q_INVOKABLE void browse();
     Q_INVOKABLE void openTitle(int movieId);
     Q_INVOKABLE void addToCart(int movieId);
+    Q_INVOKABLE void buy(int movieId);   // a disc of a title on sale, to keep (its sale price, once)
     Q_INVOKABLE void removeFromCart(int row);
     Q_INVOKABLE void openCart();
     Q_INVOKABLE void checkout();
@@ -187,6 +188,8 @@ signals:
     void returnFinished(bool accepted);
 
 private:
+    // Whether the cart may take a disc of T, to rent or to buy; when not, the message says why.
+    bool cartTakes(const Title &t, bool purchase);
     void setScreen(Screen s);
     void setMessage(const QString &m);
     void setBusy(const QString &text);

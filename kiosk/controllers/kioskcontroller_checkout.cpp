@@ -245,8 +245,10 @@ void KioskController::rentNext()
                             req.member = *m_member;
                             req.cardToken = m_cardToken;
                             req.cardLast4 = m_cardLast4;
+                            req.purchase = it.purchase;
                             // The promo goes with the first disc the red box rents; one refused passes it on.
-                            const bool withPromo = m_promo.grant && !m_promoUsed;
+                            // (It takes a night off: never off a disc bought.)
+                            const bool withPromo = m_promo.grant && !m_promoUsed && !it.purchase;
                             if (withPromo)
                                 req.promoGrant = m_promo.grant;
                             m_backend->rent(req, guarded(this, [this, row, withPromo](RentResult r) {

@@ -158,11 +158,13 @@ void KioskController::signedInWith(const SignInResult &r)
             m_pinOk = true;
             emit memberChanged();
             setMessage({});
-            // Only what the member may still rent stays in the cart.
+            // Only what the member may still rent stays in the cart (the last rentals go; a disc
+            // to buy counts against no limit).
             const int room = allowance();
-            if (m_cart.rowCount() > room) {
-                while (m_cart.rowCount() > room)
-                    m_cart.removeAt(m_cart.rowCount() - 1);
+            if (m_cart.rentals() > room) {
+                for (int row = m_cart.rowCount() - 1; row >= 0 && m_cart.rentals() > room; --row)
+                    if (!m_cart.items().at(row).purchase)
+                        m_cart.removeAt(row);
                 setMessage(tr("Your plan allows %n more disc(s) now; your cart was shortened.", nullptr, room));
             }
             refreshSummary();

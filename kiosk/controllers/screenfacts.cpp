@@ -56,7 +56,7 @@ int RentalSummary::discount() const
 
 int RentalSummary::subtotal() const
 {
-    return std::accumulate(m_rates.begin(), m_rates.end(), 0) - discount();
+    return std::accumulate(m_rates.begin(), m_rates.end(), 0) - discount() + std::accumulate(m_sales.begin(), m_sales.end(), 0);
 }
 
 int RentalSummary::tax() const
@@ -65,15 +65,18 @@ int RentalSummary::tax() const
     int sum = 0;
     for (qsizetype i = 0; i < m_rates.size(); ++i)
         sum += pricing::taxOn(m_rates[i] - (i == 0 ? discount() : 0), m_taxRateBp);
+    for (const int sale : m_sales)
+        sum += pricing::taxOn(sale, m_taxRateBp);
     return sum;
 }
 
-void RentalSummary::set(const QList<int> &ratesPerNight, int taxRateBp, const QDateTime &dueAt, int promoCents)
+void RentalSummary::set(const QList<int> &ratesPerNight, int taxRateBp, const QDateTime &dueAt, int promoCents, const QList<int> &sales)
 {
     promoCents = std::max(0, promoCents);
-    if (ratesPerNight == m_rates && taxRateBp == m_taxRateBp && dueAt == m_dueAt && promoCents == m_promoCents)
+    if (ratesPerNight == m_rates && sales == m_sales && taxRateBp == m_taxRateBp && dueAt == m_dueAt && promoCents == m_promoCents)
         return;
     m_rates = ratesPerNight;
+    m_sales = sales;
     m_taxRateBp = taxRateBp;
     m_dueAt = dueAt;
     m_promoCents = promoCents;

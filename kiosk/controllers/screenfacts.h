@@ -30,6 +30,7 @@ class TitleDetails : public QObject {
     Q_PROPERTY(QString formatName READ formatName NOTIFY changed)
     Q_PROPERTY(int nightExtraCents READ nightExtraCents NOTIFY changed)
     Q_PROPERTY(int nightCents READ nightCents NOTIFY changed)
+    Q_PROPERTY(int saleCents READ saleCents NOTIFY changed)
 public:
     using QObject::QObject;
     int movieId() const { return m_title.movieId; }
@@ -46,6 +47,7 @@ public:
     QString formatName() const { return formatNameOf(m_title.format); }
     int nightExtraCents() const { return m_title.nightExtraCents; }
     int nightCents() const { return m_nightCents; }   // a night of it on the plan the screen prices (0: no price yet)
+    int saleCents() const { return m_title.saleCents; }   // what a disc of it costs to buy here (0: not for sale)
     void setNightCents(int cents);
     // What the screens call a format (DVD, Blu-ray, 4K Ultra HD, Game).
     static QString formatNameOf(const QString &format);
@@ -68,6 +70,7 @@ class RentalSummary : public QObject {
     QML_ELEMENT
     QML_UNCREATABLE("The kiosk controller sums up the rental")
     Q_PROPERTY(int discs READ discs NOTIFY changed)
+    Q_PROPERTY(int bought READ bought NOTIFY changed)
     Q_PROPERTY(int nights READ nights NOTIFY changed)
     Q_PROPERTY(int subtotal READ subtotal NOTIFY changed)
     Q_PROPERTY(int discount READ discount NOTIFY changed)
@@ -76,9 +79,10 @@ class RentalSummary : public QObject {
     Q_PROPERTY(QDateTime dueAt READ dueAt NOTIFY changed)
 public:
     using QObject::QObject;
-    int discs() const { return static_cast<int>(m_rates.size()); }
+    int discs() const { return static_cast<int>(m_rates.size() + m_sales.size()); }
+    int bought() const { return static_cast<int>(m_sales.size()); }   // of those, discs bought (no night, no return)
     int nights() const { return 1; }   // one night is authorized now; later days when the disc is back
-    int subtotal() const;   // the nights, less the promo
+    int subtotal() const;   // the nights, less the promo, and the discs bought
     int discount() const;   // what the promo takes off (the first disc's night at most)
     int tax() const;
     int total() const { return subtotal() + tax(); }
@@ -87,13 +91,15 @@ public:
     // A night of each disc (its plan's rate and its format's extra). Tax is charged per
     // rental (each disc its own payment), as the red box computes it.
     // A promo takes up to PROMOCENTS off the first disc's night, never more than it costs.
-    void set(const QList<int> &ratesPerNight, int taxRateBp, const QDateTime &dueAt, int promoCents = 0);
+    // SALES: the price of each disc bought (taxed each on its own too; no promo on them).
+    void set(const QList<int> &ratesPerNight, int taxRateBp, const QDateTime &dueAt, int promoCents = 0, const QList<int> &sales = {});
 
 signals:
     void changed();
 
 private:
     QList<int> m_rates;
+    QList<int> m_sales;
     int m_taxRateBp = 0;
     int m_promoCents = 0;
     QDateTime m_dueAt;

@@ -203,6 +203,18 @@ ES = {
     "The promo code could not be used.": "No se ha podido usar el código promocional.",
     "The promo code could not be used; your discs are rented without it.":
         "No se ha podido usar el código promocional; sus discos se alquilan sin él.",
+    # Discs for sale ("previously viewed").
+    "Or buy it, previously viewed: %1 plus tax, yours to keep":
+        "O cómprelo, de segunda mano: %1 más impuestos, para quedárselo",
+    "Buy for %1": "Comprar por %1",
+    "%1 to buy": "%1 la compra",
+    "Tonight (1 night each) and discs bought": "Esta noche (1 noche cada uno) y discos comprados",
+    "Bought: yours to keep": "Comprado: es suyo",
+    "%1 is not for sale at this kiosk.": "%1 no está a la venta en este quiosco.",
+    "%1 added to your cart, to buy and keep.": "%1 añadido a su carrito, para comprarlo.",
+    "You can take %n disc(s) in this visit.": ("Puede llevarse %n disco en esta visita.", "Puede llevarse %n discos en esta visita."),
+    "Discs are sold online only, and the kiosk cannot reach the network right now.":
+        "Los discos solo se venden en línea, y el quiosco no puede conectarse a la red ahora.",
 }
 
 

@@ -191,24 +191,27 @@ void CacheStore::applyRow(const CacheRow &r)
         }
         m_db.prepare(QStringLiteral(
                          "INSERT INTO movie (movie_id, title, genre, categories, rating, release_year, runtime_min, blurb, "
-                         "cover_ref, rent_from, rent_until, is_new_release, format) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                         "cover_ref, rent_from, rent_until, is_new_release, format, sell_from) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                          "ON CONFLICT (movie_id) DO UPDATE SET title = excluded.title, genre = excluded.genre, "
                          "categories = excluded.categories, rating = excluded.rating, release_year = excluded.release_year, "
                          "runtime_min = excluded.runtime_min, blurb = excluded.blurb, cover_ref = excluded.cover_ref, "
                          "rent_from = excluded.rent_from, rent_until = excluded.rent_until, is_new_release = excluded.is_new_release, "
-                         "format = excluded.format"))
-            .bindAll({d.value(QStringLiteral("movie_id")).toInteger(), d.value(QStringLiteral("title")).toString(),
-                      d.value(QStringLiteral("genre")).toString(),
-                      QString::fromUtf8(QJsonDocument(d.value(QStringLiteral("categories")).toArray()).toJson(QJsonDocument::Compact)),
-                      d.value(QStringLiteral("rating")).toString(), d.value(QStringLiteral("release_year")).toInteger(),
-                      d.value(QStringLiteral("runtime_min")).toInteger(), d.value(QStringLiteral("blurb")).toString(),
-                      d.value(QStringLiteral("cover_ref")).toString(), d.value(QStringLiteral("rent_from")).toString(),
-                      // No end to the licence: NULL (the key may be null, absent or empty).
-                      d.value(QStringLiteral("rent_until")).toString().isEmpty()
-                          ? QVariant()
-                          : QVariant(d.value(QStringLiteral("rent_until")).toString()),
-                      d.value(QStringLiteral("is_new_release")).toBool() ? 1 : 0,
-                      d.value(QStringLiteral("format")).toString(QStringLiteral("dvd"))})
+                         "format = excluded.format, sell_from = excluded.sell_from"))
+            .bindAll(
+                {d.value(QStringLiteral("movie_id")).toInteger(), d.value(QStringLiteral("title")).toString(),
+                 d.value(QStringLiteral("genre")).toString(),
+                 QString::fromUtf8(QJsonDocument(d.value(QStringLiteral("categories")).toArray()).toJson(QJsonDocument::Compact)),
+                 d.value(QStringLiteral("rating")).toString(), d.value(QStringLiteral("release_year")).toInteger(),
+                 d.value(QStringLiteral("runtime_min")).toInteger(), d.value(QStringLiteral("blurb")).toString(),
+                 d.value(QStringLiteral("cover_ref")).toString(), d.value(QStringLiteral("rent_from")).toString(),
+                 // No end to the licence: NULL (the key may be null, absent or empty).
+                 d.value(QStringLiteral("rent_until")).toString().isEmpty() ? QVariant()
+                                                                            : QVariant(d.value(QStringLiteral("rent_until")).toString()),
+                 d.value(QStringLiteral("is_new_release")).toBool() ? 1 : 0,
+                 d.value(QStringLiteral("format")).toString(QStringLiteral("dvd")),
+                 // Not for sale: NULL (as for the licence's end).
+                 d.value(QStringLiteral("sell_from")).toString().isEmpty() ? QVariant()
+                                                                           : QVariant(d.value(QStringLiteral("sell_from")).toString())})
             .run();
     } else if (r.entity == QLatin1String("price")) {
         if (r.deleted) {
@@ -222,12 +225,13 @@ void CacheStore::applyRow(const CacheRow &r)
             qCWarning(lcCache) << "ignoring a price whose start is not a time" << r.key;
             return;
         }
-        m_db.prepare(QStringLiteral("INSERT OR REPLACE INTO price (key, format, valid_from, night_extra_cents, max_extra_cents) "
-                                    "VALUES (?,?,?,?,?)"))
+        m_db.prepare(QStringLiteral("INSERT OR REPLACE INTO price (key, format, valid_from, night_extra_cents, max_extra_cents, "
+                                    "sale_cents) VALUES (?,?,?,?,?,?)"))
             .bindAll({r.key, d.value(QStringLiteral("format")).toString(),
                       at.isValid() ? at.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"))
                                    : QStringLiteral("0000-01-01T00:00:00.000Z"),
-                      d.value(QStringLiteral("night_extra_cents")).toInteger(), d.value(QStringLiteral("max_extra_cents")).toInteger()})
+                      d.value(QStringLiteral("night_extra_cents")).toInteger(), d.value(QStringLiteral("max_extra_cents")).toInteger(),
+                      std::max<qint64>(0, d.value(QStringLiteral("sale_cents")).toInteger())})
             .run();
     } else if (r.entity == QLatin1String("dvd")) {
         if (r.deleted) {
@@ -366,7 +370,8 @@ void CacheStore::setVerifier(const QString &cardHash, const QString &verifierHas
         .run();
 }
 
-static Title titleFrom(const sqlite::Statement &s)
+// TODAY: the kiosk's date (YYYY-MM-DD), to tell whether the title's discs are on sale.
+static Title titleFrom(const sqlite::Statement &s, const QString &today)
 {
     Title t;
     t.movieId = static_cast<int>(s.int64(0));
@@ -381,6 +386,8 @@ static Title titleFrom(const sqlite::Statement &s)
     t.available = static_cast<int>(s.int64(9));
     t.format = s.text(10);
     t.nightExtraCents = static_cast<int>(s.int64(11));
+    const QString sellFrom = s.text(12);
+    t.saleCents = !sellFrom.isEmpty() && sellFrom <= today ? static_cast<int>(s.int64(13)) : 0;
     return t;
 }
 
@@ -388,6 +395,8 @@ static const char *kTitleColumns =
     "m.movie_id, m.title, m.genre, m.rating, m.release_year, m.runtime_min, m.blurb, m.cover_ref, m.is_new_release, "
     "(SELECT count(*) FROM dvd d WHERE d.movie_id = m.movie_id AND d.status = 'in' AND d.condition = 'good') AS available, "
     "m.format, coalesce((SELECT p.night_extra_cents FROM price p WHERE p.format = m.format "
+    "AND p.valid_from <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now') ORDER BY p.valid_from DESC LIMIT 1), 0), "
+    "coalesce(m.sell_from, ''), coalesce((SELECT p.sale_cents FROM price p WHERE p.format = m.format "
     "AND p.valid_from <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now') ORDER BY p.valid_from DESC LIMIT 1), 0)";
 
 QList<Title> CacheStore::search(const QString &text, const QString &genre, const QString &rating, bool newOnly, bool availableOnly,
@@ -414,21 +423,23 @@ QList<Title> CacheStore::search(const QString &text, const QString &genre, const
     s.bind(i++, genre.left(30));
     s.bind(i++, rating.left(8));
     s.bind(i++, newOnly ? 1 : 0);
-    s.bind(i++, today());
+    const QString day = today();
+    s.bind(i++, day);
     s.bind(i, std::clamp(limit, 1, 1000));
     QList<Title> out;
     while (s.step())
-        out << titleFrom(s);
+        out << titleFrom(s, day);
     return out;
 }
 
 std::optional<Title> CacheStore::title(int movieId)
 {
+    const QString day = today();
     sqlite::Statement s = m_db.prepare(QStringLiteral("SELECT %1 FROM movie m WHERE m.movie_id = ?").arg(QLatin1String(kTitleColumns)));
     s.bind(1, movieId);
     if (!s.step())
         return std::nullopt;
-    return titleFrom(s);
+    return titleFrom(s, day);
 }
 
 QStringList CacheStore::genres()

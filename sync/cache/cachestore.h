@@ -53,7 +53,7 @@ struct CacheRow {
 
 class CacheStore {
 public:
-    static constexpr int SchemaVersion = 3;
+    static constexpr int SchemaVersion = 4;
 
     // Opens (or creates) the cache at PATH. A corrupted file is moved aside
     // and a fresh cache made (rebuilt() tells); a newer one throws NewerVersion.

@@ -67,6 +67,8 @@ struct RentRequest {
     QString cardLast4;
     // HQ's grant of a promo code for this card, taken off this disc's first night (one disc per transaction).
     std::optional<QJsonDocument> promoGrant;
+    // The disc is bought ("previously viewed"), not rented: online only, its sale price once.
+    bool purchase = false;
     // The kiosk's time, on the red box's clock (the measured skew applied): counts only for a
     // rental made offline; an online rental takes the red box's time.
     QDateTime rentedAt = QDateTime::currentDateTimeUtc();
@@ -155,6 +157,7 @@ struct Title {
     int available = 0;   // discs in this kiosk's slots, rentable
     QString format = QStringLiteral("dvd");   // dvd, bluray, 4k or game
     int nightExtraCents = 0;   // what a night of its format costs on top of the plan's rate here, now
+    int saleCents = 0;   // what a disc of it costs to buy here today, before tax (0: not for sale)
 };
 
 // One of this kiosk's discs as its cache holds it.

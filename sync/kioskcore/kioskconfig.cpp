@@ -104,7 +104,14 @@ KioskConfig KioskConfig::load(const QString &path)
                                       QStringLiteral("behaviour/offline_after_ms"),
                                       QStringLiteral("behaviour/escalation_timeout_ms"),
                                       QStringLiteral("behaviour/offline_allowance"),
-                                      QStringLiteral("behaviour/cache_page_size")};
+                                      QStringLiteral("behaviour/cache_page_size"),
+                                      QStringLiteral("hardware/dispense_ms"),
+                                      QStringLiteral("hardware/store_ms"),
+                                      QStringLiteral("hardware/eject_ms"),
+                                      QStringLiteral("hardware/payment_ms"),
+                                      QStringLiteral("hardware/selftest_ms"),
+                                      QStringLiteral("hardware/clear_jam_ms"),
+                                      QStringLiteral("hardware/status_ms")};
     for (const QString &k : s.allKeys()) {
         if (k == QLatin1String("security/technician_passfile"))
             throw ConfigError(QStringLiteral("%1: security/technician_passfile: kiosks hold no technician password any more "
@@ -159,6 +166,13 @@ KioskConfig KioskConfig::load(const QString &path)
     c.escalationTimeoutMs = number("behaviour/escalation_timeout_ms", 3000, 200, 60000);
     c.offlineAllowance = number("behaviour/offline_allowance", 3, 0, 20);
     c.cachePageSize = number("behaviour/cache_page_size", 500, 10, 10000);
+    c.dispenseTimeoutMs = number("hardware/dispense_ms", c.dispenseTimeoutMs, 100, 300'000);
+    c.storeTimeoutMs = number("hardware/store_ms", c.storeTimeoutMs, 100, 300'000);
+    c.ejectTimeoutMs = number("hardware/eject_ms", c.ejectTimeoutMs, 100, 300'000);
+    c.paymentTimeoutMs = number("hardware/payment_ms", c.paymentTimeoutMs, 1000, 600'000);
+    c.selfTestTimeoutMs = number("hardware/selftest_ms", c.selfTestTimeoutMs, 1000, 3'600'000);
+    c.clearJamTimeoutMs = number("hardware/clear_jam_ms", c.clearJamTimeoutMs, 1000, 600'000);
+    c.statusTimeoutMs = number("hardware/status_ms", c.statusTimeoutMs, 100, 60'000);
     c.validate();
     return c;
 }

@@ -51,6 +51,15 @@ struct KioskConfig {
     int escalationTimeoutMs = 3000;
     int offlineAllowance = 3;
     int cachePageSize = 500;   // rows per cache sync page
+    // How long each hardware request may take before the kiosk asks the device's status, and
+    // how long that answer may take; then the request ends as failed ([hardware] *_ms).
+    int dispenseTimeoutMs = 20'000;
+    int storeTimeoutMs = 20'000;
+    int ejectTimeoutMs = 10'000;
+    int paymentTimeoutMs = 90'000;   // the customer presents the card, and its bank answers
+    int selfTestTimeoutMs = 600'000;
+    int clearJamTimeoutMs = 60'000;
+    int statusTimeoutMs = 3'000;
 
     static KioskConfig load(const QString &path);   // throws ConfigError
     void validate() const;   // throws ConfigError

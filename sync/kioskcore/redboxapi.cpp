@@ -26,6 +26,8 @@ const QByteArray kTechVerifySql = "SELECT outcome, tries_left, locked_until, tec
                                   "FROM redbox.tech_verify($1, $2)";
 const QByteArray kRentSql = "SELECT outcome, rental_id, due_at, amount_cents, tax_cents, discs_out, replayed, note FROM redbox.kiosk_rent("
                             "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const QByteArray kBuySql = "SELECT outcome, rental_id, due_at, amount_cents, tax_cents, discs_out, replayed, note FROM redbox.kiosk_buy("
+                           "$1, $2, $3, $4, $5, $6, $7)";
 const QByteArray kDispensedSql = "SELECT redbox.kiosk_dispensed($1)";
 const QByteArray kRentalStatusSql = "SELECT status FROM redbox.kiosk_rental_status($1)";
 const QByteArray kVoidSql = "SELECT outcome, voided, note FROM redbox.kiosk_void_rental($1, $2, $3, $4)";
@@ -72,6 +74,17 @@ std::vector<pg::Param> rentParams(const RentRequest &r, bool offline)
             offline,
             r.member.ticket ? pg::Param(*r.member.ticket) : pg::Param(nullptr),
             r.promoGrant ? pg::Param(*r.promoGrant) : pg::Param(nullptr)};
+}
+
+std::vector<pg::Param> buyParams(const RentRequest &r)
+{
+    return {r.rentalId,
+            r.member.cardHash,
+            r.barcode,
+            r.paymentId,
+            r.cardToken,
+            r.cardLast4,
+            r.member.ticket ? pg::Param(*r.member.ticket) : pg::Param(nullptr)};
 }
 
 std::vector<pg::Param> voidParams(const VoidRequest &v)

@@ -32,6 +32,7 @@ extern const QByteArray kReportPinSql;
 extern const QByteArray kTechSignInSql;
 extern const QByteArray kTechVerifySql;   // the coast (escalation login)
 extern const QByteArray kRentSql;
+extern const QByteArray kBuySql;
 extern const QByteArray kDispensedSql;
 extern const QByteArray kRentalStatusSql;
 extern const QByteArray kVoidSql;
@@ -42,6 +43,8 @@ extern const QByteArray kEmailReceiptSql;
 extern const QByteArray kReceiptStatusSql;
 
 std::vector<pg::Param> rentParams(const RentRequest &r, bool offline);
+// kBuySql's parameters: a purchase, online only, without a promo.
+std::vector<pg::Param> buyParams(const RentRequest &r);
 std::vector<pg::Param> voidParams(const VoidRequest &v);
 std::vector<pg::Param> returnParams(const ReturnRequest &r, bool offline);
 std::vector<pg::Param> auditParams(const AuditEntry &a);

@@ -84,6 +84,7 @@ void RentalDesk::rent(RentRequest request, RentCallback callback)
     if (!request.member.ticket) {
         // Signed in offline (the kiosk checked the PIN itself): the red box would want a server's
         // proof of the sign-in, so the rental waits in the outbox and replays under the offline rules.
+        // (A purchase cannot wait: rentOffline refuses it.)
         rentOffline(request, settle, QStringLiteral("the member signed in offline"));
         return;
     }
@@ -106,7 +107,8 @@ void RentalDesk::rentOnline(RentRequest request, RentCallback callback)
         m_parts.redbox->dropAfterNextSendForTesting();
     }
     m_parts.redbox->call(
-        redboxapi::kRentSql, redboxapi::rentParams(request, false), true,
+        request.purchase ? redboxapi::kBuySql : redboxapi::kRentSql,
+        request.purchase ? redboxapi::buyParams(request) : redboxapi::rentParams(request, false), true,
         [self, request, callback](const pg::Result *r, const pg::DbError *e) {
             if (!self)
                 return;
@@ -114,7 +116,7 @@ void RentalDesk::rentOnline(RentRequest request, RentCallback callback)
                 KioskStorage &storage = self->m_parts.storage;
                 storage.guard("cache", [&] {
                     storage.cache().setDiscOut(request.barcode);
-                    if (!request.member.away)
+                    if (!request.member.away && !request.purchase)   // a disc bought is not a disc out
                         storage.cache().adjustMemberDiscsOut(request.member.cardHash, +1);
                 });
                 callback(redboxapi::readRent(*r, request.barcode));
@@ -159,7 +161,18 @@ void RentalDesk::resolveRent(RentRequest request, RentCallback callback, int att
                 });
             } else if (e && e->kind() == pg::ErrorKind::BrokenConnection) {
                 // Still no red box: the outbox keeps it under the same id; replay settles it exactly once.
-                self->rentOffline(request, callback, QStringLiteral("in doubt and offline"));
+                // One the offline rules refuse (a purchase, an away member, over the allowance) may still
+                // have committed: it stays in doubt, so that its disc is voided rather than forgotten.
+                self->rentOffline(
+                    request,
+                    [callback](RentResult res) {
+                        if (res.failure != Failure::None) {
+                            res.failure = Failure::InDoubt;
+                            res.message = QStringLiteral("the rental could not be confirmed, and the network is unreachable");
+                        }
+                        callback(res);
+                    },
+                    QStringLiteral("in doubt and offline"));
             } else {
                 callback(refusal(request, Failure::InDoubt, e ? e->message() : QStringLiteral("no answer")));
             }
@@ -172,6 +185,8 @@ void RentalDesk::rentOffline(RentRequest request, RentCallback callback, const Q
     // Taken now, on the red box's clock as well as the kiosk knows it: that time counts when it replays.
     request.rentedAt = m_parts.redbox->serverNow();
     auto refuse = [&](Failure f, const QString &msg) { callback(refusal(request, f, msg)); };
+    if (request.purchase)   // its price is charged at once, so the red box must take it now
+        return refuse(Failure::Offline, QStringLiteral("discs are sold online only, and the network is unreachable"));
     if (request.member.away)
         return refuse(Failure::Offline, QStringLiteral("the network is unreachable and this card is from another region"));
     KioskStorage &storage = m_parts.storage;

@@ -33,6 +33,7 @@ Rectangle {
                 required property string message
                 required property var due
                 required property int price
+                required property bool purchase
                 width: ListView.view.width
                 height: Theme.touch * 1.5
                 radius: Theme.radius
@@ -43,9 +44,9 @@ Rectangle {
                         Layout.fillWidth: true
                         Text { text: title; color: Theme.text; font.pixelSize: Theme.fontLarge; elide: Text.ElideRight; Layout.fillWidth: true }
                         Text {
-                            text: itemState === CartModel.Done
-                                  ? qsTr("Due %1").arg(KioskController.localTime(due))
-                                  : message
+                            text: itemState !== CartModel.Done ? message
+                                  : purchase ? qsTr("Bought: yours to keep")
+                                  : qsTr("Due %1").arg(KioskController.localTime(due))
                             color: itemState === CartModel.Done ? Theme.textMuted : Theme.bad
                             font.pixelSize: Theme.fontSmall
                             wrapMode: Text.WordWrap

@@ -24,6 +24,7 @@ Rectangle {
                 RowLayout {
                     required property string title
                     required property int night
+                    required property bool purchase
                     Layout.fillWidth: true
                     spacing: Theme.gap
                     Text {
@@ -34,7 +35,8 @@ Rectangle {
                         Layout.fillWidth: true
                     }
                     Text {
-                        text: qsTr("%1 a night").arg(KioskController.money(night))
+                        text: purchase ? qsTr("%1 to buy").arg(KioskController.money(night))
+                                       : qsTr("%1 a night").arg(KioskController.money(night))
                         color: Theme.text
                         font.pixelSize: Theme.fontLarge
                     }
@@ -47,7 +49,11 @@ Rectangle {
                 rowSpacing: Theme.gap * 0.5
                 Text { text: qsTr("Discs"); color: Theme.textMuted; font.pixelSize: Theme.fontBody }
                 Text { text: s.discs; color: Theme.text; font.pixelSize: Theme.fontBody }
-                Text { text: qsTr("Tonight (1 night each)"); color: Theme.textMuted; font.pixelSize: Theme.fontBody }
+                Text {
+                    text: s.bought > 0 ? qsTr("Tonight (1 night each) and discs bought") : qsTr("Tonight (1 night each)")
+                    color: Theme.textMuted
+                    font.pixelSize: Theme.fontBody
+                }
                 Text { text: KioskController.money(s.subtotal + s.discount); color: Theme.text; font.pixelSize: Theme.fontBody }
                 Text {
                     visible: s.discount > 0
@@ -69,6 +75,7 @@ Rectangle {
             }
             Text {
                 objectName: "dueText"
+                visible: s.discs > s.bought
                 text: qsTr("Return by %1. Each extra day costs one more night, up to your plan's maximum; past it the disc is yours.")
                       .arg(KioskController.localTime(s.dueAt))
                 color: Theme.textMuted

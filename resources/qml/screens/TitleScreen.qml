@@ -1,4 +1,5 @@
-// One title: cover, blurb, rating, runtime, the price of a night, add to cart.
+// One title: cover, blurb, rating, runtime, the price of a night, add to cart;
+// a title on sale can also be bought, at its price from the data.
 import QtQuick
 import QtQuick.Layouts
 import Redbox.Kiosk
@@ -64,6 +65,15 @@ Rectangle {
                         Layout.fillWidth: true
                     }
                     Text {
+                        objectName: "titleSalePrice"
+                        visible: t.saleCents > 0
+                        text: qsTr("Or buy it, previously viewed: %1 plus tax, yours to keep").arg(KioskController.money(t.saleCents))
+                        color: Theme.text
+                        font.pixelSize: Theme.fontBody
+                        wrapMode: Text.WordWrap
+                        Layout.fillWidth: true
+                    }
+                    Text {
                         text: t.available > 0 ? qsTr("%n disc(s) in this kiosk", "", t.available) : qsTr("Not available here right now")
                         color: t.available > 0 ? Theme.good : Theme.bad
                         font.pixelSize: Theme.fontBody
@@ -91,6 +101,14 @@ Rectangle {
                     enabled: !t.inCart && t.available > 0
                     Layout.fillWidth: true
                     onClicked: KioskController.addToCart(t.movieId)
+                }
+                KButton {
+                    objectName: "buyButton"
+                    visible: t.saleCents > 0
+                    text: qsTr("Buy for %1").arg(KioskController.money(t.saleCents))
+                    enabled: !t.inCart && t.available > 0
+                    Layout.fillWidth: true
+                    onClicked: KioskController.buy(t.movieId)
                 }
                 KButton {
                     objectName: "checkoutButton"
