@@ -2,6 +2,7 @@
 #include "app/kioskapp.h"
 
 #include "core/crossthread.h"
+#include "hardware/guardedhardware.h"
 #include "hardware/serialhardware.h"
 #include "hardware/simulatedhardware.h"
 
@@ -13,6 +14,23 @@
 #include <stdexcept>
 
 namespace redbox {
+
+namespace {
+
+DeviceDeadlines deviceDeadlines(const KioskConfig &c)
+{
+    DeviceDeadlines d;
+    d.dispenseMs = c.dispenseTimeoutMs;
+    d.storeMs = c.storeTimeoutMs;
+    d.ejectMs = c.ejectTimeoutMs;
+    d.paymentMs = c.paymentTimeoutMs;
+    d.selfTestMs = c.selfTestTimeoutMs;
+    d.clearJamMs = c.clearJamTimeoutMs;
+    d.statusMs = c.statusTimeoutMs;
+    return d;
+}
+
+}   // namespace
 
 KioskApp::KioskApp(KioskAppOptions options, QObject *parent) : QObject(parent), m_options(std::move(options)) {}
 
@@ -63,16 +81,17 @@ void KioskApp::start(const KioskConfig *configOverride)
     m_bridge = std::make_unique<EngineBridge>(m_engine);
 
     if (m_options.hardware == QLatin1String("simulated")) {
-        m_hardware = std::make_unique<SimulatedHardware>();
+        m_device = std::make_unique<SimulatedHardware>();
     } else if (m_options.hardware.startsWith(QLatin1String("serial:"))) {
         auto serial = std::make_unique<SerialHardware>(m_options.hardware.mid(7));
         QString error;
         if (!serial->open(&error))
             throw std::runtime_error(error.toStdString());
-        m_hardware = std::move(serial);
+        m_device = std::move(serial);
     } else {
         throw ConfigError(QStringLiteral("--hardware must be \"simulated\" or \"serial:/dev/PORT\", not %1").arg(m_options.hardware));
     }
+    m_hardware = std::make_unique<GuardedHardware>(m_device.get(), deviceDeadlines(config));
 
     m_controller = std::make_unique<KioskController>(m_bridge.get(), m_hardware.get());
     m_controller->setIdleTimeoutMs(m_options.idleTimeoutMs);
@@ -80,7 +99,7 @@ void KioskApp::start(const KioskConfig *configOverride)
     KioskController::setInstance(m_controller.get());
     m_maintenance = std::make_unique<MaintenanceController>(m_bridge.get(), m_bridge.get(), m_hardware.get(), m_controller.get());
     MaintenanceController::setInstance(m_maintenance.get());
-    if (auto *sim = qobject_cast<SimulatedHardware *>(m_hardware.get())) {
+    if (auto *sim = qobject_cast<SimulatedHardware *>(m_device.get())) {
         // The simulated carousel holds the discs the cache says are in.
         EngineBridge *bridge = m_bridge.get();
         sim->followRecords([bridge](std::function<void(QSet<int>)> done) { bridge->occupiedSlots(std::move(done)); });

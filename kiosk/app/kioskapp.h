@@ -39,7 +39,9 @@ public:
     EngineBridge *bridge() const { return m_bridge.get(); }
     KioskController *controller() const { return m_controller.get(); }
     MaintenanceController *maintenance() const { return m_maintenance.get(); }
+    // The hardware as the kiosk uses it (every request with a deadline), and the device behind it.
     KioskHardware *hardware() const { return m_hardware.get(); }
+    KioskHardware *device() const { return m_device.get(); }
     QQmlApplicationEngine *qml() const { return m_qml.get(); }
     QQuickWindow *window() const;
 
@@ -50,6 +52,7 @@ private:
     QThread m_engineThread;
     KioskEngine *m_engine = nullptr;
     std::unique_ptr<EngineBridge> m_bridge;
+    std::unique_ptr<KioskHardware> m_device;
     std::unique_ptr<KioskHardware> m_hardware;
     std::unique_ptr<KioskController> m_controller;
     std::unique_ptr<MaintenanceController> m_maintenance;

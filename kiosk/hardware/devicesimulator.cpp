@@ -70,6 +70,8 @@ DeviceSimulator::DeviceSimulator(int fd, QObject *parent)
         write(m);
     });
     connect(&m_hw, &KioskHardware::discUnreadable, this, [this, say] { write(say(QStringLiteral("DISC-UNREADABLE"))); });
+    connect(&m_hw, &KioskHardware::busy, this, [this, say] { write(say(QStringLiteral("BUSY"))); });
+    connect(&m_hw, &KioskHardware::idle, this, [this, say] { write(say(QStringLiteral("IDLE"))); });
 }
 
 void DeviceSimulator::write(const proto::Message &m)
@@ -119,6 +121,8 @@ void DeviceSimulator::onReadable()
             m_hw.selfTest(req->number);
         else if (req->verb == QLatin1String("CLEAR"))
             m_hw.clearJam();
+        else if (req->verb == QLatin1String("STATUS"))
+            m_hw.queryStatus();
         else if (req->verb == QLatin1String("PING"))
             write(proto::Message{QStringLiteral("PONG"), 0, {}, {}, {}, {}});
     }

@@ -3,7 +3,10 @@
 // (member and bank cards; payment authorization with the billing ZIP), and the return slot's barcode
 // reader. Implementations: SimulatedHardware (development, tests, the
 // simulator) and SerialHardware (a device speaking the line protocol of
-// lineprotocol.h over a serial port). Every answer is a signal.
+// lineprotocol.h over a serial port). Every answer is a signal. A request's
+// answer may be lost (a line garbled, a controller reset): queryStatus()
+// asks the device for its last request's answer again; GuardedHardware puts
+// a deadline on every request and resolves a lost answer that way.
 #pragma once
 
 #include <QObject>
@@ -26,6 +29,8 @@ public:
     virtual void authorize(int amountCents, const QString &billingZip) = 0;
     virtual void selfTest(int slotCount) = 0;   // visit every slot -> selfTestDone
     virtual void clearJam() = 0;   // free the picker after a jam -> jamCleared
+    // The last request's answer, sent again (its signal once more) -> that signal | busy | idle
+    virtual void queryStatus() = 0;
 
 signals:
     void dispensed(int slot);
@@ -41,6 +46,8 @@ signals:
     void selfTestDone(bool ok, const QString &report);
     void jamCleared(bool ok, const QString &report);
     void fault(const QString &message);
+    void busy();   // status: the last request is still being worked on
+    void idle();   // status: no request since the device started
 };
 
 }   // namespace redbox

@@ -72,7 +72,8 @@ std::optional<Message> parseDeviceLine(const QByteArray &line)
         m.text = restAfter(line, 2);
         return m;
     }
-    if ((m.verb == QLatin1String("EJECTED") || m.verb == QLatin1String("PONG") || m.verb == QLatin1String("DISC-UNREADABLE")) &&
+    if ((m.verb == QLatin1String("EJECTED") || m.verb == QLatin1String("PONG") || m.verb == QLatin1String("DISC-UNREADABLE") ||
+         m.verb == QLatin1String("BUSY") || m.verb == QLatin1String("IDLE")) &&
         w.size() == 1)
         return m;
     if (m.verb == QLatin1String("AUTHORIZED") && w.size() == 3) {
@@ -111,7 +112,9 @@ std::optional<Message> parseRequestLine(const QByteArray &line)
     const QList<QByteArray> w = line.split(' ');
     Message m;
     m.verb = QString::fromLatin1(w[0]);
-    if ((m.verb == QLatin1String("EJECT") || m.verb == QLatin1String("PING") || m.verb == QLatin1String("CLEAR")) && w.size() == 1)
+    if ((m.verb == QLatin1String("EJECT") || m.verb == QLatin1String("PING") || m.verb == QLatin1String("CLEAR") ||
+         m.verb == QLatin1String("STATUS")) &&
+        w.size() == 1)
         return m;
     const int lo = 1;
     const int hi = m.verb == QLatin1String("AUTH") ? 1'000'000 : 9999;

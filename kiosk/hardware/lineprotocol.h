@@ -11,6 +11,8 @@
 //   SELFTEST <slots>                     SELFTEST OK <report> | SELFTEST FAIL <report>
 //   CLEAR                                CLEARED OK <report>  | CLEARED FAIL <report>   (clear a jam)
 //   PING                                 PONG
+//   STATUS                               the last request's answer again | BUSY | IDLE
+//                                        (BUSY: still working on it; IDLE: no request since power-on)
 //                                        CARD <track>   (a card was swiped)
 //                                        DISC <barcode> (a disc is in the return slot)
 //                                        DISC-UNREADABLE

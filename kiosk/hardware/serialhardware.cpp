@@ -64,6 +64,10 @@ void SerialHardware::clearJam()
 {
     send(proto::request(QStringLiteral("CLEAR"), -1));
 }
+void SerialHardware::queryStatus()
+{
+    send(proto::request(QStringLiteral("STATUS")));
+}
 void SerialHardware::ping()
 {
     send(proto::request(QStringLiteral("PING")));
@@ -124,6 +128,10 @@ void SerialHardware::handle(const QByteArray &line)
         emit discInserted(m->word);
     else if (v == QLatin1String("DISC-UNREADABLE"))
         emit discUnreadable();
+    else if (v == QLatin1String("BUSY"))
+        emit busy();
+    else if (v == QLatin1String("IDLE"))
+        emit idle();
     else if (v == QLatin1String("FAULT"))
         emit fault(m->text);
 }

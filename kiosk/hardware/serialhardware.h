@@ -22,6 +22,7 @@ public:
     void authorize(int amountCents, const QString &billingZip) override;
     void selfTest(int slotCount) override;
     void clearJam() override;
+    void queryStatus() override;
     void ping();
 
 signals:

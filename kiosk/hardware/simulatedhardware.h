@@ -1,7 +1,8 @@
 // Simulated kiosk hardware: a carousel of slots, a card reader, a return slot
 // reader and a payment processor, with delays, and faults to order: a jam,
-// a misread, a declined card. Customers' actions (swipe, insert a disc) are
-// methods. Used in development, in the tests and by the simulator.
+// a misread, a declined card, a lost answer, a controller that stopped.
+// Customers' actions (swipe, insert a disc) are methods. Used in development,
+// in the tests and by the simulator.
 #pragma once
 
 #include "hardware/kioskhardware.h"
@@ -26,6 +27,7 @@ public:
     void authorize(int amountCents, const QString &billingZip) override;
     void selfTest(int slotCount) override;
     void clearJam() override;
+    void queryStatus() override;
 
     // The carousel's contents (slots holding a disc).
     void setOccupied(const QSet<int> &filled) { m_occupied = filled; }
@@ -51,6 +53,14 @@ public:
     void declineNextPayment() { m_decline = true; }
     void setLatencyMs(int ms) { m_latencyMs = ms; }
     void setStuckSlot(int slot) { m_stuckSlot = slot; }
+    // The next COUNT answers never reach the kiosk (the request is done; STATUS sends its answer again).
+    void loseNextAnswers(int count = 1) { m_lostAnswers += count; }
+    // A controller that has stopped: requests are not carried out, nothing answers, not even STATUS.
+    void setUnresponsive(bool on) { m_unresponsive = on; }
+    // The next COUNT request lines never reach the device (nothing is done; STATUS tells).
+    void loseNextRequests(int count = 1) { m_lostRequests += count; }
+    // The next request takes MS longer (a slow mechanism; STATUS meanwhile answers BUSY).
+    void slowNextRequest(int ms) { m_slowMs = ms; }
 
     bool discInReturnSlot() const { return !m_returnSlot.isEmpty(); }
     int dispensedCount() const { return m_dispensedCount; }
@@ -58,8 +68,11 @@ public:
 
 private:
     template <typename F>
-    void later(F &&f);
+    void later(F &&f, int extraMs = 0);
     void touched(int slot);
+    bool begin();   // a request starts (false: the controller is not answering)
+    int slowness();   // the extra time the request starting now takes (once)
+    void answer(std::function<void()> emitIt);   // its answer: sent, and kept for STATUS
 
     QSet<int> m_occupied;
     OccupiedSource m_records;
@@ -73,6 +86,12 @@ private:
     int m_latencyMs = 50;
     int m_stuckSlot = 0;
     int m_dispensedCount = 0;
+    int m_working = 0;   // requests not answered yet
+    int m_lostAnswers = 0;
+    int m_lostRequests = 0;
+    int m_slowMs = 0;
+    bool m_unresponsive = false;
+    std::function<void()> m_lastAnswer;
 };
 
 }   // namespace redbox
