@@ -59,7 +59,7 @@ void checkMoney(const NetworkState &net, InvariantReport &rep, qint64 &leftover)
     static const QHash<QString, QString> status{{QStringLiteral("open"), QStringLiteral("held")},
                                                 {QStringLiteral("captured"), QStringLiteral("captured")},
                                                 {QStringLiteral("voided"), QStringLiteral("voided")}};
-    qint64 disagree = ledger ? 0 : 1, overCaptured = 0, holdsKept = 0;
+    qint64 disagree = ledger ? 0 : 1, overCaptured = 0, holdsKept = 0, salesUncaptured = 0;
     if (!ledger)
         rep.details << QStringLiteral("the acquirer's ledger could not be read at %1").arg(acq.url);
     QSet<QString> ours;
@@ -86,6 +86,11 @@ void checkMoney(const NetworkState &net, InvariantReport &rep, qint64 &leftover)
                                   "WHERE ch.captured_cents > redbox.rental_due_cents(r, now())");
         holdsKept += scalar(c, "SELECT count(*) FROM redbox.charge ch JOIN redbox.rental r USING (rental_id) "
                                "WHERE r.status = 'void' AND (ch.held_cents > 0 OR ch.captured_cents > 0)");
+        // A disc bought and dispensed is captured (at its price with tax), once nothing is in flight.
+        salesUncaptured += scalar(c, "SELECT count(*) FROM redbox.charge ch JOIN redbox.rental r USING (rental_id) "
+                                     "WHERE r.purchase AND r.status = 'kept' AND ch.state NOT IN ('captured', 'declined') "
+                                     "AND NOT EXISTS (SELECT 1 FROM redbox.processor_request q WHERE q.charge_id = ch.charge_id "
+                                     "AND q.state IN ('queued', 'in_doubt'))");
     }
     for (auto it = theirs.cbegin(); it != theirs.cend() && ledger; ++it)
         if (!ours.contains(it.key()) && ++disagree <= 10)
@@ -93,6 +98,7 @@ void checkMoney(const NetworkState &net, InvariantReport &rep, qint64 &leftover)
     rep.counts << qMakePair(QStringLiteral("money_ledgers_disagree"), disagree);
     rep.counts << qMakePair(QStringLiteral("captured_beyond_the_rental"), overCaptured);
     rep.counts << qMakePair(QStringLiteral("failed_dispense_holds_kept"), holdsKept);
+    rep.counts << qMakePair(QStringLiteral("sold_discs_not_captured"), salesUncaptured);
 }
 
 }   // namespace

@@ -130,7 +130,8 @@ Scenario Scenario::fromJson(const QJsonObject &o)
         onlyKnown(c,
                   {QStringLiteral("returns"), QStringLiteral("return_elsewhere"), QStringLiteral("away"), QStringLiteral("late_return"),
                    QStringLiteral("wrong_pin"), QStringLiteral("unknown_card"), QStringLiteral("jam"), QStringLiteral("declined"),
-                   QStringLiteral("walk_up"), QStringLiteral("promo"), QStringLiteral("promo_code")},
+                   QStringLiteral("walk_up"), QStringLiteral("promo"), QStringLiteral("promo_code"), QStringLiteral("buy"),
+                   QStringLiteral("lost_answer")},
                   w);
         s.returns = number(c, QStringLiteral("returns"), s.returns, 0, 1, w);
         s.returnElsewhere = number(c, QStringLiteral("return_elsewhere"), s.returnElsewhere, 0, 1, w);
@@ -142,6 +143,8 @@ Scenario Scenario::fromJson(const QJsonObject &o)
         s.declined = number(c, QStringLiteral("declined"), s.declined, 0, 1, w);
         s.walkUp = number(c, QStringLiteral("walk_up"), s.walkUp, 0, 1, w);
         s.promo = number(c, QStringLiteral("promo"), s.promo, 0, 1, w);
+        s.buy = number(c, QStringLiteral("buy"), s.buy, 0, 1, w);
+        s.lostAnswer = number(c, QStringLiteral("lost_answer"), s.lostAnswer, 0, 1, w);
         if (c.contains(QStringLiteral("promo_code"))) {
             s.promoCode = c.value(QStringLiteral("promo_code")).toString();
             static const QRegularExpression code(QStringLiteral("^[A-Z0-9]{4,16}$"));
@@ -223,7 +226,9 @@ QJsonObject Scenario::toJson() const
                                                       {QStringLiteral("declined"), declined},
                                                       {QStringLiteral("walk_up"), walkUp},
                                                       {QStringLiteral("promo"), promo},
-                                                      {QStringLiteral("promo_code"), promoCode}}},
+                                                      {QStringLiteral("promo_code"), promoCode},
+                                                      {QStringLiteral("buy"), buy},
+                                                      {QStringLiteral("lost_answer"), lostAnswer}}},
             {QStringLiteral("faults"), faultList},
             {QStringLiteral("random_faults"), QJsonObject{{QStringLiteral("per_min"), randomFaultsPerMin},
                                                           {QStringLiteral("kinds"), QJsonArray::fromStringList(randomFaultKinds)},

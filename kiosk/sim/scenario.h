@@ -17,8 +17,9 @@
 //     "returns": 0.35,                  a visit by a member holding discs returns them
 //     "return_elsewhere": 0.3,          of returns: at another kiosk (any node, any coast)
 //     "away": 0.1,                      renters from the other coast (escalated to their coast or HQ)
-//     "late_return": 0.1,               rentals made as if days ago, so their return is late
-//     "wrong_pin": 0.05, "unknown_card": 0.03, "jam": 0.02, "declined": 0.03, "walk_up": 0.2
+//     "late_return": 0.1,               the kiosk's clock set days back (the servers take their own time)
+//     "wrong_pin": 0.05, "unknown_card": 0.03, "jam": 0.02, "declined": 0.03, "walk_up": 0.2,
+//     "lost_answer": 0.02               the device's answer to the payment or a dispense never arrives
 //   },
 //   "faults": [                         at a time after the start; "for_s" (heals after) where it applies
 //     {"at_s": 20, "kind": "kill_redbox_primary", "node": "west-rb1"},   host death: Patroni fails over
@@ -78,6 +79,8 @@ struct Scenario {
     double walkUp = 0.2;   // of the renters: a credit card with no membership (billing ZIP, no PIN)
     double promo = 0.1;   // of the renters: types PROMOCODE on the summary (HQ grants it once per card)
     QString promoCode = QStringLiteral("FREENIGHT");   // the sample data's code
+    double buy = 0.05;   // of the renters: also buys a disc of a title on sale (previously viewed)
+    double lostAnswer = 0.02;   // of the renters: the card reader's or the dispenser's answer is lost (STATUS finds it)
     QList<FaultSpec> faults;
     double randomFaultsPerMin = 0;
     QStringList randomFaultKinds;

@@ -88,7 +88,12 @@ void SimKiosk::boot()
     EngineBridge *bridge = m_bridge.get();
     m_hw->followRecords([bridge](std::function<void(QSet<int>)> done) { bridge->occupiedSlots(std::move(done)); });
     connect(bridge, &KioskBackend::catalogChanged, m_hw.get(), &SimulatedHardware::refreshFromRecords);
-    m_ctrl = std::make_unique<KioskController>(m_bridge.get(), m_hw.get());
+    // The simulated device answers in 20 ms: a few seconds is a long wait for it.
+    DeviceDeadlines deadlines;
+    deadlines.dispenseMs = deadlines.storeMs = deadlines.ejectMs = deadlines.paymentMs = 3000;
+    deadlines.statusMs = 1000;
+    m_guard = std::make_unique<GuardedHardware>(m_hw.get(), deadlines);
+    m_ctrl = std::make_unique<KioskController>(m_bridge.get(), m_guard.get());
     m_ctrl->setIdleTimeoutMs(10 * 60'000);   // customers here never walk off mid-visit; the deadline catches a stuck one
     for (auto sig : {&KioskController::screenChanged, &KioskController::busyChanged, &KioskController::messageChanged,
                      &KioskController::progressChanged})
@@ -215,6 +220,8 @@ std::optional<VisitPlan> SimKiosk::plan()
         p.declined = u(m_rng) < m_scenario.declined;
         p.jam = u(m_rng) < m_scenario.jam;
         p.promo = u(m_rng) < m_scenario.promo;
+        p.buy = u(m_rng) < m_scenario.buy;
+        p.lostAnswers = u(m_rng) < m_scenario.lostAnswer ? 1 + static_cast<int>(m_rng() % 2) : 0;
         p.backdateDays = u(m_rng) < m_scenario.lateReturn ? 2 + static_cast<int>(m_rng() % 4) : 0;
         return p;
     }
@@ -304,13 +311,21 @@ void SimKiosk::rentStep()
 {
     const CatalogModel *catalog = m_ctrl->catalog();
     QList<int> available;
+    QList<int> onSale;
     for (int row = 0; row < catalog->rowCount(); ++row) {
         const QModelIndex i = catalog->index(row);
-        if (catalog->data(i, CatalogModel::AvailableRole).toInt() > 0)
+        if (catalog->data(i, CatalogModel::AvailableRole).toInt() > 0) {
             available.append(catalog->data(i, CatalogModel::MovieIdRole).toInt());
+            if (catalog->data(i, CatalogModel::SaleRole).toInt() > 0)
+                onSale.append(available.last());
+        }
     }
     std::sort(available.begin(), available.end());
     std::shuffle(available.begin(), available.end(), m_rng);
+    if (m_plan.buy && !onSale.isEmpty()) {
+        ++m_stats.buyTries;
+        m_ctrl->buy(onSale[static_cast<int>(m_rng() % static_cast<quint64>(onSale.size()))]);
+    }
     for (int i = 0; i < std::min(m_plan.titles, static_cast<int>(available.size())); ++i)
         m_ctrl->addToCart(available[i]);
     if (m_ctrl->cart()->rowCount() == 0) {
@@ -425,6 +440,10 @@ void SimKiosk::payNow()
         m_hw->declineNextPayment();
     if (m_plan.jam)
         m_hw->jamNextDispense();
+    if (m_plan.lostAnswers > 0) {
+        ++m_stats.lostAnswers;
+        m_hw->loseNextAnswers(m_plan.lostAnswers);
+    }
     m_rentalFinished = false;
     m_ctrl->pay();
     const int discs = m_ctrl->cart()->rowCount();
@@ -441,9 +460,12 @@ void SimKiosk::payNow()
                 endVisit(QStringLiteral("declined"));
                 return;
             }
-            for (const CartModel::Item &item : m_ctrl->cart()->items())
-                if (item.state == CartModel::State::Done)
+            for (const CartModel::Item &item : m_ctrl->cart()->items()) {
+                if (item.state == CartModel::State::Done && item.purchase)
+                    ++m_stats.bought;   // the customer's to keep: never returned
+                else if (item.state == CartModel::State::Done)
                     m_world->hold({item.rentalId, item.barcode, m_ref.id, m_plan.member.id});
+            }
             m_ctrl->finish();
             endVisit(QStringLiteral("rented"));
         },

@@ -9,6 +9,7 @@
 
 #include "backend/enginebridge.h"
 #include "controllers/kioskcontroller.h"
+#include "hardware/guardedhardware.h"
 #include "hardware/simulatedhardware.h"
 #include "kioskcore/kioskengine.h"
 #include "sim/scenario.h"
@@ -34,6 +35,8 @@ struct VisitPlan {
     bool declined = false;
     bool jam = false;
     bool promo = false;   // types the scenario's promo code before paying
+    bool buy = false;   // also buys a disc of a title on sale
+    int lostAnswers = 0;   // the device's next answers lost (the payment's, then the first dispense's)
     int backdateDays = 0;   // a late returner: the rental is made as if this many days ago
     QList<Holding> returning;
 };
@@ -44,6 +47,9 @@ struct KioskStats {
     qint64 walkUpVisits = 0;   // of the rent visits: a walk-up card
     qint64 promoTries = 0;   // of the rent visits that got to the summary: a promo code typed
     qint64 promoApplied = 0;   // of those: HQ granted it (a card's first use)
+    qint64 buyTries = 0;   // of the rent visits: a disc on sale put in the cart to buy
+    qint64 bought = 0;   // discs bought and dispensed (they are never returned)
+    qint64 lostAnswers = 0;   // of the rent visits that paid: device answers lost on the way
     qint64 returnVisits = 0;
     qint64 unknownCardVisits = 0;
     qint64 walkedAway = 0;   // arrived while the queue was full
@@ -60,6 +66,9 @@ struct KioskStats {
         walkUpVisits += o.walkUpVisits;
         promoTries += o.promoTries;
         promoApplied += o.promoApplied;
+        buyTries += o.buyTries;
+        bought += o.bought;
+        lostAnswers += o.lostAnswers;
         returnVisits += o.returnVisits;
         unknownCardVisits += o.unknownCardVisits;
         walkedAway += o.walkedAway;
@@ -128,6 +137,7 @@ private:
     std::unique_ptr<KioskEngine> m_engine;
     std::unique_ptr<EngineBridge> m_bridge;
     std::unique_ptr<SimulatedHardware> m_hw;
+    std::unique_ptr<GuardedHardware> m_guard;   // what the controller uses: deadlines on m_hw
     std::unique_ptr<KioskController> m_ctrl;
     std::mt19937_64 m_rng;
     QTimer m_arrival;

@@ -84,6 +84,9 @@ QJsonObject reportJson(const RunFacts &f)
                                                    {QStringLiteral("walk_up"), n(f.stats.walkUpVisits)},
                                                    {QStringLiteral("promo_tried"), n(f.stats.promoTries)},
                                                    {QStringLiteral("promo_applied"), n(f.stats.promoApplied)},
+                                                   {QStringLiteral("buy_tried"), n(f.stats.buyTries)},
+                                                   {QStringLiteral("bought"), n(f.stats.bought)},
+                                                   {QStringLiteral("lost_answers"), n(f.stats.lostAnswers)},
                                                    {QStringLiteral("return"), n(f.stats.returnVisits)},
                                                    {QStringLiteral("unknown_card"), n(f.stats.unknownCardVisits)},
                                                    {QStringLiteral("walked_away"), n(f.stats.walkedAway)},
@@ -130,9 +133,9 @@ QString reportText(const RunFacts &f, const QJsonObject &report, const QString &
       << f.scenario.processKiosks << " as processes, " << f.processRestarts << " restart(s)); all synced in "
       << QString::number(n(f.bootAllMs) / 1000.0, 'f', 1) << " s\n";
     t << "visits      " << s.visits << " (" << s.rentVisits << " to rent (" << s.walkUpVisits << " walk-up cards, " << s.promoTries
-      << " promo codes typed, " << s.promoApplied << " granted), " << s.returnVisits << " to return, " << s.unknownCardVisits
-      << " unknown cards, " << s.lateRentals << " late rentals, " << s.carriedAway << " discs carried elsewhere, " << h.stuckVisits
-      << " stuck)\n";
+      << " promo codes typed, " << s.promoApplied << " granted, " << s.bought << " of " << s.buyTries << " discs bought, " << s.lostAnswers
+      << " with a device answer lost), " << s.returnVisits << " to return, " << s.unknownCardVisits << " unknown cards, " << s.lateRentals
+      << " late rentals, " << s.carriedAway << " discs carried elsewhere, " << h.stuckVisits << " stuck)\n";
     t << "rentals     " << h.rentOk << " online, " << h.rentOffline << " offline, " << h.rentFailed << " refused, " << h.rentUnknown
       << " unknown; " << h.dispensed << " discs dispensed, " << h.voids << " voids\n";
     t << "returns     " << h.returnOk << " online, " << h.returnOffline << " offline, " << h.returnFailed << " refused\n";

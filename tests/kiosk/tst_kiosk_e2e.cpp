@@ -36,7 +36,7 @@ class TestKioskEndToEnd : public QObject {
 
     QQuickWindow *window() { return app->window(); }
     KioskController *kiosk() { return app->controller(); }
-    SimulatedHardware *hw() { return qobject_cast<SimulatedHardware *>(app->hardware()); }
+    SimulatedHardware *hw() { return qobject_cast<SimulatedHardware *>(app->device()); }
 
     QPointer<QQuickItem> item(const QString &name, int timeoutMs = 10000) { return waitForItem(window(), name, timeoutMs); }
 
@@ -178,6 +178,56 @@ private slots:
         QVERIFY(waitScreen(KioskController::Screen::ReturnResult));
         shot(QStringLiteral("return_result"));
         QCOMPARE(kiosk()->returned()->charge() > 0, true);
+        tap(QStringLiteral("doneButton"));
+        QVERIFY(waitScreen(KioskController::Screen::Attract));
+    }
+
+    // A disc on sale ("previously viewed") bought by taps: the title screen offers it at its
+    // price from the data, the summary and the receipt say it is the customer's to keep, and
+    // the red box closes it as sold once the disc is out.
+    void buyADiscByTaps()
+    {
+        tap(QStringLiteral("attractTouch"));
+        QVERIFY(waitScreen(KioskController::Screen::Browse));
+        const CatalogModel *catalog = kiosk()->catalog();
+        int movieId = 0;
+        for (int row = 0; row < catalog->rowCount() && movieId == 0; ++row) {
+            const QModelIndex i = catalog->index(row);
+            if (catalog->data(i, CatalogModel::SaleRole).toInt() > 0 && catalog->data(i, CatalogModel::AvailableRole).toInt() > 0)
+                movieId = catalog->data(i, CatalogModel::MovieIdRole).toInt();
+        }
+        QVERIFY2(movieId > 0, "no title on sale with a disc at this kiosk");
+        kiosk()->openTitle(movieId);
+        QVERIFY(waitScreen(KioskController::Screen::Title));
+        QVERIFY(item(QStringLiteral("titleSalePrice"))->isVisible());
+        shot(QStringLiteral("title_on_sale"));
+        tap(QStringLiteral("buyButton"));
+        QTRY_COMPARE(kiosk()->cart()->rowCount(), 1);
+        QVERIFY(kiosk()->cart()->data(kiosk()->cart()->index(0), CartModel::PurchaseRole).toBool());
+        tap(QStringLiteral("checkoutButton"));
+        QVERIFY(waitScreen(KioskController::Screen::SignIn));
+        const QJsonObject member = net.tryIt().value(QStringLiteral("members")).toArray().at(0).toObject();
+        hw()->swipeCard(track(member.value(QStringLiteral("card")).toString()));
+        QVERIFY(waitScreen(KioskController::Screen::Pin));
+        for (const QChar c : member.value(QStringLiteral("pin")).toString())
+            tap(QStringLiteral("key") + c);
+        tap(QStringLiteral("keyEnter"));
+        QVERIFY(waitScreen(KioskController::Screen::Summary));
+        shot(QStringLiteral("summary_buy"));
+        const int dispensedBefore = hw()->dispensedCount();
+        tap(QStringLiteral("payButton"));
+        QVERIFY(waitScreen(KioskController::Screen::Receipt, 60000));
+        QCOMPARE(hw()->dispensedCount(), dispensedBefore + 1);
+        shot(QStringLiteral("receipt_bought"));
+        pg::Connection c = net.connect(QStringLiteral("west-rb2"));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return c.exec("SELECT count(*) FROM redbox.rental WHERE kiosk_id = $1 AND member_id = $2 AND purchase "
+                              "AND status = 'kept' AND movie_id = $3",
+                              {kiosk()->kioskId(), member.value(QStringLiteral("member_id")).toInteger(), movieId})
+                           .int64(0, 0) == 1;
+            },
+            30000));
         tap(QStringLiteral("doneButton"));
         QVERIFY(waitScreen(KioskController::Screen::Attract));
     }

@@ -8,6 +8,7 @@
 
 #include "controllers/kioskcontroller.h"
 #include "core/cards.h"
+#include "hardware/guardedhardware.h"
 #include "hardware/simulatedhardware.h"
 
 #include <QSignalSpy>
@@ -19,10 +20,20 @@ using Screen = KioskController::Screen;
 
 namespace {
 
+// Deadlines on the hardware as the app has them, short: the simulated device answers in 1 ms.
+DeviceDeadlines flowDeadlines()
+{
+    DeviceDeadlines d;
+    d.dispenseMs = d.storeMs = d.ejectMs = d.paymentMs = d.selfTestMs = d.clearJamMs = 300;
+    d.statusMs = 200;
+    return d;
+}
+
 struct Flow {
     FakeBackend backend;
     SimulatedHardware hw;
-    KioskController ctl{&backend, &hw};
+    GuardedHardware guard{&hw, flowDeadlines()};
+    KioskController ctl{&backend, &guard};
     QDateTime now = QDateTime::currentDateTimeUtc();
 
     Flow()
@@ -133,6 +144,100 @@ private slots:
         QCOMPARE(f.ctl.screen(), Screen::Attract);
         QVERIFY(!f.ctl.signedIn());
         QCOMPARE(f.ctl.cart()->rowCount(), 0);
+    }
+
+    // The device's answers to the payment and to the dispense are lost: the kiosk asks its status
+    // at each deadline and goes on, the disc rented once. A dispenser that stops answering ends
+    // the dispense as failed: the rental voided, the customer told, never left on a spinner.
+    void aLostOrMissingDeviceAnswerNeverLeavesTheCustomerWaiting()
+    {
+        Flow f;
+        QVERIFY(f.toSummary({1}, 1));
+        f.hw.loseNextAnswers(2);
+        QSignalSpy finished(&f.ctl, &KioskController::rentalFinished);
+        QSignalSpy faults(&f.guard, &KioskHardware::fault);
+        f.ctl.pay();
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(finished.first().at(0).toInt(), 1);
+        QCOMPARE(f.ctl.screen(), Screen::Receipt);
+        QCOMPARE(f.hw.dispensedCount(), 1);
+        QCOMPARE(f.backend.openRentals().size(), 1);
+        QCOMPARE(faults.count(), 0);
+        f.ctl.finish();
+
+        QVERIFY(f.toSummary({2}, 1));
+        QObject::connect(
+            &f.hw, &KioskHardware::authorized, &f.hw, [&f] { f.hw.setUnresponsive(true); }, Qt::SingleShotConnection);
+        finished.clear();
+        f.ctl.pay();
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(finished.first().at(0).toInt(), 0);
+        QCOMPARE(finished.first().at(1).toInt(), 1);
+        QCOMPARE(f.ctl.screen(), Screen::Receipt);
+        QVERIFY(f.ctl.cart()->data(f.ctl.cart()->index(0), CartModel::MessageRole).toString().contains(QLatin1String("not charged")));
+        QCOMPARE(f.backend.openRentals().size(), 1);   // the second was voided
+        QCOMPARE(faults.count(), 1);
+        QVERIFY(faults.first().at(0).toString().contains(QLatin1String("dispenser did not answer")));
+    }
+
+    // A disc on sale can be bought beside the rentals: the summary adds its price and tax (no
+    // night, no promo on it), it counts against no plan limit, and the receipt says it is kept.
+    // Offline it is refused with a reason.
+    void aDiscOnSaleIsBoughtBesideTheRentals()
+    {
+        Flow f;
+        f.ctl.start();
+        f.ctl.openTitle(1);
+        QCOMPARE(f.ctl.title()->saleCents(), 0);
+        f.ctl.buy(1);
+        QVERIFY(f.ctl.message().contains(QLatin1String("not for sale")));
+        f.ctl.openTitle(3);
+        QCOMPARE(f.ctl.title()->saleCents(), 500);
+        f.ctl.buy(3);
+        QVERIFY(f.ctl.title()->inCart());
+        f.ctl.addToCart(3);
+        QVERIFY(f.ctl.message().contains(QLatin1String("already in your cart")));
+        f.ctl.addToCart(1);
+        f.ctl.addToCart(2);
+        f.ctl.checkout();
+        QVERIFY(f.signIn(0));   // a plan of 2 discs: the purchase is not one of them
+        QVERIFY(f.waitScreen(Screen::Summary));
+        QCOMPARE(f.ctl.cart()->rowCount(), 3);
+        QCOMPARE(f.ctl.summary()->discs(), 3);
+        QCOMPARE(f.ctl.summary()->bought(), 1);
+        QVERIFY(f.ctl.cart()->data(f.ctl.cart()->index(0), CartModel::PurchaseRole).toBool());
+        QCOMPARE(f.ctl.cart()->data(f.ctl.cart()->index(0), CartModel::NightRole).toInt(), 500);
+        QCOMPARE(f.ctl.summary()->subtotal(), 500 + 199 + 249);
+        QCOMPARE(f.ctl.summary()->tax(), 41 + 16 + 21);   // 8.25 % of each: 41.25, 16.42, 20.54
+        QVERIFY(f.promo(QStringLiteral("FREENIGHT")));
+        QCOMPARE(f.ctl.summary()->discount(), 199);   // off the first night, not off the disc bought
+        QSignalSpy finished(&f.ctl, &KioskController::rentalFinished);
+        f.ctl.pay();
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(finished.first().at(0).toInt(), 3);
+        int bought = 0;
+        for (const auto &r : f.backend.rentals())
+            bought += r.status == QLatin1String("bought") ? 1 : 0;
+        QCOMPARE(bought, 1);
+        QCOMPARE(f.backend.openRentals().size(), 2);
+        QCOMPARE(f.ctl.cart()->data(f.ctl.cart()->index(0), CartModel::PriceRole).toInt(), 541);
+        f.ctl.finish();
+
+        // At the plan's limit a disc can still be bought, but not offline: refused with a reason.
+        f.backend.setOffline(true);
+        f.ctl.start();
+        f.ctl.buy(3);
+        f.ctl.checkout();
+        QVERIFY(f.signIn(0));
+        QVERIFY(f.waitScreen(Screen::Summary));
+        QCOMPARE(f.ctl.cart()->rowCount(), 1);
+        QSignalSpy finishedOffline(&f.ctl, &KioskController::rentalFinished);
+        f.ctl.pay();
+        QVERIFY(finishedOffline.wait(5000));
+        QCOMPARE(finishedOffline.first().at(0).toInt(), 0);
+        QCOMPARE(finishedOffline.first().at(1).toInt(), 1);
+        QVERIFY2(f.ctl.cart()->data(f.ctl.cart()->index(0), CartModel::MessageRole).toString().contains(QLatin1String("online only")),
+                 qPrintable(f.ctl.cart()->data(f.ctl.cart()->index(0), CartModel::MessageRole).toString()));
     }
 
     // A promo code on the summary: HQ's grant takes one night off (never more than it costs),

@@ -47,10 +47,15 @@ class TestMail : public QObject {
 
     QUuid askForReceipt(KioskCalls &k, const QUuid &rental, const std::optional<QString> &email = std::nullopt)
     {
+        return askForReceipt(k, QStringList{rental.toString(QUuid::WithoutBraces)}, email);
+    }
+
+    QUuid askForReceipt(KioskCalls &k, const QStringList &rentals, const std::optional<QString> &email = std::nullopt)
+    {
         const QUuid id = QUuid::createUuid();
         const QString state = k.conn()
                                   .exec("SELECT redbox.kiosk_email_receipt($1, $2::uuid[], NULL, $3)",
-                                        {id, QStringLiteral("{%1}").arg(rental.toString(QUuid::WithoutBraces)),
+                                        {id, QStringLiteral("{%1}").arg(rentals.join(QLatin1Char(','))),
                                          email ? pg::Param(*email) : pg::Param(nullptr)},
                                         true)
                                   .text(0, 0);
@@ -101,6 +106,30 @@ private slots:
         QVERIFY(net.waitForQuiet(30s));
         QTest::qWait(1000);
         QCOMPARE(messagesOf(id).size(), 1);
+    }
+
+    // One visit's receipt with a night under a promo code and a disc bought: each line says so,
+    // at what it cost.
+    void aReceiptNamesThePromoAndTheDiscBought()
+    {
+        KioskCalls k(QStringLiteral("west-rb2"));
+        const qint64 member = net.takeMember(QStringLiteral("west"));
+        const QString card = cardOf(member);
+        const QString code = QStringLiteral("M") + QUuid::createUuid().toString(QUuid::Id128).left(10).toUpper();
+        net.connect(QStringLiteral("hq"))
+            .exec("SELECT redbox.add_promo_code($1, 100, current_date - 1, current_date + 1, 'a mail test')", {code}, true);
+        const Promo p = k.redeemPromo(card, code);
+        QCOMPARE(p.outcome, QStringLiteral("ok"));
+        k.usePromo(p.grant);
+        const Rented night = k.rent(card, net.takeDisc(k.node(), k.kioskId()));
+        const Rented bought = k.buy(card, net.takeDisc(k.node(), k.kioskId(), QStringLiteral("dvd"), true));
+        k.dispensed(bought.rentalId);
+        const QUuid id = askForReceipt(k, {night.rentalId.toString(QUuid::WithoutBraces), bought.rentalId.toString(QUuid::WithoutBraces)});
+        QVERIFY2(eventually([&] { return messagesOf(id).size() == 1; }, 30000), "the receipt did not reach the SMTP server");
+        const QString body = messagesOf(id).first().value(QStringLiteral("body")).toString();
+        const auto money = [](const Rented &r) { return QStringLiteral("$%1").arg((r.amountCents + r.taxCents) / 100.0, 0, 'f', 2); };
+        QVERIFY2(body.contains(money(night) + QStringLiteral(" with promo code ") + code + QStringLiteral("  (due ")), qPrintable(body));
+        QVERIFY2(body.contains(money(bought) + QStringLiteral("  (bought: yours to keep)")), qPrintable(body));
     }
 
     void aRelayThatIsDownDelaysTheReceiptNeverDoublesIt()

@@ -655,6 +655,90 @@ private slots:
             QStringLiteral("42883"), QStringLiteral("does not exist"));
     }
 
+    // A disc bought ("previously viewed"): its sale price with tax is authorized, the sale is
+    // final when the kiosk reports the disc out, and the charge is captured then, once; the
+    // rental closes as kept at every tier, counted as no disc out; the return slot refuses it.
+    void aDiscBoughtIsCapturedAtOnceAndLeavesStock()
+    {
+        KioskCalls k(QStringLiteral("west-rb1"));
+        const qint64 member = net.takeMember(west);
+        const QString card = cardOf(member);
+        const QString disc = net.takeDisc(k.node(), k.kioskId(), QStringLiteral("dvd"), true);
+        const int price = static_cast<int>(count(k.node(), "SELECT redbox.sale_price('west', 'dvd', now())"));
+        QVERIFY(price > 0);
+        const Rented b = k.buy(card, disc);
+        QCOMPARE(b.outcome, QStringLiteral("rented"));
+        QCOMPARE(b.amountCents, price);
+        QVERIFY(b.taxCents > 0);
+        QCOMPARE(b.discsOut, 0);
+        QCOMPARE(count(k.node(), "SELECT discs_out FROM redbox.membershipstatus WHERE member_id = $1", {member}), 0);
+        // Asked again under the same id (a lost answer): the same sale, once.
+        QVERIFY(k.buy(card, disc, std::nullopt, b.rentalId).replayed);
+        QVERIFY(eventually([&] { return settled(west, b.rentalId, QStringLiteral("open")); }));
+        QCOMPARE(chargeOf(west, b.rentalId).held, price + b.taxCents);
+        QCOMPARE(chargeOf(west, b.rentalId).captured, 0);   // nothing taken before the disc is out
+
+        k.dispensed(b.rentalId);
+        QVERIFY(eventually([&] { return settled(west, b.rentalId, QStringLiteral("captured")); }));
+        const Charge c = chargeOf(west, b.rentalId);
+        QCOMPARE(c.captured, price + b.taxCents);
+        QCOMPARE(c.held, 0);
+        QCOMPARE(paidFor(west, b.rentalId), price + b.taxCents);
+        QCOMPARE(requestCount(west, c, "capture", "approved"), 1);
+        expectLedgersAgree(c);
+        k.dispensed(b.rentalId);   // reported twice: nothing more
+        QVERIFY(net.waitForQuiet(30s));
+        for (const QString &node : {k.node(), west, QStringLiteral("hq")}) {
+            QCOMPARE(count(node,
+                           "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND purchase AND status = 'kept' "
+                           "AND charge_cents = $2 AND nights = 1",
+                           {b.rentalId, price}),
+                     1);
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'sold'", {disc}), 1);
+        }
+        QCOMPARE(count(west, "SELECT discs_out FROM redbox.membershipstatus WHERE member_id = $1", {member}), 0);
+        QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.limit_overshoot WHERE rental_id = $1", {b.rentalId}), 0);
+        QCOMPARE(requestCount(west, c, "capture", "approved"), 1);
+        // Its buyer keeps it: the return slot gives it back.
+        expectRefusal([&] { k.giveBack(disc); }, RedboxError::DiscSold, QStringLiteral("sold"));
+    }
+
+    // A bought disc that does not come out is never charged; only titles on sale are sold, on a
+    // server's sign-in, without a promo; a sale cannot pass for a rental of the same disc.
+    void aPurchaseIsVoidedByAFailedDispenseAndSoldOnlyWhenOnSale()
+    {
+        KioskCalls k(QStringLiteral("west-rb1"));
+        const QString card = cardOf(net.takeMember(west));
+        const QString disc = net.takeDisc(k.node(), k.kioskId(), QStringLiteral("dvd"), true);
+        const Rented b = k.buy(card, disc);
+        QVERIFY(eventually([&] { return settled(west, b.rentalId, QStringLiteral("open")) && chargeOf(west, b.rentalId).held > 0; }));
+        QCOMPARE(k.conn().exec("SELECT outcome FROM redbox.kiosk_void_rental($1, 'jam', $2)", {b.rentalId, k.freeSlot()}, true).text(0, 0),
+                 QStringLiteral("voided"));
+        QVERIFY(eventually([&] { return settled(west, b.rentalId, QStringLiteral("voided")); }));
+        QCOMPARE(chargeOf(west, b.rentalId).captured, 0);
+        expectLedgersAgree(chargeOf(west, b.rentalId));
+        QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in'", {disc}), 1);
+
+        const QString notOnSale = net.connect(k.node())
+                                      .exec("SELECT d.barcode FROM redbox.dvd d JOIN redbox.movie m USING (movie_id) "
+                                            "WHERE d.kiosk_id = $1 AND d.status = 'in' AND m.sell_from IS NULL LIMIT 1",
+                                            {k.kioskId()}, true)
+                                      .text(0, 0);
+        expectRefusal([&] { k.buy(card, notOnSale); }, RedboxError::DiscUnavailable, QStringLiteral("for sale"));
+        const QString another = net.takeDisc(k.node(), k.kioskId(), QStringLiteral("dvd"), true);
+        expectRefusal([&] { k.buy(cardOf(net.takeMember(west)), another, QJsonDocument(QJsonObject{})); }, RedboxError::TicketInvalid,
+                      QStringLiteral("ticket"));
+        const Rented rented = k.rent(card, another);
+        expectRefusal([&] { k.buy(card, another, std::nullopt, rented.rentalId); }, RedboxError::IdReused, QStringLiteral("already used"));
+        expectRefusal(
+            [&] {
+                k.conn().exec("SELECT * FROM redbox.rent_core(NULL, gen_random_uuid(), $1, $2, gen_random_uuid(), 'tok_abcdefgh', "
+                              "'4242', now(), false, NULL, false, NULL, true)",
+                              {card, another});
+            },
+            QStringLiteral("42"), QStringLiteral("denied"));
+    }
+
     void theAttackersSide()
     {
         const QByteArray api = readKey(QStringLiteral("api_key_file"));

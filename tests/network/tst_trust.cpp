@@ -397,6 +397,47 @@ private slots:
             1);
     }
 
+    // A red box that sells a disc cheaper than the price list, or sells one of a title not on sale:
+    // its coast refuses the hop (RB021) and keeps it for the operator.
+    void aRedBoxCannotSellCheaperOrSellWhatIsNotOnSale()
+    {
+        KioskCalls k(rb1, 1);
+        const Rented r = k.rent(cardOf(net.takeMember(QStringLiteral("west"))), net.takeDisc(rb1, k.kioskId()));
+        QVERIFY(net.waitForQuiet(30s));
+        const QJsonObject real = net.connect(rb1)
+                                     .exec("SELECT payload FROM redbox.outbox WHERE event_id = $1 AND kind = 'rental'", {r.rentalId}, true)
+                                     .json(0, 0)
+                                     .object();
+        QVERIFY(!real.isEmpty());
+        pg::Connection west = net.connect(QStringLiteral("west"));
+        const int bp = real.value(QStringLiteral("tax_rate_bp")).toInt();
+        const auto forged = [&](const char *movieSql, int cents) {
+            QJsonObject p = real;
+            p.insert(QStringLiteral("rental_id"), QUuid::createUuid().toString(QUuid::WithoutBraces));
+            p.insert(QStringLiteral("movie_id"), west.exec(movieSql, {}, true).int32(0, 0));
+            p.insert(QStringLiteral("purchase"), true);
+            p.insert(QStringLiteral("daily_rate_cents"), cents);
+            p.insert(QStringLiteral("max_charge_cents"), cents);
+            QJsonObject pay = p.value(QStringLiteral("payment")).toObject();
+            pay.insert(QStringLiteral("payment_id"), QUuid::createUuid().toString(QUuid::WithoutBraces));
+            pay.insert(QStringLiteral("amount_cents"), cents);
+            pay.insert(QStringLiteral("tax_cents"), west.exec("SELECT redbox.tax_on($1, $2)", {cents, bp}, true).int32(0, 0));
+            p.insert(QStringLiteral("payment"), pay);
+            return sendHop(rb1, QStringLiteral("west"), QStringLiteral("rental"), p);
+        };
+        const int price = west.exec("SELECT redbox.sale_price('west', 'dvd', now())", {}, true).int32(0, 0);
+        for (const QJsonObject &hop :
+             {forged("SELECT movie_id FROM redbox.movie WHERE format = 'dvd' AND sell_from <= current_date - 1 LIMIT 1", price / 5),
+              forged("SELECT movie_id FROM redbox.movie WHERE format = 'dvd' AND sell_from IS NULL LIMIT 1", price)}) {
+            QCOMPARE(hop.value(QStringLiteral("status")).toString(), QStringLiteral("parked"));
+            QVERIFY2(hop.value(QStringLiteral("error")).toString().startsWith(QLatin1String("RB021")),
+                     qPrintable(hop.value("error").toString()));
+        }
+        QCOMPARE(count(QStringLiteral("west"), "SELECT count(*) FROM redbox.rental WHERE purchase AND kiosk_id = $1 AND rented_at = $2",
+                       {k.kioskId(), real.value(QStringLiteral("rented_at")).toString()}),
+                 0);
+    }
+
     void aRedBoxsLoginCannotRewriteItsCoast()
     {
         const QString victim = cardOf(net.takeMember(QStringLiteral("west")));

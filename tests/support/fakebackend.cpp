@@ -76,6 +76,8 @@ FakeBackend::FakeBackend(QObject *parent) : KioskBackend(parent)
             title.format = QStringLiteral("bluray");
             title.nightExtraCents = 50;
         }
+        if (t.id == 3)   // on sale, previously viewed: a disc of it costs $5.00 to buy
+            title.saleCents = 500;
         m_titles.append(title);
         for (int copy = 1; copy <= 2; ++copy)
             m_discs.append({discOf(t.id, copy), t.id, slot++, QStringLiteral("good")});
@@ -310,6 +312,24 @@ void FakeBackend::rent(const RentRequest &request, std::function<void(RentResult
     if (!d || d->slot <= 0 || d->condition != QLatin1String("good"))
         return refuse(Failure::DiscUnavailable, QStringLiteral("disc %1 is not available").arg(request.barcode));
     const bool offline = m_health.link == LinkStatus::Offline;
+    if (request.purchase) {
+        // As the red box and the kiosk's desk do: sold online only, at its price, no limit counts it.
+        const Title *t = nullptr;
+        for (const Title &x : m_titles)
+            if (x.movieId == d->movieId)
+                t = &x;
+        if (offline)
+            return refuse(Failure::Offline, QStringLiteral("discs are sold online only, and the network is unreachable"));
+        if (!t || t->saleCents <= 0)
+            return refuse(Failure::DiscUnavailable, QStringLiteral("disc %1 is not available for sale").arg(request.barcode));
+        d->slot = 0;
+        m_rentals.append({request.rentalId, m->info.memberId, request.barcode, request.rentedAt, QStringLiteral("bought")});
+        out.amountCents = t->saleCents;
+        out.taxCents = pricing::taxOn(out.amountCents, kTaxBp);
+        out.discsOut = discsOutOf(m->info.memberId);
+        answer<RentResult>(done, out);
+        return;
+    }
     const int limit = offline ? std::min(m->info.planLimit, m_config.offlineAllowance) : m->info.planLimit;
     if (discsOutOf(m->info.memberId) >= limit)
         return refuse(Failure::LimitReached, offline ? QStringLiteral("offline limit reached") : QStringLiteral("plan limit reached"));

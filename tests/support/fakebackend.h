@@ -36,7 +36,7 @@ public:
         qint64 memberId = 0;
         QString barcode;
         QDateTime rentedAt;
-        QString status = QStringLiteral("open");   // open | returned | void
+        QString status = QStringLiteral("open");   // open | returned | void | bought (a purchase: no disc out)
     };
 
     explicit FakeBackend(QObject *parent = nullptr);

@@ -104,28 +104,29 @@ std::optional<QJsonDocument> KioskCalls::escalate(const QString &cardHash)
     return std::nullopt;
 }
 
-Rented KioskCalls::rent(const QString &cardHash, const QString &barcode, const std::optional<QDateTime> &offlineAt,
-                        const std::optional<QJsonDocument> &ticket, QUuid rentalId, QUuid paymentId)
+std::optional<QJsonDocument> KioskCalls::proofFor(const QString &cardHash, const std::optional<QJsonDocument> &ticket)
 {
-    std::optional<QJsonDocument> proof = ticket;
-    if (!offlineAt && !proof && TestNetwork::get().knowsCard(cardHash)) {
-        // A member of this red box's coast signs in here first, as at a kiosk.
-        try {
-            proof = signIn(cardHash).ticket;
-        } catch (const pg::DbError &e) {
-            if (e.code() != RedboxError::UnknownCard)
-                throw;
-        }
+    if (ticket || !TestNetwork::get().knowsCard(cardHash))
+        return ticket;
+    // A member of this red box's coast signs in here first, as at a kiosk.
+    try {
+        return signIn(cardHash).ticket;
+    } catch (const pg::DbError &e) {
+        if (e.code() != RedboxError::UnknownCard)
+            throw;
     }
-    const QString token = m_cardToken.isEmpty() ? QStringLiteral("tok_") + QUuid::createUuid().toString(QUuid::Id128).left(16)
-                                                : m_cardToken;
-    const pg::Result r = m_conn.exec(
-        "SELECT outcome, note, rental_id, member_id, barcode, due_at, amount_cents, tax_cents, discs_out, "
-        "plan_limit, offline_limited, replayed FROM redbox.kiosk_rent($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        {rentalId, cardHash, barcode, paymentId, token, QStringLiteral("4242"), offlineAt ? pg::Param(*offlineAt) : pg::Param(nullptr),
-         offlineAt.has_value(), proof ? pg::Param(*proof) : pg::Param(nullptr),
-         m_promo ? pg::Param(*std::exchange(m_promo, std::nullopt)) : pg::Param(nullptr)},
-        true);
+    return std::nullopt;
+}
+
+QString KioskCalls::nextCardToken() const
+{
+    return m_cardToken.isEmpty() ? QStringLiteral("tok_") + QUuid::createUuid().toString(QUuid::Id128).left(16) : m_cardToken;
+}
+
+namespace {
+
+Rented readRented(const pg::Result &r)
+{
     Rented out;
     out.outcome = r.text(0, "outcome");
     out.note = r.isNull(0, "note") ? QString() : r.text(0, "note");
@@ -142,6 +143,33 @@ Rented KioskCalls::rent(const QString &cardHash, const QString &barcode, const s
     out.planLimit = r.int32(0, "plan_limit");
     out.offlineLimited = r.boolean(0, "offline_limited");
     return out;
+}
+
+}   // namespace
+
+Rented KioskCalls::rent(const QString &cardHash, const QString &barcode, const std::optional<QDateTime> &offlineAt,
+                        const std::optional<QJsonDocument> &ticket, QUuid rentalId, QUuid paymentId)
+{
+    const std::optional<QJsonDocument> proof = offlineAt ? ticket : proofFor(cardHash, ticket);
+    const QString token = nextCardToken();
+    const pg::Result r = m_conn.exec(
+        "SELECT outcome, note, rental_id, member_id, barcode, due_at, amount_cents, tax_cents, discs_out, "
+        "plan_limit, offline_limited, replayed FROM redbox.kiosk_rent($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        {rentalId, cardHash, barcode, paymentId, token, QStringLiteral("4242"), offlineAt ? pg::Param(*offlineAt) : pg::Param(nullptr),
+         offlineAt.has_value(), proof ? pg::Param(*proof) : pg::Param(nullptr),
+         m_promo ? pg::Param(*std::exchange(m_promo, std::nullopt)) : pg::Param(nullptr)},
+        true);
+    return readRented(r);
+}
+
+Rented KioskCalls::buy(const QString &cardHash, const QString &barcode, const std::optional<QJsonDocument> &ticket, QUuid rentalId)
+{
+    const std::optional<QJsonDocument> proof = proofFor(cardHash, ticket);
+    return readRented(m_conn.exec("SELECT outcome, note, rental_id, member_id, barcode, due_at, amount_cents, tax_cents, discs_out, "
+                                  "plan_limit, offline_limited, replayed FROM redbox.kiosk_buy($1, $2, $3, $4, $5, $6, $7)",
+                                  {rentalId, cardHash, barcode, QUuid::createUuid(), nextCardToken(), QStringLiteral("4242"),
+                                   proof ? pg::Param(*proof) : pg::Param(nullptr)},
+                                  true));
 }
 
 void KioskCalls::dispensed(const QUuid &rentalId)

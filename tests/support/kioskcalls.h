@@ -86,6 +86,9 @@ public:
     Rented rent(const QString &cardHash, const QString &barcode, const std::optional<QDateTime> &offlineAt = std::nullopt,
                 const std::optional<QJsonDocument> &ticket = std::nullopt, QUuid rentalId = QUuid::createUuid(),
                 QUuid paymentId = QUuid::createUuid());
+    // A disc bought (online, on this card's sign-in here unless TICKET is given); final once dispensed().
+    Rented buy(const QString &cardHash, const QString &barcode, const std::optional<QJsonDocument> &ticket = std::nullopt,
+               QUuid rentalId = QUuid::createUuid());
     // The card reader's token for the next rentals (empty: a new random one each time).
     void useCardToken(const QString &token) { m_cardToken = token; }
     // The disc came out of its slot (a void is refused after this).
@@ -98,6 +101,8 @@ public:
     int freeSlot();
 
 private:
+    std::optional<QJsonDocument> proofFor(const QString &cardHash, const std::optional<QJsonDocument> &ticket);
+    QString nextCardToken() const;
     Returned giveBack(const QString &barcode, const std::optional<QDateTime> &offlineAt, QUuid returnId, int slot);
     QString m_node;
     QString m_kioskId;

@@ -189,7 +189,7 @@ QJsonObject TestNetwork::tryIt() const
     return QJsonDocument::fromJson(f.readAll()).object();
 }
 
-QString TestNetwork::takeDisc(const QString &node, const QString &kioskId, const QString &format) const
+QString TestNetwork::takeDisc(const QString &node, const QString &kioskId, const QString &format, bool onSale) const
 {
     static QMutex mutex;
     static QSet<QString> taken;
@@ -197,8 +197,9 @@ QString TestNetwork::takeDisc(const QString &node, const QString &kioskId, const
     pg::Connection c = connect(node);
     const pg::Result r = c.exec("SELECT d.barcode FROM redbox.dvd d JOIN redbox.movie m USING (movie_id) "
                                 "WHERE d.kiosk_id = $1 AND d.status = 'in' AND d.condition = 'good' AND m.format = $2 "
+                                "AND (NOT $3 OR redbox.on_sale(m.sell_from, current_date - 1)) "
                                 "ORDER BY md5(d.barcode) LIMIT 500",
-                                {kioskId, format});
+                                {kioskId, format, onSale});
     for (int i = 0; i < r.rows(); ++i) {
         const QString b = r.text(i, 0);
         if (!taken.contains(b)) {

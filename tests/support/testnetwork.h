@@ -59,8 +59,9 @@ public:
     bool knowsCard(const QString &cardHash) const;
 
     // A free disc ("in", good) of a title in FORMAT at a kiosk, chosen among those no test has
-    // taken yet (DVDs by default: their night costs exactly the plan's rate).
-    QString takeDisc(const QString &node, const QString &kioskId, const QString &format = QStringLiteral("dvd")) const;
+    // taken yet (DVDs by default: their night costs exactly the plan's rate); ONSALE: of a title
+    // whose discs are also sold.
+    QString takeDisc(const QString &node, const QString &kioskId, const QString &format = QStringLiteral("dvd"), bool onSale = false) const;
     // A member of COAST who has no discs out and may rent (each call returns another one).
     qint64 takeMember(const QString &coast, int minPlanLimit = 1) const;
 

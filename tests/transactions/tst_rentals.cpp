@@ -19,6 +19,7 @@
 #include <QTimeZone>
 
 #include <thread>
+#include <utility>
 
 using namespace redbox;
 using namespace redbox::test;
@@ -632,9 +633,10 @@ private slots:
             TestNetwork::waitFor([&] { return !k.conn().exec("SELECT coast_partitioned FROM redbox.kiosk_health()").boolean(0, 0); }, 30s));
     }
 
-    // Not back after its last night (17): the renter keeps the disc, charged the plan's maximum,
-    // the rental closed at every tier (once), the disc out of stock. Brought back later after all,
-    // it is taken in without a charge: at the kiosk it came from, or at another red box.
+    // Not back after its plan's last night (17, Premium's 14): the renter keeps the disc, charged
+    // the plan's maximum, the rental closed at every tier (once), the disc out of stock. Brought
+    // back later after all, it is taken in without a charge: at the kiosk it came from, or at
+    // another red box.
     void aDiscNotBackAfterItsLastNightIsKept()
     {
         KioskCalls k(QStringLiteral("west-rb1"));
@@ -645,24 +647,39 @@ private slots:
         const Rented r = k.rent(cardOf(member), disc, QDateTime::currentDateTimeUtc().addDays(-19));
         const Rented r2 = k.rent(cardOf(net.takeMember(QStringLiteral("west"))), disc2, QDateTime::currentDateTimeUtc().addDays(-25));
         const Rented young = k.rent(cardOf(net.takeMember(QStringLiteral("west"))), net.takeDisc(k.node(), k.kioskId()),
-                                    QDateTime::currentDateTimeUtc().addDays(-15));
+                                    QDateTime::currentDateTimeUtc().addDays(-12));
+        // Premium (the only plan with 6 discs) keeps a disc after 14 nights, not 17.
+        const qint64 premium = net.takeMember(QStringLiteral("west"), 6);
+        const QString premiumDisc = net.takeDisc(k.node(), k.kioskId());
+        const Rented short14 = k.rent(cardOf(premium), premiumDisc, QDateTime::currentDateTimeUtc().addDays(-15));
         QVERIFY(net.waitForQuiet(30s));
         // The forwarder does this every minute; here, at once (and a second time closes nothing).
         count(k.node(), "SELECT redbox.close_overdue_rentals()");
         QCOMPARE(count(k.node(), "SELECT redbox.close_overdue_rentals()"), 0);
         QCOMPARE(count(k.node(), "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'open'", {young.rentalId}), 1);
         QVERIFY(net.waitForQuiet(30s));
-        const qint64 max = count(k.node(),
-                                 "SELECT p.max_charge_cents FROM redbox.membershipstatus s JOIN redbox.membership p USING (membership_id) "
-                                 "WHERE s.member_id = $1",
-                                 {member});
+        // A member's plan: its maximum charge and its maximum period.
+        const auto planOf = [&](qint64 who) {
+            pg::Connection c = net.connect(k.node());
+            const pg::Result p = c.exec("SELECT p.max_charge_cents, p.max_nights FROM redbox.membershipstatus s "
+                                        "JOIN redbox.membership p USING (membership_id) WHERE s.member_id = $1",
+                                        {who});
+            return std::pair{p.int64(0, 0), p.int64(0, 1)};
+        };
+        const qint64 max = planOf(member).first;
+        QCOMPARE(planOf(premium).second, 14);
         for (const QString &node : {k.node(), QStringLiteral("west"), QStringLiteral("hq")}) {
-            QCOMPARE(
-                count(node,
-                      "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'kept' AND nights = 17 AND charge_cents = $2",
-                      {r.rentalId, max}),
-                1);
+            QCOMPARE(count(node,
+                           "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'kept' AND nights = $2 AND "
+                           "max_nights = $2 AND charge_cents = $3",
+                           {r.rentalId, planOf(member).second, max}),
+                     1);
             QCOMPARE(count(node, "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'sold'", {disc}), 1);
+            QCOMPARE(count(node,
+                           "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'kept' AND nights = 14 AND "
+                           "charge_cents = $2",
+                           {short14.rentalId, planOf(premium).first}),
+                     1);
         }
         for (const QString &node : {QStringLiteral("west-rb1"), QStringLiteral("west-rb2"), QStringLiteral("west")})
             QCOMPARE(count(node, "SELECT discs_out FROM redbox.membershipstatus WHERE member_id = $1", {member}), 0);
