@@ -95,6 +95,7 @@ void KioskApp::start(const KioskConfig *configOverride)
 
     m_controller = std::make_unique<KioskController>(m_bridge.get(), m_hardware.get());
     m_controller->setIdleTimeoutMs(m_options.idleTimeoutMs);
+    m_controller->deviceWatch()->setAlertHandler(auditAlerts(m_bridge.get()));
     m_controller->setLanguageHandler([this](const QString &l) { setLanguage(l); });
     KioskController::setInstance(m_controller.get());
     m_maintenance = std::make_unique<MaintenanceController>(m_bridge.get(), m_bridge.get(), m_hardware.get(), m_controller.get());
@@ -102,7 +103,7 @@ void KioskApp::start(const KioskConfig *configOverride)
     if (auto *sim = qobject_cast<SimulatedHardware *>(m_device.get())) {
         // The simulated carousel holds the discs the cache says are in.
         EngineBridge *bridge = m_bridge.get();
-        sim->followRecords([bridge](std::function<void(QSet<int>)> done) { bridge->occupiedSlots(std::move(done)); });
+        sim->followRecords([bridge](std::function<void(QHash<int, QString>)> done) { bridge->slotContents(std::move(done)); });
         connect(bridge, &KioskBackend::catalogChanged, sim, &SimulatedHardware::refreshFromRecords);
     }
     setLanguage(config.language);

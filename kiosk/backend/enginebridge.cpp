@@ -194,11 +194,9 @@ void EngineBridge::voidRental(const VoidRequest &request, std::function<void(boo
     record({QStringLiteral("void"), request.rentalId, QStringLiteral("invoked"), {}, request.reason, request.barcode, 0, false, 0});
     using Answer = std::pair<bool, QString>;
     async<Answer>(
-        [request](KioskEngine &e, std::function<void(Answer)> cb) {
-            e.voidRental(request.rentalId, request.barcode, request.slot, request.damaged, request.reason, [cb](bool ok, QString msg) {
-                cb({ok, msg});
-            });
-        },
+        [request](KioskEngine &e, std::function<void(Answer)> cb) { e.voidRental(request, [cb](bool ok, QString msg) {
+                                                                        cb({ok, msg});
+                                                                    }); },
         [this, request, t, done](Answer r) {
             record({QStringLiteral("void"),
                     request.rentalId,
@@ -266,9 +264,9 @@ void EngineBridge::freeSlot(std::function<void(int)> done)
     run<int>([](KioskEngine &e) { return e.freeSlot(); }, std::move(done), 0);
 }
 
-void EngineBridge::occupiedSlots(std::function<void(QSet<int>)> done)
+void EngineBridge::slotContents(std::function<void(QHash<int, QString>)> done)
 {
-    run<QSet<int>>([](KioskEngine &e) { return e.occupiedSlots(); }, std::move(done), {});
+    run<QHash<int, QString>>([](KioskEngine &e) { return e.slotContents(); }, std::move(done), {});
 }
 
 void EngineBridge::facts(std::function<void(KioskFacts)> done)

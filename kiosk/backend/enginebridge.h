@@ -60,7 +60,7 @@ public:
     void searchCatalog(const CatalogQuery &query, std::function<void(CatalogPage)> done) override;
     void pickDisc(int movieId, const QStringList &excluded, std::function<void(std::optional<CachedDisc>)> done) override;
     void freeSlot(std::function<void(int)> done) override;
-    void occupiedSlots(std::function<void(QSet<int>)> done) override;
+    void slotContents(std::function<void(QHash<int, QString>)> done) override;
     void facts(std::function<void(KioskFacts)> done) override;
     void loadMeta(const QString &key, std::function<void(QString)> done) override;
     void saveMeta(const QString &key, const QString &value) override;

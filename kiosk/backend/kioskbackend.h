@@ -69,7 +69,7 @@ public:
     virtual void searchCatalog(const CatalogQuery &query, std::function<void(CatalogPage)> done) = 0;
     virtual void pickDisc(int movieId, const QStringList &excluded, std::function<void(std::optional<CachedDisc>)> done) = 0;
     virtual void freeSlot(std::function<void(int slot)> done) = 0;   // 0: the kiosk is full
-    virtual void occupiedSlots(std::function<void(QSet<int>)> done) = 0;
+    virtual void slotContents(std::function<void(QHash<int, QString>)> done) = 0;   // slot -> barcode
     virtual void facts(std::function<void(KioskFacts)> done) = 0;
     // Small facts kept across restarts (a lockout).
     virtual void loadMeta(const QString &key, std::function<void(QString)> done) = 0;

@@ -18,7 +18,7 @@ public:
     // kiosk's own verifier); on Ok the technician carries the red box's session.
     virtual void techSignIn(const QString &cardHash, const QString &pin, std::function<void(SignInResult)> done) = 0;
     virtual void techSignOut(const TechnicianInfo &technician) = 0;
-    // action: load (slot 0: the red box picks) | unload | damaged.
+    // action: load (slot 0: the red box picks) | unload | damaged | cleared (a suspect disc checked).
     virtual void discAction(const TechnicianInfo &technician, const QString &action, const QString &barcode, int slot,
                             const QString &reason, std::function<void(TechAnswer)> done) = 0;
     virtual void kioskDiscs(const TechnicianInfo &technician, std::function<void(TechAnswer)> done) = 0;

@@ -16,8 +16,9 @@ Q_LOGGING_CATEGORY(lcKiosk, "redbox.kiosk.flow", QtInfoMsg)
 namespace redbox {
 
 KioskController::KioskController(KioskBackend *backend, KioskHardware *hardware, QObject *parent)
-    : QObject(parent), m_backend(backend), m_hw(hardware), m_catalog(backend)
+    : QObject(parent), m_backend(backend), m_hw(hardware), m_watch(hardware), m_catalog(backend)
 {
+    connect(&m_watch, &DeviceWatch::changed, this, &KioskController::onDeviceStateChanged);
     m_language = backend->config().language;
     m_theme = backend->config().theme;
     m_idle.setSingleShot(true);
@@ -32,6 +33,8 @@ KioskController::KioskController(KioskBackend *backend, KioskHardware *hardware,
     connect(hardware, &KioskHardware::declined, this, &KioskController::onDeclined);
     connect(hardware, &KioskHardware::dispensed, this, &KioskController::onDispensed);
     connect(hardware, &KioskHardware::dispenseFailed, this, &KioskController::onDispenseFailed);
+    connect(hardware, &KioskHardware::stored, this, &KioskController::onStored);
+    connect(hardware, &KioskHardware::storeFailed, this, &KioskController::onStoreFailed);
     // The title on screen is priced for whoever is signed in, by the data the kiosk has now.
     const auto priceTitle = [this] { m_title.setNightCents(nightPriceOf(m_title.nightExtraCents())); };
     connect(this, &KioskController::memberChanged, this, priceTitle);
@@ -187,7 +190,22 @@ void KioskController::onIdle()
 void KioskController::start()
 {
     resetSession();
-    setScreen(Screen::Browse);
+    setScreen(rentalsOpen() ? Screen::Browse : Screen::OutOfOrder);
+}
+
+void KioskController::onDeviceStateChanged()
+{
+    emit deviceStateChanged();
+    // A visit that can no longer end in a disc goes to the out-of-order screen (never one under way).
+    const bool shopping = m_screen == Screen::Browse || m_screen == Screen::Title || m_screen == Screen::Cart ||
+                          m_screen == Screen::SignIn || m_screen == Screen::Pin || m_screen == Screen::Summary;
+    const bool returning = m_screen == Screen::ReturnInsert && m_returnStep == ReturnStep::None && !busy();
+    if ((!rentalsOpen() && shopping && !m_paying) || (!returnsOpen() && returning)) {
+        resetSession();
+        setScreen(Screen::OutOfOrder);
+    } else if (m_screen == Screen::OutOfOrder && rentalsOpen() && returnsOpen()) {
+        setScreen(Screen::Attract);
+    }
 }
 
 void KioskController::browse()
@@ -288,6 +306,11 @@ void KioskController::openCart()
 void KioskController::checkout()
 {
     touch();
+    if (!rentalsOpen()) {
+        resetSession();
+        setScreen(Screen::OutOfOrder);
+        return;
+    }
     if (m_cart.rowCount() == 0) {
         setMessage(tr("Your cart is empty."));
         return;

@@ -14,6 +14,7 @@
 #include "backend/kioskbackend.h"
 #include "controllers/cartmodel.h"
 #include "controllers/catalogmodel.h"
+#include "controllers/devicewatch.h"
 #include "controllers/screenfacts.h"
 #include "core/cards.h"
 #include "hardware/kioskhardware.h"
@@ -62,6 +63,9 @@ class KioskController : public QObject {
     Q_PROPERTY(QString receiptTime READ receiptTime NOTIFY receiptTimeChanged)
     Q_PROPERTY(QString promoCode READ promoCode NOTIFY promoChanged)
     Q_PROPERTY(int cardCheckCents READ cardCheckCents CONSTANT)
+    // What the mechanisms can do now (DeviceWatch): the out-of-order screen says what is down.
+    Q_PROPERTY(bool rentalsOpen READ rentalsOpen NOTIFY deviceStateChanged)
+    Q_PROPERTY(bool returnsOpen READ returnsOpen NOTIFY deviceStateChanged)
 
 public:
     enum class Screen {
@@ -78,7 +82,8 @@ public:
         ReturnInsert,
         ReturnResult,
         Help,
-        Maintenance
+        Maintenance,
+        OutOfOrder
     };
     Q_ENUM(Screen)
 
@@ -124,6 +129,9 @@ public:
     QString promoCode() const { return m_promo.code; }
     // The hold that checks a card when nothing is due now (a night made free), released later.
     int cardCheckCents() const;
+    bool rentalsOpen() const { return m_watch.rentalsOpen(); }
+    bool returnsOpen() const { return m_watch.returnsOpen(); }
+    DeviceWatch *deviceWatch() { return &m_watch; }
     // A time as the kiosk's customers read it: in the kiosk's own time zone.
     Q_INVOKABLE QString localTime(const QDateTime &utc) const;
 
@@ -184,6 +192,7 @@ signals:
     void receiptStateChanged();
     void factsChanged();
     void promoChanged();
+    void deviceStateChanged();
     void rentalFinished(int rented, int failed);   // for the simulator and tests
     void returnFinished(bool accepted);
 
@@ -201,11 +210,16 @@ private:
     void signedInWith(const SignInResult &r);
     void onAuthorized(const QString &token, const QString &last4);
     void onDeclined(const QString &reason);
-    void onDispensed(int slot);
+    void onDispensed(int slot, const QString &barcode);
     void onDispenseFailed(int slot, const QString &reason);
     void pollReceipt();
     void onDiscInserted(const QString &barcode);
     void onDiscUnreadable();
+    void onStored(int slot);
+    void onStoreFailed(int slot, const QString &reason);
+    void handBackReturn(const QString &why);   // a stored disc whose return was refused: out again
+    void onHandedBack(bool ok);
+    void onDeviceStateChanged();
     void refreshKioskFacts();
     void refreshSummary();
     void rentNext();
@@ -219,6 +233,7 @@ private:
 
     KioskBackend *m_backend;
     KioskHardware *m_hw;
+    DeviceWatch m_watch;
     CatalogModel m_catalog;
     CartModel m_cart;
     TitleDetails m_title;
@@ -236,6 +251,12 @@ private:
     int m_current = -1;   // the cart item being rented or dispensed
     QString m_returnBarcode;
     int m_returnSlot = 0;
+    QDateTime m_returnedAt;
+    // A return goes in two steps: the disc is stored, then the return is recorded; a return the
+    // records refuse gives the stored disc back out of the door. A session reset never drops a step.
+    enum class ReturnStep { None, Storing, Recording, HandingBack };
+    ReturnStep m_returnStep = ReturnStep::None;
+    QString m_handBackWhy;
     QTimer m_idle;
     int m_idleTimeoutMs = 60'000;
     QString m_language = QStringLiteral("en");

@@ -49,13 +49,25 @@ void KioskController::onDeclined(const QString &reason)
     setScreen(Screen::Summary);
 }
 
-void KioskController::onDispensed(int slot)
+void KioskController::onDispensed(int slot, const QString &barcode)
 {
+    if (m_returnStep == ReturnStep::HandingBack && slot == m_returnSlot) {
+        onHandedBack(barcode == m_returnBarcode);
+        return;
+    }
     if (m_screen != Screen::Dispensing || m_current < 0)
         return;
     CartModel::Item &item = m_cart.items()[m_current];
     if (item.slot != slot)
         return;
+    if (barcode != item.barcode) {
+        // The exit reader should have kept it inside; a device that let another disc go is faulty.
+        const QString why =
+            QStringLiteral("the dispenser let disc %1 out of slot %2 instead of %3").arg(barcode.left(20)).arg(slot).arg(item.barcode);
+        m_watch.dispenserMisbehaved(why);
+        onDispenseFailed(slot, why);
+        return;
+    }
     item.state = CartModel::State::Done;
     m_backend->dispensed(item.rentalId);
     item.message = item.offline ? tr("Take your disc (saved offline)") : tr("Take your disc");
@@ -66,6 +78,10 @@ void KioskController::onDispensed(int slot)
 
 void KioskController::onDispenseFailed(int slot, const QString &reason)
 {
+    if (m_returnStep == ReturnStep::HandingBack && slot == m_returnSlot) {
+        onHandedBack(false);
+        return;
+    }
     if (m_screen != Screen::Dispensing || m_current < 0)
         return;
     const int row = m_current;
@@ -73,8 +89,9 @@ void KioskController::onDispenseFailed(int slot, const QString &reason)
     if (item.slot != slot)
         return;
     qCWarning(lcKiosk) << "dispense failed at slot" << slot << ":" << reason << "- voiding rental" << item.rentalId;
-    // A disc that did not come out is never charged: void the rental.
-    m_backend->voidRental({item.rentalId, item.barcode, slot, false, QStringLiteral("dispense failed: ") + reason},
+    // A disc that did not come out is never charged: void the rental. The slot is suspect until
+    // a technician has looked (what the picker left there is not known).
+    m_backend->voidRental({item.rentalId, item.barcode, slot, false, QStringLiteral("dispense failed: ") + reason, true},
                           guarded(this, [this, row](bool) {
                               CartModel::Item &it = m_cart.items()[row];
                               it.state = CartModel::State::Failed;
@@ -286,7 +303,7 @@ void KioskController::rentNext()
                                                 if (m_member && !m_member->away)
                                                     m_member->discsOut = r.discsOut;
                                                 refreshSummary();
-                                                m_hw->dispense(i.slot);
+                                                m_hw->dispense(i.slot, i.barcode);
                                             }));
                         }));
 }

@@ -1,5 +1,7 @@
 // The customer's kiosk, taking a disc back: read its barcode, pick a free
-// slot, record the return, store the disc. See kioskcontroller.h.
+// slot, store the disc, then record the return (a disc the kiosk could not
+// take in is not returned; a return the records refuse is given back out of
+// the door). See kioskcontroller.h.
 #include "controllers/kioskcontroller.h"
 
 #include "core/cards.h"
@@ -14,6 +16,10 @@ void KioskController::startReturn()
 {
     touch();
     resetSession();
+    if (!returnsOpen()) {
+        setScreen(Screen::OutOfOrder);
+        return;
+    }
     setMessage(tr("Insert the disc into the return slot, label up."));
     setScreen(Screen::ReturnInsert);
 }
@@ -35,8 +41,9 @@ void KioskController::onDiscInserted(const QString &barcode)
         return;
     }
     m_returnBarcode = barcode;
-    setBusy(tr("Reading your disc..."));
-    m_backend->freeSlot(guarded(this, [this, barcode](int slot) {
+    m_returnedAt = m_clock();
+    setBusy(tr("Taking your disc in..."));
+    m_backend->freeSlot(guarded(this, [this](int slot) {
         if (slot == 0) {
             setBusy({});
             m_hw->ejectReturn();
@@ -44,26 +51,72 @@ void KioskController::onDiscInserted(const QString &barcode)
             emit returnFinished(false);
             return;
         }
+        // First the disc goes into its slot; only a disc that is in is recorded as returned.
         m_returnSlot = slot;
-        ReturnRequest req;
-        req.barcode = barcode;
-        req.slot = slot;
-        req.returnedAt = m_clock();
-        m_backend->returnDisc(req, guarded(this, [this](ReturnResult r) {
-                                  setBusy({});
-                                  if (r.failure != Failure::None) {
-                                      m_hw->ejectReturn();
-                                      setMessage(failureText(r.failure, r.message) + QLatin1Char(' ') + tr("Please take your disc back."));
-                                      emit returnFinished(false);
-                                      return;
-                                  }
-                                  m_hw->store(m_returnSlot);
-                                  m_returned.show(r);
-                                  setMessage({});
-                                  setScreen(Screen::ReturnResult);
-                                  emit returnFinished(true);
-                              }));
+        m_returnStep = ReturnStep::Storing;
+        m_hw->store(slot);
     }));
+}
+
+void KioskController::onStored(int slot)
+{
+    if (m_returnStep != ReturnStep::Storing || slot != m_returnSlot)
+        return;   // a technician's load, or not ours
+    m_returnStep = ReturnStep::Recording;
+    ReturnRequest req;
+    req.barcode = m_returnBarcode;
+    req.slot = slot;
+    req.returnedAt = m_returnedAt;
+    m_backend->returnDisc(req, guarded(this, [this](ReturnResult r) {
+                              if (r.failure != Failure::None) {
+                                  handBackReturn(failureText(r.failure, r.message));
+                                  return;
+                              }
+                              m_returnStep = ReturnStep::None;
+                              setBusy({});
+                              m_returned.show(r);
+                              setMessage({});
+                              setScreen(Screen::ReturnResult);
+                              emit returnFinished(true);
+                          }));
+}
+
+void KioskController::onStoreFailed(int slot, const QString &reason)
+{
+    if (m_returnStep != ReturnStep::Storing || slot != m_returnSlot)
+        return;
+    // Nothing was recorded: the rental stays open, and the customer keeps the disc.
+    qCWarning(lcKiosk) << "storing a returned disc in slot" << slot << "failed:" << reason;
+    m_returnStep = ReturnStep::None;
+    setBusy({});
+    m_hw->ejectReturn();
+    setMessage(tr("The kiosk could not take your disc in, so it is not returned yet. Please take it back and try again, or return it at "
+                  "another kiosk."));
+    emit returnFinished(false);
+}
+
+void KioskController::handBackReturn(const QString &why)
+{
+    m_returnStep = ReturnStep::HandingBack;
+    m_handBackWhy = why;
+    setBusy(tr("Giving your disc back..."));
+    m_hw->dispense(m_returnSlot, m_returnBarcode);
+}
+
+void KioskController::onHandedBack(bool ok)
+{
+    m_returnStep = ReturnStep::None;
+    setBusy({});
+    if (ok) {
+        setMessage(m_handBackWhy + QLatin1Char(' ') + tr("Please take your disc from the door."));
+    } else {
+        // The disc stays inside, recorded nowhere: the log tells the technician where it is.
+        qCCritical(lcKiosk) << "device fault: a refused return, disc" << m_returnBarcode << "in slot" << m_returnSlot
+                            << ", could not be given back";
+        setMessage(m_handBackWhy + QLatin1Char(' ') +
+                   tr("The kiosk could not give your disc back: it is kept safe inside for a technician."));
+    }
+    emit returnFinished(false);
 }
 
 void KioskController::onDiscUnreadable()

@@ -13,9 +13,10 @@ DeviceSimulator::DeviceSimulator(int fd, QObject *parent)
     m_hw.setLatencyMs(5);
     connect(&m_notifier, &QSocketNotifier::activated, this, &DeviceSimulator::onReadable);
     auto say = [](const QString &verb) { return proto::Message{verb, 0, {}, {}, {}, {}}; };
-    connect(&m_hw, &KioskHardware::dispensed, this, [this, say](int slot) {
+    connect(&m_hw, &KioskHardware::dispensed, this, [this, say](int slot, const QString &barcode) {
         auto m = say(QStringLiteral("DISPENSED"));
         m.number = slot;
+        m.word = barcode;
         write(m);
     });
     connect(&m_hw, &KioskHardware::dispenseFailed, this, [this, say](int slot, const QString &why) {
@@ -110,7 +111,7 @@ void DeviceSimulator::onReadable()
             continue;
         }
         if (req->verb == QLatin1String("DISPENSE"))
-            m_hw.dispense(req->number);
+            m_hw.dispense(req->number, req->word);
         else if (req->verb == QLatin1String("STORE"))
             m_hw.store(req->number);
         else if (req->verb == QLatin1String("EJECT"))

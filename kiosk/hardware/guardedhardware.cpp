@@ -16,9 +16,9 @@ GuardedHardware::GuardedHardware(KioskHardware *device, DeviceDeadlines deadline
         connect(&m_pending[i].timer, &QTimer::timeout, this, [this, op] { onDeadline(op); });
     }
     KioskHardware *d = device;
-    connect(d, &KioskHardware::dispensed, this, [this](int slot) {
+    connect(d, &KioskHardware::dispensed, this, [this](int slot, const QString &barcode) {
         if (answered(Op::Dispense, slot))
-            emit dispensed(slot);
+            emit dispensed(slot, barcode);
     });
     connect(d, &KioskHardware::dispenseFailed, this, [this](int slot, const QString &why) {
         if (answered(Op::Dispense, slot))
@@ -175,10 +175,10 @@ void GuardedHardware::giveUp(Op op)
     }
 }
 
-void GuardedHardware::dispense(int slot)
+void GuardedHardware::dispense(int slot, const QString &barcode)
 {
     start(Op::Dispense, slot);
-    m_device->dispense(slot);
+    m_device->dispense(slot, barcode);
 }
 
 void GuardedHardware::store(int slot)

@@ -38,7 +38,7 @@ public:
     const DeviceDeadlines &deadlines() const { return m_deadlines; }
 
     QString name() const override { return m_device->name(); }
-    void dispense(int slot) override;
+    void dispense(int slot, const QString &barcode) override;
     void store(int slot) override;
     void ejectReturn() override;
     void authorize(int amountCents, const QString &billingZip) override;

@@ -20,7 +20,10 @@ public:
     using QObject::QObject;
 
     virtual QString name() const = 0;
-    virtual void dispense(int slot) = 0;   // -> dispensed | dispenseFailed
+    // The disc in SLOT out to the customer. BARCODE is the disc the records put there: the exit
+    // reader checks the disc against it before letting it go, and keeps a disc that is not it
+    // (or whose label it cannot read) inside for a technician -> dispensed | dispenseFailed
+    virtual void dispense(int slot, const QString &barcode) = 0;
     virtual void store(int slot) = 0;   // the disc in the return slot into SLOT -> stored | storeFailed
     virtual void ejectReturn() = 0;   // give the disc in the return slot back -> ejected
     // The payment card: AMOUNTCENTS held on it -> authorized | declined. BILLINGZIP (5 digits, or
@@ -33,8 +36,9 @@ public:
     virtual void queryStatus() = 0;
 
 signals:
-    void dispensed(int slot);
-    void dispenseFailed(int slot, const QString &reason);   // a jam, or the picker found no disc
+    void dispensed(int slot, const QString &barcode);   // BARCODE: what the exit reader read
+    // A jam, no disc in the slot, or a disc at the exit that is not the one asked for
+    void dispenseFailed(int slot, const QString &reason);
     void stored(int slot);
     void storeFailed(int slot, const QString &reason);
     void ejected();

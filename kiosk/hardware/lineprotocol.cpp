@@ -45,6 +45,13 @@ QString restAfter(const QByteArray &line, int words)
     return QString::fromLatin1(line.mid(pos));
 }
 
+// A disc's label as the readers give it (parsed strictly by the kiosk afterwards).
+bool isBarcode(const QString &word)
+{
+    static const QRegularExpression barcode(QStringLiteral("^[A-Z0-9]{1,20}$"));
+    return barcode.match(word).hasMatch();
+}
+
 }   // namespace
 
 std::optional<Message> parseDeviceLine(const QByteArray &line)
@@ -56,8 +63,15 @@ std::optional<Message> parseDeviceLine(const QByteArray &line)
     m.verb = QString::fromLatin1(w[0]);
     static const QRegularExpression token(QStringLiteral("^tok_[A-Za-z0-9]{8,40}$"));
     static const QRegularExpression digits4(QStringLiteral("^[0-9]{4}$"));
-    static const QRegularExpression barcode(QStringLiteral("^[A-Z0-9]{1,20}$"));
-    if ((m.verb == QLatin1String("DISPENSED") || m.verb == QLatin1String("STORED")) && w.size() == 2) {
+    if (m.verb == QLatin1String("DISPENSED") && w.size() == 3) {
+        const auto slot = number(w[1], 1, 9999);
+        m.word = QString::fromLatin1(w[2]);
+        if (!slot || !isBarcode(m.word))
+            return std::nullopt;
+        m.number = *slot;
+        return m;
+    }
+    if (m.verb == QLatin1String("STORED") && w.size() == 2) {
         const auto slot = number(w[1], 1, 9999);
         if (!slot)
             return std::nullopt;
@@ -98,7 +112,7 @@ std::optional<Message> parseDeviceLine(const QByteArray &line)
     }
     if (m.verb == QLatin1String("DISC") && w.size() == 2) {
         m.word = QString::fromLatin1(w[1]);
-        if (!barcode.match(m.word).hasMatch())
+        if (!isBarcode(m.word))
             return std::nullopt;
         return m;
     }
@@ -118,11 +132,17 @@ std::optional<Message> parseRequestLine(const QByteArray &line)
         return m;
     const int lo = 1;
     const int hi = m.verb == QLatin1String("AUTH") ? 1'000'000 : 9999;
-    if ((m.verb == QLatin1String("DISPENSE") || m.verb == QLatin1String("STORE") || m.verb == QLatin1String("AUTH") ||
-         m.verb == QLatin1String("SELFTEST")) &&
-        w.size() == 2) {
+    if ((m.verb == QLatin1String("STORE") || m.verb == QLatin1String("AUTH") || m.verb == QLatin1String("SELFTEST")) && w.size() == 2) {
         const auto n = number(w[1], lo, hi);
         if (!n)
+            return std::nullopt;
+        m.number = *n;
+        return m;
+    }
+    if (m.verb == QLatin1String("DISPENSE") && w.size() == 3) {
+        const auto n = number(w[1], lo, hi);
+        m.word = QString::fromLatin1(w[2]);
+        if (!n || !isBarcode(m.word))
             return std::nullopt;
         m.number = *n;
         return m;
@@ -160,7 +180,9 @@ static QByteArray clean(const QString &text)
 QByteArray deviceLine(const Message &m)
 {
     QByteArray out = m.verb.toLatin1();
-    if (m.verb == QLatin1String("DISPENSED") || m.verb == QLatin1String("STORED"))
+    if (m.verb == QLatin1String("DISPENSED"))
+        out += ' ' + QByteArray::number(m.number) + ' ' + m.word.toLatin1();
+    else if (m.verb == QLatin1String("STORED"))
         out += ' ' + QByteArray::number(m.number);
     else if (m.verb == QLatin1String("DISPENSE-FAILED") || m.verb == QLatin1String("STORE-FAILED"))
         out += ' ' + QByteArray::number(m.number) + ' ' + clean(m.text.isEmpty() ? QStringLiteral("failed") : m.text);

@@ -4,7 +4,8 @@
 // is not exactly one of the forms below is refused (and fuzzed in tests/fuzz).
 //
 //   kiosk -> device                      device -> kiosk
-//   DISPENSE <slot>                      DISPENSED <slot> | DISPENSE-FAILED <slot> <reason>
+//   DISPENSE <slot> <barcode>            DISPENSED <slot> <barcode> | DISPENSE-FAILED <slot> <reason>
+//                                        (the exit reader's barcode; a disc that is not BARCODE stays inside)
 //   STORE <slot>                         STORED <slot>    | STORE-FAILED <slot> <reason>
 //   EJECT                                EJECTED
 //   AUTH <cents> [<zip>]                 AUTHORIZED <token> <last4> | DECLINED <reason>   (zip: a bank card's billing ZIP)
@@ -42,7 +43,7 @@ std::optional<Message> parseDeviceLine(const QByteArray &line);
 // A kiosk request line; nullopt when malformed (the device side uses this).
 std::optional<Message> parseRequestLine(const QByteArray &line);
 
-// A request line; WORD (a billing ZIP) only for AUTH.
+// A request line; WORD: a billing ZIP for AUTH, the disc's barcode for DISPENSE.
 QByteArray request(const QString &verb, int number = -1, const QString &word = {});
 QByteArray deviceLine(const Message &m);
 

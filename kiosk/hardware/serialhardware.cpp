@@ -40,9 +40,9 @@ void SerialHardware::send(const QByteArray &line)
         emit fault(QStringLiteral("serial port %1: write failed").arg(m_port.portName()));
 }
 
-void SerialHardware::dispense(int slot)
+void SerialHardware::dispense(int slot, const QString &barcode)
 {
-    send(proto::request(QStringLiteral("DISPENSE"), slot));
+    send(proto::request(QStringLiteral("DISPENSE"), slot, barcode));
 }
 void SerialHardware::store(int slot)
 {
@@ -103,7 +103,7 @@ void SerialHardware::handle(const QByteArray &line)
     }
     const QString &v = m->verb;
     if (v == QLatin1String("DISPENSED"))
-        emit dispensed(m->number);
+        emit dispensed(m->number, m->word);
     else if (v == QLatin1String("DISPENSE-FAILED"))
         emit dispenseFailed(m->number, m->text);
     else if (v == QLatin1String("STORED"))

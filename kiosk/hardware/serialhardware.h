@@ -16,7 +16,7 @@ public:
     bool open(QString *error = nullptr);
 
     QString name() const override { return QStringLiteral("serial:") + m_port.portName(); }
-    void dispense(int slot) override;
+    void dispense(int slot, const QString &barcode) override;
     void store(int slot) override;
     void ejectReturn() override;
     void authorize(int amountCents, const QString &billingZip) override;

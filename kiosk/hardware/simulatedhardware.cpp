@@ -1,6 +1,7 @@
 // Simulated kiosk hardware (see simulatedhardware.h).
 #include "hardware/simulatedhardware.h"
 
+#include <QDateTime>
 #include <QPointer>
 #include <QRandomGenerator>
 
@@ -59,25 +60,36 @@ void SimulatedHardware::queryStatus()
     });
 }
 
-void SimulatedHardware::dispense(int slot)
+void SimulatedHardware::dispense(int slot, const QString &barcode)
 {
     if (!begin())
         return;
     later(
-        [this, slot] {
+        [this, slot, barcode] {
+            auto fail = [this, slot](const QString &why) { answer([this, slot, why] { emit dispenseFailed(slot, why); }); };
             if (m_jams > 0) {
                 --m_jams;
-                answer([this, slot] { emit dispenseFailed(slot, QStringLiteral("the picker jammed at slot %1").arg(slot)); });
+                fail(QStringLiteral("the picker jammed at slot %1").arg(slot));
                 return;
             }
-            if (!m_occupied.contains(slot)) {
-                answer([this, slot] { emit dispenseFailed(slot, QStringLiteral("no disc in slot %1").arg(slot)); });
+            if (!m_slots.contains(slot)) {
+                fail(QStringLiteral("no disc in slot %1").arg(slot));
                 return;
             }
-            m_occupied.remove(slot);
+            const QString disc = m_slots.take(slot);
             touched(slot);
+            if (std::exchange(m_smudged, false)) {
+                m_retained << disc;
+                fail(QStringLiteral("the exit reader could not read the disc from slot %1: kept inside").arg(slot));
+                return;
+            }
+            if (disc != barcode && !m_noExitCheck) {
+                m_retained << disc;
+                fail(QStringLiteral("wrong disc at the exit: %1 from slot %2, not %3: kept inside").arg(disc).arg(slot).arg(barcode));
+                return;
+            }
             ++m_dispensedCount;
-            answer([this, slot] { emit dispensed(slot); });
+            answer([this, slot, disc] { emit dispensed(slot, disc); });
         },
         slowness());
 }
@@ -92,11 +104,11 @@ void SimulatedHardware::store(int slot)
                 answer([this, slot] { emit storeFailed(slot, QStringLiteral("no disc in the return slot")); });
                 return;
             }
-            if (m_occupied.contains(slot)) {
+            if (m_slots.contains(slot)) {
                 answer([this, slot] { emit storeFailed(slot, QStringLiteral("slot %1 is occupied").arg(slot)); });
                 return;
             }
-            m_occupied.insert(slot);
+            m_slots.insert(slot, m_returnSlot);
             touched(slot);
             m_returnSlot.clear();
             answer([this, slot] { emit stored(slot); });
@@ -177,6 +189,7 @@ void SimulatedHardware::touched(int slot)
 {
     for (QSet<int> &moved : m_snapshots)
         moved.insert(slot);
+    m_movedAt.insert(slot, QDateTime::currentMSecsSinceEpoch());
 }
 
 int SimulatedHardware::beginCacheSnapshot()
@@ -186,20 +199,31 @@ int SimulatedHardware::beginCacheSnapshot()
     return id;
 }
 
-void SimulatedHardware::applyCacheSnapshot(int snapshot, const QSet<int> &filled)
+void SimulatedHardware::applyCacheSnapshot(int snapshot, const Contents &inSlots)
 {
-    const QSet<int> moved = m_snapshots.take(snapshot);
-    QSet<int> next;
-    for (int slot : filled)
-        if (!moved.contains(slot))
-            next.insert(slot);
+    QSet<int> moved = m_snapshots.take(snapshot);
+    // How far the kiosk's records may lag the carousel: a return is recorded after its store.
+    constexpr qint64 recordLagMs = 10'000;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (auto it = m_movedAt.begin(); it != m_movedAt.end();) {
+        if (now - it.value() > recordLagMs) {
+            it = m_movedAt.erase(it);
+        } else {
+            moved.insert(it.key());
+            ++it;
+        }
+    }
+    Contents next;
+    for (auto it = inSlots.cbegin(); it != inSlots.cend(); ++it)
+        if (!moved.contains(it.key()))
+            next.insert(it.key(), it.value());
     for (int slot : moved)
-        if (m_occupied.contains(slot))
-            next.insert(slot);
-    m_occupied = next;
+        if (m_slots.contains(slot))
+            next.insert(slot, m_slots.value(slot));
+    m_slots = next;
 }
 
-void SimulatedHardware::followRecords(OccupiedSource source)
+void SimulatedHardware::followRecords(ContentsSource source)
 {
     m_records = std::move(source);
     refreshFromRecords();
@@ -210,9 +234,9 @@ void SimulatedHardware::refreshFromRecords()
     if (!m_records)
         return;
     const int snapshot = beginCacheSnapshot();
-    m_records([self = QPointer<SimulatedHardware>(this), snapshot](QSet<int> filled) {
+    m_records([self = QPointer<SimulatedHardware>(this), snapshot](Contents inSlots) {
         if (self)
-            self->applyCacheSnapshot(snapshot, filled);
+            self->applyCacheSnapshot(snapshot, inSlots);
     });
 }
 

@@ -31,12 +31,12 @@ TechHardware::TechHardware(TechDesk &desk, QObject *parent) : QObject(parent), m
             const int slot = m_retrySlot;
             m_retrySlot = 0;
             words += tr(" Retrying slot %1...").arg(slot);
-            dispense(slot, m_desk.hold());
+            dispense(slot, m_retryBarcode, m_desk.hold());
         }
         setReport(words);
         m_desk.finish(QStringLiteral("clear_jam"), true, m_report);
     });
-    connect(&hw, &KioskHardware::dispensed, this, [this](int slot) {
+    connect(&hw, &KioskHardware::dispensed, this, [this](int slot, const QString &) {
         if (!m_desk.signedIn() || slot != m_dispenseSlot)
             return;
         m_dispenseSlot = 0;
@@ -51,6 +51,7 @@ TechHardware::TechHardware(TechDesk &desk, QObject *parent) : QObject(parent), m
         m_dispenseSlot = 0;
         m_dispenseBusy.reset();
         m_retrySlot = slot;
+        m_retryBarcode = m_dispenseBarcode;
         setReport(tr("Slot %1 did not dispense: %2. Open Hardware and clear the jam; the unload is retried.").arg(slot).arg(reason));
         m_desk.say(m_report, true);
         m_desk.audit(QStringLiteral("dispense_failed"), {}, {{QStringLiteral("slot"), slot}, {QStringLiteral("reason"), reason.left(200)}});
@@ -73,11 +74,12 @@ void TechHardware::clear()
     emit changed();
 }
 
-void TechHardware::dispense(int slot, TechDesk::BusyToken busy)
+void TechHardware::dispense(int slot, const QString &barcode, TechDesk::BusyToken busy)
 {
     m_dispenseSlot = slot;
+    m_dispenseBarcode = barcode;
     m_dispenseBusy = std::move(busy);
-    m_desk.hardware().dispense(slot);   // dispensed / dispenseFailed finish it
+    m_desk.hardware().dispense(slot, barcode);   // dispensed / dispenseFailed finish it
 }
 
 void TechHardware::selfTest()

@@ -36,7 +36,7 @@ public:
     void discUnreadable();
 
     // A technician's dispense from SLOT (busy until it came out or jammed).
-    void dispense(int slot, TechDesk::BusyToken busy);
+    void dispense(int slot, const QString &barcode, TechDesk::BusyToken busy);
     void clear();
 
 signals:
@@ -48,7 +48,9 @@ private:
     TechDesk &m_desk;
     QString m_report;
     int m_retrySlot = 0;   // a dispense that jammed: retried after clearing
+    QString m_retryBarcode;
     int m_dispenseSlot = 0;   // a dispense under way
+    QString m_dispenseBarcode;
     std::optional<TechDesk::BusyToken> m_dispenseBusy;
     std::optional<TechDesk::BusyToken> m_motionBusy;   // a self-test or jam clearing under way
 };

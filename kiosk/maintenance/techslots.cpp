@@ -292,7 +292,7 @@ void TechSlots::unload(const QString &barcode)
                                         return;
                                     }
                                     m_desk.say(tr("Unloading disc %1 from slot %2...").arg(b).arg(slot));
-                                    m_hardware.dispense(slot, busy);   // the hardware page finishes it (dispense)
+                                    m_hardware.dispense(slot, b, busy);   // the hardware page finishes it (dispense)
                                 }));
 }
 
@@ -319,6 +319,29 @@ void TechSlots::markDamaged(const QString &barcode)
             refresh();
             m_desk.finish(QStringLiteral("damaged"), true, words);
         }));
+}
+
+void TechSlots::clearSuspect(const QString &barcode)
+{
+    if (!m_desk.idleFor(QStringLiteral("cleared")))
+        return;
+    const auto b = barcodeOrRefuse(barcode, QStringLiteral("cleared"));
+    if (!b)
+        return;
+    auto busy = m_desk.hold();
+    m_desk.backend().discAction(m_desk.current(), QStringLiteral("cleared"), *b, 0, QStringLiteral("technician checked the slot"),
+                                guarded(this, [this, b = *b, busy](TechAnswer a) {
+                                    busy.release();
+                                    if (!a.ok) {
+                                        m_desk.finish(QStringLiteral("cleared"), false, tr("Disc %1 was not cleared: %2").arg(b, a.message),
+                                                      true);
+                                        return;
+                                    }
+                                    const QString words = tr("Disc %1 is checked and good: customers can rent it again.").arg(b);
+                                    m_desk.say(words);
+                                    refresh();
+                                    m_desk.finish(QStringLiteral("cleared"), true, words);
+                                }));
 }
 
 }   // namespace redbox

@@ -84,6 +84,8 @@ public:
     Q_INVOKABLE void loadBarcode(const QString &barcode, int slot);   // a disc put in SLOT by hand (slot 0: the kiosk picks)
     Q_INVOKABLE void unload(const QString &barcode);
     Q_INVOKABLE void markDamaged(const QString &barcode);
+    // A suspect disc (a dispense of it failed) the technician has looked at: good again.
+    Q_INVOKABLE void clearSuspect(const QString &barcode);
 
     // A disc put in the return slot while loading (routed here while the desk's mode is Load).
     void discInserted(const QString &barcode);

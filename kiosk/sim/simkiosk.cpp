@@ -86,7 +86,7 @@ void SimKiosk::boot()
     m_hw = std::make_unique<SimulatedHardware>();
     m_hw->setLatencyMs(20);
     EngineBridge *bridge = m_bridge.get();
-    m_hw->followRecords([bridge](std::function<void(QSet<int>)> done) { bridge->occupiedSlots(std::move(done)); });
+    m_hw->followRecords([bridge](std::function<void(QHash<int, QString>)> done) { bridge->slotContents(std::move(done)); });
     connect(bridge, &KioskBackend::catalogChanged, m_hw.get(), &SimulatedHardware::refreshFromRecords);
     // The simulated device answers in 20 ms: a few seconds is a long wait for it.
     DeviceDeadlines deadlines;

@@ -52,6 +52,7 @@ Window {
                 case KioskController.ReturnResult: return returnResult;
                 case KioskController.Help: return help;
                 case KioskController.Maintenance: return maintenance;
+                case KioskController.OutOfOrder: return outOfOrder;
                 }
                 return attract;
             }
@@ -87,4 +88,5 @@ Window {
     Component { id: returnResult; ReturnResultScreen {} }
     Component { id: help; HelpScreen { onMaintenanceRequested: { window.maintenanceRequested(); MaintenanceController.requestEntry(); } } }
     Component { id: maintenance; MaintenanceScreen {} }
+    Component { id: outOfOrder; OutOfOrderScreen {} }
 }

@@ -128,7 +128,16 @@ struct VoidRequest {
     int slot = 0;
     bool damaged = false;
     QString reason;
+    // The dispense was tried and failed (a jam, no answer, a wrong disc at the exit): nobody knows
+    // what is in the slot now, so the disc is not offered again until a technician has looked.
+    bool suspect = false;
 };
+
+// The condition a void leaves its disc in.
+inline QString conditionAfter(const VoidRequest &v)
+{
+    return v.damaged ? QStringLiteral("damaged") : v.suspect ? QStringLiteral("suspect") : QString();
+}
 
 // One thing a technician did, for the audit log that replicates to HQ.
 struct AuditEntry {

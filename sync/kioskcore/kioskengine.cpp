@@ -221,10 +221,9 @@ void KioskEngine::dispensed(const QUuid &rentalId)
     m_rentals->dispensed(rentalId);
 }
 
-void KioskEngine::voidRental(const QUuid &rentalId, const QString &barcode, int slot, bool damaged, const QString &reason,
-                             std::function<void(bool, QString)> callback)
+void KioskEngine::voidRental(const VoidRequest &request, std::function<void(bool, QString)> callback)
 {
-    m_rentals->voidRental({rentalId, barcode, slot, damaged, reason}, std::move(callback));
+    m_rentals->voidRental(request, std::move(callback));
 }
 
 void KioskEngine::returnDisc(ReturnRequest request, std::function<void(ReturnResult)> callback)
@@ -375,14 +374,14 @@ QList<int> KioskEngine::freeSlots()
     return read<QList<int>>("cache", {}, [&] { return m_storage->cache().freeSlots(); });
 }
 
-QSet<int> KioskEngine::occupiedSlots()
+QHash<int, QString> KioskEngine::slotContents()
 {
-    return read<QSet<int>>("cache", {}, [&] {
-        QSet<int> filled;
+    return read<QHash<int, QString>>("cache", {}, [&] {
+        QHash<int, QString> inSlots;
         for (const CachedDisc &d : m_storage->cache().discs())
             if (d.status == QLatin1String("in") && d.slot > 0)
-                filled.insert(d.slot);
-        return filled;
+                inSlots.insert(d.slot, d.barcode);
+        return inSlots;
     });
 }
 

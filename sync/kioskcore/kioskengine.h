@@ -79,8 +79,7 @@ public:
     // with one of the transaction's rentals (RentRequest::promoGrant), or back with releasePromo.
     void redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId, std::function<void(PromoResult)> callback);
     void releasePromo(const QUuid &grantId);
-    void voidRental(const QUuid &rentalId, const QString &barcode, int slot, bool damaged, const QString &reason,
-                    std::function<void(bool ok, QString message)> callback);
+    void voidRental(const VoidRequest &request, std::function<void(bool ok, QString message)> callback);
     void returnDisc(ReturnRequest request, std::function<void(ReturnResult)> callback);
     void syncNow();
     // Empties the cache and fetches everything again (a technician's repair); cacheProgress reports it.
@@ -104,7 +103,7 @@ public:
     QList<CachedDisc> discs();
     int freeSlot();   // 0: the kiosk is full
     QList<int> freeSlots();
-    QSet<int> occupiedSlots();
+    QHash<int, QString> slotContents();   // slot -> the barcode the records put in it
     KioskFacts facts();
     std::optional<TechnicianInfo> cachedTechnician(const QString &cardHash);
     std::optional<MemberInfo> cachedMember(const QString &cardHash);

@@ -30,7 +30,7 @@ const QByteArray kBuySql = "SELECT outcome, rental_id, due_at, amount_cents, tax
                            "$1, $2, $3, $4, $5, $6, $7)";
 const QByteArray kDispensedSql = "SELECT redbox.kiosk_dispensed($1)";
 const QByteArray kRentalStatusSql = "SELECT status FROM redbox.kiosk_rental_status($1)";
-const QByteArray kVoidSql = "SELECT outcome, voided, note FROM redbox.kiosk_void_rental($1, $2, $3, $4)";
+const QByteArray kVoidSql = "SELECT outcome, voided, note FROM redbox.kiosk_void_rental($1, $2, $3, $4, $5)";
 const QByteArray kReturnSql = "SELECT return_id, rental_id, movie_id, title, foreign_disc, nights, charge_cents, late_cents "
                               "FROM redbox.kiosk_return($1, $2, $3, $4, $5)";
 const QByteArray kAuditSql = "SELECT redbox.kiosk_audit($1, $2, $3, $4, $5, $6, $7)";
@@ -89,7 +89,7 @@ std::vector<pg::Param> buyParams(const RentRequest &r)
 
 std::vector<pg::Param> voidParams(const VoidRequest &v)
 {
-    return {v.rentalId, v.reason, v.slot, v.damaged};
+    return {v.rentalId, v.reason, v.slot, v.damaged, v.suspect};
 }
 
 std::vector<pg::Param> returnParams(const ReturnRequest &r, bool offline)
@@ -233,6 +233,7 @@ QJsonObject encode(const VoidRequest &v)
             {QStringLiteral("barcode"), v.barcode},
             {QStringLiteral("slot_no"), v.slot},
             {QStringLiteral("damaged"), v.damaged},
+            {QStringLiteral("suspect"), v.suspect},
             {QStringLiteral("reason"), v.reason}};
 }
 
@@ -303,6 +304,7 @@ VoidRequest decodeVoid(const QJsonObject &o)
     v.barcode = o.value(QStringLiteral("barcode")).toString();
     v.slot = static_cast<int>(o.value(QStringLiteral("slot_no")).toInteger());
     v.damaged = o.value(QStringLiteral("damaged")).toBool();
+    v.suspect = o.value(QStringLiteral("suspect")).toBool();
     v.reason = o.value(QStringLiteral("reason")).toString();
     return v;
 }

@@ -267,8 +267,8 @@ void RentalDesk::voidRental(VoidRequest request, VoidCallback callback)
                         storage.guard("cache", [&] {
                             const auto disc = storage.cache().disc(request.barcode);
                             storage.cache().setDiscIn(request.barcode, disc ? disc->movieId : 0, request.slot);
-                            if (request.damaged)
-                                storage.cache().setDiscCondition(request.barcode, QStringLiteral("damaged"));
+                            if (const QString after = conditionAfter(request); !after.isEmpty())
+                                storage.cache().setDiscCondition(request.barcode, after);
                         });
                     }
                     if (r || (e && e->code() == RedboxError::NotFound))
@@ -296,6 +296,8 @@ void RentalDesk::keepVoidOffline(const VoidRequest &request, const VoidCallback 
     storage.guard("cache", [&] {
         const auto disc = storage.cache().disc(request.barcode);
         storage.cache().setDiscIn(request.barcode, disc ? disc->movieId : 0, request.slot);
+        if (const QString after = conditionAfter(request); !after.isEmpty())
+            storage.cache().setDiscCondition(request.barcode, after);
     });
     storage.refreshOutboxHealth();
     callback(true, QStringLiteral("kept offline"));
@@ -349,10 +351,11 @@ void RentalDesk::recoverDispenses(qint64 olderThanS)
         if (m_dispensing.contains(p.rentalId) || p.createdAt.secsTo(now) < olderThanS)
             continue;
         // The kiosk stopped (or could not clear the journal) between asking for the rental and
-        // the disc coming out: the disc is still in its slot, so the rental, if it was made, is voided.
+        // the disc coming out: the rental, if it was made, is voided.
         qCWarning(lcClient) << "rental" << p.rentalId << "of disc" << p.barcode << "was never dispensed; voiding it";
         m_dispensing.insert(p.rentalId);
-        voidRental({p.rentalId, p.barcode, p.slot, false, QStringLiteral("the kiosk stopped before the disc was dispensed")},
+        // Whether the disc left is not known: the slot waits for a technician to look.
+        voidRental({p.rentalId, p.barcode, p.slot, false, QStringLiteral("the kiosk stopped before the disc was dispensed"), true},
                    [](bool, const QString &) {});
     }
 }

@@ -38,7 +38,7 @@ public:
     // Ends the technician's red box session (if any) and the connection it kept open.
     void signOut(const TechnicianInfo &technician);
 
-    // action: load (slot 0: the red box picks a free one) | unload | damaged.
+    // action: load (slot 0: the red box picks a free one) | unload | damaged | cleared (a suspect disc checked).
     void discAction(const TechnicianInfo &technician, const QString &action, const QString &barcode, int slot, const QString &reason,
                     std::function<void(TechAnswer)> done);
     void kioskDiscs(const TechnicianInfo &technician, std::function<void(TechAnswer)> done);

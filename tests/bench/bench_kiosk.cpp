@@ -133,7 +133,7 @@ int main(int argc, char **argv)
     cfg.kioskKeyFile = storage.filePath(QStringLiteral("kiosk.key"));
     KioskApp kiosk(KioskAppOptions{});
     kiosk.start(&cfg);
-    auto *hw = qobject_cast<SimulatedHardware *>(kiosk.hardware());
+    auto *hw = qobject_cast<SimulatedHardware *>(kiosk.device());
     hw->setLatencyMs(20);
     KioskController *ctl = kiosk.controller();
     if (!QTest::qWaitFor([&] { return ctl->catalog()->rowCount() > 0; }, 60000))

@@ -4,6 +4,7 @@
 // request line lost (IDLE), a controller that stopped (each request ends
 // failed, with a fault), and an answer after its request was ended (a fault,
 // never passed on).
+#include "carousel.h"
 #include "hardware/devicesimulator.h"
 #include "hardware/guardedhardware.h"
 #include "hardware/serialhardware.h"
@@ -38,7 +39,7 @@ struct Recorder {
     explicit Recorder(KioskHardware *hw)
     {
         auto add = [this](const QString &a) { answers << a; };
-        QObject::connect(hw, &KioskHardware::dispensed, hw, [add](int s) { add(QStringLiteral("dispensed %1").arg(s)); });
+        QObject::connect(hw, &KioskHardware::dispensed, hw, [add](int s, const QString &) { add(QStringLiteral("dispensed %1").arg(s)); });
         QObject::connect(hw, &KioskHardware::dispenseFailed, hw,
                          [add](int s, const QString &why) { add(QStringLiteral("dispense-failed %1: %2").arg(s).arg(why)); });
         QObject::connect(hw, &KioskHardware::stored, hw, [add](int s) { add(QStringLiteral("stored %1").arg(s)); });
@@ -100,7 +101,7 @@ class TestGuardedHardware : public QObject {
         if (request == QLatin1String("dispense") || request == QLatin1String("jam")) {
             if (request == QLatin1String("jam"))
                 device->jamNextDispense();
-            hw.dispense(2);
+            hw.dispense(2, test::slotDisc(2));
         } else if (request == QLatin1String("store")) {
             device->insertDisc(QStringLiteral("RB0001"));
             QTest::qWait(50);
@@ -123,7 +124,7 @@ private slots:
     {
         device = std::make_unique<SimulatedHardware>();
         device->setLatencyMs(10);
-        device->setOccupied({1, 2, 3});
+        device->setContents(test::carousel({1, 2, 3}));
         guard = std::make_unique<GuardedHardware>(device.get(), shortDeadlines());
     }
 
@@ -190,13 +191,13 @@ private slots:
     {
         Recorder r(guard.get());
         device->slowNextRequest(450);
-        guard->dispense(2);
+        guard->dispense(2, test::slotDisc(2));
         QTRY_COMPARE_WITH_TIMEOUT(r.answers, QStringList{QStringLiteral("dispensed 2")}, 3000);
         QCOMPARE(r.faults, QStringList{});
 
         Recorder late(guard.get());
         device->slowNextRequest(1500);
-        guard->dispense(3);
+        guard->dispense(3, test::slotDisc(3));
         QTRY_COMPARE_WITH_TIMEOUT(late.answers.size(), 1, 3000);
         QCOMPARE(late.answers.at(0), QStringLiteral("dispense-failed 3: the dispenser did not answer"));
         // The disc did come out after all, once the request was ended: a fault, not an answer.
@@ -212,15 +213,15 @@ private slots:
     {
         Recorder r(guard.get());
         device->loseNextRequests();
-        guard->dispense(2);
+        guard->dispense(2, test::slotDisc(2));
         QTRY_COMPARE_WITH_TIMEOUT(r.answers.size(), 1, 2000);
         QCOMPARE(r.answers.at(0), QStringLiteral("dispense-failed 2: the dispenser did not answer"));
         QVERIFY(device->occupied(2));
 
-        guard->dispense(1);
+        guard->dispense(1, test::slotDisc(1));
         QTRY_COMPARE_WITH_TIMEOUT(r.answers.size(), 2, 2000);
         device->loseNextRequests();
-        guard->dispense(3);
+        guard->dispense(3, test::slotDisc(3));
         QTRY_COMPARE_WITH_TIMEOUT(r.answers.size(), 3, 2000);
         QCOMPARE(r.answers, (QStringList{QStringLiteral("dispense-failed 2: the dispenser did not answer"), QStringLiteral("dispensed 1"),
                                          QStringLiteral("dispense-failed 3: the dispenser did not answer")}));
@@ -248,7 +249,7 @@ private slots:
         QCOMPARE(openpty(&master, &slave, name, &raw, nullptr), 0);
         {
             DeviceSimulator sim(master);
-            sim.hardware().setOccupied({1, 2, 3});
+            sim.hardware().setContents(test::carousel({1, 2, 3}));
             SerialHardware serial(QString::fromLocal8Bit(name));
             QString error;
             QVERIFY2(serial.open(&error), qPrintable(error));
@@ -258,18 +259,18 @@ private slots:
             QSignalSpy busy(&serial, &KioskHardware::busy);
 
             sim.hardware().loseNextRequests();   // nothing since power-on: IDLE
-            g.dispense(1);
+            g.dispense(1, test::slotDisc(1));
             QTRY_COMPARE_WITH_TIMEOUT(r.answers.size(), 1, 3000);
             QCOMPARE(r.answers.at(0), QStringLiteral("dispense-failed 1: the dispenser did not answer"));
             QCOMPARE(idle.count(), 1);
 
             sim.hardware().loseNextAnswers();
-            g.dispense(1);
+            g.dispense(1, test::slotDisc(1));
             QTRY_COMPARE_WITH_TIMEOUT(r.answers.size(), 2, 3000);
             QCOMPARE(r.answers.at(1), QStringLiteral("dispensed 1"));
 
             sim.hardware().slowNextRequest(300);
-            g.dispense(2);
+            g.dispense(2, test::slotDisc(2));
             QTRY_COMPARE_WITH_TIMEOUT(r.answers.size(), 3, 3000);
             QCOMPARE(r.answers.at(2), QStringLiteral("dispensed 2"));
             QVERIFY(busy.count() >= 1);

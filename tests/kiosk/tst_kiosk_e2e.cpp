@@ -148,7 +148,10 @@ private slots:
 
         // A credit card with no membership: the same keypad asks for its billing ZIP.
         kiosk()->start();
-        kiosk()->addToCart(kiosk()->catalog()->data(kiosk()->catalog()->index(0), CatalogModel::MovieIdRole).toInt());
+        const CatalogModel *catalog = kiosk()->catalog();
+        for (int row = 0; row < catalog->rowCount() && kiosk()->cart()->rowCount() == 0; ++row)
+            if (catalog->data(catalog->index(row), CatalogModel::AvailableRole).toInt() > 0)
+                kiosk()->addToCart(catalog->data(catalog->index(row), CatalogModel::MovieIdRole).toInt());
         kiosk()->checkout();
         QVERIFY(waitScreen(KioskController::Screen::SignIn));
         hw()->swipeCard(track(QStringLiteral("4111111111111111")), QStringLiteral("97201"));
@@ -219,16 +222,78 @@ private slots:
         QVERIFY(waitScreen(KioskController::Screen::Receipt, 60000));
         QCOMPARE(hw()->dispensedCount(), dispensedBefore + 1);
         shot(QStringLiteral("receipt_bought"));
+        const QUuid bought = kiosk()->cart()->items().first().rentalId;
         pg::Connection c = net.connect(QStringLiteral("west-rb2"));
         QVERIFY(QTest::qWaitFor(
             [&] {
-                return c.exec("SELECT count(*) FROM redbox.rental WHERE kiosk_id = $1 AND member_id = $2 AND purchase "
-                              "AND status = 'kept' AND movie_id = $3",
-                              {kiosk()->kioskId(), member.value(QStringLiteral("member_id")).toInteger(), movieId})
+                return c.exec("SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND kiosk_id = $2 AND member_id = $3 "
+                              "AND purchase AND status = 'kept' AND movie_id = $4",
+                              {bought, kiosk()->kioskId(), member.value(QStringLiteral("member_id")).toInteger(), movieId})
                            .int64(0, 0) == 1;
             },
             30000));
         tap(QStringLiteral("doneButton"));
+        QVERIFY(waitScreen(KioskController::Screen::Attract));
+    }
+
+    // A dispenser that lets the wrong disc out: the rental is voided, the kiosk goes out of order
+    // for rentals (the screen says returns are still taken), HQ's audit log has the alert, and a
+    // technician's cleared jam opens it again.
+    void outOfOrderAfterTheWrongDiscCameOut()
+    {
+        const QDateTime since = QDateTime::currentDateTimeUtc().addSecs(-5);
+        const int slotCount = 200;
+        hw()->skipExitCheck(true);
+        for (int s = 1; s <= slotCount; ++s)
+            if (hw()->occupied(s))
+                hw()->putDisc(s, QStringLiteral("D000077000001"));   // every slot holds a disc the records put elsewhere
+        tap(QStringLiteral("attractTouch"));
+        QVERIFY(waitScreen(KioskController::Screen::Browse));
+        const CatalogModel *catalog = kiosk()->catalog();
+        for (int row = 0; row < catalog->rowCount() && kiosk()->cart()->rowCount() == 0; ++row)
+            if (catalog->data(catalog->index(row), CatalogModel::AvailableRole).toInt() > 0)
+                kiosk()->addToCart(catalog->data(catalog->index(row), CatalogModel::MovieIdRole).toInt());
+        QTRY_COMPARE(kiosk()->cart()->rowCount(), 1);
+        kiosk()->openCart();
+        QVERIFY(waitScreen(KioskController::Screen::Cart));
+        tap(QStringLiteral("checkoutButton"));
+        QVERIFY(waitScreen(KioskController::Screen::SignIn));
+        const QJsonObject member = net.tryIt().value(QStringLiteral("members")).toArray().at(1).toObject();
+        hw()->swipeCard(track(member.value(QStringLiteral("card")).toString()));
+        QVERIFY(waitScreen(KioskController::Screen::Pin));
+        for (const QChar c : member.value(QStringLiteral("pin")).toString())
+            tap(QStringLiteral("key") + c);
+        tap(QStringLiteral("keyEnter"));
+        QVERIFY(waitScreen(KioskController::Screen::Summary));
+        tap(QStringLiteral("payButton"));
+        QVERIFY(waitScreen(KioskController::Screen::Receipt, 60000));
+        QCOMPARE(kiosk()->cart()->items().first().state, CartModel::State::Failed);
+        QVERIFY(!kiosk()->rentalsOpen());
+        tap(QStringLiteral("doneButton"));
+        QVERIFY(waitScreen(KioskController::Screen::Attract));
+        tap(QStringLiteral("attractTouch"));
+        QVERIFY(waitScreen(KioskController::Screen::OutOfOrder));
+        QVERIFY(item(QStringLiteral("outOfOrderReturn"))->isVisible());
+        shot(QStringLiteral("out_of_order"));
+        pg::Connection hq = net.connect(QStringLiteral("hq"));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return hq.exec("SELECT count(*) FROM redbox.audit_log WHERE kiosk_id = $1 AND action = 'device_fault' "
+                               "AND detail->>'lane' = 'rentals' AND at >= $2",
+                               {kiosk()->kioskId(), since})
+                           .int64(0, 0) == 1;
+            },
+            60000));
+        tap(QStringLiteral("outOfOrderReturn"));
+        QVERIFY(waitScreen(KioskController::Screen::ReturnInsert));
+        kiosk()->cancel();
+        QSignalSpy cleared(kiosk()->hardware(), &KioskHardware::jamCleared);
+        kiosk()->hardware()->clearJam();   // as the technician's Hardware page does
+        QVERIFY(cleared.wait(30000));
+        QVERIFY(kiosk()->rentalsOpen());
+        hw()->skipExitCheck(false);
+        hw()->refreshFromRecords();   // the carousel as the records have it again
+        kiosk()->cancel();
         QVERIFY(waitScreen(KioskController::Screen::Attract));
     }
 

@@ -60,7 +60,7 @@ private slots:
         QVERIFY(s->total() > s->subtotal());
         // The second disc jams.
         QObject::connect(
-            &k.hw, &KioskHardware::dispensed, &k.hw, [&k](int) { k.hw.jamNextDispense(1); }, Qt::SingleShotConnection);
+            &k.hw, &KioskHardware::dispensed, &k.hw, [&k](int, const QString &) { k.hw.jamNextDispense(1); }, Qt::SingleShotConnection);
         const int discs = k.ctl->cart()->rowCount();   // the plan may have shortened the cart
         QVERIFY(discs >= 2);
         QSignalSpy finished(k.ctl.get(), &KioskController::rentalFinished);
@@ -81,6 +81,13 @@ private slots:
                 QCOMPARE(
                     count(QStringLiteral("west-rb1"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND status = 'in'", {i.barcode}),
                     1);   // the jammed disc stays in its slot
+                // ... suspect (not offered) at every tier until a technician has looked.
+                for (const QString &node : {QStringLiteral("west-rb1"), QStringLiteral("west"), QStringLiteral("hq")})
+                    QCOMPARE(count(node, "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND condition = 'suspect'", {i.barcode}), 1);
+                QVERIFY(eventually([&] {
+                    const auto d = k.engine->disc(i.barcode);
+                    return d && d->condition == QLatin1String("suspect");
+                }));
             } else {
                 QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.payment WHERE rental_id = $1 AND NOT voided", {id}), 1);
             }
@@ -229,11 +236,11 @@ private slots:
         QVERIFY(done.wait(30000));
         QCOMPARE(done.last().first().toBool(), false);
         QVERIFY(k.ctl->message().contains(QLatin1String("could not be read")));
-        QVERIFY(!k.hw.discInReturnSlot());
+        QTRY_VERIFY(!k.hw.discInReturnSlot());
         k.hw.insertDisc(QStringLiteral("X123"));
         QVERIFY(done.wait(30000));
         QCOMPARE(done.last().first().toBool(), false);
-        QVERIFY(!k.hw.discInReturnSlot());
+        QTRY_VERIFY(!k.hw.discInReturnSlot());
         QCOMPARE(k.ctl->screen(), Screen::ReturnInsert);
     }
 

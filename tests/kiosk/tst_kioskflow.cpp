@@ -11,6 +11,7 @@
 #include "hardware/guardedhardware.h"
 #include "hardware/simulatedhardware.h"
 
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -41,9 +42,19 @@ struct Flow {
         hw.setLatencyMs(1);
         ctl.setClock([this] { return now; });
         backend.setClock([this] { return now; });
-        backend.occupiedSlots([this](QSet<int> filled) { hw.setOccupied(filled); });
+        backend.slotContents([this](QHash<int, QString> inSlots) { hw.setContents(inSlots); });
         if (!QTest::qWaitFor([&] { return ctl.catalog()->rowCount() == 3 && hw.occupied(1); }, 2000))
             qFatal("the fake kiosk's catalog or carousel did not fill");
+    }
+    // The carousel holds what the records say (after a test moved discs behind the kiosk's back).
+    bool matchCarouselToRecords()
+    {
+        bool done = false;
+        backend.slotContents([this, &done](QHash<int, QString> inSlots) {
+            hw.setContents(inSlots);
+            done = true;
+        });
+        return QTest::qWaitFor([&] { return done; }, 2000);
     }
     bool waitScreen(Screen s, int ms = 5000)
     {
@@ -127,7 +138,7 @@ private slots:
         QVERIFY(f.ctl.summary()->dueAt() > f.now);
         // The second disc jams.
         QObject::connect(
-            &f.hw, &KioskHardware::dispensed, &f.hw, [&f](int) { f.hw.jamNextDispense(1); }, Qt::SingleShotConnection);
+            &f.hw, &KioskHardware::dispensed, &f.hw, [&f](int, const QString &) { f.hw.jamNextDispense(1); }, Qt::SingleShotConnection);
         QSignalSpy finished(&f.ctl, &KioskController::rentalFinished);
         f.ctl.pay();
         QCOMPARE(f.ctl.screen(), Screen::Paying);
@@ -389,6 +400,171 @@ private slots:
         QVERIFY(f.backend.rentals().isEmpty());
     }
 
+    // The exit reader keeps a disc whose label it cannot read; a device that lets another disc out
+    // is caught by the kiosk. Either way the rental is voided, nothing is charged, and the disc is
+    // suspect (not offered again) until a technician has looked.
+    void aDiscTheExitCannotVouchForIsVoidedAndSuspect()
+    {
+        Flow f;
+        QVERIFY(f.toSummary({1}, 1));
+        f.hw.smudgeNextExitLabel();
+        QSignalSpy rented(&f.ctl, &KioskController::rentalFinished);
+        f.ctl.pay();
+        QVERIFY(rented.wait(5000));
+        QCOMPARE(rented.last().at(0).toInt(), 0);
+        QCOMPARE(rented.last().at(1).toInt(), 1);
+        const CartModel::Item kept = f.ctl.cart()->items().first();
+        QVERIFY2(kept.message.contains(QLatin1String("not charged")), qPrintable(kept.message));
+        QCOMPARE(f.backend.conditionOf(kept.barcode), QStringLiteral("suspect"));
+        QVERIFY(f.backend.openRentals().isEmpty());
+        QCOMPARE(f.hw.retained(), QStringList{kept.barcode});
+        f.ctl.finish();
+
+        QVERIFY(f.toSummary({2}, 1));
+        f.hw.skipExitCheck(true);
+        const QString stranger = FakeBackend::discOf(3, 9);
+        for (int s = 1; s <= 40; ++s)
+            if (f.hw.occupied(s))
+                f.hw.putDisc(s, stranger);   // every slot holds a disc the records put elsewhere
+        f.ctl.pay();
+        QVERIFY(rented.wait(5000));
+        QCOMPARE(rented.last().at(0).toInt(), 0);
+        const CartModel::Item wrong = f.ctl.cart()->items().first();
+        QCOMPARE(wrong.state, CartModel::State::Failed);
+        QCOMPARE(f.backend.conditionOf(wrong.barcode), QStringLiteral("suspect"));
+        QVERIFY(f.backend.openRentals().isEmpty());
+    }
+
+    // A return in two steps: the disc goes in, then the return is recorded. A disc the kiosk could
+    // not take in is not returned (the rental stays open); a return the records refuse is handed
+    // back out of the door, and nothing is recorded.
+    void aReturnIsRecordedOnlyOnceTheDiscIsIn()
+    {
+        Flow f;
+        QVERIFY(f.toSummary({1}, 1));
+        QSignalSpy rented(&f.ctl, &KioskController::rentalFinished);
+        f.ctl.pay();
+        QVERIFY(rented.wait(5000));
+        const QString barcode = f.backend.openRentals().first().barcode;
+        f.ctl.finish();
+
+        QList<int> blocked;
+        for (int s = 1; s <= 40; ++s)
+            if (!f.hw.occupied(s)) {
+                f.hw.putDisc(s, FakeBackend::discOf(3, 9));   // the records say free; the slot is not
+                blocked << s;
+            }
+        QSignalSpy returned(&f.ctl, &KioskController::returnFinished);
+        f.ctl.startReturn();
+        f.hw.insertDisc(barcode);
+        QVERIFY(returned.wait(5000));
+        QVERIFY(!returned.last().first().toBool());
+        QVERIFY2(f.ctl.message().contains(QLatin1String("not returned yet")), qPrintable(f.ctl.message()));
+        QCOMPARE(f.backend.openRentals().size(), 1);
+        QTRY_VERIFY(!f.hw.discInReturnSlot());   // given back
+        QVERIFY(!f.ctl.busy());
+
+        QVERIFY(f.matchCarouselToRecords());
+        QVERIFY(!f.hw.occupied(blocked.first()));
+        f.ctl.startReturn();
+        f.hw.insertDisc(barcode);
+        QVERIFY(returned.wait(5000));
+        QVERIFY(returned.last().first().toBool());
+        QVERIFY(f.backend.openRentals().isEmpty());
+        QCOMPARE(f.backend.discsIn(), 6);
+
+        // A disc of a title this network does not carry: in, refused, and out of the door again.
+        const QString foreign = FakeBackend::discOf(77, 1);
+        int filled = 0;
+        for (int s = 1; s <= 40; ++s)
+            filled += f.hw.occupied(s) ? 1 : 0;
+        f.ctl.startReturn();
+        f.hw.insertDisc(foreign);
+        QVERIFY(returned.wait(5000));
+        QVERIFY(!returned.last().first().toBool());
+        QVERIFY2(f.ctl.message().contains(QLatin1String("from the door")), qPrintable(f.ctl.message()));
+        int after = 0;
+        for (int s = 1; s <= 40; ++s)
+            after += f.hw.occupied(s) ? 1 : 0;
+        QCOMPARE(after, filled);   // nothing left behind in a slot
+        QCOMPARE(f.backend.discsIn(), 6);
+        QVERIFY(!f.ctl.busy());
+    }
+
+    // Two jams in a row put rentals out of order: the next visit gets the out-of-order screen,
+    // which still takes returns, and HQ hears of it (an alert in the audit log). A technician's
+    // cleared jam opens rentals again.
+    void twoJamsInARowPutRentalsOutOfOrderButReturnsStillWork()
+    {
+        Flow f;
+        QList<QPair<QString, QJsonObject>> alerts;
+        f.ctl.deviceWatch()->setAlertHandler([&alerts](const QString &a, const QJsonObject &d) { alerts.append({a, d}); });
+        QVERIFY(f.toSummary({3}, 1));
+        QSignalSpy rented(&f.ctl, &KioskController::rentalFinished);
+        f.ctl.pay();
+        QVERIFY(rented.wait(5000));
+        const QString out = f.backend.openRentals().first().barcode;
+        f.ctl.finish();
+
+        QVERIFY(f.toSummary({1, 2}, 1));
+        f.hw.jamNextDispense(2);
+        f.ctl.pay();
+        QVERIFY(rented.wait(5000));
+        QCOMPARE(rented.last().at(1).toInt(), 2);
+        QVERIFY(!f.ctl.rentalsOpen());
+        QVERIFY(f.ctl.returnsOpen());
+        QCOMPARE(alerts.size(), 1);
+        QCOMPARE(alerts.first().first, QStringLiteral("device_fault"));
+        QCOMPARE(alerts.first().second.value(QStringLiteral("lane")).toString(), QStringLiteral("rentals"));
+        QCOMPARE(f.ctl.screen(), Screen::Receipt);   // the visit under way ends as it should
+        f.ctl.finish();
+        f.ctl.start();
+        QCOMPARE(f.ctl.screen(), Screen::OutOfOrder);
+        f.ctl.checkout();
+        QCOMPARE(f.ctl.screen(), Screen::OutOfOrder);
+
+        QSignalSpy returned(&f.ctl, &KioskController::returnFinished);
+        f.ctl.startReturn();
+        QCOMPARE(f.ctl.screen(), Screen::ReturnInsert);
+        f.hw.insertDisc(out);
+        QVERIFY(returned.wait(5000));
+        QVERIFY(returned.last().first().toBool());
+        QVERIFY(f.backend.openRentals().isEmpty());
+
+        QSignalSpy cleared(&f.guard, &KioskHardware::jamCleared);
+        f.guard.clearJam();   // the technician's
+        QVERIFY(cleared.wait(3000));
+        QVERIFY(f.ctl.rentalsOpen());
+        QCOMPARE(alerts.last().first, QStringLiteral("device_restored"));
+        f.ctl.start();
+        QCOMPARE(f.ctl.screen(), Screen::Browse);
+    }
+
+    // A carousel that stops answering a store: returns out of order at once, rentals still open.
+    void aSilentCarouselStopsReturnsOnly()
+    {
+        Flow f;
+        QVERIFY(f.toSummary({3}, 1));
+        QSignalSpy rented(&f.ctl, &KioskController::rentalFinished);
+        f.ctl.pay();
+        QVERIFY(rented.wait(5000));
+        const QString out = f.backend.openRentals().first().barcode;
+        f.ctl.finish();
+        QSignalSpy returned(&f.ctl, &KioskController::returnFinished);
+        f.ctl.startReturn();
+        f.hw.loseNextRequests(1);   // the STORE line never arrives; STATUS finds the device idle
+        f.hw.insertDisc(out);
+        QVERIFY(returned.wait(5000));
+        QVERIFY(!returned.last().first().toBool());
+        QCOMPARE(f.backend.openRentals().size(), 1);   // not returned: the customer keeps it
+        QVERIFY(!f.ctl.returnsOpen());
+        QVERIFY(f.ctl.rentalsOpen());
+        f.ctl.startReturn();
+        QCOMPARE(f.ctl.screen(), Screen::OutOfOrder);
+        f.ctl.start();
+        QCOMPARE(f.ctl.screen(), Screen::Browse);
+    }
+
     void returnsOnTimeLateAndRentedElsewhere()
     {
         Flow f;
@@ -421,6 +597,7 @@ private slots:
         // A disc of ours rented by someone this kiosk does not know.
         const QString other = FakeBackend::discOf(3, 2);
         f.backend.rentOutElsewhere(other);
+        QVERIFY(f.matchCarouselToRecords());   // that disc left this kiosk
         f.ctl.startReturn();
         f.hw.insertDisc(other);
         QVERIFY(returned.wait(5000));

@@ -406,6 +406,36 @@ private slots:
                 return d && d->condition == QLatin1String("damaged");
             },
             20000));
+        // Suspect (a dispense of it failed): not rented until the technician has looked at its slot.
+        const QString suspect = net.takeDisc(node, k.kioskId());
+        const int suspectSlot = static_cast<int>(count(node, "SELECT slot_no FROM redbox.dvd WHERE barcode = $1", {suspect}));
+        const auto jammed = calls.rent(net.cardHash(memberCardNumber(net.takeMember(QStringLiteral("west")))), suspect);
+        QCOMPARE(calls.conn()
+                     .exec("SELECT outcome FROM redbox.kiosk_void_rental($1, 'dispense failed: jam', $2, false, true)",
+                           {jammed.rentalId, suspectSlot}, true)
+                     .text(0, 0),
+                 QStringLiteral("voided"));
+        QCOMPARE(count(node, "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND condition = 'suspect' AND status = 'in'", {suspect}),
+                 1);
+        QVERIFY(eventually([&] {
+            return count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND condition = 'suspect'", {suspect}) ==
+                   1;
+        }));
+        const auto [clearedDamaged, clearWhy] = waitAction(*k.m, QStringLiteral("cleared"),
+                                                           [&] { k.m->slotsPage()->clearSuspect(damaged); });
+        QVERIFY(!clearedDamaged);   // only a suspect disc is cleared; a damaged one stays damaged
+        QVERIFY2(clearWhy.contains(QLatin1String("only a suspect disc")), qPrintable(clearWhy));
+        QVERIFY(waitAction(*k.m, QStringLiteral("cleared"), [&] { k.m->slotsPage()->clearSuspect(suspect); }).first);
+        QCOMPARE(count(node, "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND condition = 'good'", {suspect}), 1);
+        QVERIFY(eventually(
+            [&] {
+                const auto d = k.engine->disc(suspect);
+                return d && d->condition == QLatin1String("good");
+            },
+            20000));
+        QVERIFY(eventually([&] {
+            return count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.dvd WHERE barcode = $1 AND condition = 'good'", {suspect}) == 1;
+        }));
         // HQ schedules a removal: it reaches the kiosk's list through the coast and the red box.
         const QString recall = net.takeDisc(node, k.kioskId());
         net.connect(QStringLiteral("hq")).exec("SELECT redbox.schedule_removal($1, 'recall')", {recall}, true);

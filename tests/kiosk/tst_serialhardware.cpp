@@ -1,6 +1,7 @@
 // The serial hardware driver against the simulated device over a
 // pseudo-terminal: every request and event of the line protocol, a jam, a
 // declined card, and garbage on the line.
+#include "carousel.h"
 #include "hardware/devicesimulator.h"
 #include "hardware/lineprotocol.h"
 #include "hardware/serialhardware.h"
@@ -32,7 +33,7 @@ private slots:
         QCOMPARE(openpty(&master, &slave, name, &raw, nullptr), 0);
         slaveName = QString::fromLocal8Bit(name);
         device = std::make_unique<DeviceSimulator>(master);
-        device->hardware().setOccupied({1, 2, 3});
+        device->hardware().setContents(test::carousel({1, 2, 3}));
         serial = std::make_unique<SerialHardware>(slaveName);
         QString error;
         QVERIFY2(serial->open(&error), qPrintable(error));
@@ -57,14 +58,15 @@ private slots:
     {
         QSignalSpy dispensed(serial.get(), &KioskHardware::dispensed);
         QSignalSpy failed(serial.get(), &KioskHardware::dispenseFailed);
-        serial->dispense(2);
+        serial->dispense(2, test::slotDisc(2));
         QVERIFY(dispensed.wait(3000));
         QCOMPARE(dispensed.first().first().toInt(), 2);
-        serial->dispense(2);   // now empty
+        QCOMPARE(dispensed.first().at(1).toString(), test::slotDisc(2));   // the exit reader's barcode, on the wire
+        serial->dispense(2, test::slotDisc(2));   // now empty
         QVERIFY(failed.wait(3000));
         QVERIFY(failed.last().at(1).toString().contains(QLatin1String("no disc")));
         device->hardware().jamNextDispense();
-        serial->dispense(3);
+        serial->dispense(3, test::slotDisc(3));
         QVERIFY(failed.wait(3000));
         QCOMPARE(failed.last().at(0).toInt(), 3);
         QVERIFY(failed.last().at(1).toString().contains(QLatin1String("jammed")));
@@ -117,30 +119,37 @@ private slots:
     {
         QSignalSpy fault(serial.get(), &KioskHardware::fault);
         QSignalSpy dispensed(serial.get(), &KioskHardware::dispensed);
-        device->sendRaw("DISPENSED 0\nDISPENSED -1\nDISPENSED 12abc\nHELLO\n\x01\x02\nDISC d'; DROP\nAUTHORIZED tok_x 42\n");
+        device->sendRaw("DISPENSED 0 D1\nDISPENSED -1 D1\nDISPENSED 12abc D1\nDISPENSED 5\nDISPENSED 5 d'1\nHELLO\n\x01\x02\nDISC d'; "
+                        "DROP\nAUTHORIZED tok_x 42\n");
         device->sendRaw(QByteArray(300, 'A') + '\n');
-        QVERIFY(QTest::qWaitFor([&] { return fault.count() >= 8; }, 3000));
+        QVERIFY(QTest::qWaitFor([&] { return fault.count() >= 10; }, 3000));
         QCOMPARE(dispensed.count(), 0);
-        device->sendRaw("DISPENSED 5\n");
+        device->sendRaw("DISPENSED 5 D000010000001\n");
         QVERIFY(dispensed.wait(3000));
         QCOMPARE(dispensed.first().first().toInt(), 5);
+        QCOMPARE(dispensed.first().at(1).toString(), QStringLiteral("D000010000001"));
     }
 
     void protocolParsersAreStrict()
     {
-        QVERIFY(proto::parseRequestLine("DISPENSE 12").has_value());
-        QVERIFY(!proto::parseRequestLine("DISPENSE 012").has_value());
-        QVERIFY(!proto::parseRequestLine("DISPENSE 10000").has_value());
-        QVERIFY(!proto::parseRequestLine("DISPENSE  12").has_value());
+        QCOMPARE(proto::parseRequestLine("DISPENSE 12 D000010000001")->word, QStringLiteral("D000010000001"));
+        QVERIFY(!proto::parseRequestLine("DISPENSE 12").has_value());   // the disc it is for is part of the request
+        QVERIFY(!proto::parseRequestLine("DISPENSE 012 D1").has_value());
+        QVERIFY(!proto::parseRequestLine("DISPENSE 10000 D1").has_value());
+        QVERIFY(!proto::parseRequestLine("DISPENSE  12 D1").has_value());
+        QVERIFY(!proto::parseRequestLine("DISPENSE 12 d0001").has_value());
+        QVERIFY(!proto::parseRequestLine("DISPENSE 12 D1 D2").has_value());
         QVERIFY(!proto::parseRequestLine("AUTH 0").has_value());
         QCOMPARE(proto::parseRequestLine("AUTH 398 97201")->word, QStringLiteral("97201"));
         QVERIFY(!proto::parseRequestLine("AUTH 398 9720").has_value());
         QVERIFY(!proto::parseRequestLine("AUTH 398 97201 x").has_value());
-        QVERIFY(!proto::parseRequestLine("DISPENSE 12 97201").has_value());
+        QVERIFY(!proto::parseRequestLine("STORE 12 D1").has_value());
         QVERIFY(proto::parseDeviceLine("SELFTEST OK visited 720 slots").has_value());
         QVERIFY(!proto::parseDeviceLine("SELFTEST MAYBE x").has_value());
         QVERIFY(!proto::parseDeviceLine("CARD " + QByteArray(41, '1')).has_value());
         QVERIFY(!proto::parseDeviceLine("DISPENSED 5 ").has_value());
+        QVERIFY(!proto::parseDeviceLine("DISPENSED 5").has_value());
+        QVERIFY(!proto::parseDeviceLine("DISPENSED 5 " + QByteArray(21, 'D')).has_value());
     }
 };
 

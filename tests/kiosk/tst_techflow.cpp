@@ -41,7 +41,7 @@ struct Flow {
         m = std::make_unique<MaintenanceController>(&backend, &backend, &hw, kiosk.get());
         m->setClock([this] { return now; });
         hw.setLatencyMs(1);
-        backend.occupiedSlots([this](QSet<int> filled) { hw.setOccupied(filled); });
+        backend.slotContents([this](QHash<int, QString> inSlots) { hw.setContents(inSlots); });
         QTest::qWait(20);
     }
     static QByteArray track(const QString &card) { return ";" + card.toLatin1() + "=3012?"; }

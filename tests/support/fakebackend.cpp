@@ -167,6 +167,14 @@ int FakeBackend::discsIn() const
     return static_cast<int>(std::count_if(m_discs.begin(), m_discs.end(), [](const Disc &d) { return d.slot > 0; }));
 }
 
+QString FakeBackend::conditionOf(const QString &barcode) const
+{
+    for (const Disc &d : m_discs)
+        if (d.barcode == barcode)
+            return d.condition;
+    return {};
+}
+
 void FakeBackend::setClockSkewMs(std::optional<qint64> skew)
 {
     m_health.clockSkewMs = skew;
@@ -403,8 +411,8 @@ void FakeBackend::voidRental(const VoidRequest &request, std::function<void(bool
             r.status = QStringLiteral("void");
             if (Disc *d = disc(r.barcode)) {
                 d->slot = request.slot;
-                if (request.damaged)
-                    d->condition = QStringLiteral("damaged");
+                if (const QString after = conditionAfter(request); !after.isEmpty())
+                    d->condition = after;
             }
             answer<bool>(done, true);
             return;
@@ -517,13 +525,13 @@ void FakeBackend::freeSlot(std::function<void(int)> done)
     answer<int>(done, 0);
 }
 
-void FakeBackend::occupiedSlots(std::function<void(QSet<int>)> done)
+void FakeBackend::slotContents(std::function<void(QHash<int, QString>)> done)
 {
-    QSet<int> filled;
+    QHash<int, QString> inSlots;
     for (const Disc &d : m_discs)
         if (d.slot > 0)
-            filled.insert(d.slot);
-    answer<QSet<int>>(done, filled);
+            inSlots.insert(d.slot, d.barcode);
+    answer<QHash<int, QString>>(done, inSlots);
 }
 
 void FakeBackend::facts(std::function<void(KioskFacts)> done)
@@ -652,6 +660,11 @@ void FakeBackend::discAction(const TechnicianInfo &technician, const QString &ac
         out.refusal = RedboxError::DiscRentedOut;
         answer<TechAnswer>(done, out);
         return;
+    } else if (action == QLatin1String("cleared") && d->condition != QLatin1String("suspect")) {
+        out.message = QStringLiteral("disc %1 is marked %2: only a suspect disc is cleared").arg(barcode, d->condition);
+        out.refusal = RedboxError::DiscUnavailable;
+        answer<TechAnswer>(done, out);
+        return;
     } else {
         out.ok = true;
     }
@@ -665,6 +678,8 @@ void FakeBackend::discAction(const TechnicianInfo &technician, const QString &ac
     } else {
         if (action == QLatin1String("damaged"))
             d->condition = QStringLiteral("damaged");
+        else if (action == QLatin1String("cleared"))
+            d->condition = QStringLiteral("good");
         t.slot = d->slot;
         t.status = QStringLiteral("in");
         t.condition = d->condition;

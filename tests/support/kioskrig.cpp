@@ -31,6 +31,7 @@ void KioskRig::start(bool waitSync)
     bridge = std::make_unique<EngineBridge>(engine.get());
     hw.setLatencyMs(5);
     ctl = std::make_unique<KioskController>(bridge.get(), &hw);
+    ctl->deviceWatch()->setAlertHandler(auditAlerts(bridge.get()));
     m = std::make_unique<MaintenanceController>(bridge.get(), bridge.get(), &hw, ctl.get());
     if (waitSync) {
         QSignalSpy synced(engine.get(), &KioskEngine::cacheSynced);
@@ -55,7 +56,7 @@ void KioskRig::restart(bool waitSync)
 
 void KioskRig::fillCarouselFromCache()
 {
-    hw.setOccupied(engine->occupiedSlots());
+    hw.setContents(engine->slotContents());
 }
 
 bool KioskRig::waitScreen(KioskController::Screen s, int ms)

@@ -119,6 +119,7 @@ ColumnLayout {
             onClicked: page.slots.loadBarcode(barcodeField.text, slotField.text === "" ? 0 : parseInt(slotField.text))
         }
         KButton { objectName: "unloadButton"; text: qsTr("Unload"); onClicked: page.slots.unload(barcodeField.text) }
+        KButton { objectName: "checkedButton"; text: qsTr("Checked: good"); onClicked: page.slots.clearSuspect(barcodeField.text) }
         KButton { objectName: "damagedButton"; text: qsTr("Damaged"); danger: true; onClicked: page.slots.markDamaged(barcodeField.text) }
     }
 }

@@ -117,6 +117,7 @@ BEGIN
             IF r.kiosk_coast = me_.coast THEN
                 PERFORM set_dvd(r.barcode, r.movie_id, r.kiosk_id, (p->>'slot_no')::int, 'in',
                                 (p->>'at')::timestamptz);
+                PERFORM set_void_condition(r.barcode, p);
             END IF;
             IF r.member_coast = me_.coast THEN
                 PERFORM refresh_member_status(r.member_id);

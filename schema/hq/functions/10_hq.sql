@@ -93,6 +93,7 @@ BEGIN
         IF r.rental_id IS NOT NULL THEN
             PERFORM release_promo_of(r.rental_id);
             PERFORM set_dvd(r.barcode, r.movie_id, r.kiosk_id, (p->>'slot_no')::int, 'in', (p->>'at')::timestamptz);
+            PERFORM set_void_condition(r.barcode, p);
             PERFORM refresh_member_status(r.member_id);
             IF r.member_coast <> r.kiosk_coast THEN
                 PERFORM enqueue(p_event, 'rental_void', coast_node_of(r.member_coast), p);

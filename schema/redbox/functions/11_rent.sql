@@ -405,11 +405,13 @@ $$;
 CREATE OR REPLACE FUNCTION redbox.void_window() RETURNS interval LANGUAGE sql IMMUTABLE AS $$ SELECT interval '30 minutes' $$;
 
 -- A dispense that failed (jam, disc not picked): the rental is voided, the
--- member is not charged, and the disc stays (or is marked damaged). Only the
+-- member is not charged, and the disc stays (marked damaged, or suspect when
+-- the dispense was tried: not rented until a technician has looked). Only the
 -- kiosk's own rental, within the void window, whose dispense it did not
 -- report; any other void is parked for a person (OUTCOME parked, NOTE why).
+DROP FUNCTION IF EXISTS redbox.kiosk_void_rental(uuid, text, int, boolean);
 CREATE OR REPLACE FUNCTION redbox.kiosk_void_rental(p_rental_id uuid, p_reason text, p_slot_no int,
-                                                    p_damaged boolean DEFAULT false)
+                                                    p_damaged boolean DEFAULT false, p_suspect boolean DEFAULT false)
 RETURNS TABLE (outcome text, rental_id uuid, voided boolean, note text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = redbox, pg_temp AS $$
 DECLARE
@@ -442,27 +444,35 @@ BEGIN
     END IF;
     IF v_why IS NOT NULL THEN
         PERFORM park_claim('void', p_rental_id, k.kiosk_id, r.member_id, r.barcode,
-                           jsonb_build_object('reason', p_reason, 'slot_no', p_slot_no, 'damaged', p_damaged), v_why);
+                           jsonb_build_object('reason', p_reason, 'slot_no', p_slot_no, 'damaged', p_damaged,
+                                              'suspect', p_suspect), v_why);
         RETURN QUERY SELECT 'parked'::text, p_rental_id, false, v_why;
         RETURN;
     END IF;
-    PERFORM void_core(r, p_reason, p_slot_no, p_damaged);
+    PERFORM void_core(r, p_reason, p_slot_no, p_damaged, p_suspect);
     RETURN QUERY SELECT 'voided'::text, p_rental_id, true, NULL::text;
 END
 $$;
 
-CREATE OR REPLACE FUNCTION redbox.void_core(r rental, p_reason text, p_slot_no int, p_damaged boolean) RETURNS void
+DROP FUNCTION IF EXISTS redbox.void_core(redbox.rental, text, int, boolean);
+CREATE OR REPLACE FUNCTION redbox.void_core(r rental, p_reason text, p_slot_no int, p_damaged boolean,
+                                            p_suspect boolean) RETURNS void
 LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$
 DECLARE
     me_ node_identity := me();
     -- (A purchase counted no disc out: nothing to give back.)
     v_home boolean := NOT r.purchase AND EXISTS (SELECT 1 FROM membershipstatus WHERE member_id = r.member_id);
+    v_now timestamptz := clock_timestamp();
+    v_condition text;
 BEGIN
-    UPDATE rental SET status = 'void', returned_at = clock_timestamp(), charge_cents = 0, nights = 0
+    UPDATE rental SET status = 'void', returned_at = v_now, charge_cents = 0, nights = 0
      WHERE rental.rental_id = r.rental_id;
-    UPDATE dvd SET status = 'in', slot_no = p_slot_no, state_at = clock_timestamp(),
-                   condition = CASE WHEN p_damaged THEN 'damaged' ELSE condition END
-     WHERE barcode = r.barcode;
+    UPDATE dvd SET status = 'in', slot_no = p_slot_no, state_at = v_now,
+                   condition = CASE WHEN p_damaged THEN 'damaged'
+                                    WHEN coalesce(p_suspect, false) AND condition = 'good' THEN 'suspect'
+                                    ELSE condition END
+     WHERE barcode = r.barcode
+    RETURNING condition INTO v_condition;
     IF v_home THEN
         UPDATE membershipstatus SET discs_out = discs_out - 1 WHERE member_id = r.member_id;
     END IF;
@@ -471,7 +481,7 @@ BEGIN
                                        'kiosk_id', r.kiosk_id, 'slot_no', p_slot_no,
                                        'member_id', r.member_id, 'member_coast', r.member_coast,
                                        'status_done', (r.member_coast = me_.coast AND v_home) OR r.purchase,
-                                       'at', clock_timestamp()));
+                                       'condition', v_condition, 'at', v_now));
     IF r.member_coast = me_.coast AND v_home THEN
         PERFORM enqueue_kind(r.rental_id, 'member_delta_void', 'sibling',
                              jsonb_build_object('member_id', r.member_id, 'delta', -1));
@@ -505,7 +515,8 @@ BEGIN
         ELSE
             SELECT * INTO r FROM rental WHERE rental_id = c.claim_id FOR UPDATE;
             IF r.status = 'open' THEN
-                PERFORM void_core(r, c.payload->>'reason', (c.payload->>'slot_no')::int, (c.payload->>'damaged')::boolean);
+                PERFORM void_core(r, c.payload->>'reason', (c.payload->>'slot_no')::int, (c.payload->>'damaged')::boolean,
+                                  coalesce((c.payload->>'suspect')::boolean, false));
             END IF;
         END IF;
     END IF;

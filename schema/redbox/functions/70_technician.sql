@@ -178,8 +178,9 @@ END
 $$;
 
 -- Load a disc into a slot (the kiosk picks the first free slot when p_slot_no is NULL), unload
--- one (it leaves the kiosk: status removed), or mark one damaged (it stays in its slot, no longer
--- rentable, and joins the removal list). A rented-out disc is refused with RB014.
+-- one (it leaves the kiosk: status removed), mark one damaged (it stays in its slot, no longer
+-- rentable, and joins the removal list), or clear a suspect one (looked at after a failed
+-- dispense: good again). A rented-out disc is refused with RB014.
 CREATE OR REPLACE FUNCTION redbox.tech_disc(p_audit_id uuid, p_session text, p_action text, p_barcode text,
                                             p_slot_no int, p_reason text)
 RETURNS TABLE (barcode text, movie_id int, title text, slot_no int, status text, condition text, action_slot int)
@@ -197,7 +198,7 @@ BEGIN
         RAISE EXCEPTION 'audit id is missing' USING ERRCODE = '22023';
     END IF;
     k := need_tech_kiosk(v_kiosk_id);
-    PERFORM need(p_action, 'action', 10, '^(load|unload|damaged)$');
+    PERFORM need(p_action, 'action', 10, '^(load|unload|damaged|cleared)$');
     PERFORM need_barcode(p_barcode);
     IF p_reason IS NOT NULL THEN
         PERFORM need(p_reason, 'reason', 200);
@@ -241,12 +242,19 @@ BEGIN
             END IF;
             IF d.status = 'out' THEN
                 RAISE EXCEPTION 'disc % is rented out: it cannot be % until it is returned', p_barcode,
-                    CASE p_action WHEN 'unload' THEN 'unloaded' ELSE 'marked damaged' END USING ERRCODE = 'RB014';
+                    CASE p_action WHEN 'unload' THEN 'unloaded' WHEN 'cleared' THEN 'cleared' ELSE 'marked damaged' END
+                    USING ERRCODE = 'RB014';
             END IF;
             v_slot := d.slot_no;
             IF p_action = 'unload' THEN
                 UPDATE dvd SET status = 'removed', slot_no = NULL, state_at = v_now WHERE dvd.barcode = p_barcode;
                 DELETE FROM removal_schedule rs WHERE rs.barcode = p_barcode;
+            ELSIF p_action = 'cleared' THEN
+                IF d.condition <> 'suspect' THEN
+                    RAISE EXCEPTION 'disc % is marked %: only a suspect disc is cleared', p_barcode, d.condition
+                        USING ERRCODE = 'RB005';
+                END IF;
+                UPDATE dvd SET condition = 'good', state_at = v_now WHERE dvd.barcode = p_barcode;
             ELSE
                 UPDATE dvd SET condition = 'damaged', state_at = v_now WHERE dvd.barcode = p_barcode;
                 INSERT INTO removal_schedule (barcode, reason) VALUES (p_barcode, 'damaged')

@@ -11,7 +11,7 @@ GRANT EXECUTE ON FUNCTION
     redbox.kiosk_rent(uuid, text, text, uuid, text, text, timestamptz, boolean, jsonb, jsonb),
     redbox.kiosk_buy(uuid, text, text, uuid, text, text, jsonb),
     redbox.kiosk_dispensed(uuid),
-    redbox.kiosk_void_rental(uuid, text, int, boolean),
+    redbox.kiosk_void_rental(uuid, text, int, boolean, boolean),
     redbox.kiosk_return(uuid, text, timestamptz, int, boolean),
     redbox.kiosk_rental_status(uuid),
     redbox.kiosk_return_status(uuid),

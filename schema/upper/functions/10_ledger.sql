@@ -22,6 +22,16 @@ BEGIN
 END
 $$;
 
+-- A void's word on its disc's condition (suspect after a dispense that was
+-- tried, damaged), taken if the void is still the disc's latest state. A
+-- void from a red box that says nothing leaves the condition alone.
+CREATE OR REPLACE FUNCTION redbox.set_void_condition(p_barcode text, p jsonb) RETURNS void
+LANGUAGE sql SET search_path = redbox, pg_temp AS $$
+    UPDATE dvd SET condition = p->>'condition'
+     WHERE barcode = p_barcode AND p->>'condition' IN ('good', 'suspect', 'damaged')
+       AND state_at = (p->>'at')::timestamptz;
+$$;
+
 -- Record a rental and its first night's payment; true when it was new here.
 CREATE OR REPLACE FUNCTION redbox.record_rental(p jsonb) RETURNS boolean
 LANGUAGE plpgsql SET search_path = redbox, pg_temp AS $$

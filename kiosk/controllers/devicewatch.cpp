@@ -1,0 +1,107 @@
+// The kiosk's mechanisms, watched (see devicewatch.h).
+#include "controllers/devicewatch.h"
+
+#include "backend/maintenancebackend.h"
+
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcKiosk)
+
+namespace redbox {
+
+namespace {
+
+// A device that stopped answering is down at once (the deadline already waited for it).
+bool silent(const QString &why)
+{
+    return why.contains(QLatin1String("did not answer"));
+}
+
+}   // namespace
+
+DeviceWatch::DeviceWatch(KioskHardware *hw, QObject *parent) : QObject(parent)
+{
+    connect(hw, &KioskHardware::dispensed, this, [this](int, const QString &) { worked(m_rentals); });
+    connect(hw, &KioskHardware::dispenseFailed, this, [this](int, const QString &why) { failed(m_rentals, why, silent(why)); });
+    connect(hw, &KioskHardware::stored, this, [this](int) { worked(m_returns); });
+    connect(hw, &KioskHardware::storeFailed, this, [this](int, const QString &why) { failed(m_returns, why, silent(why)); });
+    connect(hw, &KioskHardware::fault, this, [this](const QString &why) {
+        if (why.contains(QLatin1String("card reader")) && silent(why))
+            failed(m_rentals, why, true);   // nothing can be paid
+    });
+    connect(hw, &KioskHardware::jamCleared, this, [this](bool ok, const QString &report) {
+        if (ok)
+            restore(QStringLiteral("jam cleared: ") + report);
+    });
+    connect(hw, &KioskHardware::selfTestDone, this, [this](bool ok, const QString &report) {
+        if (ok)
+            restore(QStringLiteral("self-test passed: ") + report);
+    });
+}
+
+DeviceWatch::AlertHandler auditAlerts(MaintenanceBackend *audit)
+{
+    return [audit](const QString &action, const QJsonObject &detail) {
+        AuditEntry e;
+        e.action = action;
+        e.detail = detail;
+        audit->audit(e);
+    };
+}
+
+void DeviceWatch::dispenserMisbehaved(const QString &why)
+{
+    failed(m_rentals, why, true);
+}
+
+void DeviceWatch::failed(Lane &lane, const QString &why, bool atOnce)
+{
+    ++lane.failures;
+    if (lane.down || (!atOnce && lane.failures < FailuresInARow))
+        return;
+    lane.down = true;
+    lane.reason = why.left(200);
+    qCCritical(lcKiosk).noquote() << lane.name << "out of order:" << lane.reason;
+    if (m_alert)
+        m_alert(QStringLiteral("device_fault"), {{QStringLiteral("lane"), QLatin1String(lane.name)},
+                                                 {QStringLiteral("reason"), lane.reason},
+                                                 {QStringLiteral("failures"), lane.failures}});
+    emit changed();
+}
+
+void DeviceWatch::worked(Lane &lane)
+{
+    lane.failures = 0;
+    if (!lane.down)
+        return;
+    // A technician's dispense or load went through: the mechanism works again.
+    lane.down = false;
+    qCInfo(lcKiosk) << lane.name << "working again";
+    if (m_alert)
+        m_alert(QStringLiteral("device_restored"), {{QStringLiteral("lane"), QLatin1String(lane.name)},
+                                                    {QStringLiteral("reason"), QStringLiteral("worked for a technician")}});
+    lane.reason.clear();
+    emit changed();
+}
+
+void DeviceWatch::restore(const QString &why)
+{
+    bool any = false;
+    for (Lane *lane : {&m_rentals, &m_returns}) {
+        lane->failures = 0;
+        if (!lane->down)
+            continue;
+        lane->down = false;
+        lane->reason.clear();
+        any = true;
+        if (m_alert)
+            m_alert(QStringLiteral("device_restored"),
+                    {{QStringLiteral("lane"), QLatin1String(lane->name)}, {QStringLiteral("reason"), why.left(200)}});
+    }
+    if (any) {
+        qCInfo(lcKiosk).noquote() << "back in order:" << why;
+        emit changed();
+    }
+}
+
+}   // namespace redbox
