@@ -22,8 +22,10 @@ import os
 import pwd
 import grp
 import secrets as pysecrets
+import stat
 import subprocess
 from pathlib import Path
+from typing import Optional
 
 from .topology import Topology
 
@@ -110,6 +112,12 @@ class State:
         for d in reversed(chain):
             d.mkdir(mode=0o755)
         os.chmod(self.root, 0o755)
+        blocked = self._first_closed_folder(self.root, uid, gid)
+        if blocked is not None:
+            raise StateError(
+                f"the servers' OS user {self.topo.os_user} cannot enter {blocked} (mode "
+                f"{stat.S_IMODE(blocked.stat().st_mode):o}), so it cannot reach the state folder {self.root}: "
+                f"choose a state folder it can reach (--state-dir, for example under /var/tmp)")
         for d, mode, owner in (
             (self.ca_dir, 0o755, (0, 0)),
             (self.certs_dir, 0o755, (0, 0)),
@@ -128,6 +136,21 @@ class State:
             sd = self.socket_dir(s.member)
             sd.mkdir(mode=0o755, exist_ok=True)
             os.chown(sd, uid, gid)
+
+    @staticmethod
+    def _first_closed_folder(path: Path, uid: int, gid: int) -> Optional[Path]:
+        """The first folder on the way to PATH that UID (group GID) may not enter, or None."""
+        for p in [*reversed(path.parents), path]:
+            st = p.stat()
+            if st.st_uid == uid:
+                bit = stat.S_IXUSR
+            elif st.st_gid == gid:
+                bit = stat.S_IXGRP
+            else:
+                bit = stat.S_IXOTH
+            if not st.st_mode & bit:
+                return p
+        return None
 
     # ---- secrets -----------------------------------------------------------
     def passwords(self) -> dict:

@@ -1,6 +1,7 @@
 // The kiosk app assembled (see kioskapp.h).
 #include "app/kioskapp.h"
 
+#include "app/keyboardwedge.h"
 #include "core/crossthread.h"
 #include "hardware/guardedhardware.h"
 #include "hardware/serialhardware.h"
@@ -100,6 +101,17 @@ void KioskApp::start(const KioskConfig *configOverride)
     KioskController::setInstance(m_controller.get());
     m_maintenance = std::make_unique<MaintenanceController>(m_bridge.get(), m_bridge.get(), m_hardware.get(), m_controller.get());
     MaintenanceController::setInstance(m_maintenance.get());
+    if (!m_options.cardReader.isEmpty()) {
+        auto *sim = qobject_cast<SimulatedHardware *>(m_device.get());
+        if (m_options.cardReader != QLatin1String("keyboard"))
+            throw ConfigError(QStringLiteral("--card-reader must be \"keyboard\", not %1").arg(m_options.cardReader));
+        if (!sim)
+            throw ConfigError(
+                QStringLiteral("--card-reader keyboard plays the simulated hardware's readers: use it with --hardware simulated"));
+        m_wedge = std::make_unique<KeyboardWedge>([sim](const QByteArray &track) { sim->swipeCard(track); },
+                                                  [sim](const QString &barcode) { sim->insertDisc(barcode); });
+        QCoreApplication::instance()->installEventFilter(m_wedge.get());
+    }
     if (auto *sim = qobject_cast<SimulatedHardware *>(m_device.get())) {
         // The simulated carousel holds the discs the cache says are in.
         EngineBridge *bridge = m_bridge.get();

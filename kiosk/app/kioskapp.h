@@ -18,12 +18,17 @@
 
 namespace redbox {
 
+class KeyboardWedge;
+
 struct KioskAppOptions {
     QString configPath;
     QString hardware = QStringLiteral("simulated");   // "simulated" or "serial:/dev/ttyXXX"
     bool fullscreen = false;
     QString orientation;   // override the configuration's
     int idleTimeoutMs = 60'000;
+    // "keyboard": cards and discs typed on the keyboard (as USB readers do) reach the simulated
+    // hardware's card reader and return slot; "" : only the hardware's own.
+    QString cardReader;
 };
 
 class KioskApp : public QObject {
@@ -54,6 +59,7 @@ private:
     std::unique_ptr<EngineBridge> m_bridge;
     std::unique_ptr<KioskHardware> m_device;
     std::unique_ptr<KioskHardware> m_hardware;
+    std::unique_ptr<KeyboardWedge> m_wedge;
     std::unique_ptr<KioskController> m_controller;
     std::unique_ptr<MaintenanceController> m_maintenance;
     std::unique_ptr<QQmlApplicationEngine> m_qml;

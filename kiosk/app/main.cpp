@@ -38,7 +38,12 @@ int main(int argc, char **argv)
     const QCommandLineOption idleOpt(QStringLiteral("idle-timeout"),
                                      QStringLiteral("Seconds untouched before the attract loop (default 60)."), QStringLiteral("s"),
                                      QStringLiteral("60"));
-    parser.addOptions({configOpt, hwOpt, fullOpt, orientOpt, idleOpt});
+    const QCommandLineOption readerOpt(
+        QStringLiteral("card-reader"),
+        QStringLiteral("\"keyboard\": type a card's track (;NUMBER=YYMM? Enter) or a disc's barcode (D + 12 digits, Enter) to "
+                       "play the simulated card reader and return slot, as USB readers that type do."),
+        QStringLiteral("kind"));
+    parser.addOptions({configOpt, hwOpt, fullOpt, orientOpt, idleOpt, readerOpt});
     parser.process(app);
     if (!parser.isSet(configOpt)) {
         std::fprintf(stderr, "redbox-kiosk: --config FILE is required (redbox-net up writes one per kiosk in STATE/kiosks/)\n");
@@ -61,6 +66,7 @@ int main(int argc, char **argv)
     options.fullscreen = parser.isSet(fullOpt);
     options.orientation = parser.value(orientOpt);
     options.idleTimeoutMs = idle * 1000;
+    options.cardReader = parser.value(readerOpt);
     redbox::LogBuffer::install();   // a technician's diagnostics bundle carries the last lines (scrubbed)
     redbox::KioskApp kiosk(options);
     try {

@@ -19,21 +19,21 @@ bool silent(const QString &why)
 
 }   // namespace
 
-DeviceWatch::DeviceWatch(KioskHardware *hw, QObject *parent) : QObject(parent)
+DeviceWatch::DeviceWatch(KioskHardware *hardware, QObject *parent) : QObject(parent)
 {
-    connect(hw, &KioskHardware::dispensed, this, [this](int, const QString &) { worked(m_rentals); });
-    connect(hw, &KioskHardware::dispenseFailed, this, [this](int, const QString &why) { failed(m_rentals, why, silent(why)); });
-    connect(hw, &KioskHardware::stored, this, [this](int) { worked(m_returns); });
-    connect(hw, &KioskHardware::storeFailed, this, [this](int, const QString &why) { failed(m_returns, why, silent(why)); });
-    connect(hw, &KioskHardware::fault, this, [this](const QString &why) {
+    connect(hardware, &KioskHardware::dispensed, this, [this](int, const QString &) { worked(m_rentals); });
+    connect(hardware, &KioskHardware::dispenseFailed, this, [this](int, const QString &why) { failed(m_rentals, why, silent(why)); });
+    connect(hardware, &KioskHardware::stored, this, [this](int) { worked(m_returns); });
+    connect(hardware, &KioskHardware::storeFailed, this, [this](int, const QString &why) { failed(m_returns, why, silent(why)); });
+    connect(hardware, &KioskHardware::fault, this, [this](const QString &why) {
         if (why.contains(QLatin1String("card reader")) && silent(why))
             failed(m_rentals, why, true);   // nothing can be paid
     });
-    connect(hw, &KioskHardware::jamCleared, this, [this](bool ok, const QString &report) {
+    connect(hardware, &KioskHardware::jamCleared, this, [this](bool ok, const QString &report) {
         if (ok)
             restore(QStringLiteral("jam cleared: ") + report);
     });
-    connect(hw, &KioskHardware::selfTestDone, this, [this](bool ok, const QString &report) {
+    connect(hardware, &KioskHardware::selfTestDone, this, [this](bool ok, const QString &report) {
         if (ok)
             restore(QStringLiteral("self-test passed: ") + report);
     });

@@ -23,7 +23,9 @@ public:
     KioskStorage(const KioskConfig &config, HealthState &health);
     ~KioskStorage();
 
-    // Reads the keys and opens the cache (rebuilding a corrupted one) and the outbox.
+    // Reads the keys and opens the cache (rebuilding a corrupted one) and the outbox (carrying
+    // what a damaged one still holds into a new one). Files sealed under a kiosk key that has gone
+    // missing are set aside. What was found stays in the health's storage fault until a restart.
     // Throws ConfigError / CacheError / std::runtime_error when storage is unusable.
     void open();
     bool isOpen() const { return m_cache != nullptr; }
@@ -45,6 +47,7 @@ private:
     HealthState &m_health;
     QByteArray m_cardKey;
     QByteArray m_kioskKey;
+    QString m_startupFault;
     std::unique_ptr<CacheStore> m_cache;
     std::unique_ptr<OfflineOutbox> m_outbox;
 };

@@ -10,6 +10,14 @@
 
 namespace redbox {
 
+namespace {
+
+// An entry that cannot be sent, ever: it is parked with this, and the ones behind it go on.
+const QString kUnreadable = QStringLiteral(
+    "this entry does not open with the kiosk's key (sealed under another key, or damaged on disk); kept for a technician");
+
+}   // namespace
+
 OfflineOutbox::OfflineOutbox(const QString &path, QByteArray kioskKey) : m_key(std::move(kioskKey))
 {
     m_db = sqlite::Database::open(path, sqlite::Database::Mode::ReadWrite, true);
@@ -18,8 +26,7 @@ OfflineOutbox::OfflineOutbox(const QString &path, QByteArray kioskKey) : m_key(s
         throw std::runtime_error("the outbox " + path.toStdString() + " was written by a newer kiosk version; refusing to open it");
     const QString check = m_db.integrityCheck();
     if (check != QLatin1String("ok"))
-        throw std::runtime_error("the outbox " + path.toStdString() + " is damaged (" + check.left(200).toStdString() +
-                                 "); a technician must look at it before the kiosk rents offline again");
+        throw OutboxDamaged("the outbox " + path.toStdString() + " is damaged (" + check.left(200).toStdString() + ")");
     if (v == 0) {
         sqlite::Transaction tx(m_db);
         m_db.exec(QStringLiteral("CREATE TABLE action ("
@@ -135,16 +142,16 @@ void OfflineOutbox::add(const QUuid &id, const QString &kind, const QJsonObject 
         .run();
 }
 
-OutboxEntry OfflineOutbox::read(const sqlite::Statement &s)
+OutboxEntry OfflineOutbox::read(const sqlite::Statement &s, bool *readable)
 {
     OutboxEntry e;
     e.seq = s.int64(0);
     e.id = QUuid::fromString(s.text(1));
     e.kind = s.text(2);
     const auto plain = crypto::open(m_key, s.blob(3), s.text(1).toUtf8());
-    if (!plain)
-        throw std::runtime_error("an outbox entry does not open with this kiosk's key");
-    e.payload = QJsonDocument::fromJson(*plain).object();
+    const QJsonDocument doc = plain ? QJsonDocument::fromJson(*plain) : QJsonDocument();
+    *readable = doc.isObject() && !e.id.isNull();
+    e.payload = doc.object();
     e.createdAt = QDateTime::fromString(s.text(4), Qt::ISODateWithMs);
     e.attempts = static_cast<int>(s.int64(5));
     e.lastError = s.text(6);
@@ -154,12 +161,58 @@ OutboxEntry OfflineOutbox::read(const sqlite::Statement &s)
 
 std::optional<OutboxEntry> OfflineOutbox::next()
 {
-    sqlite::Statement s = m_db.prepare(
-        QStringLiteral("SELECT seq, id, kind, sealed, created_at, attempts, last_error, parked_at FROM action "
-                       "WHERE parked_at IS NULL ORDER BY seq LIMIT 1"));
-    if (!s.step())
-        return std::nullopt;
-    return read(s);
+    for (;;) {
+        OutboxEntry e;
+        bool readable = false;
+        {
+            sqlite::Statement s = m_db.prepare(
+                QStringLiteral("SELECT seq, id, kind, sealed, created_at, attempts, last_error, parked_at FROM action "
+                               "WHERE parked_at IS NULL ORDER BY seq LIMIT 1"));
+            if (!s.step())
+                return std::nullopt;
+            e = read(s, &readable);
+        }
+        if (readable)
+            return e;
+        park(e.seq, kUnreadable);
+    }
+}
+
+int OfflineOutbox::salvageFrom(const QString &damagedPath)
+{
+    int copied = 0;
+    try {
+        sqlite::Database old = sqlite::Database::open(damagedPath, sqlite::Database::Mode::ReadOnly, false);
+        sqlite::Statement s = old.prepare(
+            QStringLiteral("SELECT id, kind, sealed, member_key, created_at, attempts, last_error, parked_at FROM action ORDER BY seq"));
+        sqlite::Statement j = old.prepare(QStringLiteral("SELECT rental_id, barcode, slot, created_at FROM dispense"));
+        sqlite::Transaction tx(m_db);
+        // Row by row: SQLite may read rows past a damaged page; the first one it cannot read ends it.
+        try {
+            while (s.step()) {
+                m_db.prepare(
+                        QStringLiteral("INSERT INTO action (id, kind, sealed, member_key, created_at, attempts, last_error, parked_at) "
+                                       "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING"))
+                    .bindAll({s.text(0), s.text(1), s.blob(2), s.isNull(3) ? QVariant() : QVariant(s.text(3)), s.text(4), s.int64(5),
+                              s.isNull(6) ? QVariant() : QVariant(s.text(6)), s.isNull(7) ? QVariant() : QVariant(s.text(7))})
+                    .run();
+                ++copied;
+            }
+        } catch (const std::exception &) {
+        }
+        try {
+            while (j.step())
+                m_db.prepare(QStringLiteral("INSERT INTO dispense (rental_id, barcode, slot, created_at) VALUES (?,?,?,?) "
+                                            "ON CONFLICT (rental_id) DO NOTHING"))
+                    .bindAll({j.text(0), j.text(1), j.int64(2), j.text(3)})
+                    .run();
+        } catch (const std::exception &) {
+        }
+        tx.commit();
+    } catch (const std::exception &) {
+        // Not even readable as a database: nothing to copy; the file stays aside for a technician.
+    }
+    return copied;
 }
 
 void OfflineOutbox::done(qint64 seq)
@@ -186,8 +239,9 @@ QList<OutboxEntry> OfflineOutbox::parked()
     sqlite::Statement s = m_db.prepare(QStringLiteral(
         "SELECT seq, id, kind, sealed, created_at, attempts, last_error, parked_at FROM action WHERE parked_at IS NOT NULL ORDER BY seq"));
     QList<OutboxEntry> out;
+    bool readable = false;
     while (s.step())
-        out << read(s);
+        out << read(s, &readable);   // an unreadable one is listed with its reason
     return out;
 }
 

@@ -16,6 +16,7 @@
 #include <QUuid>
 
 #include <optional>
+#include <stdexcept>
 
 namespace redbox {
 
@@ -38,13 +39,25 @@ struct PendingDispense {
     QDateTime createdAt;
 };
 
+// The outbox file fails SQLite's integrity check.
+class OutboxDamaged : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 class OfflineOutbox {
 public:
+    // Throws OutboxDamaged for a file that fails its integrity check, std::runtime_error otherwise.
     OfflineOutbox(const QString &path, QByteArray kioskKey);
+    // Copies every entry (and the dispense journal) that can still be read from a damaged outbox
+    // file into this one, in order; returns how many entries.
+    int salvageFrom(const QString &damagedPath);
 
     // Durable when it returns (fsync'd commit).
     void add(const QUuid &id, const QString &kind, const QJsonObject &payload, const QString &memberKey = {});
-    std::optional<OutboxEntry> next();   // oldest entry not parked
+    // Oldest entry not parked. One that cannot be opened (sealed under a key that is gone, or
+    // damaged) is parked with the reason on the way: it never holds up the ones behind it.
+    std::optional<OutboxEntry> next();
     void done(qint64 seq);
     void failed(qint64 seq, const QString &error);   // transient: stays first in line
     void park(qint64 seq, const QString &error);
@@ -62,7 +75,7 @@ public:
     QList<PendingDispense> pendingDispenses();
 
 private:
-    OutboxEntry read(const sqlite::Statement &s);
+    OutboxEntry read(const sqlite::Statement &s, bool *readable);
     QString blind(const QString &value) const;
 
     sqlite::Database m_db;

@@ -1,11 +1,17 @@
 // The kiosk's SQLite cache and offline outbox on their own: migrations, a
 // newer schema refused, a corrupted file rebuilt with the outbox intact,
-// members sealed under the kiosk's key, search.
+// members sealed under the kiosk's key, search; an outbox entry that does not
+// open parked without holding up the rest, a damaged outbox carried into a new
+// one, files sealed under a lost kiosk key set aside.
 #include "cache/cachestore.h"
 #include "crypto/crypto.h"
+#include "kioskcore/enginestate.h"
+#include "kioskcore/kioskconfig.h"
+#include "kioskcore/kioskstorage.h"
 #include "outbox/offlineoutbox.h"
 #include "sqlite/sqlite.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QTemporaryDir>
@@ -52,6 +58,26 @@ CacheRow member(qint64 id, const QString &cardHash, int discsOut = 0)
                                 {QStringLiteral("plan_limit"), 4},
                                 {QStringLiteral("membership_id"), 2},
                                 {QStringLiteral("home_coast"), QStringLiteral("west")}}};
+}
+
+// A kiosk's storage folder with its card key (the kiosk key is made on first open).
+KioskConfig storageIn(const QTemporaryDir &dir)
+{
+    KioskConfig c;
+    c.kioskId = QStringLiteral("KIOSK-01");
+    c.storageDir = dir.path();
+    c.kioskKeyFile = dir.filePath(QStringLiteral("kiosk.key"));
+    c.cardKeyFile = dir.filePath(QStringLiteral("card.key"));
+    QFile f(c.cardKeyFile);
+    if (!f.open(QIODevice::WriteOnly) || f.write(crypto::randomBytes(32).toHex() + '\n') <= 0)
+        qFatal("cannot write the card key");
+    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    return c;
+}
+
+QStringList filesLike(const QTemporaryDir &dir, const QString &pattern)
+{
+    return QDir(dir.path()).entryList({pattern}, QDir::Files);
 }
 
 }   // namespace
@@ -239,6 +265,96 @@ private slots:
         QVERIFY(!o.next().has_value());
         o.retryParked();
         QCOMPARE(o.next()->id, a);
+    }
+
+    void anEntryThatDoesNotOpenIsParkedAndTheRestGoOn()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("outbox.db"));
+        const QUuid a = QUuid::createUuid(), b = QUuid::createUuid();
+        {
+            OfflineOutbox o(path, key);
+            o.add(a, QStringLiteral("rent"), {{QStringLiteral("n"), 1}});
+            o.add(b, QStringLiteral("return"), {{QStringLiteral("n"), 2}});
+        }
+        {
+            sqlite::Database db = sqlite::Database::open(path);
+            db.prepare(QStringLiteral("UPDATE action SET sealed = ? WHERE id = ?"))
+                .bindAll({QByteArray("flipped bits"), a.toString(QUuid::WithoutBraces)})
+                .run();
+        }
+        OfflineOutbox o(path, key);
+        const auto first = o.next();
+        QVERIFY(first.has_value());
+        QCOMPARE(first->id, b);   // not stuck behind the one nobody can open
+        QCOMPARE(first->payload.value(QStringLiteral("n")).toInt(), 2);
+        QCOMPARE(o.depth(), 1);
+        const QList<OutboxEntry> parked = o.parked();
+        QCOMPARE(parked.size(), 1);
+        QCOMPARE(parked.first().id, a);
+        QVERIFY2(parked.first().lastError.contains(QLatin1String("does not open")), qPrintable(parked.first().lastError));
+        // A key that is not the kiosk's opens nothing: every entry parked, none sent.
+        OfflineOutbox other(path, crypto::randomBytes(32));
+        QVERIFY(!other.next().has_value());
+        QCOMPARE(other.parked().size(), 2);
+    }
+
+    void aDamagedOutboxIsCarriedIntoANewOne()
+    {
+        QTemporaryDir dir;
+        const KioskConfig cfg = storageIn(dir);
+        QList<QUuid> ids;
+        {
+            HealthState health;
+            KioskStorage s(cfg, health);
+            s.open();
+            for (int i = 0; i < 3; ++i) {
+                ids << QUuid::createUuid();
+                s.outbox().add(ids.last(), QStringLiteral("return"), {{QStringLiteral("n"), i}});
+            }
+            s.outbox().beginDispense(QUuid::createUuid(), QStringLiteral("D000010000001"), 4);
+        }
+        {
+            // An index's pages orphaned: the integrity check fails, the rows still read.
+            sqlite::Database db = sqlite::Database::open(dir.filePath(QStringLiteral("outbox.db")));
+            db.exec(QStringLiteral("PRAGMA writable_schema = ON; DELETE FROM sqlite_schema WHERE name = 'action_member';"));
+        }
+        HealthState health;
+        KioskStorage s(cfg, health);
+        s.open();   // does not throw: the kiosk starts, maintenance mode is reachable
+        QCOMPARE(s.outbox().depth(), 3);
+        QCOMPARE(s.outbox().next()->id, ids.first());   // in order
+        QCOMPARE(s.outbox().pendingDispenses().size(), 1);
+        QVERIFY2(health.value().storageFault.contains(QLatin1String("3 waiting action(s) were carried")),
+                 qPrintable(health.value().storageFault));
+        QCOMPARE(filesLike(dir, QStringLiteral("outbox.db.damaged-*[0-9]")).size(), 1);
+        QVERIFY(s.guard("outbox", [&] { s.outbox().done(s.outbox().next()->seq); }));
+        QVERIFY(health.value().storageFault.contains(QLatin1String("carried")));   // stays shown until a restart
+    }
+
+    void filesSealedUnderALostKioskKeyAreSetAside()
+    {
+        QTemporaryDir dir;
+        const KioskConfig cfg = storageIn(dir);
+        {
+            HealthState health;
+            KioskStorage s(cfg, health);
+            s.open();
+            s.outbox().add(QUuid::createUuid(), QStringLiteral("rent"), {{QStringLiteral("n"), 1}});
+            QVERIFY(health.value().storageFault.isEmpty());
+        }
+        QVERIFY(QFile::remove(cfg.kioskKeyFile));
+        HealthState health;
+        KioskStorage s(cfg, health);
+        s.open();
+        QCOMPARE(s.outbox().depth(), 0);   // a new outbox under the new key: replay is never stuck
+        QVERIFY(QFileInfo::exists(cfg.kioskKeyFile));
+        QCOMPARE(filesLike(dir, QStringLiteral("outbox.db.lost-key-*[0-9]")).size(), 1);
+        QCOMPARE(filesLike(dir, QStringLiteral("cache.db.lost-key-*[0-9]")).size(), 1);
+        QVERIFY2(health.value().storageFault.contains(QLatin1String("kiosk key was missing")), qPrintable(health.value().storageFault));
+        const QUuid next = QUuid::createUuid();
+        QVERIFY(s.guard("outbox", [&] { s.outbox().add(next, QStringLiteral("return"), {}); }));
+        QCOMPARE(s.outbox().next()->id, next);
     }
 };
 

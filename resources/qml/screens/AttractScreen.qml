@@ -1,4 +1,7 @@
-// The attract loop: featured and new titles drift by; a touch starts a visit.
+// The attract loop: featured and new titles step by, one cover every few
+// seconds (a continuous drift would redraw the whole screen every frame, and
+// an idle kiosk with a software renderer would spend a core on it); a touch
+// starts a visit.
 import QtQuick
 import QtQuick.Layouts
 import Redbox.Kiosk
@@ -57,12 +60,24 @@ Rectangle {
                     available: reelItem.available
                 }
             }
-            NumberAnimation on contentX {
-                from: 0
-                to: Math.max(0, reel.contentWidth - reel.width)
-                duration: Math.max(1, reel.count) * 2500
-                loops: Animation.Infinite
+            NumberAnimation {
+                id: step
+                target: reel
+                property: "contentX"
+                duration: 700
+                easing.type: Easing.InOutQuad
+            }
+            Timer {
+                objectName: "attractStep"
+                interval: 4000
+                repeat: true
                 running: attract.visible && reel.count > 0
+                onTriggered: {
+                    const end = Math.max(0, reel.contentWidth - reel.width);
+                    const next = reel.contentX + Theme.touch * 6 * 0.68 + reel.spacing;
+                    step.to = reel.contentX >= end ? 0 : Math.min(end, next);
+                    step.restart();
+                }
             }
         }
         Text {
@@ -71,11 +86,6 @@ Rectangle {
             font.pixelSize: Theme.fontTitle
             font.bold: true
             Layout.alignment: Qt.AlignHCenter
-            SequentialAnimation on opacity {
-                loops: Animation.Infinite
-                NumberAnimation { to: 0.35; duration: 900 }
-                NumberAnimation { to: 1.0; duration: 900 }
-            }
         }
         Text {
             text: qsTr("Returning a disc? Touch anywhere, then \"Return a DVD\".")

@@ -33,7 +33,11 @@ Rectangle {
                 border.color: Theme.brand
                 border.width: 6
                 Rectangle { anchors.centerIn: parent; width: parent.width * 0.2; height: width; radius: width / 2; color: Theme.background; border.color: Theme.brand; border.width: 3 }
-                RotationAnimation on rotation { from: 0; to: 360; duration: 4000; loops: Animation.Infinite }
+                SequentialAnimation on rotation {
+                    loops: Animation.Infinite
+                    RotationAnimation { from: 0; to: 360; duration: 2000 }
+                    PauseAnimation { duration: 3000 }
+                }
             }
             Text {
                 text: qsTr("Into the return slot below the screen, label up.")

@@ -41,10 +41,12 @@ Rectangle {
                     font.pixelSize: Theme.fontBody
                     font.bold: true
                 }
+                // A swipe shown now and then, not in a loop that redraws every frame.
                 SequentialAnimation on x {
                     loops: Animation.Infinite
                     NumberAnimation { from: -Theme.gap * 2; to: Theme.gap * 2; duration: 1200; easing.type: Easing.InOutQuad }
                     NumberAnimation { from: Theme.gap * 2; to: -Theme.gap * 2; duration: 1200; easing.type: Easing.InOutQuad }
+                    PauseAnimation { duration: 4000 }
                 }
             }
             Text {
