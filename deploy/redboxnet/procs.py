@@ -10,7 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from .state import State
+from .state import State, StateError
 
 PATH = "/usr/lib/postgresql/15/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"
 
@@ -60,6 +60,11 @@ def start_daemon(state: State, name: str, argv: list[str], *, as_server_user: bo
                  env: dict[str, str] | None = None) -> int:
     """Start ARGV detached (own session) with stdout/stderr to log/NAME.log; returns its pid."""
     uid, gid = state.ids()
+    if as_server_user:
+        blocked = state.first_closed_folder(Path(argv[0]).resolve(), uid, gid)
+        if blocked is not None:
+            raise StateError(f"the servers' OS user cannot enter {blocked}, so it cannot run {argv[0]}: "
+                             f"build somewhere it can reach (REDBOX_BUILD_DIR, for example under /var/tmp)")
     home = state.run_dir / "home"
     home.mkdir(exist_ok=True)
     os.chown(home, uid, gid)

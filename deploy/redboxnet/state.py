@@ -112,7 +112,7 @@ class State:
         for d in reversed(chain):
             d.mkdir(mode=0o755)
         os.chmod(self.root, 0o755)
-        blocked = self._first_closed_folder(self.root, uid, gid)
+        blocked = self.first_closed_folder(self.root, uid, gid)
         if blocked is not None:
             raise StateError(
                 f"the servers' OS user {self.topo.os_user} cannot enter {blocked} (mode "
@@ -138,7 +138,7 @@ class State:
             os.chown(sd, uid, gid)
 
     @staticmethod
-    def _first_closed_folder(path: Path, uid: int, gid: int) -> Optional[Path]:
+    def first_closed_folder(path: Path, uid: int, gid: int) -> Optional[Path]:
         """The first folder on the way to PATH that UID (group GID) may not enter, or None."""
         for p in [*reversed(path.parents), path]:
             st = p.stat()

@@ -65,6 +65,35 @@ class BadTopologies(unittest.TestCase):
             self.assertEqual(r.returncode, 2)
             self.assertIn("no node named 'north-rb9'", r.stderr)
 
+    def test_a_state_folder_the_servers_cannot_reach_is_named(self):
+        # A folder only root may enter (as root's home is): the servers' user could never start there.
+        closed = Path(tempfile.mkdtemp(prefix="redbox-closed-"))
+        try:
+            closed.chmod(0o700)
+            r = run("--topology", str(HERE / "test-topology.toml"), "--state-dir", str(closed / "state"), "render")
+            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+            self.assertIn(f"cannot enter {closed} (mode 700)", r.stderr)
+            self.assertNotIn("Traceback", r.stderr)
+        finally:
+            subprocess.run(["rm", "-rf", str(closed)], check=True)
+
+    def test_state_root_leaves_a_reachable_build_folder_where_it_is(self):
+        script = HERE.parent.parent / "deploy" / "state-root"
+        with tempfile.TemporaryDirectory() as tmp:
+            os.chmod(tmp, 0o755)
+            build = Path(tmp) / "build"
+            r = subprocess.run([str(script), str(build)], capture_output=True, text=True, check=True)
+            self.assertEqual(r.stdout.strip(), str(build.resolve()))
+        closed = Path(tempfile.mkdtemp(prefix="redbox-closed-"))
+        try:
+            closed.chmod(0o700)
+            r = subprocess.run([str(script), str(closed / "build")], capture_output=True, text=True, check=True)
+            elsewhere = Path(r.stdout.strip())
+            self.assertTrue(str(elsewhere).startswith("/var/tmp/redbox-state-"), r.stdout)
+            self.assertEqual(elsewhere.stat().st_mode & 0o777, 0o755)
+        finally:
+            subprocess.run(["rm", "-rf", str(closed)], check=True)
+
 
 class OccupiedPort(unittest.TestCase):
     def test_a_taken_port_is_a_clear_error_and_nothing_is_started(self):
