@@ -60,8 +60,10 @@ def start_daemon(state: State, name: str, argv: list[str], *, as_server_user: bo
                  env: dict[str, str] | None = None) -> int:
     """Start ARGV detached (own session) with stdout/stderr to log/NAME.log; returns its pid."""
     uid, gid = state.ids()
-    if as_server_user:
-        blocked = state.first_closed_folder(Path(argv[0]).resolve(), uid, gid)
+    program = Path(argv[0])
+    if as_server_user and program.is_absolute() and program.exists():
+        # (A bare name, such as etcd, is a system program found on PATH.)
+        blocked = state.first_closed_folder(program.resolve(), uid, gid)
         if blocked is not None:
             raise StateError(f"the servers' OS user cannot enter {blocked}, so it cannot run {argv[0]}: "
                              f"build somewhere it can reach (REDBOX_BUILD_DIR, for example under /var/tmp)")
