@@ -60,6 +60,8 @@ def start_daemon(state: State, name: str, argv: list[str], *, as_server_user: bo
                  env: dict[str, str] | None = None) -> int:
     """Start ARGV detached (own session) with stdout/stderr to log/NAME.log; returns its pid."""
     uid, gid = state.ids()
+    if as_server_user:
+        state.require_reachable()
     program = Path(argv[0])
     if as_server_user and program.is_absolute() and program.exists():
         # (A bare name, such as etcd, is a system program found on PATH.)

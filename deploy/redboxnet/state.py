@@ -112,12 +112,6 @@ class State:
         for d in reversed(chain):
             d.mkdir(mode=0o755)
         os.chmod(self.root, 0o755)
-        blocked = self.first_closed_folder(self.root, uid, gid)
-        if blocked is not None:
-            raise StateError(
-                f"the servers' OS user {self.topo.os_user} cannot enter {blocked} (mode "
-                f"{stat.S_IMODE(blocked.stat().st_mode):o}), so it cannot reach the state folder {self.root}: "
-                f"choose a state folder it can reach (--state-dir, for example under /var/tmp)")
         for d, mode, owner in (
             (self.ca_dir, 0o755, (0, 0)),
             (self.certs_dir, 0o755, (0, 0)),
@@ -136,6 +130,16 @@ class State:
             sd = self.socket_dir(s.member)
             sd.mkdir(mode=0o755, exist_ok=True)
             os.chown(sd, uid, gid)
+
+    def require_reachable(self) -> None:
+        """Before a server or service starts here: its OS user must reach the state folder."""
+        uid, gid = self.ids()
+        blocked = self.first_closed_folder(self.root, uid, gid)
+        if blocked is not None:
+            raise StateError(
+                f"the servers' OS user {self.topo.os_user} cannot enter {blocked} (mode "
+                f"{stat.S_IMODE(blocked.stat().st_mode):o}), so it cannot reach the state folder {self.root}: "
+                f"choose a state folder it can reach (--state-dir, for example under /var/tmp)")
 
     @staticmethod
     def first_closed_folder(path: Path, uid: int, gid: int) -> Optional[Path]:

@@ -65,15 +65,29 @@ class BadTopologies(unittest.TestCase):
             self.assertEqual(r.returncode, 2)
             self.assertIn("no node named 'north-rb9'", r.stderr)
 
-    def test_a_state_folder_the_servers_cannot_reach_is_named(self):
+    def test_a_folder_the_servers_cannot_reach_is_named_before_anything_starts(self):
         # A folder only root may enter (as root's home is): the servers' user could never start there.
         closed = Path(tempfile.mkdtemp(prefix="redbox-closed-"))
+        probe = f"""
+import sys
+sys.path.insert(0, {str(TOOL.parent)!r})
+from pathlib import Path
+from redboxnet import procs
+from redboxnet.state import State, StateError
+from redboxnet.topology import load
+state = State(load({str(HERE / "test-topology.toml")!r}), Path({str(closed / "state")!r}))
+state.make_dirs()
+try:
+    procs.start_daemon(state, "probe", ["/bin/true"])
+except StateError as e:
+    print(e)
+"""
         try:
             closed.chmod(0o700)
-            r = run("--topology", str(HERE / "test-topology.toml"), "--state-dir", str(closed / "state"), "render")
-            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
-            self.assertIn(f"cannot enter {closed} (mode 700)", r.stderr)
-            self.assertNotIn("Traceback", r.stderr)
+            r = subprocess.run(["/usr/bin/python3", "-c", probe], capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn(f"cannot enter {closed} (mode 700)", r.stdout)
+            self.assertFalse((closed / "state" / "log" / "probe.log").exists(), "something was started")
         finally:
             subprocess.run(["rm", "-rf", str(closed)], check=True)
 

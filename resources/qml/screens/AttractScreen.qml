@@ -86,6 +86,15 @@ Rectangle {
             font.pixelSize: Theme.fontTitle
             font.bold: true
             Layout.alignment: Qt.AlignHCenter
+            // Pulses for the first 18 s the loop is on screen, then rests. (It also keeps frames
+            // coming while a Wayland window settles: it takes its fullscreen size only when it
+            // next draws a frame.)
+            SequentialAnimation on opacity {
+                loops: 10
+                running: attract.visible
+                NumberAnimation { to: 0.35; duration: 900 }
+                NumberAnimation { to: 1.0; duration: 900 }
+            }
         }
         Text {
             text: qsTr("Returning a disc? Touch anywhere, then \"Return a DVD\".")
