@@ -59,7 +59,7 @@ void checkMoney(const NetworkState &net, InvariantReport &rep, qint64 &leftover)
     static const QHash<QString, QString> status{{QStringLiteral("open"), QStringLiteral("held")},
                                                 {QStringLiteral("captured"), QStringLiteral("captured")},
                                                 {QStringLiteral("voided"), QStringLiteral("voided")}};
-    qint64 disagree = ledger ? 0 : 1, overCaptured = 0, holdsKept = 0, salesUncaptured = 0;
+    qint64 disagree = ledger ? 0 : 1, overCaptured = 0, holdsKept = 0, keptUncaptured = 0;
     if (!ledger)
         rep.details << QStringLiteral("the acquirer's ledger could not be read at %1").arg(acq.url);
     QSet<QString> ours;
@@ -86,11 +86,11 @@ void checkMoney(const NetworkState &net, InvariantReport &rep, qint64 &leftover)
                                   "WHERE ch.captured_cents > redbox.rental_due_cents(r, now())");
         holdsKept += scalar(c, "SELECT count(*) FROM redbox.charge ch JOIN redbox.rental r USING (rental_id) "
                                "WHERE r.status = 'void' AND (ch.held_cents > 0 OR ch.captured_cents > 0)");
-        // A disc bought and dispensed is captured (at its price with tax), once nothing is in flight.
-        salesUncaptured += scalar(c, "SELECT count(*) FROM redbox.charge ch JOIN redbox.rental r USING (rental_id) "
-                                     "WHERE r.purchase AND r.status = 'kept' AND ch.state NOT IN ('captured', 'declined') "
-                                     "AND NOT EXISTS (SELECT 1 FROM redbox.processor_request q WHERE q.charge_id = ch.charge_id "
-                                     "AND q.state IN ('queued', 'in_doubt'))");
+        // A disc bought, or kept after its last night, is captured once nothing is in flight.
+        keptUncaptured += scalar(c, "SELECT count(*) FROM redbox.charge ch JOIN redbox.rental r USING (rental_id) "
+                                    "WHERE r.status = 'kept' AND ch.state NOT IN ('captured', 'declined') "
+                                    "AND NOT EXISTS (SELECT 1 FROM redbox.processor_request q WHERE q.charge_id = ch.charge_id "
+                                    "AND q.state IN ('queued', 'in_doubt'))");
     }
     for (auto it = theirs.cbegin(); it != theirs.cend() && ledger; ++it)
         if (!ours.contains(it.key()) && ++disagree <= 10)
@@ -98,7 +98,43 @@ void checkMoney(const NetworkState &net, InvariantReport &rep, qint64 &leftover)
     rep.counts << qMakePair(QStringLiteral("money_ledgers_disagree"), disagree);
     rep.counts << qMakePair(QStringLiteral("captured_beyond_the_rental"), overCaptured);
     rep.counts << qMakePair(QStringLiteral("failed_dispense_holds_kept"), holdsKept);
-    rep.counts << qMakePair(QStringLiteral("sold_discs_not_captured"), salesUncaptured);
+    rep.counts << qMakePair(QStringLiteral("kept_discs_not_captured"), keptUncaptured);
+}
+
+// Days that passed (timemachine.h): every disc kept is kept wherever its rental is, after
+// exactly its plan's maximum period and out of stock; every late return paid its nights.
+void checkDays(const NetworkState &net, const DaysPassed &days, InvariantReport &rep)
+{
+    qint64 notKept = 0;
+    const QString kept = uuidArray(days.kept);
+    for (const QString &node : net.nodes()) {
+        pg::Connection c = net.connect(node);
+        const pg::Result r = c.exec("SELECT r.rental_id, r.status, r.nights, r.max_nights, coalesce(d.status, 'gone') "
+                                    "FROM redbox.rental r LEFT JOIN redbox.dvd d USING (barcode) "
+                                    "WHERE r.rental_id = ANY($1::uuid[]) AND (r.status <> 'kept' OR r.nights IS DISTINCT FROM r.max_nights "
+                                    "OR d.status IN ('in', 'out'))",
+                                    {kept});
+        notKept += r.rows();
+        for (int i = 0; i < r.rows() && i < 5; ++i)
+            rep.details << QStringLiteral("kept rental %1 at %2 is %3 after %4 of %5 nights, its disc %6")
+                               .arg(r.text(i, 0), node, r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4));
+    }
+    rep.counts << qMakePair(QStringLiteral("kept_not_closed_everywhere"), notKept);
+
+    QStringList ids, nights;
+    for (auto it = days.late.cbegin(); it != days.late.cend(); ++it) {
+        ids << it.key().toString(QUuid::WithoutBraces);
+        nights << QString::number(it.value());
+    }
+    pg::Connection hq = net.connect(net.nodes(QStringLiteral("hq")).value(0));
+    const pg::Result late = hq.exec("SELECT r.rental_id, r.nights, l.days FROM unnest($1::uuid[], $2::int[]) AS l(id, days) "
+                                    "JOIN redbox.rental r ON r.rental_id = l.id WHERE r.status = 'returned' AND r.nights < l.days",
+                                    {QLatin1Char('{') + ids.join(QLatin1Char(',')) + QLatin1Char('}'),
+                                     QLatin1Char('{') + nights.join(QLatin1Char(',')) + QLatin1Char('}')});
+    for (int i = 0; i < late.rows() && i < 5; ++i)
+        rep.details << QStringLiteral("rental %1 came back %2 days late and was charged %3 nights at HQ")
+                           .arg(late.text(i, 0), late.text(i, 2), late.text(i, 1));
+    rep.counts << qMakePair(QStringLiteral("late_returns_not_charged_their_nights"), static_cast<qint64>(late.rows()));
 }
 
 }   // namespace
@@ -121,7 +157,8 @@ QJsonObject InvariantReport::toJson() const
             {QStringLiteral("details"), QJsonArray::fromStringList(details)}};
 }
 
-InvariantReport checkInvariants(const NetworkState &net, const QHash<QUuid, RentalTrace> &rentals, const KioskLeftovers &kiosks)
+InvariantReport checkInvariants(const NetworkState &net, const QHash<QUuid, RentalTrace> &rentals, const KioskLeftovers &kiosks,
+                                const DaysPassed &days)
 {
     InvariantReport rep;
     const QString hqNode = net.nodes(QStringLiteral("hq")).value(0);
@@ -214,6 +251,7 @@ InvariantReport checkInvariants(const NetworkState &net, const QHash<QUuid, Rent
     rep.counts << qMakePair(QStringLiteral("ledgers_disagree"), ledgers);
 
     checkMoney(net, rep, leftover);
+    checkDays(net, days, rep);
 
     // Prepared transactions on every server (the network never prepares; a leftover is a bug).
     for (const QString &node : net.nodes())

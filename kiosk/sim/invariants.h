@@ -9,11 +9,16 @@
 //   work left over             prepared transactions, undelivered or parked hops, returns waiting for
 //                              their rental, kiosk outboxes and dispense journals not empty
 //   unknown cards accepted     a card nobody issued reached the PIN screen
+//   kept not closed everywhere a disc kept after its plan's last night is not kept (its maximum
+//                              period charged, the disc no longer stock) at every node holding it
+//   late returns not charged   a disc returned days late whose rental was charged fewer nights
+//   kept discs not captured    a kept or bought disc's charge not captured, nothing in flight
 // Blocking SQL: run it off the GUI (or event-loop) thread.
 #pragma once
 
 #include "network/networkstate.h"
 #include "sim/history.h"
+#include "sim/timemachine.h"
 
 #include <QJsonObject>
 #include <QStringList>
@@ -33,7 +38,8 @@ struct InvariantReport {
     QJsonObject toJson() const;
 };
 
-InvariantReport checkInvariants(const NetworkState &net, const QHash<QUuid, RentalTrace> &rentals, const KioskLeftovers &kiosks);
+InvariantReport checkInvariants(const NetworkState &net, const QHash<QUuid, RentalTrace> &rentals, const KioskLeftovers &kiosks,
+                                const DaysPassed &days = {});
 
 // Delays from the red box's commit to the coast and to HQ, in ms, for the given rentals.
 struct Delays {

@@ -131,7 +131,7 @@ Scenario Scenario::fromJson(const QJsonObject &o)
                   {QStringLiteral("returns"), QStringLiteral("return_elsewhere"), QStringLiteral("away"), QStringLiteral("late_return"),
                    QStringLiteral("wrong_pin"), QStringLiteral("unknown_card"), QStringLiteral("jam"), QStringLiteral("declined"),
                    QStringLiteral("walk_up"), QStringLiteral("promo"), QStringLiteral("promo_code"), QStringLiteral("buy"),
-                   QStringLiteral("lost_answer")},
+                   QStringLiteral("lost_answer"), QStringLiteral("kept")},
                   w);
         s.returns = number(c, QStringLiteral("returns"), s.returns, 0, 1, w);
         s.returnElsewhere = number(c, QStringLiteral("return_elsewhere"), s.returnElsewhere, 0, 1, w);
@@ -145,6 +145,7 @@ Scenario Scenario::fromJson(const QJsonObject &o)
         s.promo = number(c, QStringLiteral("promo"), s.promo, 0, 1, w);
         s.buy = number(c, QStringLiteral("buy"), s.buy, 0, 1, w);
         s.lostAnswer = number(c, QStringLiteral("lost_answer"), s.lostAnswer, 0, 1, w);
+        s.kept = number(c, QStringLiteral("kept"), s.kept, 0, 1, w);
         if (c.contains(QStringLiteral("promo_code"))) {
             s.promoCode = c.value(QStringLiteral("promo_code")).toString();
             static const QRegularExpression code(QStringLiteral("^[A-Z0-9]{4,16}$"));
@@ -228,7 +229,8 @@ QJsonObject Scenario::toJson() const
                                                       {QStringLiteral("promo"), promo},
                                                       {QStringLiteral("promo_code"), promoCode},
                                                       {QStringLiteral("buy"), buy},
-                                                      {QStringLiteral("lost_answer"), lostAnswer}}},
+                                                      {QStringLiteral("lost_answer"), lostAnswer},
+                                                      {QStringLiteral("kept"), kept}}},
             {QStringLiteral("faults"), faultList},
             {QStringLiteral("random_faults"), QJsonObject{{QStringLiteral("per_min"), randomFaultsPerMin},
                                                           {QStringLiteral("kinds"), QJsonArray::fromStringList(randomFaultKinds)},

@@ -17,9 +17,11 @@
 //     "returns": 0.35,                  a visit by a member holding discs returns them
 //     "return_elsewhere": 0.3,          of returns: at another kiosk (any node, any coast)
 //     "away": 0.1,                      renters from the other coast (escalated to their coast or HQ)
-//     "late_return": 0.1,               the kiosk's clock set days back (the servers take their own time)
+//     "late_return": 0.1,               of the renters: bring their discs back 2-5 days late (timemachine.h)
 //     "wrong_pin": 0.05, "unknown_card": 0.03, "jam": 0.02, "declined": 0.03, "walk_up": 0.2,
-//     "lost_answer": 0.02               the device's answer to the payment or a dispense never arrives
+//     "lost_answer": 0.02,              the device's answer to the payment or a dispense never arrives
+//     "kept": 0.3                       of the discs still out when customers stop: never brought back,
+//                                       kept once days pass beyond their plan's last night
 //   },
 //   "faults": [                         at a time after the start; "for_s" (heals after) where it applies
 //     {"at_s": 20, "kind": "kill_redbox_primary", "node": "west-rb1"},   host death: Patroni fails over
@@ -81,6 +83,7 @@ struct Scenario {
     QString promoCode = QStringLiteral("FREENIGHT");   // the sample data's code
     double buy = 0.05;   // of the renters: also buys a disc of a title on sale (previously viewed)
     double lostAnswer = 0.02;   // of the renters: the card reader's or the dispenser's answer is lost (STATUS finds it)
+    double kept = 0;   // of the discs still out at the end: kept (their plan's maximum period passes)
     QList<FaultSpec> faults;
     double randomFaultsPerMin = 0;
     QStringList randomFaultKinds;

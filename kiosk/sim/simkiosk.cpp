@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
+#include <QThreadPool>
 
 Q_LOGGING_CATEGORY(lcSimKiosk, "redbox.sim.kiosk", QtInfoMsg)
 
@@ -222,7 +223,7 @@ std::optional<VisitPlan> SimKiosk::plan()
         p.promo = u(m_rng) < m_scenario.promo;
         p.buy = u(m_rng) < m_scenario.buy;
         p.lostAnswers = u(m_rng) < m_scenario.lostAnswer ? 1 + static_cast<int>(m_rng() % 2) : 0;
-        p.backdateDays = u(m_rng) < m_scenario.lateReturn ? 2 + static_cast<int>(m_rng() % 4) : 0;
+        p.lateDays = u(m_rng) < m_scenario.lateReturn ? 2 + static_cast<int>(m_rng() % 4) : 0;
         return p;
     }
     ++m_stats.noMember;
@@ -243,7 +244,7 @@ void SimKiosk::startVisit(VisitPlan plan)
     m_ctrl->touch();
     if (m_plan.kind == VisitPlan::Kind::Return) {
         ++m_stats.returnVisits;
-        returnStep(0);
+        passDays([this] { returnStep(0); });
         return;
     }
     if (m_plan.kind == VisitPlan::Kind::UnknownCard)
@@ -263,7 +264,6 @@ void SimKiosk::endVisit(const QString &outcome)
     m_condition = nullptr;
     m_then = nullptr;
     m_deadline.stop();
-    m_ctrl->setClock([] { return QDateTime::currentDateTimeUtc(); });
     emit visitFinished();
     if (m_queued > 0 && m_customers && QDateTime::currentMSecsSinceEpoch() < m_until) {
         --m_queued;
@@ -431,11 +431,6 @@ void SimKiosk::payStep()
 
 void SimKiosk::payNow()
 {
-    if (m_plan.backdateDays > 0) {
-        ++m_stats.lateRentals;
-        const qint64 secs = static_cast<qint64>(m_plan.backdateDays) * 86'400;
-        m_ctrl->setClock([secs] { return QDateTime::currentDateTimeUtc().addSecs(-secs); });
-    }
     if (m_plan.declined)
         m_hw->declineNextPayment();
     if (m_plan.jam)
@@ -464,12 +459,49 @@ void SimKiosk::payNow()
                 if (item.state == CartModel::State::Done && item.purchase)
                     ++m_stats.bought;   // the customer's to keep: never returned
                 else if (item.state == CartModel::State::Done)
-                    m_world->hold({item.rentalId, item.barcode, m_ref.id, m_plan.member.id});
+                    m_world->hold({item.rentalId, item.barcode, m_ref.id, m_plan.member.id, false, m_plan.lateDays});
             }
             m_ctrl->finish();
             endVisit(QStringLiteral("rented"));
         },
         30'000 + discs * 4 * m_scenario.offlineAfterMs);
+}
+
+// A late returner's discs: days pass for their rentals (off this thread, which other kiosks share).
+void SimKiosk::passDays(std::function<void()> then)
+{
+    QList<std::pair<Holding, SimKioskRef>> late;
+    for (const Holding &h : m_plan.returning) {
+        if (h.lateDays <= 0)
+            continue;
+        const auto &all = m_world->kiosks();
+        const auto from = std::find_if(all.cbegin(), all.cend(), [&](const SimKioskRef &k) { return k.id == h.fromKiosk; });
+        if (from != all.cend())
+            late.append({h, *from});
+    }
+    if (late.isEmpty() || !m_time) {
+        m_stats.lateOnTime += late.size();
+        then();
+        return;
+    }
+    QThreadPool::globalInstance()->start([this, late, coast = m_plan.member.coast, then = std::move(then)] {
+        int aged = 0;
+        for (const auto &[h, from] : late) {
+            try {
+                aged += m_time->ageBeforeReturn(h, from, coast, h.lateDays) ? 1 : 0;
+            } catch (const std::exception &e) {
+                qCWarning(lcSimKiosk) << m_ref.id << "could not move rental" << h.rentalId << "back:" << e.what();
+            }
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, aged, all = late.size(), then] {
+                m_stats.lateReturns += aged;
+                m_stats.lateOnTime += all - aged;
+                then();
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void SimKiosk::returnStep(int index)

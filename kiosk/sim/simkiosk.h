@@ -13,6 +13,7 @@
 #include "hardware/simulatedhardware.h"
 #include "kioskcore/kioskengine.h"
 #include "sim/scenario.h"
+#include "sim/timemachine.h"
 #include "sim/world.h"
 
 #include <QElapsedTimer>
@@ -37,7 +38,7 @@ struct VisitPlan {
     bool promo = false;   // types the scenario's promo code before paying
     bool buy = false;   // also buys a disc of a title on sale
     int lostAnswers = 0;   // the device's next answers lost (the payment's, then the first dispense's)
-    int backdateDays = 0;   // a late returner: the rental is made as if this many days ago
+    int lateDays = 0;   // a late returner: brings these discs back this many days after renting them
     QList<Holding> returning;
 };
 
@@ -55,7 +56,8 @@ struct KioskStats {
     qint64 walkedAway = 0;   // arrived while the queue was full
     qint64 noMember = 0;   // every member of this kiosk was at their plan's limit
     qint64 stuck = 0;   // a visit that waited for the screen longer than the deadline
-    qint64 lateRentals = 0;
+    qint64 lateReturns = 0;   // discs returned days late (their rentals moved back by the time machine)
+    qint64 lateOnTime = 0;   // a late returner's discs whose rentals were still on their way: returned on time
     qint64 carriedAway = 0;   // discs taken to another kiosk to return
     int maxOutbox = 0;
 
@@ -74,7 +76,8 @@ struct KioskStats {
         walkedAway += o.walkedAway;
         noMember += o.noMember;
         stuck += o.stuck;
-        lateRentals += o.lateRentals;
+        lateReturns += o.lateReturns;
+        lateOnTime += o.lateOnTime;
         carriedAway += o.carriedAway;
         maxOutbox = std::max(maxOutbox, o.maxOutbox);
         return *this;
@@ -95,6 +98,8 @@ public:
     // the first completed cache sync.
     void boot();
     void startCustomers(qint64 untilEpochMs);
+    // Late returners' rentals are moved back by TIME before they come back (none: they come on time).
+    void setTimeMachine(TimeMachine *time) { m_time = time; }
     void stopCustomers();
 
     const SimKioskRef &ref() const { return m_ref; }
@@ -126,12 +131,14 @@ private:
     void pinStep(bool wrongFirst);
     void payStep();
     void payNow();
+    void passDays(std::function<void()> then);
     void returnStep(int index);
     QByteArray track(const QString &card) const;
 
     SimKioskRef m_ref;
     KioskConfig m_config;
     World *m_world;
+    TimeMachine *m_time = nullptr;
     Scenario m_scenario;
     Recorder m_recorder;
     std::unique_ptr<KioskEngine> m_engine;

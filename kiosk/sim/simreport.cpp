@@ -91,7 +91,9 @@ QJsonObject reportJson(const RunFacts &f)
                                                    {QStringLiteral("unknown_card"), n(f.stats.unknownCardVisits)},
                                                    {QStringLiteral("walked_away"), n(f.stats.walkedAway)},
                                                    {QStringLiteral("no_free_member"), n(f.stats.noMember)},
-                                                   {QStringLiteral("late_rentals"), n(f.stats.lateRentals)},
+                                                   {QStringLiteral("late_returns"), n(f.stats.lateReturns)},
+                                                   {QStringLiteral("late_returned_on_time"), n(f.stats.lateOnTime)},
+                                                   {QStringLiteral("kept_at_the_end"), n(f.days.kept.size())},
                                                    {QStringLiteral("carried_to_another_kiosk"), n(f.stats.carriedAway)},
                                                    {QStringLiteral("stuck"), n(h.stuckVisits)}}},
             {QStringLiteral("rentals"), QJsonObject{{QStringLiteral("ok_online"), n(h.rentOk)},
@@ -134,8 +136,9 @@ QString reportText(const RunFacts &f, const QJsonObject &report, const QString &
       << QString::number(n(f.bootAllMs) / 1000.0, 'f', 1) << " s\n";
     t << "visits      " << s.visits << " (" << s.rentVisits << " to rent (" << s.walkUpVisits << " walk-up cards, " << s.promoTries
       << " promo codes typed, " << s.promoApplied << " granted, " << s.bought << " of " << s.buyTries << " discs bought, " << s.lostAnswers
-      << " with a device answer lost), " << s.returnVisits << " to return, " << s.unknownCardVisits << " unknown cards, " << s.lateRentals
-      << " late rentals, " << s.carriedAway << " discs carried elsewhere, " << h.stuckVisits << " stuck)\n";
+      << " with a device answer lost), " << s.returnVisits << " to return, " << s.unknownCardVisits << " unknown cards, " << s.lateReturns
+      << " returned days late, " << f.days.kept.size() << " kept at the end, " << s.carriedAway << " discs carried elsewhere, "
+      << h.stuckVisits << " stuck)\n";
     t << "rentals     " << h.rentOk << " online, " << h.rentOffline << " offline, " << h.rentFailed << " refused, " << h.rentUnknown
       << " unknown; " << h.dispensed << " discs dispensed, " << h.voids << " voids\n";
     t << "returns     " << h.returnOk << " online, " << h.returnOffline << " offline, " << h.returnFailed << " refused\n";

@@ -6,6 +6,7 @@
 #include "sim/invariants.h"
 #include "sim/scenario.h"
 #include "sim/simkiosk.h"
+#include "sim/timemachine.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -30,6 +31,7 @@ struct RunFacts {
     Delays delays;
     int kioskOutboxPeak = 0;
     int hopPeak = 0;
+    DaysPassed days;
     InvariantReport invariants;
     QStringList notes;
     QString historyPath;

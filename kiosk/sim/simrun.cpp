@@ -91,6 +91,7 @@ void SimRun::start()
 void SimRun::prepare()
 {
     m_net = std::make_unique<NetworkState>(m_o.stateDir, m_o.tool);
+    m_time = std::make_unique<TimeMachine>(*m_net);
     QDir().mkpath(m_o.workDir);
     if (m_o.reportPath.isEmpty())
         m_o.reportPath = m_o.workDir + QStringLiteral("/report.json");
@@ -202,6 +203,7 @@ void SimRun::bootKiosks()
                     QDir().mkpath(storage);
                     auto k = std::make_unique<SimKiosk>(ref, simKioskConfig(ref, storage, m_s.offlineAfterMs), m_world.get(), m_s,
                                                         [history](const QJsonObject &o) { history->addJson(o); });
+                    k->setTimeMachine(m_time.get());
                     k->boot();
                     created = k.release();
                 } catch (const std::exception &e) {
@@ -404,7 +406,10 @@ void SimRun::check(const KioskLeftovers &left, QStringList notes)
             if (!m_net->waitForQuiet(std::chrono::milliseconds(budget)))
                 *quietNote = QStringLiteral("hops still undelivered after the drain timeout");
             try {
-                *inv = checkInvariants(*m_net, rentals, left);
+                // Days pass for the discs still out: a share is never brought back.
+                if (!m_time->keepUnreturned(rentals.keys(), m_s.kept, m_s.seed).isEmpty() && !m_net->waitForQuiet(std::chrono::seconds(60)))
+                    *quietNote = QStringLiteral("the kept discs' hops still undelivered a minute after they were kept");
+                *inv = checkInvariants(*m_net, rentals, left, m_time->passed());
                 *delays = replicationDelays(*m_net, rentals.keys());
             } catch (const std::exception &e) {
                 *quietNote += QStringLiteral("; the invariants could not be checked: ") + QString::fromUtf8(e.what());
@@ -443,6 +448,7 @@ void SimRun::report(const InvariantReport &inv, const Delays &delays, const QStr
     f.delays = delays;
     f.kioskOutboxPeak = m_kioskOutboxPeak;
     f.hopPeak = m_hopPeak;
+    f.days = m_time->passed();
     f.invariants = inv;
     f.notes = notes;
     f.historyPath = m_history->path();

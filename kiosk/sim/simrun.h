@@ -5,7 +5,8 @@
 //   run       customers arrive for the scenario's duration; faults are
 //             injected and healed (FaultInjector, HostFaults, KioskProcesses)
 //   drain     customers stop, everything heals, the kiosks' outboxes and
-//             the network's hops drain
+//             the network's hops drain; days pass for the discs still out,
+//             and a share of them is kept (timemachine.h)
 //   check     the invariants against every tier, and the report
 //             (simreport.h: text on stdout, JSON to a file; every call is
 //             in a JSON-lines history)
@@ -20,6 +21,7 @@
 #include "sim/scenario.h"
 #include "sim/simkiosk.h"
 #include "sim/simreport.h"
+#include "sim/timemachine.h"
 #include "sim/world.h"
 
 #include <QElapsedTimer>
@@ -102,6 +104,7 @@ private:
     std::unique_ptr<HostFaults> m_host;
     std::unique_ptr<KioskProcesses> m_processes;
     std::unique_ptr<FaultInjector> m_faults;
+    std::unique_ptr<TimeMachine> m_time;
     QList<SimKioskRef> m_chosen;
     QList<SimKioskRef> m_inProcess;
     std::vector<std::unique_ptr<Shard>> m_shards;

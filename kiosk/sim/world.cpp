@@ -17,13 +17,18 @@ QJsonObject Holding::toJson() const
     return {{QStringLiteral("rental_id"), rentalId.toString(QUuid::WithoutBraces)},
             {QStringLiteral("barcode"), barcode},
             {QStringLiteral("kiosk"), fromKiosk},
-            {QStringLiteral("member_id"), static_cast<double>(memberId)}};
+            {QStringLiteral("member_id"), static_cast<double>(memberId)},
+            {QStringLiteral("late_days"), lateDays}};
 }
 
 Holding Holding::fromJson(const QJsonObject &o)
 {
-    return {QUuid::fromString(o.value(QStringLiteral("rental_id")).toString()), o.value(QStringLiteral("barcode")).toString(),
-            o.value(QStringLiteral("kiosk")).toString(), o.value(QStringLiteral("member_id")).toInteger()};
+    return {QUuid::fromString(o.value(QStringLiteral("rental_id")).toString()),
+            o.value(QStringLiteral("barcode")).toString(),
+            o.value(QStringLiteral("kiosk")).toString(),
+            o.value(QStringLiteral("member_id")).toInteger(),
+            false,
+            o.value(QStringLiteral("late_days")).toInt()};
 }
 
 Roster Roster::load(const QString &path)

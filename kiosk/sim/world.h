@@ -47,6 +47,7 @@ struct Holding {
     QString fromKiosk;
     qint64 memberId = 0;
     bool carried = false;   // on its way to another kiosk's return slot
+    int lateDays = 0;   // its member brings it back this many days after renting it
     QJsonObject toJson() const;
     static Holding fromJson(const QJsonObject &o);
 };

@@ -161,6 +161,46 @@ private slots:
         QCOMPARE(count(r, QStringLiteral("failed_dispense_holds_kept")), 1);
     }
 
+    // Days that passed: the run kept some discs, and they are kept everywhere; a disc told as
+    // kept that is still out is counted at every node holding it. A rental told as returned a
+    // night later than it was charged is counted.
+    void keptAndLateAsTheDaysPassed()
+    {
+        pg::Connection hq = m_net->connect(QStringLiteral("hq"));
+        QStringList ids;
+        for (const QUuid &id : m_history->rentals().keys())
+            ids << id.toString(QUuid::WithoutBraces);
+        const QString run = QLatin1Char('{') + ids.join(QLatin1Char(',')) + QLatin1Char('}');
+        const auto first = [&](const char *where) {
+            const pg::Result r = hq.exec(
+                QByteArray("SELECT rental_id, coalesce(nights, 0) FROM redbox.rental WHERE rental_id = ANY($1::uuid[]) "
+                           "AND NOT purchase AND ") +
+                    where + " ORDER BY rental_id LIMIT 1",
+                {run});
+            return r.rows() ? std::pair{r.uuid(0, 0), static_cast<int>(r.int64(0, 1))} : std::pair{QUuid(), 0};
+        };
+        const auto [kept, keptNights] = first("status = 'kept'");
+        const auto [open, zero] = first("status = 'open'");
+        const auto [returned, nights] = first("status = 'returned'");
+        Q_UNUSED(keptNights);
+        Q_UNUSED(zero);
+        QVERIFY2(!kept.isNull(), "the run kept no disc (its scenario's \"kept\" share)");
+        QVERIFY2(!open.isNull() && !returned.isNull(), "the run left a disc out and had one returned");
+
+        DaysPassed days;
+        days.kept = {kept};
+        days.late.insert(returned, nights);
+        InvariantReport r = checkInvariants(*m_net, m_history->rentals(), {}, days);
+        QCOMPARE(count(r, QStringLiteral("kept_not_closed_everywhere")), 0);
+        QCOMPARE(count(r, QStringLiteral("late_returns_not_charged_their_nights")), 0);
+
+        days.kept = {open};
+        days.late.insert(returned, nights + 1);
+        r = checkInvariants(*m_net, m_history->rentals(), {}, days);
+        QVERIFY2(count(r, QStringLiteral("kept_not_closed_everywhere")) >= 3, "open at its red box, its coast and HQ");
+        QCOMPARE(count(r, QStringLiteral("late_returns_not_charged_their_nights")), 1);
+    }
+
     void cleanAgain()
     {
         const InvariantReport r = checkInvariants(*m_net, m_history->rentals(), {});
