@@ -212,6 +212,21 @@ void EngineBridge::voidRental(const VoidRequest &request, std::function<void(boo
         Answer{false, QStringLiteral("the kiosk could not void the rental")});
 }
 
+void EngineBridge::beginReturn(const ReturnRequest &request, std::function<void(bool)> done)
+{
+    run<bool>([request](KioskEngine &e) { return e.beginReturn(request); }, std::move(done), false);
+}
+
+void EngineBridge::endReturn(const QUuid &returnId)
+{
+    run<bool>(
+        [returnId](KioskEngine &e) {
+            e.endReturn(returnId);
+            return true;
+        },
+        [](bool) {}, false);
+}
+
 void EngineBridge::returnDisc(const ReturnRequest &request, std::function<void(ReturnResult)> done)
 {
     QElapsedTimer t;

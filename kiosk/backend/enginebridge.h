@@ -53,7 +53,9 @@ public:
     void redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId, std::function<void(PromoResult)> done) override;
     void releasePromo(const QUuid &grantId) override;
     void voidRental(const VoidRequest &request, std::function<void(bool)> done) override;
+    void beginReturn(const ReturnRequest &request, std::function<void(bool)> done) override;
     void returnDisc(const ReturnRequest &request, std::function<void(ReturnResult)> done) override;
+    void endReturn(const QUuid &returnId) override;
     void emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, const QString &address,
                       std::function<void(QString)> done) override;
     void receiptStatus(const QUuid &receiptId, std::function<void(QString)> done) override;

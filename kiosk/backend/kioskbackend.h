@@ -59,7 +59,12 @@ public:
     virtual void redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId, std::function<void(PromoResult)> done) = 0;
     virtual void releasePromo(const QUuid &grantId) = 0;
     virtual void voidRental(const VoidRequest &request, std::function<void(bool)> done) = 0;
+    // A return in two phases (KioskEngine::beginReturn): the store journal takes the request
+    // before the disc goes into its slot (DONE(false): it cannot, the disc must not be taken);
+    // returnDisc records it once the disc is in; endReturn once the return is settled.
+    virtual void beginReturn(const ReturnRequest &request, std::function<void(bool)> done) = 0;
     virtual void returnDisc(const ReturnRequest &request, std::function<void(ReturnResult)> done) = 0;
+    virtual void endReturn(const QUuid &returnId) = 0;
     // ADDRESS: where to (a walk-up card, which has none on file); empty: the member's address on file.
     virtual void emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, const QString &address,
                               std::function<void(QString state)> done) = 0;

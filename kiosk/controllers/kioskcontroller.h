@@ -250,6 +250,7 @@ private:
     QString m_cardToken, m_cardLast4;
     int m_current = -1;   // the cart item being rented or dispensed
     QString m_returnBarcode;
+    QUuid m_returnId;   // the return in progress (its store journal entry)
     int m_returnSlot = 0;
     QDateTime m_returnedAt;
     // A return goes in two steps: the disc is stored, then the return is recorded; a return the

@@ -1,7 +1,9 @@
 // The customer's kiosk, taking a disc back: read its barcode, pick a free
-// slot, store the disc, then record the return (a disc the kiosk could not
-// take in is not returned; a return the records refuse is given back out of
-// the door). See kioskcontroller.h.
+// slot, write the return in the store journal, store the disc, then record
+// the return (a disc the kiosk could not take in is not returned; a return
+// the records refuse is given back out of the door; a kiosk that stops
+// between storing and recording records it when it starts again). See
+// kioskcontroller.h.
 #include "controllers/kioskcontroller.h"
 
 #include "core/cards.h"
@@ -53,8 +55,23 @@ void KioskController::onDiscInserted(const QString &barcode)
         }
         // First the disc goes into its slot; only a disc that is in is recorded as returned.
         m_returnSlot = slot;
-        m_returnStep = ReturnStep::Storing;
-        m_hw->store(slot);
+        ReturnRequest req;
+        req.barcode = m_returnBarcode;
+        req.slot = slot;
+        req.returnedAt = m_returnedAt;
+        m_returnId = req.returnId;
+        m_backend->beginReturn(req, guarded(this, [this, slot](bool journaled) {
+                                   if (!journaled) {
+                                       setBusy({});
+                                       m_hw->ejectReturn();
+                                       setMessage(tr("This kiosk cannot take returns right now. Please take your disc back and return it "
+                                                     "at another kiosk."));
+                                       emit returnFinished(false);
+                                       return;
+                                   }
+                                   m_returnStep = ReturnStep::Storing;
+                                   m_hw->store(slot);
+                               }));
     }));
 }
 
@@ -64,6 +81,7 @@ void KioskController::onStored(int slot)
         return;   // a technician's load, or not ours
     m_returnStep = ReturnStep::Recording;
     ReturnRequest req;
+    req.returnId = m_returnId;
     req.barcode = m_returnBarcode;
     req.slot = slot;
     req.returnedAt = m_returnedAt;
@@ -72,6 +90,7 @@ void KioskController::onStored(int slot)
                                   handBackReturn(failureText(r.failure, r.message));
                                   return;
                               }
+                              m_backend->endReturn(m_returnId);
                               m_returnStep = ReturnStep::None;
                               setBusy({});
                               m_returned.show(r);
@@ -87,6 +106,7 @@ void KioskController::onStoreFailed(int slot, const QString &reason)
         return;
     // Nothing was recorded: the rental stays open, and the customer keeps the disc.
     qCWarning(lcKiosk) << "storing a returned disc in slot" << slot << "failed:" << reason;
+    m_backend->endReturn(m_returnId);
     m_returnStep = ReturnStep::None;
     setBusy({});
     m_hw->ejectReturn();
@@ -105,6 +125,7 @@ void KioskController::handBackReturn(const QString &why)
 
 void KioskController::onHandedBack(bool ok)
 {
+    m_backend->endReturn(m_returnId);   // refused: not a return, whether or not the disc came back out
     m_returnStep = ReturnStep::None;
     setBusy({});
     if (ok) {

@@ -8,6 +8,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ES = {
+    "This kiosk cannot take returns right now. Please take your disc back and return it at another kiosk.":
+        "Este quiosco no puede recibir devoluciones ahora. Recoja su disco y devuélvalo en otro quiosco.",
     "New releases tonight": "Estrenos esta noche",
     "Your e-mail address, for a receipt (optional)": "Su correo electrónico, para el recibo (opcional)",
     "Type your e-mail address to get the receipt by e-mail.": "Escriba su correo electrónico para recibir el recibo.",

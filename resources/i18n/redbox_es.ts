@@ -4,22 +4,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../qml/screens/AttractScreen.qml" line="24"/>
+        <location filename="../qml/screens/AttractScreen.qml" line="27"/>
         <source>New releases tonight, from %1 a night</source>
         <translation>Estrenos esta noche, desde %1 por noche</translation>
     </message>
     <message>
-        <location filename="../qml/screens/AttractScreen.qml" line="25"/>
+        <location filename="../qml/screens/AttractScreen.qml" line="28"/>
         <source>New releases tonight</source>
         <translation>Estrenos esta noche</translation>
     </message>
     <message>
-        <location filename="../qml/screens/AttractScreen.qml" line="69"/>
+        <location filename="../qml/screens/AttractScreen.qml" line="84"/>
         <source>Touch the screen to start</source>
         <translation>Toque la pantalla para empezar</translation>
     </message>
     <message>
-        <location filename="../qml/screens/AttractScreen.qml" line="81"/>
+        <location filename="../qml/screens/AttractScreen.qml" line="100"/>
         <source>Returning a disc? Touch anywhere, then &quot;Return a DVD&quot;.</source>
         <translation>¿Devuelve un disco? Toque la pantalla y luego &quot;Devolver un DVD&quot;.</translation>
     </message>
@@ -379,14 +379,14 @@
         <translation>Devolver un disco</translation>
     </message>
     <message>
-        <location filename="../qml/screens/OutOfOrderScreen.qml" line="52"/>
+        <location filename="../qml/screens/OutOfOrderScreen.qml" line="51"/>
         <source>Rent a disc</source>
         <translation>Alquilar un disco</translation>
     </message>
     <message>
-        <location filename="../qml/screens/OutOfOrderScreen.qml" line="56"/>
+        <location filename="../qml/screens/OutOfOrderScreen.qml" line="54"/>
         <source>Help</source>
-        <translation type="unfinished">Ayuda</translation>
+        <translation>Ayuda</translation>
     </message>
 </context>
 <context>
@@ -450,7 +450,7 @@
     <message>
         <location filename="../qml/screens/ReceiptScreen.qml" line="48"/>
         <source>Bought: yours to keep</source>
-        <translation type="unfinished"></translation>
+        <translation>Comprado: es suyo</translation>
     </message>
     <message>
         <location filename="../qml/screens/ReceiptScreen.qml" line="49"/>
@@ -529,12 +529,12 @@
         <translation>Introduzca su disco</translation>
     </message>
     <message>
-        <location filename="../qml/screens/ReturnInsertScreen.qml" line="39"/>
+        <location filename="../qml/screens/ReturnInsertScreen.qml" line="43"/>
         <source>Into the return slot below the screen, label up.</source>
         <translation>En la ranura de devolución bajo la pantalla, con la etiqueta hacia arriba.</translation>
     </message>
     <message>
-        <location filename="../qml/screens/ReturnInsertScreen.qml" line="46"/>
+        <location filename="../qml/screens/ReturnInsertScreen.qml" line="50"/>
         <source>Done</source>
         <translation>Listo</translation>
     </message>
@@ -587,12 +587,12 @@
         <translation>Pase su tarjeta de socio de Redbox o una tarjeta de crédito o débito</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SignInScreen.qml" line="51"/>
+        <location filename="../qml/screens/SignInScreen.qml" line="53"/>
         <source>The card reader is to the right of the screen.</source>
         <translation>El lector de tarjetas está a la derecha de la pantalla.</translation>
     </message>
     <message>
-        <location filename="../qml/screens/SignInScreen.qml" line="58"/>
+        <location filename="../qml/screens/SignInScreen.qml" line="60"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
@@ -688,7 +688,7 @@
     <message>
         <location filename="../qml/screens/SummaryScreen.qml" line="38"/>
         <source>%1 to buy</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 la compra</translation>
     </message>
     <message>
         <location filename="../qml/screens/SummaryScreen.qml" line="39"/>
@@ -712,7 +712,7 @@
     <message>
         <location filename="../qml/screens/SummaryScreen.qml" line="53"/>
         <source>Tonight (1 night each) and discs bought</source>
-        <translation type="unfinished"></translation>
+        <translation>Esta noche (1 noche cada uno) y discos comprados</translation>
     </message>
     <message>
         <location filename="../qml/screens/SummaryScreen.qml" line="60"/>
@@ -793,7 +793,7 @@
     <message>
         <location filename="../qml/screens/TitleScreen.qml" line="70"/>
         <source>Or buy it, previously viewed: %1 plus tax, yours to keep</source>
-        <translation type="unfinished"></translation>
+        <translation>O cómprelo, de segunda mano: %1 más impuestos, para quedárselo</translation>
     </message>
     <message numerus="yes">
         <location filename="../qml/screens/TitleScreen.qml" line="77"/>
@@ -821,7 +821,7 @@
     <message>
         <location filename="../qml/screens/TitleScreen.qml" line="108"/>
         <source>Buy for %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Comprar por %1</translation>
     </message>
     <message>
         <location filename="../qml/screens/TitleScreen.qml" line="115"/>
@@ -837,17 +837,17 @@
         <translation>Pago rechazado: %1. No se cobró nada.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="72"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="73"/>
         <source>Take your disc (saved offline)</source>
         <translation>Recoja su disco (guardado sin conexión)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="72"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="73"/>
         <source>Take your disc</source>
         <translation>Recoja su disco</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="97"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="98"/>
         <source>This disc could not be dispensed. You were not charged for it.</source>
         <translation>Este disco no pudo entregarse. No se le cobró.</translation>
     </message>
@@ -859,7 +859,7 @@
     <message>
         <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="247"/>
         <source>%1 is not for sale at this kiosk.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 no está a la venta en este quiosco.</translation>
     </message>
     <message>
         <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="251"/>
@@ -877,9 +877,9 @@
     <message numerus="yes">
         <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="260"/>
         <source>You can take %n disc(s) in this visit.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Puede llevarse %n disco en esta visita.</numerusform>
+            <numerusform>Puede llevarse %n discos en esta visita.</numerusform>
         </translation>
     </message>
     <message>
@@ -890,7 +890,7 @@
     <message>
         <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="289"/>
         <source>%1 added to your cart, to buy and keep.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 añadido a su carrito, para comprarlo.</translation>
     </message>
     <message>
         <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="315"/>
@@ -979,122 +979,127 @@
         <translation>Ahora no podemos comprobar su PIN: este quiosco está sin conexión y no ha visto su tarjeta antes. Inténtelo más tarde o en otro quiosco.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="145"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="146"/>
         <source>Swipe or tap your payment card...</source>
         <translation>Pase o acerque su tarjeta de pago...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="157"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="158"/>
         <source>One promo code per rental: %1 is applied already.</source>
         <translation>Un código promocional por alquiler: %1 ya está aplicado.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="161"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="162"/>
         <source>Type the promo code first.</source>
         <translation>Escriba primero el código promocional.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="166"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="167"/>
         <source>Checking the promo code...</source>
         <translation>Comprobando el código promocional...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="184"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="185"/>
         <source>Promo code %1 applied: %2 off one night.</source>
         <translation>Código promocional %1 aplicado: %2 de descuento en una noche.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="187"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="188"/>
         <source>Promo codes are checked online, and the kiosk cannot reach the network right now. You can still rent without one.</source>
         <translation>Los códigos promocionales se comprueban en línea, y el quiosco no puede conectarse a la red ahora. Puede alquilar sin código.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="191"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="192"/>
         <source>The promo code could not be checked. You can still rent without one.</source>
         <translation>No se ha podido comprobar el código promocional. Puede alquilar sin código.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="199"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="200"/>
         <source>%1 is not a promo code. Check it and try again.</source>
         <translation>%1 no es un código promocional. Compruébelo e inténtelo de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="201"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="202"/>
         <source>Promo code %1 cannot be used today.</source>
         <translation>El código promocional %1 no se puede usar hoy.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="203"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="204"/>
         <source>This card has already used promo code %1.</source>
         <translation>Esta tarjeta ya ha usado el código promocional %1.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="205"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="206"/>
         <source>Too many promo codes did not work at this kiosk. Please try again in a few minutes.</source>
         <translation>Demasiados códigos promocionales no han funcionado en este quiosco. Inténtelo de nuevo en unos minutos.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="206"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="207"/>
         <source>Type the promo code as printed: 4 to 16 letters and digits.</source>
         <translation>Escriba el código promocional tal como aparece: de 4 a 16 letras y cifras.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="250"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="251"/>
         <source>No copy is left in this kiosk. You were not charged for it.</source>
         <translation>No quedan copias en este quiosco. No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="279"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="280"/>
         <source>The promo code could not be used; your discs are rented without it.</source>
         <translation>No se ha podido usar el código promocional; sus discos se alquilan sin él.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="289"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="290"/>
         <source>You were not charged for it.</source>
         <translation>No se le cobró.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="347"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="348"/>
         <source>Type your e-mail address to get the receipt by e-mail.</source>
         <translation>Escriba su correo electrónico para recibir el recibo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="348"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="349"/>
         <source>That does not look like an e-mail address: check it and try again.</source>
         <translation>Eso no parece un correo electrónico: compruébelo e inténtelo de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="23"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="25"/>
         <source>Insert the disc into the return slot, label up.</source>
         <translation>Introduzca el disco en la ranura de devolución, con la etiqueta hacia arriba.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="39"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="41"/>
         <source>This disc could not be read, or it is not one of ours. Please take it back.</source>
         <translation>No se pudo leer este disco, o no es nuestro. Recójalo, por favor.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="45"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="47"/>
         <source>Taking your disc in...</source>
         <translation>Recogiendo su disco...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="93"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="67"/>
+        <source>This kiosk cannot take returns right now. Please take your disc back and return it at another kiosk.</source>
+        <translation>Este quiosco no puede recibir devoluciones ahora. Recoja su disco y devuélvalo en otro quiosco.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="113"/>
         <source>The kiosk could not take your disc in, so it is not returned yet. Please take it back and try again, or return it at another kiosk.</source>
         <translation>El quiosco no pudo recoger su disco, así que aún no está devuelto. Retírelo e inténtelo de nuevo, o devuélvalo en otro quiosco.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="101"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="122"/>
         <source>Giving your disc back...</source>
         <translation>Devolviéndole su disco...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="110"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="132"/>
         <source>Please take your disc from the door.</source>
         <translation>Retire su disco de la puerta.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="116"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="138"/>
         <source>The kiosk could not give your disc back: it is kept safe inside for a technician.</source>
         <translation>El quiosco no pudo devolverle el disco: queda guardado dentro para un técnico.</translation>
     </message>
@@ -1103,7 +1108,7 @@
         <translation type="vanished">Leyendo su disco...</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="50"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="52"/>
         <source>This kiosk is full. Please return the disc at another kiosk.</source>
         <translation>Este quiosco está lleno. Devuelva el disco en otro quiosco.</translation>
     </message>
@@ -1112,17 +1117,17 @@
         <translation type="vanished">Recoja su disco, por favor.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="128"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_returns.cpp" line="150"/>
         <source>This disc could not be read. Please take it back, wipe the label and try again.</source>
         <translation>No se pudo leer este disco. Recójalo, limpie la etiqueta e inténtelo de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="356"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="357"/>
         <source>There is nothing to e-mail: this screen is your receipt.</source>
         <translation>No hay nada que enviar: esta pantalla es su recibo.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="372"/>
+        <location filename="../../kiosk/controllers/kioskcontroller_checkout.cpp" line="373"/>
         <source>The receipt cannot be e-mailed while the kiosk is offline; this screen is your receipt.</source>
         <translation>El recibo no puede enviarse mientras el quiosco está sin conexión; esta pantalla es su recibo.</translation>
     </message>
@@ -1183,7 +1188,7 @@
     <message>
         <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="427"/>
         <source>Discs are sold online only, and the kiosk cannot reach the network right now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Los discos solo se venden en línea, y el quiosco no puede conectarse a la red ahora.</translation>
     </message>
     <message>
         <location filename="../../kiosk/controllers/kioskcontroller.cpp" line="428"/>
@@ -1774,7 +1779,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kiosk/maintenance/techslots.cpp" line="339"/>
+        <location filename="../../kiosk/maintenance/techslots.cpp" line="340"/>
         <source>Disc %1 is checked and good: customers can rent it again.</source>
         <translation type="unfinished"></translation>
     </message>

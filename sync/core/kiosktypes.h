@@ -234,7 +234,7 @@ struct CatalogPage {
 struct OutboxStatus {
     int queued = 0;
     int parked = 0;
-    int journal = 0;   // rentals asked for whose disc has not come out
+    int journal = 0;   // rentals asked for whose disc has not come out, returns taken in but not recorded
     bool readable = true;   // false: the kiosk's storage could not be read (the counts are unknown)
 };
 

@@ -74,6 +74,7 @@ void KioskEngine::start()
     m_sync->start();
     m_started = true;
     m_rentals->recoverDispenses(0);
+    m_returns->recoverStores();
 }
 
 void KioskEngine::stop()
@@ -226,9 +227,19 @@ void KioskEngine::voidRental(const VoidRequest &request, std::function<void(bool
     m_rentals->voidRental(request, std::move(callback));
 }
 
+bool KioskEngine::beginReturn(const ReturnRequest &request)
+{
+    return m_returns->beginStore(request);
+}
+
 void KioskEngine::returnDisc(ReturnRequest request, std::function<void(ReturnResult)> callback)
 {
     m_returns->returnDisc(std::move(request), std::move(callback));
+}
+
+void KioskEngine::endReturn(const QUuid &returnId)
+{
+    m_returns->endStore(returnId);
 }
 
 void KioskEngine::loseNextAnswerForTesting()
@@ -422,7 +433,8 @@ OutboxStatus KioskEngine::outboxStatus()
 {
     return read<OutboxStatus>("outbox", OutboxStatus{0, 0, 0, false}, [&] {
         OfflineOutbox &o = m_storage->outbox();
-        return OutboxStatus{o.depth(), static_cast<int>(o.parked().size()), static_cast<int>(o.pendingDispenses().size()), true};
+        return OutboxStatus{o.depth(), static_cast<int>(o.parked().size()),
+                            static_cast<int>(o.pendingDispenses().size() + o.pendingStores().size()), true};
     });
 }
 

@@ -80,7 +80,12 @@ public:
     void redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId, std::function<void(PromoResult)> callback);
     void releasePromo(const QUuid &grantId);
     void voidRental(const VoidRequest &request, std::function<void(bool ok, QString message)> callback);
+    // A return in two phases: beginReturn() writes the request in the store journal before the
+    // disc goes into its slot (false: it cannot, and the disc must not be taken), returnDisc()
+    // records it once the disc is in, endReturn() forgets it once the return is settled.
+    bool beginReturn(const ReturnRequest &request);
     void returnDisc(ReturnRequest request, std::function<void(ReturnResult)> callback);
+    void endReturn(const QUuid &returnId);
     void syncNow();
     // Empties the cache and fetches everything again (a technician's repair); cacheProgress reports it.
     void resyncCache();

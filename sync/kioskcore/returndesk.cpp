@@ -53,6 +53,45 @@ void ReturnDesk::returnDisc(ReturnRequest request, Callback callback)
         });
 }
 
+bool ReturnDesk::beginStore(const ReturnRequest &request)
+{
+    return m_parts.storage.guard("store journal",
+                                 [&] { m_parts.storage.outbox().beginStore(request.returnId, request.barcode, request.slot); });
+}
+
+void ReturnDesk::endStore(const QUuid &returnId)
+{
+    m_parts.storage.guard("store journal", [&] { m_parts.storage.outbox().endStore(returnId); });
+}
+
+void ReturnDesk::recoverStores()
+{
+    QList<PendingStore> pending;
+    if (!m_parts.storage.guard(
+            "store journal", [&] { pending = m_parts.storage.outbox().pendingStores(); }, false))
+        return;
+    for (const PendingStore &p : pending) {
+        // The kiosk stopped between taking a disc in and recording its return: the mechanism
+        // has the disc (in its slot, or for a technician to find), so the return is recorded.
+        qCWarning(lcClient) << "return" << p.returnId << "of disc" << p.barcode << "into slot" << p.slot
+                            << "was not recorded before the kiosk stopped; recording it now";
+        ReturnRequest request;
+        request.returnId = p.returnId;
+        request.barcode = p.barcode;
+        request.slot = p.slot;
+        request.returnedAt = p.createdAt;
+        QPointer<ReturnDesk> self(this);
+        returnDisc(request, [self, request](const ReturnResult &r) {
+            if (!self)
+                return;
+            if (r.failure != Failure::None)
+                qCCritical(lcClient) << "device fault: disc" << request.barcode << "in slot" << request.slot
+                                     << "is recorded nowhere (its return was refused:" << r.message << "); a technician must take it out";
+            self->endStore(request.returnId);
+        });
+    }
+}
+
 void ReturnDesk::returnOnline(ReturnRequest request, Callback callback)
 {
     QPointer<ReturnDesk> self(this);

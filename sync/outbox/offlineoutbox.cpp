@@ -22,7 +22,7 @@ OfflineOutbox::OfflineOutbox(const QString &path, QByteArray kioskKey) : m_key(s
 {
     m_db = sqlite::Database::open(path, sqlite::Database::Mode::ReadWrite, true);
     int v = m_db.userVersion();
-    if (v > 4)
+    if (v > 5)
         throw std::runtime_error("the outbox " + path.toStdString() + " was written by a newer kiosk version; refusing to open it");
     const QString check = m_db.integrityCheck();
     if (check != QLatin1String("ok"))
@@ -100,6 +100,18 @@ OfflineOutbox::OfflineOutbox(const QString &path, QByteArray kioskKey) : m_key(s
             "CREATE INDEX action_member ON action (member_key) WHERE parked_at IS NULL;"
             "PRAGMA user_version = 4;"));
         tx.commit();
+        v = 4;
+    }
+    if (v == 4) {
+        // Version 5: the store journal (returned discs going into a slot, not yet recorded).
+        sqlite::Transaction tx(m_db);
+        m_db.exec(QStringLiteral("CREATE TABLE store ("
+                                 " return_id TEXT PRIMARY KEY,"
+                                 " barcode TEXT NOT NULL,"
+                                 " slot INTEGER NOT NULL,"
+                                 " created_at TEXT NOT NULL);"
+                                 "PRAGMA user_version = 5;"));
+        tx.commit();
     }
 }
 
@@ -120,6 +132,29 @@ QList<PendingDispense> OfflineOutbox::pendingDispenses()
 {
     sqlite::Statement s = m_db.prepare(QStringLiteral("SELECT rental_id, barcode, slot, created_at FROM dispense ORDER BY created_at"));
     QList<PendingDispense> out;
+    while (s.step())
+        out.append(
+            {QUuid::fromString(s.text(0)), s.text(1), static_cast<int>(s.int64(2)), QDateTime::fromString(s.text(3), Qt::ISODateWithMs)});
+    return out;
+}
+
+void OfflineOutbox::beginStore(const QUuid &returnId, const QString &barcode, int slot)
+{
+    m_db.prepare(QStringLiteral("INSERT INTO store (return_id, barcode, slot, created_at) VALUES (?,?,?,?) "
+                                "ON CONFLICT (return_id) DO NOTHING"))
+        .bindAll({returnId.toString(QUuid::WithoutBraces), barcode, slot, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)})
+        .run();
+}
+
+void OfflineOutbox::endStore(const QUuid &returnId)
+{
+    m_db.prepare(QStringLiteral("DELETE FROM store WHERE return_id = ?")).bind(1, returnId.toString(QUuid::WithoutBraces)).run();
+}
+
+QList<PendingStore> OfflineOutbox::pendingStores()
+{
+    sqlite::Statement s = m_db.prepare(QStringLiteral("SELECT return_id, barcode, slot, created_at FROM store ORDER BY created_at"));
+    QList<PendingStore> out;
     while (s.step())
         out.append(
             {QUuid::fromString(s.text(0)), s.text(1), static_cast<int>(s.int64(2)), QDateTime::fromString(s.text(3), Qt::ISODateWithMs)});
@@ -206,6 +241,17 @@ int OfflineOutbox::salvageFrom(const QString &damagedPath)
                                             "ON CONFLICT (rental_id) DO NOTHING"))
                     .bindAll({j.text(0), j.text(1), j.int64(2), j.text(3)})
                     .run();
+        } catch (const std::exception &) {
+        }
+        try {
+            if (old.userVersion() >= 5) {
+                sqlite::Statement st = old.prepare(QStringLiteral("SELECT return_id, barcode, slot, created_at FROM store"));
+                while (st.step())
+                    m_db.prepare(QStringLiteral("INSERT INTO store (return_id, barcode, slot, created_at) VALUES (?,?,?,?) "
+                                                "ON CONFLICT (return_id) DO NOTHING"))
+                        .bindAll({st.text(0), st.text(1), st.int64(2), st.text(3)})
+                        .run();
+            }
         } catch (const std::exception &) {
         }
         tx.commit();

@@ -5,7 +5,8 @@
 // because the red box's functions are idempotent on those UUIDs; an entry is
 // removed only after the red box has it. An entry the red box refuses for a
 // reason no retry can fix is parked with its error for a technician. The
-// same file keeps the dispense journal (see beginDispense).
+// same file keeps the dispense journal (see beginDispense) and the store
+// journal (see beginStore).
 #pragma once
 
 #include "sqlite/sqlite.h"
@@ -39,6 +40,14 @@ struct PendingDispense {
     QDateTime createdAt;
 };
 
+// A returned disc the kiosk began to store whose return is not recorded yet.
+struct PendingStore {
+    QUuid returnId;
+    QString barcode;
+    int slot = 0;
+    QDateTime createdAt;
+};
+
 // The outbox file fails SQLite's integrity check.
 class OutboxDamaged : public std::runtime_error {
 public:
@@ -49,7 +58,7 @@ class OfflineOutbox {
 public:
     // Throws OutboxDamaged for a file that fails its integrity check, std::runtime_error otherwise.
     OfflineOutbox(const QString &path, QByteArray kioskKey);
-    // Copies every entry (and the dispense journal) that can still be read from a damaged outbox
+    // Copies every entry (and both journals) that can still be read from a damaged outbox
     // file into this one, in order; returns how many entries.
     int salvageFrom(const QString &damagedPath);
 
@@ -73,6 +82,13 @@ public:
     void beginDispense(const QUuid &rentalId, const QString &barcode, int slot);
     void endDispense(const QUuid &rentalId);
     QList<PendingDispense> pendingDispenses();
+
+    // The store journal: written before a returned disc is stored, removed once its return is
+    // recorded (or the disc was given back). What a crash leaves here is recorded as returned
+    // when the kiosk restarts: the customer gave the disc in and cannot have it back.
+    void beginStore(const QUuid &returnId, const QString &barcode, int slot);
+    void endStore(const QUuid &returnId);
+    QList<PendingStore> pendingStores();
 
 private:
     OutboxEntry read(const sqlite::Statement &s, bool *readable);

@@ -472,13 +472,19 @@ private slots:
         QCOMPARE(f.backend.openRentals().size(), 1);
         QTRY_VERIFY(!f.hw.discInReturnSlot());   // given back
         QVERIFY(!f.ctl.busy());
+        QVERIFY(f.backend.storing().isEmpty());   // the store journal forgot it
 
         QVERIFY(f.matchCarouselToRecords());
         QVERIFY(!f.hw.occupied(blocked.first()));
+        // The store journal holds the return from before the disc moves until it is recorded.
+        QStringList journalWhenStored;
+        QObject::connect(&f.hw, &KioskHardware::stored, &f.ctl, [&] { journalWhenStored = f.backend.storing(); });
         f.ctl.startReturn();
         f.hw.insertDisc(barcode);
         QVERIFY(returned.wait(5000));
         QVERIFY(returned.last().first().toBool());
+        QCOMPARE(journalWhenStored, QStringList{barcode});
+        QVERIFY(f.backend.storing().isEmpty());
         QVERIFY(f.backend.openRentals().isEmpty());
         QCOMPARE(f.backend.discsIn(), 6);
 
@@ -498,6 +504,20 @@ private slots:
         QCOMPARE(after, filled);   // nothing left behind in a slot
         QCOMPARE(f.backend.discsIn(), 6);
         QVERIFY(!f.ctl.busy());
+        QVERIFY(f.backend.storing().isEmpty());
+
+        // Storage that cannot write the journal: the disc is not taken in at all.
+        const QString second = f.rentAndFinish(2, 1);
+        QVERIFY(!second.isEmpty());
+        f.backend.failStoreJournal(true);
+        f.ctl.startReturn();
+        f.hw.insertDisc(second);
+        QVERIFY(returned.wait(5000));
+        QVERIFY(!returned.last().first().toBool());
+        QVERIFY2(f.ctl.message().contains(QLatin1String("cannot take returns")), qPrintable(f.ctl.message()));
+        QTRY_VERIFY(!f.hw.discInReturnSlot());
+        QCOMPARE(f.backend.openRentals().size(), 1);
+        f.backend.failStoreJournal(false);
     }
 
     // Two jams in a row put rentals out of order: the next visit gets the out-of-order screen,

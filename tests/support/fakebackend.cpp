@@ -420,6 +420,13 @@ void FakeBackend::voidRental(const VoidRequest &request, std::function<void(bool
     answer<bool>(done, false);
 }
 
+void FakeBackend::beginReturn(const ReturnRequest &request, std::function<void(bool)> done)
+{
+    if (!m_storeJournalFails)
+        m_storing.insert(request.returnId, request.barcode);
+    answer<bool>(done, !m_storeJournalFails);
+}
+
 void FakeBackend::returnDisc(const ReturnRequest &request, std::function<void(ReturnResult)> done)
 {
     ReturnResult out;

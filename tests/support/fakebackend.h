@@ -68,6 +68,9 @@ public:
     const QList<AuditEntry> &audits() const { return m_audits; }
     QStringList auditActions() const;
     int discsIn() const;
+    // The store journal: returns taken in and not settled yet (barcodes).
+    QStringList storing() const { return m_storing.values(); }
+    void failStoreJournal(bool fail) { m_storeJournalFails = fail; }   // the kiosk's storage cannot write it
     QString conditionOf(const QString &barcode) const;   // good | suspect | damaged; empty: not a disc of ours
 
     // KioskBackend
@@ -82,7 +85,9 @@ public:
     void redeemPromo(const QString &code, const QString &cardHash, const QUuid &grantId, std::function<void(PromoResult)> done) override;
     void releasePromo(const QUuid &grantId) override;
     void voidRental(const VoidRequest &request, std::function<void(bool)> done) override;
+    void beginReturn(const ReturnRequest &request, std::function<void(bool)> done) override;
     void returnDisc(const ReturnRequest &request, std::function<void(ReturnResult)> done) override;
+    void endReturn(const QUuid &returnId) override { m_storing.remove(returnId); }
     void emailReceipt(const QUuid &receiptId, const QList<QUuid> &rentalIds, const QString &address,
                       std::function<void(QString)> done) override;
     void receiptStatus(const QUuid &receiptId, std::function<void(QString)> done) override;
@@ -135,6 +140,8 @@ private:
     QList<AuditEntry> m_audits;
     QHash<QString, QString> m_meta;
     QHash<QUuid, QString> m_receipts;
+    QHash<QUuid, QString> m_storing;
+    bool m_storeJournalFails = false;
     std::optional<std::pair<Failure, QString>> m_refuseNext;
     QHash<QString, QUuid> m_promoGrants;   // card hash -> the grant it holds of kPromoCode
     QSet<QUuid> m_promoUsed;

@@ -2,7 +2,8 @@
 // incremental sync, deletes and resume after kill -9; rentals through a red
 // box failover; an in-doubt commit resolved by its UUID; TLS with a wrong CA;
 // 200 rentals while the red box is unreachable, replayed exactly once (also
-// when the kiosk process is killed mid-replay); escalation; bad input.
+// when the kiosk process is killed mid-replay); a return taken in before a
+// stop, recorded at the next start; escalation; bad input.
 #include "dbcheck.h"
 #include "enginecalls.h"
 #include "kioskcalls.h"
@@ -404,6 +405,47 @@ private slots:
         QVERIFY(!unknown.m);
         QCOMPARE(unknown.f, Failure::UnknownCard);
         QVERIFY(unknown.msg.contains(QLatin1String("not a member anywhere")));
+    }
+
+    // A kiosk that stops after a returned disc went into its slot, before the return was
+    // recorded: the store journal has it, and the kiosk records it when it starts again (once,
+    // under the return's own id). A kiosk whose journal cannot be written takes no disc in.
+    void aReturnTakenInBeforeAStopIsRecordedWhenTheKioskStarts()
+    {
+        QTemporaryDir dir;
+        const QString node = QStringLiteral("west-rb1");
+        const KioskConfig cfg = net.kioskConfig(node, 1, dir.path());
+        ReturnRequest rr;
+        QUuid rentalId;
+        {
+            KioskEngine e(cfg);
+            e.start();
+            QVERIFY(waitSynced(e));
+            const MemberInfo m = signedInMember(e, QStringLiteral("west"));
+            const QString disc = net.takeDisc(node, cfg.kioskId);
+            const RentResult r = rent(e, m, disc);
+            QCOMPARE(r.failure, Failure::None);
+            e.dispensed(r.rentalId);
+            rentalId = r.rentalId;
+            rr.barcode = disc;
+            rr.slot = e.freeSlot();
+            QVERIFY(rr.slot > 0);
+            QVERIFY(e.beginReturn(rr));
+            QCOMPARE(e.outboxStatus().journal, 1);
+        }   // stopped here: the disc is in its slot, the return not recorded
+        const QString rental = rentalId.toString(QUuid::WithoutBraces);
+        QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'open'", {rental}), 1);
+        KioskEngine again(cfg);
+        again.start();
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'returned' AND return_id = $2",
+                             {rental, rr.returnId.toString(QUuid::WithoutBraces)}) == 1;
+            },
+            30000));
+        QVERIFY(QTest::qWaitFor([&] { return again.outboxStatus().journal == 0; }, 10000));
+        QCOMPARE(count(node, "SELECT count(*) FROM redbox.local_return WHERE return_id = $1", {rr.returnId.toString(QUuid::WithoutBraces)}),
+                 1);
     }
 
     void badInputIsRefusedBeforeAnythingIsSent()
