@@ -17,13 +17,14 @@ KeyboardWedge::KeyboardWedge(std::function<void(const QByteArray &)> swiped, std
 bool KeyboardWedge::line(const QString &typed)
 {
     static const QRegularExpression track(QStringLiteral("^;[0-9]{1,19}=[0-9]{1,20}\\?$"));
-    static const QRegularExpression disc(QStringLiteral("^D[0-9]{12}$"));
+    // A barcode reader's line may follow what a person typed into a field without Enter.
+    static const QRegularExpression disc(QStringLiteral("(?:^|[^0-9A-Za-z])(D[0-9]{12})$"));
     if (track.match(typed).hasMatch()) {
         m_swiped(typed.toLatin1());   // parsed strictly by the kiosk, as a real reader's track
         return true;
     }
-    if (disc.match(typed).hasMatch()) {
-        m_scanned(typed);
+    if (const QRegularExpressionMatch m = disc.match(typed); m.hasMatch()) {
+        m_scanned(m.captured(1));
         return true;
     }
     return false;
@@ -40,7 +41,9 @@ bool KeyboardWedge::eventFilter(QObject *watched, QEvent *event)
         return line(typed);   // a swipe's Enter is the reader's, not a tap on the screen
     }
     const QString text = key->text();
-    if (text.size() == 1 && text.at(0).isPrint())
+    if (text == QLatin1String(";"))
+        m_typed = text;   // a track's start sentinel: what was typed before is not part of it
+    else if (text.size() == 1 && text.at(0).isPrint())
         m_typed = (m_typed + text).right(MaxLine);
     else if (key->key() == Qt::Key_Escape)
         m_typed.clear();

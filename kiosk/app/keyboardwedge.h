@@ -1,8 +1,9 @@
 // A card reader and a barcode reader that type: USB magstripe and barcode
 // readers are "keyboard wedges", typing what they read and Enter. Installed on
 // the application, this reads the keys every window receives (and passes them
-// on): a line ";<digits>=<digits>?" is a card swipe, "D" and 12 digits a disc
-// in the return slot. On a desktop it lets a person play the card reader and
+// on): a line ";<digits>=<digits>?" is a card swipe (a ";" starts the line
+// again: what was typed before it belongs to something else), "D" and 12
+// digits ending a line a disc in the return slot. On a desktop it lets a person play the card reader and
 // the return slot of the simulated hardware by typing (--card-reader keyboard).
 #pragma once
 

@@ -1,6 +1,7 @@
 // The kiosk app assembled (see kioskapp.h).
 #include "app/kioskapp.h"
 
+#include "app/devicepanel.h"
 #include "app/keyboardwedge.h"
 #include "core/crossthread.h"
 #include "hardware/guardedhardware.h"
@@ -112,6 +113,12 @@ void KioskApp::start(const KioskConfig *configOverride)
                                                   [sim](const QString &barcode) { sim->insertDisc(barcode); });
         QCoreApplication::instance()->installEventFilter(m_wedge.get());
     }
+    if (!m_options.devicePanel.isEmpty()) {
+        auto *sim = qobject_cast<SimulatedHardware *>(m_device.get());
+        if (!sim)
+            throw ConfigError(QStringLiteral("--device-panel plays the simulated hardware: use it with --hardware simulated"));
+        m_panel = std::make_unique<DevicePanel>(sim, DevicePanel::loadTestCards(m_options.devicePanel));
+    }
     if (auto *sim = qobject_cast<SimulatedHardware *>(m_device.get())) {
         // The simulated carousel holds the discs the cache says are in.
         EngineBridge *bridge = m_bridge.get();
@@ -136,6 +143,14 @@ void KioskApp::start(const KioskConfig *configOverride)
             w->showFullScreen();
         else
             w->show();
+        if (m_panel) {
+            m_qml->setInitialProperties({{QStringLiteral("panel"), QVariant::fromValue<QObject *>(m_panel.get())},
+                                         {QStringLiteral("x"), w->x() + w->width() + 8},
+                                         {QStringLiteral("y"), w->y()}});
+            m_qml->load(QUrl(QStringLiteral("qrc:/qt/qml/Redbox/Screens/DevicePanel.qml")));
+            if (failed || m_qml->rootObjects().size() < 2)
+                throw std::runtime_error("the device panel could not be loaded (see the QML errors above)");
+        }
     }
 }
 

@@ -18,6 +18,7 @@
 
 namespace redbox {
 
+class DevicePanel;
 class KeyboardWedge;
 
 struct KioskAppOptions {
@@ -29,6 +30,8 @@ struct KioskAppOptions {
     // "keyboard": cards and discs typed on the keyboard (as USB readers do) reach the simulated
     // hardware's card reader and return slot; "" : only the hardware's own.
     QString cardReader;
+    // A network's try-it.json: a device panel window plays the simulated hardware (devicepanel.h).
+    QString devicePanel;
 };
 
 class KioskApp : public QObject {
@@ -60,6 +63,7 @@ private:
     std::unique_ptr<KioskHardware> m_device;
     std::unique_ptr<KioskHardware> m_hardware;
     std::unique_ptr<KeyboardWedge> m_wedge;
+    std::unique_ptr<DevicePanel> m_panel;
     std::unique_ptr<KioskController> m_controller;
     std::unique_ptr<MaintenanceController> m_maintenance;
     std::unique_ptr<QQmlApplicationEngine> m_qml;

@@ -43,7 +43,12 @@ int main(int argc, char **argv)
         QStringLiteral("\"keyboard\": type a card's track (;NUMBER=YYMM? Enter) or a disc's barcode (D + 12 digits, Enter) to "
                        "play the simulated card reader and return slot, as USB readers that type do."),
         QStringLiteral("kind"));
-    parser.addOptions({configOpt, hwOpt, fullOpt, orientOpt, idleOpt, readerOpt});
+    const QCommandLineOption panelOpt(
+        QStringLiteral("device-panel"),
+        QStringLiteral("A window beside the kiosk's that plays the simulated hardware: swipe the test cards of FILE (the network's "
+                       "try-it.json), put a dispensed disc back, jam the dispenser, unplug the device."),
+        QStringLiteral("file"));
+    parser.addOptions({configOpt, hwOpt, fullOpt, orientOpt, idleOpt, readerOpt, panelOpt});
     parser.process(app);
     if (!parser.isSet(configOpt)) {
         std::fprintf(stderr, "redbox-kiosk: --config FILE is required (redbox-net up writes one per kiosk in STATE/kiosks/)\n");
@@ -67,6 +72,7 @@ int main(int argc, char **argv)
     options.orientation = parser.value(orientOpt);
     options.idleTimeoutMs = idle * 1000;
     options.cardReader = parser.value(readerOpt);
+    options.devicePanel = parser.value(panelOpt);
     redbox::LogBuffer::install();   // a technician's diagnostics bundle carries the last lines (scrubbed)
     redbox::KioskApp kiosk(options);
     try {

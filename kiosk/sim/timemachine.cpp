@@ -5,6 +5,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 namespace redbox::sim {
@@ -67,11 +68,12 @@ QList<QUuid> TimeMachine::keepUnreturned(const QList<QUuid> &rentals, double sha
                                    "AND status = 'open' ORDER BY rental_id",
                                    {QLatin1Char('{') + ids.join(QLatin1Char(',')) + QLatin1Char('}')});
     std::vector<std::pair<QUuid, int>> open;
+    open.reserve(static_cast<size_t>(out.rows()));
     for (int i = 0; i < out.rows(); ++i)
         open.emplace_back(out.uuid(i, 0), static_cast<int>(out.int64(i, 1)));
     std::mt19937_64 rng(seed);
     std::shuffle(open.begin(), open.end(), rng);
-    open.resize(static_cast<size_t>(static_cast<double>(open.size()) * share + 0.5));
+    open.resize(static_cast<size_t>(std::lround(static_cast<double>(open.size()) * share)));
     QList<QUuid> kept;
     for (const auto &[id, maxNights] : open) {
         // Rented a day before its last night began: by now past 9 pm of that night, wherever the kiosk is.

@@ -55,6 +55,19 @@ private slots:
         QCOMPARE(discs, QStringList{QStringLiteral("D000010000001")});
     }
 
+    // A person typed into the search field (no Enter), then swiped, or scanned a disc.
+    void aSwipeOrADiscAfterSomethingTypedIsStillRead()
+    {
+        keys(QStringLiteral("Affair Prejudice"));
+        type(QStringLiteral(";7000000000000001=3012?"));
+        QCOMPARE(swipes, QByteArrayList{";7000000000000001=3012?"});
+        keys(QStringLiteral("Alaska "));
+        type(QStringLiteral("D000010000003"));
+        QCOMPARE(discs, QStringList{QStringLiteral("D000010000003")});
+        type(QStringLiteral("XD000010000004"));   // part of a longer word: not a barcode
+        QCOMPARE(discs.size(), 1);
+    }
+
     void otherLinesAreNotReadAndNotKept()
     {
         type(QStringLiteral("hello"));
