@@ -44,6 +44,7 @@ DeviceWatch::AlertHandler auditAlerts(MaintenanceBackend *audit)
     return [audit](const QString &action, const QJsonObject &detail) {
         AuditEntry e;
         e.action = action;
+        e.barcode = detail.value(QStringLiteral("barcode")).toString();
         e.detail = detail;
         audit->audit(e);
     };
@@ -52,6 +53,15 @@ DeviceWatch::AlertHandler auditAlerts(MaintenanceBackend *audit)
 void DeviceWatch::dispenserMisbehaved(const QString &why)
 {
     failed(m_rentals, why, true);
+}
+
+void DeviceWatch::discLeftInside(const QString &barcode, int slot, const QString &why)
+{
+    qCCritical(lcKiosk).noquote() << "device fault: a refused return, disc" << barcode << "in slot" << slot << "could not be given back ("
+                                  << why.left(200) << "): it waits there for a technician";
+    if (m_alert)
+        m_alert(QStringLiteral("disc_left_inside"),
+                {{QStringLiteral("barcode"), barcode}, {QStringLiteral("slot"), slot}, {QStringLiteral("reason"), why.left(200)}});
 }
 
 void DeviceWatch::failed(Lane &lane, const QString &why, bool atOnce)

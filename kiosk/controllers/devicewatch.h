@@ -30,12 +30,15 @@ public:
     QString rentalsFault() const { return m_rentals.reason; }
     QString returnsFault() const { return m_returns.reason; }
 
-    // ACTION (device_fault | device_restored) and its detail, for HQ's audit log.
+    // ACTION (device_fault | device_restored | disc_left_inside) and its detail, for HQ's audit log.
     using AlertHandler = std::function<void(const QString &action, const QJsonObject &detail)>;
     void setAlertHandler(AlertHandler h) { m_alert = std::move(h); }
 
     // The dispenser let out a disc that was not the one asked for: down at once.
     void dispenserMisbehaved(const QString &why);
+    // A returned disc the records refused that could not be given back: it stays in SLOT,
+    // recorded nowhere, for a technician to take out (an alert for HQ; the lanes stay as they are).
+    void discLeftInside(const QString &barcode, int slot, const QString &why);
 
 signals:
     void changed();

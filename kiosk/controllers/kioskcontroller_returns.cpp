@@ -131,9 +131,8 @@ void KioskController::onHandedBack(bool ok)
     if (ok) {
         setMessage(m_handBackWhy + QLatin1Char(' ') + tr("Please take your disc from the door."));
     } else {
-        // The disc stays inside, recorded nowhere: the log tells the technician where it is.
-        qCCritical(lcKiosk) << "device fault: a refused return, disc" << m_returnBarcode << "in slot" << m_returnSlot
-                            << ", could not be given back";
+        // The disc stays inside, recorded nowhere: HQ and the technician are told where it is.
+        m_watch.discLeftInside(m_returnBarcode, m_returnSlot, m_handBackWhy);
         setMessage(m_handBackWhy + QLatin1Char(' ') +
                    tr("The kiosk could not give your disc back: it is kept safe inside for a technician."));
     }

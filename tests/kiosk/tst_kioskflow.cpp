@@ -506,6 +506,22 @@ private slots:
         QVERIFY(!f.ctl.busy());
         QVERIFY(f.backend.storing().isEmpty());
 
+        // Refused, and the door jams as it is handed back: it stays inside, and HQ hears where.
+        QList<std::pair<QString, QJsonObject>> alerts;
+        f.ctl.deviceWatch()->setAlertHandler([&alerts](const QString &a, const QJsonObject &d) { alerts.append({a, d}); });
+        f.hw.jamNextDispense();
+        f.ctl.startReturn();
+        f.hw.insertDisc(foreign);
+        QVERIFY(returned.wait(5000));
+        QVERIFY(!returned.last().first().toBool());
+        QVERIFY2(f.ctl.message().contains(QLatin1String("kept safe inside")), qPrintable(f.ctl.message()));
+        QCOMPARE(alerts.size(), 1);
+        QCOMPARE(alerts.first().first, QStringLiteral("disc_left_inside"));
+        QCOMPARE(alerts.first().second.value(QStringLiteral("barcode")).toString(), foreign);
+        QVERIFY(alerts.first().second.value(QStringLiteral("slot")).toInt() > 0);
+        QVERIFY(f.backend.storing().isEmpty());
+        QVERIFY(f.matchCarouselToRecords());
+
         // Storage that cannot write the journal: the disc is not taken in at all.
         const QString second = f.rentAndFinish(2, 1);
         QVERIFY(!second.isEmpty());
