@@ -245,27 +245,43 @@ def cmd_reset(state: State, args) -> int:
     return 0
 
 
+def _status_text(state: State) -> str:
+    from . import forwarders, mail, payments
+    lines = [status.render_table(status.table(state)), "", status.render_hops(status.hop_table(state)), ""]
+    for label, svc in (("forwarders", forwarders), ("payments", payments), ("mail", mail)):
+        got = svc.status(state)
+        if got:
+            lines.append(f"{label + ':':11} " + ", ".join(f"{n} {'running' if ok else 'STOPPED'}" for n, ok in got))
+    return "\n".join(lines)
+
+
 def cmd_status(state: State, args) -> int:
     if not (state.root / "topology.toml").exists():
         raise UsageError(f"no network in {state.root}: run 'redbox-net up' first")
-    rows = status.table(state)
     if args.json:
-        print(json.dumps(rows, indent=2))
-    else:
-        print(status.render_table(rows))
-        from . import forwarders
-        fw = forwarders.status(state)
-        if fw:
-            print()
-            print("forwarders: " + ", ".join(f"{n} {'running' if ok else 'STOPPED'}" for n, ok in fw))
-        from . import payments
-        pay = payments.status(state)
-        if pay:
-            print("payments:   " + ", ".join(f"{n} {'running' if ok else 'STOPPED'}" for n, ok in pay))
-        from . import mail
-        ml = mail.status(state)
-        if ml:
-            print("mail:       " + ", ".join(f"{n} {'running' if ok else 'STOPPED'}" for n, ok in ml))
+        if args.watch is not None:
+            raise UsageError("--json and --watch do not go together")
+        print(json.dumps({"servers": status.table(state), "hops": status.hop_table(state)}, indent=2, default=str))
+        return 0
+    if args.watch is None:
+        print(_status_text(state))
+        return 0
+    if not 1 <= args.watch <= 3600 or (args.count is not None and args.count < 1):
+        raise UsageError("--watch takes 1-3600 seconds, --count at least 1")
+    # Refreshed in place: the cursor home and the screen cleared before each picture (a terminal
+    # shows the latest one; a file or pipe gets them one after another).
+    shown = 0
+    try:
+        while args.count is None or shown < args.count:
+            text = _status_text(state)
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+            sys.stdout.write(f"\033[H\033[2J{state.topo.name} at {stamp}, every {args.watch} s (Ctrl-C stops)\n\n{text}\n")
+            sys.stdout.flush()
+            shown += 1
+            if args.count is None or shown < args.count:
+                time.sleep(args.watch)
+    except KeyboardInterrupt:
+        pass
     return 0
 
 
@@ -502,8 +518,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("down", help="stop every server (data kept)")
     sub.add_parser("render", help="write every configuration file (certificates, Patroni, etcd) without starting")
     sub.add_parser("reset", help="stop everything and delete the state folder")
-    st = sub.add_parser("status", help="one row per server")
+    st = sub.add_parser("status", help="one row per server, the hops waiting at each node, the services")
     st.add_argument("--json", action="store_true")
+    st.add_argument("--watch", type=int, metavar="SECONDS", help="refresh in place every SECONDS (1-3600)")
+    st.add_argument("--count", type=int, metavar="N", help="with --watch: stop after N pictures")
     fo = sub.add_parser("failover", help="switch NODE's primary over to its standby on purpose")
     fo.add_argument("node")
     sp = sub.add_parser("stop", help="stop both servers of NODE (an outage on purpose)")

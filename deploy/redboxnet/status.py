@@ -1,5 +1,7 @@
 """`redbox-net status`: one row per server with its role, reachability,
-replication state and lag, as Patroni and PostgreSQL report them."""
+replication state and lag, as Patroni and PostgreSQL report them; and one
+row per node with the hops waiting in its outbox (how many, the oldest's
+age, how many are parked for a technician)."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -66,6 +68,36 @@ def node_rows(state: State, node: Node) -> list[dict]:
             "timeline": m.get("timeline"),
         })
     return rows
+
+
+def _hops(state: State, node: Node) -> dict:
+    row = {"node": node.name, "pending": "-", "oldest": "-", "parked": "-", "error": ""}
+    try:
+        with db.node_conn(state, node.name) as conn, conn.cursor() as cur:
+            cur.execute("SET statement_timeout = '5s'")
+            cur.execute("SELECT coalesce(sum(pending), 0)::bigint, "
+                        "coalesce(extract(epoch FROM now() - min(oldest)), 0)::numeric(12,1) FROM redbox.forward_pending()")
+            pending, oldest = cur.fetchone()
+            cur.execute("SELECT count(*) FROM redbox.parked_hops()")
+            row.update(pending=pending, oldest=f"{oldest} s" if pending else "-", parked=cur.fetchone()[0])
+            conn.rollback()
+    except psycopg2.Error as e:
+        row["error"] = (str(e).strip().splitlines() or ["no answer"])[0][:80]
+    return row
+
+
+def hop_table(state: State) -> list[dict]:
+    with ThreadPoolExecutor(max_workers=len(state.topo.nodes)) as ex:
+        return list(ex.map(lambda n: _hops(state, n), state.topo.nodes))
+
+
+def render_hops(rows: list[dict]) -> str:
+    cols = [("node", "NODE"), ("pending", "HOPS PENDING"), ("oldest", "OLDEST"), ("parked", "PARKED"), ("error", "")]
+    widths = {k: max(len(h), *(len(str(r[k])) for r in rows)) for k, h in cols} if rows else {}
+    out = ["  ".join(h.ljust(widths[k]) for k, h in cols).rstrip()]
+    for r in rows:
+        out.append("  ".join(str(r[k]).ljust(widths[k]) for k, _ in cols).rstrip())
+    return "\n".join(out)
 
 
 def table(state: State) -> list[dict]:

@@ -303,6 +303,19 @@ private slots:
         QCOMPARE(out.count(QStringLiteral(" primary ")), 7);
         QCOMPARE(out.count(QStringLiteral(" standby ")), 7);
         QCOMPARE(out.count(QStringLiteral(" sync ")), 7);
+        QVERIFY2(out.contains(QLatin1String("HOPS PENDING")), qPrintable(out));
+
+        // Watched: the same picture drawn again in place, every second, here twice.
+        QString watched;
+        QCOMPARE(net.tool({QStringLiteral("status"), QStringLiteral("--watch"), QStringLiteral("1"), QStringLiteral("--count"),
+                           QStringLiteral("2")},
+                          &watched),
+                 0);
+        QCOMPARE(watched.count(QStringLiteral("\033[H\033[2J")), 2);
+        QCOMPARE(watched.count(QStringLiteral("HOPS PENDING")), 2);
+        QCOMPARE(watched.count(QStringLiteral(" primary ")), 14);
+        QVERIFY(net.tool({QStringLiteral("status"), QStringLiteral("--watch"), QStringLiteral("0")}) != 0);
+        QVERIFY(net.tool({QStringLiteral("status"), QStringLiteral("--watch"), QStringLiteral("1"), QStringLiteral("--json")}) != 0);
     }
 };
 
