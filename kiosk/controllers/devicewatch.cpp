@@ -9,25 +9,20 @@ Q_DECLARE_LOGGING_CATEGORY(lcKiosk)
 
 namespace redbox {
 
-namespace {
-
-// A device that stopped answering is down at once (the deadline already waited for it).
-bool silent(const QString &why)
-{
-    return why.contains(QLatin1String("did not answer"));
-}
-
-}   // namespace
-
 DeviceWatch::DeviceWatch(KioskHardware *hardware, QObject *parent) : QObject(parent)
 {
     connect(hardware, &KioskHardware::dispensed, this, [this](int, const QString &) { worked(m_rentals); });
-    connect(hardware, &KioskHardware::dispenseFailed, this, [this](int, const QString &why) { failed(m_rentals, why, silent(why)); });
+    connect(hardware, &KioskHardware::dispenseFailed, this, [this](int, const QString &why) { failed(m_rentals, why, false); });
     connect(hardware, &KioskHardware::stored, this, [this](int) { worked(m_returns); });
-    connect(hardware, &KioskHardware::storeFailed, this, [this](int, const QString &why) { failed(m_returns, why, silent(why)); });
-    connect(hardware, &KioskHardware::fault, this, [this](const QString &why) {
-        if (why.contains(QLatin1String("card reader")) && silent(why))
-            failed(m_rentals, why, true);   // nothing can be paid
+    connect(hardware, &KioskHardware::storeFailed, this, [this](int, const QString &why) { failed(m_returns, why, false); });
+    // A device that stopped answering is down at once (its deadline already waited for it);
+    // without a card reader nothing can be paid.
+    connect(hardware, &KioskHardware::unanswered, this, [this](const QString &device) {
+        const QString why = QStringLiteral("the %1 did not answer").arg(device);
+        if (device == QLatin1String("dispenser") || device == QLatin1String("card reader"))
+            failed(m_rentals, why, true);
+        else if (device == QLatin1String("carousel"))
+            failed(m_returns, why, true);
     });
     connect(hardware, &KioskHardware::jamCleared, this, [this](bool ok, const QString &report) {
         if (ok)

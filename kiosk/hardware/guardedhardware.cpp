@@ -164,6 +164,7 @@ void GuardedHardware::giveUp(Op op)
         m_asking.reset();
     const QString why = QStringLiteral("the %1 did not answer").arg(deviceOf(op));
     qCWarning(lcDeadline).noquote() << why << "(slot" << p.slot << "); the request is ended as failed";
+    emit unanswered(deviceOf(op));
     emit fault(why);
     switch (op) {
         case Op::Dispense: emit dispenseFailed(p.slot, why); break;

@@ -50,6 +50,10 @@ signals:
     void selfTestDone(bool ok, const QString &report);
     void jamCleared(bool ok, const QString &report);
     void fault(const QString &message);
+    // A request went past its deadline and a status query without an answer: DEVICE
+    // (dispenser, carousel, return slot, card reader, picker) stopped answering. The request's
+    // failure follows. Sent by GuardedHardware, which keeps the deadlines.
+    void unanswered(const QString &device);
     void busy();   // status: the last request is still being worked on
     void idle();   // status: no request since the device started
 };

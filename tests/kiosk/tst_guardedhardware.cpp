@@ -173,11 +173,14 @@ private slots:
         QFETCH(QString, request);
         QFETCH(QString, failed);
         Recorder r(guard.get());
+        QSignalSpy silent(guard.get(), &KioskHardware::unanswered);
         device->setUnresponsive(true);
         QElapsedTimer t;
         t.start();
         ask(*guard, request);
         QTRY_COMPARE_WITH_TIMEOUT(r.faults.size(), 1, 2000);
+        QCOMPARE(silent.size(), 1);   // which device: the watch takes its lane down at once
+        QVERIFY2(r.faults.at(0).contains(silent.first().first().toString()), qPrintable(r.faults.at(0)));
         QVERIFY(t.elapsed() >= 340 && t.elapsed() < 1500);
         QVERIFY2(r.faults.at(0).contains(QLatin1String("did not answer")), qPrintable(r.faults.at(0)));
         QCOMPARE(r.answers, failed.isEmpty() ? QStringList{} : QStringList{failed});
