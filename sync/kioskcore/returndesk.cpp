@@ -84,6 +84,11 @@ void ReturnDesk::recoverStores()
         returnDisc(request, [self, request](const ReturnResult &r) {
             if (!self)
                 return;
+            if (r.failure == Failure::Offline) {
+                // Neither the red box nor the kiosk's own storage took it: tried again at the next start.
+                qCWarning(lcClient) << "return" << request.returnId << "still not recorded:" << r.message;
+                return;
+            }
             if (r.failure != Failure::None)
                 qCCritical(lcClient) << "device fault: disc" << request.barcode << "in slot" << request.slot
                                      << "is recorded nowhere (its return was refused:" << r.message << "); a technician must take it out";
