@@ -10,8 +10,9 @@
 // back after its plan's last night.
 //
 // A rental is only moved once every tier that must hold it does (its red box,
-// the coasts of its kiosk and of its member, HQ): one still on its way is left
-// as it is, and comes back on time. Blocking SQL: run it off any event loop
+// the coasts of its kiosk and of its member, HQ), at all of them or at none (a
+// node that a fault has taken away leaves it as it was): one still on its way,
+// or behind a fault, comes back on time. Blocking SQL: run it off any event loop
 // that others share. Thread-safe.
 #pragma once
 
@@ -47,8 +48,9 @@ public:
     DaysPassed passed() const;
 
 private:
-    // Moves RENTAL's start back DAYS at every node holding it open; the nodes moved.
-    QStringList age(const QUuid &rental, int days);
+    // Moves RENTAL's start back DAYS at NODES (where it is open), at all of them or at none
+    // (throws pg::DbError then).
+    void age(const QUuid &rental, int days, const QStringList &nodes);
 
     const NetworkState &m_net;
     mutable QMutex m_mutex;
