@@ -10,6 +10,7 @@
 
 #include <csignal>
 #include <sys/types.h>
+#include <utility>
 
 namespace redbox {
 
@@ -229,15 +230,25 @@ bool NetworkState::waitHealthy(const QString &name, std::chrono::milliseconds ti
 
 bool NetworkState::waitForQuiet(std::chrono::milliseconds timeout) const
 {
+    // The nodes are read one after another, not at one instant: a hop delivered between two reads
+    // leaves its successor where it was already read. So they are read in the direction hops
+    // flow (red boxes, coasts, HQ), and quiet counts only when two passes in a row find nothing.
+    QStringList order = nodes(QStringLiteral("redbox")) + nodes(QStringLiteral("coast")) + nodes(QStringLiteral("hq"));
+    for (const QString &n : nodes())
+        if (!order.contains(n))
+            order << n;
+    int quietPasses = 0;
     return waitFor(
-        [this] {
-            for (const QString &n : nodes()) {
+        [this, &order, &quietPasses] {
+            const int before = std::exchange(quietPasses, 0);   // a pass that throws is not quiet
+            for (const QString &n : order) {
                 pg::Connection c = connect(n);
                 const auto r = c.exec("SELECT count(*) FROM redbox.outbox WHERE delivered_at IS NULL AND parked_at IS NULL");
                 if (r.int64(0, 0) != 0)
                     return false;
             }
-            return true;
+            quietPasses = before + 1;
+            return quietPasses >= 2;
         },
         timeout, std::chrono::milliseconds(200));
 }
