@@ -245,16 +245,6 @@ def cmd_reset(state: State, args) -> int:
     return 0
 
 
-def _status_text(state: State) -> str:
-    from . import forwarders, mail, payments
-    lines = [status.render_table(status.table(state)), "", status.render_hops(status.hop_table(state)), ""]
-    for label, svc in (("forwarders", forwarders), ("payments", payments), ("mail", mail)):
-        got = svc.status(state)
-        if got:
-            lines.append(f"{label + ':':11} " + ", ".join(f"{n} {'running' if ok else 'STOPPED'}" for n, ok in got))
-    return "\n".join(lines)
-
-
 def cmd_status(state: State, args) -> int:
     if not (state.root / "topology.toml").exists():
         raise UsageError(f"no network in {state.root}: run 'redbox-net up' first")
@@ -264,24 +254,11 @@ def cmd_status(state: State, args) -> int:
         print(json.dumps({"servers": status.table(state), "hops": status.hop_table(state)}, indent=2, default=str))
         return 0
     if args.watch is None:
-        print(_status_text(state))
+        print(status.text(state))
         return 0
     if not 1 <= args.watch <= 3600 or (args.count is not None and args.count < 1):
         raise UsageError("--watch takes 1-3600 seconds, --count at least 1")
-    # Refreshed in place: the cursor home and the screen cleared before each picture (a terminal
-    # shows the latest one; a file or pipe gets them one after another).
-    shown = 0
-    try:
-        while args.count is None or shown < args.count:
-            text = _status_text(state)
-            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-            sys.stdout.write(f"\033[H\033[2J{state.topo.name} at {stamp}, every {args.watch} s (Ctrl-C stops)\n\n{text}\n")
-            sys.stdout.flush()
-            shown += 1
-            if args.count is None or shown < args.count:
-                time.sleep(args.watch)
-    except KeyboardInterrupt:
-        pass
+    status.watch(state, args.watch, args.count)
     return 0
 
 

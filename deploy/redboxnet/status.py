@@ -4,6 +4,8 @@ row per node with the hops waiting in its outbox (how many, the oldest's
 age, how many are parked for a technician)."""
 from __future__ import annotations
 
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
@@ -114,3 +116,32 @@ def render_table(rows: list[dict]) -> str:
     for r in rows:
         out.append("  ".join(str(r[k]).ljust(widths[k]) for k, _ in cols))
     return "\n".join(out)
+
+
+def text(state: State) -> str:
+    """The whole picture: servers, hops per node, and the services' state."""
+    from . import forwarders, mail, payments
+    lines = [render_table(table(state)), "", render_hops(hop_table(state)), ""]
+    for label, svc in (("forwarders", forwarders), ("payments", payments), ("mail", mail)):
+        got = svc.status(state)
+        if got:
+            lines.append(f"{label + ':':11} " + ", ".join(f"{n} {'running' if ok else 'STOPPED'}" for n, ok in got))
+    return "\n".join(lines)
+
+
+def watch(state: State, every: int, count: int | None) -> None:
+    """Redraws text() in place every EVERY seconds (COUNT times, or until Ctrl-C): the cursor home
+    and the screen cleared before each picture, so a terminal shows the latest one and a file or
+    pipe gets them one after another."""
+    shown = 0
+    try:
+        while count is None or shown < count:
+            picture = text(state)
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+            sys.stdout.write(f"\033[H\033[2J{state.topo.name} at {stamp}, every {every} s (Ctrl-C stops)\n\n{picture}\n")
+            sys.stdout.flush()
+            shown += 1
+            if count is None or shown < count:
+                time.sleep(every)
+    except KeyboardInterrupt:
+        pass
