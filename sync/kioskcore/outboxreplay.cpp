@@ -6,6 +6,8 @@
 #include "kioskcore/link.h"
 #include "kioskcore/redboxapi.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QPointer>
 
 namespace redbox {
@@ -22,6 +24,25 @@ bool linkTrouble(const pg::DbError &e)
         case pg::ErrorKind::SerializationFailure: return true;
         default: return false;
     }
+}
+
+// The arguments of the kiosk function an outbox entry replays, in its order (redbox.kiosk_replay).
+std::vector<pg::Param> argsOf(const OutboxEntry &e)
+{
+    using namespace redboxapi;
+    if (e.kind == QLatin1String("rent"))
+        return rentParams(decodeRent(e.payload), true);
+    if (e.kind == QLatin1String("return"))
+        return returnParams(decodeReturn(e.payload), true);
+    if (e.kind == QLatin1String("audit"))
+        return auditParams(decodeAudit(e.payload));
+    if (e.kind == QLatin1String("pin"))
+        return pinReportParams(decodePin(e.payload));
+    if (e.kind == QLatin1String("dispensed"))
+        return {QUuid::fromString(e.payload.value(QStringLiteral("rental_id")).toString())};
+    if (e.kind == QLatin1String("void"))
+        return voidParams(decodeVoid(e.payload));
+    return {};   // the red box refuses a kind it does not know, and the entry is parked
 }
 
 }   // namespace
@@ -51,11 +72,11 @@ void OutboxReplay::pump()
 {
     if (m_replaying || !m_parts.redbox->isUp())
         return;
-    std::optional<OutboxEntry> e;
+    QList<OutboxEntry> batch;
     if (!m_parts.storage.guard(
-            "outbox", [&] { e = m_parts.storage.outbox().next(); }, false))
+            "outbox", [&] { batch = m_parts.storage.outbox().nextBatch(m_batchLimit); }, false))
         return;   // the health poll tries again
-    if (!e) {
+    if (batch.isEmpty()) {
         if (m_replayedInRun > 0) {
             qCInfo(lcOutbox) << "replayed" << m_replayedInRun << "offline action(s)";
             emit replayed(m_replayedInRun);
@@ -69,60 +90,81 @@ void OutboxReplay::pump()
         return;
     }
     m_replaying = true;
+    QJsonArray actions;
+    for (const OutboxEntry &e : std::as_const(batch)) {
+        QJsonArray args;
+        for (const pg::Param &p : argsOf(e))
+            args << (p.value() ? QJsonValue(QString::fromUtf8(*p.value())) : QJsonValue(QJsonValue::Null));
+        actions << QJsonObject{{QStringLiteral("seq"), e.seq}, {QStringLiteral("kind"), e.kind}, {QStringLiteral("args"), args}};
+    }
     QPointer<OutboxReplay> self(this);
-    const qint64 seq = e->seq;
-    const QString kind = e->kind;
-    const QUuid id = e->id;
-    auto onDone = [self, seq, kind, id](const pg::Result *r, const pg::DbError *err) {
-        if (self)
-            self->finished(seq, kind, id, r, err);
-    };
-    Link &redbox = *m_parts.redbox;
-    if (kind == QLatin1String("rent"))
-        redbox.call(redboxapi::kRentSql, redboxapi::rentParams(redboxapi::decodeRent(e->payload), true), true, onDone, 2000);
-    else if (kind == QLatin1String("return"))
-        redbox.call(redboxapi::kReturnSql, redboxapi::returnParams(redboxapi::decodeReturn(e->payload), true), true, onDone, 2000);
-    else if (kind == QLatin1String("audit"))
-        redbox.call(redboxapi::kAuditSql, redboxapi::auditParams(redboxapi::decodeAudit(e->payload)), true, onDone, 2000);
-    else if (kind == QLatin1String("pin"))
-        redbox.call(redboxapi::kReportPinSql, redboxapi::pinReportParams(redboxapi::decodePin(e->payload)), true, onDone, 2000);
-    else if (kind == QLatin1String("dispensed"))
-        redbox.call(redboxapi::kDispensedSql, {QUuid::fromString(e->payload.value(QStringLiteral("rental_id")).toString())}, true, onDone,
-                    2000);
-    else
-        redbox.call(redboxapi::kVoidSql, redboxapi::voidParams(redboxapi::decodeVoid(e->payload)), true, onDone, 2000);
+    m_parts.redbox->call(
+        redboxapi::kReplaySql, {QJsonDocument(actions)}, true,
+        [self, batch](const pg::Result *r, const pg::DbError *err) {
+            if (self)
+                self->finished(batch, r, err);
+        },
+        2000);
 }
 
-void OutboxReplay::finished(qint64 seq, const QString &kind, const QUuid &id, const pg::Result *r, const pg::DbError *err)
+QString OutboxReplay::settlement(const OutboxEntry &e, const QString &outcome, const QString &note, const QString &state,
+                                 const QString &message)
+{
+    if (outcome == QLatin1String("done")) {
+        ++m_replayedInRun;
+        if (note.isEmpty())
+            return {};
+        // The red box would not apply this claim (over the offline allowance, a dispensed disc, ...):
+        // it keeps it for an operator, and the kiosk shows it to its technician.
+        qCWarning(lcOutbox) << "offline" << e.kind << e.id << "parked by the red box for review:" << note;
+        return QStringLiteral("parked at the red box: ") + note;
+    }
+    const pg::DbError err(pg::classifySqlState(state), state, message);
+    if ((e.kind == QLatin1String("void") || e.kind == QLatin1String("dispensed")) && err.code() == RedboxError::NotFound)
+        return {};   // never committed: nothing to void
+    qCWarning(lcOutbox) << "offline" << e.kind << e.id << "refused by the red box; parked:" << message;
+    return state.isEmpty() ? QStringLiteral("refused") : state + QLatin1String(": ") + message;
+}
+
+void OutboxReplay::finished(const QList<OutboxEntry> &batch, const pg::Result *r, const pg::DbError *err)
 {
     m_replaying = false;
     KioskStorage &storage = m_parts.storage;
-    bool stored = true;
-    const QString parkedBy = r && r->rows() == 1 && r->column("outcome") >= 0 && r->text(0, "outcome") == QLatin1String("parked")
-                                 ? r->text(0, "note")
-                                 : QString();
-    if (r && !parkedBy.isEmpty()) {
-        // The red box would not apply this claim (over the offline allowance, a dispensed disc, ...):
-        // it keeps it for an operator, and the kiosk shows it to its technician.
-        qCWarning(lcOutbox) << "offline" << kind << id << "parked by the red box for review:" << parkedBy;
-        stored = storage.guard("outbox", [&] { storage.outbox().park(seq, QStringLiteral("parked at the red box: ") + parkedBy); });
-        ++m_replayedInRun;
-    } else if (r) {
-        stored = storage.guard("outbox", [&] { storage.outbox().done(seq); });
-        ++m_replayedInRun;
-    } else if (err && linkTrouble(*err)) {
-        storage.guard("outbox", [&] { storage.outbox().failed(seq, err->message()); });
-        return;   // the link is down again: resume when it is back
-    } else if (err && (kind == QLatin1String("void") || kind == QLatin1String("dispensed")) && err->code() == RedboxError::NotFound) {
-        stored = storage.guard("outbox", [&] { storage.outbox().done(seq); });   // never committed: nothing to void
+    const qint64 first = batch.front().seq;
+    if (!r) {
+        const QString why = err ? err->message() : QStringLiteral("no answer");
+        if (err && err->kind() == pg::ErrorKind::Timeout && m_batchLimit > 1)
+            m_batchLimit = std::max(1, m_batchLimit / 2);   // too much for the server's deadline: smaller next time
+        if (!err || linkTrouble(*err) || err->sqlstate() == QLatin1String("42883")) {
+            if (err && err->sqlstate() == QLatin1String("42883"))
+                qCCritical(lcOutbox) << "the red box has no redbox.kiosk_replay (upgrade it before its kiosks):" << why;
+            storage.guard("outbox", [&] { storage.outbox().failed(first, why); });
+            return;   // the link is down again (or the server is busy): resume when it is back
+        }
+        if (batch.size() > 1) {
+            // The batch as a whole was refused: one of its actions is malformed. One at a time finds which.
+            qCWarning(lcOutbox) << "a replay of" << batch.size() << "actions was refused; replaying one at a time:" << why;
+            m_batchLimit = 1;
+        } else {
+            const OutboxEntry &e = batch.front();
+            const QString parked = settlement(e, QStringLiteral("failed"), {}, err->sqlstate(), err->message());
+            if (!storage.guard("outbox", [&] { storage.outbox().settle({qMakePair(e.seq, parked)}); }))
+                return;
+        }
     } else {
-        qCWarning(lcOutbox) << "offline" << kind << id << "refused by the red box; parked:" << (err ? err->message() : QString());
-        stored = storage.guard("outbox", [&] {
-            storage.outbox().park(seq, err ? err->sqlstate() + QLatin1String(": ") + err->message() : QStringLiteral("refused"));
-        });
+        QList<QPair<qint64, QString>> outcomes;
+        const int seqCol = r->column("action_seq");
+        for (int row = 0, at = 0; row < r->rows() && at < batch.size(); ++row, ++at) {
+            const OutboxEntry &e = batch[at];
+            if (r->int64(row, seqCol) != e.seq)
+                break;   // the red box answers in order; anything else is settled next round
+            outcomes << qMakePair(e.seq, settlement(e, r->text(row, "outcome"), r->text(row, "note"), r->text(row, "error_state"),
+                                                    r->text(row, "error_message")));
+        }
+        if (!storage.guard("outbox", [&] { storage.outbox().settle(outcomes); }))
+            return;   // replayed again later: the red box's functions are idempotent on the ids
+        m_batchLimit = std::min(kMaxBatch, m_batchLimit * 2);
     }
-    if (!stored)
-        return;   // replayed again later: the red box's functions are idempotent on the ids
     QPointer<OutboxReplay> self(this);
     pg::post(this, [self] {
         if (self)

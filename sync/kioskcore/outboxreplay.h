@@ -1,12 +1,16 @@
 // Replaying the kiosk's offline outbox once the red box answers: the oldest
-// action first, one at a time, each sent with the same id it was taken with
-// (the red box's functions are idempotent on it), removed only once the red
-// box has it. A refusal no retry can cure parks the entry for a technician;
-// a lost link stops the replay until the link is back. Work that must not
+// actions first, in batches (redbox.kiosk_replay: one round trip and one
+// commit for many actions, each applied alone and answered alone, in order),
+// each sent with the same id it was taken with (the red box's functions are
+// idempotent on it), removed only once the red box has it, a batch's results
+// settled in one commit of the outbox. A refusal no retry can cure parks the
+// entry for a technician; a lost link stops the replay until the link is
+// back; a batch that times out is sent again smaller. Work that must not
 // overtake queued actions waits for the outbox to drain (afterReplay).
 #pragma once
 
 #include "kioskcore/enginestate.h"
+#include "outbox/offlineoutbox.h"
 #include "pg/connection.h"
 
 #include <QObject>
@@ -31,11 +35,18 @@ public:
 signals:
     void replayed(int count);
 
+public:
+    // The most actions one round trip carries (the red box takes up to 500).
+    static constexpr int kMaxBatch = 200;
+
 private:
-    void finished(qint64 seq, const QString &kind, const QUuid &id, const pg::Result *r, const pg::DbError *err);
+    void finished(const QList<OutboxEntry> &batch, const pg::Result *r, const pg::DbError *err);
+    // The red box's verdict on one replayed action: an empty string removes it, else why it is parked.
+    QString settlement(const OutboxEntry &e, const QString &outcome, const QString &note, const QString &state, const QString &message);
 
     EngineParts m_parts;
     bool m_replaying = false;
+    int m_batchLimit = kMaxBatch;
     int m_replayedInRun = 0;
     std::vector<std::function<void()>> m_afterReplay;
 };

@@ -20,12 +20,12 @@ const QByteArray kWalkUpSql = "SELECT outcome, tries_left, locked_until, member_
 const QByteArray kVerifyWalkUpSql =
     "SELECT outcome, tries_left, locked_until, member_id, allowed, discs_out, plan_limit, membership_id, home_coast, "
     "daily_rate_cents, max_charge_cents, ticket FROM redbox.verify_walkup($1)";
-const QByteArray kReportPinSql = "SELECT redbox.kiosk_report_pin_attempt($1, $2, $3, $4)";
 const QByteArray kTechSignInSql = "SELECT outcome, tries_left, locked_until, technician_id, name, session FROM redbox.tech_sign_in($1, $2)";
 const QByteArray kTechVerifySql = "SELECT outcome, tries_left, locked_until, technician_id, name, NULL::text AS session "
                                   "FROM redbox.tech_verify($1, $2)";
 const QByteArray kRentSql = "SELECT outcome, rental_id, due_at, amount_cents, tax_cents, discs_out, replayed, note FROM redbox.kiosk_rent("
                             "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const QByteArray kReplaySql = "SELECT action_seq, outcome, note, error_state, error_message FROM redbox.kiosk_replay($1)";
 const QByteArray kBuySql = "SELECT outcome, rental_id, due_at, amount_cents, tax_cents, discs_out, replayed, note FROM redbox.kiosk_buy("
                            "$1, $2, $3, $4, $5, $6, $7)";
 const QByteArray kDispensedSql = "SELECT redbox.kiosk_dispensed($1)";

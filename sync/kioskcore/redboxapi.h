@@ -28,10 +28,10 @@ extern const QByteArray kSignInSql;
 extern const QByteArray kVerifyMemberPinSql;   // the coast or HQ (escalation login)
 extern const QByteArray kWalkUpSql;   // a walk-up card: no PIN, the same answer as a sign-in
 extern const QByteArray kVerifyWalkUpSql;   // the coast or HQ (escalation login)
-extern const QByteArray kReportPinSql;
 extern const QByteArray kTechSignInSql;
 extern const QByteArray kTechVerifySql;   // the coast (escalation login)
 extern const QByteArray kRentSql;
+extern const QByteArray kReplaySql;
 extern const QByteArray kBuySql;
 extern const QByteArray kDispensedSql;
 extern const QByteArray kRentalStatusSql;

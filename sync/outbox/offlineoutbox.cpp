@@ -213,6 +213,51 @@ std::optional<OutboxEntry> OfflineOutbox::next()
     }
 }
 
+QList<OutboxEntry> OfflineOutbox::nextBatch(int limit)
+{
+    for (;;) {
+        QList<OutboxEntry> out;
+        QList<qint64> unreadable;
+        {
+            sqlite::Statement s = m_db.prepare(
+                QStringLiteral("SELECT seq, id, kind, sealed, created_at, attempts, last_error, parked_at FROM action "
+                               "WHERE parked_at IS NULL ORDER BY seq LIMIT ?"));
+            s.bind(1, static_cast<qint64>(std::max(1, limit)));
+            while (s.step()) {
+                bool readable = false;
+                OutboxEntry e = read(s, &readable);
+                if (readable)
+                    out << e;
+                else
+                    unreadable << e.seq;
+            }
+        }
+        if (unreadable.isEmpty())
+            return out;
+        for (const qint64 seq : std::as_const(unreadable))
+            park(seq, kUnreadable);
+    }
+}
+
+void OfflineOutbox::settle(const QList<QPair<qint64, QString>> &parkedWhy)
+{
+    const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+    sqlite::Transaction tx(m_db);
+    sqlite::Statement remove = m_db.prepare(QStringLiteral("DELETE FROM action WHERE seq = ?"));
+    sqlite::Statement park = m_db.prepare(
+        QStringLiteral("UPDATE action SET attempts = attempts + 1, last_error = ?, parked_at = ? WHERE seq = ?"));
+    for (const auto &[seq, why] : parkedWhy) {
+        if (why.isEmpty()) {
+            remove.reset();
+            remove.bind(1, seq).run();
+        } else {
+            park.reset();
+            park.bindAll({why.left(500), now, seq}).run();
+        }
+    }
+    tx.commit();
+}
+
 int OfflineOutbox::salvageFrom(const QString &damagedPath)
 {
     int copied = 0;

@@ -67,9 +67,14 @@ public:
     // Oldest entry not parked. One that cannot be opened (sealed under a key that is gone, or
     // damaged) is parked with the reason on the way: it never holds up the ones behind it.
     std::optional<OutboxEntry> next();
+    // The oldest LIMIT entries not parked, in order (unreadable ones parked on the way, as next()).
+    QList<OutboxEntry> nextBatch(int limit);
     void done(qint64 seq);
     void failed(qint64 seq, const QString &error);   // transient: stays first in line
     void park(qint64 seq, const QString &error);
+    // What the red box made of a replayed batch, in one commit: each entry removed, or parked
+    // with its reason (an empty reason removes it).
+    void settle(const QList<QPair<qint64, QString>> &parkedWhy);
     QList<OutboxEntry> parked();
     int depth();   // queued, not parked
     qint64 oldestAgeSeconds();

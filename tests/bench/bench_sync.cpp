@@ -247,7 +247,8 @@ int main(int argc, char **argv)
                 req.slot = rented[i].second > 0 ? rented[i].second : free.value(i % std::max<qsizetype>(1, free.size()));
                 const auto r = await<ReturnResult>([&](auto done) { engine->returnDisc(req, done); });
                 if (!r || r->failure != Failure::None || !r->offline)
-                    qFatal("an offline return failed: %s", r ? qPrintable(r->message) : "no answer");
+                    qFatal("an offline return failed: %s (replaying %d, link %d, queued %d)", r ? qPrintable(r->message) : "no answer",
+                           int(engine->isReplaying()), int(engine->health().link), engine->outboxStatus().queued);
                 ++queued;
             }
         }

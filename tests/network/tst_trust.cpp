@@ -227,6 +227,75 @@ private slots:
         QCOMPARE(e.sqlstate(), QStringLiteral("42883"));   // no such function
     }
 
+    void aReplayedBatchIsTheKiosksOwnAndAnswersEachActionAlone()
+    {
+        KioskCalls k(rb1, 1), other(rb1, 2);
+        const QString card = cardOf(net.takeMember(QStringLiteral("west"), 2));
+        const QString disc = net.takeDisc(rb1, k.kioskId());
+        const QUuid rental = QUuid::createUuid();
+        const QString id = rental.toString(QUuid::WithoutBraces);
+        const auto action = [](int seq, const char *kind, const QJsonArray &args) {
+            return QJsonObject{{QStringLiteral("seq"), seq}, {QStringLiteral("kind"), QLatin1String(kind)}, {QStringLiteral("args"), args}};
+        };
+        const QJsonArray batch{
+            action(1, "rent",
+                   {id, card, disc, QUuid::createUuid().toString(QUuid::WithoutBraces), QStringLiteral("tok_replay0000000001"),
+                    QStringLiteral("4242"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs), QStringLiteral("true"),
+                    QJsonValue::Null, QJsonValue::Null}),
+            action(2, "teleport", {}),
+            action(3, "dispensed", {QStringLiteral("not-a-uuid")}),
+            action(4, "dispensed", {id}),
+        };
+        const auto replay = [](KioskCalls &kiosk, const QJsonArray &actions) {
+            return kiosk.conn().exec("SELECT action_seq, outcome, note, error_state, error_message FROM redbox.kiosk_replay($1)",
+                                     {QJsonDocument(actions)}, true);
+        };
+        pg::Result r = replay(k, batch);
+        QCOMPARE(r.rows(), 4);
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(r.int64(i, "action_seq"), i + 1);
+        QCOMPARE(r.text(0, "outcome"), QStringLiteral("done"));
+        QVERIFY(r.isNull(0, r.column("note")));
+        QCOMPARE(r.text(1, "outcome"), QStringLiteral("failed"));
+        QCOMPARE(r.text(1, "error_state"), QStringLiteral("22023"));
+        QVERIFY2(r.text(1, "error_message").contains(QLatin1String("teleport")), qPrintable(r.text(1, "error_message")));
+        QCOMPARE(r.text(2, "outcome"), QStringLiteral("failed"));
+        QCOMPARE(r.text(2, "error_state"), QStringLiteral("22P02"));
+        QCOMPARE(r.text(3, "outcome"), QStringLiteral("done"));
+        const auto rentals = [&] {
+            return net.connect(rb1)
+                .exec("SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND dispensed_at IS NOT NULL AND kiosk_id = $2",
+                      {id, k.kioskId()})
+                .int64(0, 0);
+        };
+        QCOMPARE(rentals(), 1);
+        // The same batch again (its answer lost on the way): the same rental, once.
+        r = replay(k, batch);
+        QCOMPARE(r.rows(), 4);
+        QCOMPARE(r.text(0, "outcome"), QStringLiteral("done"));
+        QCOMPARE(rentals(), 1);
+        // Another kiosk replaying it acts as itself: the id is taken, the disc is not its own.
+        r = replay(other, QJsonArray{batch.at(3)});
+        QCOMPARE(r.text(0, "outcome"), QStringLiteral("failed"));
+        QCOMPARE(rentals(), 1);
+        // A malformed batch is refused whole and writes nothing.
+        QJsonArray tooMany;
+        for (int i = 0; i < 501; ++i)
+            tooMany << action(i + 1, "dispensed", {id});
+        for (const QJsonDocument &bad : {QJsonDocument(QJsonObject{{QStringLiteral("seq"), 1}}), QJsonDocument(tooMany),
+                                         QJsonDocument(QJsonArray{QJsonObject{{QStringLiteral("kind"), QStringLiteral("dispensed")},
+                                                                              {QStringLiteral("args"), QJsonArray{id}}}}),
+                                         QJsonDocument(QJsonArray{action(1, "dispensed", {}), QStringLiteral("not an action")})}) {
+            const pg::DbError e = refusalOf([&] { k.conn().exec("SELECT * FROM redbox.kiosk_replay($1)", {bad}, true); });
+            QVERIFY2(e.sqlstate() == QLatin1String("22023"), qPrintable(e.sqlstate() + QLatin1String(": ") + e.message()));
+        }
+        // The network's other logins have no replay.
+        pg::Connection peer = pg::Connection::open(net.nodeLoginConninfo(QStringLiteral("west"), rb1));
+        const pg::DbError e = refusalOf([&] { peer.exec("SELECT * FROM redbox.kiosk_replay($1)", {QJsonDocument(batch)}, true); });
+        QCOMPARE(e.kind(), pg::ErrorKind::Permission);
+        k.giveBack(disc);
+    }
+
     void anOnlineRentalNeedsAServersSignInAndItsTicketIsThisKiosks()
     {
         KioskCalls k(rb1, 1);

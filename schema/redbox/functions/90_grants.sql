@@ -13,6 +13,7 @@ GRANT EXECUTE ON FUNCTION
     redbox.kiosk_dispensed(uuid),
     redbox.kiosk_void_rental(uuid, text, int, boolean, boolean),
     redbox.kiosk_return(uuid, text, timestamptz, int, boolean),
+    redbox.kiosk_replay(jsonb),
     redbox.kiosk_rental_status(uuid),
     redbox.kiosk_return_status(uuid),
     redbox.kiosk_health(),
