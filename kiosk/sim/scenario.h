@@ -69,7 +69,7 @@ struct Scenario {
     int thinkMs = 200;
     int titlesMin = 1;
     int titlesMax = 2;
-    int offlineAfterMs = 15000;
+    int offlineAfterMs = 1000;
     double returns = 0.35;
     double returnElsewhere = 0.3;
     double away = 0.1;

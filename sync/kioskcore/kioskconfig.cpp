@@ -162,7 +162,7 @@ KioskConfig KioskConfig::load(const QString &path)
     c.cardKeyFile = need("security/card_key_file");
     c.kioskKeyFile = need("security/kiosk_key_file");
     c.storageDir = need("storage/dir");
-    c.offlineAfterMs = number("behaviour/offline_after_ms", 15000, 0, 600000);
+    c.offlineAfterMs = number("behaviour/offline_after_ms", 1000, 0, 600000);
     c.escalationTimeoutMs = number("behaviour/escalation_timeout_ms", 3000, 200, 60000);
     c.offlineAllowance = number("behaviour/offline_allowance", 3, 0, 20);
     c.cachePageSize = number("behaviour/cache_page_size", 500, 10, 10000);

@@ -47,7 +47,9 @@ struct KioskConfig {
     QString language = QStringLiteral("en");
     QString orientation = QStringLiteral("portrait");
     QString theme = QStringLiteral("day");
-    int offlineAfterMs = 15000;   // how long a rental waits for the red box before going offline
+    // How long a call waits for a red box that stopped answering, counted from when its link went
+    // down; then the kiosk rents and takes returns offline (within the allowance) at once.
+    int offlineAfterMs = 1000;
     int escalationTimeoutMs = 3000;
     int offlineAllowance = 3;
     int cachePageSize = 500;   // rows per cache sync page

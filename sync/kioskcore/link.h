@@ -41,6 +41,9 @@ public:
     bool isStarted() const { return m_started; }
     QString server() const { return m_conn.serverAddress(); }
     qint64 downForMs() const { return m_up ? 0 : (m_downSince.isValid() ? m_downSince.elapsed() : 0); }
+    // How long a call may still wait for this link out of BUDGETMS, counted from when the link went
+    // down: every call of one outage gives up at the same moment, not each a whole budget later.
+    int waitLeft(int budgetMs) const { return static_cast<int>(std::max<qint64>(0, budgetMs - downForMs())); }
     const QString &lastError() const { return m_lastError; }
     // Server's clock minus this machine's, measured at the last greeting (empty: not yet).
     std::optional<qint64> clockSkewMs() const { return m_skewMs; }

@@ -131,7 +131,7 @@ void RentalDesk::rentOnline(RentRequest request, RentCallback callback)
                 callback(refusal(request, e ? failureFor(*e) : Failure::Internal, e ? e->message() : QStringLiteral("no answer")));
             }
         },
-        m_parts.config.offlineAfterMs);
+        m_parts.redbox->waitLeft(m_parts.config.offlineAfterMs));
 }
 
 void RentalDesk::resolveRent(RentRequest request, RentCallback callback, int attempt)
@@ -177,7 +177,7 @@ void RentalDesk::resolveRent(RentRequest request, RentCallback callback, int att
                 callback(refusal(request, Failure::InDoubt, e ? e->message() : QStringLiteral("no answer")));
             }
         },
-        m_parts.config.offlineAfterMs);
+        m_parts.redbox->waitLeft(m_parts.config.offlineAfterMs));
 }
 
 void RentalDesk::rentOffline(RentRequest request, RentCallback callback, const QString &why)
@@ -275,7 +275,7 @@ void RentalDesk::voidRental(VoidRequest request, VoidCallback callback)
                         self->endDispense(request.rentalId);   // voided, or it never committed
                     callback(r != nullptr, e ? e->message() : QString());
                 },
-                self->m_parts.config.offlineAfterMs);
+                self->m_parts.redbox->waitLeft(self->m_parts.config.offlineAfterMs));
         },
         offline);
 }

@@ -116,7 +116,7 @@ void ReturnDesk::returnOnline(ReturnRequest request, Callback callback)
                 callback(refusal(request, e ? failureFor(*e) : Failure::Internal, e ? e->message() : QStringLiteral("no answer")));
             }
         },
-        m_parts.config.offlineAfterMs);
+        m_parts.redbox->waitLeft(m_parts.config.offlineAfterMs));
 }
 
 void ReturnDesk::returnOffline(ReturnRequest request, Callback callback, const QString &why)
