@@ -196,21 +196,8 @@ OutboxEntry OfflineOutbox::read(const sqlite::Statement &s, bool *readable)
 
 std::optional<OutboxEntry> OfflineOutbox::next()
 {
-    for (;;) {
-        OutboxEntry e;
-        bool readable = false;
-        {
-            sqlite::Statement s = m_db.prepare(
-                QStringLiteral("SELECT seq, id, kind, sealed, created_at, attempts, last_error, parked_at FROM action "
-                               "WHERE parked_at IS NULL ORDER BY seq LIMIT 1"));
-            if (!s.step())
-                return std::nullopt;
-            e = read(s, &readable);
-        }
-        if (readable)
-            return e;
-        park(e.seq, kUnreadable);
-    }
+    const QList<OutboxEntry> first = nextBatch(1);
+    return first.isEmpty() ? std::nullopt : std::optional<OutboxEntry>(first.front());
 }
 
 QList<OutboxEntry> OfflineOutbox::nextBatch(int limit)
