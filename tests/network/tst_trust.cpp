@@ -274,7 +274,7 @@ private slots:
         QCOMPARE(r.rows(), 4);
         QCOMPARE(r.text(0, "outcome"), QStringLiteral("done"));
         QCOMPARE(rentals(), 1);
-        // Another kiosk replaying it acts as itself: the id is taken, the disc is not its own.
+        // Another kiosk replaying the dispensed acts as itself: the rental is not its own.
         r = replay(other, QJsonArray{batch.at(3)});
         QCOMPARE(r.text(0, "outcome"), QStringLiteral("failed"));
         QCOMPARE(rentals(), 1);
