@@ -9,6 +9,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
+#include <QTimer>
+
+#include <algorithm>
 
 namespace redbox {
 
@@ -47,7 +50,20 @@ std::vector<pg::Param> argsOf(const OutboxEntry &e)
 
 }   // namespace
 
-OutboxReplay::OutboxReplay(EngineParts parts, QObject *parent) : QObject(parent), m_parts(parts) {}
+OutboxReplay::OutboxReplay(EngineParts parts, QObject *parent) : QObject(parent), m_parts(parts)
+{
+    // The red box went away before the outbox drained: what waited for it queues behind the
+    // outbox now, rather than waiting (the customer at the screen with it) for the red box to return.
+    connect(m_parts.redbox, &Link::down, this, &OutboxReplay::queueWaitingOffline);
+}
+
+void OutboxReplay::queueWaitingOffline()
+{
+    auto work = std::move(m_afterReplay);
+    m_afterReplay.clear();
+    for (auto &w : work)
+        w.offline();
+}
 
 void OutboxReplay::afterReplay(std::function<void()> online, std::function<void()> offline)
 {
@@ -64,7 +80,17 @@ void OutboxReplay::afterReplay(std::function<void()> online, std::function<void(
         offline();
         return;
     }
-    m_afterReplay.push_back(std::move(online));
+    const quint64 id = ++m_nextWaitingId;
+    m_afterReplay.push_back(Waiting{id, std::move(online), std::move(offline)});
+    QTimer::singleShot(kDrainWaitMs, this, [this, id] {
+        const auto it = std::find_if(m_afterReplay.begin(), m_afterReplay.end(), [id](const Waiting &w) { return w.id == id; });
+        if (it == m_afterReplay.end())
+            return;   // it ran
+        qCInfo(lcOutbox) << "the outbox did not drain within" << kDrainWaitMs << "ms; an action queues behind it";
+        auto queue = std::move(it->offline);
+        m_afterReplay.erase(it);
+        queue();
+    });
     pump();
 }
 
@@ -86,7 +112,7 @@ void OutboxReplay::pump()
         auto work = std::move(m_afterReplay);
         m_afterReplay.clear();
         for (auto &w : work)
-            w();
+            w.online();
         return;
     }
     m_replaying = true;
@@ -104,7 +130,7 @@ void OutboxReplay::pump()
             if (self)
                 self->finished(batch, r, err);
         },
-        2000);
+        2000, kBatchDeadlineMs);
 }
 
 QString OutboxReplay::settlement(const OutboxEntry &e, const QString &outcome, const QString &note, const QString &state,
@@ -133,12 +159,16 @@ void OutboxReplay::finished(const QList<OutboxEntry> &batch, const pg::Result *r
     const qint64 first = batch.front().seq;
     if (!r) {
         const QString why = err ? err->message() : QStringLiteral("no answer");
-        if (err && err->kind() == pg::ErrorKind::Timeout && m_batchLimit > 1)
+        // No answer within the call's deadline (57014: InDoubt, as a replay may have written): the
+        // batch is replayed again, smaller.
+        if (err && err->sqlstate() == QLatin1String("57014") && m_batchLimit > 1)
             m_batchLimit = std::max(1, m_batchLimit / 2);   // too much for the server's deadline: smaller next time
         if (!err || linkTrouble(*err) || err->sqlstate() == QLatin1String("42883")) {
             if (err && err->sqlstate() == QLatin1String("42883"))
                 qCCritical(lcOutbox) << "the red box has no redbox.kiosk_replay (upgrade it before its kiosks):" << why;
             storage.guard("outbox", [&] { storage.outbox().failed(first, why); });
+            if (!m_parts.redbox->isUp())
+                queueWaitingOffline();   // the link's down signal may have come before this answer
             return;   // the link is down again (or the server is busy): resume when it is back
         }
         if (batch.size() > 1) {

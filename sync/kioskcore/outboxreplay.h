@@ -29,7 +29,8 @@ public:
     // Sends the next queued action, if the red box is up and nothing is in flight.
     void pump();
     // Runs ONLINE once the outbox has drained; when older actions are queued and the
-    // red box is unreachable, runs OFFLINE at once (it queues behind them).
+    // red box is unreachable, goes away before they drained, or has not taken them
+    // within kDrainWaitMs, runs OFFLINE instead (it queues behind them).
     void afterReplay(std::function<void()> online, std::function<void()> offline);
 
 signals:
@@ -38,8 +39,13 @@ signals:
 public:
     // The most actions one round trip carries (the red box takes up to 500).
     static constexpr int kMaxBatch = 200;
+    // The longest a customer's action waits for older actions to replay before it joins them.
+    static constexpr int kDrainWaitMs = 3000;
+    // A batch unanswered this long is dropped with its connection and sent again, halved.
+    static constexpr int kBatchDeadlineMs = 10000;
 
 private:
+    void queueWaitingOffline();
     void finished(const QList<OutboxEntry> &batch, const pg::Result *r, const pg::DbError *err);
     // The red box's verdict on one replayed action: an empty string removes it, else why it is parked.
     QString settlement(const OutboxEntry &e, const QString &outcome, const QString &note, const QString &state, const QString &message);
@@ -48,7 +54,15 @@ private:
     bool m_replaying = false;
     int m_batchLimit = kMaxBatch;
     int m_replayedInRun = 0;
-    std::vector<std::function<void()>> m_afterReplay;
+    // Work waiting for the outbox to drain: what to run then, and what to run instead if the
+    // red box goes away first or the drain takes too long (it then queues behind the outbox).
+    struct Waiting {
+        quint64 id;
+        std::function<void()> online;
+        std::function<void()> offline;
+    };
+    std::vector<Waiting> m_afterReplay;
+    quint64 m_nextWaitingId = 0;
 };
 
 }   // namespace redbox

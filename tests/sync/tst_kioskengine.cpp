@@ -2,7 +2,8 @@
 // incremental sync, deletes and resume after kill -9; rentals through a red
 // box failover; an in-doubt commit resolved by its UUID; TLS with a wrong CA;
 // 200 rentals while the red box is unreachable, replayed exactly once (also
-// when the kiosk process is killed mid-replay); a return taken in before a
+// when the kiosk process is killed mid-replay); a return made during a replay
+// while the red box hangs or stops, answered at once; a return taken in before a
 // stop, recorded at the next start; escalation; bad input.
 #include "dbcheck.h"
 #include "enginecalls.h"
@@ -340,6 +341,87 @@ private slots:
         QVERIFY(net.waitForQuiet(120s));
         for (const QUuid &id : ids)
             QCOMPARE(count(QStringLiteral("hq"), "SELECT count(*) FROM redbox.payment WHERE rental_id = $1",
+                           {id.toString(QUuid::WithoutBraces)}),
+                     1);
+    }
+
+    void aReturnDuringAReplayIsAnsweredWhenTheRedBoxHangsOrStops()
+    {
+        QTemporaryDir dir;
+        const QString node = QStringLiteral("east-rb2");
+        KioskConfig cfg = net.kioskConfig(node, 1, dir.path());
+        cfg.offlineAfterMs = 1000;
+        QStringList rentedDiscs;   // out with their members, rented online: they come back during the replay
+        QList<QUuid> rentedIds;
+        QList<QUuid> offlineIds;
+        {
+            KioskEngine e(cfg);
+            e.start();
+            QVERIFY(waitSynced(e));
+            for (int i = 0; i < 2; ++i) {
+                const QString disc = net.takeDisc(node, cfg.kioskId);
+                const RentResult r = rent(e, signedInMember(e, QStringLiteral("east")), disc);
+                QCOMPARE(r.failure, Failure::None);
+                QVERIFY(!r.offline);
+                e.dispensed(r.rentalId);
+                rentedDiscs << disc;
+                rentedIds << r.rentalId;
+            }
+            QList<MemberInfo> members;
+            for (int i = 0; i < 10; ++i)
+                members << lookup(e, cardOf(net.takeMember(QStringLiteral("east"), 2)));
+            QStringList discs;
+            for (int i = 0; i < 20; ++i)
+                discs << net.takeDisc(node, cfg.kioskId);
+            QCOMPARE(net.tool({QStringLiteral("stop"), node}), 0);
+            for (int i = 0; i < 20; ++i) {
+                const RentResult r = rent(e, members[i / 2], discs[i]);
+                QVERIFY2(r.failure == Failure::None && r.offline, qPrintable(r.message));
+                offlineIds << r.rentalId;
+            }
+        }
+        QCOMPARE(net.tool({QStringLiteral("rejoin"), node}), 0);
+        QVERIFY(net.waitHealthy(node, 120s));
+        // The red box hangs: a lock holds every write to its rentals, so the replay's batch waits
+        // at the server (and times out there) while the kiosk carries on.
+        pg::Connection lock = net.connect(node);
+        lock.exec("BEGIN");
+        lock.exec("LOCK TABLE redbox.rental IN SHARE MODE");
+        KioskEngine e(cfg);
+        e.start();
+        QVERIFY(QTest::qWaitFor([&] { return e.isReplaying(); }, 30000));
+        auto takeBack = [&](const QString &disc) {
+            ReturnRequest rr;
+            rr.barcode = disc;
+            rr.slot = e.freeSlot();
+            return await<ReturnResult>([&](auto done) { e.returnDisc(rr, done); }, 20000);
+        };
+        QElapsedTimer t;
+        t.start();
+        const ReturnResult hung = takeBack(rentedDiscs[0]);
+        qInfo("a return while the replay waits at a hung red box: answered in %lld ms", static_cast<long long>(t.elapsed()));
+        QCOMPARE(hung.failure, Failure::None);
+        QVERIFY(hung.offline);   // it queued behind the outbox
+        // The red box stops while a batch is in flight: the return waiting for the drain queues too.
+        QVERIFY(QTest::qWaitFor([&] { return e.isReplaying(); }, 30000));
+        std::optional<ReturnResult> stopped;
+        {
+            ReturnRequest rr;
+            rr.barcode = rentedDiscs[1];
+            rr.slot = e.freeSlot();
+            e.returnDisc(rr, [&](ReturnResult r) { stopped = r; });
+        }
+        QCOMPARE(net.tool({QStringLiteral("stop"), node}), 0);
+        QVERIFY(QTest::qWaitFor([&] { return stopped.has_value(); }, 20000));
+        QCOMPARE(stopped->failure, Failure::None);
+        QVERIFY(stopped->offline);
+        QCOMPARE(net.tool({QStringLiteral("rejoin"), node}), 0);
+        QVERIFY(QTest::qWaitFor([&] { return e.outboxStatus().queued == 0; }, 120000));
+        QCOMPARE(e.outboxStatus().parked, 0);
+        for (const QUuid &id : std::as_const(offlineIds))
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1", {id.toString(QUuid::WithoutBraces)}), 1);
+        for (const QUuid &id : std::as_const(rentedIds))
+            QCOMPARE(count(node, "SELECT count(*) FROM redbox.rental WHERE rental_id = $1 AND status = 'returned'",
                            {id.toString(QUuid::WithoutBraces)}),
                      1);
     }
