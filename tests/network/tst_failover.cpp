@@ -216,7 +216,8 @@ private slots:
         QVERIFY(TestNetwork::waitFor([&] { return w.confirmed().size() >= 10; }, 20s));
         for (pid_t p : etcd)
             QCOMPARE(::kill(p, SIGKILL), 0);
-        auto restart = qScopeGuard([&] { net.tool({QStringLiteral("up")}); });
+        const QStringList up{QStringLiteral("up"), QStringLiteral("--forwarder"), qEnvironmentVariable("REDBOX_FORWARDER")};
+        auto restart = qScopeGuard([&] { net.tool(up); });
         const qint64 stoppedAt = w.now();
         // ttl 10 s and retry_timeout 4 s: without failsafe mode every primary has stepped down by now.
         QTest::qWait(25000);
@@ -227,7 +228,8 @@ private slots:
         QVERIFY2(TestNetwork::waitFor([&] { return w.confirmedSince(mark) >= 5; }, 10s), "writes stopped while etcd was away");
         w.stop();
         restart.dismiss();
-        QCOMPARE(net.tool({QStringLiteral("up")}), 0);   // starts etcd again (up is idempotent)
+        QString upOutput;
+        QVERIFY2(net.tool(up, &upOutput) == 0, qPrintable(upOutput.right(800)));   // starts etcd again (up is idempotent)
         qInfo("etcd stopped 25 s: every primary stayed; %lld writes confirmed at %s meanwhile", static_cast<long long>(during),
               qPrintable(node));
         verifyNoneLost(node, w.confirmed());
