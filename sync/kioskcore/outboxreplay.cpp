@@ -162,7 +162,7 @@ void OutboxReplay::finished(const QList<OutboxEntry> &batch, const pg::Result *r
         // No answer within the call's deadline (57014: InDoubt, as a replay may have written): the
         // batch is replayed again, smaller.
         if (err && err->sqlstate() == QLatin1String("57014") && m_batchLimit > 1)
-            m_batchLimit = std::max(1, m_batchLimit / 2);   // too much for the server's deadline: smaller next time
+            m_batchLimit = std::max(1, m_batchLimit / 2);
         if (!err || linkTrouble(*err) || err->sqlstate() == QLatin1String("42883")) {
             if (err && err->sqlstate() == QLatin1String("42883"))
                 qCCritical(lcOutbox) << "the red box has no redbox.kiosk_replay (upgrade it before its kiosks):" << why;
