@@ -74,11 +74,14 @@ bool Forwarder::deliver(const QString &dest, Destination &d)
     const qint64 pending = r.int64(0, 2);
     m_stats.delivered += delivered;
     m_stats.parked += parked;
+    d.delivered += delivered;
+    d.parked += parked;
     if (parked > 0)
         qCWarning(lcForwarder) << parked << "hop(s) to" << dest << "parked for a technician (see parked_hops())";
     if (!r.isNull(0, 3)) {
         const QString err = r.text(0, 3);
         ++m_stats.failures;
+        ++d.failures;
         const milliseconds wait = d.backoff.next();
         d.due = Clock::now() + wait;
         if (err != d.lastError)
@@ -130,11 +133,17 @@ int Forwarder::run(const std::atomic<bool> &stop)
     auto lastRescan = Clock::now();
     auto lastPurge = Clock::now();
     auto lastReport = Clock::now();
+    auto lastMetrics = Clock::now() - m_options.metricsEvery;   // the first figures at once
+    const bool metrics = m_options.metricsEvery > milliseconds(0);
     qint64 reportedDelivered = 0;
     while (!stop.load()) {
         if (m_options.heartbeat)
             m_options.heartbeat();
         if (!m_conn.isOpen()) {
+            if (metrics && Clock::now() - lastMetrics >= m_options.metricsEvery) {
+                publishMetrics();   // without a connection: says so, and the forwarder's own counters
+                lastMetrics = Clock::now();
+            }
             if (!connect(stop))
                 continue;
             lastRescan = Clock::now();
@@ -151,6 +160,10 @@ int Forwarder::run(const std::atomic<bool> &stop)
                 lastRescan = now;
             }
             probeIdle();
+            if (metrics && now - lastMetrics >= m_options.metricsEvery) {
+                lastMetrics = now;
+                publishMetrics();
+            }
             if (now - lastPurge >= m_options.purgeEvery) {
                 lastPurge = now;
                 m_conn.exec("SELECT redbox.purge_delivered('1 hour')", {}, true);

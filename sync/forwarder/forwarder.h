@@ -11,9 +11,12 @@
 #include <QHash>
 #include <QString>
 
+#include <QByteArray>
+
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <optional>
 
 namespace redbox {
@@ -28,6 +31,8 @@ struct ForwarderOptions {
     std::chrono::milliseconds probeEvery{5'000};   // idle links are checked this often
     std::chrono::milliseconds purgeEvery{60'000};   // also closes rentals past their last night
     std::function<void()> heartbeat;   // called every turn of the loop (at least every 0.5 s)
+    // Figures for the metrics endpoint are gathered this often (0: never; the endpoint is off).
+    std::chrono::milliseconds metricsEvery{0};
 };
 
 struct ForwarderStats {
@@ -44,6 +49,8 @@ public:
     // Runs until `stop` becomes true. Returns 0.
     int run(const std::atomic<bool> &stop);
     const ForwarderStats &stats() const { return m_stats; }
+    // The figures gathered last, in Prometheus's text format (empty before the first). Any thread.
+    QByteArray metricsText() const;
 
 private:
     using Clock = std::chrono::steady_clock;
@@ -52,6 +59,9 @@ private:
         Backoff backoff;
         QString lastError;
         std::optional<Clock::time_point> lastContact;   // never heard from: probe at once
+        qint64 delivered = 0;
+        qint64 parked = 0;
+        qint64 failures = 0;
     };
     Destination &destination(const QString &name);
     bool connect(const std::atomic<bool> &stop);
@@ -59,6 +69,7 @@ private:
     bool deliver(const QString &dest, Destination &d);
     void probeIdle();
     void closeOverdueRentals();
+    void publishMetrics();   // forwardermetrics.cpp
     void sleepInterruptibly(std::chrono::milliseconds ms, const std::atomic<bool> &stop);
 
     ForwarderOptions m_options;
@@ -66,6 +77,8 @@ private:
     QHash<QString, Destination> m_dests;
     ForwarderStats m_stats;
     Backoff m_connectBackoff;
+    mutable std::mutex m_metricsMutex;
+    QByteArray m_metricsText;
 };
 
 }   // namespace redbox

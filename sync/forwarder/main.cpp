@@ -3,14 +3,18 @@
 #include "core/logging.h"
 #include "core/servicenotifier.h"
 #include "forwarder/forwarder.h"
+#include "metrics/metricsserver.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QHostAddress>
 #include <QRegularExpression>
 
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <memory>
+#include <stdexcept>
 
 namespace {
 std::atomic<bool> g_stop{false};
@@ -36,7 +40,17 @@ int main(int argc, char **argv)
                                      QStringLiteral("conninfo"));
     const QCommandLineOption batchOpt(QStringLiteral("batch"), QStringLiteral("Hops per dblink call (1-5000)."), QStringLiteral("n"),
                                       QStringLiteral("200"));
-    parser.addOptions({nodeOpt, connOpt, batchOpt});
+    const QCommandLineOption metricsOpt(QStringLiteral("metrics-listen"),
+                                        QStringLiteral("Serve /metrics over HTTPS on this address (ip:port; off unless given)."),
+                                        QStringLiteral("ip:port"));
+    const QCommandLineOption certOpt(QStringLiteral("tls-cert"), QStringLiteral("The metrics endpoint's certificate (PEM)."),
+                                     QStringLiteral("file"));
+    const QCommandLineOption keyOpt(QStringLiteral("tls-key"), QStringLiteral("The metrics endpoint's private key (PEM)."),
+                                    QStringLiteral("file"));
+    const QCommandLineOption tokenOpt(QStringLiteral("metrics-token-file"),
+                                      QStringLiteral("File with the bearer token a scraper must send (16 characters or more)."),
+                                      QStringLiteral("file"));
+    parser.addOptions({nodeOpt, connOpt, batchOpt, metricsOpt, certOpt, keyOpt, tokenOpt});
     parser.process(app);
 
     redbox::ForwarderOptions options;
@@ -61,6 +75,31 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "redbox-forwarder: --batch must be 1-5000\n");
         return 2;
     }
+    redbox::metrics::EndpointOptions metrics;
+    if (parser.isSet(metricsOpt)) {
+        static const QRegularExpression listenRe(QStringLiteral("^([0-9.]+|\\[[0-9a-fA-F:]+\\]):([0-9]{1,5})$"));
+        const QRegularExpressionMatch m = listenRe.match(parser.value(metricsOpt));
+        metrics.host = QHostAddress(m.captured(1).remove(QLatin1Char('[')).remove(QLatin1Char(']')));
+        const int port = m.captured(2).toInt();
+        if (!m.hasMatch() || metrics.host.isNull() || port < 1 || port > 65535) {
+            std::fprintf(stderr, "redbox-forwarder: --metrics-listen must be ip:port, e.g. 127.0.0.1:9481\n");
+            return 2;
+        }
+        metrics.port = static_cast<quint16>(port);
+        if (!parser.isSet(certOpt) || !parser.isSet(keyOpt) || !parser.isSet(tokenOpt)) {
+            std::fprintf(stderr, "redbox-forwarder: --metrics-listen needs --tls-cert, --tls-key and --metrics-token-file\n");
+            return 2;
+        }
+        metrics.certFile = parser.value(certOpt);
+        metrics.keyFile = parser.value(keyOpt);
+        try {
+            metrics.token = redbox::metrics::readToken(parser.value(tokenOpt));
+        } catch (const std::runtime_error &e) {
+            std::fprintf(stderr, "redbox-forwarder: %s\n", e.what());
+            return 2;
+        }
+        options.metricsEvery = std::chrono::milliseconds(5000);
+    }
     std::signal(SIGTERM, onSignal);
     std::signal(SIGINT, onSignal);
     qCInfo(lcForwarder) << "starting for" << options.node << "at" << redbox::pg::Connection::scrubbed(options.conninfo);
@@ -76,6 +115,17 @@ int main(int argc, char **argv)
         service.ping();
     };
     redbox::Forwarder forwarder(options);
+    std::unique_ptr<redbox::metrics::MetricsEndpoint> endpoint;
+    if (options.metricsEvery.count() > 0) {
+        try {
+            endpoint = redbox::metrics::MetricsEndpoint::start(metrics, [&forwarder] { return forwarder.metricsText(); });
+        } catch (const std::runtime_error &e) {
+            std::fprintf(stderr, "redbox-forwarder: the metrics endpoint: %s\n", e.what());
+            return 2;
+        }
+        qCInfo(lcForwarder).noquote()
+            << QStringLiteral("metrics on https://%1:%2/metrics").arg(metrics.host.toString()).arg(endpoint->port());
+    }
     const int rc = forwarder.run(g_stop);
     service.stopping();
     return rc;

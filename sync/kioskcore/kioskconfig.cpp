@@ -105,6 +105,7 @@ KioskConfig KioskConfig::load(const QString &path)
                                       QStringLiteral("behaviour/escalation_timeout_ms"),
                                       QStringLiteral("behaviour/offline_allowance"),
                                       QStringLiteral("behaviour/cache_page_size"),
+                                      QStringLiteral("behaviour/heartbeat_s"),
                                       QStringLiteral("hardware/dispense_ms"),
                                       QStringLiteral("hardware/store_ms"),
                                       QStringLiteral("hardware/eject_ms"),
@@ -166,6 +167,7 @@ KioskConfig KioskConfig::load(const QString &path)
     c.escalationTimeoutMs = number("behaviour/escalation_timeout_ms", 3000, 200, 60000);
     c.offlineAllowance = number("behaviour/offline_allowance", 3, 0, 20);
     c.cachePageSize = number("behaviour/cache_page_size", 500, 10, 10000);
+    c.heartbeatEveryS = number("behaviour/heartbeat_s", 60, 1, 3600);
     c.dispenseTimeoutMs = number("hardware/dispense_ms", c.dispenseTimeoutMs, 100, 300'000);
     c.storeTimeoutMs = number("hardware/store_ms", c.storeTimeoutMs, 100, 300'000);
     c.ejectTimeoutMs = number("hardware/eject_ms", c.ejectTimeoutMs, 100, 300'000);

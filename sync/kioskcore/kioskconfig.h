@@ -53,6 +53,7 @@ struct KioskConfig {
     int escalationTimeoutMs = 3000;
     int offlineAllowance = 3;
     int cachePageSize = 500;   // rows per cache sync page
+    int heartbeatEveryS = 60;   // the kiosk reports its health to its red box this often
     // How long each hardware request may take before the kiosk asks the device's status, and
     // how long that answer may take; then the request ends as failed ([hardware] *_ms).
     int dispenseTimeoutMs = 20'000;

@@ -27,6 +27,9 @@ KioskEngine::KioskEngine(KioskConfig config, QObject *parent)
     m_healthTimer.setParent(this);   // parented, so it moves with the engine to its thread
     m_healthTimer.setInterval(10'000);
     connect(&m_healthTimer, &QTimer::timeout, this, &KioskEngine::pollHealth);
+    m_heartbeatTimer.setParent(this);
+    m_heartbeatTimer.setInterval(m_config.heartbeatEveryS * 1000);
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, &KioskEngine::sendHeartbeat);
 }
 
 KioskEngine::~KioskEngine()
@@ -71,6 +74,7 @@ void KioskEngine::start()
     m_redbox->start();
     m_cacheLink->start();
     m_healthTimer.start();
+    m_heartbeatTimer.start();
     m_sync->start();
     m_started = true;
     m_rentals->recoverDispenses(0);
@@ -83,6 +87,7 @@ void KioskEngine::stop()
         return;
     m_started = false;
     m_healthTimer.stop();
+    m_heartbeatTimer.stop();
     m_sync->stop();
     m_redbox->stop();
     m_cacheLink->stop();
@@ -140,7 +145,33 @@ void KioskEngine::onRedboxUp()
         h.clockSkewMs = skew;
     });
     pollHealth();
+    sendHeartbeat();
     m_replay->pump();
+}
+
+// The kiosk's health to its red box (redbox.kiosk_heartbeat), on each connection and every
+// heartbeatEveryS: what operators watch a kiosk behind NAT by. A beat that fails is not
+// retried; the next one says it all again.
+void KioskEngine::sendHeartbeat()
+{
+    if (!m_redbox || !m_redbox->isUp())
+        return;
+    m_storage->refreshOutboxHealth();
+    const KioskHealth h = m_health.value();
+    const pg::Param cacheAge = h.lastCacheSync.isValid()
+                                   ? pg::Param(std::max<qint64>(0, h.lastCacheSync.secsTo(QDateTime::currentDateTimeUtc())))
+                                   : pg::Param(nullptr);
+    const pg::Param skew = h.clockSkewMs ? pg::Param(*h.clockSkewMs) : pg::Param(nullptr);
+    m_redbox->call(
+        redboxapi::kHeartbeatSql,
+        {m_config.heartbeatEveryS, h.outboxDepth, h.outboxOldestAgeS, cacheAge, skew, h.storageFault.left(300),
+         QStringLiteral(REDBOX_VERSION)},
+        false,
+        [](const pg::Result *, const pg::DbError *e) {
+            if (e)
+                qCDebug(lcClient) << "heartbeat not taken:" << e->message();
+        },
+        1000, 5000);
 }
 
 void KioskEngine::pollHealth()

@@ -135,6 +135,7 @@ signals:
 private:
     void onRedboxUp();
     void pollHealth();
+    void sendHeartbeat();
     void setLink(LinkStatus status);
     LinkStatus linkStatusFor(LinkStatus wanted) const;
     template <typename R>
@@ -153,6 +154,7 @@ private:
     ReturnDesk *m_returns = nullptr;
     CacheSync *m_sync = nullptr;
     QTimer m_healthTimer;
+    QTimer m_heartbeatTimer;
     bool m_started = false;
 };
 

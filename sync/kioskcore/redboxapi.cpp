@@ -35,6 +35,7 @@ const QByteArray kReturnSql = "SELECT return_id, rental_id, movie_id, title, for
                               "FROM redbox.kiosk_return($1, $2, $3, $4, $5)";
 const QByteArray kAuditSql = "SELECT redbox.kiosk_audit($1, $2, $3, $4, $5, $6, $7)";
 const QByteArray kHealthSql = "SELECT coast_partitioned, pending_hops, parked_hops, standby_streaming FROM redbox.kiosk_health()";
+const QByteArray kHeartbeatSql = "SELECT redbox.kiosk_heartbeat($1, $2, $3, $4, $5, $6, $7)";
 const QByteArray kEmailReceiptSql = "SELECT redbox.kiosk_email_receipt($1, $2::uuid[], NULL, $3)";
 const QByteArray kReceiptStatusSql = "SELECT redbox.kiosk_receipt_status($1)";
 

@@ -39,6 +39,7 @@ extern const QByteArray kVoidSql;
 extern const QByteArray kReturnSql;
 extern const QByteArray kAuditSql;
 extern const QByteArray kHealthSql;
+extern const QByteArray kHeartbeatSql;
 extern const QByteArray kEmailReceiptSql;
 extern const QByteArray kReceiptStatusSql;
 

@@ -227,6 +227,50 @@ private slots:
         QCOMPARE(e.sqlstate(), QStringLiteral("42883"));   // no such function
     }
 
+    void aHeartbeatIsTheKiosksOwnAndItsFiguresAreChecked()
+    {
+        KioskCalls k1(rb1, 1), k2(rb1, 2);
+        const char *beat = "SELECT redbox.kiosk_heartbeat($1, $2, $3, $4, $5, $6, $7)";
+        // The server's clock, the session's kiosk: nothing in the call names a kiosk or a time.
+        k1.conn().exec(beat, {60, 3, qint64(125), qint64(40), qint64(-1500), QString(), QStringLiteral("0.1.0")}, true);
+        pg::Connection owner = net.connect(rb1);
+        const pg::Result r = owner.exec("SELECT outbox_depth, outbox_oldest_s, clock_skew_ms, storage_fault IS NULL, "
+                                        "seen_at > now() - interval '1 minute' FROM redbox.kiosk_heartbeat WHERE kiosk_id = $1",
+                                        {k1.kioskId()});
+        QCOMPARE(r.rows(), 1);
+        QCOMPARE(r.int32(0, 0), 3);
+        QCOMPARE(r.int64(0, 1), qint64(125));
+        QCOMPARE(r.int64(0, 2), qint64(-1500));
+        QVERIFY(r.boolean(0, 3));
+        QVERIFY(r.boolean(0, 4));
+        // Figures out of range, an interval of none, text that is not a version: refused, nothing kept.
+        const std::vector<std::vector<pg::Param>> bad{
+            {0, 0, qint64(0), nullptr, nullptr, QString(), QStringLiteral("0.1.0")},
+            {60, -1, qint64(0), nullptr, nullptr, QString(), QStringLiteral("0.1.0")},
+            {60, 0, qint64(-5), nullptr, nullptr, QString(), QStringLiteral("0.1.0")},
+            {60, 0, qint64(0), qint64(-1), nullptr, QString(), QStringLiteral("0.1.0")},
+            {60, 0, qint64(0), nullptr, nullptr, QString(301, QLatin1Char('x')), QStringLiteral("0.1.0")},
+            {60, 0, qint64(0), nullptr, nullptr, QString(), QStringLiteral("0.1.0\"} 1\nevil 2")},
+            {60, 0, qint64(0), nullptr, nullptr, QString(), nullptr},
+        };
+        for (const auto &params : bad) {
+            const pg::DbError e = refusalOf([&] {
+                k2.conn().exec("SELECT redbox.kiosk_heartbeat($1, $2, $3, $4, $5, $6, $7)",
+                               {params[0], params[1], params[2], params[3], params[4], params[5], params[6]}, true);
+            });
+            QCOMPARE(e.sqlstate(), QStringLiteral("22023"));
+        }
+        QCOMPARE(owner.exec("SELECT count(*) FROM redbox.kiosk_heartbeat WHERE kiosk_id = $1", {k2.kioskId()}).int64(0, 0), qint64(0));
+        // The forwarder and a neighbour node's login may not beat for a kiosk.
+        for (const QString &info : {net.conninfo(rb1, QStringLiteral("forwarder")), net.nodeLoginConninfo(QStringLiteral("west"), rb1)}) {
+            pg::Connection c = pg::Connection::open(info);
+            const pg::DbError e = refusalOf([&] {
+                c.exec(beat, {60, 0, qint64(0), nullptr, nullptr, QString(), QStringLiteral("0.1.0")}, true);
+            });
+            QVERIFY2(e.kind() == pg::ErrorKind::Permission, qPrintable(e.message()));
+        }
+    }
+
     void aReplayedBatchIsTheKiosksOwnAndAnswersEachActionAlone()
     {
         KioskCalls k(rb1, 1), other(rb1, 2);

@@ -4,6 +4,7 @@
 // member in and rents one disc, printing the clock skew it measured.
 // Usage: kiosk_helper sync|replay NODE KIOSK STORAGE [PAGE]
 //        kiosk_helper rent NODE KIOSK STORAGE CARDHASH PIN BARCODE
+//        kiosk_helper beat NODE KIOSK STORAGE SECONDS HEARTBEAT_S   (runs, beating, for SECONDS)
 #include "enginecalls.h"
 #include "kioskcore/kioskengine.h"
 #include "testnetwork.h"
@@ -43,6 +44,22 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "kiosk_helper rent: %s\n", e.what());
             return 1;
         }
+    }
+    if (args[1] == QLatin1String("beat")) {
+        bool okRun = false;
+        bool okBeat = false;
+        const int seconds = args.value(5).toInt(&okRun);
+        cfg.heartbeatEveryS = args.value(6).toInt(&okBeat);
+        if (args.size() != 7 || !okRun || !okBeat || seconds < 1 || cfg.heartbeatEveryS < 1) {
+            std::fprintf(stderr, "usage: kiosk_helper beat NODE KIOSK STORAGE SECONDS HEARTBEAT_S\n");
+            return 2;
+        }
+        redbox::KioskEngine engine(cfg);
+        engine.start();
+        std::printf("kiosk %s beating every %d s for %d s\n", qPrintable(cfg.kioskId), cfg.heartbeatEveryS, seconds);
+        std::fflush(stdout);
+        QTimer::singleShot(seconds * 1000, &app, &QCoreApplication::quit);
+        return app.exec();
     }
     if (args.size() > 5)
         cfg.cachePageSize = args[5].toInt();

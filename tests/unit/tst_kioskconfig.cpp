@@ -83,6 +83,7 @@ private slots:
                                   << QStringLiteral("is not host:port");
         QTest::newRow("bad number") << QStringLiteral("[behaviour]\noffline_allowance = lots") << QString()
                                     << QStringLiteral("offline_allowance must be a number");
+        QTest::newRow("heartbeat range") << QStringLiteral("[behaviour]\nheartbeat_s = 0") << QString() << QStringLiteral("heartbeat_s");
         QTest::newRow("bad language") << QStringLiteral("[kiosk]\nlanguage = fr") << QStringLiteral("language =")
                                       << QStringLiteral("language fr");
     }

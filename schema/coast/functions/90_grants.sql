@@ -4,7 +4,7 @@ GRANT EXECUTE ON FUNCTION redbox.apply_events(jsonb), redbox.export_rows(text, t
 GRANT EXECUTE ON FUNCTION redbox.verify_member(text), redbox.verify_member_pin(text, text), redbox.verify_walkup(text), redbox.tech_verify(text, text)
   TO verifier;
 GRANT EXECUTE ON FUNCTION redbox.forward_batch(text, int), redbox.forward_pending(), redbox.purge_delivered(interval),
-    redbox.probe_link(text), redbox.close_overdue_rentals(int)
+    redbox.probe_link(text), redbox.close_overdue_rentals(int), redbox.node_metrics()
   TO forwarder;
 -- The payments service: its requests to the card processor, and nothing else.
 GRANT USAGE ON SCHEMA redbox TO payments;

@@ -17,6 +17,7 @@ GRANT EXECUTE ON FUNCTION
     redbox.kiosk_rental_status(uuid),
     redbox.kiosk_return_status(uuid),
     redbox.kiosk_health(),
+    redbox.kiosk_heartbeat(int, int, bigint, bigint, bigint, text, text),
     redbox.cache_begin(text),
     redbox.cache_changes(text, text, text, text, text, boolean, int),
     redbox.kiosk_email_receipt(uuid, uuid[], uuid, text),
@@ -30,6 +31,6 @@ GRANT EXECUTE ON FUNCTION
     redbox.tech_retry_parked(uuid, text)
   TO kiosk;
 GRANT EXECUTE ON FUNCTION redbox.forward_batch(text, int), redbox.forward_pending(), redbox.purge_delivered(interval),
-    redbox.probe_link(text), redbox.close_overdue_rentals(int)
+    redbox.probe_link(text), redbox.close_overdue_rentals(int), redbox.node_metrics()
   TO forwarder;
 GRANT EXECUTE ON FUNCTION redbox.apply_events(jsonb) TO peer;
