@@ -93,9 +93,10 @@ def cmd_up(state: State, args) -> int:
         from . import forwarders
         forwarders.start_all(state, args.forwarder)
     if not args.no_forwarders and not remote_hosts:
-        from . import mail, payments
+        from . import mail, monitoring, payments
         payments.start_all(state, args.forwarder)
         mail.start_all(state, args.forwarder)
+        monitoring.start(state)
     servers.say(f"network up in {time.monotonic() - t0:.1f} s; state: {state.root}")
     return 0
 
@@ -216,7 +217,8 @@ def stop_everything(state: State) -> None:
         from . import remote
         remote.down(state)
         return
-    from . import forwarders, mail, payments
+    from . import forwarders, mail, monitoring, payments
+    monitoring.stop(state)
     mail.stop_all(state)
     payments.stop_all(state)
     forwarders.stop_all(state)

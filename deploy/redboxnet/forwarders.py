@@ -1,5 +1,6 @@
 """The hop forwarders: one redbox-forwarder process per node, started by `up`,
-run as the server user with the forwarder role's password file."""
+run as the server user with the forwarder role's password file. A node with a
+metrics_port gets its forwarder's /metrics endpoint there (see monitoring.py)."""
 from __future__ import annotations
 
 import shutil
@@ -46,9 +47,14 @@ def start(state: State, node: str, explicit: str | None = None, batch: int = 200
     pid = running(state, node)
     if pid:
         return pid
+    from . import monitoring
+    n = state.topo.node(node)
+    if n.metrics_port and state.topo.is_local and not procs.port_free(n.servers[0].host, n.metrics_port):
+        raise procs.PortBusy(f"{n.metrics_address} ({node}'s forwarder metrics) is taken by "
+                             f"{procs.port_owner(n.metrics_port)}")
     info = render.conninfo(state, node, "forwarder", application=f"redbox-forwarder {node}")
     return procs.start_daemon(state, name(node), [str(binary), "--node", node, "--conninfo", info,
-                                                  "--batch", str(batch)],
+                                                  "--batch", str(batch), *monitoring.forwarder_args(state, n)],
                               env={"QT_LOGGING_RULES": "redbox.*.debug=false"})
 
 

@@ -55,6 +55,13 @@ def check_ports(state: State) -> None:
         for port, what in ((s.port, "postgres"), (s.api_port, "patroni api")):
             if not procs.port_free(s.host, port):
                 problems.append(f"{s.host}:{port} ({s.member} {what}) is taken by {procs.port_owner(port)}")
+    from . import forwarders, monitoring
+    for n in topo.nodes:
+        if n.metrics_port and not forwarders.running(state, n.name) and not procs.port_free(n.servers[0].host, n.metrics_port):
+            problems.append(f"{n.metrics_address} ({n.name}'s forwarder metrics) is taken by {procs.port_owner(n.metrics_port)}")
+    mon = topo.monitoring
+    if mon and not monitoring.running(state) and not procs.port_free(mon.host, mon.port):
+        problems.append(f"{mon.host}:{mon.port} (Prometheus) is taken by {procs.port_owner(mon.port)}")
     if problems:
         raise PortBusy("cannot start the network, port(s) in use:\n  " + "\n  ".join(problems))
 

@@ -120,9 +120,9 @@ def render_table(rows: list[dict]) -> str:
 
 def text(state: State) -> str:
     """The whole picture: servers, hops per node, and the services' state."""
-    from . import forwarders, mail, payments
+    from . import forwarders, mail, monitoring, payments
     lines = [render_table(table(state)), "", render_hops(hop_table(state)), ""]
-    for label, svc in (("forwarders", forwarders), ("payments", payments), ("mail", mail)):
+    for label, svc in (("forwarders", forwarders), ("payments", payments), ("mail", mail), ("monitoring", monitoring)):
         got = svc.status(state)
         if got:
             lines.append(f"{label + ':':11} " + ", ".join(f"{n} {'running' if ok else 'STOPPED'}" for n, ok in got))

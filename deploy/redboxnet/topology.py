@@ -50,6 +50,11 @@ class Node:
     tier: str
     coast: str | None
     servers: tuple[Server, ...]
+    metrics_port: int | None = None   # the node's forwarder serves /metrics here (on its first server's host)
+
+    @property
+    def metrics_address(self) -> str | None:
+        return f"{self.servers[0].host}:{self.metrics_port}" if self.metrics_port else None
 
     def hosts_csv(self) -> str:
         return ",".join(s.host for s in self.servers)
@@ -98,6 +103,21 @@ class Mail:
 
 
 @dataclass(frozen=True)
+class Monitoring:
+    """Prometheus, run by `up` on this machine: it scrapes every forwarder's and Patroni's
+    /metrics, evaluates deploy/monitoring/alerts.yml and serves the operators' console,
+    over TLS with an operator login (secrets/monitoring-operator)."""
+    host: str
+    port: int
+    scrape_interval: int = 15   # seconds; the rules' evaluation interval too
+    retention: str = "15d"
+
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"https://{host}:{self.port}"
+
+
+@dataclass(frozen=True)
 class Link:
     """A dblink link from one node to another (paper section 5, figure 14)."""
     source: str
@@ -120,6 +140,7 @@ class Topology:
     raw_text: str = field(repr=False, default="")
     acquirer: Acquirer | None = None   # none: charges wait at the coasts, nothing is sent
     mail: Mail | None = None   # none: receipts wait in the coasts' mail queues, nothing is sent
+    monitoring: Monitoring | None = None   # none: no Prometheus (the forwarders still serve /metrics if given ports)
     # Hosts reached over SSH keep their files in remote_state_dir and run remote_tool there.
     remote_state_dir: str = ""
     remote_tool: str = "/usr/bin/redbox-net"
@@ -244,7 +265,7 @@ def load(path: str | Path) -> Topology:
 
 def parse(doc: dict, path: Path, text: str = "") -> Topology:
     where = str(path)
-    _unknown_keys(doc, {"network", "patroni", "etcd", "node", "acquirer", "mail"}, where)
+    _unknown_keys(doc, {"network", "patroni", "etcd", "node", "acquirer", "mail", "monitoring"}, where)
     net = _req(doc, "network", dict, where)
     _unknown_keys(net, {"name", "database", "os_user", "client_networks", "remote_state_dir", "remote_tool"},
                   f"{where} [network]")
@@ -305,7 +326,7 @@ def parse(doc: dict, path: Path, text: str = "") -> Topology:
         w = f"{where} [[node]] #{i + 1}"
         if not isinstance(n, dict):
             raise TopologyError(f"{w} must be a table")
-        _unknown_keys(n, {"name", "tier", "coast", "servers"}, w)
+        _unknown_keys(n, {"name", "tier", "coast", "servers", "metrics_port"}, w)
         nname = _req(n, "name", str, w)
         w = f"{where} node {nname!r}"
         if not NAME_RE.match(nname) or nname.endswith("-standby"):
@@ -332,7 +353,11 @@ def parse(doc: dict, path: Path, text: str = "") -> Topology:
             _unknown_keys(s, {"host", "port", "api_port", "ssh"}, sw)
             member = nname if j == 0 else f"{nname}-standby"
             made.append(Server(nname, member, _host(s, sw), _port(s, "port", sw), _port(s, "api_port", sw), _ssh(s, sw)))
-        nodes.append(Node(nname, tier, coast, tuple(made)))
+        metrics_port = _port(n, "metrics_port", w) if "metrics_port" in n else None
+        if metrics_port and any(s.ssh or s.host not in ("127.0.0.1", "localhost", "::1") for s in made):
+            raise TopologyError(f"{w}: metrics_port on a node whose servers are on other hosts is not built yet "
+                                f"(its forwarder would need its certificate and token there)")
+        nodes.append(Node(nname, tier, coast, tuple(made), metrics_port))
 
     names = [n.name for n in nodes]
     dup = {x for x in names if names.count(x) > 1}
@@ -368,6 +393,8 @@ def parse(doc: dict, path: Path, text: str = "") -> Topology:
         for s in n.servers:
             claim(s.host, s.port, f"{s.member} (postgres)")
             claim(s.host, s.api_port, f"{s.member} (patroni api)")
+        if n.metrics_port:
+            claim(n.servers[0].host, n.metrics_port, f"{n.name}'s forwarder (metrics)")
     for e in etcd:
         claim(e.host, e.client_port, f"{e.name} (etcd client)")
         claim(e.host, e.peer_port, f"{e.name} (etcd peer)")
@@ -405,7 +432,32 @@ def parse(doc: dict, path: Path, text: str = "") -> Topology:
             raise TopologyError(f"{w}: the simulated SMTP server runs on this machine (host 127.0.0.1)")
         claim(mail.host, mail.port, "the SMTP relay")
 
+    monitoring = None
+    if "monitoring" in doc:
+        m = doc["monitoring"]
+        w = f"{where} [monitoring]"
+        if not isinstance(m, dict):
+            raise TopologyError(f"{w} must be a table")
+        _unknown_keys(m, {"host", "port", "scrape_interval", "retention"}, w)
+        interval = m.get("scrape_interval", 15)
+        if not isinstance(interval, int) or isinstance(interval, bool) or not 1 <= interval <= 300:
+            raise TopologyError(f"{w}: scrape_interval must be 1-300 seconds")
+        retention = m.get("retention", "15d")
+        if not isinstance(retention, str) or not re.fullmatch(r"[1-9][0-9]{0,4}[hdwy]", retention):
+            raise TopologyError(f"{w}: retention must be a count and a unit (h, d, w or y), like 15d")
+        monitoring = Monitoring(_host(m, w), _port(m, "port", w), interval, retention)
+        if monitoring.host not in ("127.0.0.1", "localhost", "::1"):
+            raise TopologyError(f"{w}: Prometheus runs on this machine (host 127.0.0.1)")
+        remote = [s.member for n in nodes for s in n.servers if s.ssh or s.host not in ("127.0.0.1", "localhost", "::1")]
+        if remote:
+            raise TopologyError(f"{w}: watching servers on other hosts is not built yet ({', '.join(remote[:3])} ...); "
+                                f"leave [monitoring] out of a multi-host topology")
+        missing = [n.name for n in nodes if not n.metrics_port]
+        if missing:
+            raise TopologyError(f"{w}: every node needs a metrics_port for its forwarder (missing: {', '.join(missing)})")
+        claim(monitoring.host, monitoring.port, "Prometheus")
+
     return Topology(path=path, name=name, database=database, os_user=os_user, client_networks=list(nets),
                     ttl=ttl, loop_wait=loop_wait, retry_timeout=retry_timeout, etcd=etcd, nodes=nodes,
                     raw_text=text, remote_state_dir=remote_state_dir, remote_tool=remote_tool, acquirer=acquirer,
-                    mail=mail)
+                    mail=mail, monitoring=monitoring)

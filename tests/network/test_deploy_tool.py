@@ -39,6 +39,16 @@ class BadTopologies(unittest.TestCase):
         "timings": (GOOD.replace("ttl = 10", "ttl = 5"), r"loop_wait \+ 2\*retry_timeout <= ttl"),
         "bad cidr": (GOOD.replace('["127.0.0.1/32"]', '["everyone"]'), r"is not a CIDR"),
         "root user": (GOOD.replace('os_user = "redboxdb"', 'os_user = "root"'), r"non-root"),
+        "metrics port clash": (GOOD.replace("metrics_port = 8482", "metrics_port = 8481"),
+                               r"127.0.0.1:8481 is used by both hq's forwarder \(metrics\) and west's"),
+        "metrics port on postgres": (GOOD.replace("metrics_port = 8482", "metrics_port = 5440"), r"127.0.0.1:5440 is used by both"),
+        "monitoring without metrics ports": (GOOD.replace("metrics_port = 8487", ""),
+                                             r"every node needs a metrics_port .*missing: east-rb2"),
+        "scrape interval": (GOOD.replace("scrape_interval = 15", "scrape_interval = 0"), r"scrape_interval must be 1-300"),
+        "retention": (GOOD.replace('retention = "15d"', 'retention = "forever"'), r"retention must be a count and a unit"),
+        "remote prometheus": (GOOD.replace('[monitoring]\nhost = "127.0.0.1"', '[monitoring]\nhost = "10.0.0.9"'),
+                              r"Prometheus runs on this machine"),
+        "monitoring key": (GOOD.replace("[monitoring]\n", "[monitoring]\ngrafana = true\n"), r"unknown key\(s\) grafana"),
     }
 
     def test_each_malformed_topology_is_refused_and_nothing_is_made(self):
