@@ -8,7 +8,11 @@ build/bench-net):
   3. pgbench's single-commit latency and TPS on one red box primary with its
      synchronous standby (the baseline every later benchmark compares to),
      and the same with the standby asynchronous, to show what sync costs;
-  4. failover: N times, kill a red box primary's host (Patroni and postgres,
+  4. the cost of watching: the idle CPU of Prometheus and of the forwarders
+     (which gather their node's figures every 5 s) beside the servers';
+     redbox.node_metrics() at a red box against SELECT 1 on the same
+     connection; how long Prometheus's scrapes take;
+  5. failover: N times, kill a red box primary's host (Patroni and postgres,
      kill -9) while a client commits every 20 ms through the multi-host
      connection string; time from the kill to the first commit on the new
      primary; then `rejoin`. p50 and max.
@@ -73,26 +77,58 @@ def primary_of(node_name):
 
 
 def idle_cpu(seconds):
+    """The server user's processes' CPU over SECONDS, in % of the machine: in all, and per program."""
     uid = pwd.getpwnam("redboxdb").pw_uid
     hz = os.sysconf("SC_CLK_TCK")
 
     def snap():
-        tot = 0
+        per = {}
         for p in os.listdir("/proc"):
             if p.isdigit():
                 try:
                     if os.stat(f"/proc/{p}").st_uid != uid:
                         continue
-                    f = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
-                    tot += int(f[11]) + int(f[12]) + int(f[13]) + int(f[14])
+                    head, tail = open(f"/proc/{p}/stat").read().rsplit(")", 1)
+                    f = tail.split()
+                    comm = head.split("(", 1)[1]
+                    per[comm] = per.get(comm, 0) + int(f[11]) + int(f[12]) + int(f[13]) + int(f[14])
                 except (OSError, IndexError, ValueError):
                     pass
-        return tot
+        return per
 
     a, t = snap(), time.monotonic()
     time.sleep(seconds)
     b, dt = snap(), time.monotonic() - t
-    return (b - a) / hz / dt / os.cpu_count() * 100
+    scale = 100 / hz / dt / os.cpu_count()
+    per = {k: max(0, b.get(k, 0) - a.get(k, 0)) * scale for k in b}
+    return sum(per.values()), per
+
+
+def watching_cost(node, calls=200):
+    """node_metrics() at NODE's primary against SELECT 1 on the same connection (ms), and the scrapes' durations."""
+    from redboxnet import monitoring, topology
+    from redboxnet.state import State
+    conn = psycopg2.connect(server_conninfo(node, primary_only=True))
+    conn.autocommit = True
+    timings = {}
+    with conn.cursor() as cur:
+        cur.execute("SET ROLE redbox_owner")
+        for label, sql in (("select_1", "SELECT 1"), ("node_metrics", "SELECT * FROM redbox.node_metrics()")):
+            got = []
+            for _ in range(calls):
+                t = time.perf_counter()
+                cur.execute(sql)
+                cur.fetchall()
+                got.append((time.perf_counter() - t) * 1000)
+            got.sort()
+            timings[label] = {"p50_ms": round(got[len(got) // 2], 3), "p99_ms": round(got[int(len(got) * 0.99)], 3)}
+    conn.close()
+    state = State(topology.load(Path(STATE) / "topology.toml"), Path(STATE))
+    scrapes = {}
+    for r in monitoring.api(state, "query", {"query": "avg by (job) (avg_over_time(scrape_duration_seconds[1m]))"})["result"]:
+        scrapes[r["metric"]["job"]] = round(float(r["value"][1]) * 1000, 1)
+    samples = monitoring.api(state, "query", {"query": "sum(scrape_samples_scraped)"})["result"]
+    return timings, scrapes, int(float(samples[0]["value"][1])) if samples else 0
 
 
 def pgbench(node, seconds, label, clients=1):
@@ -203,9 +239,21 @@ def main():
     print(f"  redbox-net up from nothing: {out['up_from_nothing_s']} s (14 servers, etcd, schema, "
           f"{a.members} members, 7 forwarders); up again: {out['up_again_s']} s", flush=True)
     time.sleep(10)
-    out["idle_cpu_percent_of_machine"] = round(idle_cpu(a.idle_seconds), 1)
+    total, per = idle_cpu(a.idle_seconds)
+    out["idle_cpu_percent_of_machine"] = round(total, 1)
     print(f"  idle network CPU: {out['idle_cpu_percent_of_machine']} % of this {os.cpu_count()}-core machine "
           f"over {a.idle_seconds} s (target: under 25 %)", flush=True)
+    watch = {"prometheus": round(per.get("prometheus", 0), 2), "forwarders": round(per.get("redbox-forwarde", 0), 2),
+             "postgres": round(per.get("postgres", 0), 2),
+             "patroni": round(per.get("patroni", 0), 2)}
+    timings, scrapes, samples = watching_cost("west-rb2")
+    out["watching"] = {"cpu_percent_of_machine": watch, "query_ms": timings, "scrape_ms": scrapes,
+                       "samples_per_scrape_round": samples}
+    print(f"  the cost of watching: Prometheus {watch['prometheus']} %, the 7 forwarders {watch['forwarders']} % "
+          f"(postgres {watch['postgres']} %, Patroni {watch['patroni']} %); {samples} samples per round", flush=True)
+    print(f"  node_metrics() at west-rb2: p50 {timings['node_metrics']['p50_ms']} ms, p99 {timings['node_metrics']['p99_ms']} ms "
+          f"(SELECT 1 on the same connection: p50 {timings['select_1']['p50_ms']} ms); scrapes take "
+          + ", ".join(f"{job} {ms} ms" for job, ms in sorted(scrapes.items())), flush=True)
     out["pgbench_sync"] = pgbench("west-rb2", a.pgbench_seconds, "synchronous standby")
     admin = psycopg2.connect(server_conninfo("west-rb2", primary_only=True))
     admin.autocommit = True
