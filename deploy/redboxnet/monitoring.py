@@ -5,6 +5,8 @@ secrets/metrics-token) and every Patroni member's REST API (/metrics over HTTPS)
 the network's CA; evaluates deploy/monitoring/alerts.yml; and serves its API and the
 operators' console (deploy/monitoring/consoles/fleet.html) over TLS, behind a login:
 user "operator", password in secrets/monitoring-operator (bcrypt-hashed in web.yml).
+With an exporter_port, it also runs Debian's node_exporter on this machine (its filesystems,
+for the disk rules: HTTPS, a login whose password is the metrics token).
 Its files live in STATE/monitoring/, its series in STATE/monitoring/data/."""
 from __future__ import annotations
 
@@ -26,7 +28,12 @@ from .state import State, write_public, write_secret
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = REPO / "deploy" / "monitoring"
 NAME = "prometheus"
+EXPORTER = "node-exporter"
 OPERATOR = "operator"
+SCRAPER = "prometheus"   # the login Prometheus scrapes the node exporter with
+# The node exporter's filesystems: every real one (this machine's root may be an overlay).
+PSEUDO_FS = ("^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|"
+             "proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs|tmpfs|ramfs)$")
 
 
 class MonitoringError(Exception):
@@ -99,9 +106,11 @@ def prometheus_config(state: State) -> dict:
     mon = topo.monitoring
     every = f"{mon.scrape_interval}s"
     tls_config = {"ca_file": str(state.ca_cert)}
-    forwarder_targets = [{"targets": [n.metrics_address], "labels": {"node": n.name, "tier": n.tier}}
-                         for n in topo.nodes]
-    patroni_targets = [{"targets": [f"{s.host}:{s.api_port}"], "labels": {"node": n.name, "member": s.member, "tier": n.tier}}
+
+    def labels(n, **more):
+        return {"node": n.name, "tier": n.tier, "coast": n.coast or "hq", **more}
+    forwarder_targets = [{"targets": [n.metrics_address], "labels": labels(n)} for n in topo.nodes]
+    patroni_targets = [{"targets": [f"{s.host}:{s.api_port}"], "labels": labels(n, member=s.member)}
                        for n in topo.nodes for s in n.servers]
     return {
         "global": {"scrape_interval": every, "evaluation_interval": every,
@@ -113,7 +122,10 @@ def prometheus_config(state: State) -> dict:
              "authorization": {"type": "Bearer", "credentials_file": str(token_file(state))},
              "static_configs": forwarder_targets},
             {"job_name": "patroni", "scheme": "https", "tls_config": dict(tls_config), "static_configs": patroni_targets},
-        ],
+        ] + ([{"job_name": "host", "scheme": "https", "tls_config": dict(tls_config),
+               "basic_auth": {"username": SCRAPER, "password_file": str(token_file(state))},
+               "static_configs": [{"targets": [f"{mon.host}:{mon.exporter_port}"], "labels": {"host": "this machine"}}]}]
+             if mon.exporter_port else []),
     }
 
 
@@ -137,16 +149,24 @@ def write_config(state: State) -> bool:
         changed |= write_public(d / "consoles" / page.name, page.read_text(), uid, gid, 0o640)
     web = d / "web.yml"
     password = operator_password(state)
-    if not web.exists() or not _web_matches(web, password):
+    if not web.exists() or not _web_matches(web, OPERATOR, password):
         write_secret(web, _yaml(web_config(state, password)), uid, gid)
         changed = True
+    if state.topo.monitoring.exporter_port:
+        exporter_web = d / "exporter-web.yml"
+        token = token_file(state).read_text().strip()
+        if not exporter_web.exists() or not _web_matches(exporter_web, SCRAPER, token):
+            crt, key = tls.ensure_cert(state, EXPORTER, tls.server_hosts(state.topo.monitoring.host), state.ids())
+            write_secret(exporter_web, _yaml({"tls_server_config": {"cert_file": str(crt), "key_file": str(key),
+                                                                    "min_version": "TLS12"},
+                                              "basic_auth_users": {SCRAPER: bcrypt_hash(token)}}), uid, gid)
     return changed
 
 
-def _web_matches(web: Path, password: str) -> bool:
-    """The web config already holds a hash of this password (bcrypt salts differ each time)."""
+def _web_matches(web: Path, user: str, password: str) -> bool:
+    """The web config already holds a hash of USER's password (bcrypt salts differ each time)."""
     import yaml
-    stored = (yaml.safe_load(web.read_text()) or {}).get("basic_auth_users", {}).get(OPERATOR, "")
+    stored = (yaml.safe_load(web.read_text()) or {}).get("basic_auth_users", {}).get(user, "")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         import crypt
@@ -165,6 +185,7 @@ def start(state: State) -> None:
     if binary is None:
         raise MonitoringError("prometheus is not installed (apt-get install prometheus), and the topology has [monitoring]")
     changed = write_config(state)
+    start_exporter(state)
     pid = running(state)
     if pid:
         if changed:
@@ -186,6 +207,28 @@ def start(state: State) -> None:
     print(f"  prometheus {mon.url():17} started (login: {OPERATOR}, password in {operator_file(state)})", flush=True)
 
 
+def exporter_running(state: State) -> int | None:
+    return procs.read_pid(state, EXPORTER, "prometheus-node-exporter")
+
+
+def start_exporter(state: State) -> None:
+    mon = state.topo.monitoring
+    if not mon.exporter_port or exporter_running(state):
+        return
+    binary = shutil.which("prometheus-node-exporter")
+    if binary is None:
+        raise MonitoringError("prometheus-node-exporter is not installed (apt-get install prometheus-node-exporter), "
+                              "and [monitoring] names an exporter_port")
+    if not procs.port_free(mon.host, mon.exporter_port):
+        raise procs.PortBusy(f"{mon.host}:{mon.exporter_port} (the node exporter) is taken by "
+                             f"{procs.port_owner(mon.exporter_port)}")
+    procs.start_daemon(state, EXPORTER, [
+        binary, f"--web.listen-address={mon.host}:{mon.exporter_port}",
+        f"--web.config.file={folder(state) / 'exporter-web.yml'}", "--collector.disable-defaults",
+        "--collector.filesystem", f"--collector.filesystem.fs-types-exclude={PSEUDO_FS}", "--log.level=warn"])
+    print(f"  exporter  {mon.host}:{mon.exporter_port:<7}        started (this machine's filesystems)", flush=True)
+
+
 def _ready(state: State) -> bool:
     try:
         return request(state, "/-/ready", timeout=2)[0] == 200
@@ -194,16 +237,19 @@ def _ready(state: State) -> bool:
 
 
 def stop(state: State) -> None:
-    pid = running(state)
-    if pid:
-        procs.stop_pid(pid, timeout=20)
-    state.pidfile(NAME).unlink(missing_ok=True)
+    for name, pid in ((NAME, running(state)), (EXPORTER, exporter_running(state))):
+        if pid:
+            procs.stop_pid(pid, timeout=20)
+        state.pidfile(name).unlink(missing_ok=True)
 
 
 def status(state: State) -> list[tuple[str, bool]]:
     if not state.run_dir.exists() or not state.pidfile(NAME).exists():
         return []
-    return [("prometheus", running(state) is not None)]
+    out = [("prometheus", running(state) is not None)]
+    if state.pidfile(EXPORTER).exists():
+        out.append(("node exporter", exporter_running(state) is not None))
+    return out
 
 
 def request(state: State, path: str, params: dict | None = None, password: str | None = None,

@@ -62,6 +62,8 @@ def check_ports(state: State) -> None:
     mon = topo.monitoring
     if mon and not monitoring.running(state) and not procs.port_free(mon.host, mon.port):
         problems.append(f"{mon.host}:{mon.port} (Prometheus) is taken by {procs.port_owner(mon.port)}")
+    if mon and mon.exporter_port and not monitoring.exporter_running(state) and not procs.port_free(mon.host, mon.exporter_port):
+        problems.append(f"{mon.host}:{mon.exporter_port} (the node exporter) is taken by {procs.port_owner(mon.exporter_port)}")
     if problems:
         raise PortBusy("cannot start the network, port(s) in use:\n  " + "\n  ".join(problems))
 

@@ -111,6 +111,7 @@ class Monitoring:
     port: int
     scrape_interval: int = 15   # seconds; the rules' evaluation interval too
     retention: str = "15d"
+    exporter_port: int | None = None   # this machine's node_exporter (disk space): none, no host figures
 
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
@@ -438,14 +439,15 @@ def parse(doc: dict, path: Path, text: str = "") -> Topology:
         w = f"{where} [monitoring]"
         if not isinstance(m, dict):
             raise TopologyError(f"{w} must be a table")
-        _unknown_keys(m, {"host", "port", "scrape_interval", "retention"}, w)
+        _unknown_keys(m, {"host", "port", "scrape_interval", "retention", "exporter_port"}, w)
         interval = m.get("scrape_interval", 15)
         if not isinstance(interval, int) or isinstance(interval, bool) or not 1 <= interval <= 300:
             raise TopologyError(f"{w}: scrape_interval must be 1-300 seconds")
         retention = m.get("retention", "15d")
         if not isinstance(retention, str) or not re.fullmatch(r"[1-9][0-9]{0,4}[hdwy]", retention):
             raise TopologyError(f"{w}: retention must be a count and a unit (h, d, w or y), like 15d")
-        monitoring = Monitoring(_host(m, w), _port(m, "port", w), interval, retention)
+        exporter_port = _port(m, "exporter_port", w) if "exporter_port" in m else None
+        monitoring = Monitoring(_host(m, w), _port(m, "port", w), interval, retention, exporter_port)
         if monitoring.host not in ("127.0.0.1", "localhost", "::1"):
             raise TopologyError(f"{w}: Prometheus runs on this machine (host 127.0.0.1)")
         remote = [s.member for n in nodes for s in n.servers if s.ssh or s.host not in ("127.0.0.1", "localhost", "::1")]
@@ -456,6 +458,8 @@ def parse(doc: dict, path: Path, text: str = "") -> Topology:
         if missing:
             raise TopologyError(f"{w}: every node needs a metrics_port for its forwarder (missing: {', '.join(missing)})")
         claim(monitoring.host, monitoring.port, "Prometheus")
+        if exporter_port:
+            claim(monitoring.host, exporter_port, "the node exporter")
 
     return Topology(path=path, name=name, database=database, os_user=os_user, client_networks=list(nets),
                     ttl=ttl, loop_wait=loop_wait, retry_timeout=retry_timeout, etcd=etcd, nodes=nodes,

@@ -48,6 +48,8 @@ class BadTopologies(unittest.TestCase):
         "retention": (GOOD.replace('retention = "15d"', 'retention = "forever"'), r"retention must be a count and a unit"),
         "remote prometheus": (GOOD.replace('[monitoring]\nhost = "127.0.0.1"', '[monitoring]\nhost = "10.0.0.9"'),
                               r"Prometheus runs on this machine"),
+        "exporter port clash": (GOOD.replace("exporter_port = 8491", "exporter_port = 8490"),
+                                r"127.0.0.1:8490 is used by both Prometheus and the node exporter"),
         "monitoring key": (GOOD.replace("[monitoring]\n", "[monitoring]\ngrafana = true\n"), r"unknown key\(s\) grafana"),
     }
 

@@ -5,6 +5,7 @@ red when it is cut off; and from the attacker's side, no figure is given without
 the token or the operator's login, nor over plain HTTP."""
 import http.client
 import os
+import re
 import socket
 import ssl
 import subprocess
@@ -64,7 +65,7 @@ class Monitoring(unittest.TestCase):
             conn.close()
 
     def test_1_every_forwarder_and_server_is_scraped(self):
-        want = len(self.topo.nodes) + len(self.topo.servers())
+        want = len(self.topo.nodes) + len(self.topo.servers()) + (1 if self.topo.monitoring.exporter_port else 0)
         t0 = time.monotonic()
         up = wait_for("every target up", lambda: [t for t in monitoring.targets(self.state) if t["health"] == "up"]
                       if all(t["health"] == "up" for t in monitoring.targets(self.state)) else None)
@@ -72,6 +73,7 @@ class Monitoring(unittest.TestCase):
         self.assertEqual(len(up), want)
         self.assertEqual({t["node"] for t in up if t["job"] == "forwarder"}, {n.name for n in self.topo.nodes})
         self.assertEqual({t["member"] for t in up if t["job"] == "patroni"}, {s.member for s in self.topo.servers()})
+        self.assertEqual(len([t for t in up if t["job"] == "host"]), 1, "this machine's node exporter")
 
     def test_2_the_figures_are_the_networks(self):
         # One primary per node, each forwarder connected, every link up.
@@ -90,6 +92,11 @@ class Monitoring(unittest.TestCase):
         kiosks = self.query("redbox_kiosk_heartbeat_age_seconds")
         self.assertTrue(kiosks, "no kiosk series")
         self.assertTrue(all(r["metric"]["node"] in {n.name for n in self.topo.redboxes()} for r in kiosks))
+        # This machine's filesystems, for the disk rules: the one the state folder is on among them.
+        disks = self.query('node_filesystem_size_bytes{job="host"}')
+        self.assertTrue(disks, "no filesystem from the node exporter")
+        self.assertTrue(any(str(STATE_DIR.resolve()).startswith(d["metric"]["mountpoint"]) for d in disks),
+                        [d["metric"]["mountpoint"] for d in disks])
         # The forwarder's own page, read directly, agrees.
         status, text = self.scrape("west-rb1", monitoring.token_file(self.state).read_text().strip())
         self.assertEqual(status, 200)
@@ -129,7 +136,7 @@ class Monitoring(unittest.TestCase):
         """Headless Chromium trusting only the certificate whose key has this SPKI hash."""
         profile = STATE_DIR / "chromium-profile"
         r = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
-                            f"--ignore-certificate-errors-spki-list={spki}", "--window-size=1500,1000", *extra, url],
+                            f"--ignore-certificate-errors-spki-list={spki}", "--window-size=1500,1400", *extra, url],
                            capture_output=True, text=True, timeout=90)
         return r.stdout
 
@@ -143,14 +150,20 @@ class Monitoring(unittest.TestCase):
         password = monitoring.operator_password(self.state)
         url = f"https://{monitoring.OPERATOR}:{password}@{mon.host}:{mon.port}/consoles/fleet.html"
         pin = self.spki(self.state.certs_dir / "prometheus.crt")
-        dom = self.chromium(url, pin, "--dump-dom")
+        # (virtual time: the page's plots fetch their series after it loads)
+        dom = self.chromium(url, pin, "--virtual-time-budget=8000", "--dump-dom")
         self.assertIn("<h1>redbox fleet</h1>", dom)
+        plots = re.findall(r'<figure class="plot"[^>]*>', dom)
+        self.assertEqual(len(plots), 3)
+        for p in plots:
+            self.assertNotIn("data-error", p)
+            self.assertRegex(p, r'data-series="[1-9]', "a plot without series")
         for n in self.topo.nodes:
             self.assertIn(f"<td>{n.name}</td>", dom)
         self.assertNotIn("no forwarder is scraped", dom)
         self.assertEqual(dom.count('<span class="ok">up</span>'), len(self.topo.nodes), "every forwarder up")
         shot = Path(os.environ.get("REDBOX_SCREENSHOTS", STATE_DIR / "log")) / "console.png"
-        self.chromium(url, pin, f"--screenshot={shot}")
+        self.chromium(url, pin, "--virtual-time-budget=8000", f"--screenshot={shot}")
         self.assertGreater(shot.stat().st_size, 10_000)
         print(f"\n  console: {shot}", flush=True)
         # The browser refuses a console whose certificate is not the one it was told to trust,
