@@ -247,10 +247,24 @@ def main():
              "postgres": round(per.get("postgres", 0), 2),
              "patroni": round(per.get("patroni", 0), 2)}
     timings, scrapes, samples = watching_cost("west-rb2")
+    # The same idle network with Prometheus and the node exporter stopped (the forwarders keep
+    # gathering their figures: that share is in their line above).
+    from redboxnet import monitoring, topology
+    from redboxnet.state import State
+    state = State(topology.load(Path(STATE) / "topology.toml"), Path(STATE))
+    monitoring.stop(state)
+    time.sleep(5)
+    off_total, off_per = idle_cpu(a.idle_seconds)
+    monitoring.start(state)
+    watch["network_on"] = round(total, 1)
+    watch["network_off"] = round(off_total, 1)
+    watch["node_exporter"] = round(per.get("prometheus-node", 0), 2)
     out["watching"] = {"cpu_percent_of_machine": watch, "query_ms": timings, "scrape_ms": scrapes,
                        "samples_per_scrape_round": samples}
-    print(f"  the cost of watching: Prometheus {watch['prometheus']} %, the 7 forwarders {watch['forwarders']} % "
-          f"(postgres {watch['postgres']} %, Patroni {watch['patroni']} %); {samples} samples per round", flush=True)
+    print(f"  the cost of watching: the idle network {watch['network_on']} % with Prometheus on, {watch['network_off']} % "
+          f"with it off; Prometheus {watch['prometheus']} %, node exporter {watch['node_exporter']} %, the 7 forwarders "
+          f"{watch['forwarders']} % (postgres {watch['postgres']} %, Patroni {watch['patroni']} %); "
+          f"{samples} samples per round", flush=True)
     print(f"  node_metrics() at west-rb2: p50 {timings['node_metrics']['p50_ms']} ms, p99 {timings['node_metrics']['p99_ms']} ms "
           f"(SELECT 1 on the same connection: p50 {timings['select_1']['p50_ms']} ms); scrapes take "
           + ", ".join(f"{job} {ms} ms" for job, ms in sorted(scrapes.items())), flush=True)
