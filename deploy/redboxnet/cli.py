@@ -359,6 +359,39 @@ def cmd_reconcile(state: State, args) -> int:
     return reconcile.run(state, as_json=args.json)
 
 
+def cmd_hops(state: State, args) -> int:
+    from . import hops
+    if args.action == "parked":
+        rows = hops.parked(state, args.node)
+        print(json.dumps(rows, indent=2) if args.json else hops.render(rows))
+        return 0
+    if not args.node:
+        raise UsageError("hops retry needs the NODE whose parked hops go back in line")
+    if args.hop is not None and args.hop < 1:
+        raise UsageError("--hop takes a hop id (see 'hops parked')")
+    n = hops.retry(state, args.node, args.hop)
+    print(f"{args.node}: {n} parked hop(s) back in line")
+    return 0
+
+
+def cmd_alerts(state: State, args) -> int:
+    from . import monitoring
+    if state.topo.monitoring is None:
+        raise UsageError("this topology has no [monitoring]: no Prometheus evaluates the alert rules")
+    try:
+        found = monitoring.alerts(state)
+    except (OSError, monitoring.MonitoringError) as e:
+        raise UsageError(f"Prometheus at {state.topo.monitoring.url()} does not answer: {e}") from None
+    if args.json:
+        print(json.dumps(found, indent=2))
+    elif not found:
+        print("no alert pending or firing")
+    else:
+        for a in sorted(found, key=lambda a: (a["state"] != "firing", a["name"])):
+            print(f"{a['state']:8} {a['labels'].get('severity', ''):7} {a['name']:24} {a['summary']}")
+    return 0
+
+
 def cmd_mail(state: State, args) -> int:
     """Receipts: the coasts' mail services, the simulated relay, what it received."""
     local_only(state, "mail")
@@ -548,13 +581,20 @@ def build_parser() -> argparse.ArgumentParser:
     ml.add_argument("--json", action="store_true")
     rc = sub.add_parser("reconcile", help="compare red boxes, coasts and HQ; print every difference")
     rc.add_argument("--json", action="store_true")
+    hp = sub.add_parser("hops", help="the parked hops (with the error their destination gave) and retrying them")
+    hp.add_argument("action", choices=["parked", "retry"])
+    hp.add_argument("node", nargs="?")
+    hp.add_argument("--hop", type=int, help="retry: only this hop (default: every parked hop at NODE)")
+    hp.add_argument("--json", action="store_true")
+    al = sub.add_parser("alerts", help="the alerts Prometheus has pending or firing now")
+    al.add_argument("--json", action="store_true")
     return p
 
 
 VERBS = {"up": cmd_up, "upgrade": cmd_upgrade, "host": cmd_host, "render": cmd_render, "down": cmd_down, "reset": cmd_reset, "status": cmd_status, "failover": cmd_failover,
          "rejoin": cmd_rejoin, "stop": cmd_stop, "psql": cmd_psql, "tune": cmd_tune, "reconcile": cmd_reconcile,
          "forwarder": cmd_forwarder, "demo": cmd_demo, "roster": cmd_roster, "kiosk": cmd_kiosk,
-         "payments": cmd_payments, "mail": cmd_mail}
+         "payments": cmd_payments, "mail": cmd_mail, "hops": cmd_hops, "alerts": cmd_alerts}
 
 
 def main(argv: list[str] | None = None) -> int:

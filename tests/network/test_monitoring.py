@@ -4,6 +4,7 @@ resolves when the coast is back, the console shows the nodes and turns a kiosk
 red when it is cut off; and from the attacker's side, no figure is given without
 the token or the operator's login, nor over plain HTTP."""
 import http.client
+import json
 import os
 import re
 import socket
@@ -201,7 +202,50 @@ class Monitoring(unittest.TestCase):
             shot = Path(os.environ.get("REDBOX_SCREENSHOTS", STATE_DIR / "log")) / "console-kiosk-silent.png"
             self.chromium(url, pin, f"--screenshot={shot}")
 
-    def test_6_nothing_without_the_token_or_the_login(self):
+    def test_6_an_operator_lists_and_retries_parked_hops_and_reads_the_alerts(self):
+        from redboxnet import db
+        r = net("forwarder", "stop", "west-rb1")   # nothing carries the hop while the test holds it
+        self.assertEqual(r.returncode, 0, r.stderr)
+        hop = None
+        try:
+            with db.node_conn(self.state, "west-rb1") as conn, conn.cursor() as cur:
+                cur.execute("INSERT INTO redbox.outbox (event_id, kind, dest, payload, attempts, last_error, parked_at) "
+                            "VALUES (gen_random_uuid(), 'monitoring_test', 'west', '{}', 5, "
+                            "'west refused it: a test of parked hops', now()) RETURNING hop_id")
+                hop = cur.fetchone()[0]
+                conn.commit()
+            r = net("hops", "parked", "west-rb1", "--json")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            mine = [h for h in json.loads(r.stdout) if h["hop_id"] == hop]
+            self.assertEqual(len(mine), 1)
+            self.assertEqual(mine[0]["error"], "west refused it: a test of parked hops")
+            self.assertIn("west refused it", net("hops", "parked").stdout)
+            r = net("hops", "retry", "west-rb1", "--hop", str(hop))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("1 parked hop(s) back in line", r.stdout)
+            with db.node_conn(self.state, "west-rb1") as conn, conn.cursor() as cur:
+                cur.execute("SELECT parked_at IS NULL FROM redbox.outbox WHERE hop_id = %s", (hop,))
+                self.assertTrue(cur.fetchone()[0])
+            self.assertIn("0 parked hop(s)", net("hops", "retry", "west-rb1", "--hop", str(hop)).stdout)
+            for bad, words in ((["hops", "retry"], "needs the NODE"), (["hops", "retry", "west-rb1", "--hop", "0"], "hop id"),
+                               (["hops", "parked", "nowhere"], "no node named 'nowhere'")):
+                r = net(*bad)
+                self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+                self.assertIn(words, r.stderr)
+                self.assertNotIn("Traceback", r.stderr)
+        finally:
+            if hop is not None:
+                with db.node_conn(self.state, "west-rb1") as conn, conn.cursor() as cur:
+                    cur.execute("DELETE FROM redbox.outbox WHERE hop_id = %s", (hop,))
+                    conn.commit()
+            r = net("forwarder", "start", "west-rb1", "--forwarder", os.environ["REDBOX_FORWARDER"])
+            self.assertEqual(r.returncode, 0, r.stderr)
+        # The alerts from a terminal: the stopped forwarder's, as Prometheus saw it.
+        r = net("alerts", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIsInstance(json.loads(r.stdout), list)
+
+    def test_7_nothing_without_the_token_or_the_login(self):
         token = monitoring.token_file(self.state).read_text().strip()
         self.assertEqual(self.scrape("hq", None)[0], 401)
         self.assertEqual(self.scrape("hq", token[:-1] + ("x" if token[-1] != "x" else "y"))[0], 401)
