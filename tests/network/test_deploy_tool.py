@@ -268,3 +268,40 @@ class RealHosts(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ForwarderMetricsFlags(unittest.TestCase):
+    """redbox-forwarder refuses a metrics endpoint it cannot serve safely, before it connects anywhere."""
+
+    def run_forwarder(self, *flags):
+        binary = os.environ.get("REDBOX_FORWARDER", str(HERE.parent.parent / "build" / "redbox-forwarder"))
+        return subprocess.run([binary, "--node", "west-rb1", "--conninfo", "host=127.0.0.1 port=1 dbname=redbox", *flags],
+                              capture_output=True, text=True, timeout=30)
+
+    def test_bad_metrics_flags_are_refused_with_a_reason(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            t = Path(tmp)
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                            "-keyout", str(t / "k.pem"), "-out", str(t / "c.pem"), "-days", "1", "-subj", "/CN=127.0.0.1"],
+                           check=True, capture_output=True)
+            (t / "token").write_text("0123456789abcdef-token\n")
+            (t / "short").write_text("short\n")
+            good = ["--tls-cert", str(t / "c.pem"), "--tls-key", str(t / "k.pem"), "--metrics-token-file", str(t / "token")]
+            cases = {
+                "no port": (["--metrics-listen", "127.0.0.1", *good], "must be ip:port"),
+                "a name": (["--metrics-listen", "localhost:9481", *good], "must be ip:port"),
+                "port range": (["--metrics-listen", "127.0.0.1:70000", *good], "must be ip:port"),
+                "no tls": (["--metrics-listen", "127.0.0.1:9481", "--metrics-token-file", str(t / "token")],
+                           "needs --tls-cert, --tls-key and --metrics-token-file"),
+                "short token": (["--metrics-listen", "127.0.0.1:9481", *good[:4], "--metrics-token-file", str(t / "short")],
+                                "shorter than 16 characters"),
+                "no token file": (["--metrics-listen", "127.0.0.1:9481", *good[:4], "--metrics-token-file", str(t / "none")],
+                                  "cannot read the token file"),
+                "cert as key": (["--metrics-listen", "127.0.0.1:9481", "--tls-cert", str(t / "c.pem"), "--tls-key",
+                                 str(t / "c.pem"), "--metrics-token-file", str(t / "token")], "is not an EC or RSA private key"),
+            }
+            for name, (flags, words) in cases.items():
+                with self.subTest(name):
+                    r = self.run_forwarder(*flags)
+                    self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+                    self.assertIn(words, r.stderr)
