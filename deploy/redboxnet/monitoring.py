@@ -11,13 +11,11 @@ Its files live in STATE/monitoring/, its series in STATE/monitoring/data/."""
 from __future__ import annotations
 
 import base64
-import http.client
 import json
 import os
 import secrets as pysecrets
 import shutil
 import signal
-import ssl
 import urllib.parse
 import warnings
 from pathlib import Path
@@ -258,17 +256,11 @@ def request(state: State, path: str, params: dict | None = None, password: str |
     mon = state.topo.monitoring
     if mon is None:
         raise MonitoringError("the topology has no [monitoring]")
-    ctx = ssl.create_default_context(cafile=str(state.ca_cert))
-    conn = http.client.HTTPSConnection(mon.host, mon.port, context=ctx, timeout=timeout)
     pw = operator_password(state) if password is None else password
     auth = base64.b64encode(f"{OPERATOR}:{pw}".encode()).decode()
-    try:
-        query = f"?{urllib.parse.urlencode(params)}" if params else ""
-        conn.request("GET", path + query, headers={"Authorization": f"Basic {auth}"})
-        r = conn.getresponse()
-        return r.status, r.read()
-    finally:
-        conn.close()
+    query = f"?{urllib.parse.urlencode(params)}" if params else ""
+    return tls.https_request(state, mon.host, mon.port, "GET", path + query, {"Authorization": f"Basic {auth}"},
+                             timeout=timeout)
 
 
 def api(state: State, path: str, params: dict | None = None) -> dict | list:

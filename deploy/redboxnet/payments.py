@@ -8,12 +8,10 @@ Settlement and the processor's side of reconcile are here too."""
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import json
 import os
 import secrets as pysecrets
 import shutil
-import ssl
 from pathlib import Path
 
 from . import procs, render, tls
@@ -139,17 +137,11 @@ def call(state: State, method: str, path: str, body: dict | None = None, admin: 
     acq = state.topo.acquirer
     if acq is None:
         raise PaymentsError("the topology names no [acquirer]")
-    ctx = ssl.create_default_context(cafile=str(state.ca_cert))
-    conn = http.client.HTTPSConnection(acq.host, acq.port, context=ctx, timeout=timeout)
-    try:
-        key = (admin_key_file(state) if admin else api_key_file(state)).read_text().strip()
-        conn.request(method, path, body=json.dumps(body) if body is not None else None,
-                     headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
-        r = conn.getresponse()
-        data = r.read()
-        return r.status, (json.loads(data) if data else {})
-    finally:
-        conn.close()
+    key = (admin_key_file(state) if admin else api_key_file(state)).read_text().strip()
+    st, data = tls.https_request(state, acq.host, acq.port, method, path,
+                                 {"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+                                 json.dumps(body) if body is not None else None, timeout)
+    return st, (json.loads(data) if data else {})
 
 
 def set_fault(state: State, mode: str, count: int = 0, match: str = "") -> dict:

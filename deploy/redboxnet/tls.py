@@ -6,8 +6,10 @@ host (DNS name or IP address) clients use to reach it.
 """
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import os
+import ssl
 import subprocess
 import tempfile
 from pathlib import Path
@@ -111,3 +113,16 @@ def server_hosts(host: str) -> list[str]:
     if host in ("127.0.0.1", "localhost"):
         return ["127.0.0.1", "localhost"]
     return [host]
+
+
+def https_request(state: State, host: str, port: int, method: str, path: str, headers: dict[str, str],
+                  body: bytes | str | None = None, timeout: float = 5.0) -> tuple[int, bytes]:
+    """One HTTPS request to a service of the network, its certificate checked against the network's CA."""
+    ctx = ssl.create_default_context(cafile=str(state.ca_cert))
+    conn = http.client.HTTPSConnection(host, port, context=ctx, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()

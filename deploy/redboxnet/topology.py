@@ -249,6 +249,18 @@ def _unknown_keys(table: dict, allowed: set[str], where: str) -> None:
         raise TopologyError(f"{where}: unknown key(s) {', '.join(extra)} (allowed: {', '.join(sorted(allowed))})")
 
 
+def _optional_table(doc: dict, name: str, allowed: set[str], where: str) -> tuple[dict, str] | None:
+    """The top-level table NAME, checked to be a table of known keys, and where it is; None if absent."""
+    if name not in doc:
+        return None
+    w = f"{where} [{name}]"
+    table = doc[name]
+    if not isinstance(table, dict):
+        raise TopologyError(f"{w} must be a table")
+    _unknown_keys(table, allowed, w)
+    return table, w
+
+
 def load(path: str | Path) -> Topology:
     path = Path(path)
     try:
@@ -401,12 +413,9 @@ def parse(doc: dict, path: Path, text: str = "") -> Topology:
         claim(e.host, e.peer_port, f"{e.name} (etcd peer)")
 
     acquirer = None
-    if "acquirer" in doc:
-        a = doc["acquirer"]
-        w = f"{where} [acquirer]"
-        if not isinstance(a, dict):
-            raise TopologyError(f"{w} must be a table")
-        _unknown_keys(a, {"host", "port", "simulated"}, w)
+    found = _optional_table(doc, "acquirer", {"host", "port", "simulated"}, where)
+    if found:
+        a, w = found
         simulated = a.get("simulated", True)
         if not isinstance(simulated, bool):
             raise TopologyError(f"{w}: simulated must be true or false")
@@ -416,12 +425,9 @@ def parse(doc: dict, path: Path, text: str = "") -> Topology:
         claim(acquirer.host, acquirer.port, "the acquirer")
 
     mail = None
-    if "mail" in doc:
-        m = doc["mail"]
-        w = f"{where} [mail]"
-        if not isinstance(m, dict):
-            raise TopologyError(f"{w} must be a table")
-        _unknown_keys(m, {"host", "port", "from", "simulated"}, w)
+    found = _optional_table(doc, "mail", {"host", "port", "from", "simulated"}, where)
+    if found:
+        m, w = found
         simulated = m.get("simulated", True)
         if not isinstance(simulated, bool):
             raise TopologyError(f"{w}: simulated must be true or false")
@@ -434,12 +440,9 @@ def parse(doc: dict, path: Path, text: str = "") -> Topology:
         claim(mail.host, mail.port, "the SMTP relay")
 
     monitoring = None
-    if "monitoring" in doc:
-        m = doc["monitoring"]
-        w = f"{where} [monitoring]"
-        if not isinstance(m, dict):
-            raise TopologyError(f"{w} must be a table")
-        _unknown_keys(m, {"host", "port", "scrape_interval", "retention", "exporter_port"}, w)
+    found = _optional_table(doc, "monitoring", {"host", "port", "scrape_interval", "retention", "exporter_port"}, where)
+    if found:
+        m, w = found
         interval = m.get("scrape_interval", 15)
         if not isinstance(interval, int) or isinstance(interval, bool) or not 1 <= interval <= 300:
             raise TopologyError(f"{w}: scrape_interval must be 1-300 seconds")

@@ -150,13 +150,13 @@ void KioskEngine::onRedboxUp()
 }
 
 // The kiosk's health to its red box (redbox.kiosk_heartbeat), on each connection and every
-// heartbeatEveryS: what operators watch a kiosk behind NAT by. A beat that fails is not
-// retried; the next one says it all again.
+// heartbeatEveryS: what operators watch a kiosk behind NAT by. The outbox figures are the
+// health poll's (at most 10 s old), not read again. A beat that fails is not retried; the
+// next one says it all again.
 void KioskEngine::sendHeartbeat()
 {
     if (!m_redbox || !m_redbox->isUp())
         return;
-    m_storage->refreshOutboxHealth();
     const KioskHealth h = m_health.value();
     const pg::Param cacheAge = h.lastCacheSync.isValid()
                                    ? pg::Param(std::max<qint64>(0, h.lastCacheSync.secsTo(QDateTime::currentDateTimeUtc())))
